@@ -1,0 +1,1 @@
+package org.veilswarm.console.impl;
