@@ -1,0 +1,23 @@
+package org.veilswarm.api.directory;
+
+import java.util.Objects;
+
+/**
+ * A relay descriptor together with the exact signed document it was parsed from, as relays upload it to
+ * authorities. The document format belongs to the scheme and is specified in
+ * {@code docs/protocols/directory-*.md}.
+ *
+ * @param descriptor the parsed, verified content
+ * @param document the signed document bytes
+ */
+public record SignedRelayDescriptor(RelayDescriptor descriptor, byte[] document) {
+    public SignedRelayDescriptor {
+        Objects.requireNonNull(descriptor, "descriptor");
+        document = Objects.requireNonNull(document, "document").clone();
+    }
+
+    @Override
+    public byte[] document() {
+        return document.clone();
+    }
+}

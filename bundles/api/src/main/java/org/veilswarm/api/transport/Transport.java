@@ -1,0 +1,56 @@
+package org.veilswarm.api.transport;
+
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+
+/**
+ * A way to carry streams between nodes: native onion circuits, an external C tor, plain TCP, and later
+ * mixnets. Implemented by transport plugins, which compile against this API alone and register the
+ * implementation as a service with {@value #SCHEME} set (for example {@code transport.scheme=onion}).
+ *
+ * <p>Implementations must not block the caller: every operation completes asynchronously, and failures
+ * complete the stage exceptionally with a {@link TransportException} whose {@link TransportException#reason()}
+ * says what went wrong.
+ */
+@ConsumerType
+public interface Transport {
+
+    /** Service property naming the transport scheme: {@code onion}, {@code tor}, {@code direct}, ... */
+    String SCHEME = "transport.scheme";
+
+    /** What this transport is and, above all, how anonymous it is. */
+    TransportInfo info();
+
+    /** Whether this transport can connect to {@code address} at all (for example: direct cannot reach onion names). */
+    boolean canReach(TransportAddress address);
+
+    /**
+     * Starts accepting streams for {@code key} on virtual port {@code port}. Each accepted stream is a new
+     * channel initialised by {@code childInitializer}.
+     *
+     * <p>Anonymous transports publish an onion service under {@code key}'s address; the direct transport
+     * ignores the key and binds a TCP port on its configured address.
+     *
+     * @param key the service identity to publish under
+     * @param port the port peers connect to (1-65535), or 0 where the transport may choose one
+     * @param childInitializer sets up the pipeline of each accepted stream
+     * @return completes once peers can reach the listener
+     */
+    CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer);
+
+    /**
+     * Opens a stream to {@code to}. The returned channel is active, with its pipeline set up by
+     * {@code initializer} before any data flows.
+     */
+    CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer);
+
+    /**
+     * Bytes and cells this transport forwarded for other nodes, per epoch, for share-ratio accounting.
+     * Transports that never relay return {@link RelayCounters#NONE}.
+     */
+    RelayCounters relayCounters();
+}
