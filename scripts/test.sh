@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs (when missing) and runs the whole suite: `mvn -B verify`.
+#
+# Needs: a JDK 17+, Maven 3.8+, and root (or sudo) for the Debian packages below on a fresh machine.
+# Reference peers and tools the tests drive for real:
+#   chromium, chromium-driver  the console's browser tests (Selenium drives /usr/bin/chromium)
+# A test whose reference peer is missing fails and says how to install it; it never skips silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(chromium chromium-driver)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "test.sh: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+exec mvn -B verify "$@"
