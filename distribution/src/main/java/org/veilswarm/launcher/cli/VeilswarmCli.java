@@ -1,0 +1,109 @@
+package org.veilswarm.launcher.cli;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
+
+import org.veilswarm.launcher.internal.LauncherVersion;
+
+/**
+ * The {@code veilswarm} command line. Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
+ */
+public final class VeilswarmCli {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: veilswarm <command> [options]",
+            "",
+            "Commands:",
+            "  run       Start a node; prints its address and console URL, runs until Ctrl-C or SIGTERM.",
+            "              --data DIR        data directory (default: data.dir in etc/veilswarm.properties, ~/.veilswarm)",
+            "              --port N          console port (default: console.port, 8427)",
+            "              --host H          console address (default: console.host, 127.0.0.1)",
+            "              --features A,B    features to run (default: features, core,console,transport-direct)",
+            "  status    Show the status of the node running on a data directory (via its REST API).",
+            "              --data DIR",
+            "  bundles   List the bundles of the node running on a data directory (via its REST API).",
+            "              --data DIR",
+            "  verify    Check that every bundle the installed features list is present in bundles/.",
+            "  version   Print the Veilswarm version.",
+            "  help      Print this help (also --help, -h).",
+            "",
+            "Defaults come from <installation>/etc/veilswarm.properties. Exit codes: 0 ok, 1 failure, 2 usage error.");
+
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "run", Set.of("data", "port", "host", "features"),
+            "status", Set.of("data"),
+            "bundles", Set.of("data"),
+            "verify", Set.of(),
+            "version", Set.of(),
+            "help", Set.of());
+
+    /** Held so the configured levels are not lost: java.util.logging keeps loggers only weakly. */
+    private static final java.util.List<java.util.logging.Logger> CONFIGURED_LOGGERS = new java.util.ArrayList<>();
+
+    private VeilswarmCli() {
+    }
+
+    public static void main(String[] args) {
+        configureLogging();
+        Result result = execute(args, System.out, System.err);
+        // After a signal the JVM is already exiting: System.exit would wait for the shutdown hooks forever.
+        if (!result.shuttingDown()) {
+            System.exit(result.exitCode());
+        }
+    }
+
+    /** The outcome of a command: its exit code, and whether the JVM is already shutting down. */
+    record Result(int exitCode, boolean shuttingDown) {
+    }
+
+    static Result execute(String[] args, PrintStream out, PrintStream err) {
+        try {
+            Arguments a = Arguments.parse(args, OPTIONS);
+            switch (a.command()) {
+                case "help":
+                    out.println(USAGE);
+                    return new Result(0, false);
+                case "version":
+                    out.println("veilswarm " + LauncherVersion.get());
+                    return new Result(0, false);
+                case "verify":
+                    VerifyCommand.verify(LauncherSettings.load(a), out);
+                    return new Result(0, false);
+                case "status":
+                    StatusCommands.status(RunningNodeClient.forDataDirectory(LauncherSettings.load(a).dataDirectory), out);
+                    return new Result(0, false);
+                case "bundles":
+                    StatusCommands.bundles(RunningNodeClient.forDataDirectory(LauncherSettings.load(a).dataDirectory), out);
+                    return new Result(0, false);
+                case "run":
+                    return new Result(0, RunCommand.run(LauncherSettings.load(a), out));
+                default:
+                    throw new CliException("Unknown command '" + a.command() + "'", 2);
+            }
+        } catch (CliException e) {
+            err.println("veilswarm: " + e.getMessage());
+            return new Result(e.exitCode(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(1, false);
+        }
+    }
+
+    /**
+     * One line per record on stderr; the launcher at INFO, everything else that logs through
+     * java.util.logging in this JVM (SPI Fly does) at WARNING, unless the operator configured logging.
+     */
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger ours = java.util.logging.Logger.getLogger("org.veilswarm");
+        ours.setLevel(java.util.logging.Level.INFO);
+        CONFIGURED_LOGGERS.add(root);
+        CONFIGURED_LOGGERS.add(ours);
+    }
+}

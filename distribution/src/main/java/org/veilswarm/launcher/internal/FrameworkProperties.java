@@ -1,0 +1,60 @@
+package org.veilswarm.launcher.internal;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The framework properties of a node (the contract in the project brief, plus what Felix, FileInstall and
+ * Felix HTTP need). Bundles read them with {@code BundleContext.getProperty}.
+ */
+public final class FrameworkProperties {
+
+    public static final String DATA_DIR = "veilswarm.data.dir";
+    public static final String HTTP_PORT = "org.osgi.service.http.port";
+    public static final String HTTP_HOST = "org.apache.felix.http.host";
+    public static final String CM_DIR = "felix.cm.dir";
+    public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
+    public static final String STORAGE = "org.osgi.framework.storage";
+    public static final String SYSTEM_PACKAGES_EXTRA = "org.osgi.framework.system.packages.extra";
+
+    /** The launcher shares Configuration Admin's API with the framework (OSGi Core R8 4.2.2). */
+    public static final String EXPORTED_BY_LAUNCHER = "org.osgi.service.cm;version=1.6.0";
+
+    /** Keys the launcher derives from its own settings: setting them as extra properties is an error. */
+    public static final Set<String> RESERVED = Set.of(DATA_DIR, HTTP_PORT, HTTP_HOST, CM_DIR, FILEINSTALL_DIR, STORAGE,
+            "org.osgi.framework.startlevel.beginning");
+
+    /** Start level for bundles installed while the node runs (FileInstall, console) and bundles without start-order. */
+    public static final int RUNTIME_BUNDLE_START_LEVEL = 30;
+
+    private FrameworkProperties() {
+    }
+
+    public static Map<String, String> of(Path dataDirectory, String consoleHost, int consolePort, Path deployDirectory,
+            Map<String, String> extra) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(DATA_DIR, dataDirectory.toString());
+        p.put(STORAGE, dataDirectory.resolve("felix-cache").toString());
+        p.put(CM_DIR, dataDirectory.resolve("config").toString());
+        p.put(HTTP_PORT, Integer.toString(consolePort));
+        p.put(HTTP_HOST, consoleHost);
+        p.put(FILEINSTALL_DIR, deployDirectory.toString());
+        // FileInstall: bundles and .cfg/.config files only (deploy/ holds a README), checked every 2 s,
+        // and the first scan right at start rather than after one poll interval.
+        p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
+        p.put("felix.fileinstall.poll", "2000");
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        p.put("felix.fileinstall.log.level", "2");
+        // The launcher raises the start level step by step (see StartLevelSteps); bundles installed later get
+        // a level above every feature bundle.
+        p.put("org.osgi.framework.startlevel.beginning", "1");
+        p.put("felix.startlevel.bundle", Integer.toString(RUNTIME_BUNDLE_START_LEVEL));
+        p.putAll(extra);
+        String packages = extra.get(SYSTEM_PACKAGES_EXTRA);
+        p.put(SYSTEM_PACKAGES_EXTRA, packages == null || packages.isBlank() ? EXPORTED_BY_LAUNCHER
+                : EXPORTED_BY_LAUNCHER + "," + packages);
+        return p;
+    }
+}
