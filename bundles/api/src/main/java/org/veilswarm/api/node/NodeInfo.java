@@ -8,6 +8,9 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface NodeInfo {
 
+    /** ConfigAdmin PID of the node's configuration (nickname, ...). */
+    String CONFIGURATION_PID = "org.veilswarm.node";
+
     /** Framework property through which the launcher passes the data directory's absolute path. */
     String DATA_DIRECTORY_PROPERTY = "veilswarm.data.dir";
 
@@ -19,6 +22,7 @@ public interface NodeInfo {
      * for example {@code area("tracker")}.
      *
      * @throws IllegalArgumentException if {@code name} is not a single plain path segment
+     * @throws java.io.UncheckedIOException if the directory cannot be created (a file in the way, permissions)
      */
     Path area(String name);
 

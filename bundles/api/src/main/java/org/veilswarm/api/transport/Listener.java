@@ -17,7 +17,7 @@ public interface Listener extends AutoCloseable {
     /** Stops accepting streams and withdraws the service; streams already open stay open. */
     CompletionStage<Void> closeAsync();
 
-    /** Like {@link #closeAsync()}, waiting for it to complete. */
+    /** Like {@link #closeAsync()}, waiting for it to complete: never call it from an event-loop thread. */
     @Override
     default void close() {
         closeAsync().toCompletableFuture().join();

@@ -12,9 +12,10 @@ import io.netty.channel.ChannelInitializer;
  * mixnets. Implemented by transport plugins, which compile against this API alone and register the
  * implementation as a service with {@value #SCHEME} set (for example {@code transport.scheme=onion}).
  *
- * <p>Implementations must not block the caller: every operation completes asynchronously, and failures
- * complete the stage exceptionally with a {@link TransportException} whose {@link TransportException#reason()}
- * says what went wrong.
+ * <p>Implementations must not block the caller: network operations complete asynchronously, and their
+ * failures complete the stage exceptionally with a {@link TransportException} whose
+ * {@link TransportException#reason()} says what went wrong. Invalid arguments (null, a port out of range)
+ * throw at once. Cancelling the stage's {@code toCompletableFuture()} aborts an attempt still in progress.
  */
 @ConsumerType
 public interface Transport {
@@ -33,7 +34,8 @@ public interface Transport {
      * channel initialised by {@code childInitializer}.
      *
      * <p>Anonymous transports publish an onion service under {@code key}'s address; the direct transport
-     * ignores the key and binds a TCP port on its configured address.
+     * ignores the key (which may then be {@code null}) and binds a TCP port on its configured address, so on
+     * direct two listeners on the same port collide even under different keys.
      *
      * @param key the service identity to publish under
      * @param port the port peers connect to (1-65535), or 0 where the transport may choose one

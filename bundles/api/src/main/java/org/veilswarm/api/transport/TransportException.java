@@ -21,6 +21,8 @@ public class TransportException extends IOException {
         PROTOCOL,
         /** A limit was reached (circuits, streams, memory); retrying later may work. */
         RESOURCE_LIMIT,
+        /** The local address or port to listen on is unavailable (in use, or not an address of this host). */
+        LOCAL_UNAVAILABLE,
         /** The transport or the listener is closed. */
         CLOSED,
         /** Anything else; the message says what. */
