@@ -82,15 +82,15 @@ final class ConnectFailures {
                     "cannot listen on " + local + ": the direct transport is closing", cause);
         }
         if (cause instanceof BindException && lower.contains("in use")) {
-            return new TransportException(Reason.OTHER, "cannot listen on " + local
+            return new TransportException(Reason.LOCAL_UNAVAILABLE, "cannot listen on " + local
                     + ": the port is already in use (another listener or program holds it)", cause);
         }
         if (cause instanceof BindException && lower.contains("assign")) {
-            return new TransportException(Reason.OTHER, "cannot listen on " + local
+            return new TransportException(Reason.LOCAL_UNAVAILABLE, "cannot listen on " + local
                     + ": this host has no such address (check bindAddress)", cause);
         }
         if (cause instanceof BindException && lower.contains("permission")) {
-            return new TransportException(Reason.OTHER, "cannot listen on " + local
+            return new TransportException(Reason.LOCAL_UNAVAILABLE, "cannot listen on " + local
                     + ": permission denied (ports below 1024 need privileges)", cause);
         }
         return new TransportException(Reason.OTHER, "cannot listen on " + local + ": " + detail, cause);

@@ -181,7 +181,7 @@ class DirectTransportEngineTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             TransportException e = failure(engine.listen(KEY, taken.getLocalPort(), init(ch -> { })));
 
-            assertEquals(Reason.OTHER, e.reason());
+            assertEquals(Reason.LOCAL_UNAVAILABLE, e.reason());
             assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
             assertTrue(e.getMessage().contains("already in use"), e.getMessage());
         }
