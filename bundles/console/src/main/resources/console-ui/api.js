@@ -1,0 +1,65 @@
+// The console's REST client: every call carries the session cookie (sent by the browser) and, for state
+// changes, the CSRF token from GET /api/session in X-CSRF-Token.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+let csrfToken = null;
+
+async function call(method, path, body, headers = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin' };
+  if (method !== 'GET') {
+    if (csrfToken === null) {
+      await session();
+    }
+    init.headers['X-CSRF-Token'] = csrfToken;
+  }
+  if (body instanceof FormData) {
+    init.body = body;
+  } else if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    const message = json && json.error ? json.error : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message);
+  }
+  return json;
+}
+
+export async function session() {
+  const s = await call('GET', '/api/session');
+  csrfToken = s.csrfToken;
+  return s;
+}
+
+export const api = {
+  node: () => call('GET', '/api/node'),
+  bundles: () => call('GET', '/api/bundles'),
+  bundle: (id) => call('GET', `/api/bundles/${id}`),
+  installFile: (file, start) => {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('start', String(start));
+    return call('POST', '/api/bundles', form);
+  },
+  installUrl: (url, start) => call('POST', '/api/bundles', { url, start }),
+  start: (id) => call('POST', `/api/bundles/${id}/start`),
+  stop: (id) => call('POST', `/api/bundles/${id}/stop`),
+  update: (id) => call('POST', `/api/bundles/${id}/update`),
+  uninstall: (id) => call('DELETE', `/api/bundles/${id}`),
+  components: () => call('GET', '/api/components'),
+  logout: () => call('POST', '/api/logout'),
+};

@@ -1,0 +1,213 @@
+import { api, session, ApiError } from './api.js';
+import { el, replaceChildren, formatDuration } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const PROTECTED_HINT = 'The console refuses this for the framework, itself and its HTTP server.';
+
+let allBundles = [];
+
+function show(message, kind = 'info') {
+  const box = $('message');
+  box.textContent = message;
+  box.className = `message ${kind}`;
+  box.hidden = false;
+}
+
+function report(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    show('Not signed in, or the session expired: open the management link (console.url) again.', 'error');
+  } else {
+    show(error.message, 'error');
+  }
+}
+
+async function loadNode() {
+  try {
+    const node = await api.node();
+    $('node-address').textContent = node.address ?? '–';
+    $('node-nickname').textContent = node.nickname ?? '–';
+    $('node-version').textContent = node.version ?? '–';
+    $('node-uptime').textContent = formatDuration(node.uptime);
+    $('node-transports').textContent = (node.transports ?? []).join(', ') || 'none';
+    const warnings = $('warnings');
+    replaceChildren(warnings, (node.warnings ?? []).map((w) => el('p', {}, w)));
+    warnings.hidden = !node.warnings || node.warnings.length === 0;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 503) {
+      $('node-address').textContent = 'node service not available';
+    } else {
+      report(error);
+    }
+  }
+}
+
+function stateBadge(state) {
+  return el('span', { class: `badge state-${state.toLowerCase()}` }, state);
+}
+
+function actionButton(label, action, bundle, disabled = false) {
+  return el('button', {
+    type: 'button',
+    class: 'small',
+    disabled,
+    title: disabled ? PROTECTED_HINT : '',
+    onclick: async () => {
+      if (label === 'Uninstall' && !window.confirm(`Uninstall ${bundle.symbolicName} ${bundle.version}?`)) {
+        return;
+      }
+      try {
+        const result = await action(bundle.id);
+        show(`${label}: ${result.symbolicName} is now ${result.state}`);
+      } catch (error) {
+        report(error);
+      }
+      await loadBundles();
+    },
+  }, label);
+}
+
+function bundleRow(b) {
+  const system = b.id === 0;
+  const active = b.state === 'ACTIVE' || b.state === 'STARTING';
+  return el('tr', {},
+    el('td', { class: 'num' }, b.id),
+    el('td', {},
+      el('a', { href: `#bundle-${b.id}`, onclick: (e) => { e.preventDefault(); showDetail(b.id); } },
+        b.name ?? b.symbolicName),
+      el('div', { class: 'sub mono' }, b.symbolicName)),
+    el('td', { class: 'mono' }, b.version),
+    el('td', {}, stateBadge(b.state)),
+    el('td', { class: 'actions' },
+      b.fragment ? el('span', { class: 'sub' }, 'fragment') : [
+        active ? actionButton('Stop', api.stop, b, system) : actionButton('Start', api.start, b),
+      ],
+      actionButton('Update', api.update, b, system),
+      actionButton('Uninstall', api.uninstall, b, system)));
+}
+
+function renderBundles() {
+  const filter = $('bundle-filter').value.trim().toLowerCase();
+  const rows = allBundles
+    .filter((b) => !filter || String(b.id) === filter
+      || (b.symbolicName ?? '').toLowerCase().includes(filter) || (b.name ?? '').toLowerCase().includes(filter))
+    .map(bundleRow);
+  replaceChildren($('bundles').tBodies[0], rows);
+}
+
+async function loadBundles() {
+  try {
+    allBundles = await api.bundles();
+    renderBundles();
+  } catch (error) {
+    report(error);
+  }
+}
+
+function list(title, items, render) {
+  if (!items || items.length === 0) return null;
+  return [el('h3', {}, title), el('ul', { class: 'plain' }, items.map((i) => el('li', {}, render(i))))];
+}
+
+async function showDetail(id) {
+  const box = $('bundle-detail');
+  try {
+    const b = await api.bundle(id);
+    replaceChildren(box,
+      el('h2', {}, `${b.symbolicName} ${b.version}`, ' ', stateBadge(b.state)),
+      el('button', { type: 'button', class: 'quiet close', onclick: () => { box.hidden = true; } }, 'Close'),
+      el('dl', {}, Object.entries(b.headers ?? {}).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]),
+        el('dt', {}, 'Location'), el('dd', { class: 'mono' }, b.location),
+        el('dt', {}, 'Last modified'), el('dd', {}, b.lastModified)),
+      b.unresolved ? [
+        el('h3', {}, 'Why it does not resolve'),
+        el('p', {}, b.unresolved.message),
+        el('ul', { class: 'plain' }, b.unresolved.missingRequirements.map((r) =>
+          el('li', { class: 'mono' }, `${r.namespace}: ${r.filter}`))),
+      ] : null,
+      list('Registered services', b.services, (s) => `${s.id}: ${s.objectClass.join(', ')}`),
+      list('Imported packages', b.importedPackages, (p) => `${p.name} ${p.version} (from bundle ${p.providerBundleId})`),
+      list('Exported packages', b.exportedPackages, (p) => `${p.name} ${p.version}`));
+    box.hidden = false;
+    box.scrollIntoView({ behavior: 'smooth' });
+  } catch (error) {
+    report(error);
+  }
+}
+
+async function install(event) {
+  event.preventDefault();
+  const form = event.target;
+  const file = form.elements.file.files[0];
+  const url = form.elements.url.value.trim();
+  const start = form.elements.start.checked;
+  if (!file && !url) {
+    show('Choose a jar file or enter a URL.', 'error');
+    return;
+  }
+  try {
+    const b = file ? await api.installFile(file, start) : await api.installUrl(url, start);
+    show(`Installed ${b.symbolicName} ${b.version} as bundle ${b.id} (${b.state}).`);
+    form.reset();
+    form.elements.start.checked = true;
+  } catch (error) {
+    report(error);
+  }
+  await loadBundles();
+}
+
+function componentRow(c) {
+  return el('tr', {},
+    el('td', {}, c.name, c.failure ? el('div', { class: 'sub error-text' }, c.failure) : null),
+    el('td', { class: 'num' }, c.bundleId),
+    el('td', {}, stateBadge(c.state)),
+    el('td', {}, el('ul', { class: 'plain' }, c.unsatisfiedReferences.map((r) =>
+      el('li', { class: 'mono' }, `${r.name}: ${r.interface ?? '?'}${r.target ? ` ${r.target}` : ''}`)))));
+}
+
+async function loadComponents() {
+  try {
+    const onlyProblems = $('only-problems').checked;
+    const components = (await api.components())
+      .filter((c) => !onlyProblems || !['ACTIVE', 'SATISFIED'].includes(c.state));
+    replaceChildren($('components').tBodies[0], components.map(componentRow));
+  } catch (error) {
+    report(error);
+  }
+}
+
+function selectTab(name) {
+  for (const tab of ['bundles', 'components']) {
+    $(`tab-${tab}`).setAttribute('aria-selected', String(tab === name));
+    $(`panel-${tab}`).hidden = tab !== name;
+  }
+  if (name === 'components') loadComponents();
+  else loadBundles();
+}
+
+async function logout() {
+  try {
+    await api.logout();
+    show('Signed out. Open the management link to sign in again.');
+  } catch (error) {
+    report(error);
+  }
+}
+
+async function main() {
+  $('tab-bundles').addEventListener('click', () => selectTab('bundles'));
+  $('tab-components').addEventListener('click', () => selectTab('components'));
+  $('install-form').addEventListener('submit', install);
+  $('bundle-filter').addEventListener('input', renderBundles);
+  $('only-problems').addEventListener('change', loadComponents);
+  $('logout').addEventListener('click', logout);
+  try {
+    await session();
+  } catch (error) {
+    report(error);
+    return;
+  }
+  await Promise.all([loadNode(), loadBundles()]);
+  setInterval(loadNode, 30000);
+}
+
+main();
