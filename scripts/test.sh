@@ -4,11 +4,12 @@
 # Needs: a JDK 17+, Maven 3.8+, and root (or sudo) for the Debian packages below on a fresh machine.
 # Reference peers and tools the tests drive for real:
 #   chromium, chromium-driver  the console's browser tests (Selenium drives /usr/bin/chromium)
+#   python3-libtorrent         metainfo interop tests (libtorrent 2.0, run with /usr/bin/python3)
 # A test whose reference peer is missing fails and says how to install it; it never skips silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium chromium-driver)
+packages=(chromium chromium-driver python3-libtorrent)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
