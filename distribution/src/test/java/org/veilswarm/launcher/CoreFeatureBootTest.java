@@ -1,10 +1,14 @@
 package org.veilswarm.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,6 +94,24 @@ class CoreFeatureBootTest {
         assertEquals(data.resolve("felix-cache").toAbsolutePath().toString(), c.getProperty("org.osgi.framework.storage"));
         assertEquals(data.resolve("deploy").toAbsolutePath().toString(), c.getProperty("felix.fileinstall.dir"));
         assertTrue(data.resolve("felix-cache").toFile().isDirectory());
+    }
+
+    @Test
+    void consoleUrlFailsWithAClearMessageWithoutTheConsoleFeature() {
+        node = TestNodes.builder(data).features("core").build();
+        node.start();
+        VeilswarmLaunchException e = assertThrows(VeilswarmLaunchException.class,
+                () -> node.consoleUrl(Duration.ofMillis(300)));
+        assertTrue(e.getMessage().contains("console.url was not written"), e.getMessage());
+        assertTrue(e.getMessage().contains("the 'console' feature is not among [core]"), e.getMessage());
+    }
+
+    @Test
+    void staleConsoleUrlFromAKilledNodeIsRemovedAtStart() throws Exception {
+        Files.writeString(data.resolve("console.url"), "http://127.0.0.1:1/management/stale-token-from-a-killed-node\n");
+        node = TestNodes.builder(data).features("core").build();
+        node.start();
+        assertFalse(Files.exists(data.resolve("console.url")), "deleted at start, under the data directory lock");
     }
 
     static Bundle bundle(BundleContext c, String symbolicName) {

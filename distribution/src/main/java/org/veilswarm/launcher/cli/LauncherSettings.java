@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.veilswarm.launcher.VeilswarmNode;
@@ -53,7 +54,10 @@ final class LauncherSettings {
     }
 
     static LauncherSettings load(Arguments args) throws CliException {
-        Path home = home();
+        return load(home(), args);
+    }
+
+    static LauncherSettings load(Path home, Arguments args) throws CliException {
         Path file = home.resolve("etc").resolve("veilswarm.properties");
         Properties p = new Properties();
         if (Files.isRegularFile(file)) {
@@ -64,6 +68,15 @@ final class LauncherSettings {
             }
         }
         return new LauncherSettings(home, p, args);
+    }
+
+    /**
+     * The data directory of {@code status}/{@code bundles}: {@code --data} if given (no installation
+     * needed, so any copy of the CLI can talk to any node), else the installation's default.
+     */
+    static Path dataDirectory(Arguments args) throws CliException {
+        Optional<String> data = args.option("data");
+        return data.isPresent() ? expandCwd(data.get()) : load(args).dataDirectory;
     }
 
     Path featuresDirectory() {

@@ -71,10 +71,10 @@ public final class VeilswarmCli {
                     VerifyCommand.verify(LauncherSettings.load(a), out);
                     return new Result(0, false);
                 case "status":
-                    StatusCommands.status(RunningNodeClient.forDataDirectory(LauncherSettings.load(a).dataDirectory), out);
+                    StatusCommands.status(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)), out);
                     return new Result(0, false);
                 case "bundles":
-                    StatusCommands.bundles(RunningNodeClient.forDataDirectory(LauncherSettings.load(a).dataDirectory), out);
+                    StatusCommands.bundles(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)), out);
                     return new Result(0, false);
                 case "run":
                     return new Result(0, RunCommand.run(LauncherSettings.load(a), out));
