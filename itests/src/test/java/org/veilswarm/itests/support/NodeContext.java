@@ -110,8 +110,7 @@ public final class NodeContext {
      */
     public void applyFeatureConfigurations() throws IOException {
         ConfigurationAdmin cm = awaitService(ConfigurationAdmin.class, null, TIMEOUT);
-        for (String url : property(VeilswarmOptions.FEATURES_PROPERTY).split(",")) {
-            Feature feature = Feature.read(new URL(url));
+        for (Feature feature : features()) {
             for (Map.Entry<String, Map<String, Object>> c : feature.configurations().entrySet()) {
                 Configuration configuration = configuration(cm, c.getKey());
                 if (configuration.getProperties() == null) {
@@ -119,6 +118,15 @@ public final class NodeContext {
                 }
             }
         }
+    }
+
+    /** The features the container was built from (read again from the URLs {@link VeilswarmOptions} passed). */
+    public List<Feature> features() throws IOException {
+        List<Feature> features = new ArrayList<>();
+        for (String url : property(VeilswarmOptions.FEATURES_PROPERTY).split(",")) {
+            features.add(Feature.read(new URL(url)));
+        }
+        return features;
     }
 
     /**
