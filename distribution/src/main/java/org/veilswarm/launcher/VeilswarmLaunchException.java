@@ -27,7 +27,7 @@ public class VeilswarmLaunchException extends RuntimeException {
 
     /** The bundles that did not resolve or start; empty if the failure was not about bundles. */
     public List<BundleProblem> problems() {
-        return problems;
+        return problems != null ? problems : List.of(); // null after deserialization
     }
 
     private static String withProblems(String message, List<BundleProblem> problems) {

@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.osgi.framework.launch.Framework;
+import org.veilswarm.launcher.internal.FrameworkProperties;
 import org.veilswarm.launcher.internal.NodeRuntime;
+import org.veilswarm.launcher.internal.NodeSettings;
 
 /**
  * One Veilswarm node: an Apache Felix framework running the bundles of the chosen features.
@@ -145,13 +147,6 @@ public final class VeilswarmNode implements AutoCloseable {
         return runtime.settings().features();
     }
 
-    /** The settings a node is built from; see the {@link Builder} methods for each. */
-    public record Settings(Path dataDirectory, List<String> features, FeatureSource featureSource,
-            BundleSource bundleSource, int consolePort, String consoleHost, Path deployDirectory,
-            Map<String, Map<String, Object>> configurations, Map<String, String> frameworkProperties,
-            boolean tolerateBundleProblems, Duration stopTimeout) {
-    }
-
     /** Builds a {@link VeilswarmNode}; every setting but the bundle source has a default. */
     public static final class Builder {
 
@@ -254,7 +249,7 @@ public final class VeilswarmNode implements AutoCloseable {
         public Builder frameworkProperty(String key, String value) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
-            if (org.veilswarm.launcher.internal.FrameworkProperties.RESERVED.contains(key)) {
+            if (FrameworkProperties.RESERVED.contains(key)) {
                 throw new IllegalArgumentException("Framework property " + key + " is set by the launcher from its own"
                         + " settings: use dataDirectory, consolePort, consoleHost or deployDirectory instead.");
             }
@@ -298,7 +293,7 @@ public final class VeilswarmNode implements AutoCloseable {
             Path deploy = (deployDirectory != null ? deployDirectory : data.resolve("deploy")).toAbsolutePath().normalize();
             Map<String, Map<String, Object>> configs = new LinkedHashMap<>();
             configurations.forEach((pid, values) -> configs.put(pid, Map.copyOf(values)));
-            Settings settings = new Settings(data, List.copyOf(features), featureSource, bundleSource, consolePort,
+            NodeSettings settings = new NodeSettings(data, List.copyOf(features), featureSource, bundleSource, consolePort,
                     consoleHost, deploy, Map.copyOf(configs), Map.copyOf(frameworkProperties), tolerateBundleProblems,
                     stopTimeout);
             return new VeilswarmNode(new NodeRuntime(settings));

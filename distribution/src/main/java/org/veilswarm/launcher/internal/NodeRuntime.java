@@ -26,7 +26,6 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.veilswarm.launcher.BundleProblem;
 import org.veilswarm.launcher.VeilswarmLaunchException;
 import org.veilswarm.launcher.VeilswarmNode;
-import org.veilswarm.launcher.VeilswarmNode.Settings;
 
 /**
  * The life cycle behind {@link VeilswarmNode}: lock the data directory, read the features, check the
@@ -40,16 +39,16 @@ public final class NodeRuntime {
     private static final Duration CONFIGURATION_ADMIN_WAIT = Duration.ofSeconds(10);
     private static final long CONSOLE_POLL_MILLIS = 100;
 
-    private final Settings settings;
+    private final NodeSettings settings;
     private Framework framework;
     private DataDirectoryLock lock;
     private BundleDiagnostics diagnostics;
 
-    public NodeRuntime(Settings settings) {
+    public NodeRuntime(NodeSettings settings) {
         this.settings = settings;
     }
 
-    public Settings settings() {
+    public NodeSettings settings() {
         return settings;
     }
 
