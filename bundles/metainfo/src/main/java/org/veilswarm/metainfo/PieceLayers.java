@@ -34,18 +34,20 @@ public final class PieceLayers {
                 continue;
             }
             HashValue root = file.piecesRoot().orElseThrow();
-            if (kept.containsKey(root)) {
-                continue; // identical files share one layer
-            }
             byte[] layer = candidates.get(root);
             if (layer == null) {
                 throw new MetainfoException("piece layers: no layer for " + info.displayPath(file) + " (pieces root "
                         + root.hex() + ")");
             }
+            // Identical files share one layer, but each file's piece count must fit it: a hostile torrent
+            // may give two files of different lengths the same root (found by MetainfoFuzzTest).
             long expected = (long) file.pieceCount() * MerkleTree.HASH_LENGTH;
             if (layer.length != expected) {
                 throw new MetainfoException("piece layers: layer of " + info.displayPath(file) + " has " + layer.length
                         + " bytes, expected " + expected + " (" + file.pieceCount() + " pieces of 32 bytes)");
+            }
+            if (kept.containsKey(root)) {
+                continue;
             }
             if (!root.contentEquals(MerkleTree.rootFromPieceLayer(layer, pieceLength))) {
                 throw new MetainfoException("piece layers: layer of " + info.displayPath(file)

@@ -40,6 +40,8 @@ class HashingBenchmarkTest {
         TorrentCreator.forPath(file).pieceLength(1 << 18).threads(1).create();
 
         double sha256sum = best(() -> run("sha256sum", file.toString()));
+        boolean openssl = Files.isExecutable(Path.of("/usr/bin/openssl"));
+        double opensslSha256 = openssl ? best(() -> run("/usr/bin/openssl", "dgst", "-sha256", file.toString())) : 0;
         double v2One = best(() -> TorrentCreator.forPath(file).threads(1).create());
         double v2All = best(() -> TorrentCreator.forPath(file).threads(cores).create());
         double hybridOne = best(() -> TorrentCreator.forPath(file).mode(TorrentMode.HYBRID).threads(1).create());
@@ -49,6 +51,9 @@ class HashingBenchmarkTest {
         md.append("| what (256 MiB file in page cache, best of ").append(RUNS).append(") | MiB/s | vs sha256sum |\n");
         md.append("|---|---:|---:|\n");
         row(md, "`sha256sum` (coreutils, one thread)", sha256sum, sha256sum);
+        if (openssl) {
+            row(md, "`openssl dgst -sha256` (one thread)", opensslSha256, sha256sum);
+        }
         row(md, "TorrentCreator v2, 1 thread", v2One, sha256sum);
         row(md, "TorrentCreator v2, " + cores + " threads", v2All, sha256sum);
         row(md, "TorrentCreator hybrid (SHA-256 + SHA-1), 1 thread", hybridOne, sha256sum);

@@ -398,4 +398,20 @@ class MetainfoParserTest {
         Map<HashValue, byte[]> layers = new HashMap<>(m.pieceLayers().asMap());
         assertEquals(1, layers.size());
     }
+
+    /** Regression: MetainfoFuzzTest found a second file accepted with another file's layer. */
+    @Test
+    void filesSharingARootMustFitTheSharedLayer() throws Exception {
+        Path twins = dir.resolve("twins");
+        byte[] data = Content.bytes(100_000, 77);
+        Files.createDirectories(twins);
+        Files.write(twins.resolve("one"), data);
+        Files.write(twins.resolve("two"), data);
+        BencodeDictionary t = Dicts.decode(TorrentCreator.forPath(twins).pieceLength(PIECE).create().bytes());
+        BencodeDictionary tree = dict(dict(t, "info"), "file tree");
+        BencodeDictionary two = dict(dict(tree, "two"), "");
+        BencodeDictionary longer = with(tree, "two",
+                BencodeDictionary.builder().put("", with(two, "length", BencodeInteger.of(200_000))).build());
+        assertRejected(withInfo(t, "file tree", longer), "layer of \"two\" has 128 bytes, expected 224");
+    }
 }
