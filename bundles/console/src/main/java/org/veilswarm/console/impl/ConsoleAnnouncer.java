@@ -10,8 +10,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -19,6 +21,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
@@ -52,8 +55,10 @@ public final class ConsoleAnnouncer {
         t.setDaemon(true);
         return t;
     });
+    private final AtomicBoolean checkPending = new AtomicBoolean();
     private volatile Object endpointProperty;
     private volatile String written;
+    private volatile boolean active;
 
     @Activate
     public ConsoleAnnouncer(BundleContext context, @Reference ConsoleAccess access,
@@ -64,26 +69,52 @@ public final class ConsoleAnnouncer {
         this.urlFile = access.dataDirectory().resolve(URL_FILE);
     }
 
-    /** The whiteboard runtime; its {@code osgi.http.endpoint} says where it listens. */
-    @Reference(service = HttpServiceRuntime.class, updated = "runtimeUpdated")
+    /**
+     * The whiteboard runtime; its {@code osgi.http.endpoint} says where it listens. Optional: when Felix HTTP
+     * cannot bind its port it may never register the runtime, and that is exactly when the check must run.
+     */
+    @Reference(service = HttpServiceRuntime.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, updated = "runtimeUpdated", unbind = "unbindRuntime")
     void bindRuntime(Map<String, Object> runtimeProperties) {
-        this.endpointProperty = runtimeProperties.get(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT);
-    }
-
-    @Activate
-    void activate() {
-        deleteStaleUrlFile();
-        worker.execute(this::check);
+        runtimeUpdated(runtimeProperties);
     }
 
     /** The whiteboard's endpoint changed (e.g. Felix HTTP reconfigured): check again. */
     void runtimeUpdated(Map<String, Object> runtimeProperties) {
         this.endpointProperty = runtimeProperties.get(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT);
-        worker.execute(this::check);
+        if (active) {
+            scheduleCheck();
+        }
+    }
+
+    void unbindRuntime(Map<String, Object> runtimeProperties) {
+        this.endpointProperty = null;
+    }
+
+    @Activate
+    void activate() {
+        active = true;
+        deleteStaleUrlFile();
+        scheduleCheck();
+    }
+
+    /** At most one check waits behind the running one: a burst of changes costs one more probe, not many. */
+    private void scheduleCheck() {
+        if (checkPending.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    checkPending.set(false);
+                    check();
+                });
+            } catch (RejectedExecutionException e) {
+                checkPending.set(false);
+            }
+        }
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        active = false;
         worker.shutdownNow();
         worker.awaitTermination(5, TimeUnit.SECONDS);
         String mine = written;
@@ -108,10 +139,8 @@ public final class ConsoleAnnouncer {
             return;
         }
         List<ConsoleEndpoint> published = ConsoleEndpoint.fromEndpointProperty(endpointProperty);
-        ConsoleEndpoint endpoint = published.stream().filter(ConsoleEndpoint::isLoopback).findFirst()
-                .orElse(published.isEmpty() ? configured : published.get(0));
-        boolean exposed = !configured.isLoopback() || published.stream().anyMatch(e -> !e.isLoopback());
-        if (exposed) {
+        ConsoleEndpoint endpoint = ConsoleEndpoint.choose(configured, published);
+        if (ConsoleEndpoint.exposedBeyondLoopback(configured, published)) {
             log.warn("The console's HTTP server is bound to " + (published.isEmpty() ? configured.host() : published)
                     + ", not only to loopback: other machines can reach it, and whoever learns the management"
                     + " token controls this node. Set the framework property " + ConsoleEndpoint.HOST_PROPERTY

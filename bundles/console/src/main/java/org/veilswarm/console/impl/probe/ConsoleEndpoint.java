@@ -97,6 +97,20 @@ public record ConsoleEndpoint(String host, int port) {
         }
     }
 
+    /**
+     * The endpoint to probe and to announce: a loopback one among those the whiteboard publishes, else the
+     * first published, else the configured one.
+     */
+    public static ConsoleEndpoint choose(ConsoleEndpoint configured, List<ConsoleEndpoint> published) {
+        return published.stream().filter(ConsoleEndpoint::isLoopback).findFirst()
+                .orElse(published.isEmpty() ? configured : published.get(0));
+    }
+
+    /** Whether the HTTP server is (or is configured to be) reachable from other machines. */
+    public static boolean exposedBeyondLoopback(ConsoleEndpoint configured, List<ConsoleEndpoint> published) {
+        return !configured.isLoopback() || published.stream().anyMatch(e -> !e.isLoopback());
+    }
+
     /** {@code host:port}, with IPv6 literals in brackets (RFC 3986 §3.2.2). */
     public String authority() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

@@ -45,6 +45,21 @@ class ConsoleEndpointTest {
     }
 
     @Test
+    void choosesALoopbackEndpointAndWarnsAboutExposure() {
+        ConsoleEndpoint configured = new ConsoleEndpoint("127.0.0.1", 8427);
+        ConsoleEndpoint lan = new ConsoleEndpoint("192.168.1.20", 8427);
+        ConsoleEndpoint loop = new ConsoleEndpoint("127.0.0.1", 8427);
+        assertEquals(configured, ConsoleEndpoint.choose(configured, List.of()));
+        assertEquals(loop, ConsoleEndpoint.choose(configured, List.of(lan, loop)));
+        assertEquals(lan, ConsoleEndpoint.choose(configured, List.of(lan)));
+        assertFalse(ConsoleEndpoint.exposedBeyondLoopback(configured, List.of(loop)));
+        assertTrue(ConsoleEndpoint.exposedBeyondLoopback(configured, List.of(loop, lan)));
+        assertTrue(ConsoleEndpoint.exposedBeyondLoopback(ConsoleEndpoint.fromFrameworkProperties(null, "8427"),
+                List.of()), "Felix binds every interface when no host is configured");
+        assertTrue(ConsoleEndpoint.exposedBeyondLoopback(new ConsoleEndpoint("192.168.1.20", 8427), List.of()));
+    }
+
+    @Test
     void managementUrl() {
         assertEquals("http://127.0.0.1:8427/management/tok", new ConsoleEndpoint("127.0.0.1", 8427)
                 .managementUrl("tok"));

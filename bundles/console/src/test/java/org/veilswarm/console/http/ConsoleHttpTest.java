@@ -1,0 +1,521 @@
+package org.veilswarm.console.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.veilswarm.console.http.HttpSession.Reply;
+import org.veilswarm.console.impl.bundles.TestArchives;
+
+/**
+ * The console's HTTP contract end to end: a real Felix with Jetty 12, SCR, Configuration Admin, the node, the
+ * Felix Web Console and this console, driven over HTTP on 127.0.0.1.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleHttpTest {
+
+    private static final String BASIC_ADMIN_ADMIN = "Basic YWRtaW46YWRtaW4=";
+
+    private Path work;
+    private FelixHarness felix;
+    private HttpSession http;
+    private String token;
+
+    @BeforeAll
+    void boot(@TempDir Path work) throws Exception {
+        this.work = work;
+        Dictionary<String, Object> console = new Hashtable<>();
+        console.put("maxUploadMegabytes", 1);
+        felix = FelixHarness.start(work, freePort(), Map.of("org.veilswarm.console", console));
+        http = new HttpSession(felix.port);
+        Path url = felix.dataDirectory.resolve("console.url");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(url) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(url), "the console never wrote console.url");
+        token = Files.readString(felix.dataDirectory.resolve("management.token"));
+    }
+
+    @AfterAll
+    void shutdown() throws Exception {
+        if (felix != null) {
+            felix.close();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private String[] bearer() {
+        return new String[] {"Authorization", "Bearer " + token};
+    }
+
+    /** Signs in through the management link; returns {cookie header, CSRF token}. */
+    private String[] signIn() {
+        Reply reply = http.get("/management/" + token);
+        assertEquals(303, reply.status(), reply.toString());
+        String setCookie = reply.header("Set-Cookie");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        Reply session = http.get("/api/session", "Cookie", cookie);
+        assertEquals(200, session.status(), session.toString());
+        return new String[] {cookie, session.json().get("csrfToken").textValue()};
+    }
+
+    private long install(Path jar) throws IOException {
+        Reply reply = http.upload("/api/bundles", jar, bearer());
+        assertEquals(201, reply.status(), reply.toString());
+        return reply.json().get("id").longValue();
+    }
+
+    private int bundleCount() {
+        return felix.context().getBundles().length;
+    }
+
+    // --- files and sign-in -------------------------------------------------------------------------------
+
+    @Test
+    void consoleUrlIsWrittenOwnerOnlyAfterThePortCheck() throws IOException {
+        Path url = felix.dataDirectory.resolve("console.url");
+        assertEquals("http://127.0.0.1:" + felix.port + "/management/" + token + "\n", Files.readString(url));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(url)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                felix.dataDirectory.resolve("management.token"))));
+    }
+
+    @Test
+    void theManagementLinkExchangesTheTokenForASessionCookie() {
+        Reply reply = http.get("/management/" + token);
+        assertEquals(303, reply.status());
+        assertEquals("/console/", reply.header("Location"));
+        String cookie = reply.header("Set-Cookie");
+        assertTrue(cookie.matches("VEILSWARM_SESSION=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict"), cookie);
+        assertEquals("no-store", reply.header("Cache-Control"));
+    }
+
+    @Test
+    void aWrongTokenIsAPlain404WithoutCookie() {
+        String wrong = token.substring(0, 42) + (token.charAt(42) == 'A' ? 'B' : 'A');
+        for (String path : new String[] {"/management/" + wrong, "/management/short", "/management/ping-x"}) {
+            Reply reply = http.get(path);
+            assertEquals(404, reply.status(), path);
+            assertNull(reply.header("Set-Cookie"), path);
+            assertNull(reply.header("X-Veilswarm-Probe"), "only a probe in flight is echoed");
+        }
+    }
+
+    @Test
+    void sessionEndpointHandsOutTheCsrfToken() {
+        String[] session = signIn();
+        JsonNode json = http.get("/api/session", "Cookie", session[0]).json();
+        assertTrue(json.get("authenticated").booleanValue());
+        assertEquals("session", json.get("via").textValue());
+        assertEquals(43, json.get("csrfToken").textValue().length());
+        assertEquals("bearer", http.get("/api/session", bearer()).json().get("via").textValue());
+    }
+
+    @Test
+    void logoutEndsTheSession() {
+        String[] session = signIn();
+        Reply out = http.post("/api/logout", "Cookie", session[0], "X-CSRF-Token", session[1]);
+        assertEquals(200, out.status(), out.toString());
+        assertTrue(out.json().get("loggedOut").booleanValue());
+        assertTrue(out.header("Set-Cookie").contains("Max-Age=0"));
+        Reply after = http.get("/api/session", "Cookie", session[0]);
+        assertEquals(401, after.status());
+        assertTrue(after.json().get("error").textValue().contains("session expired or unknown"), after.body());
+    }
+
+    // --- authentication and CSRF -------------------------------------------------------------------------
+
+    @Test
+    void theApiNeedsCredentials() {
+        Reply none = http.get("/api/bundles");
+        assertEquals(401, none.status());
+        assertEquals("application/json", none.header("Content-Type"));
+        assertEquals(401, none.json().get("status").intValue());
+        assertTrue(none.json().get("error").textValue().startsWith("authentication required"), none.body());
+        assertEquals(401, http.get("/api/bundles", "Authorization", "Bearer nope").status());
+        assertEquals(401, http.get("/api/bundles", "Authorization", BASIC_ADMIN_ADMIN).status());
+        assertEquals(401, http.get("/api/bundles", "Cookie", "VEILSWARM_SESSION=forged").status());
+        assertEquals(401, http.get("/api/bundles", "Cookie", "VEILSWARM_SESSION=" + token).status(),
+                "the token is not a session id");
+        assertEquals(200, http.get("/api/bundles", bearer()).status());
+    }
+
+    @Test
+    void everythingButTheSignInNeedsCredentials() {
+        for (String path : new String[] {"/", "/console/", "/console/app.js", "/elsewhere", "/management",
+                "/management/a/b", "/system/console/bundles"}) {
+            Reply reply = http.get(path);
+            assertEquals(401, reply.status(), path);
+            assertEquals("Bearer realm=\"veilswarm\"", reply.header("WWW-Authenticate"), path);
+        }
+    }
+
+    @Test
+    void cookieStateChangesNeedTheCsrfToken() throws IOException {
+        long id = install(TestArchives.bundle(work.resolve("csrf.jar"), "org.example.csrf", "1.0.0"));
+        String[] session = signIn();
+        Reply missing = http.post("/api/bundles/" + id + "/start", "Cookie", session[0]);
+        assertEquals(403, missing.status());
+        assertTrue(missing.json().get("error").textValue().contains("X-CSRF-Token"), missing.body());
+        assertEquals(403, http.post("/api/bundles/" + id + "/start", "Cookie", session[0],
+                "X-CSRF-Token", "wrong").status());
+        Reply foreign = http.post("/api/bundles/" + id + "/start", "Cookie", session[0],
+                "X-CSRF-Token", session[1], "Origin", "http://evil.example");
+        assertEquals(403, foreign.status());
+        assertTrue(foreign.json().get("error").textValue().contains("cross-origin"), foreign.body());
+        assertEquals("INSTALLED", http.get("/api/bundles/" + id, bearer()).json().get("state").textValue(),
+                "refused requests changed nothing");
+        Reply ok = http.post("/api/bundles/" + id + "/start", "Cookie", session[0],
+                "X-CSRF-Token", session[1], "Origin", http.origin());
+        assertEquals(200, ok.status(), ok.toString());
+        assertEquals("ACTIVE", ok.json().get("state").textValue());
+        Reply bearerStop = http.post("/api/bundles/" + id + "/stop", bearer());
+        assertEquals(200, bearerStop.status(), "Bearer calls are exempt from CSRF");
+        assertEquals(200, http.delete("/api/bundles/" + id, bearer()).status());
+    }
+
+    @Test
+    void securityHeadersOnConsoleResponses() {
+        String[] session = signIn();
+        Reply api = http.get("/api/bundles", "Cookie", session[0]);
+        assertEquals("default-src 'self'; frame-ancestors 'none'", api.header("Content-Security-Policy"));
+        assertEquals("nosniff", api.header("X-Content-Type-Options"));
+        assertEquals("no-referrer", api.header("Referrer-Policy"));
+        assertEquals("no-store", api.header("Cache-Control"));
+        Reply page = http.get("/console/", "Cookie", session[0]);
+        assertEquals(200, page.status());
+        assertTrue(page.header("Content-Type").startsWith("text/html"));
+        assertTrue(page.body().contains("<script type=\"module\" src=\"app.js\"></script>"));
+        assertEquals("default-src 'self'; frame-ancestors 'none'", page.header("Content-Security-Policy"));
+        Reply script = http.get("/console/app.js", "Cookie", session[0]);
+        assertEquals(200, script.status());
+        assertTrue(script.header("Content-Type").startsWith("text/javascript"));
+        for (String sneaky : new String[] {"/console/../management.token", "/console/%2e%2e/management.token",
+                "/console/..%2fmanagement.token"}) {
+            Reply reply = http.get(sneaky, "Cookie", session[0]);
+            assertNotEquals(200, reply.status(), sneaky);
+            assertFalse(reply.body().contains(token), sneaky);
+        }
+        assertEquals(404, http.get("/console/nope.js", "Cookie", session[0]).status());
+        Reply unauthorized = http.get("/api/node");
+        assertEquals("nosniff", unauthorized.header("X-Content-Type-Options"), "errors carry the headers too");
+    }
+
+    // --- the Felix Web Console ----------------------------------------------------------------------------
+
+    @Test
+    void theWebConsoleIsBehindTheSameAuthentication() throws IOException {
+        Reply anonymous = http.get("/system/console/bundles");
+        assertEquals(401, anonymous.status());
+        Reply adminAdmin = http.get("/system/console/bundles", "Authorization", BASIC_ADMIN_ADMIN);
+        assertEquals(401, adminAdmin.status(), "the built-in admin/admin login must not work");
+        String[] session = signIn();
+        Reply page = http.get("/system/console/bundles", "Cookie", session[0]);
+        assertEquals(200, page.status(), page.toString());
+        assertTrue(page.body().contains("Apache Felix Web Console"), page.body());
+        assertEquals(200, http.get("/system/console/bundles", bearer()).status());
+        Reply noOrigin = http.send("POST", "/system/console/bundles/0",
+                java.net.http.HttpRequest.BodyPublishers.ofString("action=refreshPackages"),
+                "Cookie", session[0], "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(403, noOrigin.status(), "cookie POSTs to the web console need a matching Origin");
+        Dictionary<String, Object> lockdown = felix.configuration(
+                "org.apache.felix.webconsole.internal.servlet.OsgiManager");
+        assertNotNull(lockdown, "the web console's configuration was locked down");
+        assertEquals(Boolean.TRUE, lockdown.get("veilswarm.lockdown"));
+        assertNotEquals("admin", lockdown.get("username"));
+    }
+
+    @Test
+    void thePreprocessorIsRegisteredWithTheWhiteboard() throws Exception {
+        String runtime = "org.osgi.service.servlet.runtime.HttpServiceRuntime";
+        Object dto = felix.callService("org.apache.felix.http.jetty12", runtime, "getRuntimeDTO", new Class<?>[0]);
+        Object[] preprocessors = (Object[]) dto.getClass().getField("preprocessorDTOs").get(dto);
+        Object[] failed = (Object[]) dto.getClass().getField("failedPreprocessorDTOs").get(dto);
+        assertEquals(0, failed.length, "no preprocessor was refused");
+        assertEquals(1, preprocessors.length);
+        long serviceId = preprocessors[0].getClass().getField("serviceId").getLong(preprocessors[0]);
+        assertEquals("org.veilswarm.console", felix.context()
+                .getAllServiceReferences(null, "(service.id=" + serviceId + ")")[0].getBundle()
+                .getSymbolicName());
+    }
+
+    @Test
+    void withoutOurSecurityProviderThePreprocessorStillGuardsTheWebConsole() throws Exception {
+        String provider = "org.veilswarm.console.impl.webconsole.WebConsoleSecurityProvider";
+        String[] session = signIn();
+        felix.setComponentEnabled("org.veilswarm.console", provider, false);
+        try {
+            Reply anonymous = http.get("/system/console/bundles");
+            assertEquals(401, anonymous.status());
+            assertEquals("Bearer realm=\"veilswarm\"", anonymous.header("WWW-Authenticate"),
+                    "answered by the preprocessor, before the web console");
+            assertTrue(anonymous.body().contains("Not signed in"), anonymous.body());
+            Reply adminAdmin = http.get("/system/console/bundles", "Authorization", BASIC_ADMIN_ADMIN);
+            assertEquals(401, adminAdmin.status());
+            assertEquals("Bearer realm=\"veilswarm\"", adminAdmin.header("WWW-Authenticate"));
+            // Past the preprocessor, the web console falls back to its own (locked down) basic login.
+            Reply signedIn = http.get("/system/console/bundles", "Cookie", session[0]);
+            assertEquals(401, signedIn.status());
+            assertTrue(signedIn.header("WWW-Authenticate").startsWith("Basic"), signedIn.headers().toString());
+        } finally {
+            felix.setComponentEnabled("org.veilswarm.console", provider, true);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Reply back;
+        do {
+            back = http.get("/system/console/bundles", "Cookie", session[0]);
+        } while (back.status() != 200 && System.nanoTime() < deadline);
+        assertEquals(200, back.status(), "with the provider back, the session opens the web console again");
+    }
+
+    // --- REST: bundles ------------------------------------------------------------------------------------
+
+    @Test
+    void listsBundles() {
+        Reply reply = http.get("/api/bundles", bearer());
+        assertEquals(200, reply.status());
+        assertEquals("application/json", reply.header("Content-Type"));
+        JsonNode first = reply.json().get(0);
+        assertEquals(0, first.get("id").intValue());
+        assertEquals("ACTIVE", first.get("state").textValue());
+        boolean consoleActive = false;
+        for (JsonNode b : reply.json()) {
+            for (String field : new String[] {"id", "symbolicName", "version", "state", "name", "location",
+                    "fragment", "lastModified"}) {
+                assertTrue(b.has(field), field + " in " + b);
+            }
+            consoleActive |= "org.veilswarm.console".equals(b.get("symbolicName").textValue())
+                    && "ACTIVE".equals(b.get("state").textValue());
+        }
+        assertTrue(consoleActive);
+    }
+
+    @Test
+    void bundleLifeCycleThroughTheApi() throws IOException {
+        Path jar = TestArchives.bundle(work.resolve("life.jar"), "org.example.life", "1.0.0");
+        Reply installed = http.upload("/api/bundles", jar, bearer());
+        assertEquals(201, installed.status(), installed.toString());
+        long id = installed.json().get("id").longValue();
+        assertEquals("/api/bundles/" + id, installed.header("Location"));
+        assertEquals("INSTALLED", installed.json().get("state").textValue());
+        assertTrue(installed.json().get("location").textValue().startsWith("upload:"));
+
+        Reply duplicate = http.upload("/api/bundles", jar, bearer());
+        assertEquals(409, duplicate.status(), duplicate.toString());
+        assertTrue(duplicate.json().get("error").textValue().contains("already installed"), duplicate.body());
+
+        assertEquals("ACTIVE", http.post("/api/bundles/" + id + "/start", bearer()).json().get("state").textValue());
+        JsonNode detail = http.get("/api/bundles/" + id, bearer()).json();
+        assertEquals("Test bundle org.example.life", detail.get("headers").get("Bundle-Name").textValue());
+        assertTrue(detail.get("services").isArray());
+        assertEquals("RESOLVED", http.post("/api/bundles/" + id + "/stop", bearer()).json().get("state").textValue());
+
+        Path newer = TestArchives.bundle(work.resolve("life2.jar"), "org.example.life", "1.1.0");
+        Reply updated = http.upload("/api/bundles/" + id + "/update", newer, bearer());
+        assertEquals(200, updated.status(), updated.toString());
+        assertEquals("1.1.0", updated.json().get("version").textValue());
+        Path other = TestArchives.bundle(work.resolve("other.jar"), "org.example.other", "1.0.0");
+        Reply swap = http.upload("/api/bundles/" + id + "/update", other, bearer());
+        assertEquals(400, swap.status(), swap.toString());
+        assertEquals("1.1.0", felix.context().getBundle(id).getVersion().toString(), "a refused update changed nothing");
+
+        Reply removed = http.delete("/api/bundles/" + id, bearer());
+        assertEquals(200, removed.status(), removed.toString());
+        assertEquals("UNINSTALLED", removed.json().get("state").textValue());
+        assertEquals(404, http.get("/api/bundles/" + id, bearer()).status());
+        assertNull(felix.context().getBundle(id));
+    }
+
+    @Test
+    void installsFromAUrlAndStarts() throws IOException {
+        Path jar = TestArchives.bundle(work.resolve("byurl.jar"), "org.example.byurl", "2.0.0");
+        Reply reply = http.postJson("/api/bundles", "{\"url\":\"" + jar.toUri() + "\",\"start\":true}", bearer());
+        assertEquals(201, reply.status(), reply.toString());
+        assertEquals("ACTIVE", reply.json().get("state").textValue());
+        assertEquals(jar.toUri().toString(), reply.json().get("location").textValue());
+        assertEquals(200, http.delete("/api/bundles/" + reply.json().get("id").longValue(), bearer()).status());
+    }
+
+    @Test
+    void badUploadsAreRefusedAndInstallNothing() throws IOException {
+        int before = bundleCount();
+        byte[] noise = new byte[2048];
+        new Random(1).nextBytes(noise);
+        Reply random = http.upload("/api/bundles", noise, "noise.jar", new String[0], bearer());
+        assertEquals(400, random.status());
+        assertTrue(random.json().get("error").textValue().startsWith("not a jar file"), random.body());
+        Reply plain = http.upload("/api/bundles",
+                TestArchives.jar(work.resolve("plain.jar"), Map.of("Main-Class", "x.Y")), bearer());
+        assertEquals(400, plain.status());
+        assertTrue(plain.json().get("error").textValue().contains("plain jar"), plain.body());
+        Reply zip = http.upload("/api/bundles", TestArchives.zipWithoutManifest(work.resolve("x.zip")), bearer());
+        assertEquals(400, zip.status());
+        assertTrue(zip.json().get("error").textValue().contains("no META-INF/MANIFEST.MF"), zip.body());
+        Reply tooBig = http.upload("/api/bundles", new byte[1024 * 1024 + 1], "big.jar", new String[0], bearer());
+        assertEquals(413, tooBig.status(), tooBig.toString());
+        Reply malformed = http.postJson("/api/bundles", "{\"url\":", bearer());
+        assertEquals(400, malformed.status());
+        assertTrue(malformed.json().get("error").textValue().startsWith("malformed JSON: "), malformed.body());
+        Reply typo = http.postJson("/api/bundles", "{\"url\":\"file:/x.jar\",\"strat\":true}", bearer());
+        assertEquals(400, typo.status());
+        Reply scheme = http.postJson("/api/bundles", "{\"url\":\"ftp://example/x.jar\"}", bearer());
+        assertEquals(400, scheme.status());
+        Reply wrongType = http.send("POST", "/api/bundles", java.net.http.HttpRequest.BodyPublishers.ofString("x"),
+                HttpSession.concat(bearer(), "Content-Type", "text/plain"));
+        assertEquals(415, wrongType.status());
+        assertEquals(before, bundleCount(), "nothing was installed");
+    }
+
+    @Test
+    void unresolvableBundlesExplainThemselvesAndAStartFailureRollsBack() throws IOException {
+        Path jar = TestArchives.jar(work.resolve("needy.jar"), Map.of("Bundle-ManifestVersion", "2",
+                "Bundle-SymbolicName", "org.example.needy", "Bundle-Version", "1.0.0",
+                "Import-Package", "org.example.missing;version=\"[1,2)\""));
+        int before = bundleCount();
+        Reply rolledBack = http.upload("/api/bundles", Files.readAllBytes(jar), "needy.jar",
+                new String[] {"start", "true"}, bearer());
+        assertEquals(422, rolledBack.status(), rolledBack.toString());
+        assertTrue(rolledBack.json().get("error").textValue().contains("org.example.missing"), rolledBack.body());
+        assertTrue(rolledBack.json().get("error").textValue().contains("uninstalled again"), rolledBack.body());
+        assertEquals(before, bundleCount(), "the failed install+start left nothing behind");
+
+        long id = install(jar);
+        JsonNode unresolved = http.get("/api/bundles/" + id, bearer()).json().get("unresolved");
+        JsonNode missing = unresolved.get("missingRequirements").get(0);
+        assertEquals("osgi.wiring.package", missing.get("namespace").textValue());
+        assertTrue(missing.get("filter").textValue().contains("org.example.missing"), missing.toString());
+        Reply start = http.post("/api/bundles/" + id + "/start", bearer());
+        assertEquals(422, start.status());
+        assertTrue(start.json().get("error").textValue().contains("org.example.missing"), start.body());
+        assertEquals(Bundle.INSTALLED, felix.context().getBundle(id).getState());
+        assertEquals(200, http.delete("/api/bundles/" + id, bearer()).status());
+    }
+
+    @Test
+    void errorsAreJsonWithTheRightStatus() {
+        long console = felix.bundle("org.veilswarm.console").getBundleId();
+        long jetty = felix.bundle("org.apache.felix.http.jetty12").getBundleId();
+        for (String path : new String[] {"/api/bundles/0/stop", "/api/bundles/" + console + "/stop",
+                "/api/bundles/" + jetty + "/stop", "/api/bundles/" + console + "/update"}) {
+            Reply reply = http.post(path, bearer());
+            assertEquals(409, reply.status(), path + " " + reply);
+            assertTrue(reply.json().get("error").textValue().startsWith("refusing to"), reply.body());
+        }
+        assertEquals(409, http.delete("/api/bundles/0", bearer()).status());
+        assertEquals(409, http.delete("/api/bundles/" + console, bearer()).status());
+        assertEquals(Bundle.ACTIVE, felix.bundle("org.veilswarm.console").getState());
+
+        Reply unknown = http.get("/api/bundles/99999", bearer());
+        assertEquals(404, unknown.status());
+        assertEquals("{\"error\":\"no bundle with id 99999\",\"status\":404}", unknown.body());
+        assertEquals(400, http.get("/api/bundles/abc", bearer()).status());
+        Reply wrongMethod = http.send("PUT", "/api/bundles", java.net.http.HttpRequest.BodyPublishers.noBody(),
+                bearer());
+        assertEquals(405, wrongMethod.status());
+        assertEquals("GET, POST", wrongMethod.header("Allow"));
+        Reply nowhere = http.get("/api/nowhere", bearer());
+        assertEquals(404, nowhere.status());
+        assertEquals("application/json", nowhere.header("Content-Type"));
+    }
+
+    // --- REST: node and components ------------------------------------------------------------------------
+
+    @Test
+    void nodeStatus() {
+        Reply reply = http.get("/api/node", bearer());
+        assertEquals(200, reply.status(), reply.toString());
+        JsonNode node = reply.json();
+        assertTrue(node.get("address").textValue().endsWith(".onion"), node.toString());
+        assertEquals(felix.dataDirectory.toString(), node.get("dataDirectory").textValue());
+        assertTrue(node.get("uptime").isIntegralNumber());
+        assertTrue(node.get("warnings").isArray());
+    }
+
+    @Test
+    void componentsShowTheirState() {
+        Reply reply = http.get("/api/components", bearer());
+        assertEquals(200, reply.status(), reply.toString());
+        boolean apiSeen = false;
+        for (JsonNode c : reply.json()) {
+            if (c.get("name").textValue().equals("org.veilswarm.console.impl.ApiServlet")) {
+                apiSeen = true;
+                assertEquals("ACTIVE", c.get("state").textValue(), c.toString());
+                assertEquals(0, c.get("unsatisfiedReferences").size());
+            }
+        }
+        assertTrue(apiSeen, reply.body());
+    }
+
+    // --- the UI --------------------------------------------------------------------------------------------
+
+    @Test
+    void rootLeadsToTheUi() {
+        String[] session = signIn();
+        Reply root = http.get("/", "Cookie", session[0]);
+        assertEquals(302, root.status(), root.toString());
+        assertEquals("/console/", root.header("Location"));
+        Reply bare = http.get("/console", "Cookie", session[0]);
+        assertEquals(301, bare.status());
+        assertEquals("/console/", bare.header("Location"));
+    }
+
+    @Test
+    void theBrowserUiRendersUnderItsContentSecurityPolicy() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assumeTrue(Files.isExecutable(chromium), "headless Chromium is not installed");
+        // Chromium signs in through the management link itself (303 + cookie), then runs the ES modules.
+        Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=" + work.resolve("chromium"), "--enable-logging=stderr", "--v=0",
+                "--virtual-time-budget=10000", "--dump-dom", "http://127.0.0.1:" + felix.port + "/management/" + token)
+                .redirectError(work.resolve("chromium.log").toFile()).start();
+        String dom = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(browser.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String log = Files.readString(work.resolve("chromium.log"));
+        assertFalse(log.contains("Refused to"), "no Content-Security-Policy violation:\n" + log);
+        String address = http.get("/api/node", bearer()).json().get("address").textValue();
+        assertTrue(dom.contains(">" + address + "<"), "the node header shows the onion address:\n" + dom);
+        assertTrue(dom.contains("org.veilswarm.console</div>"), "the bundle table lists the console:\n" + dom);
+        assertTrue(dom.contains("<span class=\"badge state-active\">ACTIVE</span>"), dom);
+    }
+
+    @Test
+    void noSecretIsReadableByOthers() throws IOException {
+        for (String name : new String[] {"management.token", "console.url"}) {
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    felix.dataDirectory.resolve(name)));
+            assertFalse(mode.substring(3).contains("r"), name + " " + mode);
+        }
+        assertEquals(token.strip(), token, "the token file holds exactly the token");
+        assertEquals(43, token.getBytes(StandardCharsets.US_ASCII).length);
+    }
+}
