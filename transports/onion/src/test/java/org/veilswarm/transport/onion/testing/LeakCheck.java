@@ -18,6 +18,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * allocates a probe buffer; after the class it tries harder, to catch what a single pass missed.
  */
 public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+    /**
+     * Only the per-class check, for tests with many cheap invocations (fuzz targets replaying a corpus),
+     * where a garbage collection per invocation would dominate the run time.
+     */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private final LeakCheck delegate = new LeakCheck();
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            delegate.beforeAll(context);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws InterruptedException {
+            delegate.afterAll(context);
+        }
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         assertTrue(LeakRecordingDetector.installed(), "run with -Dio.netty.customResourceLeakDetector="
