@@ -95,8 +95,11 @@ public final class MetainfoParser {
                 }
             }
         }
-        Optional<String> comment = Fields.optionalUtf8(root, "comment", "");
-        Optional<String> createdBy = Fields.optionalUtf8(root, "created by", "");
+        // Free text: malformed UTF-8 is shown with U+FFFD rather than failing the whole torrent.
+        Optional<String> comment = Fields.optional(root, "comment", BencodeString.class, "")
+                .map(BencodeString::utf8Lossy);
+        Optional<String> createdBy = Fields.optional(root, "created by", BencodeString.class, "")
+                .map(BencodeString::utf8Lossy);
         Optional<Long> creationDate = Fields.optional(root, "creation date", BencodeInteger.class, "")
                 .map(BencodeInteger::value);
         return new Metainfo(info, pieceLayers, announce, announceList, comment, createdBy, creationDate);

@@ -168,7 +168,11 @@ public final class TorrentCreator {
     public CreatedTorrent create() throws IOException, MetainfoException, TorrentCreationCancelledException {
         BasicFileAttributes attrs = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         SourceScanner scanner = new SourceScanner(skipUnsupported, listener);
-        PathComponent torrentName = name != null ? named(name) : SourceScanner.component(source.toAbsolutePath());
+        Path absolute = source.toAbsolutePath().normalize();
+        if (absolute.getFileName() == null) {
+            throw new MetainfoException(source + " has no name to give the torrent; name it explicitly");
+        }
+        PathComponent torrentName = name != null ? named(name) : SourceScanner.component(absolute);
         boolean folder = attrs.isDirectory();
         List<SourceFile> files;
         if (folder) {
@@ -184,6 +188,13 @@ public final class TorrentCreator {
             throw new MetainfoException(source + " has no content (" + files.size() + " files, 0 bytes)");
         }
         int pl = pieceLength != 0 ? pieceLength : autoPieceLength(total);
+        for (SourceFile f : files) {
+            // One 32-byte hash per piece is kept in an array per file.
+            if ((f.length() + pl - 1) / pl > (Integer.MAX_VALUE - 8) / MerkleTree.HASH_LENGTH) {
+                throw new MetainfoException(f.location() + " has too many pieces of " + pl
+                        + " bytes; choose a larger piece length");
+            }
+        }
         if (cancelToken.isCancelled()) {
             throw new TorrentCreationCancelledException("cancelled before hashing");
         }

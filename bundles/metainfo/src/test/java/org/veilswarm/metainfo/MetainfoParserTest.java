@@ -383,6 +383,9 @@ class MetainfoParserTest {
         assertEquals("hello", m.comment().orElseThrow());
         assertEquals(1_700_000_000L, m.creationDate().orElseThrow());
         assertRejected(with(t, "announce-list", BencodeList.of(BencodeString.of("x"))), "announce-list tier: expected a list");
+        Metainfo badComment = MetainfoParser.strict().parse(encode(with(t, "comment",
+                BencodeString.of(new byte[] {'o', 'k', (byte) 0xff}))));
+        assertEquals("ok\ufffd", badComment.comment().orElseThrow(), "free text never fails a torrent");
     }
 
     @Test

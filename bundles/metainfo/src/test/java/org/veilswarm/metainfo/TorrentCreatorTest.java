@@ -190,6 +190,11 @@ class TorrentCreatorTest {
         Path ok = Content.write(dir.resolve("ok.bin"), 10);
         assertThrows(MetainfoException.class, () -> TorrentCreator.forPath(ok).name("..").create());
         assertThrows(IllegalArgumentException.class, () -> TorrentCreator.forPath(ok).pieceLength(3 * 16384));
+        // A relative source such as "." is named after the folder it stands for.
+        Path folderDot = Content.write(dir.resolve("named/f.bin"), 10).getParent().resolve(".");
+        assertEquals("named", TorrentCreator.forPath(folderDot).create().metainfo().info().name());
+        MetainfoException root = assertThrows(MetainfoException.class, () -> TorrentCreator.forPath(Path.of("/")).create());
+        assertTrue(root.getMessage().contains("no name"), root::getMessage);
     }
 
     @Test
