@@ -59,6 +59,11 @@ export const api = {
   start: (id) => call('POST', `/api/bundles/${id}/start`),
   stop: (id) => call('POST', `/api/bundles/${id}/stop`),
   update: (id) => call('POST', `/api/bundles/${id}/update`),
+  updateFile: (id, file) => {
+    const form = new FormData();
+    form.append('file', file);
+    return call('POST', `/api/bundles/${id}/update`, form);
+  },
   uninstall: (id) => call('DELETE', `/api/bundles/${id}`),
   components: () => call('GET', '/api/components'),
   logout: () => call('POST', '/api/logout'),

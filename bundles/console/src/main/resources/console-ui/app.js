@@ -66,6 +66,27 @@ function actionButton(label, action, bundle, disabled = false) {
   }, label);
 }
 
+// An uploaded bundle has no location to re-read: updating it means uploading the new jar.
+let updateTarget = null;
+
+function chooseUpdateFile(id) {
+  updateTarget = id;
+  const input = $('update-file');
+  input.value = '';
+  input.click();
+  return new Promise((resolve, reject) => {
+    input.onchange = () => {
+      const file = input.files[0];
+      if (!file) {
+        reject(new Error('no file chosen'));
+        return;
+      }
+      api.updateFile(updateTarget, file).then(resolve, reject);
+    };
+    input.oncancel = () => reject(new Error('update cancelled: no file chosen'));
+  });
+}
+
 function bundleRow(b) {
   const system = b.id === 0;
   const active = b.state === 'ACTIVE' || b.state === 'STARTING';
@@ -81,7 +102,9 @@ function bundleRow(b) {
       b.fragment ? el('span', { class: 'sub' }, 'fragment') : [
         active ? actionButton('Stop', api.stop, b, system) : actionButton('Start', api.start, b),
       ],
-      actionButton('Update', api.update, b, system),
+      b.location.startsWith('upload:')
+        ? actionButton('Update', chooseUpdateFile, b, system)
+        : actionButton('Update', api.update, b, system),
       actionButton('Uninstall', api.uninstall, b, system)));
 }
 

@@ -181,8 +181,9 @@ public final class ApiServlet extends HttpServlet {
 
     private void update(long id, HttpServletRequest request, HttpServletResponse response)
             throws ApiException, IOException {
-        bundles.find(id);
         boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        // Refuse before reading (or downloading) anything.
+        bundles.checkUpdatable(id, hasBody);
         if (!hasBody) {
             HttpResponses.json(response, 200, BundleJson.summary(bundles.update(id, Optional.empty())));
             return;

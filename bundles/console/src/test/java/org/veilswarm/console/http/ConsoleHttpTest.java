@@ -340,6 +340,10 @@ class ConsoleHttpTest {
         assertTrue(detail.get("services").isArray());
         assertEquals("RESOLVED", http.post("/api/bundles/" + id + "/stop", bearer()).json().get("state").textValue());
 
+        Reply noArchive = http.post("/api/bundles/" + id + "/update", bearer());
+        assertEquals(400, noArchive.status(), noArchive.toString());
+        assertTrue(noArchive.json().get("error").textValue().contains("was uploaded"), noArchive.body());
+
         Path newer = TestArchives.bundle(work.resolve("life2.jar"), "org.example.life", "1.1.0");
         Reply updated = http.upload("/api/bundles/" + id + "/update", newer, bearer());
         assertEquals(200, updated.status(), updated.toString());
@@ -363,7 +367,12 @@ class ConsoleHttpTest {
         assertEquals(201, reply.status(), reply.toString());
         assertEquals("ACTIVE", reply.json().get("state").textValue());
         assertEquals(jar.toUri().toString(), reply.json().get("location").textValue());
-        assertEquals(200, http.delete("/api/bundles/" + reply.json().get("id").longValue(), bearer()).status());
+        long id = reply.json().get("id").longValue();
+        TestArchives.bundle(jar, "org.example.byurl", "2.0.1");
+        Reply reread = http.post("/api/bundles/" + id + "/update", bearer());
+        assertEquals(200, reread.status(), reread.toString());
+        assertEquals("2.0.1", reread.json().get("version").textValue(), "updated from its own location");
+        assertEquals(200, http.delete("/api/bundles/" + id, bearer()).status());
     }
 
     @Test

@@ -28,6 +28,9 @@ import org.veilswarm.console.impl.http.ApiException;
  */
 public final class BundleOperations {
 
+    /** Location prefix of uploaded bundles. */
+    static final String UPLOAD_SCHEME = "upload:";
+
     private final BundleContext context;
     private final Supplier<Map<Long, String>> protectedBundles;
 
@@ -129,8 +132,7 @@ public final class BundleOperations {
      * bundles wired to the old revision move to the new one.
      */
     public Bundle update(long id, Optional<Path> file) throws ApiException, IOException {
-        Bundle bundle = find(id);
-        refuseUpdateOf(bundle);
+        Bundle bundle = checkUpdatable(id, file.isPresent());
         try {
             if (file.isPresent()) {
                 BundleArchive archive = validate(file.get());
@@ -149,6 +151,20 @@ public final class BundleOperations {
                     + describe(e));
         }
         refreshInBackground(bundle);
+        return bundle;
+    }
+
+    /**
+     * The bundle, if it may be updated: 404 for an unknown id, 409 for the framework and the console itself,
+     * 400 for an uploaded bundle without a new archive (its {@code upload:} location cannot be read again).
+     */
+    public Bundle checkUpdatable(long id, boolean withArchive) throws ApiException {
+        Bundle bundle = find(id);
+        refuseUpdateOf(bundle);
+        if (!withArchive && bundle.getLocation().startsWith(UPLOAD_SCHEME)) {
+            throw ApiException.badRequest("bundle " + id + " (" + bundle.getSymbolicName() + ") was uploaded, so"
+                    + " it has no location to update from: send the new jar (multipart field 'file') or a URL");
+        }
         return bundle;
     }
 
@@ -247,6 +263,6 @@ public final class BundleOperations {
         if (name.isEmpty() || name.chars().allMatch(c -> c == '.')) {
             name = archive.symbolicName() + "-" + archive.version() + ".jar";
         }
-        return "upload:" + HexFormat.of().formatHex(sha256.digest(), 0, 8) + "/" + name;
+        return UPLOAD_SCHEME + HexFormat.of().formatHex(sha256.digest(), 0, 8) + "/" + name;
     }
 }

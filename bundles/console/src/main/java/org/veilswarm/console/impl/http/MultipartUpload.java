@@ -79,7 +79,9 @@ public record MultipartUpload(Path file, String fileName, long size, Map<String,
             Path tempDir) throws ApiException, IOException {
         Scanner scanner = new Scanner(body);
         byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        if (!scanner.copyUntil(delimiter, OutputStream.nullOutputStream(), Long.MAX_VALUE)) {
+        // The preamble (text before the first boundary, RFC 2046 §5.1.1) is ignored, but bounded.
+        if (scanner.copy(delimiter, OutputStream.nullOutputStream(), MAX_HEADER_BYTES, () -> ApiException.badRequest(
+                "malformed multipart body: no boundary in the first " + MAX_HEADER_BYTES + " bytes")) < 0) {
             throw ApiException.badRequest("malformed multipart body: boundary not found");
         }
         Path file = null;
@@ -156,15 +158,6 @@ public record MultipartUpload(Path file, String fileName, long size, Map<String,
             end = 2;
         }
 
-        /** Copies bytes before the next delimiter to {@code sink}, consumes the delimiter; false at EOF. */
-        boolean copyUntil(byte[] delimiter, OutputStream sink, long limit) throws IOException {
-            try {
-                return copy(delimiter, sink, limit, null) >= 0;
-            } catch (ApiException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
-
         long copyPart(byte[] delimiter, OutputStream sink, long limit, Refusal tooLarge)
                 throws IOException, ApiException {
             long copied = copy(delimiter, sink, limit, tooLarge);
@@ -175,7 +168,8 @@ public record MultipartUpload(Path file, String fileName, long size, Map<String,
             return copied;
         }
 
-        private long copy(byte[] delimiter, OutputStream sink, long limit, Refusal tooLarge)
+        /** Copies the bytes before the next delimiter to {@code sink} and consumes it; -1 at EOF. */
+        long copy(byte[] delimiter, OutputStream sink, long limit, Refusal tooLarge)
                 throws IOException, ApiException {
             long copied = 0;
             while (true) {

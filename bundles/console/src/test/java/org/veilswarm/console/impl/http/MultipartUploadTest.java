@@ -121,6 +121,15 @@ class MultipartUploadTest {
     }
 
     @Test
+    void anEndlessPreambleIsRefused() {
+        byte[] noise = new byte[MultipartUpload.MAX_HEADER_BYTES * 4];
+        Arrays.fill(noise, (byte) 'x');
+        ApiException e = assertThrows(ApiException.class, () -> read(new ByteArrayInputStream(noise), 100));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("no boundary in the first"), e.getMessage());
+    }
+
+    @Test
     void twoFilePartsAre400() throws Exception {
         String part = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.jar\"\r\n\r\n"
                 + "x\r\n";
