@@ -136,7 +136,7 @@ public record Feature(String id, List<Bundle> bundles, Map<String, Map<String, O
         }
         if (type == null) {
             if (value instanceof BigDecimal n) {
-                return n.scale() <= 0 || n.stripTrailingZeros().scale() <= 0 ? (Object) n.longValueExact() : (Object) n.doubleValue();
+                return n.scale() <= 0 ? (Object) n.longValueExact() : (Object) n.doubleValue();
             }
             return value;
         }
