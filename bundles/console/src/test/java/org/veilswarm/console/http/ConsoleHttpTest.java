@@ -311,7 +311,7 @@ class ConsoleHttpTest {
         boolean consoleActive = false;
         for (JsonNode b : reply.json()) {
             for (String field : new String[] {"id", "symbolicName", "version", "state", "name", "location",
-                    "fragment", "lastModified"}) {
+                    "fragment", "lastModified", "startLevel"}) {
                 assertTrue(b.has(field), field + " in " + b);
             }
             consoleActive |= "org.veilswarm.console".equals(b.get("symbolicName").textValue())

@@ -11,6 +11,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
@@ -29,7 +30,7 @@ public final class BundleJson {
     private BundleJson() {
     }
 
-    /** {@code {id, symbolicName, version, state, name, location, fragment, lastModified}} */
+    /** {@code {id, symbolicName, version, state, name, location, fragment, lastModified, startLevel}} */
     public static Map<String, Object> summary(Bundle bundle) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", bundle.getBundleId());
@@ -41,7 +42,18 @@ public final class BundleJson {
         json.put("location", bundle.getLocation());
         json.put("fragment", isFragment(bundle));
         json.put("lastModified", Instant.ofEpochMilli(bundle.getLastModified()).toString());
+        json.put("startLevel", startLevel(bundle));
         return json;
+    }
+
+    /** The bundle's start level (OSGi Core §9.3), or {@code null} once it is uninstalled. */
+    private static Integer startLevel(Bundle bundle) {
+        try {
+            BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+            return level == null ? null : level.getStartLevel();
+        } catch (IllegalArgumentException | IllegalStateException uninstalled) {
+            return null;
+        }
     }
 
     /** The summary plus headers, services, package wiring and, when unresolved, what is missing. */
