@@ -13,6 +13,8 @@
 #   http_ms   process start -> first HTTP 200 for the management link (303 to /console/, followed)
 #   rss_mb    resident set size of the JVM 5 s after the console answered
 #   stop_ms   SIGTERM -> process gone
+# As a reference measured in the same run (machines are noisy), it also times `java -version`: the bare
+# cost of starting a JVM, against which the node's start-up is given as a ratio.
 # Needs: sh, curl, python3 (to find a free port). Prints a table; times are wall clock on this machine.
 set -eu
 
@@ -61,17 +63,32 @@ measure() {
   echo "$((url_at - start)) $((http_at - start)) $((rss_kb / 1024)) $((stopped - stop_from))"
 }
 
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java=$JAVA_HOME/bin/java; else java=$(command -v java); fi
+jvm_ms() {
+  best=999999
+  for _ in 1 2 3; do
+    t0=$(now_ms); "$java" -version >/dev/null 2>&1; t=$(($(now_ms) - t0))
+    [ "$t" -lt "$best" ] && best=$t
+  done
+  echo "$best"
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "distribution: $dist"
 echo "jvm flags:    ${JAVA_OPTS:-script defaults (bin/veilswarm)} ${VEILSWARM_JAVA_OPTS:-}"
 echo "machine:      $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %-5s %8s %8s %7s %8s\n' run start url_ms http_ms rss_mb stop_ms
+reference=$(jvm_ms)
+echo "reference:    java -version takes $reference ms (best of 3)"
+printf '%-6s %-5s %8s %8s %7s %8s %9s\n' run start url_ms http_ms rss_mb stop_ms http/jvm
 i=1
 while [ "$i" -le "$runs" ]; do
   data="$work/data$i"
   mkdir -p "$data"
-  printf '%-6s %-5s %8s %8s %7s %8s\n' "$i" cold $(measure "$data")
-  printf '%-6s %-5s %8s %8s %7s %8s\n' "$i" warm $(measure "$data")
+  for kind in cold warm; do
+    set -- $(measure "$data")
+    printf '%-6s %-5s %8s %8s %7s %8s %8s×\n' "$i" "$kind" "$1" "$2" "$3" "$4" \
+      "$(awk -v a="$2" -v b="$reference" 'BEGIN { printf "%.1f", a / b }')"
+  done
   i=$((i + 1))
 done

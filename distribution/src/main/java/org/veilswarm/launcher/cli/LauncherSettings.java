@@ -42,7 +42,8 @@ final class LauncherSettings {
                 Integer.toString(VeilswarmNode.DEFAULT_CONSOLE_PORT))));
         this.consoleHost = args.option("host").orElse(p.getProperty("console.host", VeilswarmNode.DEFAULT_CONSOLE_HOST)).trim();
         this.features = list(args.option("features").orElse(p.getProperty("features", "core,console,transport-direct")));
-        this.deployDirectory = expand(home, p.getProperty("deploy.dir", "deploy"));
+        this.deployDirectory = args.option("deploy").map(LauncherSettings::expandCwd)
+                .orElse(expand(home, p.getProperty("deploy.dir", "deploy")));
         this.consoleTimeoutSeconds = positive("console.timeout", p.getProperty("console.timeout", "60"));
         Map<String, String> fw = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {

@@ -20,6 +20,7 @@ public final class VeilswarmCli {
             "              --port N          console port (default: console.port, 8427)",
             "              --host H          console address (default: console.host, 127.0.0.1)",
             "              --features A,B    features to run (default: features, core,console,transport-direct)",
+            "              --deploy DIR      hot-deployment directory (default: deploy.dir, <installation>/deploy)",
             "  status    Show the status of the node running on a data directory (via its REST API).",
             "              --data DIR",
             "  bundles   List the bundles of the node running on a data directory (via its REST API).",
@@ -31,7 +32,7 @@ public final class VeilswarmCli {
             "Defaults come from <installation>/etc/veilswarm.properties. Exit codes: 0 ok, 1 failure, 2 usage error.");
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "run", Set.of("data", "port", "host", "features"),
+            "run", Set.of("data", "port", "host", "features", "deploy"),
             "status", Set.of("data"),
             "bundles", Set.of("data"),
             "verify", Set.of(),

@@ -130,10 +130,12 @@ class VeilswarmCliTest {
         assertEquals(5, fromFile.consoleTimeoutSeconds);
 
         LauncherSettings overridden = LauncherSettings.load(home, Arguments.parse(
-                new String[] {"run", "--port", "9002", "--data=" + tmp.resolve("d"), "--features", "core"}, options()));
+                new String[] {"run", "--port", "9002", "--data=" + tmp.resolve("d"), "--features", "core",
+                        "--deploy", tmp.resolve("drop").toString()}, options()));
         assertEquals(9002, overridden.consolePort);
         assertEquals(tmp.resolve("d"), overridden.dataDirectory);
         assertEquals(List.of("core"), overridden.features);
+        assertEquals(tmp.resolve("drop"), overridden.deployDirectory);
     }
 
     @Test
@@ -155,6 +157,6 @@ class VeilswarmCliTest {
     }
 
     private static Map<String, java.util.Set<String>> options() {
-        return Map.of("run", java.util.Set.of("data", "port", "host", "features"));
+        return Map.of("run", java.util.Set.of("data", "port", "host", "features", "deploy"));
     }
 }
