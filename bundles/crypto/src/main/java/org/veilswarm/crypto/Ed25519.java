@@ -14,8 +14,9 @@ import org.veilswarm.crypto.internal.ScalarModL;
  * beyond the RFC: the 64-byte expanded secret key and key blinding (rend-spec-v3 Appendix A.2).
  *
  * <p>Seed-based operations run on Bouncy Castle's {@code rfc8032.Ed25519}, which verified ten times
- * faster than the JDK's EdDSA on our machines (docs/crypto.md). Verification is cofactorless and
- * rejects non-canonical S (S &ge; L) and undecodable public keys, as RFC 8032 §5.1.7 asks.
+ * faster than the JDK's EdDSA on our machines (docs/crypto.md). Verification rejects
+ * non-canonical S (S &ge; L) and public keys or R values that decode to no point, as RFC 8032
+ * §5.1.7 asks.
  *
  * <p>All methods are thread-safe. Wrong input lengths throw {@link IllegalArgumentException};
  * a signature that does not verify is never an exception, just {@code false}.

@@ -1,10 +1,8 @@
 package org.veilswarm.crypto;
 
-import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HKDF with HMAC-SHA256 (RFC 5869), as tor's ntor and hs-ntor key expansion use it
@@ -74,15 +72,6 @@ public final class Hkdf {
             return expand(pseudorandomKey, info, length);
         } finally {
             Arrays.fill(pseudorandomKey, (byte) 0);
-        }
-    }
-
-    static Mac initialised(Mac mac, byte[] key) {
-        try {
-            mac.init(new SecretKeySpec(key, mac.getAlgorithm()));
-            return mac;
-        } catch (InvalidKeyException e) {
-            throw new IllegalArgumentException("HMAC key rejected: " + e.getMessage(), e);
         }
     }
 }

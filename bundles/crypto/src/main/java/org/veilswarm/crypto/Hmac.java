@@ -1,8 +1,10 @@
 package org.veilswarm.crypto;
 
+import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 (RFC 2104), e.g. tor-spec §5.1.4's H(x, t) in the ntor handshake. Thread-safe.
@@ -30,9 +32,13 @@ public final class Hmac {
             // SecretKeySpec refuses an empty key. HMAC zero-pads keys to the block size, so one
             // zero byte is exactly the same key as none (RFC 2104 §2).
             byte[] effectiveKey = key.length == 0 ? new byte[1] : key;
-            return Hkdf.initialised(Mac.getInstance("HmacSHA256"), effectiveKey);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(effectiveKey, "HmacSHA256"));
+            return mac;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("HMAC-SHA256 key rejected: " + e.getMessage(), e);
         }
     }
 }

@@ -148,6 +148,18 @@ class Ed25519Test {
     }
 
     @Test
+    void smallOrderAndUndecodablePublicKeysAreNotValid() {
+        // The neutral element (0, 1) has order 1; y = p is not a canonical encoding.
+        assertFalse(Ed25519.isValidPublicKey(Vectors.hex(
+                "0100000000000000000000000000000000000000000000000000000000000000")));
+        assertFalse(Ed25519.isValidPublicKey(Vectors.hex(
+                "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")));
+        for (Map<String, String> vector : Vectors.load("rfc8032-ed25519.txt")) {
+            assertTrue(Ed25519.isValidPublicKey(bytes(vector, "public")), vector.get("name"));
+        }
+    }
+
+    @Test
     void garbageSignatureIsFalseNotAnException() {
         byte[] publicKey = Ed25519.generateKeyPair().publicKey();
         byte[] allOnes = new byte[64];

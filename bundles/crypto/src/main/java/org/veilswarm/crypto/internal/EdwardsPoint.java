@@ -24,10 +24,10 @@ public final class EdwardsPoint {
             .multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
     private static final int[] D = fieldElement(D_VALUE);
     private static final int[] TWO_D = fieldElement(D_VALUE.shiftLeft(1).mod(P));
-    private static final BigInteger BASE_X = new BigInteger(
-            "15112221349535400772501151409588531511454012693041857206046113283949847762202");
-    private static final BigInteger BASE_Y = new BigInteger(
-            "46316835694926478169428394003475163141307993866256225615783033603165251855960");
+    private static final int[] BASE_X = fieldElement(new BigInteger(
+            "15112221349535400772501151409588531511454012693041857206046113283949847762202"));
+    private static final int[] BASE_Y = fieldElement(new BigInteger(
+            "46316835694926478169428394003475163141307993866256225615783033603165251855960"));
 
     private final int[] x = X25519Field.create();
     private final int[] y = X25519Field.create();
@@ -48,8 +48,8 @@ public final class EdwardsPoint {
     /** The base point B of RFC 8032 §5.1. */
     public static EdwardsPoint base() {
         EdwardsPoint point = new EdwardsPoint();
-        X25519Field.copy(fieldElement(BASE_X), 0, point.x, 0);
-        X25519Field.copy(fieldElement(BASE_Y), 0, point.y, 0);
+        X25519Field.copy(BASE_X, 0, point.x, 0);
+        X25519Field.copy(BASE_Y, 0, point.y, 0);
         X25519Field.one(point.z);
         X25519Field.mul(point.x, point.y, point.t);
         return point;
