@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -134,13 +133,7 @@ class ConsolePortCheckTest {
         console.put("portCheckSeconds", 1);
         try (FelixHarness felix = FelixHarness.start(work, squatter.getAddress().getPort(),
                 Map.of("org.veilswarm.console", console))) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (Files.exists(data.resolve("console.url")) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertFalse(Files.exists(data.resolve("console.url")));
-        } catch (IOException e) {
-            throw new AssertionError(e);
+            awaitExists(felix.dataDirectory.resolve("console.url"), false);
         } finally {
             squatter.stop(0);
         }

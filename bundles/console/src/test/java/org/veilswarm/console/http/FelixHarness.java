@@ -193,8 +193,12 @@ final class FelixHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws BundleException, InterruptedException {
+    public void close() throws BundleException {
         framework.stop();
-        framework.waitForStop(20_000);
+        try {
+            framework.waitForStop(20_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

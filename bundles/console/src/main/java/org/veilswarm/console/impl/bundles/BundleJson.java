@@ -24,8 +24,7 @@ public final class BundleJson {
     /** Manifest headers shown in the detail view (the full manifest is available in the Felix Web Console). */
     static final List<String> DETAIL_HEADERS = List.of(Constants.BUNDLE_NAME, Constants.BUNDLE_DESCRIPTION,
             Constants.BUNDLE_VENDOR, Constants.BUNDLE_DOCURL, "Bundle-License", Constants.BUNDLE_CATEGORY,
-            Constants.BUNDLE_ACTIVATOR, Constants.FRAGMENT_HOST, Constants.BUNDLE_REQUIREDEXECUTIONENVIRONMENT,
-            "Service-Component");
+            Constants.BUNDLE_ACTIVATOR, Constants.FRAGMENT_HOST, "Service-Component");
 
     private BundleJson() {
     }
