@@ -58,14 +58,28 @@ final class RunCommand {
             out.println("Data directory: " + s.dataDirectory + "   (Ctrl-C stops the node)");
             out.flush();
         } catch (VeilswarmLaunchException e) {
-            if (!shuttingDown.get()) {
+            if (!shuttingDown.get() && removed(hook)) {
                 node.stop();
-                Runtime.getRuntime().removeShutdownHook(hook);
                 throw new CliException(e.getMessage());
             }
             return true;
         }
         node.awaitStop(Duration.ZERO);
-        return shuttingDown.get();
+        if (shuttingDown.get()) {
+            return true;
+        }
+        // Stopped from inside (e.g. the web console): release the data directory and leave with 0.
+        node.stop();
+        return !removed(hook);
+    }
+
+    /** False if the JVM is already shutting down (a signal arrived meanwhile): the hook then does the work. */
+    private static boolean removed(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shutdownInProgress) {
+            return false;
+        }
     }
 }
