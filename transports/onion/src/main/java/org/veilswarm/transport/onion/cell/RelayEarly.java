@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBuf;
 /**
  * RELAY_EARLY: a relay cell that counts against the limit of 8 per circuit which bounds circuit length; clients "MUST only send EXTEND/EXTEND2 cells inside RELAY_EARLY cells". See {@link RelayCell} for the payload's ownership.
  *
- * @see <a href="https://spec.torproject.org/tor-spec/handling-relay-early-cells.html">tor-spec §5.6 Handling relay_early cells</a>
+ * @see <a href="https://spec.torproject.org/tor-spec/relay-early.html">tor-spec §5.6 Handling relay_early cells</a>
  * @see <a href="https://spec.torproject.org/tor-spec/relay-cells.html">tor-spec §6.1 Relay cells</a>
  */
 public final class RelayEarly extends RelayCell {

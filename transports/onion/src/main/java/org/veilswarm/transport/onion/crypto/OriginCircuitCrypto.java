@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.veilswarm.transport.onion.cell.CellFormat;
 import org.veilswarm.transport.onion.cell.RelayCell;
 
 /**
@@ -48,11 +47,12 @@ public final class OriginCircuitCrypto {
      */
     public void encrypt(ByteBuf payload, int hop) {
         checkHop(hop);
-        int index = payloadIndex(payload);
-        forward.get(hop).seal(payload, index);
+        PayloadView view = PayloadView.of(payload);
+        forward.get(hop).seal(view.array, view.offset);
         for (int i = hop; i >= 0; i--) {
-            forward.get(i).crypt(payload, index);
+            forward.get(i).crypt(view.array, view.offset);
         }
+        view.writeBack();
     }
 
     /** {@link #encrypt(ByteBuf, int)} on a relay cell's payload. */
@@ -67,13 +67,17 @@ public final class OriginCircuitCrypto {
      * @throws UnrecognizedCellException if no hop recognizes it (the circuit must be closed)
      */
     public int decrypt(ByteBuf payload) throws UnrecognizedCellException {
-        int index = payloadIndex(payload);
-        for (int hop = 0; hop < backward.size(); hop++) {
-            Tor1Direction layer = backward.get(hop);
-            layer.crypt(payload, index);
-            if (layer.open(payload, index)) {
-                return hop;
+        PayloadView view = PayloadView.of(payload);
+        try {
+            for (int hop = 0; hop < backward.size(); hop++) {
+                Tor1Direction layer = backward.get(hop);
+                layer.crypt(view.array, view.offset);
+                if (layer.open(view.array, view.offset)) {
+                    return hop;
+                }
             }
+        } finally {
+            view.writeBack();
         }
         throw new UnrecognizedCellException(circuitId, "no hop of " + backward.size() + " recognizes the cell");
     }
@@ -99,13 +103,5 @@ public final class OriginCircuitCrypto {
         if (hop < 0 || hop >= forward.size()) {
             throw new IndexOutOfBoundsException("hop " + hop + " of a circuit with " + forward.size() + " hops");
         }
-    }
-
-    static int payloadIndex(ByteBuf payload) {
-        if (payload.readableBytes() != CellFormat.PAYLOAD_LEN) {
-            throw new IllegalArgumentException("relay payloads are " + CellFormat.PAYLOAD_LEN + " bytes, got "
-                    + payload.readableBytes());
-        }
-        return payload.readerIndex();
     }
 }

@@ -36,9 +36,11 @@ public final class RelayCircuitCrypto {
      *     the next hop as it now is (or, at the last hop, if the circuit must be destroyed)
      */
     public boolean decryptForward(ByteBuf payload) {
-        int index = OriginCircuitCrypto.payloadIndex(payload);
-        forward.crypt(payload, index);
-        return forward.open(payload, index);
+        PayloadView view = PayloadView.of(payload);
+        forward.crypt(view.array, view.offset);
+        boolean recognized = forward.open(view.array, view.offset);
+        view.writeBack();
+        return recognized;
     }
 
     /** {@link #decryptForward(ByteBuf)} on a relay cell's payload. */
@@ -48,7 +50,9 @@ public final class RelayCircuitCrypto {
 
     /** Adds this hop's layer to a cell relayed back towards the client. */
     public void encryptBackward(ByteBuf payload) {
-        backward.crypt(payload, OriginCircuitCrypto.payloadIndex(payload));
+        PayloadView view = PayloadView.of(payload);
+        backward.crypt(view.array, view.offset);
+        view.writeBack();
     }
 
     /** {@link #encryptBackward(ByteBuf)} on a relay cell's payload. */
@@ -58,9 +62,10 @@ public final class RelayCircuitCrypto {
 
     /** Seals a plaintext payload this hop sends to the client and adds this hop's layer. */
     public void originateBackward(ByteBuf payload) {
-        int index = OriginCircuitCrypto.payloadIndex(payload);
-        backward.seal(payload, index);
-        backward.crypt(payload, index);
+        PayloadView view = PayloadView.of(payload);
+        backward.seal(view.array, view.offset);
+        backward.crypt(view.array, view.offset);
+        view.writeBack();
     }
 
     /** {@link #originateBackward(ByteBuf)} on a relay cell's payload. */

@@ -1,6 +1,5 @@
 package org.veilswarm.transport.onion.crypto;
 
-import io.netty.buffer.ByteBuf;
 import org.veilswarm.crypto.AesCtr;
 import org.veilswarm.crypto.RunningDigest;
 import org.veilswarm.transport.onion.cell.CellFormat;
@@ -8,9 +7,8 @@ import org.veilswarm.transport.onion.cell.CellFormat;
 /**
  * One direction of one hop of tor1 relay crypto: an AES-128-CTR stream cipher with a zero IV (tor-spec
  * §0.3) keyed with Kf or Kb, and the running SHA-1 digest seeded with Df or Db (tor-spec §6.1) of the
- * cells that start or end at this hop in this direction. Works in place on 509-byte payloads; heap
- * buffers are processed in their backing array, direct ones through the crypto module's per-thread
- * scratch arrays, so a cell costs no allocation beyond the digest snapshot.
+ * cells that start or end at this hop in this direction. Works in place on a 509-byte payload in an
+ * array ({@link PayloadView} supplies it, so direct buffers are copied once per cell, not per layer).
  */
 final class Tor1Direction {
     private final AesCtr cipher;
@@ -22,24 +20,21 @@ final class Tor1Direction {
         this.digest = RunningDigest.sha1().update(digestSeed);
     }
 
-    /** Encrypts or decrypts (the same in CTR mode) the 509-byte payload at {@code index}. */
-    void crypt(ByteBuf payload, int index) {
-        if (payload.hasArray()) {
-            cipher.process(payload.array(), payload.arrayOffset() + index, CellFormat.PAYLOAD_LEN);
-        } else {
-            cipher.process(payload.nioBuffer(index, CellFormat.PAYLOAD_LEN));
-        }
+    /** Encrypts or decrypts (the same in CTR mode) the payload at {@code offset}. */
+    void crypt(byte[] payload, int offset) {
+        cipher.process(payload, offset, CellFormat.PAYLOAD_LEN);
     }
 
     /**
      * Sending side, before encryption: absorbs the plaintext payload (digest field zero) into the
      * running digest and writes the digest's first four bytes into the digest field (tor-spec §6.1).
      */
-    void seal(ByteBuf payload, int index) {
-        payload.setInt(index + CellFormat.RELAY_DIGEST_OFFSET, 0);
-        absorb(digest, payload, index);
+    void seal(byte[] payload, int offset) {
+        int digestField = offset + CellFormat.RELAY_DIGEST_OFFSET;
+        setInt(payload, digestField, 0);
+        digest.update(payload, offset, CellFormat.PAYLOAD_LEN);
         lastDigest = digest.currentValue();
-        payload.setBytes(index + CellFormat.RELAY_DIGEST_OFFSET, lastDigest, 0, CellFormat.RELAY_DIGEST_LEN);
+        System.arraycopy(lastDigest, 0, payload, digestField, CellFormat.RELAY_DIGEST_LEN);
     }
 
     /**
@@ -49,20 +44,20 @@ final class Tor1Direction {
      * digest does not match, the running digest at that node should not be updated"). The payload is
      * left as it was.
      */
-    boolean open(ByteBuf payload, int index) {
-        if (payload.getUnsignedShort(index + CellFormat.RELAY_RECOGNIZED_OFFSET) != 0) {
+    boolean open(byte[] payload, int offset) {
+        int recognized = offset + CellFormat.RELAY_RECOGNIZED_OFFSET;
+        if ((payload[recognized] | payload[recognized + 1]) != 0) {
             return false;
         }
-        int digestField = index + CellFormat.RELAY_DIGEST_OFFSET;
-        int received = payload.getInt(digestField);
-        payload.setInt(digestField, 0);
+        int digestField = offset + CellFormat.RELAY_DIGEST_OFFSET;
+        int received = getInt(payload, digestField);
+        setInt(payload, digestField, 0);
         RunningDigest candidate = digest.copy();
-        absorb(candidate, payload, index);
-        payload.setInt(digestField, received);
+        candidate.update(payload, offset, CellFormat.PAYLOAD_LEN);
+        setInt(payload, digestField, received);
         byte[] value = candidate.currentValue();
-        int expected = (value[0] & 0xFF) << 24 | (value[1] & 0xFF) << 16 | (value[2] & 0xFF) << 8 | value[3] & 0xFF;
         // One int comparison: no data-dependent early exit.
-        if ((expected ^ received) != 0) {
+        if ((getInt(value, 0) ^ received) != 0) {
             return false;
         }
         digest = candidate;
@@ -75,11 +70,14 @@ final class Tor1Direction {
         return lastDigest == null ? null : lastDigest.clone();
     }
 
-    private static void absorb(RunningDigest digest, ByteBuf payload, int index) {
-        if (payload.hasArray()) {
-            digest.update(payload.array(), payload.arrayOffset() + index, CellFormat.PAYLOAD_LEN);
-        } else {
-            digest.update(payload.nioBuffer(index, CellFormat.PAYLOAD_LEN));
-        }
+    private static int getInt(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | bytes[at + 3] & 0xFF;
+    }
+
+    private static void setInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
     }
 }
