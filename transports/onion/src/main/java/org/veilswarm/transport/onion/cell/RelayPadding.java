@@ -9,6 +9,7 @@ import java.security.SecureRandom;
  * unpredictable (proposal 289: SENDME digests must not be guessable). {@link RelayPayloadCodec} writes
  * the four zero bytes; an implementation writes the rest.
  */
+@org.osgi.annotation.versioning.ConsumerType
 @FunctionalInterface
 public interface RelayPadding {
     /** NUL padding: deterministic, for tests and test vectors only. */
