@@ -12,10 +12,6 @@ import java.util.List;
 public final class LeakRecordingDetector<T> extends ResourceLeakDetector<T> {
     private static final List<String> LEAKS = new ArrayList<>();
 
-    public LeakRecordingDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
-        super(resourceType, samplingInterval, maxActive);
-    }
-
     public LeakRecordingDetector(Class<?> resourceType, int samplingInterval) {
         super(resourceType, samplingInterval);
     }
