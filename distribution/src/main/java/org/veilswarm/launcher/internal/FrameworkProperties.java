@@ -18,6 +18,8 @@ public final class FrameworkProperties {
     public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     public static final String STORAGE = "org.osgi.framework.storage";
     public static final String SYSTEM_PACKAGES_EXTRA = "org.osgi.framework.system.packages.extra";
+    public static final String BOOT_DELEGATION_IMPLICIT = "felix.bootdelegation.implicit";
+    public static final String WEBCONSOLE_REQUIRED_PROVIDERS = "felix.webconsole.security.providers";
 
     /** The launcher shares Configuration Admin's API with the framework (OSGi Core R8 4.2.2). */
     public static final String EXPORTED_BY_LAUNCHER = "org.osgi.service.cm;version=1.6.0";
@@ -51,6 +53,13 @@ public final class FrameworkProperties {
         // a level above every feature bundle.
         p.put("org.osgi.framework.startlevel.beginning", "1");
         p.put("felix.startlevel.bundle", Integer.toString(RUNTIME_BUNDLE_START_LEVEL));
+        // Without this, Felix lets the JDK's ServiceLoader see the embedding application's class path: an
+        // application with slf4j on it makes slf4j inside the framework reject its provider ("not a subtype")
+        // and drop every bundle's log, Jetty's "Failed to bind" included.
+        p.put(BOOT_DELEGATION_IMPLICIT, "false");
+        // The Felix Web Console serves nothing until our security provider (registered by the console bundle)
+        // is present, so there is no window at start-up in which its built-in admin/admin login works.
+        p.put(WEBCONSOLE_REQUIRED_PROVIDERS, "veilswarm");
         p.putAll(extra);
         String packages = extra.get(SYSTEM_PACKAGES_EXTRA);
         p.put(SYSTEM_PACKAGES_EXTRA, packages == null || packages.isBlank() ? EXPORTED_BY_LAUNCHER

@@ -104,6 +104,8 @@ public final class VeilswarmOptions {
         // implicit boot delegation would let JDK code (ServiceLoader) find classes and META-INF/services entries
         // there: slf4j then sees the classpath's provider instead of the bundle's ("not a subtype").
         options.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
+        // As the launcher does: the web console refuses to serve until our security provider is registered.
+        options.add(frameworkProperty("felix.webconsole.security.providers").value("veilswarm"));
         options.add(frameworkProperty("veilswarm.data.dir").value(data.toString()));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(httpPort)));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
