@@ -173,11 +173,15 @@ public final class ConsoleAnnouncer {
 
     private void announce(ConsoleEndpoint target) {
         String line = target.managementUrl(access.token().value()) + "\n";
+        // The runtime's properties change whenever a servlet registers, so checks repeat: say it once.
+        boolean news = !line.equals(written);
         try {
             OwnerOnlyFiles.write(urlFile, line.getBytes(StandardCharsets.US_ASCII));
             written = line;
-            log.info("Console listening on http://" + target.authority() + "/console/; the management link is in "
-                    + urlFile);
+            if (news) {
+                log.info("Console listening on http://" + target.authority() + "/console/; the management link is in "
+                        + urlFile);
+            }
         } catch (IOException e) {
             log.error("The console is listening on " + target.authority() + " but " + urlFile
                     + " could not be written: " + e, e);
