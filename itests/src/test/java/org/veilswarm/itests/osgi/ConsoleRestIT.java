@@ -15,20 +15,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import javax.inject.Inject;
 
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.veilswarm.itests.support.BundleJars;
 import org.veilswarm.itests.support.ConsoleClient;
 import org.veilswarm.itests.support.ConsoleClient.Bearer;
@@ -37,7 +31,7 @@ import org.veilswarm.itests.support.ConsoleClient.Reply;
 import org.veilswarm.itests.support.ConsoleClient.SessionCookie;
 import org.veilswarm.itests.support.Json;
 import org.veilswarm.itests.support.NodeContext;
-import org.veilswarm.itests.support.VeilswarmOptions;
+import org.veilswarm.itests.support.NodeIT;
 
 /**
  * The console's REST API against a real node (issue requirement c), over HTTP on 127.0.0.1: authentication
@@ -46,30 +40,14 @@ import org.veilswarm.itests.support.VeilswarmOptions;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ConsoleRestIT {
+public class ConsoleRestIT extends NodeIT {
 
-    @Inject
-    private BundleContext context;
-
-    private NodeContext node;
     private ConsoleClient console;
     private String token;
     private Credentials bearer;
 
-    @Configuration
-    public Option[] config() {
-        return VeilswarmOptions.distribution(getClass());
-    }
-
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        return VeilswarmOptions.probe(probe);
-    }
-
     @Before
     public void connect() throws IOException {
-        node = new NodeContext(context);
-        node.applyFeatureConfigurations();
         // console.url appears only once the console has checked that its port really listens.
         node.awaitFile("console.url");
         token = Files.readString(node.dataDirectory().resolve("management.token")).strip();

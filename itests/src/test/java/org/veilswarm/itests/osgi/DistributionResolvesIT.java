@@ -16,20 +16,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import javax.inject.Inject;
 
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -42,7 +35,7 @@ import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.Feature;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.ResolvedArtifacts;
-import org.veilswarm.itests.support.VeilswarmOptions;
+import org.veilswarm.itests.support.NodeIT;
 
 /**
  * The first integration test (DESIGN.md §6): the distribution's features (core, console, transport-direct)
@@ -51,28 +44,8 @@ import org.veilswarm.itests.support.VeilswarmOptions;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class DistributionResolvesIT {
+public class DistributionResolvesIT extends NodeIT {
 
-    @Inject
-    private BundleContext context;
-
-    private NodeContext node;
-
-    @Configuration
-    public Option[] config() {
-        return VeilswarmOptions.distribution(getClass());
-    }
-
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        return VeilswarmOptions.probe(probe);
-    }
-
-    @Before
-    public void applyFeatureConfigurations() throws IOException {
-        node = new NodeContext(context);
-        node.applyFeatureConfigurations();
-    }
 
     @Test
     public void everyBundleIsActiveAndEveryFragmentResolved() {

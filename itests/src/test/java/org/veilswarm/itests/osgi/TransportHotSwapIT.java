@@ -24,21 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
-import javax.inject.Inject;
 
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
@@ -55,7 +49,7 @@ import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.BundleJars;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.Ports;
-import org.veilswarm.itests.support.VeilswarmOptions;
+import org.veilswarm.itests.support.NodeIT;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -68,7 +62,7 @@ import io.netty.channel.ChannelInitializer;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class TransportHotSwapIT {
+public class TransportHotSwapIT extends NodeIT {
     private static final String DIRECT_PID = "org.veilswarm.transport.direct";
     private static final String DIRECT_BSN = "org.veilswarm.direct";
     private static final String DIRECT_FILTER = "(" + Transport.SCHEME + "=direct)";
@@ -86,10 +80,6 @@ public class TransportHotSwapIT {
         }
     }
 
-    @Inject
-    private BundleContext context;
-
-    private NodeContext node;
     /** Every event the consumer reported, in order. */
     private final List<Event> events = new CopyOnWriteArrayList<>();
     /** Events before this index happened before the step under test began. */
@@ -98,20 +88,8 @@ public class TransportHotSwapIT {
     private ServiceRegistration<?> recorder;
     private Bundle consumer;
 
-    @Configuration
-    public Option[] config() {
-        return VeilswarmOptions.distribution(getClass());
-    }
-
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        return VeilswarmOptions.probe(probe);
-    }
-
     @Before
     public void installConsumer() throws Exception {
-        node = new NodeContext(context);
-        node.applyFeatureConfigurations();
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("veilswarm.itests.recorder", "transport");
         BiConsumer<String, Map<String, Object>> record = (kind, props) -> events.add(new Event(kind, Map.copyOf(props)));
