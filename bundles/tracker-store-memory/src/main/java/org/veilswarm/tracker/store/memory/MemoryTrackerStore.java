@@ -1,0 +1,382 @@
+package org.veilswarm.tracker.store.memory;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.veilswarm.api.tracker.Announce;
+import org.veilswarm.api.tracker.AnnounceEvent;
+import org.veilswarm.api.tracker.AnnounceResult;
+import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.SwarmCounts;
+import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.TrackerStatistics;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.transport.TransportAddress;
+
+/**
+ * A {@link TrackerStore} in memory, bounded by {@link MemoryStoreLimits}.
+ *
+ * <p><b>Concurrency.</b> One lock guards the whole store. Every mutation and the change it appends happen
+ * under that lock, so the feed order is the order in which mutations took effect and a reader of
+ * {@link #changesSince} can never see sequence {@code n+1} before {@code n}. Each call is a few map
+ * operations (an announce also samples at most {@code maxPeersPerTorrent} peers), so the lock is held for
+ * microseconds and the store may be called from event-loop threads.
+ *
+ * <p><b>Peers</b> are keyed by their transport address within a torrent: an announce from the same address
+ * replaces the entry (a client that restarts with a new peer id does not leave a ghost behind), and a
+ * {@code stopped} event removes it. {@code completed} events increment the torrent's download counter
+ * (BEP 48 {@code downloaded}). An announce never returns the announcing peer; a seeder is given leechers
+ * only (a seeder has nothing to gain from other seeders), everyone else gets a random sample of all peers.
+ *
+ * <p><b>Info-hashes</b> are keyed by their 20-byte wire form ({@link InfoHash#truncated()}, BEP 52), so a
+ * record put under a v2 hash and announces made with the truncated hash meet in one torrent; records keep
+ * the hash they were put with.
+ *
+ * <p><b>Change feed and mirrors.</b> Sequence numbers start at 1 and increase by one per change. Only the
+ * latest {@link MemoryStoreLimits#changeRetention()} changes are kept. A mirror asks
+ * {@code changesSince(last)}; if the first change returned is not {@code last + 1}, the changes between
+ * were dropped and the mirror must discard its copy and take a full snapshot (the tracker records and the
+ * current peers of the source), then follow the feed from the snapshot's head sequence. The feed does not
+ * carry the {@code completed} counter, so a mirror's {@code downloaded} figures count only completions it
+ * saw itself (see the API proposal in the tracker docs).
+ *
+ * <p><b>Lifetime of a torrent.</b> A torrent exists while it has a record or at least one peer; when the
+ * last peer of a torrent without record leaves, the torrent and its download counter are forgotten (that is
+ * what keeps {@code maxTorrents} meaningful).
+ */
+public final class MemoryTrackerStore implements TrackerStore {
+    private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingInt(Ranked::score).reversed()
+            .thenComparing(r -> r.record().added(), Comparator.reverseOrder())
+            .thenComparing(r -> r.record().infoHash());
+
+    private final MemoryStoreLimits limits;
+    private final Object lock = new Object();
+    private final Map<InfoHash, Swarm> swarms = new HashMap<>();
+    private final ArrayDeque<Change> feed = new ArrayDeque<>();
+    private long head;
+    private long completedTotal;
+
+    public MemoryTrackerStore(MemoryStoreLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public MemoryTrackerStore() {
+        this(MemoryStoreLimits.DEFAULT);
+    }
+
+    public MemoryStoreLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public AnnounceResult announce(Announce announce) {
+        PeerEntry peer = announce.peer();
+        InfoHash key = peer.infoHash().truncated();
+        synchronized (lock) {
+            Swarm swarm = swarms.get(key);
+            if (announce.event() == AnnounceEvent.STOPPED) {
+                if (swarm != null && swarm.remove(peer.address()) != null) {
+                    append(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null);
+                    forgetIfEmpty(key, swarm);
+                }
+                return new AnnounceResult(List.of(), swarm == null ? new SwarmCounts(0, 0, 0) : swarm.counts());
+            }
+            if (swarm == null) {
+                swarm = newSwarm(key);
+            }
+            if (announce.event() == AnnounceEvent.COMPLETED) {
+                swarm.downloaded++;
+                completedTotal++;
+            }
+            if (swarm.put(peer, limits.maxPeersPerTorrent())) {
+                append(Change.Kind.PEER_PUT, peer.infoHash(), peer, null);
+            }
+            List<PeerEntry> others = swarm.sample(peer, Math.min(announce.numWant(), limits.maxNumWant()));
+            SwarmCounts counts = swarm.counts();
+            forgetIfEmpty(key, swarm);
+            return new AnnounceResult(others, counts);
+        }
+    }
+
+    @Override
+    public Map<InfoHash, SwarmCounts> scrape(Collection<InfoHash> infoHashes) {
+        Map<InfoHash, SwarmCounts> out = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (InfoHash hash : infoHashes) {
+                Swarm swarm = swarms.get(hash.truncated());
+                if (swarm != null) {
+                    out.put(hash, swarm.counts());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int expirePeers(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        int removed = 0;
+        synchronized (lock) {
+            Iterator<Map.Entry<InfoHash, Swarm>> swarmIterator = swarms.entrySet().iterator();
+            while (swarmIterator.hasNext()) {
+                Swarm swarm = swarmIterator.next().getValue();
+                Iterator<PeerEntry> peers = swarm.peers.values().iterator();
+                while (peers.hasNext()) {
+                    PeerEntry peer = peers.next();
+                    if (peer.lastSeen().isBefore(cutoff)) {
+                        peers.remove();
+                        swarm.seeders -= peer.seeder() ? 1 : 0;
+                        append(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null);
+                        removed++;
+                    }
+                }
+                if (swarm.isEmpty()) {
+                    swarmIterator.remove();
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public void putTorrent(TorrentRecord record) {
+        Objects.requireNonNull(record, "record");
+        synchronized (lock) {
+            putTorrentLocked(record);
+            append(Change.Kind.TORRENT_PUT, record.infoHash(), null, record);
+        }
+    }
+
+    @Override
+    public Optional<TorrentRecord> torrent(InfoHash infoHash) {
+        synchronized (lock) {
+            Swarm swarm = swarms.get(infoHash.truncated());
+            return swarm == null ? Optional.empty() : Optional.ofNullable(swarm.record);
+        }
+    }
+
+    @Override
+    public boolean removeTorrent(InfoHash infoHash) {
+        synchronized (lock) {
+            Swarm swarm = swarms.remove(infoHash.truncated());
+            if (swarm == null) {
+                return false;
+            }
+            append(Change.Kind.TORRENT_REMOVE, infoHash, null, null);
+            return true;
+        }
+    }
+
+    @Override
+    public List<TorrentRecord> search(String query, int limit) {
+        Objects.requireNonNull(query, "query");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit cannot be negative: " + limit);
+        }
+        Set<String> tokens = SearchText.tokens(query);
+        List<Ranked> ranked = new ArrayList<>();
+        synchronized (lock) {
+            for (Swarm swarm : swarms.values()) {
+                if (swarm.record != null) {
+                    int score = tokens.isEmpty() ? 0 : swarm.text.score(tokens);
+                    if (tokens.isEmpty() || score > 0) {
+                        ranked.add(new Ranked(swarm.record, score));
+                    }
+                }
+            }
+        }
+        ranked.sort(BEST_FIRST);
+        return ranked.stream().limit(limit).map(Ranked::record).toList();
+    }
+
+    @Override
+    public TrackerStatistics statistics() {
+        synchronized (lock) {
+            long seeders = 0;
+            long peers = 0;
+            for (Swarm swarm : swarms.values()) {
+                seeders += swarm.seeders;
+                peers += swarm.peers.size();
+            }
+            return new TrackerStatistics(swarms.size(), seeders, peers - seeders, completedTotal);
+        }
+    }
+
+    @Override
+    public long headSequence() {
+        synchronized (lock) {
+            return head;
+        }
+    }
+
+    @Override
+    public List<Change> changesSince(long afterSequence, int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max cannot be negative: " + max);
+        }
+        synchronized (lock) {
+            if (feed.isEmpty() || afterSequence >= head || max == 0) {
+                return List.of();
+            }
+            long oldest = feed.peekFirst().sequence();
+            // Changes are contiguous: skip straight to the first wanted one instead of scanning.
+            int skip = (int) Math.max(0, afterSequence + 1 - oldest);
+            List<Change> out = new ArrayList<>(Math.min(max, feed.size() - skip));
+            Iterator<Change> it = feed.iterator();
+            for (int i = 0; i < skip; i++) {
+                it.next();
+            }
+            while (it.hasNext() && out.size() < max) {
+                out.add(it.next());
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public long apply(Change change) {
+        Objects.requireNonNull(change, "change");
+        InfoHash key = change.infoHash().truncated();
+        synchronized (lock) {
+            switch (change.kind()) {
+                case PEER_PUT -> {
+                    Swarm swarm = swarms.get(key);
+                    if (swarm == null) {
+                        swarm = newSwarm(key);
+                    }
+                    swarm.put(change.peer().orElseThrow(), limits.maxPeersPerTorrent());
+                    forgetIfEmpty(key, swarm);
+                }
+                case PEER_REMOVE -> {
+                    Swarm swarm = swarms.get(key);
+                    if (swarm != null) {
+                        swarm.remove(change.peer().orElseThrow().address());
+                        forgetIfEmpty(key, swarm);
+                    }
+                }
+                case TORRENT_PUT -> putTorrentLocked(change.torrent().orElseThrow());
+                case TORRENT_REMOVE -> swarms.remove(key);
+            }
+            // The change enters this store's feed whether or not it altered anything, so that a mirror of
+            // this mirror sees the same sequence of operations.
+            return append(change.kind(), change.infoHash(), change.peer().orElse(null),
+                    change.torrent().orElse(null));
+        }
+    }
+
+    private void putTorrentLocked(TorrentRecord record) {
+        InfoHash key = record.infoHash().truncated();
+        Swarm swarm = swarms.get(key);
+        if (swarm == null) {
+            swarm = newSwarm(key);
+        }
+        swarm.record = record;
+        swarm.text = SearchText.of(record);
+    }
+
+    private Swarm newSwarm(InfoHash key) {
+        if (swarms.size() >= limits.maxTorrents()) {
+            throw new StoreFullException("tracker is full: it holds its maximum of " + limits.maxTorrents()
+                    + " torrents");
+        }
+        Swarm swarm = new Swarm();
+        swarms.put(key, swarm);
+        return swarm;
+    }
+
+    private void forgetIfEmpty(InfoHash key, Swarm swarm) {
+        if (swarm.isEmpty()) {
+            swarms.remove(key);
+        }
+    }
+
+    private long append(Change.Kind kind, InfoHash infoHash, PeerEntry peer, TorrentRecord record) {
+        head++;
+        feed.addLast(new Change(head, kind, infoHash, Optional.ofNullable(peer), Optional.ofNullable(record)));
+        while (feed.size() > limits.changeRetention()) {
+            feed.removeFirst();
+        }
+        return head;
+    }
+
+    private record Ranked(TorrentRecord record, int score) {
+    }
+
+    /** One torrent: its peers by address, counters and record. Guarded by the store lock. */
+    private static final class Swarm {
+        final LinkedHashMap<TransportAddress, PeerEntry> peers = new LinkedHashMap<>();
+        int seeders;
+        long downloaded;
+        TorrentRecord record;
+        SearchText text;
+
+        /** Adds or updates a peer; false if the torrent is full and the peer is new. */
+        boolean put(PeerEntry peer, int maxPeers) {
+            PeerEntry previous = peers.get(peer.address());
+            if (previous == null && peers.size() >= maxPeers) {
+                return false;
+            }
+            peers.put(peer.address(), peer);
+            seeders += (peer.seeder() ? 1 : 0) - (previous != null && previous.seeder() ? 1 : 0);
+            return true;
+        }
+
+        PeerEntry remove(TransportAddress address) {
+            PeerEntry removed = peers.remove(address);
+            if (removed != null && removed.seeder()) {
+                seeders--;
+            }
+            return removed;
+        }
+
+        boolean isEmpty() {
+            return peers.isEmpty() && record == null;
+        }
+
+        SwarmCounts counts() {
+            return new SwarmCounts(seeders, peers.size() - seeders, downloaded);
+        }
+
+        /**
+         * A uniform random sample (reservoir sampling, Algorithm R) of up to {@code count} peers other than
+         * {@code self}; leechers only when {@code self} is a seeder.
+         */
+        List<PeerEntry> sample(PeerEntry self, int count) {
+            List<PeerEntry> chosen = new ArrayList<>(Math.min(count, peers.size()));
+            if (count == 0) {
+                return chosen;
+            }
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int seen = 0;
+            for (PeerEntry candidate : peers.values()) {
+                if (candidate.address().equals(self.address()) || (self.seeder() && candidate.seeder())) {
+                    continue;
+                }
+                seen++;
+                if (chosen.size() < count) {
+                    chosen.add(candidate);
+                } else {
+                    int slot = random.nextInt(seen);
+                    if (slot < count) {
+                        chosen.set(slot, candidate);
+                    }
+                }
+            }
+            return chosen;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The in-memory tracker store: {@link org.veilswarm.tracker.store.memory.MemoryTrackerStore} is a plain
+ * Java object (bounded, thread-safe) and {@link org.veilswarm.tracker.store.memory.MemoryTrackerStoreComponent}
+ * the thin DS wiring that registers it as a {@link org.veilswarm.api.tracker.TrackerStore} with
+ * {@code tracker.store=memory}. Nothing here is exported: other bundles use the {@code TrackerStore} service.
+ */
+package org.veilswarm.tracker.store.memory;
