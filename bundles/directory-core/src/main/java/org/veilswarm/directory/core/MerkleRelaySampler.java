@@ -1,0 +1,152 @@
+package org.veilswarm.directory.core;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+
+import org.veilswarm.api.directory.DirectoryException;
+import org.veilswarm.api.directory.PathConstraints;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayRole;
+import org.veilswarm.api.directory.RelaySampler;
+
+/**
+ * The {@code merkle} scheme's client (docs/protocols/directory-merkle.md §6): fetch and verify the header,
+ * then for each pick draw x uniformly from [0, bandwidth-sum), ask one directory for the relay holding x and
+ * verify the answer. A directory whose header or answer fails verification is marked bad for good and the
+ * same x is asked of another: re-drawing would let a directory veto picks it dislikes by lying. A pick the
+ * path constraints forbid is re-drawn, at most {@code maxDraws} times.
+ */
+public final class MerkleRelaySampler implements RelaySampler {
+    public static final int DEFAULT_MAX_DRAWS = 32;
+
+    private final AuthoritySet authorities;
+    private final List<DirectoryQueries> directories;
+    private final RandomGenerator random;
+    private final Clock clock;
+    private final MerkleAnswerVerifier verifier;
+    private final int maxDraws;
+    private final Set<String> bad = ConcurrentHashMap.newKeySet();
+    private volatile VerifiedHeader current;
+
+    /**
+     * @param random uniform source for the drawn numbers and the directory choice; {@link java.security.SecureRandom}
+     *        in production (only tests pass a seeded generator)
+     */
+    public MerkleRelaySampler(AuthoritySet authorities, List<DirectoryQueries> directories, RandomGenerator random,
+            Clock clock, RelayDescriptorParser descriptorParser, int maxDraws) {
+        this.authorities = Objects.requireNonNull(authorities, "authorities");
+        this.directories = List.copyOf(directories);
+        this.random = Objects.requireNonNull(random, "random");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.verifier = new MerkleAnswerVerifier(descriptorParser);
+        if (maxDraws < 1) {
+            throw new IllegalArgumentException("maxDraws must be at least 1");
+        }
+        this.maxDraws = maxDraws;
+    }
+
+    @Override
+    public CompletionStage<RelayDescriptor> pick(RelayRole role, PathConstraints constraints) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(constraints, "constraints");
+        return header().thenCompose(h -> draw(h, role, constraints, 1));
+    }
+
+    /** Names of directories caught lying (or serving unverifiable data). */
+    public Set<String> badDirectories() {
+        return Set.copyOf(bad);
+    }
+
+    /** The verified header in use, fetching a new one when there is none or it is no longer valid. */
+    public CompletionStage<VerifiedHeader> header() {
+        VerifiedHeader h = current;
+        if (h != null && h.isValidAt(clock.instant())) {
+            return CompletableFuture.completedFuture(h);
+        }
+        return fetchHeader(new ArrayList<>());
+    }
+
+    private CompletionStage<VerifiedHeader> fetchHeader(List<DirectoryQueries> tried) {
+        DirectoryQueries directory = chooseDirectory(tried);
+        if (directory == null) {
+            return failed("no directory left to fetch a valid header from (" + bad.size() + " marked bad)");
+        }
+        tried.add(directory);
+        return directory.header().handle((bytes, error) -> {
+            if (error != null) {
+                return fetchHeader(tried);
+            }
+            HeaderVerification v = authorities.verify(bytes, clock.instant());
+            if (!v.accepted()) {
+                bad.add(directory.name());
+                return fetchHeader(tried);
+            }
+            VerifiedHeader h = v.header().orElseThrow();
+            current = h;
+            return CompletableFuture.completedFuture(h);
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<RelayDescriptor> draw(VerifiedHeader header, RelayRole role, PathConstraints constraints,
+            int attempt) {
+        long sum = header.index(role).bandwidthSum();
+        if (sum == 0) {
+            return failed("the consensus has no relay for " + role);
+        }
+        // RandomGenerator.nextLong(bound) is unbiased: it rejects the draws that would make x mod bound uneven.
+        long x = random.nextLong(sum);
+        return query(header, role, x, new ArrayList<>()).thenCompose(relay -> {
+            if (constraints.allows(relay)) {
+                return CompletableFuture.completedFuture(relay);
+            }
+            if (attempt >= maxDraws) {
+                return failed("no relay for " + role + " satisfied the path constraints in " + maxDraws + " draws");
+            }
+            return draw(header, role, constraints, attempt + 1);
+        });
+    }
+
+    private CompletionStage<RelayDescriptor> query(VerifiedHeader header, RelayRole role, long x,
+            List<DirectoryQueries> tried) {
+        DirectoryQueries directory = chooseDirectory(tried);
+        if (directory == null) {
+            return failed("no directory left to answer find (" + bad.size() + " marked bad, " + tried.size()
+                    + " tried)");
+        }
+        tried.add(directory);
+        return directory.find(header.consensusId(), role, x).handle((bytes, error) -> {
+            if (error != null) {
+                // Unreachable is not lying: try another, but do not mark it bad.
+                return query(header, role, x, tried);
+            }
+            try {
+                return CompletableFuture.completedFuture(verifier.verify(header, role, x, bytes));
+            } catch (AnswerRejectedException e) {
+                bad.add(directory.name());
+                return query(header, role, x, tried);
+            }
+        }).thenCompose(stage -> stage);
+    }
+
+    private DirectoryQueries chooseDirectory(List<DirectoryQueries> tried) {
+        List<DirectoryQueries> usable = new ArrayList<>();
+        for (DirectoryQueries d : directories) {
+            if (!bad.contains(d.name()) && !tried.contains(d)) {
+                usable.add(d);
+            }
+        }
+        return usable.isEmpty() ? null : usable.get(random.nextInt(usable.size()));
+    }
+
+    private static <T> CompletionStage<T> failed(String message) {
+        return CompletableFuture.failedFuture(new CompletionException(new DirectoryException(message)));
+    }
+}
