@@ -316,7 +316,7 @@ public final class TorControlClient implements AutoCloseable {
             String key = eq < 0 ? text : text.substring(0, eq);
             List<String> list = values.computeIfAbsent(key, k -> new ArrayList<>());
             if (eq >= 0) {
-                list.add(line.data().orElse(text.substring(eq + 1)));
+                list.add(line.data().orElse(confValue(text.substring(eq + 1))));
             }
         }
         values.replaceAll((k, v) -> List.copyOf(v));
@@ -533,6 +533,22 @@ public final class TorControlClient implements AutoCloseable {
             }
         }
         return args.toString();
+    }
+
+    /**
+     * tor writes a GETCONF value raw unless it needs escaping (a leading quote, CR, LF, '#', or anything
+     * not printable ASCII, as tor's config_value_needs_escape decides); then it is a QuotedString. A raw
+     * value never starts with a quote, so the first character tells the two apart.
+     */
+    private static String confValue(String value) throws TorControlException {
+        if (!value.startsWith("\"")) {
+            return value;
+        }
+        try {
+            return QuotedString.unquote(value);
+        } catch (IllegalArgumentException e) {
+            throw new TorControlException("malformed GETCONF value: " + e.getMessage());
+        }
     }
 
     private static ReplyTokens parseTokens(String what, String text) throws TorControlException {
