@@ -1,0 +1,129 @@
+package org.veilswarm.transport.onion.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.SocketAddress;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+import org.veilswarm.transport.onion.cell.CellDecoder;
+import org.veilswarm.transport.onion.cell.CellEncoder;
+import org.veilswarm.transport.onion.link.Link.Role;
+import org.veilswarm.transport.onion.link.LinkHandshakeException.Reason;
+
+/**
+ * Opens and accepts links: TLS with the JDK provider (1.3 or 1.2), then the tor-spec §4 handshake.
+ *
+ * <p>The initiator does not check the responder's TLS certificate against any PKI (tor's link
+ * certificates are self-signed and say nothing by themselves, tor-spec §4.2); it accepts any
+ * certificate in TLS and then requires the CERTS chain identity → signing key → SHA-256 of exactly
+ * that certificate, for exactly the identity it asked for.
+ */
+public final class Links {
+    /** Handler names in a link's pipeline, in order. */
+    public static final String TLS = "onion-link-tls";
+    public static final String CELL_DECODER = "onion-cell-decoder";
+    public static final String CELL_ENCODER = "onion-cell-encoder";
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static volatile SslContext clientContext;
+
+    private Links() {
+    }
+
+    /** A TLS server context presenting {@code keys}' link certificate. Build once, share across links. */
+    public static SslContext responderTls(RelayLinkKeys keys) throws SSLException {
+        return SslContextBuilder.forServer(keys.tlsCertificate().privateKey(), keys.tlsCertificate().certificate())
+                .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+    }
+
+    static SslContext initiatorTls() throws SSLException {
+        SslContext context = clientContext;
+        if (context == null) {
+            // Any certificate passes TLS here; the CERTS cell proves who holds it (see the class comment).
+            context = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            clientContext = context;
+        }
+        return context;
+    }
+
+    /**
+     * A channel initializer for accepted connections (a {@code ServerBootstrap}'s child handler):
+     * each one runs the responder side and reports to {@code listener}.
+     */
+    public static ChannelInitializer<Channel> responder(RelayLinkKeys keys, SslContext tls, LinkSettings settings,
+            LinkListener listener) {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(listener, "listener");
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                Promise<Link> result = channel.eventLoop().newPromise();
+                install(channel.pipeline(), tls.newHandler(channel.alloc()), Role.RESPONDER, keys, null, settings,
+                        listener, result);
+            }
+        };
+    }
+
+    /**
+     * Connects to the relay whose Ed25519 identity is {@code expectedIdentity} at {@code address}.
+     * {@code ownKeys} may be {@code null} (a client, which never authenticates); with keys, the link
+     * authenticates if {@code settings.authenticate()}. {@code bootstrap} supplies the event loop
+     * group and channel type; its handler is replaced.
+     *
+     * @return completes with the established link, or fails with a {@link LinkHandshakeException}
+     */
+    public static Future<Link> connect(Bootstrap bootstrap, SocketAddress address, byte[] expectedIdentity,
+            RelayLinkKeys ownKeys, LinkSettings settings, LinkListener listener) {
+        if (expectedIdentity == null || expectedIdentity.length != 32) {
+            throw new IllegalArgumentException("expected identity must be a 32-byte Ed25519 key");
+        }
+        byte[] identity = expectedIdentity.clone();
+        Promise<Link> result = bootstrap.config().group().next().newPromise();
+        SslContext tls;
+        try {
+            tls = initiatorTls();
+        } catch (SSLException e) {
+            result.setFailure(new LinkHandshakeException(Reason.TLS, "cannot set up TLS: " + e.getMessage(), e));
+            return result;
+        }
+        Bootstrap copy = bootstrap.clone().handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                install(channel.pipeline(), tls.newHandler(channel.alloc()), Role.INITIATOR, ownKeys, identity, settings,
+                        listener, result);
+            }
+        });
+        copy.connect(address).addListener(connected -> {
+            if (!connected.isSuccess()) {
+                LinkHandshakeException failure = new LinkHandshakeException(Reason.CONNECT_FAILED,
+                        "cannot connect to " + address + ": " + connected.cause().getMessage(), connected.cause());
+                if (result.tryFailure(failure)) {
+                    listener.failed(null, failure);
+                }
+            }
+        });
+        return result;
+    }
+
+    private static void install(ChannelPipeline pipeline, SslHandler tls, Role role, RelayLinkKeys keys,
+            byte[] expectedIdentity, LinkSettings settings, LinkListener listener, Promise<Link> result) {
+        tls.setHandshakeTimeoutMillis(settings.stepTimeout().toMillis());
+        HandshakeTranscript transcript = new HandshakeTranscript(role);
+        pipeline.addLast(TLS, tls);
+        pipeline.addLast(HandshakeTranscript.NAME, transcript);
+        pipeline.addLast(CELL_DECODER, new CellDecoder(settings.maxVariableCellLength()));
+        pipeline.addLast(CELL_ENCODER, new CellEncoder());
+        pipeline.addLast(LinkHandshakeHandler.NAME,
+                new LinkHandshakeHandler(role, keys, expectedIdentity, settings, listener, result, transcript));
+    }
+}
