@@ -1,0 +1,112 @@
+package org.veilswarm.tracker.impl;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.veilswarm.tracker.protocol.AnnounceResponse;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+/**
+ * Turns aggregated requests into {@link TrackerService} answers, and enforces the per-request deadline: a
+ * stream must deliver a complete request within {@code requestTimeout} of opening or of the previous answer,
+ * else it is closed. That bounds slowloris streams (a byte now and then never trips a read-idle timer) and
+ * idle keep-alive streams with one timer.
+ */
+final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final TrackerService service;
+    private final long timeoutNanos;
+    private ScheduledFuture<?> deadline;
+
+    TrackerHttpHandler(TrackerService service) {
+        this.service = service;
+        this.timeoutNanos = service.settings().requestTimeout().toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        armDeadline(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        disarmDeadline();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        disarmDeadline();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        disarmDeadline();
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            // RFC 9110 §15.5.15 (414) and RFC 6585 §5 (431); anything else malformed is a 400 (§15.5.1).
+            HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
+            respond(ctx, status, AnnounceResponse.failure(status.reasonPhrase()), false);
+            return;
+        }
+        TrackerReply reply = service.handle(request.method().name(), request.uri(), ctx.channel().remoteAddress());
+        respond(ctx, HttpResponseStatus.valueOf(reply.status()), reply.body(), HttpUtil.isKeepAlive(request));
+    }
+
+    private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (keepAlive) {
+            written.addListener(f -> {
+                if (f.isSuccess() && ctx.channel().isActive()) {
+                    armDeadline(ctx);
+                }
+            });
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // I/O errors and decoder trouble outside a request: nothing useful to answer on a broken stream.
+        ctx.close();
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        disarmDeadline();
+        deadline = ctx.executor().schedule(() -> ctx.close(), timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void disarmDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.veilswarm.tracker.impl;
+
+import java.util.Objects;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+/**
+ * The pipeline of one inbound tracker stream, on whatever transport accepted it: HTTP/1.1 codec with small
+ * line and header limits, an aggregator that takes almost no body, and the tracker handler. Pass an
+ * executor group when the store blocks (JDBC), so that store calls leave the transport's event loop.
+ */
+public final class TrackerServerInitializer extends ChannelInitializer<Channel> {
+    private final TrackerService service;
+    private final EventExecutorGroup storeExecutor;
+
+    /** For stores that never block (memory): everything runs on the stream's event loop. */
+    public TrackerServerInitializer(TrackerService service) {
+        this(service, null);
+    }
+
+    public TrackerServerInitializer(TrackerService service, EventExecutorGroup storeExecutor) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.storeExecutor = storeExecutor;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        TrackerSettings s = service.settings();
+        ch.pipeline().addLast("http", new HttpServerCodec(s.maxRequestLine(), s.maxHeaderBytes(), 8192));
+        ch.pipeline().addLast("aggregate", new HttpObjectAggregator(s.maxBodyBytes(), true));
+        ch.pipeline().addLast(storeExecutor, "tracker", new TrackerHttpHandler(service));
+    }
+}

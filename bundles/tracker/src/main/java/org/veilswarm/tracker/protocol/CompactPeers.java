@@ -1,0 +1,140 @@
+package org.veilswarm.tracker.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.veilswarm.api.node.OnionAddress;
+import org.veilswarm.api.transport.TransportAddress;
+
+import io.netty.util.NetUtil;
+
+/**
+ * The compact peer forms: {@code peers} with 6-byte IPv4 entries (BEP 23), {@code peers6} with 18-byte IPv6
+ * entries (BEP 7), and Veilswarm's {@code peers_onion} with 34-byte entries: the 32-byte Ed25519 public key
+ * of the peer's onion service followed by the port, big-endian (as I2P's compact 32-byte form carries the
+ * destination hash). Ports are always network byte order.
+ */
+public final class CompactPeers {
+    public static final int IPV4_ENTRY = 6;
+    public static final int IPV6_ENTRY = 18;
+    public static final int ONION_ENTRY = OnionAddress.KEY_LENGTH + 2;
+
+    /** The three compact strings of a peer list; peers named by DNS host are in none of them. */
+    public record Encoded(byte[] ipv4, byte[] ipv6, byte[] onion) {
+    }
+
+    private CompactPeers() {
+    }
+
+    /** Sorts each address into its compact form. */
+    public static Encoded encode(List<TransportAddress> peers) {
+        ByteArrayOutputStream v4 = new ByteArrayOutputStream();
+        ByteArrayOutputStream v6 = new ByteArrayOutputStream();
+        ByteArrayOutputStream onion = new ByteArrayOutputStream();
+        for (TransportAddress peer : peers) {
+            if (peer.isOnion()) {
+                onion.writeBytes(peer.onion().orElseThrow().publicKey());
+                writePort(onion, peer.port());
+                continue;
+            }
+            Optional<InetAddress> ip = ipLiteral(peer.host());
+            if (ip.isPresent() && ip.get() instanceof Inet4Address) {
+                v4.writeBytes(ip.get().getAddress());
+                writePort(v4, peer.port());
+            } else if (ip.isPresent()) {
+                v6.writeBytes(ip.get().getAddress());
+                writePort(v6, peer.port());
+            }
+        }
+        return new Encoded(v4.toByteArray(), v6.toByteArray(), onion.toByteArray());
+    }
+
+    /** Decodes {@code peers} (IPv4). */
+    public static List<TransportAddress> decodeIpv4(byte[] data) throws TrackerResponseException {
+        return decodeIp(data, 4, "peers");
+    }
+
+    /** Decodes {@code peers6} (IPv6). */
+    public static List<TransportAddress> decodeIpv6(byte[] data) throws TrackerResponseException {
+        return decodeIp(data, 16, "peers6");
+    }
+
+    /** Decodes {@code peers_onion}. */
+    public static List<TransportAddress> decodeOnion(byte[] data) throws TrackerResponseException {
+        checkLength(data, ONION_ENTRY, "peers_onion");
+        List<TransportAddress> out = new ArrayList<>(data.length / ONION_ENTRY);
+        for (int i = 0; i < data.length; i += ONION_ENTRY) {
+            byte[] key = java.util.Arrays.copyOfRange(data, i, i + OnionAddress.KEY_LENGTH);
+            int port = port(data, i + OnionAddress.KEY_LENGTH);
+            if (port != 0) {
+                out.add(TransportAddress.of(OnionAddress.fromPublicKey(key), port));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The address if {@code host} is an IPv4 or IPv6 literal; never a DNS lookup (an IPv4-mapped IPv6
+     * literal comes back as IPv4, as Java parses it).
+     */
+    public static Optional<InetAddress> ipLiteral(String host) {
+        boolean v4 = !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        boolean v6 = host.indexOf(':') >= 0 && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80
+                || c == ':' || c == '.');
+        if (v4 && host.chars().filter(c -> c == '.').count() != 3) {
+            return Optional.empty();
+        }
+        if (!v4 && !v6) {
+            return Optional.empty();
+        }
+        try {
+            // A literal: InetAddress parses it without asking a resolver.
+            InetAddress address = InetAddress.getByName(host);
+            return address instanceof Inet4Address || address instanceof Inet6Address ? Optional.of(address)
+                    : Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<TransportAddress> decodeIp(byte[] data, int addressLength, String what)
+            throws TrackerResponseException {
+        int entry = addressLength + 2;
+        checkLength(data, entry, what);
+        List<TransportAddress> out = new ArrayList<>(data.length / entry);
+        for (int i = 0; i < data.length; i += entry) {
+            int port = port(data, i + addressLength);
+            if (port == 0) {
+                continue;
+            }
+            try {
+                InetAddress ip = InetAddress.getByAddress(java.util.Arrays.copyOfRange(data, i, i + addressLength));
+                out.add(new TransportAddress(NetUtil.toAddressString(ip), port));
+            } catch (UnknownHostException e) {
+                throw new AssertionError("4 or 16 bytes are always an address", e);
+            }
+        }
+        return out;
+    }
+
+    private static void checkLength(byte[] data, int entry, String what) throws TrackerResponseException {
+        if (data.length % entry != 0) {
+            throw new TrackerResponseException(what + " is " + data.length + " bytes, not a multiple of " + entry);
+        }
+    }
+
+    private static int port(byte[] data, int offset) {
+        return (data[offset] & 0xff) << 8 | (data[offset + 1] & 0xff);
+    }
+
+    private static void writePort(ByteArrayOutputStream out, int port) {
+        out.write(port >> 8);
+        out.write(port);
+    }
+}
