@@ -10,7 +10,10 @@ import org.veilswarm.metainfo.HashValue;
  * @param baseLayer   level of the requested hashes above the 16 KiB leaves (0 = block hashes)
  * @param index       first hash within the base layer; BEP 52: "a multiple of length"
  * @param length      number of base-layer hashes; BEP 52: "equal-to-or-greater-than two and a power of two"
- * @param proofLayers how many levels of uncle hashes to include, counted from the base layer upwards
+ * @param proofLayers how many layers above the base layer the proof covers. As libtorrent 2.0 reads it
+ *                    (and answers), the layers inside the requested subtree count too: the reply carries
+ *                    {@link #uncleCount()} = {@code max(0, proofLayers - log2(length) + 1)} uncle hashes,
+ *                    and {@code proofLayers} must be below {@code treeHeight - baseLayer}
  */
 public record HashRange(HashValue piecesRoot, int baseLayer, int index, int length, int proofLayers) {
 
@@ -27,5 +30,20 @@ public record HashRange(HashValue piecesRoot, int baseLayer, int index, int leng
         if (index % length != 0) {
             throw new IllegalArgumentException("index " + index + " is not a multiple of length " + length);
         }
+    }
+
+    /** The {@code proofLayers} that ask for every uncle up to the pieces root of a tree of that height. */
+    public static int proofLayersToRoot(int treeHeight, int baseLayer) {
+        return Math.max(0, treeHeight - baseLayer - 1);
+    }
+
+    /** log2 of {@code length}: the height of the requested subtree. */
+    public int subtreeHeight() {
+        return Integer.numberOfTrailingZeros(length);
+    }
+
+    /** How many uncle hashes a {@code hashes} reply carries after the {@code length} base hashes. */
+    public int uncleCount() {
+        return Math.max(0, proofLayers - subtreeHeight() + 1);
     }
 }
