@@ -4,12 +4,13 @@
 # Needs: a JDK 17+, Maven 3.8+, and root (or sudo) for the Debian packages below on a fresh machine.
 # Reference peers and tools the tests drive for real:
 #   chromium, chromium-driver  the console's browser tests (Selenium drives /usr/bin/chromium)
-#   python3-libtorrent         metainfo interop tests (libtorrent 2.0, run with /usr/bin/python3)
+#   python3-libtorrent         metainfo and tracker interop tests (libtorrent 2.0, run with /usr/bin/python3)
+#   opentracker                tracker interop tests (our TrackerClient against a real opentracker)
 # A test whose reference peer is missing fails and says how to install it; it never skips silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium chromium-driver python3-libtorrent)
+packages=(chromium chromium-driver python3-libtorrent opentracker)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
