@@ -23,12 +23,12 @@ public final class AnswerRejectedException extends DirectoryException {
         NOT_IN_RANGE,
         /** The leaf index is not below the role's relay count. */
         BAD_INDEX,
-        /** The descriptor does not parse or its relay signature fails. */
-        BAD_DESCRIPTOR,
         /** The sibling path has more or fewer hashes than the tree shape requires. */
         PATH_LENGTH,
         /** The leaf and siblings do not hash to the signed root. */
-        ROOT_MISMATCH
+        ROOT_MISMATCH,
+        /** The descriptor the root commits to does not parse or its relay signature fails. */
+        BAD_DESCRIPTOR
     }
 
     private final Reason reason;

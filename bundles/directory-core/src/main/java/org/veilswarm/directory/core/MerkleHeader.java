@@ -26,7 +26,8 @@ public final class MerkleHeader {
     private static final byte[] ID_DOMAIN = "veilswarm-dir-consensus-id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SIGNATURE_DOMAIN = "veilswarm-dir-header-signature-v1".getBytes(StandardCharsets.US_ASCII);
     /** Offset of the fields the consensus id is computed from. */
-    private static final int ID_INPUT_OFFSET = 4 + 1 + 32;
+    /** 9999-12-31T23:59:59Z: validity times beyond it are refused (and would not fit an {@link Instant}'s range checks). */
+    static final long MAX_EPOCH_SECOND = 253_402_300_799L;
 
     private final byte[] consensusId;
     private final Instant validAfter;
@@ -45,8 +46,9 @@ public final class MerkleHeader {
         if (validAfter.getNano() != 0 || validUntil.getNano() != 0) {
             throw new IllegalArgumentException("validity times are whole seconds");
         }
-        if (validAfter.getEpochSecond() < 0 || !validUntil.isAfter(validAfter)) {
-            throw new IllegalArgumentException("need 0 <= valid-after < valid-until");
+        if (validAfter.getEpochSecond() < 0 || validUntil.getEpochSecond() > MAX_EPOCH_SECOND
+                || !validUntil.isAfter(validAfter)) {
+            throw new IllegalArgumentException("need 1970 <= valid-after < valid-until <= 9999");
         }
         this.roles = new EnumMap<>(RelayRole.class);
         this.roles.putAll(roles);
@@ -85,8 +87,8 @@ public final class MerkleHeader {
             byte[] id = in.bytes(32);
             long after = in.u64();
             long until = in.u64();
-            if (after < 0 || until < 0) {
-                throw new HeaderException("validity time out of range");
+            if (after < 0 || until < 0 || after > MAX_EPOCH_SECOND || until > MAX_EPOCH_SECOND) {
+                throw new HeaderException("validity time out of range [1970, 9999]");
             }
             Map<RelayRole, RoleIndex> roles = new EnumMap<>(RelayRole.class);
             for (RelayRole role : RelayRole.values()) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -42,11 +41,16 @@ public final class MerkleRelaySampler implements RelaySampler {
      */
     public MerkleRelaySampler(AuthoritySet authorities, List<DirectoryQueries> directories, RandomGenerator random,
             Clock clock, RelayDescriptorParser descriptorParser, int maxDraws) {
+        this(authorities, directories, random, clock, new MerkleAnswerVerifier(descriptorParser), maxDraws);
+    }
+
+    public MerkleRelaySampler(AuthoritySet authorities, List<DirectoryQueries> directories, RandomGenerator random,
+            Clock clock, MerkleAnswerVerifier verifier, int maxDraws) {
         this.authorities = Objects.requireNonNull(authorities, "authorities");
         this.directories = List.copyOf(directories);
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.verifier = new MerkleAnswerVerifier(descriptorParser);
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
         if (maxDraws < 1) {
             throw new IllegalArgumentException("maxDraws must be at least 1");
         }
@@ -147,6 +151,6 @@ public final class MerkleRelaySampler implements RelaySampler {
     }
 
     private static <T> CompletionStage<T> failed(String message) {
-        return CompletableFuture.failedFuture(new CompletionException(new DirectoryException(message)));
+        return CompletableFuture.failedFuture(new DirectoryException(message));
     }
 }

@@ -1,5 +1,6 @@
 package org.veilswarm.directory.core;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +10,6 @@ import org.veilswarm.api.directory.RelayRole;
 import org.veilswarm.api.directory.SignedRelayDescriptor;
 import org.veilswarm.crypto.ConstantTime;
 import org.veilswarm.crypto.Digests;
-import org.veilswarm.directory.core.internal.ByteWriter;
 
 /**
  * The Merkle tree over one role's relays (docs/protocols/directory-merkle.md §3):
@@ -111,8 +111,9 @@ public final class RelayMerkleTree {
     }
 
     static byte[] leafHash(RelayRole role, long start, long end, byte[] document) {
-        return Digests.sha256(new ByteWriter(LEAF_TAG.length + 17 + document.length).bytes(LEAF_TAG)
-                .u8(role.ordinal()).u64(start).u64(end).bytes(document).toByteArray());
+        byte[] input = new byte[LEAF_TAG.length + 17 + document.length];
+        ByteBuffer.wrap(input).put(LEAF_TAG).put((byte) role.ordinal()).putLong(start).putLong(end).put(document);
+        return Digests.sha256(input);
     }
 
     static byte[] nodeHash(byte[] left, byte[] right) {

@@ -1,0 +1,202 @@
+package org.veilswarm.directory.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.Test;
+import org.veilswarm.api.directory.DirectoryException;
+import org.veilswarm.api.directory.PathConstraints;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
+import org.veilswarm.api.directory.RelayRole;
+import org.veilswarm.api.directory.SignedRelayDescriptor;
+import org.veilswarm.crypto.Ed25519KeyPair;
+
+class MerkleRelaySamplerTest {
+    private static final List<Ed25519KeyPair> AUTHORITIES = TestRelays.authorities(3);
+    private static final AuthoritySet SET = TestRelays.authoritySet(AUTHORITIES);
+    private static final List<SignedRelayDescriptor> RELAYS = TestRelays.pool().subList(0, 200);
+    private static final MerkleDirectory DIRECTORY = TestRelays.directory(RELAYS, AUTHORITIES);
+
+    private static MerkleRelaySampler sampler(List<DirectoryQueries> directories, long seed) {
+        return new MerkleRelaySampler(SET, directories, new SplittableRandom(seed), TestRelays.CLOCK,
+                TestRelays.PARSER, MerkleRelaySampler.DEFAULT_MAX_DRAWS);
+    }
+
+    private static RelayDescriptor pick(MerkleRelaySampler sampler, RelayRole role, PathConstraints constraints) {
+        return sampler.pick(role, constraints).toCompletableFuture().join();
+    }
+
+    private static DirectoryException failure(MerkleRelaySampler sampler, RelayRole role, PathConstraints c) {
+        CompletionException e = assertThrows(CompletionException.class, () -> pick(sampler, role, c));
+        return assertInstanceOf(DirectoryException.class, e.getCause());
+    }
+
+    @Test
+    void picksCarryTheRoleFlagsAndAreTheRelayTheNumberSelects() {
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = sampler(List.of(honest), 1);
+        for (RelayRole role : RelayRole.values()) {
+            for (int i = 0; i < 30; i++) {
+                RelayDescriptor relay = pick(sampler, role, PathConstraints.none());
+                assertTrue(relay.flags().containsAll(role.requiredFlags()), role + " pick lacks flags " + relay.flags());
+                long x = honest.asked.get(honest.asked.size() - 1);
+                RelayMerkleTree tree = DIRECTORY.tree(role);
+                assertArrayEquals(tree.ranges().relay(tree.ranges().indexOf(x)).descriptor().identity(),
+                        relay.identity());
+            }
+        }
+        assertTrue(sampler.badDirectories().isEmpty());
+    }
+
+    @Test
+    void aLyingDirectoryIsMarkedBadAndTheSameNumberIsAskedOfAnother() {
+        TestDirectories.Liar liar = new TestDirectories.Liar("liar", DIRECTORY);
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = sampler(List.of(liar, honest), 2);
+        for (int i = 0; i < 20; i++) {
+            pick(sampler, RelayRole.MIDDLE, PathConstraints.none());
+            if (!liar.asked.isEmpty() && i == 0) {
+                assertEquals(liar.asked.get(0), honest.asked.get(0),
+                        "after a lie the same number goes to another directory: re-drawing would let liars veto picks");
+            }
+        }
+        assertEquals(1, liar.asked.size(), "a directory caught lying is never asked again");
+        assertEquals(Set.of("liar"), sampler.badDirectories());
+        assertEquals(20, honest.asked.size());
+    }
+
+    @Test
+    void whenEveryDirectoryLiesThePickFails() {
+        MerkleRelaySampler sampler = sampler(List.of(new TestDirectories.Liar("a", DIRECTORY),
+                new TestDirectories.Liar("b", DIRECTORY)), 3);
+        DirectoryException e = failure(sampler, RelayRole.GUARD, PathConstraints.none());
+        assertTrue(e.getMessage().contains("no directory left"), e.getMessage());
+        assertEquals(Set.of("a", "b"), sampler.badDirectories());
+    }
+
+    @Test
+    void anUnreachableDirectoryIsSkippedButNotMarkedBad() {
+        TestDirectories.Down down = new TestDirectories.Down("down");
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = sampler(List.of(down, honest), 4);
+        for (int i = 0; i < 10; i++) {
+            pick(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        }
+        assertTrue(down.calls > 0);
+        assertTrue(sampler.badDirectories().isEmpty());
+        assertEquals(10, honest.asked.size());
+    }
+
+    @Test
+    void aHeaderWithoutMajorityMarksItsDirectoryBad() {
+        MerkleConsensus consensus = MerkleConsensus.build(RELAYS, TestRelays.NOW.minusSeconds(60),
+                TestRelays.NOW.plusSeconds(60));
+        MerkleDirectory underSigned = consensus.serve(List.of(consensus.header().sign(AUTHORITIES.get(0))));
+        TestDirectories.Honest forger = new TestDirectories.Honest("forger", underSigned);
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = sampler(List.of(forger, honest), 5);
+        for (int i = 0; i < 5; i++) {
+            pick(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        }
+        assertEquals(Set.of("forger"), sampler.badDirectories());
+        VerifiedHeader header = sampler.header().toCompletableFuture().join();
+        assertArrayEquals(DIRECTORY.header().header().consensusId(), header.consensusId());
+    }
+
+    @Test
+    void anExpiredHeaderIsReplacedAndAnswersForItAreRefused() {
+        TestDirectories.ManualClock clock = new TestDirectories.ManualClock(TestRelays.NOW);
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        RelayDescriptorParser parser = new RelayDescriptorParser(clock, Duration.ofMinutes(10));
+        MerkleRelaySampler sampler = new MerkleRelaySampler(SET, List.of(honest), new SplittableRandom(6), clock,
+                parser, 8);
+        pick(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        byte[] first = sampler.header().toCompletableFuture().join().consensusId();
+
+        clock.now = DIRECTORY.header().header().validUntil();
+        DirectoryException e = failure(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        assertTrue(e.getMessage().contains("valid header"), e.getMessage());
+        assertEquals(Set.of("honest"), sampler.badDirectories(), "serving an expired header is marked");
+
+        MerkleConsensus next = MerkleConsensus.build(RELAYS, clock.now, clock.now.plusSeconds(3600));
+        List<HeaderSignature> signatures = new ArrayList<>();
+        AUTHORITIES.forEach(k -> signatures.add(next.header().sign(k)));
+        TestDirectories.Honest fresh = new TestDirectories.Honest("fresh", next.serve(signatures));
+        MerkleRelaySampler renewed = new MerkleRelaySampler(SET, List.of(fresh), new SplittableRandom(6), clock,
+                parser, 8);
+        pick(renewed, RelayRole.MIDDLE, PathConstraints.none());
+        assertFalse(java.util.Arrays.equals(first, renewed.header().toCompletableFuture().join().consensusId()));
+    }
+
+    @Test
+    void constraintsAreHonouredByRedrawing() {
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = sampler(List.of(honest), 7);
+        // Exclude the five heaviest middle relays: together a large share of the weight.
+        RelayMerkleTree tree = DIRECTORY.tree(RelayRole.MIDDLE);
+        List<RelayDescriptor> byWeight = new ArrayList<>();
+        tree.ranges().relays().forEach(r -> byWeight.add(r.descriptor()));
+        byWeight.sort((a, b) -> Long.compare(b.weight(), a.weight()));
+        Set<RelayDescriptor.Key> excluded = new HashSet<>();
+        byWeight.subList(0, 5).forEach(r -> excluded.add(r.identityKey()));
+        PathConstraints constraints = new PathConstraints(List.of(), true, excluded);
+        for (int i = 0; i < 200; i++) {
+            assertFalse(excluded.contains(pick(sampler, RelayRole.MIDDLE, constraints).identityKey()));
+        }
+        assertTrue(honest.asked.size() > 200, "some picks were re-drawn: " + honest.asked.size());
+    }
+
+    @Test
+    void familiesAreAvoided() {
+        Ed25519KeyPair a = TestRelays.key(500);
+        Ed25519KeyPair b = TestRelays.key(501);
+        Set<RelayFlag> flags = EnumSet.of(RelayFlag.RUNNING, RelayFlag.VALID);
+        SignedRelayDescriptor first = TestRelays.relay(a, 1_000_000, flags);
+        RelayDescriptor bd = TestRelays.relay(b, 1_000_000, flags).descriptor();
+        SignedRelayDescriptor sibling = RelayDescriptorDocument.sign(new RelayDescriptor(bd.identity(),
+                bd.ntorOnionKey(), bd.orAddresses(), bd.bandwidthObserved(), 0,
+                Set.of(new RelayDescriptor.Key(a.publicKey())), bd.version(), flags, bd.published()), b);
+        SignedRelayDescriptor stranger = TestRelays.relay(TestRelays.key(502), 1_000_000, flags);
+        MerkleDirectory directory = TestRelays.directory(List.of(first, sibling, stranger), AUTHORITIES);
+        MerkleRelaySampler sampler = sampler(List.of(new TestDirectories.Honest("d", directory)), 8);
+        PathConstraints afterFirst = PathConstraints.none().with(first.descriptor());
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(stranger.descriptor().identity(), pick(sampler, RelayRole.MIDDLE, afterFirst).identity());
+        }
+    }
+
+    @Test
+    void unsatisfiableConstraintsFailAfterTheDrawLimit() {
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = new MerkleRelaySampler(SET, List.of(honest), new SplittableRandom(9),
+                TestRelays.CLOCK, TestRelays.PARSER, 5);
+        Set<RelayDescriptor.Key> everyone = new HashSet<>();
+        RELAYS.forEach(r -> everyone.add(r.descriptor().identityKey()));
+        DirectoryException e = failure(sampler, RelayRole.GUARD, new PathConstraints(List.of(), true, everyone));
+        assertTrue(e.getMessage().contains("5 draws"), e.getMessage());
+        assertEquals(5, honest.asked.size());
+    }
+
+    @Test
+    void aRoleWithoutRelaysFails() {
+        Set<RelayFlag> flags = EnumSet.of(RelayFlag.RUNNING, RelayFlag.VALID);
+        MerkleDirectory directory = TestRelays.directory(List.of(TestRelays.relay(TestRelays.key(600), 5, flags)),
+                AUTHORITIES);
+        MerkleRelaySampler sampler = sampler(List.of(new TestDirectories.Honest("d", directory)), 10);
+        assertTrue(failure(sampler, RelayRole.HSDIR, PathConstraints.none()).getMessage().contains("no relay"));
+    }
+}
