@@ -128,6 +128,41 @@ class TorControlClientRealTorTest {
     }
 
     @Test
+    @Order(7)
+    void hashedPasswordAuthenticationAndNullWhenNothingIsConfigured() throws Exception {
+        TorControlClient owner = tor.control();
+        owner.setConf("HashedControlPassword", TorPasswordHash.of("correct horse", Randoms.bytes(8)));
+        try {
+            try (TorControlClient client = connect()) {
+                ProtocolInfo info = client.protocolInfo();
+                assertEquals(Set.of(AuthMethod.COOKIE, AuthMethod.SAFECOOKIE, AuthMethod.HASHEDPASSWORD), info.authMethods());
+                client.authenticatePassword("correct horse");
+                assertFalse(client.getInfo("version").isEmpty());
+            }
+            try (TorControlClient client = connect()) {
+                client.protocolInfo();
+                assertEquals(515, assertThrows(TorControlException.class, () -> client.authenticatePassword("wrong horse")).code());
+            }
+            try (TorControlClient client = connect()) {
+                assertEquals(AuthMethod.SAFECOOKIE, client.authenticate("correct horse"), "cookies are preferred");
+            }
+            owner.setConf("CookieAuthentication", "0");
+            try (TorControlClient client = connect()) {
+                TorControlException e = assertThrows(TorControlException.class, client::authenticate);
+                assertTrue(e.getMessage().contains("no password"), e.getMessage());
+            }
+            owner.resetConf("HashedControlPassword");
+            try (TorControlClient client = connect()) {
+                assertEquals(AuthMethod.NULL, client.authenticate());
+                assertFalse(client.getInfo("version").isEmpty());
+            }
+        } finally {
+            owner.setConf("CookieAuthentication", "1");
+            owner.resetConf("HashedControlPassword");
+        }
+    }
+
+    @Test
     @Order(10)
     void getInfoSingleMultipleAndDataReplies() throws Exception {
         try (TorControlClient client = authenticated()) {

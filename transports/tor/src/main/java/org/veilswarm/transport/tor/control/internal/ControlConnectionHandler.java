@@ -1,6 +1,7 @@
 package org.veilswarm.transport.tor.control.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.veilswarm.transport.tor.control.ControlConnectionClosedException;
 import org.veilswarm.transport.tor.control.ControlProtocolException;
@@ -50,18 +52,25 @@ public final class ControlConnectionHandler extends ChannelInboundHandlerAdapter
             reply.completeExceptionally(new IllegalStateException("control connection not active yet"));
             return;
         }
-        ch.eventLoop().execute(() -> {
-            if (closed) {
-                reply.completeExceptionally(closedException());
-                return;
-            }
-            pending.add(reply);
-            ByteBuf bytes = ch.alloc().buffer(commandLine.length() + 2);
-            bytes.writeCharSequence(commandLine, StandardCharsets.UTF_8);
-            bytes.writeByte('\r').writeByte('\n');
-            // A failed write leaves the stream in an unknown state: close, which fails everything pending.
-            ch.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        });
+        try {
+            ch.eventLoop().execute(() -> write(ch, commandLine, reply));
+        } catch (RejectedExecutionException e) {
+            // The event loop is shut down: the connection is gone.
+            reply.completeExceptionally(new ControlConnectionClosedException("the control connection is closed", e));
+        }
+    }
+
+    private void write(Channel ch, String commandLine, CompletableFuture<ControlReply> reply) {
+        if (closed) {
+            reply.completeExceptionally(closedException());
+            return;
+        }
+        pending.add(reply);
+        ByteBuf bytes = ch.alloc().buffer(ByteBufUtil.utf8MaxBytes(commandLine) + 2);
+        bytes.writeCharSequence(commandLine, StandardCharsets.UTF_8);
+        bytes.writeByte('\r').writeByte('\n');
+        // A failed write leaves the stream in an unknown state: close, which fails everything pending.
+        ch.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     @Override
