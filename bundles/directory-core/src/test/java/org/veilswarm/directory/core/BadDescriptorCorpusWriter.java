@@ -113,6 +113,31 @@ public final class BadDescriptorCorpusWriter {
         });
         write(badDir, texts);
         Files.writeString(badDir.resolve("expected-reasons.properties"), expected);
+        writeFuzzSeeds(resources.resolve("org/veilswarm/directory/core/DirectoryFuzzTestInputs"), goods, bads);
+    }
+
+    /** Seeds for {@link DirectoryFuzzTest}: the descriptor corpus, and headers and answers of a small consensus. */
+    private static void writeFuzzSeeds(Path dir, Map<String, String> goods, Map<String, Bad> bads) throws IOException {
+        Map<String, String> descriptors = new LinkedHashMap<>(goods);
+        for (String name : List.of("unknown-keyword", "duplicate-bandwidth", "family-after-version",
+                "compressed-ipv6", "changed-after-signing")) {
+            descriptors.put(name, bads.get(name).text);
+        }
+        write(dir.resolve("parseDescriptor"), descriptors);
+        MerkleDirectory d = ParserProperties.directory();
+        Path headers = Files.createDirectories(dir.resolve("decodeHeader"));
+        Files.write(headers.resolve("signed-by-3"), d.encodedHeader());
+        Files.write(headers.resolve("unsigned"), d.header().header().withSignatures(List.of()).encode());
+        Path answers = Files.createDirectories(dir.resolve("decodeAnswer"));
+        byte[] id = d.header().header().consensusId();
+        try {
+            Files.write(answers.resolve("middle-first"), d.find(id, org.veilswarm.api.directory.RelayRole.MIDDLE, 0)
+                    .encode());
+            Files.write(answers.resolve("guard-last"), d.find(id, org.veilswarm.api.directory.RelayRole.GUARD,
+                    d.tree(org.veilswarm.api.directory.RelayRole.GUARD).bandwidthSum() - 1).encode());
+        } catch (org.veilswarm.api.directory.DirectoryException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private record Bad(String text, String reason) {
