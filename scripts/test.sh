@@ -4,7 +4,7 @@
 # Needs: a JDK 17+, Maven 3.8+, and root (or sudo) for the Debian packages below on a fresh machine.
 # Reference peers and tools the tests drive for real:
 #   chromium, chromium-driver  the console's browser tests (Selenium drives /usr/bin/chromium)
-#   python3-libtorrent         metainfo and tracker interop tests (libtorrent 2.0, run with /usr/bin/python3)
+#   python3-libtorrent         metainfo, peerwire and tracker interop tests (libtorrent 2.0, run with /usr/bin/python3)
 #   opentracker                tracker interop tests (our TrackerClient against a real opentracker)
 #   tor                        tor transport tests (control-port client and TorProcess against a real C tor, DisableNetwork 1)
 # A test whose reference peer is missing fails and says how to install it; it never skips silently.

@@ -65,7 +65,7 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
-            decodeFrame(in, out);
+            decodeNext(in, out);
         } catch (PeerWireException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
@@ -73,7 +73,7 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void decodeFrame(ByteBuf in, List<Object> out) {
+    private void decodeNext(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 4) {
             return;
         }

@@ -3,7 +3,6 @@ package org.veilswarm.peerwire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -220,7 +219,6 @@ class LibtorrentInteropTest {
                 HashRange tooDeep = new HashRange(root, pieceLevel, 0, 8, height - pieceLevel);
                 ch.writeAndFlush(new HashRequest(tooDeep));
                 assertEquals(tooDeep, inbox.await(HashReject.class, r -> true, log).range(), "reject echoes the request");
-                assertNotNull(log);
                 System.out.printf("messages seen: %s%n", log);
             } finally {
                 ch.close().sync();
