@@ -149,6 +149,11 @@ public final class TorProcess implements AutoCloseable {
 
         private Builder(Path dataDirectory) {
             this.dataDirectory = dataDirectory.toAbsolutePath();
+            String text = this.dataDirectory.toString();
+            // torrc values run to the end of the line and '#' starts a comment: such a path cannot be written plainly.
+            if (text.indexOf('#') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('"') >= 0) {
+                throw new IllegalArgumentException("tor data directory path must not contain '#', '\"' or line breaks: " + text);
+            }
         }
 
         /** Adds a torrc line {@code key value}; repeat for multi-valued options. The first call replaces a default. */

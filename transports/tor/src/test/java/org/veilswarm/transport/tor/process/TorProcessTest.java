@@ -79,6 +79,7 @@ class TorProcessTest {
                 () -> TorProcess.builder(dir.resolve("tor")).executable(dir.resolve("no-tor-here")).start());
         assertTrue(e.getMessage().contains("no-tor-here"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TorProcess.builder(dir).option("ControlPort", "9051"));
+        assertThrows(IllegalArgumentException.class, () -> TorProcess.builder(dir.resolve("a#b")));
         assertThrows(IllegalArgumentException.class, () -> TorProcess.builder(dir).option("Log", "notice stdout\nControlPort 1"));
     }
 }
