@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,15 +135,9 @@ public final class MemoryTrackerStore implements TrackerStore {
             Iterator<Map.Entry<InfoHash, Swarm>> swarmIterator = swarms.entrySet().iterator();
             while (swarmIterator.hasNext()) {
                 Swarm swarm = swarmIterator.next().getValue();
-                Iterator<PeerEntry> peers = swarm.peers.values().iterator();
-                while (peers.hasNext()) {
-                    PeerEntry peer = peers.next();
-                    if (peer.lastSeen().isBefore(cutoff)) {
-                        peers.remove();
-                        swarm.seeders -= peer.seeder() ? 1 : 0;
-                        append(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null);
-                        removed++;
-                    }
+                for (PeerEntry peer : swarm.expire(cutoff)) {
+                    append(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null);
+                    removed++;
                 }
                 if (swarm.isEmpty()) {
                     swarmIterator.remove();
@@ -316,9 +311,13 @@ public final class MemoryTrackerStore implements TrackerStore {
     private record Ranked(TorrentRecord record, int score) {
     }
 
-    /** One torrent: its peers by address, counters and record. Guarded by the store lock. */
+    /**
+     * One torrent: its peers in an array list with an address index (so that a random peer is one array
+     * access and removal is a swap with the last), counters and record. Guarded by the store lock.
+     */
     private static final class Swarm {
-        final LinkedHashMap<TransportAddress, PeerEntry> peers = new LinkedHashMap<>();
+        final ArrayList<PeerEntry> peers = new ArrayList<>();
+        final HashMap<TransportAddress, Integer> index = new HashMap<>();
         int seeders;
         long downloaded;
         TorrentRecord record;
@@ -326,21 +325,46 @@ public final class MemoryTrackerStore implements TrackerStore {
 
         /** Adds or updates a peer; false if the torrent is full and the peer is new. */
         boolean put(PeerEntry peer, int maxPeers) {
-            PeerEntry previous = peers.get(peer.address());
-            if (previous == null && peers.size() >= maxPeers) {
-                return false;
+            Integer at = index.get(peer.address());
+            if (at == null) {
+                if (peers.size() >= maxPeers) {
+                    return false;
+                }
+                index.put(peer.address(), peers.size());
+                peers.add(peer);
+                seeders += peer.seeder() ? 1 : 0;
+                return true;
             }
-            peers.put(peer.address(), peer);
-            seeders += (peer.seeder() ? 1 : 0) - (previous != null && previous.seeder() ? 1 : 0);
+            PeerEntry previous = peers.set(at, peer);
+            seeders += (peer.seeder() ? 1 : 0) - (previous.seeder() ? 1 : 0);
             return true;
         }
 
         PeerEntry remove(TransportAddress address) {
-            PeerEntry removed = peers.remove(address);
-            if (removed != null && removed.seeder()) {
-                seeders--;
+            Integer at = index.remove(address);
+            if (at == null) {
+                return null;
             }
+            PeerEntry removed = peers.get(at);
+            PeerEntry last = peers.remove(peers.size() - 1);
+            if (at < peers.size()) {
+                peers.set(at, last);
+                index.put(last.address(), at);
+            }
+            seeders -= removed.seeder() ? 1 : 0;
             return removed;
+        }
+
+        /** Removes the peers last seen before {@code cutoff}, returning them. */
+        List<PeerEntry> expire(Instant cutoff) {
+            List<PeerEntry> old = new ArrayList<>();
+            for (PeerEntry peer : peers) {
+                if (peer.lastSeen().isBefore(cutoff)) {
+                    old.add(peer);
+                }
+            }
+            old.forEach(p -> remove(p.address()));
+            return old;
         }
 
         boolean isEmpty() {
@@ -352,18 +376,34 @@ public final class MemoryTrackerStore implements TrackerStore {
         }
 
         /**
-         * A uniform random sample (reservoir sampling, Algorithm R) of up to {@code count} peers other than
-         * {@code self}; leechers only when {@code self} is a seeder.
+         * Up to {@code count} distinct random peers other than {@code self}, leechers only when {@code self} is
+         * a seeder. Probes random slots first (cost proportional to {@code count}, not to the swarm); if too
+         * few eligible peers turn up, falls back to one reservoir-sampling pass (Algorithm R) over all peers.
          */
         List<PeerEntry> sample(PeerEntry self, int count) {
-            List<PeerEntry> chosen = new ArrayList<>(Math.min(count, peers.size()));
-            if (count == 0) {
+            int n = peers.size();
+            List<PeerEntry> chosen = new ArrayList<>(Math.min(count, n));
+            if (count == 0 || n == 0) {
                 return chosen;
             }
             ThreadLocalRandom random = ThreadLocalRandom.current();
+            if (count < n / 2) {
+                Set<Integer> tried = new HashSet<>();
+                int budget = Math.min(n, 3 * count + 8);
+                while (chosen.size() < count && tried.size() < budget) {
+                    int slot = random.nextInt(n);
+                    if (tried.add(slot) && eligible(self, peers.get(slot))) {
+                        chosen.add(peers.get(slot));
+                    }
+                }
+                if (chosen.size() == count) {
+                    return chosen;
+                }
+                chosen.clear();
+            }
             int seen = 0;
-            for (PeerEntry candidate : peers.values()) {
-                if (candidate.address().equals(self.address()) || (self.seeder() && candidate.seeder())) {
+            for (PeerEntry candidate : peers) {
+                if (!eligible(self, candidate)) {
                     continue;
                 }
                 seen++;
@@ -377,6 +417,10 @@ public final class MemoryTrackerStore implements TrackerStore {
                 }
             }
             return chosen;
+        }
+
+        private static boolean eligible(PeerEntry self, PeerEntry candidate) {
+            return !candidate.address().equals(self.address()) && !(self.seeder() && candidate.seeder());
         }
     }
 }

@@ -94,4 +94,25 @@ class MemoryTrackerStoreTest extends TrackerStoreContract {
         assertEquals(Map.of(full, new SwarmCounts(1, 0, 0)), store.scrape(List.of(full)));
         assertEquals(1, store.statistics().torrents());
     }
+
+    @Test
+    void samplingALargeSwarmGivesDistinctPeersAndNeverTheAnnouncer() {
+        InfoHash h = hash(1);
+        for (int i = 1; i <= 1000; i++) {
+            store.announce(announce(peer(h, i, i % 10 == 0 ? 5 : 0, T0), AnnounceEvent.STARTED, 0));
+        }
+        Set<org.veilswarm.api.transport.TransportAddress> union = new java.util.HashSet<>();
+        for (int round = 0; round < 50; round++) {
+            List<PeerEntry> got = store.announce(announce(peer(h, 500, 5, T0), AnnounceEvent.NONE, 50)).peers();
+            assertEquals(50, got.size());
+            assertEquals(50, addresses(got).size(), "distinct");
+            assertTrue(!addresses(got).contains(peer(h, 500, 5, T0).address()), "never the announcer");
+            union.addAll(addresses(got));
+        }
+        assertTrue(union.size() > 500, "random, not always the same peers: " + union.size());
+        // A seeder in a swarm of 90 % seeders: probing finds too few leechers, the full pass finds them all.
+        List<PeerEntry> forSeeder = store.announce(announce(peer(h, 1, 0, T0), AnnounceEvent.NONE, 150)).peers();
+        assertEquals(100, forSeeder.size(), "all 100 leechers, no seeder");
+        assertTrue(forSeeder.stream().noneMatch(PeerEntry::seeder));
+    }
 }
