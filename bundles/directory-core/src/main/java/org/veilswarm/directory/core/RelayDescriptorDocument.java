@@ -27,7 +27,7 @@ import org.veilswarm.crypto.Ed25519KeyPair;
  * {@link RelayDescriptorParser} reads it back.
  */
 public final class RelayDescriptorDocument {
-    /** Upper bound on a whole document; a maximal legal one is about 1.6 KiB. */
+    /** Upper bound on a whole document; a maximal legal one stays under 2 KiB (a test checks). */
     public static final int MAX_DOCUMENT_BYTES = 4096;
     public static final int MAX_OR_ADDRESSES = 4;
     public static final int MAX_FAMILY = 16;
