@@ -50,6 +50,22 @@ public record MerkleAnswer(byte[] consensusId, RelayRole role, long leafIndex, l
         return path.stream().map(byte[]::clone).toList();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MerkleAnswer a && Arrays.equals(encode(), a.encode());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(encode());
+    }
+
+    @Override
+    public String toString() {
+        return "MerkleAnswer[" + role + " leaf " + leafIndex + " [" + rangeStart + ", " + rangeEnd + "), "
+                + descriptor.length + " B descriptor, " + path.size() + " siblings]";
+    }
+
     public byte[] encode() {
         ByteWriter out = new ByteWriter(FIXED_LENGTH + descriptor.length + 32 * path.size());
         out.bytes(MAGIC).u8(FORMAT_VERSION).bytes(consensusId).u8(role.ordinal()).u32(leafIndex).u64(rangeStart)
