@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A libtorrent 2.0 seeder ({@code libtorrent_seeder.py}, python3-libtorrent run by {@code /usr/bin/python3},
- * since a pyenv python first on PATH cannot import it) listening on 127.0.0.1. Closing it closes the
- * script's input, which ends it.
+ * A libtorrent 2.0 peer ({@code libtorrent_peer.py}, python3-libtorrent run by {@code /usr/bin/python3},
+ * since a pyenv python first on PATH cannot import it) on 127.0.0.1: a seeder ({@link #start}; closing it
+ * closes the script's input, which ends it) or a one-shot downloader ({@link #download}).
  */
-final class LibtorrentSeeder implements AutoCloseable {
+final class LibtorrentPeer implements AutoCloseable {
 
     static final String PYTHON = "/usr/bin/python3";
     static final String INSTALL_HINT =
@@ -27,7 +27,7 @@ final class LibtorrentSeeder implements AutoCloseable {
     final int port;
     final String version;
 
-    private LibtorrentSeeder(Process process, int port, String version) {
+    private LibtorrentPeer(Process process, int port, String version) {
         this.process = process;
         this.port = port;
         this.version = version;
@@ -43,7 +43,7 @@ final class LibtorrentSeeder implements AutoCloseable {
     }
 
     /** libtorrent creates {@code torrent} for {@code dataFile} (v2-only or hybrid) and seeds it. */
-    static LibtorrentSeeder start(Path dataFile, int pieceLength, boolean hybrid, Path torrent) throws IOException {
+    static LibtorrentPeer start(Path dataFile, int pieceLength, boolean hybrid, Path torrent) throws IOException {
         Process p = new ProcessBuilder(PYTHON, script().toString(), "seed", dataFile.toString(),
                 Integer.toString(pieceLength), hybrid ? "hybrid" : "v2", torrent.toString())
                 .redirectErrorStream(true).start();
@@ -58,7 +58,7 @@ final class LibtorrentSeeder implements AutoCloseable {
             } else if (line.startsWith("version=")) {
                 version = line.substring(8);
             } else if (line.equals("ready")) {
-                return new LibtorrentSeeder(p, port, version);
+                return new LibtorrentPeer(p, port, version);
             }
         }
         p.destroyForcibly();
@@ -66,9 +66,35 @@ final class LibtorrentSeeder implements AutoCloseable {
         throw new AssertionError();
     }
 
-    private static Path script() {
+    /**
+     * libtorrent downloads {@code magnet} into {@code savePath} from the single peer 127.0.0.1:{@code port}
+     * (at most 60 s) and reports what happened as key=value lines.
+     */
+    static java.util.Map<String, String> download(String magnet, Path savePath, int port)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PYTHON, script().toString(), "download", magnet, savePath.toString(),
+                Integer.toString(port)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("libtorrent download timed out:\n" + out);
+        }
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        out.lines().forEach(line -> {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.merge(line.substring(0, eq), line.substring(eq + 1), (a, b) -> a + "; " + b);
+            }
+        });
+        if (p.exitValue() != 0) {
+            fail("libtorrent download failed:\n" + out);
+        }
+        return values;
+    }
+
+    static Path script() {
         try {
-            return Path.of(LibtorrentSeeder.class.getResource("libtorrent_seeder.py").toURI());
+            return Path.of(LibtorrentPeer.class.getResource("libtorrent_peer.py").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
