@@ -302,8 +302,9 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             result.tryFailure(e);
             return;
         }
-        result.trySuccess(link);
+        // Out of the pipeline before anyone holding the future looks at it.
         ctx.pipeline().remove(this);
+        result.trySuccess(link);
     }
 
     @Override

@@ -11,7 +11,10 @@ import io.netty.channel.Channel;
 public interface LinkListener {
     void established(Link link);
 
-    /** The handshake failed; the channel is already closing. */
+    /**
+     * The handshake failed; the channel is already closing. {@code channel} is {@code null} when no
+     * TCP connection could be opened ({@link LinkHandshakeException.Reason#CONNECT_FAILED}).
+     */
     default void failed(Channel channel, LinkHandshakeException failure) {
     }
 }
