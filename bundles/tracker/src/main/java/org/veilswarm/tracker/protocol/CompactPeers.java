@@ -2,7 +2,6 @@ package org.veilswarm.tracker.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -41,6 +40,12 @@ public final class CompactPeers {
             if (peer.isOnion()) {
                 onion.writeBytes(peer.onion().orElseThrow().publicKey());
                 writePort(onion, peer.port());
+                continue;
+            }
+            byte[] v4Bytes = ipv4Literal(peer.host());
+            if (v4Bytes != null) {
+                v4.writeBytes(v4Bytes);
+                writePort(v4, peer.port());
                 continue;
             }
             Optional<InetAddress> ip = ipLiteral(peer.host());
@@ -84,23 +89,53 @@ public final class CompactPeers {
      * literal comes back as IPv4, as Java parses it).
      */
     public static Optional<InetAddress> ipLiteral(String host) {
-        boolean v4 = !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
-        boolean v6 = host.indexOf(':') >= 0 && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80
-                || c == ':' || c == '.');
-        if (v4 && host.chars().filter(c -> c == '.').count() != 3) {
+        byte[] v4 = ipv4Literal(host);
+        if (v4 != null) {
+            try {
+                return Optional.of(InetAddress.getByAddress(v4));
+            } catch (UnknownHostException e) {
+                throw new AssertionError("4 bytes are an address", e);
+            }
+        }
+        if (host.indexOf(':') < 0) {
             return Optional.empty();
         }
-        if (!v4 && !v6) {
-            return Optional.empty();
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return Optional.empty();
+            }
         }
         try {
-            // A literal: InetAddress parses it without asking a resolver.
-            InetAddress address = InetAddress.getByName(host);
-            return address instanceof Inet4Address || address instanceof Inet6Address ? Optional.of(address)
-                    : Optional.empty();
+            // An IPv6 literal (it has a colon): InetAddress parses it without asking a resolver.
+            return Optional.of(InetAddress.getByName(host));
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /** The 4 bytes of a dotted-quad IPv4 literal (each part 0-255, 1-3 digits), or null. */
+    static byte[] ipv4Literal(String host) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    return null;
+                }
+            } else if (c == '.' && digits > 0 && part < 4) {
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? out : null;
     }
 
     private static List<TransportAddress> decodeIp(byte[] data, int addressLength, String what)

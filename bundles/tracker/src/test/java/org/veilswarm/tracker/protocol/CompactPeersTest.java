@@ -42,4 +42,14 @@ class CompactPeersTest {
         assertThrows(TrackerResponseException.class, () -> CompactPeers.decodeIpv6(new byte[17]));
         assertThrows(TrackerResponseException.class, () -> CompactPeers.decodeOnion(new byte[33]));
     }
+
+    @Test
+    void onlyDottedQuadsAreIpv4Literals() {
+        assertArrayEquals(new byte[] {(byte) 192, 0, 2, (byte) 255}, CompactPeers.ipv4Literal("192.0.2.255"));
+        for (String no : new String[] {"256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", "01234.1.1.1", "a.b.c.d",
+            "", "1.2.3.4x"}) {
+            assertEquals(null, CompactPeers.ipv4Literal(no), no);
+        }
+        assertEquals(java.util.Optional.empty(), CompactPeers.ipLiteral("tracker.example"));
+    }
 }

@@ -3,10 +3,10 @@ package org.veilswarm.tracker.store.memory;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -386,14 +386,21 @@ public final class MemoryTrackerStore implements TrackerStore {
             if (count == 0 || n == 0) {
                 return chosen;
             }
+            // The announcer's own slot, found once: comparing addresses per candidate costs more than the rest.
+            int selfSlot = index.getOrDefault(self.address(), -1);
+            boolean leechersOnly = self.seeder();
             ThreadLocalRandom random = ThreadLocalRandom.current();
             if (count < n / 2) {
-                Set<Integer> tried = new HashSet<>();
+                BitSet tried = new BitSet(n);
                 int budget = Math.min(n, 3 * count + 8);
-                while (chosen.size() < count && tried.size() < budget) {
+                for (int tries = 0; chosen.size() < count && tries < budget; ) {
                     int slot = random.nextInt(n);
-                    if (tried.add(slot) && eligible(self, peers.get(slot))) {
-                        chosen.add(peers.get(slot));
+                    if (!tried.get(slot)) {
+                        tried.set(slot);
+                        tries++;
+                        if (eligible(slot, selfSlot, leechersOnly)) {
+                            chosen.add(peers.get(slot));
+                        }
                     }
                 }
                 if (chosen.size() == count) {
@@ -402,25 +409,25 @@ public final class MemoryTrackerStore implements TrackerStore {
                 chosen.clear();
             }
             int seen = 0;
-            for (PeerEntry candidate : peers) {
-                if (!eligible(self, candidate)) {
+            for (int slot = 0; slot < n; slot++) {
+                if (!eligible(slot, selfSlot, leechersOnly)) {
                     continue;
                 }
                 seen++;
                 if (chosen.size() < count) {
-                    chosen.add(candidate);
+                    chosen.add(peers.get(slot));
                 } else {
-                    int slot = random.nextInt(seen);
-                    if (slot < count) {
-                        chosen.set(slot, candidate);
+                    int replace = random.nextInt(seen);
+                    if (replace < count) {
+                        chosen.set(replace, peers.get(slot));
                     }
                 }
             }
             return chosen;
         }
 
-        private static boolean eligible(PeerEntry self, PeerEntry candidate) {
-            return !candidate.address().equals(self.address()) && !(self.seeder() && candidate.seeder());
+        private boolean eligible(int slot, int selfSlot, boolean leechersOnly) {
+            return slot != selfSlot && !(leechersOnly && peers.get(slot).seeder());
         }
     }
 }
