@@ -46,7 +46,7 @@ import org.veilswarm.transport.direct.impl.DirectTransportSettings;
 @Tag("bench")
 class TrackerAnnounceBenchmark {
     static final int THREADS = 4;
-    static final long WARM_UP_MILLIS = 3_000;
+    static final long WARM_UP_MILLIS = 5_000;
     static final long MEASURE_MILLIS = 10_000;
     static final InfoHash HASH = InfoHash.ofHex("0123456789abcdef0123456789abcdef01234567");
 
@@ -70,7 +70,7 @@ class TrackerAnnounceBenchmark {
             int otPort = OpentrackerAccess.port(opentracker);
             String ourPath = "/public/" + token + "/announce";
             List<double[]> rounds = new ArrayList<>();
-            for (int round = 0; round < 2; round++) {
+            for (int round = 0; round < 3; round++) {
                 double ours = run(ourPort, ourPath);
                 double theirs = run(otPort, "/announce");
                 rounds.add(new double[] {ours, theirs});
