@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +62,42 @@ public final class TrackerClient {
             } catch (TrackerFailureException | TrackerResponseException e) {
                 throw new CompletionException(e);
             }
+        });
+    }
+
+    /**
+     * Announces, retrying after transport errors, timeouts and bad answers with the back-off of
+     * {@code schedule}, at most {@code maxAttempts} times in all. A {@code failure reason} is not retried:
+     * the tracker understood and refused, and asking again at once would not change its mind. The caller
+     * schedules the next regular announce with {@link AnnounceSchedule#afterSuccess}.
+     */
+    public CompletableFuture<AnnounceResponse> announce(TrackerUrl url, AnnounceRequest request,
+            AnnounceSchedule schedule, int maxAttempts, ScheduledExecutorService scheduler) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        CompletableFuture<AnnounceResponse> result = new CompletableFuture<>();
+        attempt(url, request, schedule, maxAttempts, scheduler, result);
+        return result;
+    }
+
+    private void attempt(TrackerUrl url, AnnounceRequest request, AnnounceSchedule schedule, int attemptsLeft,
+            ScheduledExecutorService scheduler, CompletableFuture<AnnounceResponse> result) {
+        announce(url, request).whenComplete((response, error) -> {
+            if (error == null) {
+                schedule.afterSuccess(response);
+                result.complete(response);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            if (cause instanceof TrackerFailureException || attemptsLeft <= 1) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            Duration delay = schedule.afterFailure();
+            scheduler.schedule(() -> attempt(url, request, schedule, attemptsLeft - 1, scheduler, result),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 

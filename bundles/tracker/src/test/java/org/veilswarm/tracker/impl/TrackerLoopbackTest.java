@@ -5,18 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +34,9 @@ import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.tracker.protocol.AnnounceRequest;
 import org.veilswarm.tracker.protocol.AnnounceResponse;
+import org.veilswarm.tracker.protocol.AnnounceSchedule;
+import org.veilswarm.tracker.protocol.StreamConnector;
+import org.veilswarm.tracker.protocol.TrackerClient;
 import org.veilswarm.tracker.protocol.TrackerFailureException;
 import org.veilswarm.tracker.protocol.TrackerResponseException;
 import org.veilswarm.tracker.protocol.TrackerUrl;
@@ -57,7 +68,7 @@ class TrackerLoopbackTest {
         AnnounceResponse third = tracker.client.announce(tracker.announceUrl(), request(3, 7003, Optional.empty()))
                 .get(10, TimeUnit.SECONDS);
         assertEquals(Map.of(new TransportAddress("127.0.0.1", 7001), 1, TransportAddress.of(onion, 443), 1),
-                third.peers().stream().collect(java.util.stream.Collectors.toMap(a -> a, a -> 1)));
+                third.peers().stream().collect(Collectors.toMap(a -> a, a -> 1)));
         assertEquals(1, third.complete());
         assertEquals(2, third.incomplete());
 
@@ -97,7 +108,7 @@ class TrackerLoopbackTest {
                 try {
                     out.write(line[i % line.length]);
                     out.flush();
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     break;
                 }
                 Thread.sleep(50);
@@ -116,10 +127,55 @@ class TrackerLoopbackTest {
         socket.setSoTimeout(1);
         try {
             return socket.getInputStream().read() == -1;
-        } catch (java.net.SocketTimeoutException open) {
+        } catch (SocketTimeoutException open) {
             return false;
         } finally {
             socket.setSoTimeout(10_000);
+        }
+    }
+
+    @Test
+    void announcesAreRetriedWithBackOffAfterTransportErrorsButNotAfterARefusal() throws Exception {
+        AtomicInteger connects = new AtomicInteger();
+        // The first two streams cannot be opened; the third reaches the tracker.
+        StreamConnector flaky = (to, init) -> connects.incrementAndGet() <= 2
+                ? CompletableFuture.failedFuture(new IOException("connection refused"))
+                : tracker.engine.connect(to, init);
+        TrackerClient client = new TrackerClient(flaky,
+                Duration.ofSeconds(10));
+        AnnounceSchedule schedule = new AnnounceSchedule(
+                Duration.ofSeconds(60), Duration.ofMillis(5), Duration.ofMillis(50), new Random(3));
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor();
+        try {
+            AnnounceResponse response = client.announce(tracker.announceUrl(), request(1, 7001, Optional.empty()),
+                    schedule, 5, scheduler).get(10, TimeUnit.SECONDS);
+            assertEquals(1800, response.interval());
+            assertEquals(3, connects.get(), "two failures, then success");
+            assertEquals(0, schedule.failures(), "success resets the back-off");
+
+            AnnounceRequest otherTorrent = new AnnounceRequest(TrackerFixture.OTHER,
+                    "-VS0001-000000000001".getBytes(), 7001, 0, 0, 0, AnnounceEvent.NONE, OptionalInt.empty(), true,
+                    false, Optional.empty());
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> client.announce(
+                    tracker.announceUrl(), otherTorrent, schedule, 5, scheduler).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(TrackerFailureException.class, refused.getCause());
+            assertEquals(4, connects.get(), "a refusal is not retried");
+
+            connects.set(-100);
+            AtomicInteger attempts = new AtomicInteger();
+            TrackerClient dead = new TrackerClient(
+                    (to, init) -> {
+                        attempts.incrementAndGet();
+                        return CompletableFuture.failedFuture(new IOException("down"));
+                    }, Duration.ofSeconds(10));
+            ExecutionException down = assertThrows(ExecutionException.class, () -> dead.announce(
+                    tracker.announceUrl(), request(1, 7001, Optional.empty()), schedule, 3, scheduler)
+                    .get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, down.getCause());
+            assertEquals(3, attempts.get(), "gives up after maxAttempts");
+        } finally {
+            scheduler.shutdownNow();
         }
     }
 }
