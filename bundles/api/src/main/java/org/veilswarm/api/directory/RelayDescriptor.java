@@ -50,6 +50,22 @@ public record RelayDescriptor(byte[] identity, byte[] ntorOnionKey, List<InetSoc
         return ntorOnionKey.clone();
     }
 
+    /** Records compare arrays by reference; descriptors are equal when their content is. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RelayDescriptor d && java.util.Arrays.equals(identity, d.identity)
+                && java.util.Arrays.equals(ntorOnionKey, d.ntorOnionKey) && orAddresses.equals(d.orAddresses)
+                && bandwidthObserved == d.bandwidthObserved && bandwidthConfigured == d.bandwidthConfigured
+                && family.equals(d.family) && version.equals(d.version) && flags.equals(d.flags)
+                && published.equals(d.published);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(java.util.Arrays.hashCode(identity), java.util.Arrays.hashCode(ntorOnionKey), orAddresses,
+                bandwidthObserved, bandwidthConfigured, family, version, flags, published);
+    }
+
     /** The identity as a comparable key. */
     public Key identityKey() {
         return new Key(identity);

@@ -20,4 +20,15 @@ public record SignedRelayDescriptor(RelayDescriptor descriptor, byte[] document)
     public byte[] document() {
         return document.clone();
     }
+
+    /** Equal when the signed documents are byte for byte the same (the descriptor is parsed from it). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SignedRelayDescriptor d && java.util.Arrays.equals(document, d.document);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(document);
+    }
 }

@@ -37,6 +37,19 @@ public record PeerEntry(InfoHash infoHash, byte[] peerId, TransportAddress addre
         return peerId.clone();
     }
 
+    /** Records compare arrays by reference; peers are equal when their content is. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PeerEntry p && infoHash.equals(p.infoHash) && java.util.Arrays.equals(peerId, p.peerId)
+                && address.equals(p.address) && left == p.left && uploaded == p.uploaded
+                && downloaded == p.downloaded && lastSeen.equals(p.lastSeen);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(infoHash, java.util.Arrays.hashCode(peerId), address, left, uploaded, downloaded, lastSeen);
+    }
+
     /** Whether the peer has the whole torrent. */
     public boolean seeder() {
         return left == 0;

@@ -46,4 +46,13 @@ class PathConstraintsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new RelayDescriptor(k, k, List.of(), 1, 0, Set.of(), "v", Set.of(), Instant.EPOCH));
     }
+
+    @Test
+    void descriptorsCompareByContent() {
+        assertEquals(relay(4, Set.of()), relay(4, Set.of()));
+        assertEquals(relay(4, Set.of()).hashCode(), relay(4, Set.of()).hashCode());
+        assertFalse(relay(4, Set.of()).equals(relay(5, Set.of())));
+        SignedRelayDescriptor one = new SignedRelayDescriptor(relay(4, Set.of()), new byte[] {1, 2});
+        assertEquals(one, new SignedRelayDescriptor(relay(4, Set.of()), new byte[] {1, 2}));
+    }
 }

@@ -52,4 +52,19 @@ class TrackerValuesTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new Change(0, Change.Kind.TORRENT_REMOVE, h, Optional.empty(), Optional.empty()));
     }
+
+    @Test
+    void peersAndChangesCompareByContent() {
+        InfoHash h = InfoHash.ofHex(V2);
+        byte[] id = new byte[20];
+        id[3] = 7;
+        PeerEntry a = new PeerEntry(h, id, TransportAddress.parse("127.0.0.1:1"), 5, 0, 0, Instant.EPOCH);
+        PeerEntry b = new PeerEntry(h, id.clone(), TransportAddress.parse("127.0.0.1:1"), 5, 0, 0, Instant.EPOCH);
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertEquals(new Change(1, Change.Kind.PEER_PUT, h, Optional.of(a), Optional.empty()),
+                new Change(1, Change.Kind.PEER_PUT, h, Optional.of(b), Optional.empty()));
+        id[3] = 8;
+        assertFalse(a.equals(new PeerEntry(h, id, TransportAddress.parse("127.0.0.1:1"), 5, 0, 0, Instant.EPOCH)));
+    }
 }
