@@ -21,7 +21,22 @@ if ((${#missing[@]})); then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
+  # Packages such as tor and opentracker would start system daemons on install (tor would then reach the
+  # real Tor network). The tests start their own processes on loopback, so no package may start anything:
+  # a policy-rc.d that refuses every start (Debian's invoke-rc.d convention), unless one is already there.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    created_policy=yes
+    trap '$SUDO rm -f "$policy"' EXIT   # also when the install fails
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [ -n "$created_policy" ]; then
+    $SUDO rm -f "$policy"
+    trap - EXIT
+  fi
 fi
 
 exec mvn -B verify "$@"
