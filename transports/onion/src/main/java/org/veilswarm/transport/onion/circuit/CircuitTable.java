@@ -1,0 +1,207 @@
+package org.veilswarm.transport.onion.circuit;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.veilswarm.crypto.Randoms;
+import org.veilswarm.transport.onion.cell.Cell;
+import org.veilswarm.transport.onion.cell.CellCommand;
+import org.veilswarm.transport.onion.cell.Create2;
+import org.veilswarm.transport.onion.cell.CreateFast;
+import org.veilswarm.transport.onion.cell.Created2;
+import org.veilswarm.transport.onion.cell.Destroy;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.cell.MalformedCell;
+import org.veilswarm.transport.onion.cell.RelayCell;
+import org.veilswarm.transport.onion.cell.UnsupportedCell;
+import org.veilswarm.transport.onion.link.Link;
+
+/**
+ * The circuits of one link, as the last handler of its pipeline: hands each circuit cell to the
+ * circuit it belongs to, answers CREATE2 on relays, allocates circuit IDs for circuits we open, and
+ * closes every circuit when the link goes down. Bounded by
+ * {@link CircuitSettings#maxCircuitsPerLink()}.
+ */
+public final class CircuitTable extends ChannelInboundHandlerAdapter {
+    /** Handler name in the link's pipeline. */
+    public static final String NAME = "onion-circuits";
+    /** tor-spec §5.1.1: with link protocol 4 or higher, the link's initiator sets this bit, the responder clears it. */
+    static final int INITIATOR_BIT = 0x80000000;
+    private static final SecureRandom RANDOM = Randoms.secureRandom();
+
+    private final Link link;
+    private final CircuitSettings settings;
+    private final OnionRelay relay;
+    private final Map<Integer, CircuitEnd> circuits = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private CircuitTable(Link link, CircuitSettings settings, OnionRelay relay) {
+        this.link = link;
+        this.settings = settings;
+        this.relay = relay;
+    }
+
+    /**
+     * Adds a table to an established link's pipeline (from {@code LinkListener.established}).
+     *
+     * @param relay the relay answering CREATE2 on this link, or null on a client (which refuses CREATE2)
+     */
+    public static CircuitTable install(Link link, CircuitSettings settings, OnionRelay relay) {
+        CircuitTable table = new CircuitTable(link, settings, relay);
+        link.channel().pipeline().addLast(NAME, table);
+        if (!link.channel().isActive()) {
+            table.closed = true;
+        }
+        return table;
+    }
+
+    /** The table installed on {@code link}, or null. */
+    public static CircuitTable of(Link link) {
+        return (CircuitTable) link.channel().pipeline().get(NAME);
+    }
+
+    public Link link() {
+        return link;
+    }
+
+    /** Circuits currently open on this link. */
+    public int size() {
+        return circuits.size();
+    }
+
+    public boolean isClosed() {
+        return closed || !link.channel().isActive();
+    }
+
+    /** True if a circuit ID chosen by the link's peer has the high bit §5.1.1 requires of it. */
+    boolean isPeerAllocated(int circuitId) {
+        boolean peerIsInitiator = link.role() == Link.Role.RESPONDER;
+        return ((circuitId & INITIATOR_BIT) != 0) == peerIsInitiator;
+    }
+
+    /**
+     * Registers {@code end} under a fresh random circuit ID with our side's high bit (§5.1.1): never
+     * 0, never one in use.
+     *
+     * @throws CircuitClosedException if the link is closed or already carries the maximum of circuits
+     */
+    int allocate(CircuitEnd end) throws CircuitClosedException {
+        if (isClosed()) {
+            throw new CircuitClosedException(DestroyReason.CHANNEL_CLOSED.code(), "link " + link + " is closed");
+        }
+        if (circuits.size() >= settings.maxCircuitsPerLink()) {
+            throw new CircuitClosedException(DestroyReason.RESOURCELIMIT.code(),
+                    "link already carries " + settings.maxCircuitsPerLink() + " circuits");
+        }
+        while (true) {
+            int id = RANDOM.nextInt();
+            id = link.role() == Link.Role.INITIATOR ? id | INITIATOR_BIT : id & ~INITIATOR_BIT;
+            if (id != 0 && circuits.putIfAbsent(id, end) == null) {
+                return id;
+            }
+        }
+    }
+
+    /** Registers a circuit the peer opened; false if the ID is taken. */
+    boolean register(int circuitId, CircuitEnd end) {
+        return circuits.putIfAbsent(circuitId, end) == null;
+    }
+
+    void remove(int circuitId, CircuitEnd end) {
+        circuits.remove(circuitId, end);
+    }
+
+    /** Writes and flushes a cell; if the link is closed, Netty releases it. */
+    void write(Cell cell) {
+        link.channel().writeAndFlush(cell, link.channel().voidPromise());
+    }
+
+    void destroy(int circuitId, DestroyReason reason) {
+        write(new Destroy(circuitId, reason));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Cell cell)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int id = cell.circuitId();
+        if (cell instanceof RelayCell relayCell) {
+            CircuitEnd end = circuits.get(id);
+            if (end == null) {
+                relayCell.release(); // a cell for a circuit we no longer know: drop it (tor does the same)
+            } else {
+                end.relay(relayCell);
+            }
+        } else if (cell instanceof Create2 create) {
+            onCreate2(create);
+        } else if (cell instanceof Created2 created) {
+            CircuitEnd end = circuits.get(id);
+            if (end != null) {
+                end.created2(created);
+            }
+        } else if (cell instanceof Destroy destroy) {
+            CircuitEnd end = circuits.remove(id);
+            if (end != null) {
+                end.destroyed(destroy.reasonCode());
+            }
+        } else if (cell instanceof MalformedCell || cell instanceof CreateFast || isTapCreate(cell)) {
+            // Circuit-fatal: a bad CREATE2/CREATED2 body, or a handshake we do not run (TAP, CREATE_FAST).
+            if (id != 0) {
+                CircuitEnd end = circuits.remove(id);
+                if (end != null) {
+                    end.destroyed(DestroyReason.PROTOCOL.code());
+                }
+                destroy(id, DestroyReason.PROTOCOL);
+            }
+        } else {
+            ReferenceCountUtil.release(msg); // padding and link cells after the handshake: nothing to do
+        }
+    }
+
+    private static boolean isTapCreate(Cell cell) {
+        return cell instanceof UnsupportedCell && cell.command() == CellCommand.CREATE;
+    }
+
+    private void onCreate2(Create2 create) {
+        int id = create.circuitId();
+        if (relay == null) {
+            destroy(id, DestroyReason.PROTOCOL); // a client accepts no circuits
+        } else if (!isPeerAllocated(id)) {
+            destroy(id, DestroyReason.PROTOCOL); // §5.1.1: the peer used our half of the ID space
+        } else if (circuits.containsKey(id)) {
+            destroy(id, DestroyReason.PROTOCOL); // CREATE2 on a circuit ID in use
+        } else if (circuits.size() >= settings.maxCircuitsPerLink()) {
+            destroy(id, DestroyReason.RESOURCELIMIT);
+        } else {
+            relay.answerCreate2(this, create);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        for (Integer id : circuits.keySet()) {
+            CircuitEnd end = circuits.remove(id);
+            if (end != null) {
+                end.linkClosed();
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Only link-fatal errors reach here (the decoder reports circuit-fatal ones in-band).
+        ctx.close();
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitTable[" + link + ", " + circuits.size() + " circuits]";
+    }
+}

@@ -1,0 +1,233 @@
+package org.veilswarm.transport.onion.circuit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
+import org.veilswarm.api.transport.RelayCounters;
+import org.veilswarm.crypto.Ed25519KeyPair;
+import org.veilswarm.crypto.X25519KeyPair;
+import org.veilswarm.transport.onion.cell.Create2;
+import org.veilswarm.transport.onion.cell.Created2;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.cell.Extend2;
+import org.veilswarm.transport.onion.cell.HandshakeType;
+import org.veilswarm.transport.onion.cell.LinkSpecifier;
+import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
+import org.veilswarm.transport.onion.crypto.NtorServer;
+import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
+import org.veilswarm.transport.onion.link.Link;
+import org.veilswarm.transport.onion.link.LinkListener;
+import org.veilswarm.transport.onion.link.LinkSettings;
+import org.veilswarm.transport.onion.link.Links;
+import org.veilswarm.transport.onion.link.RelayLinkKeys;
+
+/**
+ * A relay (middle role only, DESIGN §4): accepts links, answers CREATE2 with ntor, extends circuits
+ * with EXTEND2 over links it opens or reuses (one per peer identity), relays cells between circuit
+ * halves and counts what it relays for others.
+ */
+public final class OnionRelay implements AutoCloseable {
+    private final RelayLinkKeys linkKeys;
+    private final X25519KeyPair onionKey;
+    private final NtorServer ntor;
+    private final EventLoopGroup group;
+    private final LinkSettings linkSettings;
+    private final CircuitSettings settings;
+    private final RelayTrafficCounters counters;
+    private final LinkRegistry registry;
+    private final Set<CircuitTable> tables = ConcurrentHashMap.newKeySet();
+    private final AtomicLongArray recognized = new AtomicLongArray(256);
+    private final LongAdder refusals = new LongAdder();
+    private final LinkListener listener = new LinkListener() {
+        @Override
+        public void established(Link link) {
+            attach(link);
+        }
+    };
+    private Channel server;
+    private ScheduledFuture<?> epochs;
+
+    private OnionRelay(Ed25519KeyPair identity, X25519KeyPair onionKey, EventLoopGroup group, LinkSettings linkSettings,
+            CircuitSettings settings) {
+        this.linkKeys = RelayLinkKeys.generate(identity);
+        this.onionKey = onionKey;
+        this.ntor = new NtorServer(NtorIdentity.of(identity.publicKey()), List.of(onionKey));
+        this.group = group;
+        this.linkSettings = linkSettings;
+        this.settings = settings;
+        this.counters = new RelayTrafficCounters(linkSettings.clock());
+        this.registry = new LinkRegistry((address, expected) -> Links.connect(
+                new Bootstrap().group(group).channel(NioSocketChannel.class), address, expected, linkKeys, linkSettings,
+                listener));
+    }
+
+    /**
+     * Starts a relay listening on {@code bindAddress} (port 0: any free port).
+     *
+     * @throws SSLException if the TLS context cannot be built
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static OnionRelay start(Ed25519KeyPair identity, X25519KeyPair onionKey, EventLoopGroup group,
+            InetSocketAddress bindAddress, LinkSettings linkSettings, CircuitSettings settings)
+            throws SSLException, InterruptedException {
+        OnionRelay relay = new OnionRelay(identity, onionKey, group, linkSettings, settings);
+        relay.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys), linkSettings,
+                        relay.listener))
+                .bind(bindAddress).sync().channel();
+        long epochMillis = settings.counterEpoch().toMillis();
+        relay.epochs = group.next().scheduleAtFixedRate(relay.counters::roll, epochMillis, epochMillis,
+                TimeUnit.MILLISECONDS);
+        return relay;
+    }
+
+    private void attach(Link link) {
+        CircuitTable table = CircuitTable.install(link, settings, this);
+        tables.add(table);
+        link.channel().closeFuture().addListener(closed -> tables.remove(table));
+        registry.register(link, link.channel().eventLoop().newSucceededFuture(link));
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** The Ed25519 identity peers and EXTEND2 link specifiers name. */
+    public byte[] identity() {
+        return linkKeys.identityKey();
+    }
+
+    public byte[] ntorOnionKey() {
+        return onionKey.publicKey();
+    }
+
+    /** What a client needs to build a circuit through this relay. */
+    public RelayTarget target() {
+        return new RelayTarget(identity(), ntorOnionKey(), address());
+    }
+
+    public RelayCounters counters() {
+        return counters;
+    }
+
+
+    /** Circuits this relay is a hop of, counted per link (a relayed circuit counts on both of its links). */
+    public int circuitEntries() {
+        return tables.stream().mapToInt(CircuitTable::size).sum();
+    }
+
+    /** Relay messages that were recognized at this relay (addressed to this hop), by relay command. */
+    public long recognizedCells(int relayCommand) {
+        return recognized.get(relayCommand);
+    }
+
+    /** Circuits this relay closed for breaking the RELAY_EARLY rules of §5.6. */
+    public long refusals() {
+        return refusals.sum();
+    }
+
+
+    RelayTrafficCounters traffic() {
+        return counters;
+    }
+
+    void refused() {
+        refusals.increment();
+    }
+
+    void recognized(int relayCommand) {
+        recognized.incrementAndGet(relayCommand & 0xFF);
+    }
+
+
+    /** Closes every link of this relay (its circuits go with them) but keeps listening. */
+    public void closeLinks() {
+        for (CircuitTable table : List.copyOf(tables)) {
+            table.link().close().syncUninterruptibly();
+        }
+    }
+
+    /** tor-spec §5.1.4, §5.2: answers a CREATE2 that passed the table's checks. */
+    void answerCreate2(CircuitTable table, Create2 create) {
+        int id = create.circuitId();
+        if (create.handshakeType() != HandshakeType.NTOR) {
+            table.destroy(id, DestroyReason.PROTOCOL);
+            return;
+        }
+        NtorServer.Reply reply;
+        try {
+            reply = ntor.respond(create.handshakeData());
+        } catch (HandshakeFailedException e) {
+            table.destroy(id, DestroyReason.PROTOCOL);
+            return;
+        }
+        RelayHop hop = new RelayHop(this, table, id, new RelayCircuitCrypto(reply.keys()));
+        reply.keys().destroy();
+        if (table.register(id, hop)) {
+            table.write(new Created2(id, reply.serverHandshake()));
+        } else {
+            table.destroy(id, DestroyReason.PROTOCOL);
+        }
+    }
+
+    /**
+     * tor-spec §5.1.2, §5.3: opens or reuses a link to the relay the link specifiers name (its
+     * Ed25519 identity is required; the link handshake proves it) and sends CREATE2 there.
+     */
+    void extend(RelayHop hop, Extend2 extend) {
+        byte[] identity = null;
+        InetSocketAddress address = null;
+        for (LinkSpecifier specifier : extend.linkSpecifiers()) {
+            if (specifier instanceof LinkSpecifier.Ed25519Id id) {
+                identity = id.key();
+            } else if (specifier instanceof LinkSpecifier.Ipv4 v4 && address == null) {
+                address = new InetSocketAddress(v4.address(), v4.port());
+            } else if (specifier instanceof LinkSpecifier.Ipv6 v6 && address == null) {
+                address = new InetSocketAddress(v6.address(), v6.port());
+            }
+        }
+        if (identity == null || address == null || extend.handshakeType() != HandshakeType.NTOR) {
+            hop.extendFailed(DestroyReason.PROTOCOL);
+            return;
+        }
+        if (Arrays.equals(identity, identity())) {
+            hop.extendFailed(DestroyReason.PROTOCOL); // a circuit through us twice in a row
+            return;
+        }
+        Future<Link> link = registry.link(identity, address);
+        link.addListener(done -> {
+            CircuitTable next = done.isSuccess() ? CircuitTable.of(link.getNow()) : null;
+            if (next == null) {
+                hop.extendFailed(DestroyReason.CONNECTFAILED);
+            } else {
+                hop.connectOnward(next, extend);
+            }
+        });
+    }
+
+
+    @Override
+    public void close() {
+        if (epochs != null) {
+            epochs.cancel(false);
+        }
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        closeLinks();
+    }
+}

@@ -1,0 +1,285 @@
+package org.veilswarm.transport.onion.circuit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.veilswarm.transport.onion.cell.Created2;
+import org.veilswarm.transport.onion.cell.Destroy;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.cell.Extend2;
+import org.veilswarm.transport.onion.cell.Extended2;
+import org.veilswarm.transport.onion.cell.HandshakeType;
+import org.veilswarm.transport.onion.cell.LinkSpecifier;
+import org.veilswarm.transport.onion.cell.Relay;
+import org.veilswarm.transport.onion.cell.RelayCell;
+import org.veilswarm.transport.onion.cell.RelayEarly;
+import org.veilswarm.transport.onion.cell.RelayEnvelope;
+import org.veilswarm.transport.onion.cell.RelayMessage;
+import org.veilswarm.transport.onion.cell.RelayMessageFormatException;
+import org.veilswarm.transport.onion.cell.RelayPadding;
+import org.veilswarm.transport.onion.cell.RelayPayloadCodec;
+import org.veilswarm.transport.onion.crypto.CircuitKeys;
+import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
+import org.veilswarm.transport.onion.crypto.NtorClient;
+import org.veilswarm.transport.onion.crypto.NtorPublicKey;
+import org.veilswarm.transport.onion.crypto.OriginCircuitCrypto;
+import org.veilswarm.transport.onion.crypto.UnrecognizedCellException;
+
+/**
+ * A circuit this node built (tor-spec §5.1, §5.3): one hop from {@link CircuitBuilder#create}, more
+ * with {@link #extend(RelayTarget)}. Thread-safe (calls are serialized on the circuit). Messages from
+ * the hops go to the {@link #onMessage handler}; once closed, every call fails with
+ * {@link CircuitClosedException} and {@link #whenClosed()} completes.
+ */
+public final class OriginCircuit implements CircuitEnd {
+    private final CircuitTable table;
+    private final CircuitSettings settings;
+    private final Promise<CircuitClosedException> closedPromise;
+    private int circuitId;
+    private OriginCircuitCrypto crypto;
+    private NtorClient pendingHandshake;
+    private Promise<OriginCircuit> pendingBuild;
+    private ScheduledFuture<?> pendingTimeout;
+    private int relayEarlySent;
+    private CircuitClosedException closed;
+    private BiConsumer<Integer, RelayEnvelope> handler = (hop, envelope) -> {
+        if (envelope.message() instanceof io.netty.util.ReferenceCounted counted) {
+            counted.release();
+        }
+    };
+
+    OriginCircuit(CircuitTable table, CircuitSettings settings) {
+        this.table = table;
+        this.settings = settings;
+        this.closedPromise = table.link().channel().eventLoop().newPromise();
+    }
+
+    /** Registers in the table, sends CREATE2 and arms the build timeout. */
+    synchronized Future<OriginCircuit> start(NtorPublicKey relay) {
+        pendingBuild = table.link().channel().eventLoop().newPromise();
+        try {
+            circuitId = table.allocate(this);
+        } catch (CircuitClosedException e) {
+            closed = e;
+            closedPromise.trySuccess(e);
+            return pendingBuild.setFailure(e);
+        }
+        crypto = new OriginCircuitCrypto(circuitId);
+        pendingHandshake = NtorClient.start(relay);
+        armTimeout(0);
+        table.write(new org.veilswarm.transport.onion.cell.Create2(circuitId, HandshakeType.NTOR,
+                pendingHandshake.clientHandshake()));
+        return pendingBuild;
+    }
+
+    private void armTimeout(int hop) {
+        Promise<OriginCircuit> build = pendingBuild;
+        pendingTimeout = table.link().channel().eventLoop().schedule(() -> buildTimedOut(build, hop),
+                settings.buildTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized void buildTimedOut(Promise<OriginCircuit> build, int hop) {
+        if (build == pendingBuild && !build.isDone()) {
+            close(new CircuitBuildTimeoutException(hop, settings.buildTimeout()), DestroyReason.NONE);
+        }
+    }
+
+    public int circuitId() {
+        return circuitId;
+    }
+
+    public CircuitTable table() {
+        return table;
+    }
+
+    /** Hops with keys. */
+    public synchronized int hops() {
+        return crypto == null ? 0 : crypto.hops();
+    }
+
+    public synchronized boolean isOpen() {
+        return closed == null;
+    }
+
+    /** Completes (successfully, with the reason) when the circuit closes for any reason. */
+    public Future<CircuitClosedException> whenClosed() {
+        return closedPromise;
+    }
+
+    /**
+     * Receives each relay message a hop sends us (hop index from 0, envelope), on the link's event
+     * loop. The handler owns the message: release {@code Data}.
+     */
+    public synchronized void onMessage(BiConsumer<Integer, RelayEnvelope> handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Extends the circuit by one hop: EXTEND2 to the last hop, in a RELAY_EARLY cell (§5.6).
+     *
+     * @return completes with this circuit when EXTENDED2 arrived, or fails with
+     *     {@link CircuitClosedException} (the circuit is then destroyed)
+     */
+    public synchronized Future<OriginCircuit> extend(RelayTarget target) {
+        Promise<OriginCircuit> build = table.link().channel().eventLoop().newPromise();
+        if (closed != null) {
+            return build.setFailure(closed);
+        }
+        if (pendingBuild != null && !pendingBuild.isDone()) {
+            return build.setFailure(new IllegalStateException("a hop is being built already"));
+        }
+        if (relayEarlySent >= CircuitSettings.MAX_RELAY_EARLY) {
+            return build.setFailure(new IllegalStateException("no RELAY_EARLY cells left for EXTEND2 (§5.6)"));
+        }
+        NtorClient handshake = NtorClient.start(new NtorPublicKey(NtorIdentity.of(target.identity()),
+                target.ntorOnionKey()));
+        List<LinkSpecifier> specifiers = new ArrayList<>(2);
+        if (target.address().getAddress() instanceof java.net.Inet4Address v4) {
+            specifiers.add(new LinkSpecifier.Ipv4(v4, target.address().getPort()));
+        } else {
+            specifiers.add(new LinkSpecifier.Ipv6((java.net.Inet6Address) target.address().getAddress(),
+                    target.address().getPort()));
+        }
+        specifiers.add(new LinkSpecifier.Ed25519Id(target.identity()));
+        pendingHandshake = handshake;
+        pendingBuild = build;
+        armTimeout(crypto.hops());
+        sendCell(crypto.hops() - 1, 0, new Extend2(specifiers, HandshakeType.NTOR, handshake.clientHandshake()), true);
+        return build;
+    }
+
+    /**
+     * Sends {@code message} on {@code streamId} to hop {@code hop} (0 = first) in a RELAY cell.
+     *
+     * @throws CircuitClosedException if the circuit is closed
+     */
+    public synchronized void send(int hop, int streamId, RelayMessage message) throws CircuitClosedException {
+        if (closed != null) {
+            throw closed;
+        }
+        sendCell(hop, streamId, message, false);
+    }
+
+    /** Without the client-side RELAY_EARLY budget check: lets tests see what relays do with a 9th. */
+    synchronized void sendUnchecked(int hop, int streamId, RelayMessage message, boolean early) {
+        sendCell(hop, streamId, message, early);
+    }
+
+    private void sendCell(int hop, int streamId, RelayMessage message, boolean early) {
+        ByteBuf payload = RelayPayloadCodec.encode(streamId, message, table.link().channel().alloc(), RelayPadding.RANDOM);
+        crypto.encrypt(payload, hop);
+        RelayCell cell;
+        if (early) {
+            relayEarlySent++;
+            cell = new RelayEarly(circuitId, payload);
+        } else {
+            cell = new Relay(circuitId, payload);
+        }
+        table.write(cell);
+    }
+
+    /** Tears the circuit down: DESTROY to the first hop, which propagates it (§5.4). */
+    public synchronized void destroy() {
+        close(new CircuitClosedException(DestroyReason.REQUESTED.code(), "destroyed by this client"), DestroyReason.NONE);
+    }
+
+    /** Closes locally; sends DESTROY with {@code sendReason} unless null (§5.4: "An OP should always use NONE"). */
+    private void close(CircuitClosedException why, DestroyReason sendReason) {
+        if (closed != null) {
+            return;
+        }
+        closed = why;
+        if (pendingTimeout != null) {
+            pendingTimeout.cancel(false);
+        }
+        if (circuitId != 0) {
+            table.remove(circuitId, this);
+            if (sendReason != null) {
+                table.write(new Destroy(circuitId, sendReason));
+            }
+        }
+        pendingHandshake = null;
+        if (pendingBuild != null) {
+            pendingBuild.tryFailure(why);
+        }
+        closedPromise.trySuccess(why);
+    }
+
+    @Override
+    public synchronized void created2(Created2 cell) {
+        if (closed != null || crypto.hops() != 0 || pendingHandshake == null) {
+            close(new CircuitClosedException(DestroyReason.PROTOCOL.code(), "unexpected CREATED2"), DestroyReason.NONE);
+            return;
+        }
+        finishHop(cell.handshakeData());
+    }
+
+    private void finishHop(byte[] serverHandshake) {
+        NtorClient handshake = pendingHandshake;
+        pendingHandshake = null;
+        CircuitKeys keys;
+        try {
+            keys = handshake.finish(serverHandshake);
+        } catch (HandshakeFailedException e) {
+            close(new CircuitClosedException(DestroyReason.PROTOCOL.code(), "hop " + crypto.hops()
+                    + " failed the ntor handshake: " + e.getMessage()), DestroyReason.NONE);
+            return;
+        }
+        crypto.addHop(keys);
+        keys.destroy();
+        pendingTimeout.cancel(false);
+        pendingBuild.trySuccess(this);
+    }
+
+    @Override
+    public synchronized void relay(RelayCell cell) {
+        try {
+            if (closed != null) {
+                return;
+            }
+            int hop;
+            RelayEnvelope envelope;
+            try {
+                hop = crypto.decrypt(cell);
+                envelope = RelayPayloadCodec.decode(cell);
+            } catch (UnrecognizedCellException | RelayMessageFormatException e) {
+                close(new CircuitClosedException(DestroyReason.PROTOCOL.code(), e.getMessage()), DestroyReason.NONE);
+                return;
+            }
+            if (envelope.message() instanceof Extended2 extended) {
+                if (pendingHandshake == null || hop != crypto.hops() - 1) {
+                    close(new CircuitClosedException(DestroyReason.PROTOCOL.code(), "unexpected EXTENDED2"),
+                            DestroyReason.NONE);
+                } else {
+                    finishHop(extended.handshakeData());
+                }
+                return;
+            }
+            handler.accept(hop, envelope);
+        } finally {
+            cell.release();
+        }
+    }
+
+    @Override
+    public synchronized void destroyed(int reasonCode) {
+        close(new CircuitClosedException(reasonCode, "circuit destroyed by the network"), null);
+    }
+
+    @Override
+    public synchronized void linkClosed() {
+        close(new CircuitClosedException(DestroyReason.CHANNEL_CLOSED.code(), "link to the first hop closed"), null);
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "OriginCircuit[" + Integer.toHexString(circuitId) + ", " + hops() + " hops, "
+                + (closed == null ? "open" : "closed") + "]";
+    }
+}

@@ -1,0 +1,236 @@
+package org.veilswarm.transport.onion.circuit;
+
+import io.netty.buffer.ByteBuf;
+import org.veilswarm.transport.onion.cell.Begin;
+import org.veilswarm.transport.onion.cell.CellFormat;
+import org.veilswarm.transport.onion.cell.Create2;
+import org.veilswarm.transport.onion.cell.Created2;
+import org.veilswarm.transport.onion.cell.Data;
+import org.veilswarm.transport.onion.cell.Destroy;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.cell.End;
+import org.veilswarm.transport.onion.cell.EndReason;
+import org.veilswarm.transport.onion.cell.Extend2;
+import org.veilswarm.transport.onion.cell.Extended2;
+import org.veilswarm.transport.onion.cell.Relay;
+import org.veilswarm.transport.onion.cell.RelayCell;
+import org.veilswarm.transport.onion.cell.RelayEnvelope;
+import org.veilswarm.transport.onion.cell.RelayMessage;
+import org.veilswarm.transport.onion.cell.RelayMessageFormatException;
+import org.veilswarm.transport.onion.cell.RelayPadding;
+import org.veilswarm.transport.onion.cell.RelayPayloadCodec;
+import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
+
+/**
+ * This relay's hop of a circuit: the half towards the client ("previous", registered in that link's
+ * table) and, once extended, the half towards the next relay ({@link Onward}, registered in the next
+ * link's table). Forward cells arrive on the previous link's event loop, backward ones on the next
+ * link's; each direction's crypto is used from one of them, except cells this hop originates, which
+ * share the backward layer and so take {@link #backwardLock}.
+ */
+final class RelayHop implements CircuitEnd {
+    private static final int CELL_BYTES = CellFormat.CELL_LEN;
+
+    private final OnionRelay relay;
+    private final CircuitTable previous;
+    private final int previousId;
+    private final RelayCircuitCrypto crypto;
+    private final Object backwardLock = new Object();
+    private volatile Onward onward;
+    private volatile boolean closed;
+    private boolean extending;
+    private int relayEarlySeen;
+
+    RelayHop(OnionRelay relay, CircuitTable previous, int previousId, RelayCircuitCrypto crypto) {
+        this.relay = relay;
+        this.previous = previous;
+        this.previousId = previousId;
+        this.crypto = crypto;
+    }
+
+    /** The other half: this circuit on the link to the next relay. */
+    private final class Onward implements CircuitEnd {
+        final CircuitTable table;
+        volatile int circuitId;
+        volatile boolean created;
+
+        Onward(CircuitTable table) {
+            this.table = table;
+        }
+
+        @Override
+        public void created2(Created2 cell) {
+            if (created || closed) {
+                teardown(DestroyReason.PROTOCOL, DestroyReason.PROTOCOL);
+                return;
+            }
+            created = true;
+            // §5.1.2: the CREATED2 body goes back to the client as EXTENDED2.
+            originate(0, new Extended2(cell.handshakeData()));
+        }
+
+        @Override
+        public void relay(RelayCell cell) {
+            if (!created || closed) {
+                cell.release();
+                return;
+            }
+            relay.traffic().relayed(CELL_BYTES);
+            synchronized (backwardLock) {
+                crypto.encryptBackward(cell); // §5.5.3.1: add our layer on the way back
+                previous.write(new Relay(previousId, cell.content()));
+            }
+        }
+
+        @Override
+        public void destroyed(int reasonCode) {
+            onward = null;
+            teardown(DestroyReason.DESTROYED, null);
+        }
+
+        @Override
+        public void linkClosed() {
+            onward = null;
+            teardown(DestroyReason.CHANNEL_CLOSED, null);
+        }
+    }
+
+    @Override
+    public void created2(Created2 cell) {
+        teardown(DestroyReason.PROTOCOL, DestroyReason.PROTOCOL); // CREATED2 never travels towards a relay
+    }
+
+    @Override
+    public void relay(RelayCell cell) {
+        if (closed) {
+            cell.release();
+            return;
+        }
+        if (cell.isEarly() && ++relayEarlySeen > CircuitSettings.MAX_RELAY_EARLY) {
+            // §5.6: "more than MAX_RELAY_EARLY RELAY_EARLY cells on a circuit" closes it.
+            cell.release();
+            relay.refused();
+            teardown(DestroyReason.PROTOCOL, DestroyReason.DESTROYED);
+            return;
+        }
+        if (!crypto.decryptForward(cell)) {
+            Onward next = onward;
+            if (next == null || !next.created) {
+                // §5.5.2.2: not recognized at the last hop: the circuit must be closed.
+                cell.release();
+                teardown(DestroyReason.PROTOCOL, DestroyReason.DESTROYED);
+                return;
+            }
+            relay.traffic().relayed(CELL_BYTES);
+            next.table.write(cell.with(next.circuitId, cell.content())); // same buffer, next circuit ID
+            return;
+        }
+        relay.traffic().own(CELL_BYTES);
+        RelayEnvelope envelope;
+        boolean early = cell.isEarly();
+        try {
+            envelope = RelayPayloadCodec.decode(cell);
+        } catch (RelayMessageFormatException e) {
+            teardown(DestroyReason.PROTOCOL, DestroyReason.DESTROYED);
+            return;
+        } finally {
+            cell.release();
+        }
+        relay.recognized(envelope.message().commandCode());
+        handle(envelope, early);
+    }
+
+    private void handle(RelayEnvelope envelope, boolean early) {
+        RelayMessage message = envelope.message();
+        if (message instanceof Extend2 extend) {
+            if (!early || onward != null || extending) {
+                // §5.6: EXTEND2 must come in RELAY_EARLY; and a hop extends once.
+                relay.refused();
+                teardown(DestroyReason.PROTOCOL, DestroyReason.DESTROYED);
+                return;
+            }
+            extending = true;
+            relay.extend(this, extend);
+        } else if (message instanceof Begin) {
+            // No exits (DESIGN §4): every BEGIN is refused.
+            originate(envelope.streamId(), new End(EndReason.EXITPOLICY));
+        } else if (message instanceof Data data) {
+            data.release(); // no streams yet
+        }
+        // DROP and everything else: long-range padding or not understood here, "dropped and ignored" (§6.1).
+    }
+
+    /** Seals and sends a message from this hop to the client. */
+    void originate(int streamId, RelayMessage message) {
+        if (closed) {
+            return;
+        }
+        ByteBuf payload = RelayPayloadCodec.encode(streamId, message, previous.link().channel().alloc(), RelayPadding.RANDOM);
+        relay.traffic().own(CELL_BYTES);
+        synchronized (backwardLock) {
+            crypto.originateBackward(payload);
+            previous.write(new Relay(previousId, payload));
+        }
+    }
+
+    /** Called once the link to the next relay is up: opens our half there with the client's handshake. */
+    void connectOnward(CircuitTable next, Extend2 extend) {
+        if (closed) {
+            return;
+        }
+        Onward half = new Onward(next);
+        int id;
+        try {
+            id = next.allocate(half);
+        } catch (CircuitClosedException e) {
+            teardown(DestroyReason.fromCode(e.reasonCode()).orElse(DestroyReason.INTERNAL), null);
+            return;
+        }
+        half.circuitId = id;
+        onward = half;
+        if (closed) { // torn down while we registered
+            next.remove(id, half);
+            return;
+        }
+        next.write(new Create2(id, extend.handshakeType(), extend.handshakeData()));
+    }
+
+    void extendFailed(DestroyReason reason) {
+        teardown(reason, null);
+    }
+
+    @Override
+    public void destroyed(int reasonCode) {
+        teardown(null, DestroyReason.DESTROYED); // §5.4: "use the DESTROYED reason for its next cell"
+    }
+
+    @Override
+    public void linkClosed() {
+        teardown(null, DestroyReason.CHANNEL_CLOSED);
+    }
+
+    /**
+     * Frees both halves; sends DESTROY with {@code towardsClient} on the previous link and with
+     * {@code towardsNext} on the next one (null: that side already knows).
+     */
+    void teardown(DestroyReason towardsClient, DestroyReason towardsNext) {
+        synchronized (backwardLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        previous.remove(previousId, this);
+        if (towardsClient != null) {
+            previous.write(new Destroy(previousId, towardsClient));
+        }
+        Onward next = onward;
+        onward = null;
+        if (next != null && next.circuitId != 0) {
+            next.table.remove(next.circuitId, next);
+            if (towardsNext != null) {
+                next.table.write(new Destroy(next.circuitId, towardsNext));
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.veilswarm.transport.onion.circuit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.veilswarm.transport.onion.cell.Create2;
+import org.veilswarm.transport.onion.cell.HandshakeType;
+import org.veilswarm.transport.onion.crypto.NtorClient;
+import org.veilswarm.transport.onion.crypto.NtorPublicKey;
+import org.veilswarm.transport.onion.link.Link;
+
+/**
+ * Heap per idle one-hop circuit at a relay: a client sends {@code -Dcircuits} (default 10,000) CREATE2
+ * cells over one link and keeps no state for them (the CREATED2 answers are dropped by its table), so
+ * the heap delta is the relay's circuit state. Run with {@code mvn -B -pl transports/onion -Psoak test};
+ * the result goes to target/circuit-heap.txt.
+ */
+@Tag("soak")
+class CircuitHeapSoakTest {
+    @Test
+    void heapPerIdleCircuitAtARelay() throws Exception {
+        int count = Integer.getInteger("circuits", 10_000);
+        try (OnionTestNetwork net = new OnionTestNetwork(1,
+                CircuitSettings.defaults().withMaxCircuitsPerLink(count + 1000), CircuitSettings.defaults())) {
+            OnionRelay relay = net.relay(0);
+            Link link = net.connect(relay);
+            CircuitTable table = CircuitTable.of(link);
+            NtorPublicKey key = new NtorPublicKey(NtorIdentity.of(relay.identity()), relay.ntorOnionKey());
+            send(table, key, 1, 500); // warm-up: classes, JIT, allocator arenas
+            OnionTestNetwork.await(() -> relay.circuitEntries() == 500, "warm-up circuits");
+            long before = heapUsedAfterGc();
+            send(table, key, 501, count);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (relay.circuitEntries() < count + 500 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(count + 500, relay.circuitEntries());
+            long after = heapUsedAfterGc();
+            String report = String.format("circuits=%d heapBefore=%d heapAfter=%d perCircuit(relay)=%d B", count,
+                    before, after, (after - before) / count);
+            System.out.println("CircuitHeapSoakTest: " + report);
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "circuit-heap.txt"), report + "\n");
+        }
+    }
+
+    private static void send(CircuitTable table, NtorPublicKey key, int first, int count) {
+        for (int i = first; i < first + count; i++) {
+            table.write(new Create2(CircuitTable.INITIATOR_BIT | i, HandshakeType.NTOR,
+                    NtorClient.start(key).clientHandshake()));
+        }
+    }
+
+    private static long heapUsedAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}
