@@ -7,11 +7,12 @@
 #   python3-libtorrent         metainfo, peerwire and tracker interop tests (libtorrent 2.0, run with /usr/bin/python3)
 #   opentracker                tracker interop tests (our TrackerClient against a real opentracker)
 #   tor                        tor transport tests (control-port client and TorProcess against a real C tor, DisableNetwork 1)
+#   postgresql                 JDBC tracker store tests (initdb + postgres on 127.0.0.1 in a temp dir, as user postgres)
 # A test whose reference peer is missing fails and says how to install it; it never skips silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium chromium-driver python3-libtorrent opentracker tor)
+packages=(chromium chromium-driver python3-libtorrent opentracker tor postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,582 @@
+package org.veilswarm.tracker.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.sql.DataSource;
+
+import org.veilswarm.api.tracker.Announce;
+import org.veilswarm.api.tracker.AnnounceEvent;
+import org.veilswarm.api.tracker.AnnounceResult;
+import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.SwarmCounts;
+import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.TrackerStatistics;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.api.transport.TransportAddress;
+
+/**
+ * A {@link TrackerStore} in a relational database (H2 2.x or PostgreSQL) reached through a {@link DataSource};
+ * the schema is in {@code schema/*.sql} and {@link SchemaMigrator} applies it when the store is created.
+ *
+ * <p><b>Every call blocks</b> on database round trips (typically 0.1–2 ms, more under load or over a network):
+ * the tracker must call this store off its event loop, as the {@link TrackerStore} contract says.
+ *
+ * <p><b>Semantics</b> are the memory store's: peers keyed by transport address within a torrent, a
+ * {@code stopped} event removes the peer, {@code completed} increments the torrent's download counter and the
+ * store's total; an announce never returns the announcing peer and a seeder gets leechers only; info-hashes are
+ * keyed by their 20-byte wire form ({@link InfoHash#truncated()}, BEP 52) while records keep the hash they were
+ * put with; a torrent exists while it has a record or a peer (the last peer of a record-less torrent takes the
+ * torrent and its download counter with it). Peers are sampled with {@code ORDER BY RANDOM()}, which reads the
+ * whole swarm: bounded by {@link JdbcStoreLimits#maxPeersPerTorrent()}.
+ *
+ * <p><b>Change feed.</b> Each mutation and the changes it appends commit in one transaction. Sequence numbers
+ * come from the one-row {@code feed_head} table, read {@code FOR UPDATE} at the start of every writing
+ * transaction and advanced in it. A database sequence (or identity column) would not do: sequences are not
+ * transactional (a rolled-back write leaves a gap, which a mirror must read as "changes were dropped, take a
+ * snapshot") and concurrent writers draw numbers in one order and commit in another, so a mirror could read
+ * {@code n+1}, move its cursor past {@code n} and never see {@code n}. The {@code feed_head} row lock serialises
+ * writers, also across processes sharing the database; writers in this JVM additionally queue on a lock
+ * before taking a connection, so they do not hold pool connections while waiting. Reads (scrape, search,
+ * statistics, the feed) run concurrently with writes.
+ *
+ * <p>Changes older than {@link JdbcStoreLimits#changeRetention()} are deleted by {@link #expirePeers}; a mirror
+ * further behind sees a gap (first change returned is not {@code last + 1}) and takes a full snapshot.
+ */
+public final class JdbcTrackerStore implements TrackerStore {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingInt(Ranked::score).reversed()
+            .thenComparing(r -> r.record().added(), Comparator.reverseOrder())
+            .thenComparing(r -> r.record().infoHash());
+    private static final String PEER_COLUMNS = "info_hash, peer_id, host, port, left_bytes, uploaded, downloaded, "
+            + "last_seen_seconds, last_seen_nanos";
+    private static final String RECORD_COLUMNS = "info_key, info_hash, name, description, size_bytes, visibility, "
+            + "added_seconds, added_nanos";
+
+    private final DataSource dataSource;
+    private final JdbcStoreLimits limits;
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+
+    /**
+     * Opens a store, migrating the schema first.
+     *
+     * @throws UnsupportedSchemaException if the database was written by a newer store
+     * @throws TrackerDatabaseException if the database cannot be reached or migrated
+     */
+    public JdbcTrackerStore(DataSource dataSource, JdbcStoreLimits limits) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        SchemaMigrator.migrate(dataSource);
+    }
+
+    public JdbcTrackerStore(DataSource dataSource) {
+        this(dataSource, JdbcStoreLimits.DEFAULT);
+    }
+
+    public JdbcStoreLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public AnnounceResult announce(Announce announce) {
+        Objects.requireNonNull(announce, "announce");
+        PeerEntry peer = announce.peer();
+        String key = key(peer.infoHash());
+        return write("announce", tx -> {
+            if (announce.event() == AnnounceEvent.STOPPED) {
+                boolean removed = tx.deletePeer(key, peer.address());
+                if (removed) {
+                    tx.append(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null);
+                }
+                SwarmCounts counts = tx.counts(key).orElse(new SwarmCounts(0, 0, 0));
+                if (removed) {
+                    tx.forgetIfEmpty(key);
+                }
+                return new AnnounceResult(List.of(), counts);
+            }
+            tx.ensureTorrent(key);
+            if (announce.event() == AnnounceEvent.COMPLETED) {
+                tx.update("UPDATE torrents SET completed = completed + 1 WHERE info_key = ?", key);
+                tx.update("UPDATE counters SET amount = amount + 1 WHERE name = 'completed'");
+            }
+            boolean recorded = tx.putPeer(key, peer);
+            if (recorded) {
+                tx.append(Change.Kind.PEER_PUT, peer.infoHash(), peer, null);
+            }
+            List<PeerEntry> others = tx.sample(key, peer, Math.min(announce.numWant(), limits.maxNumWant()));
+            SwarmCounts counts = tx.counts(key).orElseThrow();
+            if (!recorded) {
+                // A torrent without record whose only candidate peer was refused must not linger (lifetime rule).
+                tx.forgetIfEmpty(key);
+            }
+            return new AnnounceResult(others, counts);
+        });
+    }
+
+    @Override
+    public Map<InfoHash, SwarmCounts> scrape(Collection<InfoHash> infoHashes) {
+        return read("scrape", c -> {
+            Map<InfoHash, SwarmCounts> out = new LinkedHashMap<>();
+            Tx tx = new Tx(c);
+            for (InfoHash hash : infoHashes) {
+                tx.counts(key(hash)).ifPresent(counts -> out.put(hash, counts));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public int expirePeers(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        return write("expire peers", tx -> {
+            List<PeerEntry> old = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement p = tx.c.prepareStatement("SELECT info_key, " + PEER_COLUMNS + " FROM peers "
+                    + "WHERE last_seen_seconds < ? OR (last_seen_seconds = ? AND last_seen_nanos < ?)")) {
+                p.setLong(1, cutoff.getEpochSecond());
+                p.setLong(2, cutoff.getEpochSecond());
+                p.setInt(3, cutoff.getNano());
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        keys.add(r.getString(1));
+                        old.add(peerAt(r, 2));
+                    }
+                }
+            }
+            for (int i = 0; i < old.size(); i++) {
+                tx.deletePeer(keys.get(i), old.get(i).address());
+                tx.append(Change.Kind.PEER_REMOVE, old.get(i).infoHash(), old.get(i), null);
+            }
+            tx.update("DELETE FROM torrents WHERE info_hash IS NULL AND NOT EXISTS "
+                    + "(SELECT 1 FROM peers WHERE peers.info_key = torrents.info_key)");
+            tx.update("DELETE FROM changes WHERE seq <= ?", tx.head - limits.changeRetention());
+            return old.size();
+        });
+    }
+
+    @Override
+    public void putTorrent(TorrentRecord record) {
+        Objects.requireNonNull(record, "record");
+        write("put torrent", tx -> {
+            tx.putRecord(record);
+            tx.append(Change.Kind.TORRENT_PUT, record.infoHash(), null, record);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<TorrentRecord> torrent(InfoHash infoHash) {
+        String key = key(infoHash);
+        return read("read torrent", c -> {
+            List<TorrentRecord> found = records(c, "SELECT " + RECORD_COLUMNS + " FROM torrents "
+                    + "WHERE info_key = ? AND info_hash IS NOT NULL", List.of(key));
+            return found.stream().findFirst();
+        });
+    }
+
+    @Override
+    public boolean removeTorrent(InfoHash infoHash) {
+        String key = key(infoHash);
+        return write("remove torrent", tx -> {
+            tx.update("DELETE FROM peers WHERE info_key = ?", key);
+            if (tx.update("DELETE FROM torrents WHERE info_key = ?", key) == 0) {
+                return false;
+            }
+            tx.append(Change.Kind.TORRENT_REMOVE, infoHash, null, null);
+            return true;
+        });
+    }
+
+    @Override
+    public List<TorrentRecord> search(String query, int limit) {
+        Objects.requireNonNull(query, "query");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit cannot be negative: " + limit);
+        }
+        Set<String> tokens = SearchTokens.of(query);
+        if (limit == 0) {
+            return List.of();
+        }
+        if (tokens.isEmpty()) {
+            return read("list torrents", c -> records(c, "SELECT " + RECORD_COLUMNS + " FROM torrents "
+                    + "WHERE info_hash IS NOT NULL ORDER BY added_seconds DESC, added_nanos DESC, info_hash "
+                    + "LIMIT " + limit, List.of()));
+        }
+        // Tokens are letters and digits only, so they need no LIKE escaping.
+        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS
+                + " FROM torrents WHERE info_hash IS NOT NULL AND (");
+        List<Object> args = new ArrayList<>();
+        for (String token : tokens) {
+            sql.append(args.isEmpty() ? "" : " OR ").append("search_text LIKE ?");
+            args.add("% " + token + " %");
+        }
+        sql.append(')');
+        List<TorrentRecord> candidates = read("search", c -> records(c, sql.toString(), args));
+        return candidates.stream().map(r -> new Ranked(r, SearchTokens.score(r, tokens))).filter(r -> r.score() > 0)
+                .sorted(BEST_FIRST).limit(limit).map(Ranked::record).toList();
+    }
+
+    @Override
+    public TrackerStatistics statistics() {
+        return read("statistics", c -> {
+            long torrents = longQuery(c, "SELECT COUNT(*) FROM torrents");
+            long peers = longQuery(c, "SELECT COUNT(*) FROM peers");
+            long seeders = longQuery(c, "SELECT COUNT(*) FROM peers WHERE left_bytes = 0");
+            long completed = longQuery(c, "SELECT amount FROM counters WHERE name = 'completed'");
+            return new TrackerStatistics(torrents, seeders, peers - seeders, completed);
+        });
+    }
+
+    @Override
+    public long headSequence() {
+        return read("read head sequence", c -> longQuery(c, "SELECT seq FROM feed_head WHERE id = 1"));
+    }
+
+    @Override
+    public List<Change> changesSince(long afterSequence, int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max cannot be negative: " + max);
+        }
+        if (max == 0) {
+            return List.of();
+        }
+        return read("read change feed", c -> {
+            List<Change> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT seq, kind, " + PEER_COLUMNS
+                    + ", torrent_record FROM changes WHERE seq > ? ORDER BY seq LIMIT " + max)) {
+                p.setLong(1, afterSequence);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        Change.Kind kind = Change.Kind.valueOf(r.getString(2));
+                        InfoHash hash = InfoHash.ofHex(r.getString(3));
+                        boolean peerKind = kind == Change.Kind.PEER_PUT || kind == Change.Kind.PEER_REMOVE;
+                        Optional<PeerEntry> peer = peerKind ? Optional.of(peerAt(r, 3)) : Optional.empty();
+                        String record = r.getString(12);
+                        out.add(new Change(r.getLong(1), kind, hash, peer,
+                                Optional.ofNullable(record).map(RecordCodec::decode)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long apply(Change change) {
+        Objects.requireNonNull(change, "change");
+        String key = key(change.infoHash());
+        return write("apply change", tx -> {
+            switch (change.kind()) {
+                case PEER_PUT -> {
+                    tx.ensureTorrent(key);
+                    tx.putPeer(key, change.peer().orElseThrow());
+                    tx.forgetIfEmpty(key);
+                }
+                case PEER_REMOVE -> {
+                    tx.deletePeer(key, change.peer().orElseThrow().address());
+                    tx.forgetIfEmpty(key);
+                }
+                case TORRENT_PUT -> tx.putRecord(change.torrent().orElseThrow());
+                case TORRENT_REMOVE -> {
+                    tx.update("DELETE FROM peers WHERE info_key = ?", key);
+                    tx.update("DELETE FROM torrents WHERE info_key = ?", key);
+                }
+            }
+            // Logged whether or not it altered anything, so that a mirror of this mirror sees the same operations.
+            return tx.append(change.kind(), change.infoHash(), change.peer().orElse(null),
+                    change.torrent().orElse(null));
+        });
+    }
+
+    private static String key(InfoHash hash) {
+        return hash.truncated().hex();
+    }
+
+    private static PeerEntry peerAt(ResultSet r, int first) throws SQLException {
+        return new PeerEntry(InfoHash.ofHex(r.getString(first)), HEX.parseHex(r.getString(first + 1)),
+                new TransportAddress(r.getString(first + 2), r.getInt(first + 3)), r.getLong(first + 4),
+                r.getLong(first + 5), r.getLong(first + 6),
+                Instant.ofEpochSecond(r.getLong(first + 7), r.getInt(first + 8)));
+    }
+
+    private static long longQuery(Connection c, String sql) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
+            return r.next() ? r.getLong(1) : 0;
+        }
+    }
+
+    private static void bind(PreparedStatement p, List<?> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a == null) {
+                p.setNull(i + 1, Types.VARCHAR);
+            } else {
+                p.setObject(i + 1, a);
+            }
+        }
+    }
+
+    /** Records (with their tags and files) selected by {@code sql}, whose columns are {@link #RECORD_COLUMNS}. */
+    private static List<TorrentRecord> records(Connection c, String sql, List<?> args) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new Object[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        r.getLong(5), r.getString(6), r.getLong(7), r.getInt(8)});
+                }
+            }
+        }
+        List<TorrentRecord> out = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            String key = (String) row[0];
+            List<String> tags = strings(c, "SELECT tag FROM torrent_tags WHERE info_key = ?", key);
+            List<String> files = strings(c, "SELECT path FROM torrent_files WHERE info_key = ? ORDER BY file_index",
+                    key);
+            out.add(new TorrentRecord(InfoHash.ofHex((String) row[1]), (String) row[2], (String) row[3],
+                    Set.copyOf(tags), (Long) row[4], files, Visibility.valueOf((String) row[5]),
+                    Instant.ofEpochSecond((Long) row[6], (Integer) row[7])));
+        }
+        return out;
+    }
+
+    private static List<String> strings(Connection c, String sql, String key) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, key);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private <T> T read(String what, SqlFunction<Connection, T> body) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return body.apply(c);
+        } catch (SQLException e) {
+            throw new TrackerDatabaseException("tracker store: " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T write(String what, SqlFunction<Tx, T> body) {
+        writeLock.lock();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Tx tx = new Tx(c);
+                tx.head = tx.lockHead();
+                long before = tx.head;
+                T result = body.apply(tx);
+                if (tx.head != before) {
+                    tx.update("UPDATE feed_head SET seq = ? WHERE id = 1", tx.head);
+                }
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TrackerDatabaseException("tracker store: " + what + " failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlFunction<A, T> {
+        T apply(A argument) throws SQLException;
+    }
+
+    private record Ranked(TorrentRecord record, int score) {
+    }
+
+    /** The statements of one transaction; {@code head} is the feed head as this transaction advances it. */
+    private final class Tx {
+        final Connection c;
+        long head;
+
+        Tx(Connection c) {
+            this.c = c;
+        }
+
+        long lockHead() throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("SELECT seq FROM feed_head WHERE id = 1 FOR UPDATE");
+                    ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    throw new TrackerDatabaseException("the feed_head row is missing: the schema is damaged");
+                }
+                return r.getLong(1);
+            }
+        }
+
+        int update(String sql, Object... args) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                bind(p, List.of(args));
+                return p.executeUpdate();
+            }
+        }
+
+        void ensureTorrent(String key) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM torrents WHERE info_key = ?")) {
+                p.setString(1, key);
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next()) {
+                        return;
+                    }
+                }
+            }
+            update("INSERT INTO torrents (info_key, completed) VALUES (?, 0)", key);
+        }
+
+        void forgetIfEmpty(String key) throws SQLException {
+            update("DELETE FROM torrents WHERE info_key = ? AND info_hash IS NULL AND NOT EXISTS "
+                    + "(SELECT 1 FROM peers WHERE peers.info_key = torrents.info_key)", key);
+        }
+
+        boolean deletePeer(String key, TransportAddress address) throws SQLException {
+            return update("DELETE FROM peers WHERE info_key = ? AND host = ? AND port = ?", key, address.host(),
+                    address.port()) > 0;
+        }
+
+        /** Adds or updates a peer; false if the torrent is full and the peer is new. */
+        boolean putPeer(String key, PeerEntry peer) throws SQLException {
+            Instant seen = peer.lastSeen();
+            int updated = update("UPDATE peers SET info_hash = ?, peer_id = ?, left_bytes = ?, uploaded = ?, "
+                    + "downloaded = ?, last_seen_seconds = ?, last_seen_nanos = ? "
+                    + "WHERE info_key = ? AND host = ? AND port = ?", peer.infoHash().hex(), HEX.formatHex(peer.peerId()),
+                    peer.left(), peer.uploaded(), peer.downloaded(), seen.getEpochSecond(), seen.getNano(), key,
+                    peer.address().host(), peer.address().port());
+            if (updated > 0) {
+                return true;
+            }
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM peers WHERE info_key = ?")) {
+                p.setString(1, key);
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    if (r.getLong(1) >= limits.maxPeersPerTorrent()) {
+                        return false;
+                    }
+                }
+            }
+            update("INSERT INTO peers (info_key, host, port, info_hash, peer_id, left_bytes, uploaded, downloaded, "
+                    + "last_seen_seconds, last_seen_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    key, peer.address().host(), peer.address().port(), peer.infoHash().hex(),
+                    HEX.formatHex(peer.peerId()), peer.left(), peer.uploaded(), peer.downloaded(),
+                    seen.getEpochSecond(), seen.getNano());
+            return true;
+        }
+
+        List<PeerEntry> sample(String key, PeerEntry self, int count) throws SQLException {
+            List<PeerEntry> out = new ArrayList<>();
+            if (count == 0) {
+                return out;
+            }
+            String leechersOnly = self.seeder() ? " AND left_bytes > 0" : "";
+            try (PreparedStatement p = c.prepareStatement("SELECT " + PEER_COLUMNS + " FROM peers WHERE info_key = ? "
+                    + "AND NOT (host = ? AND port = ?)" + leechersOnly + " ORDER BY RANDOM() LIMIT " + count)) {
+                p.setString(1, key);
+                p.setString(2, self.address().host());
+                p.setInt(3, self.address().port());
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.add(peerAt(r, 1));
+                    }
+                }
+            }
+            return out;
+        }
+
+        Optional<SwarmCounts> counts(String key) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("SELECT t.completed, "
+                    + "(SELECT COUNT(*) FROM peers WHERE info_key = t.info_key AND left_bytes = 0), "
+                    + "(SELECT COUNT(*) FROM peers WHERE info_key = t.info_key) FROM torrents t WHERE t.info_key = ?")) {
+                p.setString(1, key);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    int seeders = r.getInt(2);
+                    return Optional.of(new SwarmCounts(seeders, r.getInt(3) - seeders, r.getLong(1)));
+                }
+            }
+        }
+
+        void putRecord(TorrentRecord record) throws SQLException {
+            String key = key(record.infoHash());
+            ensureTorrent(key);
+            update("UPDATE torrents SET info_hash = ?, name = ?, description = ?, size_bytes = ?, visibility = ?, "
+                    + "added_seconds = ?, added_nanos = ?, search_text = ? WHERE info_key = ?",
+                    record.infoHash().hex(), record.name(), record.description(), record.size(),
+                    record.visibility().name(), record.added().getEpochSecond(), record.added().getNano(),
+                    SearchTokens.searchText(record), key);
+            update("DELETE FROM torrent_tags WHERE info_key = ?", key);
+            for (String tag : record.tags()) {
+                update("INSERT INTO torrent_tags (info_key, tag) VALUES (?, ?)", key, tag);
+            }
+            update("DELETE FROM torrent_files WHERE info_key = ?", key);
+            for (int i = 0; i < record.files().size(); i++) {
+                update("INSERT INTO torrent_files (info_key, file_index, path) VALUES (?, ?, ?)", key, i,
+                        record.files().get(i));
+            }
+        }
+
+        long append(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record) throws SQLException {
+            head++;
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO changes (seq, kind, " + PEER_COLUMNS
+                    + ", torrent_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                p.setLong(1, head);
+                p.setString(2, kind.name());
+                p.setString(3, hash.hex());
+                if (peer != null) {
+                    p.setString(4, HEX.formatHex(peer.peerId()));
+                    p.setString(5, peer.address().host());
+                    p.setInt(6, peer.address().port());
+                    p.setLong(7, peer.left());
+                    p.setLong(8, peer.uploaded());
+                    p.setLong(9, peer.downloaded());
+                    p.setLong(10, peer.lastSeen().getEpochSecond());
+                    p.setInt(11, peer.lastSeen().getNano());
+                } else {
+                    p.setNull(4, Types.VARCHAR);
+                    p.setNull(5, Types.VARCHAR);
+                    p.setNull(6, Types.INTEGER);
+                    for (int i = 7; i <= 10; i++) {
+                        p.setNull(i, Types.BIGINT);
+                    }
+                    p.setNull(11, Types.INTEGER);
+                }
+                if (record != null) {
+                    p.setString(12, RecordCodec.encode(record));
+                } else {
+                    p.setNull(12, Types.VARCHAR);
+                }
+                p.executeUpdate();
+            }
+            return head;
+        }
+    }
+}

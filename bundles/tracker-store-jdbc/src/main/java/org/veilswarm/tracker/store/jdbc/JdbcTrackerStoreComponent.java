@@ -1,0 +1,153 @@
+package org.veilswarm.tracker.store.jdbc;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.veilswarm.api.tracker.Announce;
+import org.veilswarm.api.tracker.AnnounceResult;
+import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.SwarmCounts;
+import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.TrackerStatistics;
+import org.veilswarm.api.tracker.TrackerStore;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * Registers a {@link JdbcTrackerStore} as the {@code tracker.store=jdbc} {@link TrackerStore}, over a HikariCP
+ * pool. Without a configured URL the database is H2, embedded, in {@code <veilswarm.data.dir>/tracker/}; the data
+ * survive restarts of the node and replacement of this bundle. A configuration change replaces the component.
+ * Every call blocks on the database (see {@link JdbcTrackerStore}).
+ */
+@Component(service = TrackerStore.class, configurationPid = JdbcTrackerStoreComponent.PID,
+        property = TrackerStore.STORE + "=jdbc")
+@Designate(ocd = JdbcTrackerStoreComponent.Config.class)
+public class JdbcTrackerStoreComponent implements TrackerStore {
+    /** The configuration PID. */
+    public static final String PID = "org.veilswarm.tracker.store.jdbc";
+
+    @ObjectClassDefinition(id = PID, name = "Veilswarm tracker store (JDBC)",
+            description = "Keeps tracker state in a database: H2 embedded by default, or PostgreSQL.")
+    public @interface Config {
+        @AttributeDefinition(name = "JDBC URL", required = false,
+                description = "Empty: H2 in <data>/tracker/. Or jdbc:postgresql://host:5432/database")
+        String url() default "";
+
+        @AttributeDefinition(name = "User", required = false)
+        String user() default "veilswarm";
+
+        @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false)
+        String password() default "";
+
+        @AttributeDefinition(name = "Pool size", min = "1", description = "Database connections at most.")
+        int poolSize() default 4;
+
+        @AttributeDefinition(name = "Maximum peers per torrent", min = "1")
+        int maxPeersPerTorrent() default 2_000;
+
+        @AttributeDefinition(name = "Maximum peers per answer", min = "1", description = "Upper bound of numwant.")
+        int maxNumWant() default 200;
+
+        @AttributeDefinition(name = "Change feed retention", min = "1",
+                description = "Changes kept for mirrors; a mirror further behind takes a full snapshot.")
+        int changeRetention() default 1_000_000;
+    }
+
+    private final HikariDataSource pool;
+    private final JdbcTrackerStore store;
+
+    @Activate
+    public JdbcTrackerStoreComponent(BundleContext context, Config config) {
+        String url = config.url().isBlank() ? defaultUrl(context.getProperty("veilswarm.data.dir")) : config.url();
+        this.pool = PooledDataSources.open(url, config.user(), config.password(), config.poolSize());
+        try {
+            this.store = new JdbcTrackerStore(pool, new JdbcStoreLimits(config.maxPeersPerTorrent(),
+                    config.maxNumWant(), config.changeRetention()));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The embedded H2 database file of a node: {@code <data>/tracker/tracker.mv.db}. */
+    static String defaultUrl(String dataDir) {
+        if (dataDir == null || dataDir.isBlank()) {
+            throw new IllegalStateException("framework property veilswarm.data.dir is not set and no JDBC URL "
+                    + "is configured in " + PID);
+        }
+        return "jdbc:h2:file:" + Path.of(dataDir, "tracker", "tracker").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    @Deactivate
+    void deactivate() {
+        pool.close();
+    }
+
+    @Override
+    public AnnounceResult announce(Announce announce) {
+        return store.announce(announce);
+    }
+
+    @Override
+    public Map<InfoHash, SwarmCounts> scrape(Collection<InfoHash> infoHashes) {
+        return store.scrape(infoHashes);
+    }
+
+    @Override
+    public int expirePeers(Instant cutoff) {
+        return store.expirePeers(cutoff);
+    }
+
+    @Override
+    public void putTorrent(TorrentRecord record) {
+        store.putTorrent(record);
+    }
+
+    @Override
+    public Optional<TorrentRecord> torrent(InfoHash infoHash) {
+        return store.torrent(infoHash);
+    }
+
+    @Override
+    public boolean removeTorrent(InfoHash infoHash) {
+        return store.removeTorrent(infoHash);
+    }
+
+    @Override
+    public List<TorrentRecord> search(String query, int limit) {
+        return store.search(query, limit);
+    }
+
+    @Override
+    public TrackerStatistics statistics() {
+        return store.statistics();
+    }
+
+    @Override
+    public long headSequence() {
+        return store.headSequence();
+    }
+
+    @Override
+    public List<Change> changesSince(long afterSequence, int max) {
+        return store.changesSince(afterSequence, max);
+    }
+
+    @Override
+    public long apply(Change change) {
+        return store.apply(change);
+    }
+}
