@@ -151,7 +151,8 @@ public final class PiecePicker<P> {
         priorities[piece] = Objects.requireNonNull(priority, "priority");
     }
 
-    public void setFilePriority(InfoDictionary info, FileEntry file, Priority priority) {
+    /** Every piece of {@code file} (v2 pieces never span files, so this is exact). */
+    public void setFilePriority(FileEntry file, Priority priority) {
         for (int p = file.firstPiece(); p < file.firstPiece() + file.pieceCount(); p++) {
             setPriority(p, priority);
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +51,7 @@ public final class PieceStore implements AutoCloseable {
     private final List<FileEntry> files;
     private final List<Path> paths;
     private final StorageFile[] open;
+    private final Map<FileEntry, Integer> fileIndexes = new IdentityHashMap<>();
     private final BitSet verified = new BitSet();
     private final Map<Integer, PieceBuffer> buffers = new HashMap<>();
     private OpenReport report;
@@ -74,6 +76,9 @@ public final class PieceStore implements AutoCloseable {
         this.files = info.files();
         this.paths = paths;
         this.open = new StorageFile[files.size()];
+        for (int i = 0; i < files.size(); i++) {
+            fileIndexes.put(files.get(i), i);
+        }
     }
 
     /**
@@ -183,13 +188,18 @@ public final class PieceStore implements AutoCloseable {
             boolean last = c == relative.getNameCount() - 1;
             if (!last && !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(current);
+                syncDirectory(current.getParent());
             }
         }
+        boolean created = !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         StorageFile f;
         try {
             f = options.fileAccess().open(file);
         } catch (IOException e) {
             throw new StorageException("cannot open " + file + ": " + describe(e), e);
+        }
+        if (created) {
+            syncDirectory(file.getParent()); // the new name survives a power loss, not just a kill
         }
         if (f.size() < length) {
             // One byte at the end: the file system allocates no blocks for the hole (sparse).
@@ -413,10 +423,14 @@ public final class PieceStore implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             throw new StorageException("the state directory does not support atomic rename: " + target.getParent(), e);
         }
-        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
+        syncDirectory(target.getParent());
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         } catch (IOException e) {
-            // Some platforms cannot open a directory for fsync; the rename is still atomic there.
+            // Some platforms cannot open a directory for fsync; renames and creations stay atomic there.
         }
     }
 
@@ -460,8 +474,7 @@ public final class PieceStore implements AutoCloseable {
     }
 
     private int fileIndex(int piece) {
-        FileEntry f = info.fileAtPiece(piece);
-        return files.indexOf(f);
+        return fileIndexes.get(info.fileAtPiece(piece)); // fileAtPiece returns the instances of files()
     }
 
     private int pieceSize(int piece) {
