@@ -130,6 +130,11 @@ public final class OnionRelay implements AutoCloseable {
         return tables.stream().mapToInt(CircuitTable::size).sum();
     }
 
+    /** Open links (each carries a circuit table). */
+    public int linkCount() {
+        return tables.size();
+    }
+
     /** Relay messages that were recognized at this relay (addressed to this hop), by relay command. */
     public long recognizedCells(int relayCommand) {
         return recognized.get(relayCommand);

@@ -271,11 +271,37 @@ class CircuitNetworkTest {
     }
 
     @Test
-    void aClientAcceptsNoCreate2() throws Exception {
-        OnionTestNetwork net = network(1, CircuitSettings.defaults(), CircuitSettings.defaults());
+    void anExtend2WhoseIdentityTheNamedRelayCannotProveFails() throws Exception {
+        OnionTestNetwork net = network(2, CircuitSettings.defaults(), CircuitSettings.defaults());
+        OriginCircuit circuit = net.build(inbox, net.relay(0));
+        // Relay 1's address, but an identity relay 1 does not hold: the link handshake must fail (§5.1.2).
+        RelayTarget impostor = new RelayTarget(Ed25519.generateKeyPair().publicKey(), net.relay(1).ntorOnionKey(),
+                net.relay(1).address());
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> circuit.extend(impostor).get(10, TimeUnit.SECONDS));
+        CircuitClosedException closed = assertInstanceOf(CircuitClosedException.class, failed.getCause());
+        assertEquals(DestroyReason.CONNECTFAILED, closed.reason().orElseThrow());
+        assertEquals(0, net.relay(1).circuitEntries());
+    }
+
+    @Test
+    void relaysKeepOneLinkPerPeerIdentity() throws Exception {
+        OnionTestNetwork net = network(2, CircuitSettings.defaults(), CircuitSettings.defaults());
         Link link = net.connect(net.relay(0));
-        // The relay side of the same link is a table with a relay; the client's table must refuse.
-        assertEquals(0, CircuitTable.of(link).size());
-        assertTrue(link.role() == Link.Role.INITIATOR);
+        List<OriginCircuit> circuits = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            OriginCircuit circuit = net.client.create(link, net.relay(0).ntorOnionKey(), net.relay(0).identity())
+                    .get(10, TimeUnit.SECONDS);
+            circuit.extend(net.relay(1).target()).get(10, TimeUnit.SECONDS);
+            circuits.add(circuit);
+        }
+        // The reverse direction reuses the link relay 0 opened (relay 0 authenticated on it).
+        OriginCircuit reverse = net.build(inbox, net.relay(1), net.relay(0));
+        assertEquals(2, net.relay(0).linkCount(), "the client's link and one to relay 1");
+        assertEquals(2, net.relay(1).linkCount(), "the client's link and the one from relay 0");
+        assertEquals(5, net.relay(1).circuitEntries(), "three circuits from relay 0, plus both halves of the reverse one");
+        assertHopAnswers(reverse, 1);
+        circuits.forEach(OriginCircuit::destroy);
+        reverse.destroy();
     }
 }
