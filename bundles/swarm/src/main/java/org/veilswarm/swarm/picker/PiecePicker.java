@@ -56,14 +56,17 @@ public final class PiecePicker<P> {
         final int size;
         final BitSet received;
         final List<Set<P>> requesters;
+        final List<P> senders;
 
         PieceProgress(int size) {
             this.size = size;
             int blocks = Blocks.blockCount(size);
             this.received = new BitSet(blocks);
             this.requesters = new ArrayList<>(blocks);
+            this.senders = new ArrayList<>(blocks);
             for (int i = 0; i < blocks; i++) {
                 requesters.add(new HashSet<>());
+                senders.add(null);
             }
         }
 
@@ -118,17 +121,25 @@ public final class PiecePicker<P> {
         verified.stream().forEach(this::pieceVerified);
     }
 
-    /** The piece is verified and stored: it is never picked again. */
-    public void pieceVerified(int piece) {
+    /**
+     * The piece is verified and stored: it is never picked again. Returns requests for it still pending
+     * at peers (e.g. when the piece came from elsewhere): send them {@code cancel}.
+     */
+    public List<PeerRequest<P>> pieceVerified(int piece) {
         checkPiece(piece);
         have.set(piece);
-        dropProgress(piece);
+        return dropProgress(piece);
     }
 
     /** The piece failed its hash check: every block of it is wanted again. */
-    public void pieceFailed(int piece) {
+    public FailedPiece<P> pieceFailed(int piece) {
         checkPiece(piece);
-        dropProgress(piece);
+        PieceProgress<P> progress = inProgress.get(piece);
+        Set<P> contributors = new HashSet<>();
+        if (progress != null) {
+            progress.senders.stream().filter(Objects::nonNull).forEach(contributors::add);
+        }
+        return new FailedPiece<>(contributors, dropProgress(piece));
     }
 
     public boolean have(int piece) {
@@ -356,6 +367,7 @@ public final class PiecePicker<P> {
             return new BlockArrival<>(false, false, List.of());
         }
         progress.received.set(b);
+        progress.senders.set(b, peer);
         List<PeerRequest<P>> cancels = new ArrayList<>();
         for (P other : progress.requesters.get(b)) {
             if (!other.equals(peer)) {
@@ -397,19 +409,22 @@ public final class PiecePicker<P> {
         }
     }
 
-    private void dropProgress(int piece) {
+    private List<PeerRequest<P>> dropProgress(int piece) {
         PieceProgress<P> progress = inProgress.remove(piece);
         if (progress == null) {
-            return;
+            return List.of();
         }
-        for (Set<P> requesters : progress.requesters) {
-            for (P peer : requesters) {
+        List<PeerRequest<P>> cancels = new ArrayList<>();
+        for (int b = 0; b < progress.blocks(); b++) {
+            BlockRequest r = Blocks.block(piece, progress.size, b);
+            for (P peer : progress.requesters.get(b)) {
                 PeerState state = peers.get(peer);
-                if (state != null) {
-                    state.pending.removeIf(r -> r.piece() == piece);
+                if (state != null && state.pending.remove(r)) {
+                    cancels.add(new PeerRequest<>(peer, r));
                 }
             }
         }
+        return cancels;
     }
 
     private void checkPiece(int piece) {

@@ -248,4 +248,32 @@ class PiecePickerTest {
         p.requestDropped("a", first);
         assertEquals(first, p.nextRequests("a", 1).get(0));
     }
+
+    @Test
+    void aFailedPieceNamesThePeersThatSentIt() {
+        PiecePicker<String> p = picker(1, RAREST, 3); // one short piece: 2 blocks
+        p.peerHaveAll("a");
+        p.peerHaveAll("b");
+        p.peerChoking("a", false);
+        p.peerChoking("b", false);
+        BlockRequest first = p.nextRequests("a", 1).get(0);
+        BlockRequest second = p.nextRequests("b", 1).get(0);
+        p.blockReceived("a", first);
+        assertTrue(p.blockReceived("b", second).pieceComplete());
+        FailedPiece<String> failed = p.pieceFailed(0);
+        assertEquals(Set.of("a", "b"), failed.contributors());
+        assertTrue(failed.cancels().isEmpty());
+    }
+
+    @Test
+    void aPieceVerifiedFromElsewhereCancelsItsPendingRequests() {
+        PiecePicker<String> p = picker(2, RAREST, 3);
+        p.peerHaveAll("a");
+        p.peerChoking("a", false);
+        List<BlockRequest> sent = p.nextRequests("a", 100);
+        List<PeerRequest<String>> cancels = p.pieceVerified(0);
+        assertEquals(4, cancels.size());
+        assertTrue(cancels.stream().allMatch(c -> c.peer().equals("a") && c.request().piece() == 0));
+        assertEquals(sent.size() - 4, p.pending("a").size());
+    }
 }

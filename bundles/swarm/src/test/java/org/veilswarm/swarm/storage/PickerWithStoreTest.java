@@ -60,7 +60,7 @@ class PickerWithStoreTest {
                 if (result == BlockResult.PIECE_VERIFIED) {
                     picker.pieceVerified(r.piece());
                 } else if (result == BlockResult.PIECE_HASH_FAILED) {
-                    picker.pieceFailed(r.piece());
+                    assertTrue(picker.pieceFailed(r.piece()).contributors().contains("liar"));
                     hashFailures++;
                 }
             }
