@@ -256,7 +256,7 @@ class CircuitNetworkTest {
     @Test
     void anExtendThatGetsNoAnswerTimesOutAndDestroysTheCircuit() throws Exception {
         OnionTestNetwork net = network(1, CircuitSettings.defaults(),
-                CircuitSettings.defaults().withBuildTimeout(Duration.ofMillis(300)));
+                CircuitSettings.defaults().withBuildTimeout(Duration.ofSeconds(1)));
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             OriginCircuit circuit = net.build(inbox, net.relay(0));
             RelayTarget blackHole = new RelayTarget(Ed25519.generateKeyPair().publicKey(),
