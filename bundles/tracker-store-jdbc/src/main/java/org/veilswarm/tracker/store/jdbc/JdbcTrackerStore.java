@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -45,8 +46,9 @@ import org.veilswarm.api.transport.TransportAddress;
  * store's total; an announce never returns the announcing peer and a seeder gets leechers only; info-hashes are
  * keyed by their 20-byte wire form ({@link InfoHash#truncated()}, BEP 52) while records keep the hash they were
  * put with; a torrent exists while it has a record or a peer (the last peer of a record-less torrent takes the
- * torrent and its download counter with it). Peers are sampled with {@code ORDER BY RANDOM()}, which reads the
- * whole swarm: bounded by {@link JdbcStoreLimits#maxPeersPerTorrent()}.
+ * torrent and its download counter with it). Seeder and leecher counts are kept in the torrent's row, and peer
+ * lists are read from a random point of an index of per-peer random keys (see {@code Tx.sample}), so that an
+ * announce costs a fixed number of indexed statements whatever the size of the swarm.
  *
  * <p><b>Change feed.</b> Each mutation and the changes it appends commit in one transaction. Sequence numbers
  * come from the one-row {@code feed_head} table, read {@code FOR UPDATE} at the start of every writing
@@ -165,8 +167,7 @@ public final class JdbcTrackerStore implements TrackerStore {
                 tx.deletePeer(keys.get(i), old.get(i).address());
                 tx.append(Change.Kind.PEER_REMOVE, old.get(i).infoHash(), old.get(i), null);
             }
-            tx.update("DELETE FROM torrents WHERE info_hash IS NULL AND NOT EXISTS "
-                    + "(SELECT 1 FROM peers WHERE peers.info_key = torrents.info_key)");
+            tx.update("DELETE FROM torrents WHERE info_hash IS NULL AND seeders = 0 AND leechers = 0");
             tx.update("DELETE FROM changes WHERE seq <= ?", tx.head - limits.changeRetention());
             return old.size();
         });
@@ -237,11 +238,13 @@ public final class JdbcTrackerStore implements TrackerStore {
     @Override
     public TrackerStatistics statistics() {
         return read("statistics", c -> {
-            long torrents = longQuery(c, "SELECT COUNT(*) FROM torrents");
-            long peers = longQuery(c, "SELECT COUNT(*) FROM peers");
-            long seeders = longQuery(c, "SELECT COUNT(*) FROM peers WHERE left_bytes = 0");
             long completed = longQuery(c, "SELECT amount FROM counters WHERE name = 'completed'");
-            return new TrackerStatistics(torrents, seeders, peers - seeders, completed);
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT COUNT(*), COALESCE(SUM(seeders), 0), COALESCE(SUM(leechers), 0) FROM torrents");
+                    ResultSet r = p.executeQuery()) {
+                r.next();
+                return new TrackerStatistics(r.getLong(1), r.getLong(2), r.getLong(3), completed);
+            }
         });
     }
 
@@ -453,74 +456,114 @@ public final class JdbcTrackerStore implements TrackerStore {
         }
 
         void forgetIfEmpty(String key) throws SQLException {
-            update("DELETE FROM torrents WHERE info_key = ? AND info_hash IS NULL AND NOT EXISTS "
-                    + "(SELECT 1 FROM peers WHERE peers.info_key = torrents.info_key)", key);
+            update("DELETE FROM torrents WHERE info_key = ? AND info_hash IS NULL AND seeders = 0 AND leechers = 0",
+                    key);
         }
 
         boolean deletePeer(String key, TransportAddress address) throws SQLException {
-            return update("DELETE FROM peers WHERE info_key = ? AND host = ? AND port = ?", key, address.host(),
-                    address.port()) > 0;
+            Long left = leftOf(key, address);
+            if (left == null) {
+                return false;
+            }
+            update("DELETE FROM peers WHERE info_key = ? AND host = ? AND port = ?", key, address.host(),
+                    address.port());
+            adjustCounts(key, left == 0 ? -1 : 0, left == 0 ? 0 : -1);
+            return true;
+        }
+
+        /** The {@code left} of a peer, null if the torrent has no peer at that address. */
+        private Long leftOf(String key, TransportAddress address) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT left_bytes FROM peers WHERE info_key = ? AND host = ? AND port = ?")) {
+                p.setString(1, key);
+                p.setString(2, address.host());
+                p.setInt(3, address.port());
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? r.getLong(1) : null;
+                }
+            }
+        }
+
+        private void adjustCounts(String key, int seeders, int leechers) throws SQLException {
+            if (seeders != 0 || leechers != 0) {
+                update("UPDATE torrents SET seeders = seeders + ?, leechers = leechers + ? WHERE info_key = ?",
+                        seeders, leechers, key);
+            }
         }
 
         /** Adds or updates a peer; false if the torrent is full and the peer is new. */
         boolean putPeer(String key, PeerEntry peer) throws SQLException {
             Instant seen = peer.lastSeen();
-            int updated = update("UPDATE peers SET info_hash = ?, peer_id = ?, left_bytes = ?, uploaded = ?, "
-                    + "downloaded = ?, last_seen_seconds = ?, last_seen_nanos = ? "
-                    + "WHERE info_key = ? AND host = ? AND port = ?", peer.infoHash().hex(), HEX.formatHex(peer.peerId()),
-                    peer.left(), peer.uploaded(), peer.downloaded(), seen.getEpochSecond(), seen.getNano(), key,
-                    peer.address().host(), peer.address().port());
-            if (updated > 0) {
+            int sampleKey = ThreadLocalRandom.current().nextInt();
+            Long previousLeft = leftOf(key, peer.address());
+            if (previousLeft != null) {
+                update("UPDATE peers SET info_hash = ?, peer_id = ?, left_bytes = ?, uploaded = ?, downloaded = ?, "
+                        + "last_seen_seconds = ?, last_seen_nanos = ?, sample_key = ? "
+                        + "WHERE info_key = ? AND host = ? AND port = ?", peer.infoHash().hex(),
+                        HEX.formatHex(peer.peerId()), peer.left(), peer.uploaded(), peer.downloaded(),
+                        seen.getEpochSecond(), seen.getNano(), sampleKey, key, peer.address().host(),
+                        peer.address().port());
+                int becameSeeder = (peer.seeder() ? 1 : 0) - (previousLeft == 0 ? 1 : 0);
+                adjustCounts(key, becameSeeder, -becameSeeder);
                 return true;
             }
-            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM peers WHERE info_key = ?")) {
-                p.setString(1, key);
-                try (ResultSet r = p.executeQuery()) {
-                    r.next();
-                    if (r.getLong(1) >= limits.maxPeersPerTorrent()) {
-                        return false;
-                    }
-                }
+            SwarmCounts counts = counts(key).orElseThrow();
+            if (counts.complete() + counts.incomplete() >= limits.maxPeersPerTorrent()) {
+                return false;
             }
             update("INSERT INTO peers (info_key, host, port, info_hash, peer_id, left_bytes, uploaded, downloaded, "
-                    + "last_seen_seconds, last_seen_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    + "last_seen_seconds, last_seen_nanos, sample_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     key, peer.address().host(), peer.address().port(), peer.infoHash().hex(),
                     HEX.formatHex(peer.peerId()), peer.left(), peer.uploaded(), peer.downloaded(),
-                    seen.getEpochSecond(), seen.getNano());
+                    seen.getEpochSecond(), seen.getNano(), sampleKey);
+            adjustCounts(key, peer.seeder() ? 1 : 0, peer.seeder() ? 0 : 1);
             return true;
         }
 
+        /**
+         * Up to {@code count} distinct peers other than {@code self} (leechers only for a seeder): those whose
+         * random {@code sample_key} follows a random pivot, wrapping round to the start of the index. Keys are
+         * redrawn at every announce, so successive answers differ while each query reads only {@code count}
+         * index entries (plus skipped seeders), not the whole swarm.
+         */
         List<PeerEntry> sample(String key, PeerEntry self, int count) throws SQLException {
             List<PeerEntry> out = new ArrayList<>();
             if (count == 0) {
                 return out;
             }
+            int pivot = ThreadLocalRandom.current().nextInt();
+            samplePart(key, self, ">=", pivot, count, out);
+            if (out.size() < count) {
+                samplePart(key, self, "<", pivot, count - out.size(), out);
+            }
+            return out;
+        }
+
+        private void samplePart(String key, PeerEntry self, String side, int pivot, int count, List<PeerEntry> out)
+                throws SQLException {
             String leechersOnly = self.seeder() ? " AND left_bytes > 0" : "";
             try (PreparedStatement p = c.prepareStatement("SELECT " + PEER_COLUMNS + " FROM peers WHERE info_key = ? "
-                    + "AND NOT (host = ? AND port = ?)" + leechersOnly + " ORDER BY RANDOM() LIMIT " + count)) {
+                    + "AND sample_key " + side + " ? AND NOT (host = ? AND port = ?)" + leechersOnly
+                    + " ORDER BY sample_key LIMIT " + count)) {
                 p.setString(1, key);
-                p.setString(2, self.address().host());
-                p.setInt(3, self.address().port());
+                p.setInt(2, pivot);
+                p.setString(3, self.address().host());
+                p.setInt(4, self.address().port());
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         out.add(peerAt(r, 1));
                     }
                 }
             }
-            return out;
         }
 
         Optional<SwarmCounts> counts(String key) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("SELECT t.completed, "
-                    + "(SELECT COUNT(*) FROM peers WHERE info_key = t.info_key AND left_bytes = 0), "
-                    + "(SELECT COUNT(*) FROM peers WHERE info_key = t.info_key) FROM torrents t WHERE t.info_key = ?")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT completed, seeders, leechers FROM torrents WHERE info_key = ?")) {
                 p.setString(1, key);
                 try (ResultSet r = p.executeQuery()) {
-                    if (!r.next()) {
-                        return Optional.empty();
-                    }
-                    int seeders = r.getInt(2);
-                    return Optional.of(new SwarmCounts(seeders, r.getInt(3) - seeders, r.getLong(1)));
+                    return r.next() ? Optional.of(new SwarmCounts(r.getInt(2), r.getInt(3), r.getLong(1)))
+                            : Optional.empty();
                 }
             }
         }

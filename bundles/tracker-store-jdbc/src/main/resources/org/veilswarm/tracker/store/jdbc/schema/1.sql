@@ -13,7 +13,10 @@ CREATE TABLE torrents (
     added_seconds  BIGINT,
     added_nanos    INTEGER,
     search_text    VARCHAR,
-    completed      BIGINT NOT NULL DEFAULT 0
+    completed      BIGINT NOT NULL DEFAULT 0,
+    -- Peer counts kept in step with the peers table, so that an announce or scrape reads one row.
+    seeders        INTEGER NOT NULL DEFAULT 0,
+    leechers       INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX torrents_added ON torrents (added_seconds, added_nanos);
 
@@ -42,8 +45,11 @@ CREATE TABLE peers (
     downloaded         BIGINT NOT NULL,
     last_seen_seconds  BIGINT NOT NULL,
     last_seen_nanos    INTEGER NOT NULL,
+    -- Random, redrawn at every announce: peer lists are read from a random point of this index.
+    sample_key         INTEGER NOT NULL,
     PRIMARY KEY (info_key, host, port)
 );
+CREATE INDEX peers_sample ON peers (info_key, sample_key);
 CREATE INDEX peers_last_seen ON peers (last_seen_seconds, last_seen_nanos);
 
 -- The change feed. seq is assigned from feed_head inside the writing transaction (see JdbcTrackerStore).
