@@ -102,7 +102,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         Objects.requireNonNull(announce, "announce");
         PeerEntry peer = announce.peer();
         String key = key(peer.infoHash());
-        return write("announce", tx -> {
+        SwarmCounts after = write("announce", tx -> {
             if (announce.event() == AnnounceEvent.STOPPED) {
                 boolean removed = tx.deletePeer(key, peer.address());
                 if (removed) {
@@ -112,7 +112,7 @@ public final class JdbcTrackerStore implements TrackerStore {
                 if (removed) {
                     tx.forgetIfEmpty(key);
                 }
-                return new AnnounceResult(List.of(), counts);
+                return counts;
             }
             tx.ensureTorrent(key);
             if (announce.event() == AnnounceEvent.COMPLETED) {
@@ -123,14 +123,20 @@ public final class JdbcTrackerStore implements TrackerStore {
             if (recorded) {
                 tx.append(Change.Kind.PEER_PUT, peer.infoHash(), peer, null);
             }
-            List<PeerEntry> others = tx.sample(key, peer, Math.min(announce.numWant(), limits.maxNumWant()));
             SwarmCounts counts = tx.counts(key).orElseThrow();
             if (!recorded) {
                 // A torrent without record whose only candidate peer was refused must not linger (lifetime rule).
                 tx.forgetIfEmpty(key);
             }
-            return new AnnounceResult(others, counts);
+            return counts;
         });
+        int wanted = Math.min(announce.numWant(), limits.maxNumWant());
+        if (announce.event() == AnnounceEvent.STOPPED || wanted == 0) {
+            return new AnnounceResult(List.of(), after);
+        }
+        // The peer list is read after the commit, outside the writers' lock: it needs no consistency with the
+        // write, and other announces can commit meanwhile.
+        return new AnnounceResult(read("announce", c -> new Tx(c).sample(key, peer, wanted)), after);
     }
 
     @Override
