@@ -134,7 +134,11 @@ final class PostgresServer implements AutoCloseable {
     }
 
     private static Path findBin() throws IOException {
-        Path root = Path.of("/usr/lib/postgresql");
+        return findBin(Path.of("/usr/lib/postgresql"));
+    }
+
+    /** The newest {@code <root>/<version>/bin} holding initdb and postgres; fails with the install hint. */
+    static Path findBin(Path root) throws IOException {
         if (Files.isDirectory(root)) {
             try (Stream<Path> versions = Files.list(root)) {
                 List<Path> bins = versions.map(v -> v.resolve("bin"))
