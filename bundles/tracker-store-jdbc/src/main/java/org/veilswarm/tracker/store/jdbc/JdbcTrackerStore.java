@@ -8,7 +8,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -355,26 +357,37 @@ public final class JdbcTrackerStore implements TrackerStore {
                 }
             }
         }
+        List<String> keys = rows.stream().map(row -> (String) row[0]).toList();
+        Map<String, List<String>> tags = byKey(c, "SELECT info_key, tag FROM torrent_tags WHERE info_key IN ",
+                "", keys);
+        Map<String, List<String>> files = byKey(c, "SELECT info_key, path FROM torrent_files WHERE info_key IN ",
+                " ORDER BY info_key, file_index", keys);
         List<TorrentRecord> out = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             String key = (String) row[0];
-            List<String> tags = strings(c, "SELECT tag FROM torrent_tags WHERE info_key = ?", key);
-            List<String> files = strings(c, "SELECT path FROM torrent_files WHERE info_key = ? ORDER BY file_index",
-                    key);
             out.add(new TorrentRecord(InfoHash.ofHex((String) row[1]), (String) row[2], (String) row[3],
-                    Set.copyOf(tags), (Long) row[4], files, Visibility.valueOf((String) row[5]),
-                    Instant.ofEpochSecond((Long) row[6], (Integer) row[7])));
+                    Set.copyOf(tags.getOrDefault(key, List.of())), (Long) row[4], files.getOrDefault(key, List.of()),
+                    Visibility.valueOf((String) row[5]), Instant.ofEpochSecond((Long) row[6], (Integer) row[7])));
         }
         return out;
     }
 
-    private static List<String> strings(Connection c, String sql, String key) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setString(1, key);
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    out.add(r.getString(1));
+    /**
+     * Second-column values grouped by the first column, for the given keys: one query per 500 keys instead of
+     * one per record.
+     */
+    private static Map<String, List<String>> byKey(Connection c, String sqlBeforeList, String sqlAfterList,
+            List<String> keys) throws SQLException {
+        Map<String, List<String>> out = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += 500) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement p = c.prepareStatement(sqlBeforeList + "(" + marks + ")" + sqlAfterList)) {
+                bind(p, chunk);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
+                    }
                 }
             }
         }
