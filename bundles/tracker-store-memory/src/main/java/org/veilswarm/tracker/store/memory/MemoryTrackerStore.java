@@ -59,7 +59,7 @@ import org.veilswarm.api.transport.TransportAddress;
  * last peer of a torrent without record leaves, the torrent and its download counter are forgotten (that is
  * what keeps {@code maxTorrents} meaningful).
  */
-public final class MemoryTrackerStore implements TrackerStore {
+public class MemoryTrackerStore implements TrackerStore {
     private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingInt(Ranked::score).reversed()
             .thenComparing(r -> r.record().added(), Comparator.reverseOrder())
             .thenComparing(r -> r.record().infoHash());

@@ -1,34 +1,23 @@
 package org.veilswarm.tracker.store.memory;
 
-import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.veilswarm.api.tracker.Announce;
-import org.veilswarm.api.tracker.AnnounceResult;
-import org.veilswarm.api.tracker.Change;
-import org.veilswarm.api.tracker.InfoHash;
-import org.veilswarm.api.tracker.SwarmCounts;
-import org.veilswarm.api.tracker.TorrentRecord;
-import org.veilswarm.api.tracker.TrackerStatistics;
 import org.veilswarm.api.tracker.TrackerStore;
 
 /**
  * Registers a {@link MemoryTrackerStore} as the {@code tracker.store=memory} {@link TrackerStore}. A
  * configuration change replaces the component (no {@code modified} method), which empties the store: a
- * memory store has nothing to keep across restarts, and mirrors resynchronise with a snapshot.
+ * memory store has nothing to keep across restarts, and mirrors resynchronise with a snapshot. The component
+ * is the store itself: there is no life cycle to manage beyond construction.
  */
 @Component(service = TrackerStore.class, configurationPid = MemoryTrackerStoreComponent.PID,
         property = TrackerStore.STORE + "=memory")
 @Designate(ocd = MemoryTrackerStoreComponent.Config.class)
-public class MemoryTrackerStoreComponent implements TrackerStore {
+public class MemoryTrackerStoreComponent extends MemoryTrackerStore {
     /** The configuration PID. */
     public static final String PID = "org.veilswarm.tracker.store.memory";
 
@@ -52,66 +41,9 @@ public class MemoryTrackerStoreComponent implements TrackerStore {
         int changeRetention() default 100_000;
     }
 
-    private final MemoryTrackerStore store;
-
     @Activate
     public MemoryTrackerStoreComponent(Config config) {
-        this.store = new MemoryTrackerStore(new MemoryStoreLimits(config.maxTorrents(), config.maxPeersPerTorrent(),
-                config.maxNumWant(), config.changeRetention()));
-    }
-
-    @Override
-    public AnnounceResult announce(Announce announce) {
-        return store.announce(announce);
-    }
-
-    @Override
-    public Map<InfoHash, SwarmCounts> scrape(Collection<InfoHash> infoHashes) {
-        return store.scrape(infoHashes);
-    }
-
-    @Override
-    public int expirePeers(Instant cutoff) {
-        return store.expirePeers(cutoff);
-    }
-
-    @Override
-    public void putTorrent(TorrentRecord record) {
-        store.putTorrent(record);
-    }
-
-    @Override
-    public Optional<TorrentRecord> torrent(InfoHash infoHash) {
-        return store.torrent(infoHash);
-    }
-
-    @Override
-    public boolean removeTorrent(InfoHash infoHash) {
-        return store.removeTorrent(infoHash);
-    }
-
-    @Override
-    public List<TorrentRecord> search(String query, int limit) {
-        return store.search(query, limit);
-    }
-
-    @Override
-    public TrackerStatistics statistics() {
-        return store.statistics();
-    }
-
-    @Override
-    public long headSequence() {
-        return store.headSequence();
-    }
-
-    @Override
-    public List<Change> changesSince(long afterSequence, int max) {
-        return store.changesSince(afterSequence, max);
-    }
-
-    @Override
-    public long apply(Change change) {
-        return store.apply(change);
+        super(new MemoryStoreLimits(config.maxTorrents(), config.maxPeersPerTorrent(), config.maxNumWant(),
+                config.changeRetention()));
     }
 }
