@@ -133,12 +133,20 @@ public final class Ed25519 {
     /**
      * Signs with an expanded secret key (RFC 8032 §5.1.6 steps 2-6), as tor does for blinded keys.
      * {@code publicKey} must be the key that belongs to {@code expandedSecretKey}
-     * ({@link #publicKeyFromExpandedSecretKey}); with another key the signature will not verify.
+     * ({@link #publicKeyFromExpandedSecretKey}), and is checked: the nonce depends only on the prefix and the
+     * message, so two signatures of one message under two different public keys would reveal the secret
+     * scalar (the "double public key" attack on Ed25519 APIs). The check costs one scalar multiplication.
+     *
+     * @throws IllegalArgumentException if {@code publicKey} is not the expanded key's public key
      */
     public static byte[] signWithExpandedSecretKey(byte[] expandedSecretKey, byte[] publicKey, byte[] message) {
         Checks.requireLength(expandedSecretKey, EXPANDED_SECRET_KEY_LENGTH, "Ed25519 expanded secret key");
         Checks.requireLength(publicKey, PUBLIC_KEY_LENGTH, "Ed25519 public key");
         Objects.requireNonNull(message, "message");
+        if (!ConstantTime.equals(publicKeyFromExpandedSecretKey(expandedSecretKey), publicKey)) {
+            throw new IllegalArgumentException("the public key does not belong to this expanded secret key: "
+                    + "refusing to sign (a signature under a wrong public key leaks the secret scalar)");
+        }
         byte[] scalar = Arrays.copyOf(expandedSecretKey, 32);
         MessageDigest sha512 = sha512Digest();
         sha512.update(expandedSecretKey, 32, 32);

@@ -67,6 +67,24 @@ class Ed25519BlindingTest {
         assertFalse(Ed25519.verify(bytes(vector, "public"), message, signature));
     }
 
+    /**
+     * The nonce depends only on the secret prefix and the message: signing one message under two public keys
+     * would give S1 - S2 = (c1 - c2)·a and reveal the secret scalar. A wrong public key must be refused.
+     */
+    @Test
+    void refusesToSignUnderAPublicKeyThatIsNotTheExpandedKeys() {
+        Ed25519KeyPair pair = Ed25519.generateKeyPair();
+        byte[] expanded = pair.expandedSecretKey();
+        byte[] otherPublic = Ed25519.generateKeyPair().publicKey();
+        byte[] message = "same message".getBytes(StandardCharsets.US_ASCII);
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> Ed25519.signWithExpandedSecretKey(expanded, otherPublic, message));
+        assertTrue(refused.getMessage().contains("does not belong"), refused.getMessage());
+        assertTrue(Ed25519.verify(pair.publicKey(), message,
+                Ed25519.signWithExpandedSecretKey(expanded, pair.publicKey(), message)));
+    }
+
     @Test
     void blindingIsDeterministicAndDependsOnTheFactor() {
         Ed25519KeyPair pair = Ed25519.generateKeyPair();
