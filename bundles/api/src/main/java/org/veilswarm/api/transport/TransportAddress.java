@@ -11,7 +11,8 @@ import org.veilswarm.api.node.OnionAddress;
  * ({@code <56 base32 chars>.onion}), reachable by anonymous transports, or an IP address or DNS name,
  * reachable by the direct transport only. A peer in a swarm or a tracker's peer list is a transport address.
  *
- * @param host an onion host name (normalised to lower case), an IP literal (IPv6 without brackets), or a DNS name
+ * @param host an onion host name (normalised to lower case, a trailing dot removed), an IP literal (IPv6 without
+ *        brackets), or a DNS name; anything else is rejected
  * @param port 1-65535
  */
 public record TransportAddress(String host, int port) {
@@ -24,11 +25,27 @@ public record TransportAddress(String host, int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, got " + port);
         }
-        if (host.toLowerCase(Locale.ROOT).endsWith(OnionAddress.SUFFIX)) {
-            host = OnionAddress.parse(host).hostName();
-        } else if (host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@' || c == '[' || c == ']')) {
-            throw new IllegalArgumentException("host contains characters not allowed in a host name: " + host);
+        // "name.onion." (fully qualified, trailing dot) is the same onion name: it must never be taken for a
+        // DNS name, or a transport would send a DNS query naming the onion service.
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (isOnionName(name)) {
+            host = OnionAddress.parse(name).hostName();
+        } else if (!HOST_NAME.matcher(host).matches() && !IPV6_LITERAL.matcher(host).matches()) {
+            throw new IllegalArgumentException("not a host name, IPv4 or IPv6 address: " + host);
         }
+    }
+
+    /** Letters, digits, '-', '_' and dots: DNS names and IPv4 literals (RFC 1123 §2.1, leniently). */
+    private static final java.util.regex.Pattern HOST_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?");
+    /** An IPv6 literal without brackets, optionally with a zone id (RFC 4007 §11). */
+    private static final java.util.regex.Pattern IPV6_LITERAL =
+            java.util.regex.Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9._-]+)?");
+
+    /** Whether the last label of {@code name} is "onion", in any case. */
+    private static boolean isOnionName(String name) {
+        return name.toLowerCase(Locale.ROOT).endsWith(OnionAddress.SUFFIX)
+                || name.equalsIgnoreCase(OnionAddress.SUFFIX.substring(1));
     }
 
     /** The address of an onion service port. */

@@ -24,6 +24,27 @@ class TransportAddressTest {
     }
 
     @Test
+    void aFullyQualifiedOnionNameIsStillAnOnionName() {
+        // Taken for a DNS name, "x.onion." would make the direct transport query DNS for the service.
+        TransportAddress dotted = TransportAddress.parse(ONION + ".:80");
+        assertTrue(dotted.isOnion());
+        assertEquals(ONION, dotted.host());
+        assertThrows(IllegalArgumentException.class, () -> new TransportAddress("abc.ONION.", 80));
+        assertThrows(IllegalArgumentException.class, () -> new TransportAddress("onion", 80));
+        assertEquals("example.org.", new TransportAddress("example.org.", 1).host());
+    }
+
+    @Test
+    void hostsOutsideTheHostNameAndIpGrammarAreRejected() {
+        for (String bad : new String[] {"ex%ample.org", "ex\u00e4mple.org", "a#b", "a\u007fb", "a..b", ".a", "a b"}) {
+            assertThrows(IllegalArgumentException.class, () -> new TransportAddress(bad, 1), bad);
+        }
+        assertEquals("fe80::1%eth0", new TransportAddress("fe80::1%eth0", 1).host());
+        assertEquals("10.0.0.1", new TransportAddress("10.0.0.1", 1).host());
+        assertEquals("my_host-1.lan", new TransportAddress("my_host-1.lan", 1).host());
+    }
+
+    @Test
     void rejectsMalformed() {
         for (String bad : new String[] {"", "host", ":80", "host:", "host:0", "host:65536", "host:x", "::1:80",
                 "[::1]80", "a b:1", "user@host:1", "abc.onion:80"}) {
