@@ -3,24 +3,30 @@ package org.veilswarm.crypto;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Secret key files: raw bytes, readable by their owner only (0600) in an owner-only directory
- * (0700), replaced atomically so a crash never leaves a half-written key. POSIX file systems only:
+ * (0700), replaced atomically ({@link #writeSecret}) or created without ever replacing an existing
+ * file ({@link #createSecret}), so a crash never leaves a half-written key. POSIX file systems only:
  * elsewhere the permission bits this relies on do not exist, and the methods say so.
  */
 public final class KeyFiles {
@@ -42,13 +48,59 @@ public final class KeyFiles {
      * a temporary file in the same directory that is 0600 from its creation, are forced to disk,
      * and the temporary file is renamed over the target; then the directory is synced so the rename
      * survives a crash. A missing parent directory is created 0700 (an existing one is left as is).
+     * Use {@link #createSecret} instead when an existing file must never be replaced.
      */
     public static void writeSecret(Path file, byte[] secret) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(secret, "secret");
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
+        Path temporary = writeTemporary(target, secret);
+        try {
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + target + " atomically on this file system", e);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        syncDirectory(directory);
+    }
+
+    /**
+     * Creates {@code file} holding {@code secret}, written exactly as {@link #writeSecret} writes it
+     * (0600 from creation, forced to disk, complete or absent after a crash), but never replacing
+     * anything: the complete temporary file is published with a hard link, and link(2) fails if the
+     * target exists (POSIX.1-2017 link(): EEXIST), even if it appeared after a caller checked.
+     * rename(2) would silently replace such a file. An existing dangling symbolic link counts as
+     * existing. A missing parent directory is created 0700.
+     *
+     * @throws FileAlreadyExistsException if {@code file} exists (it is left untouched, no temporary
+     *         file is left behind); thrown for the target only, never for a parent directory
+     * @throws IOException if the file system cannot make hard links or the file cannot be written
+     */
+    public static void createSecret(Path file, byte[] secret) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(secret, "secret");
+        Path target = file.toAbsolutePath();
+        Path directory = target.getParent();
+        Path temporary = writeTemporary(target, secret);
+        try {
+            Files.createLink(target, temporary);
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("cannot create " + target + " without the risk of replacing another file:"
+                    + " this file system does not support hard links", e);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        syncDirectory(directory);
+    }
+
+    /** A new 0600 file beside {@code target} holding {@code secret}, forced to disk. */
+    private static Path writeTemporary(Path target, byte[] secret) throws IOException {
         requirePosix(target);
+        Path directory = target.getParent();
         createOwnerOnlyDirectories(directory);
         FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE);
         Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp", ownerOnly);
@@ -62,21 +114,20 @@ public final class KeyFiles {
                 }
                 channel.force(true);
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically on this file system", e);
-            }
-        } finally {
+            return temporary;
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temporary);
+            throw e;
         }
-        syncDirectory(directory);
     }
 
     /**
-     * Reads a secret written by {@link #writeSecret}, refusing it unless it is a regular file of
-     * exactly {@code expectedLength} bytes with no permissions for group or others.
+     * Reads a secret written by {@link #writeSecret} or {@link #createSecret}, refusing it unless it
+     * is a regular file (not a symbolic link) of exactly {@code expectedLength} bytes with no
+     * permissions for group or others. The link is not followed when the attributes are checked nor
+     * when the file is opened, so the file checked is the file read.
      *
+     * @throws NoSuchFileException if there is no file (not even a link) at {@code file}
      * @throws IOException with an explanation (and the chmod that fixes it) when refused
      */
     public static byte[] readSecret(Path file, int expectedLength) throws IOException {
@@ -85,12 +136,20 @@ public final class KeyFiles {
             throw new IllegalArgumentException("expected secret length out of range: " + expectedLength);
         }
         requirePosix(file);
-        if (!Files.isRegularFile(file)) {
-            throw Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-                    ? new IOException("secret key file " + file + " is not a regular file")
-                    : new NoSuchFileException(file.toString(), null, "secret key file does not exist");
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "secret key file does not exist");
         }
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (attributes.isSymbolicLink()) {
+            throw new IOException("refusing secret key file " + file + ": it is a symbolic link; a key file must be"
+                    + " a regular file in place (copy the key there instead of linking to it)");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new IOException("secret key file " + file + " is not a regular file");
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
         Set<PosixFilePermission> tooOpen = EnumSet.copyOf(GROUP_OR_OTHERS);
         tooOpen.retainAll(permissions);
         if (!tooOpen.isEmpty()) {
@@ -98,16 +157,35 @@ public final class KeyFiles {
                     + PosixFilePermissions.toString(permissions) + " but it must be accessible by its owner only."
                     + " Fix it with: chmod 600 '" + file.toAbsolutePath() + "'");
         }
-        long size = Files.size(file);
-        if (size != expectedLength) {
-            throw new IOException("secret key file " + file + " has " + size + " bytes, expected "
+        if (attributes.size() != expectedLength) {
+            throw new IOException("secret key file " + file + " has " + attributes.size() + " bytes, expected "
                     + expectedLength + ": it is damaged or not this kind of key");
         }
-        byte[] secret = Files.readAllBytes(file);
-        if (secret.length != expectedLength) {
-            throw new IOException("secret key file " + file + " changed while being read");
+        // O_NOFOLLOW: if the checked file was swapped for a link since, opening fails instead of following it.
+        try (SeekableByteChannel channel = Files.newByteChannel(file,
+                Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            // One byte more than expected shows a file that grew since its size was checked.
+            ByteBuffer buffer = ByteBuffer.allocate(expectedLength + 1);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // keep reading until full or end of file
+            }
+            byte[] secret = Arrays.copyOf(buffer.array(), buffer.position());
+            Arrays.fill(buffer.array(), (byte) 0);
+            if (secret.length != expectedLength) {
+                Arrays.fill(secret, (byte) 0);
+                throw new IOException("secret key file " + file + " changed while being read: "
+                        + (secret.length > expectedLength ? "more than " + expectedLength : "only " + secret.length)
+                        + " bytes were there, expected exactly " + expectedLength);
+            }
+            return secret;
+        } catch (FileSystemException e) {
+            // O_NOFOLLOW fails with ELOOP on a link; say what that means for a key file.
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException("refusing secret key file " + file + ": it became a symbolic link while"
+                        + " being read", e);
+            }
+            throw e;
         }
-        return secret;
     }
 
     private static void createOwnerOnlyDirectories(Path directory) throws IOException {
@@ -123,7 +201,8 @@ public final class KeyFiles {
             Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(directory)) {
-                throw e;
+                // Not FileAlreadyExistsException: createSecret reserves that for the key file itself.
+                throw new NotDirectoryException(directory.toString());
             }
             // Created concurrently by someone else: use it as it is.
         }

@@ -2,11 +2,14 @@ package org.veilswarm.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Owner-only permissions, atomic replacement, and refusal of unsafe or damaged key files. */
+/** Owner-only permissions, atomic replacement, create-never-replace, and refusal of unsafe or damaged key files. */
 class KeyFilesTest {
     @TempDir
     Path temp;
@@ -104,6 +107,84 @@ class KeyFilesTest {
         Files.createDirectory(temp.resolve("dir"));
         IOException e = assertThrows(IOException.class, () -> KeyFiles.readSecret(temp.resolve("dir"), 32));
         assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void createdFileIsOwnerReadWriteOnlyWithNoTemporaryOrSecondLinkLeft() throws IOException {
+        Path file = temp.resolve("data/keys/identity.ed25519");
+        byte[] secret = Randoms.bytes(32);
+
+        KeyFiles.createSecret(file, secret);
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+        assertArrayEquals(secret, KeyFiles.readSecret(file, 32));
+        assertEquals(List.of("identity.ed25519"), fileNames(file.getParent()));
+        assertEquals(1, Files.getAttribute(file, "unix:nlink"), "the temporary name was removed");
+    }
+
+    @Test
+    void createSecretNeverReplacesAnExistingFile() throws IOException {
+        Path file = temp.resolve("identity.ed25519");
+        byte[] existing = Randoms.bytes(32);
+        KeyFiles.writeSecret(file, existing);
+
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+                () -> KeyFiles.createSecret(file, Randoms.bytes(32)));
+
+        assertEquals(file.toAbsolutePath().toString(), e.getFile());
+        assertArrayEquals(existing, KeyFiles.readSecret(file, 32), "the existing secret is unchanged");
+        assertEquals(List.of("identity.ed25519"), fileNames(temp), "no temporary file is left behind");
+    }
+
+    @Test
+    void createSecretDoesNotWriteThroughADanglingSymbolicLink() throws IOException {
+        Path file = temp.resolve("keys/identity.ed25519");
+        Path target = temp.resolve("elsewhere/identity.ed25519");
+        Files.createDirectories(file.getParent());
+        Files.createDirectories(target.getParent());
+        Files.createSymbolicLink(file, target);
+
+        assertThrows(FileAlreadyExistsException.class, () -> KeyFiles.createSecret(file, Randoms.bytes(32)));
+
+        assertTrue(Files.isSymbolicLink(file));
+        assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "nothing was written through the link");
+        assertEquals(List.of("identity.ed25519"), fileNames(file.getParent()));
+    }
+
+    @Test
+    void aParentThatIsAFileIsNotMistakenForAnExistingKey() throws IOException {
+        Files.write(temp.resolve("keys"), new byte[] {1});
+
+        IOException e = assertThrows(IOException.class,
+                () -> KeyFiles.createSecret(temp.resolve("keys/identity.ed25519"), Randoms.bytes(32)));
+
+        assertFalse(e instanceof FileAlreadyExistsException, "only the key file itself is reported as existing: " + e);
+        assertTrue(e.getMessage().contains("keys"), e.getMessage());
+    }
+
+    @Test
+    void aSymbolicLinkToAValidKeyFileIsRefused() throws IOException {
+        Path real = temp.resolve("real/identity.ed25519");
+        KeyFiles.writeSecret(real, Randoms.bytes(32));
+        Path link = temp.resolve("identity.ed25519");
+        Files.createSymbolicLink(link, real);
+
+        IOException e = assertThrows(IOException.class, () -> KeyFiles.readSecret(link, 32));
+
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertTrue(e.getMessage().contains(link.toString()), e.getMessage());
+        assertEquals(32, KeyFiles.readSecret(real, 32).length, "the file itself is fine: the link is what is refused");
+    }
+
+    @Test
+    void aLongerFileIsRefusedWithItsLength() throws IOException {
+        Path file = temp.resolve("identity.ed25519");
+        KeyFiles.writeSecret(file, Randoms.bytes(33));
+
+        IOException e = assertThrows(IOException.class, () -> KeyFiles.readSecret(file, 32));
+
+        assertTrue(e.getMessage().contains("33") && e.getMessage().contains("32"), e.getMessage());
     }
 
     private static List<String> fileNames(Path directory) throws IOException {

@@ -2,6 +2,7 @@ package org.veilswarm.node.impl;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class IdentityKeyFile {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return new Loaded(load(), false);
         }
-        return new Loaded(create(), true);
+        return createOrLoadExisting();
     }
 
     private Ed25519KeyPair load() {
@@ -85,18 +86,27 @@ public final class IdentityKeyFile {
         }
     }
 
-    private Ed25519KeyPair create() {
+    /**
+     * The create path of {@link #loadOrCreate()}, taken once it saw no file. A file can still appear before the new
+     * key is published (a second node process on the same data directory, a backup being restored): that file is
+     * the node's identity, so {@link KeyFiles#createSecret} refuses to replace it and this loads it instead.
+     * Package-private so a test can take this path with the file already there.
+     */
+    Loaded createOrLoadExisting() {
         Ed25519KeyPair keyPair = Ed25519.generateKeyPair();
         byte[] seed = keyPair.seed();
         try {
             data.area(KEYS_AREA);
-            KeyFiles.writeSecret(path, seed);
-            return keyPair;
+            KeyFiles.createSecret(path, seed);
+            return new Loaded(keyPair, true);
+        } catch (FileAlreadyExistsException e) {
+            keyPair.destroy();
+            return new Loaded(load(), false);
         } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
             keyPair.destroy();
             throw new NodeStartupException("cannot create the node identity key " + path + ": " + e.getMessage()
                     + ". Make the data directory writable by the user running the node, on a POSIX file system"
-                    + " (the key must be readable by its owner only).", e);
+                    + " that supports hard links (the key must be readable by its owner only).", e);
         } finally {
             Arrays.fill(seed, (byte) 0);
         }

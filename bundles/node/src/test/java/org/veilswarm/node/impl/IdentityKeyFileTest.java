@@ -14,6 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +163,49 @@ class IdentityKeyFileTest {
         assertTrue(e.getMessage().contains("untouched"), e.getMessage());
         assertTrue(e.getMessage().contains("backup"), e.getMessage());
         assertTrue(e.getMessage().contains("onion address"), e.getMessage());
+    }
+
+    @Test
+    void aKeyFileThatAppearsAfterTheExistenceCheckIsLoadedNotReplaced() throws IOException {
+        // Another node process (or a restore) wins the race: the file is there when the create path runs.
+        byte[] theirSeed = Ed25519.generateKeyPair().seed();
+        writeKeyFile(theirSeed);
+
+        IdentityKeyFile.Loaded loaded = IdentityKeyFile.in(data).createOrLoadExisting();
+
+        assertFalse(loaded.created());
+        assertArrayEquals(Ed25519.publicKeyFromSeed(theirSeed), loaded.keyPair().publicKey());
+        assertArrayEquals(theirSeed, Files.readAllBytes(keyFile), "the existing identity is not replaced");
+        try (var entries = Files.list(keyFile.getParent())) {
+            assertEquals(List.of(keyFile), entries.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void twoNodesStartingTogetherOnOneDataDirectoryEndUpWithOneIdentity() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                DataDirectory shared = DataDirectory.resolve(temp.resolve("race" + round).toString(), temp);
+                CountDownLatch start = new CountDownLatch(1);
+                Callable<IdentityKeyFile.Loaded> node = () -> {
+                    start.await();
+                    return IdentityKeyFile.in(shared).loadOrCreate();
+                };
+                Future<IdentityKeyFile.Loaded> first = pool.submit(node);
+                Future<IdentityKeyFile.Loaded> second = pool.submit(node);
+                start.countDown();
+                IdentityKeyFile.Loaded a = first.get(30, TimeUnit.SECONDS);
+                IdentityKeyFile.Loaded b = second.get(30, TimeUnit.SECONDS);
+
+                assertEquals(address(a), address(b), "round " + round);
+                assertTrue(a.created() ^ b.created(), "exactly one of them created the key, round " + round);
+                Path file = IdentityKeyFile.in(shared).path();
+                assertArrayEquals(Ed25519.publicKeyFromSeed(Files.readAllBytes(file)), a.keyPair().publicKey());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private void assertUnusableAndUntouched(String reason) throws IOException {
