@@ -16,6 +16,7 @@ import org.osgi.framework.launch.Framework;
 import org.veilswarm.launcher.internal.FrameworkProperties;
 import org.veilswarm.launcher.internal.NodeRuntime;
 import org.veilswarm.launcher.internal.NodeSettings;
+import org.veilswarm.launcher.internal.PrivateDirectory;
 
 /**
  * One Veilswarm node: an Apache Felix framework running the bundles of the chosen features.
@@ -286,7 +287,7 @@ public final class VeilswarmNode implements AutoCloseable {
             }
             Path data = dataDirectory.toAbsolutePath().normalize();
             try {
-                Files.createDirectories(data);
+                PrivateDirectory.ensure(data);
             } catch (IOException e) {
                 throw new VeilswarmLaunchException("Cannot create the data directory " + data + ": " + e, e);
             }

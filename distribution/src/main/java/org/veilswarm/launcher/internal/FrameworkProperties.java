@@ -21,6 +21,10 @@ public final class FrameworkProperties {
     public static final String BOOT_DELEGATION_IMPLICIT = "felix.bootdelegation.implicit";
     public static final String WEBCONSOLE_REQUIRED_PROVIDERS = "felix.webconsole.security.providers";
 
+    /** Sub-directories of the data directory for framework storage and Configuration Admin files. */
+    public static final String STORAGE_DIRECTORY = "felix-cache";
+    public static final String CONFIG_DIRECTORY = "config";
+
     /** The launcher shares Configuration Admin's API with the framework (OSGi Core R8 4.2.2). */
     public static final String EXPORTED_BY_LAUNCHER = "org.osgi.service.cm;version=1.6.0";
 
@@ -38,8 +42,8 @@ public final class FrameworkProperties {
             Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(DATA_DIR, dataDirectory.toString());
-        p.put(STORAGE, dataDirectory.resolve("felix-cache").toString());
-        p.put(CM_DIR, dataDirectory.resolve("config").toString());
+        p.put(STORAGE, dataDirectory.resolve(STORAGE_DIRECTORY).toString());
+        p.put(CM_DIR, dataDirectory.resolve(CONFIG_DIRECTORY).toString());
         p.put(HTTP_PORT, Integer.toString(consolePort));
         p.put(HTTP_HOST, consoleHost);
         p.put(FILEINSTALL_DIR, deployDirectory.toString());

@@ -67,6 +67,9 @@ public final class NodeRuntime {
                 ConsolePortCheck.requireFree(settings.consoleHost(), settings.consolePort());
             }
             new ConsoleUrlFile(settings.dataDirectory()).deleteStale();
+            PrivateDirectory.ensure(settings.dataDirectory());
+            PrivateDirectory.ensure(settings.dataDirectory().resolve(FrameworkProperties.CONFIG_DIRECTORY));
+            PrivateDirectory.ensure(settings.dataDirectory().resolve(FrameworkProperties.STORAGE_DIRECTORY));
             Files.createDirectories(settings.deployDirectory());
 
             fw = frameworkFactory().newFramework(FrameworkProperties.of(settings.dataDirectory(), settings.consoleHost(),
@@ -169,13 +172,18 @@ public final class NodeRuntime {
     public synchronized void stop() {
         Framework fw = framework;
         framework = null;
+        boolean stillStopping = false;
         try {
             if (fw != null) {
                 fw.stop();
                 FrameworkEvent event = fw.waitForStop(settings.stopTimeout().toMillis());
                 if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                    // Still stopping, still writing to the data directory: another node must not take it over
+                    // yet, so the lock stays held until the framework is gone or this process exits.
                     LOG.log(Level.WARNING, "The framework did not stop within " + settings.stopTimeout().toSeconds()
-                            + " s; a bundle is blocking its shutdown.");
+                            + " s; a bundle is blocking its shutdown. The lock on " + settings.dataDirectory()
+                            + " stays held until this process exits.");
+                    stillStopping = true;
                 }
             }
         } catch (BundleException e) {
@@ -183,7 +191,7 @@ public final class NodeRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (lock != null) {
+            if (lock != null && !stillStopping) {
                 lock.close();
                 lock = null;
             }

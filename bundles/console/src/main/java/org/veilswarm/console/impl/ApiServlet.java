@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -185,12 +184,13 @@ public final class ApiServlet extends HttpServlet {
         // Refuse before reading (or downloading) anything.
         bundles.checkUpdatable(id, hasBody);
         if (!hasBody) {
-            HttpResponses.json(response, 200, BundleJson.summary(bundles.update(id, Optional.empty())));
+            HttpResponses.json(response, 200, BundleJson.summary(bundles.updateFromLocation(id,
+                    access.maxUploadBytes(), Duration.ofSeconds(access.config().downloadTimeoutSeconds()))));
             return;
         }
         BundleSource source = readSource(request, false);
         try {
-            HttpResponses.json(response, 200, BundleJson.summary(bundles.update(id, Optional.of(source.file()))));
+            HttpResponses.json(response, 200, BundleJson.summary(bundles.update(id, source.file())));
         } finally {
             Files.deleteIfExists(source.file());
         }
@@ -277,7 +277,7 @@ public final class ApiServlet extends HttpServlet {
         throw ApiException.badRequest("\"start\" must be true or false, got '" + value + "'");
     }
 
-    /** Bundles this console must not stop or uninstall, with the reason shown to the operator. */
+    /** Bundles this console must not stop, update or uninstall, with the reason shown to the operator. */
     private Map<Long, String> protectedBundles() {
         Map<Long, String> reasons = new LinkedHashMap<>();
         reasons.put(0L, "the system bundle is the framework itself; stop the node with its launcher instead");

@@ -174,10 +174,15 @@ public final class ConsoleAnnouncer {
     private void announce(ConsoleEndpoint target) {
         String line = target.managementUrl(access.token().value()) + "\n";
         // The runtime's properties change whenever a servlet registers, so checks repeat: say it once.
+        // A probe that finishes after deactivate must not leave a console.url nobody will delete.
+        if (!active || Thread.currentThread().isInterrupted()) {
+            return;
+        }
         boolean news = !line.equals(written);
+        // Recorded before the write, so a deactivate racing with it still recognises (and deletes) the file.
+        written = line;
         try {
             OwnerOnlyFiles.write(urlFile, line.getBytes(StandardCharsets.US_ASCII));
-            written = line;
             if (news) {
                 log.info("Console listening on http://" + target.authority() + "/console/; the management link is in "
                         + urlFile);

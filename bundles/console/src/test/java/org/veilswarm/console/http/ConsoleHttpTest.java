@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -376,6 +375,46 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void anUpdateFromTheOwnLocationIsValidatedLikeAnInstall() throws Exception {
+        Path jar = TestArchives.bundle(work.resolve("own.jar"), "org.example.own", "1.0.0");
+        Reply reply = http.postJson("/api/bundles", "{\"url\":\"" + jar.toUri() + "\"}", bearer());
+        assertEquals(201, reply.status(), reply.toString());
+        long id = reply.json().get("id").longValue();
+        try {
+            Files.write(jar, "not a jar at all".getBytes(StandardCharsets.US_ASCII));
+            Reply garbage = http.post("/api/bundles/" + id + "/update", bearer());
+            assertEquals(400, garbage.status(), garbage.toString());
+            assertTrue(garbage.json().get("error").textValue().startsWith("not a jar file"), garbage.body());
+
+            TestArchives.bundle(jar, "org.example.intruder", "9.0.0");
+            Reply swap = http.post("/api/bundles/" + id + "/update", bearer());
+            assertEquals(400, swap.status(), swap.toString());
+            assertTrue(swap.json().get("error").textValue().contains("refusing to replace"), swap.body());
+            assertEquals("org.example.own", felix.context().getBundle(id).getSymbolicName());
+            assertEquals("1.0.0", felix.context().getBundle(id).getVersion().toString(), "refusals change nothing");
+        } finally {
+            felix.context().getBundle(id).uninstall();
+        }
+    }
+
+    @Test
+    void anUpdateFromAnUnfetchableLocationIsRefused() throws Exception {
+        Path jar = TestArchives.bundle(work.resolve("odd.jar"), "org.example.odd", "1.0.0");
+        Bundle odd;
+        try (java.io.InputStream in = Files.newInputStream(jar)) {
+            odd = felix.context().installBundle("custom:odd", in);
+        }
+        try {
+            Reply reply = http.post("/api/bundles/" + odd.getBundleId() + "/update", bearer());
+            assertEquals(400, reply.status(), reply.toString());
+            assertTrue(reply.json().get("error").textValue().contains("only file:, http: and https: locations"),
+                    reply.body());
+        } finally {
+            odd.uninstall();
+        }
+    }
+
+    @Test
     void badUploadsAreRefusedAndInstallNothing() throws IOException {
         int before = bundleCount();
         byte[] noise = new byte[2048];
@@ -435,7 +474,8 @@ class ConsoleHttpTest {
         long console = felix.bundle("org.veilswarm.console").getBundleId();
         long jetty = felix.bundle("org.apache.felix.http.jetty12").getBundleId();
         for (String path : new String[] {"/api/bundles/0/stop", "/api/bundles/" + console + "/stop",
-                "/api/bundles/" + jetty + "/stop", "/api/bundles/" + console + "/update"}) {
+                "/api/bundles/" + jetty + "/stop", "/api/bundles/" + console + "/update",
+                "/api/bundles/" + jetty + "/update", "/api/bundles/0/update"}) {
             Reply reply = http.post(path, bearer());
             assertEquals(409, reply.status(), path + " " + reply);
             assertTrue(reply.json().get("error").textValue().startsWith("refusing to"), reply.body());
@@ -501,7 +541,8 @@ class ConsoleHttpTest {
     @Test
     void theBrowserUiRendersUnderItsContentSecurityPolicy() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
-        assumeTrue(Files.isExecutable(chromium), "headless Chromium is not installed");
+        assertTrue(Files.isExecutable(chromium),
+                "install chromium (apt-get install -y chromium chromium-driver; scripts/test.sh does this)");
         // Chromium signs in through the management link itself (303 + cookie), then runs the ES modules.
         Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--user-data-dir=" + work.resolve("chromium"), "--enable-logging=stderr", "--v=0",

@@ -1,11 +1,15 @@
 package org.veilswarm.console.impl.bundles;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;
@@ -20,14 +24,29 @@ import org.osgi.framework.Version;
  */
 public final class BundleArchiveValidator {
 
+    /** Real manifests are a few KiB; a bigger one is most likely a zip bomb aimed at the heap. */
+    static final int MAX_MANIFEST_BYTES = 1024 * 1024;
+
     private BundleArchiveValidator() {
     }
 
     /** Validates {@code file}; returns its identity or throws with the reason. */
     public static BundleArchive validate(Path file) throws InvalidBundleException, IOException {
         Manifest manifest;
-        try (JarFile jar = new JarFile(file.toFile(), false)) {
-            manifest = jar.getManifest();
+        // ZipFile rather than JarFile.getManifest(), which inflates the whole entry into memory.
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(JarFile.MANIFEST_NAME);
+            if (entry == null) {
+                throw new InvalidBundleException("not an OSGi bundle: the archive has no META-INF/MANIFEST.MF");
+            }
+            byte[] bytes;
+            try (InputStream in = zip.getInputStream(entry)) {
+                bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+            }
+            if (bytes.length > MAX_MANIFEST_BYTES) {
+                throw new InvalidBundleException("manifest larger than 1 MiB");
+            }
+            manifest = parse(bytes);
         } catch (ZipException e) {
             throw new InvalidBundleException("not a jar file (unreadable as a zip archive: " + e.getMessage() + ")");
         } catch (SecurityException e) {
@@ -38,10 +57,15 @@ public final class BundleArchiveValidator {
             }
             throw e;
         }
-        if (manifest == null) {
-            throw new InvalidBundleException("not an OSGi bundle: the archive has no META-INF/MANIFEST.MF");
-        }
         return fromManifest(manifest.getMainAttributes());
+    }
+
+    private static Manifest parse(byte[] bytes) throws InvalidBundleException {
+        try {
+            return new Manifest(new ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            throw new InvalidBundleException("the jar's manifest is malformed: " + e.getMessage());
+        }
     }
 
     /** Validates the OSGi headers of a manifest's main section. */

@@ -6,10 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
@@ -127,25 +128,18 @@ public final class BundleOperations {
     }
 
     /**
-     * Updates a bundle from {@code file} (validated first, and it must be the same symbolic name), or from its
-     * own location when {@code file} is empty; then refreshes it in the background (OSGi Core §10.2.2.3) so
-     * bundles wired to the old revision move to the new one.
+     * Updates a bundle from {@code file} (validated first, and it must be the same symbolic name), then refreshes
+     * it in the background (OSGi Core §10.2.2.3) so bundles wired to the old revision move to the new one.
      */
-    public Bundle update(long id, Optional<Path> file) throws ApiException, IOException {
-        Bundle bundle = checkUpdatable(id, file.isPresent());
-        try {
-            if (file.isPresent()) {
-                BundleArchive archive = validate(file.get());
-                if (!archive.symbolicName().equals(bundle.getSymbolicName())) {
-                    throw ApiException.badRequest("the new archive is " + archive.symbolicName() + ", not "
-                            + bundle.getSymbolicName() + ": refusing to replace one bundle with another");
-                }
-                try (InputStream in = Files.newInputStream(file.get())) {
-                    bundle.update(in);
-                }
-            } else {
-                bundle.update();
-            }
+    public Bundle update(long id, Path file) throws ApiException, IOException {
+        Bundle bundle = checkUpdatable(id, true);
+        BundleArchive archive = validate(file);
+        if (!archive.symbolicName().equals(bundle.getSymbolicName())) {
+            throw ApiException.badRequest("the new archive is " + archive.symbolicName() + ", not "
+                    + bundle.getSymbolicName() + ": refusing to replace one bundle with another");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            bundle.update(in);
         } catch (BundleException | IllegalStateException e) {
             throw new ApiException(422, "could not update bundle " + id + " (" + bundle.getSymbolicName() + "): "
                     + describe(e));
@@ -155,17 +149,43 @@ public final class BundleOperations {
     }
 
     /**
-     * The bundle, if it may be updated: 404 for an unknown id, 409 for the framework and the console itself,
-     * 400 for an uploaded bundle without a new archive (its {@code upload:} location cannot be read again).
+     * Updates a bundle from its own location. Not through {@link Bundle#update()}: the framework would fetch the
+     * URL itself, without our validation, size limit or timeout. The location is downloaded like an install
+     * from URL and then goes through {@link #update(long, Path)}.
+     */
+    public Bundle updateFromLocation(long id, long maxBytes, Duration timeout) throws ApiException, IOException {
+        Bundle bundle = checkUpdatable(id, false);
+        Path file = BundleDownload.fetch(bundle.getLocation(), maxBytes, timeout, null);
+        try {
+            return update(id, file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * The bundle, if it may be updated: 404 for an unknown id, 409 for a protected bundle, 400 without a new
+     * archive when its location is not a {@code file:}, {@code http:} or {@code https:} URL (an {@code upload:}
+     * location cannot be read again).
      */
     public Bundle checkUpdatable(long id, boolean withArchive) throws ApiException {
         Bundle bundle = find(id);
-        refuseUpdateOf(bundle);
+        refuseProtected(bundle, "update");
         if (!withArchive && bundle.getLocation().startsWith(UPLOAD_SCHEME)) {
             throw ApiException.badRequest("bundle " + id + " (" + bundle.getSymbolicName() + ") was uploaded, so"
                     + " it has no location to update from: send the new jar (multipart field 'file') or a URL");
         }
+        if (!withArchive && !isFetchableLocation(bundle.getLocation())) {
+            throw ApiException.badRequest("bundle " + id + " (" + bundle.getSymbolicName() + ") was installed from "
+                    + bundle.getLocation() + ", which the console does not update from (only file:, http: and"
+                    + " https: locations): send the new jar (multipart field 'file') or a URL");
+        }
         return bundle;
+    }
+
+    private static boolean isFetchableLocation(String location) {
+        String lower = location.toLowerCase(Locale.ROOT);
+        return lower.startsWith("file:") || lower.startsWith("http:") || lower.startsWith("https:");
     }
 
     public Bundle uninstall(long id) throws ApiException {
@@ -194,13 +214,6 @@ public final class BundleOperations {
         if (reason != null) {
             throw ApiException.conflict("refusing to " + verb + " bundle " + bundle.getBundleId() + " ("
                     + bundle.getSymbolicName() + "): " + reason);
-        }
-    }
-
-    /** Updating the framework restarts it; updating the console would stop the thread serving this request. */
-    private void refuseUpdateOf(Bundle bundle) throws ApiException {
-        if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
-            refuseProtected(bundle, "update");
         }
     }
 

@@ -95,6 +95,44 @@ class BundleArchiveValidatorTest {
     }
 
     @Test
+    void refusesAManifestBombWithoutInflatingIt() throws IOException {
+        // 10 MiB of header continuation lines compress to a few KiB: a small upload that would fill the heap.
+        Path bomb = dir.resolve("bomb.jar");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\r\nBundle-ManifestVersion: 2\r\nBundle-SymbolicName: a\r\nX-Pad: x\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] line = (" " + "y".repeat(69) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int written = 0; written < 10 * 1024 * 1024; written += line.length) {
+                zip.write(line);
+            }
+            zip.closeEntry();
+        }
+        assertTrue(Files.size(bomb) < 1024 * 1024, "the test archive itself is small");
+        assertEquals("manifest larger than 1 MiB", refusal(bomb));
+    }
+
+    @Test
+    void acceptsAManifestJustUnderTheLimit() throws Exception {
+        Path big = dir.resolve("big.jar");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(big))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            String head = "Manifest-Version: 1.0\r\nBundle-ManifestVersion: 2\r\nBundle-SymbolicName: org.example.big\r\n"
+                    + "X-Pad: x\r\n";
+            zip.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] line = (" " + "y".repeat(69) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            int written = head.length();
+            while (written + line.length + 2 <= BundleArchiveValidator.MAX_MANIFEST_BYTES) {
+                zip.write(line);
+                written += line.length;
+            }
+            zip.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            zip.closeEntry();
+        }
+        assertEquals("org.example.big", BundleArchiveValidator.validate(big).symbolicName());
+    }
+
+    @Test
     void symbolicNameGrammar() {
         assertTrue(BundleArchiveValidator.isSymbolicName("a"));
         assertTrue(BundleArchiveValidator.isSymbolicName("org.example-x_y.z9"));

@@ -3,7 +3,6 @@ package org.veilswarm.console.impl.files;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +24,8 @@ class OwnerOnlyFilesTest {
 
     @BeforeEach
     void posixOnly() {
-        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
-                "these tests check POSIX permissions");
+        assertTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "Veilswarm supports only POSIX file systems: the temporary directory has no POSIX permissions");
     }
 
     @Test
