@@ -287,7 +287,7 @@ public final class VeilswarmNode implements AutoCloseable {
             }
             Path data = dataDirectory.toAbsolutePath().normalize();
             try {
-                PrivateDirectory.ensure(data);
+                PrivateDirectory.ensureChosenByOperator(data);
             } catch (IOException e) {
                 throw new VeilswarmLaunchException("Cannot create the data directory " + data + ": " + e, e);
             }

@@ -41,14 +41,16 @@ class DataDirectoryPermissionsTest {
     }
 
     @Test
-    void anExistingDataDirectoryReadableByOthersIsTightened() throws Exception {
+    void anExistingDataDirectoryIsLeftAloneButItsSecretDirectoriesAreTightened() throws Exception {
         Path data = Files.createDirectory(temp.resolve("open"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path config = Files.createDirectory(data.resolve("config"));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rwxrwxrwx"));
         node = TestNodes.builder(data).features("core").build();
-        assertEquals("rwx------", permissions(data));
         node.start();
+        // The operator chose it (it could be /tmp): warned about, never changed.
+        assertEquals("rwxr-xr-x", permissions(data));
         assertEquals("rwx------", permissions(config));
+        assertEquals("rwx------", permissions(data.resolve("felix-cache")));
     }
 }

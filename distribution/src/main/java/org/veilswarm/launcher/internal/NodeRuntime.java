@@ -67,7 +67,7 @@ public final class NodeRuntime {
                 ConsolePortCheck.requireFree(settings.consoleHost(), settings.consolePort());
             }
             new ConsoleUrlFile(settings.dataDirectory()).deleteStale();
-            PrivateDirectory.ensure(settings.dataDirectory());
+            PrivateDirectory.ensureChosenByOperator(settings.dataDirectory());
             PrivateDirectory.ensure(settings.dataDirectory().resolve(FrameworkProperties.CONFIG_DIRECTORY));
             PrivateDirectory.ensure(settings.dataDirectory().resolve(FrameworkProperties.STORAGE_DIRECTORY));
             Files.createDirectories(settings.deployDirectory());
