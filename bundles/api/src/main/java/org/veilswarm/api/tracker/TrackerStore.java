@@ -41,7 +41,8 @@ public interface TrackerStore {
     boolean removeTorrent(InfoHash infoHash);
 
     /**
-     * Full-text search over names, descriptions, tags and file names; best matches first.
+     * Full-text search over names, descriptions, tags and file names; best matches first, tokenised and
+     * scored exactly as {@link SearchIndex} says.
      *
      * @param query words to look for; an empty query lists recent torrents
      * @param limit at most this many results

@@ -29,6 +29,7 @@ import org.veilswarm.api.tracker.AnnounceResult;
 import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.SearchIndex;
 import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.tracker.TorrentRecord;
 import org.veilswarm.api.tracker.TrackerStatistics;
@@ -220,7 +221,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit cannot be negative: " + limit);
         }
-        Set<String> tokens = SearchTokens.of(query);
+        Set<String> tokens = SearchIndex.tokens(query);
         if (limit == 0) {
             return List.of();
         }
@@ -239,7 +240,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         }
         sql.append(')');
         List<TorrentRecord> candidates = read("search", c -> records(c, sql.toString(), args));
-        return candidates.stream().map(r -> new Ranked(r, SearchTokens.score(r, tokens))).filter(r -> r.score() > 0)
+        return candidates.stream().map(r -> new Ranked(r, SearchIndex.of(r).score(tokens))).filter(r -> r.score() > 0)
                 .sorted(BEST_FIRST).limit(limit).map(Ranked::record).toList();
     }
 
@@ -594,7 +595,7 @@ public final class JdbcTrackerStore implements TrackerStore {
                     + "added_seconds = ?, added_nanos = ?, search_text = ? WHERE info_key = ?",
                     record.infoHash().hex(), record.name(), record.description(), record.size(),
                     record.visibility().name(), record.added().getEpochSecond(), record.added().getNano(),
-                    SearchTokens.searchText(record), key);
+                    searchText(record), key);
             update("DELETE FROM torrent_tags WHERE info_key = ?", key);
             for (String tag : record.tags()) {
                 update("INSERT INTO torrent_tags (info_key, tag) VALUES (?, ?)", key, tag);
@@ -640,5 +641,13 @@ public final class JdbcTrackerStore implements TrackerStore {
             }
             return head;
         }
+    }
+
+    /**
+     * The {@code search_text} column of a record: all its tokens between single spaces, so that
+     * {@code LIKE '% tok %'} finds the candidates in portable SQL; ranking is {@link SearchIndex}'s.
+     */
+    static String searchText(TorrentRecord record) {
+        return " " + String.join(" ", SearchIndex.of(record).allTokens()) + " ";
     }
 }

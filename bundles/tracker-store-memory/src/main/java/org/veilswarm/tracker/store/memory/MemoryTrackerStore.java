@@ -22,6 +22,7 @@ import org.veilswarm.api.tracker.AnnounceResult;
 import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.SearchIndex;
 import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.tracker.TorrentRecord;
 import org.veilswarm.api.tracker.TrackerStatistics;
@@ -182,7 +183,7 @@ public class MemoryTrackerStore implements TrackerStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit cannot be negative: " + limit);
         }
-        Set<String> tokens = SearchText.tokens(query);
+        Set<String> tokens = SearchIndex.tokens(query);
         List<Ranked> ranked = new ArrayList<>();
         synchronized (lock) {
             for (Swarm swarm : swarms.values()) {
@@ -280,7 +281,7 @@ public class MemoryTrackerStore implements TrackerStore {
             swarm = newSwarm(key);
         }
         swarm.record = record;
-        swarm.text = SearchText.of(record);
+        swarm.text = SearchIndex.of(record);
     }
 
     private Swarm newSwarm(InfoHash key) {
@@ -321,7 +322,7 @@ public class MemoryTrackerStore implements TrackerStore {
         int seeders;
         long downloaded;
         TorrentRecord record;
-        SearchText text;
+        SearchIndex text;
 
         /** Adds or updates a peer; false if the torrent is full and the peer is new. */
         boolean put(PeerEntry peer, int maxPeers) {
