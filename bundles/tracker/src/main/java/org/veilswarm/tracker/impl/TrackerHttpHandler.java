@@ -1,7 +1,10 @@
 package org.veilswarm.tracker.impl;
 
+import java.net.SocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.veilswarm.tracker.protocol.AnnounceResponse;
 
@@ -21,25 +24,41 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 
 /**
  * Turns aggregated requests into {@link TrackerService} answers, and enforces the per-request deadline: a
  * stream must deliver a complete request within {@code requestTimeout} of opening or of the previous answer,
  * else it is closed. That bounds slowloris streams (a byte now and then never trips a read-idle timer) and
  * idle keep-alive streams with one timer.
+ *
+ * <p>When the store blocks ({@code offload} says so at the time of each request), the request is answered on
+ * one thread of the store executor group, the same for the whole stream, so pipelined answers keep their
+ * order; the stream reads nothing more until the answer is written (back-pressure instead of a queue).
  */
 final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final TrackerService service;
     private final long timeoutNanos;
+    private final EventExecutorGroup storeExecutors;
+    private final BooleanSupplier offload;
+    private EventExecutor storeExecutor;
+    /** Requests handed to the store executor and not yet answered; touched on the event loop only. */
+    private int offloaded;
     private ScheduledFuture<?> deadline;
 
-    TrackerHttpHandler(TrackerService service) {
+    TrackerHttpHandler(TrackerService service, EventExecutorGroup storeExecutors, BooleanSupplier offload) {
         this.service = service;
         this.timeoutNanos = service.settings().requestTimeout().toNanos();
+        this.storeExecutors = storeExecutors;
+        this.offload = offload;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        if (storeExecutors != null) {
+            storeExecutor = storeExecutors.next();
+        }
         armDeadline(ctx);
     }
 
@@ -67,8 +86,25 @@ final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, status, AnnounceResponse.failure(status.reasonPhrase()), false);
             return;
         }
-        TrackerReply reply = service.handle(request.method().name(), request.uri(), ctx.channel().remoteAddress());
-        respond(ctx, HttpResponseStatus.valueOf(reply.status()), reply.body(), HttpUtil.isKeepAlive(request));
+        String method = request.method().name();
+        String target = request.uri();
+        SocketAddress remote = ctx.channel().remoteAddress();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (storeExecutor == null || offloaded == 0 && !offload.getAsBoolean()) {
+            answer(ctx, service.handle(method, target, remote), keepAlive);
+            return;
+        }
+        offloaded++;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            storeExecutor.execute(() -> answer(ctx, service.handle(method, target, remote), keepAlive));
+        } catch (RejectedExecutionException shuttingDown) {
+            answer(ctx, new TrackerReply(503, TrackerService.STORE_UNAVAILABLE), false);
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, TrackerReply reply, boolean keepAlive) {
+        respond(ctx, HttpResponseStatus.valueOf(reply.status()), reply.body(), keepAlive);
     }
 
     private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, boolean keepAlive) {
@@ -77,10 +113,22 @@ final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (status.code() == 503) {
+            // RFC 9110 §10.2.3: a hint for clients that honour it; ours back off anyway.
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 5);
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        boolean wasOffloaded = !ctx.executor().inEventLoop();
         ChannelFuture written = ctx.writeAndFlush(response);
+        if (wasOffloaded) {
+            written.addListener(f -> {
+                if (--offloaded == 0) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            });
+        }
         if (keepAlive) {
             written.addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {

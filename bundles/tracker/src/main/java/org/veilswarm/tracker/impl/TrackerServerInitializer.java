@@ -1,6 +1,7 @@
 package org.veilswarm.tracker.impl;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,15 +17,26 @@ import io.netty.util.concurrent.EventExecutorGroup;
 public final class TrackerServerInitializer extends ChannelInitializer<Channel> {
     private final TrackerService service;
     private final EventExecutorGroup storeExecutor;
+    private final BooleanSupplier offload;
 
     /** For stores that never block (memory): everything runs on the stream's event loop. */
     public TrackerServerInitializer(TrackerService service) {
-        this(service, null);
+        this(service, null, () -> false);
     }
 
+    /** For stores that block (JDBC): every request is answered on {@code storeExecutor}. */
     public TrackerServerInitializer(TrackerService service, EventExecutorGroup storeExecutor) {
+        this(service, Objects.requireNonNull(storeExecutor, "storeExecutor"), () -> true);
+    }
+
+    /**
+     * For a store that may change at run time: {@code offload} tells, for each request, whether the current
+     * store blocks and the request must go to {@code storeExecutor}.
+     */
+    public TrackerServerInitializer(TrackerService service, EventExecutorGroup storeExecutor, BooleanSupplier offload) {
         this.service = Objects.requireNonNull(service, "service");
         this.storeExecutor = storeExecutor;
+        this.offload = Objects.requireNonNull(offload, "offload");
     }
 
     @Override
@@ -32,6 +44,6 @@ public final class TrackerServerInitializer extends ChannelInitializer<Channel> 
         TrackerSettings s = service.settings();
         ch.pipeline().addLast("http", new HttpServerCodec(s.maxRequestLine(), s.maxHeaderBytes(), 8192));
         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(s.maxBodyBytes(), true));
-        ch.pipeline().addLast(storeExecutor, "tracker", new TrackerHttpHandler(service));
+        ch.pipeline().addLast("tracker", new TrackerHttpHandler(service, storeExecutor, offload));
     }
 }

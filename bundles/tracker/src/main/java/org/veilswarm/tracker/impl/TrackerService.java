@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceResult;
@@ -36,12 +37,19 @@ import io.netty.util.NetUtil;
 /**
  * The tracker's request handling, free of Netty: route {@code /<private|public>/<token>/<announce|scrape>},
  * parse, ask the store, encode. Thread-safe; as fast as the store.
+ *
+ * <p>The store may come and go (an OSGi store bundle being replaced): the service asks its supplier for the
+ * current store on every request, and answers 503 with a failure reason while there is none or while the
+ * store it got fails, so that clients retry later instead of waiting on a stream that never answers.
  */
 public final class TrackerService {
     /** The one body of every 404, so that no path tells a known token from an unknown one. */
     static final byte[] NOT_FOUND = AnnounceResponse.failure("not found");
+    /** Body of the 503 answered while no store is bound or the bound one fails (RFC 9110 §15.6.4). */
+    static final byte[] STORE_UNAVAILABLE = AnnounceResponse.failure(
+            "tracker store unavailable (being replaced?); announce again later");
 
-    private final TrackerStore store;
+    private final Supplier<TrackerStore> stores;
     private final ShareTokens tokens;
     private final TrackerSettings settings;
     private final Clock clock;
@@ -49,10 +57,23 @@ public final class TrackerService {
     private final LongAdder failures = new LongAdder();
 
     public TrackerService(TrackerStore store, ShareTokens tokens, TrackerSettings settings, Clock clock) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(constant(Objects.requireNonNull(store, "store")), tokens, settings, clock);
+    }
+
+    /**
+     * A service over whatever store {@code stores} returns at the time of each request.
+     *
+     * @param stores the current store, or null while there is none (requests then get 503)
+     */
+    public TrackerService(Supplier<TrackerStore> stores, ShareTokens tokens, TrackerSettings settings, Clock clock) {
+        this.stores = Objects.requireNonNull(stores, "stores");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private static Supplier<TrackerStore> constant(TrackerStore store) {
+        return () -> store;
     }
 
     public TrackerSettings settings() {
@@ -96,16 +117,26 @@ public final class TrackerService {
         if (!method.equals("GET")) {
             return new TrackerReply(405, AnnounceResponse.failure("trackers answer GET only"));
         }
+        TrackerStore store = stores.get();
+        if (store == null) {
+            return new TrackerReply(503, STORE_UNAVAILABLE);
+        }
         try {
-            return new TrackerReply(200, action.equals("announce") ? announce(share.get(), query, remote)
-                    : scrape(share.get(), query));
+            return new TrackerReply(200, action.equals("announce") ? announce(store, share.get(), query, remote)
+                    : scrape(store, share.get(), query));
         } catch (TrackerRequestException e) {
             failures.increment();
             return new TrackerReply(200, AnnounceResponse.failure(e.getMessage()));
+        } catch (RuntimeException storeFailed) {
+            // A closed pool of a store being stopped, a database gone: the client's request was fine, so not
+            // a failure reason (clients give up on those) but "unavailable, retry". The cause stays private.
+            failures.increment();
+            return new TrackerReply(503, STORE_UNAVAILABLE);
         }
     }
 
-    private byte[] announce(TrackedShare share, String query, SocketAddress remote) throws TrackerRequestException {
+    private byte[] announce(TrackerStore store, TrackedShare share, String query, SocketAddress remote)
+            throws TrackerRequestException {
         AnnounceRequest request = AnnounceRequest.parse(query);
         if (!share.tracks(request.infoHash())) {
             throw new TrackerRequestException("this tracker does not track that info_hash");
@@ -127,7 +158,7 @@ public final class TrackerService {
                 counts.incomplete(), request.compact(), request.noPeerId());
     }
 
-    private byte[] scrape(TrackedShare share, String query) throws TrackerRequestException {
+    private byte[] scrape(TrackerStore store, TrackedShare share, String query) throws TrackerRequestException {
         List<InfoHash> asked = ScrapeRequest.parse(query, settings.maxScrapeHashes());
         List<InfoHash> hashes = new ArrayList<>();
         for (InfoHash hash : asked.isEmpty() ? share.infoHashes() : asked) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,11 +34,19 @@ import com.zaxxer.hikari.HikariDataSource;
  * Every call blocks on the database (see {@link JdbcTrackerStore}).
  */
 @Component(service = TrackerStore.class, configurationPid = JdbcTrackerStoreComponent.PID,
-        property = TrackerStore.STORE + "=jdbc")
+        property = {TrackerStore.STORE + "=jdbc", JdbcTrackerStoreComponent.BLOCKING + ":Boolean=true",
+                Constants.SERVICE_RANKING + ":Integer=" + JdbcTrackerStoreComponent.RANKING})
 @Designate(ocd = JdbcTrackerStoreComponent.Config.class)
 public class JdbcTrackerStoreComponent implements TrackerStore {
     /** The configuration PID. */
     public static final String PID = "org.veilswarm.tracker.store.jdbc";
+    /** Service property the tracker reads: every call blocks on the database (run it off the event loop). */
+    static final String BLOCKING = "tracker.store.blocking";
+    /**
+     * Above the memory store's 0: with both installed, a tracker that takes any store binds this one, the
+     * source of truth, and falls back to memory only while this one is away.
+     */
+    static final int RANKING = 10;
 
     @ObjectClassDefinition(id = PID, name = "Veilswarm tracker store (JDBC)",
             description = "Keeps tracker state in a database: H2 embedded by default, or PostgreSQL.")

@@ -15,11 +15,13 @@ import org.veilswarm.api.tracker.TrackerStore;
  * is the store itself: there is no life cycle to manage beyond construction.
  */
 @Component(service = TrackerStore.class, configurationPid = MemoryTrackerStoreComponent.PID,
-        property = TrackerStore.STORE + "=memory")
+        property = {TrackerStore.STORE + "=memory", MemoryTrackerStoreComponent.BLOCKING + ":Boolean=false"})
 @Designate(ocd = MemoryTrackerStoreComponent.Config.class)
 public class MemoryTrackerStoreComponent extends MemoryTrackerStore {
     /** The configuration PID. */
     public static final String PID = "org.veilswarm.tracker.store.memory";
+    /** Service property the tracker reads: this store never blocks, so it may be called on an event loop. */
+    static final String BLOCKING = "tracker.store.blocking";
 
     @ObjectClassDefinition(id = PID, name = "Veilswarm tracker store (memory)",
             description = "Keeps tracker state in memory, within fixed bounds; lost when the node stops.")

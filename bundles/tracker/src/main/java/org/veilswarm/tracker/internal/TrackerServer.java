@@ -1,0 +1,204 @@
+package org.veilswarm.tracker.internal;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.ServiceKey;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.tracker.impl.TrackerServerInitializer;
+import org.veilswarm.tracker.impl.TrackerService;
+import org.veilswarm.tracker.impl.TrackerSettings;
+
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+/**
+ * One tracker served on any number of transports over one replaceable store, free of OSGi: the component binds
+ * transports and stores to it as they come and go. Each transport gets its own listener on the same port and
+ * service key; the token table and the store are shared by all of them.
+ */
+final class TrackerServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.tracker");
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    /** The store in use and whether its calls block. */
+    private record BoundStore(TrackerStore store, boolean blocking) {
+    }
+
+    /** A transport's listener, still being opened or open. */
+    private record Listening(String scheme, CompletableFuture<Listener> listener) {
+    }
+
+    private final ServiceKey key;
+    private final int port;
+    private final Duration peerExpiry;
+    private final Clock clock;
+    private final ShareRegistry shares;
+    private final AtomicReference<BoundStore> store = new AtomicReference<>();
+    private final EventExecutorGroup storeExecutors;
+    private final TrackerService service;
+    private final TrackerServerInitializer initializer;
+    private final ScheduledExecutorService sweeper;
+    private final Map<Transport, Listening> listeners = new IdentityHashMap<>();
+    private boolean closed;
+
+    TrackerServer(ServiceKey key, int port, TrackerSettings settings, Duration peerExpiry, Duration sweepPeriod,
+            int storeThreads, SecureRandom random, Clock clock) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, not " + port);
+        }
+        if (storeThreads < 1) {
+            throw new IllegalArgumentException("storeThreads must be at least 1");
+        }
+        this.key = key;
+        this.port = port;
+        this.peerExpiry = Objects.requireNonNull(peerExpiry, "peerExpiry");
+        this.clock = clock;
+        this.shares = new ShareRegistry(random, this::endpoints);
+        this.service = new TrackerService(this::currentStore, shares, settings, clock);
+        this.storeExecutors = new DefaultEventExecutorGroup(storeThreads,
+                new DefaultThreadFactory("veilswarm-tracker-store", true));
+        this.initializer = new TrackerServerInitializer(service, storeExecutors, this::storeBlocks);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "veilswarm-tracker-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = sweepPeriod.toMillis();
+        sweeper.scheduleWithFixedDelay(this::expirePeers, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    ShareRegistry shares() {
+        return shares;
+    }
+
+    TrackerService service() {
+        return service;
+    }
+
+    private TrackerStore currentStore() {
+        BoundStore bound = store.get();
+        return bound == null ? null : bound.store();
+    }
+
+    private boolean storeBlocks() {
+        BoundStore bound = store.get();
+        return bound != null && bound.blocking();
+    }
+
+    /** Uses {@code newStore} from now on (requests already running finish on the store they started with). */
+    void storeBound(TrackerStore newStore, boolean blocking) {
+        store.set(new BoundStore(Objects.requireNonNull(newStore, "store"), blocking));
+    }
+
+    /** Forgets {@code oldStore} unless another store has replaced it already (greedy rebinding binds first). */
+    void storeUnbound(TrackerStore oldStore) {
+        store.updateAndGet(current -> current != null && current.store() == oldStore ? null : current);
+    }
+
+    /** Removes peers not heard from within the peer expiry; a failing store is retried at the next sweep. */
+    void expirePeers() {
+        TrackerStore current = currentStore();
+        if (current == null) {
+            return;
+        }
+        try {
+            int removed = current.expirePeers(clock.instant().minus(peerExpiry));
+            if (removed > 0) {
+                LOG.log(Level.DEBUG, "tracker: {0} expired peers removed", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "tracker: peer expiry failed, retrying at the next sweep: " + e.getMessage());
+        }
+    }
+
+    /** Starts listening on {@code transport}; a failure is logged and leaves the other transports serving. */
+    void addTransport(Transport transport, String scheme) {
+        CompletableFuture<Listener> opening;
+        synchronized (this) {
+            if (closed || listeners.containsKey(transport)) {
+                return;
+            }
+            opening = new CompletableFuture<>();
+            listeners.put(transport, new Listening(scheme, opening));
+        }
+        try {
+            transport.listen(key, port, initializer).whenComplete((listener, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.ERROR, "tracker: cannot listen on transport " + scheme + " port " + port + ": "
+                            + failure.getMessage());
+                    opening.completeExceptionally(failure);
+                } else {
+                    LOG.log(Level.INFO, "tracker: serving on " + scheme + " at " + listener.address());
+                    opening.complete(listener);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "tracker: transport " + scheme + " refused to listen: " + e.getMessage());
+            opening.completeExceptionally(e);
+        }
+    }
+
+    /** Stops listening on {@code transport} (its open streams are the transport's to close as it goes). */
+    void removeTransport(Transport transport) {
+        Listening gone;
+        synchronized (this) {
+            gone = listeners.remove(transport);
+        }
+        if (gone != null) {
+            gone.listener().thenAccept(Listener::closeAsync);
+        }
+    }
+
+    /** Addresses of the listeners open now. */
+    synchronized List<TransportAddress> endpoints() {
+        List<TransportAddress> open = new ArrayList<>();
+        for (Listening l : listeners.values()) {
+            Listener listener = l.listener().getNow(null);
+            if (listener != null && listener.isOpen()) {
+                open.add(listener.address());
+            }
+        }
+        return open;
+    }
+
+    @Override
+    public void close() {
+        List<Listening> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(listeners.values());
+            listeners.clear();
+        }
+        for (Listening l : all) {
+            try {
+                l.listener().thenCompose(Listener::closeAsync).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(Level.WARNING, "tracker: listener on " + l.scheme() + " did not close cleanly: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        sweeper.shutdownNow();
+        storeExecutors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+}
