@@ -3,6 +3,7 @@ package org.veilswarm.directory.core;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,18 +51,56 @@ public final class AuthoritySet {
 
     /** Checks signatures first (a forged header reports its signatures), then the validity period. */
     public HeaderVerification verify(SignedMerkleHeader signed, Instant now) {
+        MerkleHeader h = signed.header();
+        Tally t = tally(signed.signatures(), h.signedHash(), h.validAfter(), h.validUntil(), now);
+        Optional<VerifiedHeader> header = t.outcome == HeaderVerification.Outcome.ACCEPTED
+                ? Optional.of(new VerifiedHeader(signed)) : Optional.empty();
+        return new HeaderVerification(t.outcome, t.detail, t.valid.size(), required(), t.missing, t.unknown, t.bad,
+                header);
+    }
+
+    /**
+     * Decodes (parsing every descriptor with {@code parser}) and verifies a signed consensus list; malformed
+     * bytes give {@link HeaderVerification.Outcome#MALFORMED}.
+     */
+    public ConsensusVerification verifyConsensus(byte[] encoded, RelayDescriptorParser parser, Instant now) {
+        SignedConsensus signed;
+        try {
+            signed = SignedConsensus.decode(encoded, parser);
+        } catch (ConsensusException e) {
+            return new ConsensusVerification(HeaderVerification.Outcome.MALFORMED, e.getMessage(), 0, required(),
+                    Set.of(), Set.of(), Set.of(), Optional.empty());
+        }
+        return verify(signed, now);
+    }
+
+    /** The same majority and validity rules as for the merkle header, over the consensus digest. */
+    public ConsensusVerification verify(SignedConsensus signed, Instant now) {
+        ConsensusDocument d = signed.document();
+        Tally t = tally(signed.signatures(), d.digest(), d.validAfter(), d.validUntil(), now);
+        Optional<VerifiedConsensus> consensus = t.outcome == HeaderVerification.Outcome.ACCEPTED
+                ? Optional.of(new VerifiedConsensus(signed)) : Optional.empty();
+        return new ConsensusVerification(t.outcome, t.detail, t.valid.size(), required(), t.missing, t.unknown, t.bad,
+                consensus);
+    }
+
+    private record Tally(HeaderVerification.Outcome outcome, String detail, Set<RelayDescriptor.Key> valid,
+            Set<RelayDescriptor.Key> missing, Set<RelayDescriptor.Key> unknown, Set<RelayDescriptor.Key> bad) {
+    }
+
+    private Tally tally(List<HeaderSignature> signatures, byte[] hash, Instant validAfter, Instant validUntil,
+            Instant now) {
         Set<RelayDescriptor.Key> seen = new HashSet<>();
-        for (HeaderSignature s : signed.signatures()) {
+        for (HeaderSignature s : signatures) {
             if (!seen.add(s.authority())) {
-                return HeaderVerification.rejected(HeaderVerification.Outcome.DUPLICATE_SIGNATURE,
-                        "authority " + s.authority() + " signed twice", 0, required());
+                return new Tally(HeaderVerification.Outcome.DUPLICATE_SIGNATURE, "authority " + s.authority()
+                        + " signed twice", Set.of(), Set.of(), Set.of(), Set.of());
             }
         }
-        byte[] hash = signed.header().signedHash();
         Set<RelayDescriptor.Key> valid = new LinkedHashSet<>();
         Set<RelayDescriptor.Key> unknown = new LinkedHashSet<>();
         Set<RelayDescriptor.Key> bad = new LinkedHashSet<>();
-        for (HeaderSignature s : signed.signatures()) {
+        for (HeaderSignature s : signatures) {
             if (!authorities.contains(s.authority())) {
                 unknown.add(s.authority());
             } else if (Ed25519.verify(s.authority().bytes(), hash, s.signature())) {
@@ -72,25 +111,22 @@ public final class AuthoritySet {
         }
         Set<RelayDescriptor.Key> missing = new LinkedHashSet<>(authorities);
         missing.removeAll(valid);
-        MerkleHeader h = signed.header();
         HeaderVerification.Outcome outcome;
         String detail;
         if (valid.size() < required()) {
             outcome = HeaderVerification.Outcome.NO_MAJORITY;
             detail = valid.size() + " valid signatures of " + authorities.size() + " authorities, need " + required()
                     + " (" + missing.size() + " missing, " + bad.size() + " bad, " + unknown.size() + " unknown)";
-        } else if (now.isBefore(h.validAfter())) {
+        } else if (now.isBefore(validAfter)) {
             outcome = HeaderVerification.Outcome.NOT_YET_VALID;
-            detail = "valid after " + h.validAfter() + ", now " + now;
-        } else if (!now.isBefore(h.validUntil())) {
+            detail = "valid after " + validAfter + ", now " + now;
+        } else if (!now.isBefore(validUntil)) {
             outcome = HeaderVerification.Outcome.EXPIRED;
-            detail = "valid until " + h.validUntil() + ", now " + now;
+            detail = "valid until " + validUntil + ", now " + now;
         } else {
             outcome = HeaderVerification.Outcome.ACCEPTED;
             detail = valid.size() + " of " + authorities.size() + " authorities signed";
         }
-        Optional<VerifiedHeader> header = outcome == HeaderVerification.Outcome.ACCEPTED
-                ? Optional.of(new VerifiedHeader(signed)) : Optional.empty();
-        return new HeaderVerification(outcome, detail, valid.size(), required(), missing, unknown, bad, header);
+        return new Tally(outcome, detail, valid, missing, unknown, bad);
     }
 }

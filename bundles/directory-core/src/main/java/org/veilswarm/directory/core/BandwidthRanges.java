@@ -37,10 +37,19 @@ public final class BandwidthRanges<T> {
      */
     public static <T> BandwidthRanges<T> of(RelayRole role, Collection<T> candidates,
             Function<T, RelayDescriptor> descriptorOf) {
+        return of(role, candidates, descriptorOf, c -> descriptorOf.apply(c).weight());
+    }
+
+    /**
+     * As {@link #of(RelayRole, Collection, Function)}, with the weight each relay's range gets given separately
+     * (the authorities' weight of a {@link ConsensusEntry}, and its assigned flags in {@code descriptorOf}).
+     */
+    public static <T> BandwidthRanges<T> of(RelayRole role, Collection<T> candidates,
+            Function<T, RelayDescriptor> descriptorOf, java.util.function.ToLongFunction<T> weightOf) {
         List<T> eligible = new ArrayList<>();
         for (T candidate : candidates) {
             RelayDescriptor d = descriptorOf.apply(candidate);
-            if (d.flags().containsAll(role.requiredFlags()) && d.weight() > 0) {
+            if (d.flags().containsAll(role.requiredFlags()) && weightOf.applyAsLong(candidate) > 0) {
                 eligible.add(candidate);
             }
         }
@@ -59,9 +68,16 @@ public final class BandwidthRanges<T> {
             }
             starts[i] = sum;
             // Weights are at most 2^40 and relays at most 2^20, so the sum stays below 2^60.
-            sum += descriptorOf.apply(eligible.get(i)).weight();
+            sum += weightOf.applyAsLong(eligible.get(i));
         }
         return new BandwidthRanges<>(List.copyOf(eligible), starts, sum);
+    }
+
+    /** The same ranges over other values (for example the signed descriptors of entries). */
+    public <U> BandwidthRanges<U> map(Function<T, U> f) {
+        List<U> mapped = new ArrayList<>(relays.size());
+        relays.forEach(r -> mapped.add(f.apply(r)));
+        return new BandwidthRanges<>(List.copyOf(mapped), starts, sum);
     }
 
     public int size() {

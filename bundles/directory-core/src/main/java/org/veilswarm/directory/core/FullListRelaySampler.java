@@ -36,6 +36,26 @@ public final class FullListRelaySampler implements RelaySampler {
         }
     }
 
+    private FullListRelaySampler(VerifiedConsensus consensus, RandomGenerator random, int maxDraws) {
+        this.random = Objects.requireNonNull(random, "random");
+        if (maxDraws < 1) {
+            throw new IllegalArgumentException("maxDraws must be at least 1");
+        }
+        this.maxDraws = maxDraws;
+        for (RelayRole role : RelayRole.values()) {
+            ranges.put(role, BandwidthRanges.of(role, consensus.entries(), ConsensusEntry::relay,
+                    ConsensusEntry::weight).map(ConsensusEntry::relay));
+        }
+    }
+
+    /**
+     * Picks from a majority-signed consensus list: role membership by the authorities' flags, weights by the
+     * list's weights; the relays returned carry the assigned flags.
+     */
+    public static FullListRelaySampler of(VerifiedConsensus consensus, RandomGenerator random, int maxDraws) {
+        return new FullListRelaySampler(consensus, random, maxDraws);
+    }
+
     @Override
     public CompletionStage<RelayDescriptor> pick(RelayRole role, PathConstraints constraints) {
         BandwidthRanges<RelayDescriptor> r = ranges.get(Objects.requireNonNull(role, "role"));

@@ -47,6 +47,27 @@ public final class MerkleConsensus {
         return new MerkleConsensus(trees, new MerkleHeader(validAfter, validUntil, indexes));
     }
 
+    /**
+     * Builds the trees of an authorities' consensus: role membership by the entries' assigned flags, ranges
+     * by their weights, so both schemes publish the same relays with the same weights.
+     */
+    public static MerkleConsensus fromEntries(Collection<ConsensusEntry> entries, Instant validAfter,
+            Instant validUntil) {
+        Map<RelayRole, RelayMerkleTree> trees = new EnumMap<>(RelayRole.class);
+        Map<RelayRole, RoleIndex> indexes = new EnumMap<>(RelayRole.class);
+        for (RelayRole role : RelayRole.values()) {
+            RelayMerkleTree tree = RelayMerkleTree.buildFromEntries(role, entries);
+            trees.put(role, tree);
+            indexes.put(role, tree.index());
+        }
+        return new MerkleConsensus(trees, new MerkleHeader(validAfter, validUntil, indexes));
+    }
+
+    /** Same as {@link #fromEntries} for the relays of a consensus document and its validity period. */
+    public static MerkleConsensus of(ConsensusDocument document) {
+        return fromEntries(document.entries(), document.validAfter(), document.validUntil());
+    }
+
     private static SignedRelayDescriptor newer(SignedRelayDescriptor a, SignedRelayDescriptor b) {
         int byTime = a.descriptor().published().compareTo(b.descriptor().published());
         if (byTime != 0) {

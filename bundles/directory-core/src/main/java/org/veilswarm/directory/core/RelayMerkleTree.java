@@ -41,8 +41,17 @@ public final class RelayMerkleTree {
 
     /** Builds the tree of the relays eligible for {@code role} (see {@link BandwidthRanges#of}). */
     public static RelayMerkleTree build(RelayRole role, Collection<SignedRelayDescriptor> relays) {
-        BandwidthRanges<SignedRelayDescriptor> ranges = BandwidthRanges.of(role, relays,
-                SignedRelayDescriptor::descriptor);
+        return build(role, BandwidthRanges.of(role, relays, SignedRelayDescriptor::descriptor));
+    }
+
+    /** Builds the tree of the entries eligible for {@code role} by their assigned flags and weights. */
+    public static RelayMerkleTree buildFromEntries(RelayRole role, Collection<ConsensusEntry> entries) {
+        BandwidthRanges<ConsensusEntry> byEntry = BandwidthRanges.of(role, entries, ConsensusEntry::relay,
+                ConsensusEntry::weight);
+        return build(role, byEntry.map(ConsensusEntry::signed));
+    }
+
+    private static RelayMerkleTree build(RelayRole role, BandwidthRanges<SignedRelayDescriptor> ranges) {
         List<byte[][]> levels = new ArrayList<>();
         byte[][] level = new byte[ranges.size()][];
         for (int i = 0; i < level.length; i++) {

@@ -3,7 +3,7 @@ package org.veilswarm.directory.core;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Jazzer fuzz targets for the descriptor, header and answer parsers (docs/fuzzing.md). In a plain
+ * Jazzer fuzz targets for the descriptor, header, answer and consensus-list parsers (docs/fuzzing.md). In a plain
  * {@code mvn verify} each runs once per seed in
  * {@code src/test/resources/org/veilswarm/directory/core/DirectoryFuzzTestInputs/<method>/}; with
  * {@code JAZZER_FUZZ=1} Jazzer mutates. The properties are in {@link ParserProperties}.
@@ -23,5 +23,10 @@ class DirectoryFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void decodeAnswer(byte[] input) {
         ParserProperties.answer(input);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void decodeConsensus(byte[] input) {
+        ParserProperties.consensus(input);
     }
 }

@@ -45,6 +45,11 @@ class ParserMutationTest {
                 ParserProperties::answer, 33);
     }
 
+    @Test
+    void consensusDecoderHoldsUnderMutation() {
+        run(List.of(ParserProperties.smallConsensus()), ParserProperties::consensus, 34);
+    }
+
     private static void run(List<byte[]> seeds, Consumer<byte[]> property, long seed) {
         Random random = new Random(seed);
         for (byte[] original : seeds) {

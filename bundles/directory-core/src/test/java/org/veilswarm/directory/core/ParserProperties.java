@@ -62,6 +62,34 @@ final class ParserProperties {
         assertArrayEquals(input, decoded.encode(), "a decoded header re-encodes to the same bytes");
     }
 
+    /** A small signed consensus list (the seed of the consensus target). */
+    static byte[] smallConsensus() {
+        List<ConsensusEntry> entries = new java.util.ArrayList<>();
+        for (SignedRelayDescriptor d : directory().tree(RelayRole.MIDDLE).ranges().relays().subList(0, 3)) {
+            entries.add(ConsensusEntry.of(d, d.descriptor().flags()));
+        }
+        ConsensusDocument document = new ConsensusDocument(TestRelays.NOW.minusSeconds(1800),
+                TestRelays.NOW.plusSeconds(1800), entries);
+        List<HeaderSignature> signatures = new java.util.ArrayList<>();
+        AUTHORITIES.forEach(k -> signatures.add(document.sign(k)));
+        return document.withSignatures(signatures).encode();
+    }
+
+    static void consensus(byte[] input) {
+        ConsensusVerification verification = AUTHORITY_SET.verifyConsensus(input, TestRelays.PARSER, TestRelays.NOW);
+        assertNotNull(verification.outcome());
+        SignedConsensus decoded;
+        try {
+            decoded = SignedConsensus.decode(input, TestRelays.PARSER);
+        } catch (ConsensusException expected) {
+            assertEquals(HeaderVerification.Outcome.MALFORMED, verification.outcome());
+            return;
+        }
+        assertArrayEquals(input, decoded.encode(), "a decoded consensus re-encodes to the same bytes");
+        // Whatever decodes also builds merkle trees: the two schemes accept the same lists.
+        MerkleConsensus.of(decoded.document());
+    }
+
     static void answer(byte[] input) {
         MerkleAnswer decoded;
         try {
