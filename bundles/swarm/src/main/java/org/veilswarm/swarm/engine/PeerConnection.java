@@ -1,0 +1,185 @@
+package org.veilswarm.swarm.engine;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.peerwire.ExtendedMessage;
+import org.veilswarm.peerwire.HandshakeCompleted;
+import org.veilswarm.peerwire.MetadataData;
+import org.veilswarm.peerwire.PeerMessage;
+import org.veilswarm.peerwire.Piece;
+import org.veilswarm.peerwire.ProtocolVersion;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One peer connection: the last handler of its pipeline (after the peer-wire codec) and the state the
+ * torrent keeps about the peer. Netty calls the handler methods on the channel's event loop; they hand
+ * every message to the torrent's own thread ({@link TorrentSession#execute}), which alone reads and writes
+ * the state fields. Block payloads are copied out of the network buffer at once, so no buffer outlives
+ * the event loop call.
+ */
+final class PeerConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
+
+    private final SwarmEngine engine;
+    final long id;
+    final boolean outbound;
+    final String transportScheme;
+    /** Where the peer is; null for an inbound stream whose transport does not say (anonymous streams). */
+    volatile TransportAddress address;
+    private volatile TorrentSession session;
+    volatile Channel channel;
+    final CompletableFuture<Void> handshaken = new CompletableFuture<>();
+
+    // --- torrent-thread state --------------------------------------------------------------------------
+    boolean attached;
+    byte[] peerId = new byte[0];
+    ProtocolVersion version;
+    boolean fast;
+    boolean extensions;
+    String client = "";
+    int theirRequestQueue;
+    int theirUtMetadata;
+    boolean amChoking = true;
+    boolean amInterested;
+    boolean peerChoking = true;
+    boolean peerInterested;
+    BitSet has = new BitSet();
+    boolean seed;
+    final ArrayDeque<org.veilswarm.peerwire.BlockRequest> uploadQueue = new ArrayDeque<>();
+    int readsInFlight;
+    long downloaded;
+    long uploaded;
+    RateMeter downMeter;
+    RateMeter upMeter;
+    long lastBlockNanos;
+    long requestsAllowedAt;
+    boolean refillScheduled;
+    int hashFailures;
+    /** Pieces we told the peer (BEP 6 allowed fast) it may request while we choke it. */
+    final java.util.Set<Integer> allowedFast = new java.util.HashSet<>();
+
+    PeerConnection(SwarmEngine engine, TorrentSession session, String transportScheme, TransportAddress address,
+                   boolean outbound) {
+        this.engine = engine;
+        this.session = session;
+        this.transportScheme = transportScheme;
+        this.address = address;
+        this.outbound = outbound;
+        this.id = engine.nextConnectionId();
+    }
+
+    String peerIdHex() {
+        return HexFormat.of().formatHex(peerId);
+    }
+
+    void close(String why) {
+        LOG.log(Level.FINE, "closing connection {0} to {1}: {2}", new Object[] {id, address, why});
+        Channel c = channel;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (address == null && ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            address = new TransportAddress(remote.getAddress().getHostAddress(), remote.getPort());
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HandshakeCompleted completed) {
+            TorrentSession s = session;
+            if (s == null) {
+                s = engine.sessionFor(completed.torrent().infoHashes().v2()).orElse(null);
+                if (s == null) {
+                    ctx.close(); // the torrent was removed between the handshake lookup and now
+                    return;
+                }
+                session = s;
+            }
+            TorrentSession target = s;
+            target.execute(() -> target.attach(this, completed));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        TorrentSession s = session;
+        try {
+            if (s == null) {
+                return; // nothing comes before the handshake; the codec guarantees it
+            }
+            if (msg instanceof Piece piece) {
+                byte[] data = new byte[piece.length()];
+                piece.content().getBytes(piece.content().readerIndex(), data);
+                int index = piece.piece();
+                int offset = piece.offset();
+                s.execute(() -> s.onBlock(this, index, offset, data));
+            } else if (msg instanceof ExtendedMessage || msg instanceof MetadataData) {
+                // We hold the metadata of every torrent we run: unknown extensions and metadata pieces are dropped.
+            } else if (msg instanceof PeerMessage message) {
+                s.execute(() -> s.onMessage(this, message));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        TorrentSession s = session;
+        if (s != null && ctx.channel().isWritable()) {
+            s.execute(() -> s.pumpUploads(this));
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        TorrentSession s = session;
+        if (!handshaken.isDone()) {
+            handshaken.completeExceptionally(new IllegalStateException("connection to " + address
+                    + " closed before the handshake completed"));
+        }
+        if (s != null) {
+            s.execute(() -> s.peerLeft(this));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "connection " + id + " to " + address + " failed", cause);
+        if (!handshaken.isDone()) {
+            handshaken.completeExceptionally(cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public String toString() {
+        return "peer#" + id + "[" + address + "]";
+    }
+}

@@ -1,0 +1,168 @@
+package org.veilswarm.swarm.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.ServiceKey;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.metainfo.HashValue;
+import org.veilswarm.metainfo.Metainfo;
+import org.veilswarm.peerwire.HandshakeHandler;
+import org.veilswarm.peerwire.KnownTorrent;
+import org.veilswarm.swarm.storage.StorageException;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+
+/**
+ * Runs torrents over peer connections from any number of {@link Transport}s. Peers are transport
+ * addresses; one torrent may have peers on several transports at once, and one listener per transport
+ * accepts connections for every torrent (the handshake's info-hash picks the torrent, BEP 3; the v1 hash of
+ * a hybrid torrent is answered with the v2 hash, BEP 52 "upgrade path").
+ *
+ * <pre>{@code
+ * SwarmEngine engine = new SwarmEngine(EngineConfig.defaults());
+ * engine.listen(transport, serviceKey, 6881);
+ * TorrentSession t = engine.add(metainfo, downloadDir, stateDir, TorrentOptions.defaults());
+ * t.connect(peerAddress);                 // any transport of the engine that can reach it
+ * t.completion().join(); t.stats();
+ * engine.close();
+ * }</pre>
+ */
+public final class SwarmEngine implements AutoCloseable {
+
+    /** The BEP 10 id under which we receive {@code ut_metadata} (BEP 9) messages. */
+    static final int UT_METADATA_ID = 3;
+
+    private final EngineConfig config;
+    private final Map<HashValue, TorrentSession> byHandshakeHash = new ConcurrentHashMap<>();
+    private final Map<HashValue, TorrentSession> byV2 = new ConcurrentHashMap<>();
+    private final List<Transport> transports = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private volatile boolean closed;
+
+    public SwarmEngine(EngineConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Makes {@code transport} available to {@link TorrentSession#connect(TransportAddress)}. */
+    public void addTransport(Transport transport) {
+        Objects.requireNonNull(transport, "transport");
+        if (!transports.contains(transport)) {
+            transports.add(transport);
+        }
+    }
+
+    /**
+     * Accepts peer connections for every torrent of this engine on {@code transport} (which is added as
+     * with {@link #addTransport}).
+     */
+    public CompletionStage<Listener> listen(Transport transport, ServiceKey key, int port) {
+        requireOpen();
+        addTransport(transport);
+        String scheme = transport.info().scheme();
+        return transport.listen(key, port, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("peer", HandshakeHandler.responder(
+                        hash -> Optional.ofNullable(byHandshakeHash.get(hash)).map(TorrentSession::known),
+                        config.peerId(), config.limits(), UT_METADATA_ID));
+                ch.pipeline().addLast("swarm", new PeerConnection(SwarmEngine.this, null, scheme, null, false));
+            }
+        }).thenApply(listener -> {
+            listeners.add(listener);
+            return listener;
+        });
+    }
+
+    /**
+     * Adds a torrent: opens (creating as needed) its files under {@code downloadDir}, takes verified pieces
+     * from resume data in {@code stateDir} (or hashes what is on disk), and starts it.
+     *
+     * @throws StorageException      the files cannot be opened (the torrent is not added)
+     * @throws IllegalStateException the torrent is already in this engine
+     */
+    public TorrentSession add(Metainfo metainfo, Path downloadDir, Path stateDir, TorrentOptions options)
+            throws StorageException {
+        requireOpen();
+        HashValue v2 = metainfo.infoHashes().v2();
+        synchronized (this) {
+            if (byV2.containsKey(v2)) {
+                throw new IllegalStateException("torrent " + v2.hex() + " is already running");
+            }
+            TorrentSession session = new TorrentSession(this, metainfo, downloadDir, stateDir, options);
+            byV2.put(v2, session);
+            KnownTorrent known = session.known();
+            byHandshakeHash.put(known.infoHashes().v2Truncated(), session);
+            known.infoHashes().v1().ifPresent(v1 -> byHandshakeHash.put(v1, session));
+            return session;
+        }
+    }
+
+    public Optional<TorrentSession> torrent(HashValue v2InfoHash) {
+        return Optional.ofNullable(byV2.get(v2InfoHash));
+    }
+
+    public List<TorrentSession> torrents() {
+        return List.copyOf(byV2.values());
+    }
+
+    /** Stops every torrent (writing resume data) and every listener. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Listener l : listeners) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                // the transport is going away as well
+            }
+        }
+        listeners.clear();
+        for (TorrentSession t : new ArrayList<>(byV2.values())) {
+            t.close();
+        }
+    }
+
+    // --- package API ------------------------------------------------------------------------------------
+
+    Optional<TorrentSession> sessionFor(HashValue v2InfoHash) {
+        return torrent(v2InfoHash);
+    }
+
+    Optional<Transport> transportFor(TransportAddress address) {
+        return transports.stream().filter(t -> t.canReach(address)).findFirst();
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    synchronized void removed(TorrentSession session) {
+        HashValue v2 = session.known().infoHashes().v2();
+        byV2.remove(v2, session);
+        byHandshakeHash.remove(session.known().infoHashes().v2Truncated(), session);
+        session.known().infoHashes().v1().ifPresent(v1 -> byHandshakeHash.remove(v1, session));
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the swarm engine is closed");
+        }
+    }
+}
