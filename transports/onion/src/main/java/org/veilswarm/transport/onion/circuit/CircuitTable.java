@@ -17,6 +17,7 @@ import org.veilswarm.transport.onion.cell.DestroyReason;
 import org.veilswarm.transport.onion.cell.MalformedCell;
 import org.veilswarm.transport.onion.cell.RelayCell;
 import org.veilswarm.transport.onion.cell.UnsupportedCell;
+import org.veilswarm.transport.onion.limit.TokenBucket;
 import org.veilswarm.transport.onion.link.Link;
 
 /**
@@ -36,12 +37,15 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
     private final CircuitSettings settings;
     private final OnionRelay relay;
     private final Map<Integer, CircuitEnd> circuits = new ConcurrentHashMap<>();
+    /** CREATE2 admission on a relay's link (handshake work per link and time); null on a client. */
+    private final TokenBucket creates;
     private volatile boolean closed;
 
     private CircuitTable(Link link, CircuitSettings settings, OnionRelay relay) {
         this.link = link;
         this.settings = settings;
         this.relay = relay;
+        this.creates = relay == null ? null : new TokenBucket(settings.createRate(), settings.createBurst());
     }
 
     /**
@@ -110,8 +114,14 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
         return circuits.putIfAbsent(circuitId, end) == null;
     }
 
-    void remove(int circuitId, CircuitEnd end) {
-        circuits.remove(circuitId, end);
+    /** Removes {@code end} if it is still registered under {@code circuitId}. */
+    boolean remove(int circuitId, CircuitEnd end) {
+        return circuits.remove(circuitId, end);
+    }
+
+    /** Puts {@code next} in place of {@code previous} if that is still registered under {@code circuitId}. */
+    boolean replace(int circuitId, CircuitEnd previous, CircuitEnd next) {
+        return circuits.replace(circuitId, previous, next);
     }
 
     /** Writes and flushes a cell; if the link is closed, Netty releases it. */
@@ -175,7 +185,9 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
             destroy(id, DestroyReason.PROTOCOL); // §5.1.1: the peer used our half of the ID space
         } else if (circuits.containsKey(id)) {
             destroy(id, DestroyReason.PROTOCOL); // CREATE2 on a circuit ID in use
-        } else if (circuits.size() >= settings.maxCircuitsPerLink()) {
+        } else if (circuits.size() >= settings.maxCircuitsPerLink() || !creates.tryTake(1)) {
+            // §5.4 RESOURCELIMIT: this link has all the circuits, or asks for them faster, than it may.
+            relay.resourceLimited();
             destroy(id, DestroyReason.RESOURCELIMIT);
         } else {
             relay.answerCreate2(this, create);

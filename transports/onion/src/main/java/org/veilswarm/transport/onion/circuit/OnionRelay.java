@@ -13,7 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
@@ -29,6 +31,8 @@ import org.veilswarm.transport.onion.cell.LinkSpecifier;
 import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
 import org.veilswarm.transport.onion.crypto.NtorServer;
 import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
+import org.veilswarm.transport.onion.limit.LinkReadGate;
+import org.veilswarm.transport.onion.limit.TokenBucket;
 import org.veilswarm.transport.onion.link.Link;
 import org.veilswarm.transport.onion.link.LinkListener;
 import org.veilswarm.transport.onion.link.LinkSettings;
@@ -52,6 +56,12 @@ public final class OnionRelay implements AutoCloseable {
     private final Set<CircuitTable> tables = ConcurrentHashMap.newKeySet();
     private final AtomicLongArray recognized = new AtomicLongArray(256);
     private final LongAdder refusals = new LongAdder();
+    private final LongAdder resourceLimited = new LongAdder();
+    /** Circuits this relay is a hop of, pending handshakes included (bounded by maxRelayCircuits). */
+    private final AtomicInteger circuits = new AtomicInteger();
+    private final CreateWorker createWorker;
+    /** The bandwidth all links of this relay share; null for no limit. */
+    private final TokenBucket bandwidth;
     private final LinkListener listener = new LinkListener() {
         @Override
         public void established(Link link) {
@@ -70,6 +80,9 @@ public final class OnionRelay implements AutoCloseable {
         this.linkSettings = linkSettings;
         this.settings = settings;
         this.counters = new RelayTrafficCounters(linkSettings.clock());
+        this.createWorker = new CreateWorker(settings.maxPendingCreates());
+        this.bandwidth = settings.bandwidthRate() == CircuitSettings.UNLIMITED ? null
+                : new TokenBucket(settings.bandwidthRate(), settings.bandwidthBurst());
         this.registry = new LinkRegistry((address, expected) -> Links.connect(
                 new Bootstrap().group(group).channel(NioSocketChannel.class), address, expected, linkKeys, linkSettings,
                 listener));
@@ -85,10 +98,15 @@ public final class OnionRelay implements AutoCloseable {
             InetSocketAddress bindAddress, LinkSettings linkSettings, CircuitSettings settings)
             throws SSLException, InterruptedException {
         OnionRelay relay = new OnionRelay(identity, onionKey, group, linkSettings, settings);
-        relay.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys), linkSettings,
-                        relay.listener))
-                .bind(bindAddress).sync().channel();
+        try {
+            relay.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys), linkSettings,
+                            relay.listener))
+                    .bind(bindAddress).sync().channel();
+        } catch (RuntimeException | SSLException | InterruptedException e) {
+            relay.createWorker.close(); // e.g. the port is taken: leave no thread behind
+            throw e;
+        }
         long epochMillis = settings.counterEpoch().toMillis();
         relay.epochs = group.next().scheduleAtFixedRate(relay.counters::roll, epochMillis, epochMillis,
                 TimeUnit.MILLISECONDS);
@@ -96,6 +114,7 @@ public final class OnionRelay implements AutoCloseable {
     }
 
     private void attach(Link link) {
+        link.channel().pipeline().addFirst(LinkReadGate.NAME, new LinkReadGate(bandwidth));
         CircuitTable table = CircuitTable.install(link, settings, this);
         tables.add(table);
         link.channel().closeFuture().addListener(closed -> tables.remove(table));
@@ -145,6 +164,41 @@ public final class OnionRelay implements AutoCloseable {
         return refusals.sum();
     }
 
+    /** CREATE2 cells answered with DESTROY RESOURCELIMIT (a limit of {@link CircuitSettings} was reached). */
+    public long resourceLimitRefusals() {
+        return resourceLimited.sum();
+    }
+
+    /** Circuits this relay is a hop of, including CREATE2 handshakes not yet answered. */
+    public int circuitCount() {
+        return circuits.get();
+    }
+
+    /** CREATE2 handshakes waiting for the handshake worker. */
+    public int pendingCreates() {
+        return createWorker.waiting();
+    }
+
+    void resourceLimited() {
+        resourceLimited.increment();
+    }
+
+    /** Called once by a {@link RelayHop} when it is torn down. */
+    void circuitClosed() {
+        circuits.decrementAndGet();
+    }
+
+    private boolean reserveCircuit() {
+        int n;
+        do {
+            n = circuits.get();
+            if (n >= settings.maxRelayCircuits()) {
+                return false;
+            }
+        } while (!circuits.compareAndSet(n, n + 1));
+        return true;
+    }
+
 
     RelayTrafficCounters traffic() {
         return counters;
@@ -166,26 +220,70 @@ public final class OnionRelay implements AutoCloseable {
         }
     }
 
-    /** tor-spec §5.1.4, §5.2: answers a CREATE2 that passed the table's checks. */
+    /**
+     * tor-spec §5.1.4, §5.2: answers a CREATE2 that passed the table's checks. The handshake runs on the
+     * {@link CreateWorker}; meanwhile a {@link PendingCreate} holds the circuit ID. Beyond the relay's
+     * circuit limit or a full handshake queue the answer is DESTROY RESOURCELIMIT (§5.4).
+     */
     void answerCreate2(CircuitTable table, Create2 create) {
         int id = create.circuitId();
         if (create.handshakeType() != HandshakeType.NTOR) {
             table.destroy(id, DestroyReason.PROTOCOL);
             return;
         }
+        if (!reserveCircuit()) {
+            refuseForResources(table, id);
+            return;
+        }
+        PendingCreate pending = new PendingCreate(table, id);
+        if (!table.register(id, pending)) {
+            circuits.decrementAndGet();
+            table.destroy(id, DestroyReason.PROTOCOL);
+            return;
+        }
+        byte[] clientHandshake = create.handshakeData();
+        if (!createWorker.submit(() -> handshake(table, id, pending, clientHandshake))) {
+            table.remove(id, pending);
+            circuits.decrementAndGet();
+            refuseForResources(table, id);
+        }
+    }
+
+    private void refuseForResources(CircuitTable table, int id) {
+        resourceLimited();
+        table.destroy(id, DestroyReason.RESOURCELIMIT);
+    }
+
+    /** On the worker: the ntor server side, then back on the link's event loop to install the hop. */
+    private void handshake(CircuitTable table, int id, PendingCreate pending, byte[] clientHandshake) {
         NtorServer.Reply reply;
         try {
-            reply = ntor.respond(create.handshakeData());
+            reply = ntor.respond(clientHandshake);
         } catch (HandshakeFailedException e) {
-            table.destroy(id, DestroyReason.PROTOCOL);
+            onLinkLoop(table, () -> {
+                circuits.decrementAndGet();
+                if (table.remove(id, pending)) {
+                    table.destroy(id, DestroyReason.PROTOCOL);
+                }
+            });
             return;
         }
         RelayHop hop = new RelayHop(this, table, id, new RelayCircuitCrypto(reply.keys()));
         reply.keys().destroy();
-        if (table.register(id, hop)) {
-            table.write(new Created2(id, reply.serverHandshake()));
-        } else {
-            table.destroy(id, DestroyReason.PROTOCOL);
+        onLinkLoop(table, () -> {
+            if (table.replace(id, pending, hop)) {
+                table.write(new Created2(id, reply.serverHandshake()));
+            } else {
+                circuits.decrementAndGet(); // destroyed, or the link closed, while we computed
+            }
+        });
+    }
+
+    private static void onLinkLoop(CircuitTable table, Runnable task) {
+        try {
+            table.link().channel().eventLoop().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The event loop group is going away with every link: nothing left to answer.
         }
     }
 
@@ -234,5 +332,6 @@ public final class OnionRelay implements AutoCloseable {
             server.close().syncUninterruptibly();
         }
         closeLinks();
+        createWorker.close();
     }
 }

@@ -220,6 +220,7 @@ final class RelayHop implements CircuitEnd {
             }
             closed = true;
         }
+        relay.circuitClosed();
         previous.remove(previousId, this);
         if (towardsClient != null) {
             previous.write(new Destroy(previousId, towardsClient));

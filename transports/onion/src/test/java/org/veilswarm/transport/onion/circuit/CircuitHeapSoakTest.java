@@ -3,6 +3,7 @@ package org.veilswarm.transport.onion.circuit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.transport.onion.cell.Create2;
@@ -15,7 +16,8 @@ import org.veilswarm.transport.onion.link.Link;
  * Heap per idle one-hop circuit at a relay: a client sends {@code -Dcircuits} (default 10,000) CREATE2
  * cells over one link and keeps no state for them (the CREATED2 answers are dropped by its table), so
  * the heap delta is the relay's circuit state. Run with {@code mvn -B -pl transports/onion -Psoak test};
- * the result goes to target/circuit-heap.txt.
+ * the result goes to target/circuit-heap.txt. Then the circuits sit idle for {@code -DidleSeconds} (default
+ * 10) and the JVM's CPU time over that window is reported too: the idle cost of that many circuits.
  */
 @Tag("soak")
 class CircuitHeapSoakTest {
@@ -23,7 +25,9 @@ class CircuitHeapSoakTest {
     void heapPerIdleCircuitAtARelay() throws Exception {
         int count = Integer.getInteger("circuits", 10_000);
         try (OnionTestNetwork net = new OnionTestNetwork(1,
-                CircuitSettings.defaults().withMaxCircuitsPerLink(count + 1000), CircuitSettings.defaults())) {
+                // The admission limits are for abuse (RelayFloodTest); here one link opens every circuit at once.
+                CircuitSettings.defaults().withMaxCircuitsPerLink(count + 1000).withCreateRate(1_000_000, 1_000_000)
+                        .withMaxPendingCreates(count + 1000), CircuitSettings.defaults())) {
             OnionRelay relay = net.relay(0);
             Link link = net.connect(relay);
             CircuitTable table = CircuitTable.of(link);
@@ -38,8 +42,10 @@ class CircuitHeapSoakTest {
             }
             assertEquals(count + 500, relay.circuitEntries());
             long after = heapUsedAfterGc();
-            String report = String.format("circuits=%d heapBefore=%d heapAfter=%d perCircuit(relay)=%d B", count,
-                    before, after, (after - before) / count);
+            double idleCpu = idleCpuShare(Duration.ofSeconds(Long.getLong("idleSeconds", 10)));
+            String report = String.format("circuits=%d heapBefore=%d heapAfter=%d perCircuit(relay)=%d B"
+                    + " idleCpu=%.2f%% of one core (whole JVM, %d circuits idle)", count, before, after,
+                    (after - before) / count, idleCpu * 100, count + 500);
             System.out.println("CircuitHeapSoakTest: " + report);
             java.nio.file.Files.writeString(java.nio.file.Path.of("target", "circuit-heap.txt"), report + "\n");
         }
@@ -50,6 +56,19 @@ class CircuitHeapSoakTest {
             table.write(new Create2(CircuitTable.INITIATOR_BIT | i, HandshakeType.NTOR,
                     NtorClient.start(key).clientHandshake()));
         }
+    }
+
+    /**
+     * CPU time the whole JVM used while the circuits sat idle, as a share of one core: a relay keeps no
+     * per-circuit timers, so this should not grow with the number of circuits.
+     */
+    private static double idleCpuShare(Duration window) throws InterruptedException {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
+        long wallBefore = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        return (double) (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
     }
 
     private static long heapUsedAfterGc() throws InterruptedException {
