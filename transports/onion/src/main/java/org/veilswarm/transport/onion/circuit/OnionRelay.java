@@ -103,7 +103,7 @@ public final class OnionRelay implements AutoCloseable {
                     .childHandler(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys), linkSettings,
                             relay.listener))
                     .bind(bindAddress).sync().channel();
-        } catch (RuntimeException | SSLException | InterruptedException e) {
+        } catch (Exception e) { // also the BindException that sync() rethrows undeclared
             relay.createWorker.close(); // e.g. the port is taken: leave no thread behind
             throw e;
         }

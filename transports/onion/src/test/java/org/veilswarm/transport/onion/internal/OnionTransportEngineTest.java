@@ -1,0 +1,233 @@
+package org.veilswarm.transport.onion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.veilswarm.api.node.OnionAddress;
+import org.veilswarm.api.transport.Anonymity;
+import org.veilswarm.api.transport.RelayCounters;
+import org.veilswarm.api.transport.ServiceKey;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.api.transport.TransportException;
+import org.veilswarm.api.transport.TransportInfo;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.crypto.Ed25519KeyPair;
+import org.veilswarm.crypto.X25519;
+import org.veilswarm.transport.onion.cell.Drop;
+import org.veilswarm.transport.onion.circuit.CircuitBuilder;
+import org.veilswarm.transport.onion.circuit.CircuitSettings;
+import org.veilswarm.transport.onion.circuit.OnionRelay;
+import org.veilswarm.transport.onion.circuit.OriginCircuit;
+import org.veilswarm.transport.onion.circuit.RelayTarget;
+import org.veilswarm.transport.onion.link.Link;
+import org.veilswarm.transport.onion.link.LinkSettings;
+import org.veilswarm.transport.onion.link.Links;
+
+/** The transport behind the DS component, on loopback, without a framework. */
+class OnionTransportEngineTest {
+    private final Ed25519KeyPair nodeKey = Ed25519.generateKeyPair();
+    private final ServiceKey serviceKey = new ServiceKey() {
+        @Override
+        public OnionAddress address() {
+            return OnionAddress.fromPublicKey(nodeKey.publicKey());
+        }
+
+        @Override
+        public byte[] expandedSecretKey() {
+            return nodeKey.expandedSecretKey();
+        }
+    };
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeLater) {
+            c.close();
+        }
+    }
+
+    private static OnionTransportSettings settings(boolean relay, int port) {
+        return new OnionTransportSettings("127.0.0.1", port, "", relay, 1000, 0, 0, 1);
+    }
+
+    private OnionTransportEngine start(OnionTransportSettings settings) {
+        OnionTransportEngine engine = new OnionTransportEngine(settings, serviceKey);
+        closeLater.add(engine);
+        return engine;
+    }
+
+    @Test
+    void aRelayingTransportListensOnItsOrPortAndSaysWhatItIs() throws Exception {
+        OnionTransportEngine engine = start(settings(true, 0));
+        InetSocketAddress orPort = engine.orPort().orElseThrow();
+        assertEquals("127.0.0.1", orPort.getAddress().getHostAddress());
+        assertTrue(orPort.getPort() > 0);
+        try (Socket s = new Socket(orPort.getAddress(), orPort.getPort())) {
+            assertTrue(s.isConnected());
+        }
+        TransportInfo info = engine.info();
+        assertEquals("onion", info.scheme());
+        assertEquals(Anonymity.MUTUAL, info.anonymity());
+        assertTrue(info.relaysForOthers());
+        assertEquals(3, info.hops());
+        assertTrue(info.summary().contains("not yet"), info.summary());
+    }
+
+    @Test
+    void theRelayIdentityIsDerivedFromTheNodeKeyButIsNotTheOnionAddressKey() {
+        OnionTransportEngine first = start(settings(true, 0));
+        byte[] relayIdentity = first.relayIdentity();
+        assertFalse(java.util.Arrays.equals(nodeKey.publicKey(), relayIdentity),
+                "the relay identity (public with the IP address) must not be the onion address key");
+        first.close();
+        OnionTransportEngine second = start(settings(true, 0));
+        assertArrayEquals(relayIdentity, second.relayIdentity(), "stable across restarts");
+        assertArrayEquals(relayIdentity, second.relay().identity(), "the identity the links prove");
+    }
+
+    @Test
+    void connectAndListenFailWithAReasonUntilOnionServicesExist() {
+        OnionTransportEngine engine = start(settings(true, 0));
+        TransportAddress onion = TransportAddress.of(serviceKey.address(), 80);
+        assertFalse(engine.canReach(onion));
+        assertFalse(engine.canReach(new TransportAddress("127.0.0.1", 80)));
+        ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+            }
+        };
+        TransportException connect = failure(engine.connect(onion, init));
+        assertEquals(TransportException.Reason.UNSUPPORTED_ADDRESS, connect.reason());
+        assertTrue(connect.getMessage().contains("issue #5"), connect.getMessage());
+        TransportException listen = failure(engine.listen(serviceKey, 80, init));
+        assertEquals(TransportException.Reason.UNSUPPORTED_ADDRESS, listen.reason());
+        assertThrows(IllegalArgumentException.class, () -> engine.listen(serviceKey, 70_000, init));
+        assertThrows(NullPointerException.class, () -> engine.connect(null, init));
+
+        engine.close();
+        assertEquals(TransportException.Reason.CLOSED, failure(engine.connect(onion, init)).reason());
+    }
+
+    @Test
+    void relayCountersCountCellsForwardedForOthers() throws Exception {
+        OnionTransportEngine engine = start(settings(true, 0));
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        closeLater.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        OnionRelay exit = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(), group,
+                new InetSocketAddress("127.0.0.1", 0), LinkSettings.defaults(), CircuitSettings.defaults());
+        closeLater.add(0, exit);
+        RelayTarget middle = engine.relayTarget().orElseThrow();
+
+        CircuitBuilder client = new CircuitBuilder(CircuitSettings.defaults());
+        Link link = Links.connect(new Bootstrap().group(group).channel(NioSocketChannel.class), middle.address(),
+                middle.identity(), null, LinkSettings.defaults(), client.clientLinks(null)).get(10, TimeUnit.SECONDS);
+        OriginCircuit circuit = client.create(link, middle.ntorOnionKey(), middle.identity()).get(10, TimeUnit.SECONDS);
+        circuit.extend(exit.target()).get(10, TimeUnit.SECONDS);
+
+        RelayCounters counters = engine.relayCounters();
+        long before = counters.current().cellsRelayed();
+        for (int i = 0; i < 10; i++) {
+            circuit.send(1, 0, Drop.INSTANCE);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (counters.current().cellsRelayed() < before + 10 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before + 10, counters.current().cellsRelayed(), "DROPs to hop 2 pass the engine's relay");
+        assertEquals(514L * counters.current().cellsRelayed(), counters.current().bytesRelayed());
+    }
+
+    @Test
+    void aNonRelayingTransportOpensNoPortAndRelaysNothing() {
+        OnionTransportEngine engine = start(settings(false, 0));
+        assertTrue(engine.orPort().isEmpty());
+        assertFalse(engine.info().relaysForOthers());
+        assertEquals(RelayCounters.NONE, engine.relayCounters());
+    }
+
+    @Test
+    void aTakenOrPortFailsActivationWithTheAddressAndLeavesNoThreads() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> start(settings(true, taken.getLocalPort())));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
+        awaitNoThreads();
+    }
+
+    @Test
+    void closeReleasesThePortAndEndsEveryThread() throws Exception {
+        OnionTransportEngine engine = start(settings(true, 0));
+        int port = engine.orPort().orElseThrow().getPort();
+        engine.close();
+        try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(port, again.getLocalPort());
+        }
+        awaitNoThreads();
+    }
+
+    @Test
+    void settingsRejectBadValuesNamingTheAttribute() {
+        assertMessage("bindAddress", () -> new OnionTransportSettings("localhost", 0, "", true, 1, 0, 0, 1));
+        assertMessage("orPort", () -> new OnionTransportSettings("127.0.0.1", 65_536, "", true, 1, 0, 0, 1));
+        assertMessage("advertisedAddress", () -> new OnionTransportSettings("127.0.0.1", 0, "relay.example", true, 1,
+                0, 0, 1));
+        assertMessage("maxCircuits", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 0, 0, 0, 1));
+        assertMessage("bandwidthBurst", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 1, 1000, 10, 1));
+        assertMessage("eventLoopThreads", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 1, 0, 0, 0));
+        OnionTransportSettings limited = new OnionTransportSettings("::1", 0, "192.0.2.7", true, 10, 1000, 0, 1);
+        assertEquals(1000, limited.circuitSettings().bandwidthBurst(), "burst 0 means the rate");
+        assertEquals(10, limited.circuitSettings().maxRelayCircuits());
+        assertEquals("192.0.2.7", limited.advertised(9001).getAddress().getHostAddress());
+    }
+
+    private static void assertMessage(String attribute, org.junit.jupiter.api.function.Executable invalid) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, invalid);
+        assertTrue(e.getMessage().contains(attribute), e.getMessage());
+    }
+
+    private static TransportException failure(CompletionStage<?> stage) {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> stage.toCompletableFuture().get(5, TimeUnit.SECONDS));
+        return assertInstanceOf(TransportException.class, e.getCause());
+    }
+
+    private static void awaitNoThreads() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!transportThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), transportThreads());
+    }
+
+    /** This class's engines are closed between tests, so no transport thread may outlive them. */
+    private static List<String> transportThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith(OnionTransportEngine.THREAD_PREFIX)) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+}
