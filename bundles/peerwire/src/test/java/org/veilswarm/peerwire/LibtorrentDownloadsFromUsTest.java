@@ -22,7 +22,8 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.metainfo.CreatedTorrent;
@@ -31,9 +32,10 @@ import org.veilswarm.metainfo.TorrentMode;
 
 /**
  * The other direction: libtorrent 2.0 downloads from a seeder written with this codec, starting from a
- * v2 magnet link alone. It must fetch the info dictionary through BEP 9, the piece layer through BEP 52
- * hash requests, then every block, and end up seeding with no hash failure: our encoder's piece,
- * metadata and hashes messages are what a real client expects.
+ * magnet link alone (v2: btmh; hybrid: btmh and btih). It must fetch the info dictionary through BEP 9
+ * (served by {@link org.veilswarm.peerwire.metadata.MetadataServer}), the piece layer through BEP 52 hash
+ * requests, then every block, and end up seeding with no hash failure: our encoder's piece, metadata and
+ * hashes messages are what a real client expects.
  */
 @ExtendWith(LeakRecorder.class)
 class LibtorrentDownloadsFromUsTest {
@@ -46,13 +48,14 @@ class LibtorrentDownloadsFromUsTest {
         LibtorrentPeer.requireAvailable();
     }
 
-    @Test
-    void libtorrentDownloadsAV2TorrentFromAMagnetLink() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TorrentMode.class)
+    void libtorrentDownloadsFromAMagnetLink(TorrentMode mode) throws Exception {
         byte[] bytes = new byte[300_000];
         new Random(9).nextBytes(bytes);
         Path data = dir.resolve("data.bin");
         Files.write(data, bytes);
-        CreatedTorrent created = TorrentCreator.forPath(data).mode(TorrentMode.V2_ONLY).pieceLength(64 * 1024).create();
+        CreatedTorrent created = TorrentCreator.forPath(data).mode(mode).pieceLength(64 * 1024).create();
         KnownTorrent torrent = new KnownTorrent(created.metainfo().infoHashes(), created.metainfo().info().pieceCount());
 
         EventLoopGroup group = new NioEventLoopGroup(1);
@@ -66,13 +69,16 @@ class LibtorrentDownloadsFromUsTest {
                             TestSeeder seeder = new TestSeeder(created.metainfo(), content);
                             seeders.add(seeder);
                             c.pipeline().addLast("peer", HandshakeHandler.responder(
-                                    h -> h.equals(torrent.infoHashes().v2Truncated()) ? Optional.of(torrent) : Optional.empty(),
+                                    h -> h.equals(torrent.infoHashes().v2Truncated()) || torrent.infoHashes().v1().map(h::equals).orElse(false)
+                                            ? Optional.of(torrent) : Optional.empty(),
                                     "-VS0100-testseeder01".getBytes(), PeerWireLimits.DEFAULT, TestSeeder.OUR_UT_METADATA));
                             c.pipeline().addLast(seeder);
                         }
                     }).bind("127.0.0.1", 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            String magnet = "magnet:?xt=urn:btmh:1220" + torrent.infoHashes().v2().hex() + "&dn=data.bin";
+            // BEP 52 magnet: btmh (multihash 0x12 0x20 = SHA-256) and, for a hybrid, btih as well.
+            String magnet = "magnet:?xt=urn:btmh:1220" + torrent.infoHashes().v2().hex()
+                    + torrent.infoHashes().v1().map(v1 -> "&xt=urn:btih:" + v1.hex()).orElse("") + "&dn=data.bin";
 
             Path downloads = Files.createDirectory(dir.resolve("downloads"));
             Map<String, String> result = LibtorrentPeer.download(magnet, downloads, port);

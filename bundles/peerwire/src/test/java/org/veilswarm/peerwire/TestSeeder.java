@@ -10,11 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.veilswarm.metainfo.FileEntry;
 import org.veilswarm.metainfo.MerkleTree;
 import org.veilswarm.metainfo.Metainfo;
+import org.veilswarm.peerwire.metadata.MetadataServer;
 
 /**
  * The smallest seeder of a one-file v2 torrent that a real client can download from, written with this
  * codec only: extension handshake with {@code metadata_size}, have all, unchoke; blocks, BEP 9 metadata
- * pieces and BEP 52 hashes (piece layer or block layer, with as many uncles as libtorrent's reading of
+ * pieces (from {@link MetadataServer}) and BEP 52 hashes (piece layer or block layer, with as many uncles as libtorrent's reading of
  * "proof layers" asks for) on request. Not a design for the engine: no choking, no limits.
  */
 final class TestSeeder extends ChannelInboundHandlerAdapter {
@@ -24,7 +25,7 @@ final class TestSeeder extends ChannelInboundHandlerAdapter {
     private final Metainfo metainfo;
     private final FileEntry file;
     private final ByteBuf content;
-    private final byte[] info;
+    private final MetadataServer metadataServer;
     private final byte[] blockLayer;
     final List<String> served = new CopyOnWriteArrayList<>();
     private int theirUtMetadata;
@@ -34,7 +35,7 @@ final class TestSeeder extends ChannelInboundHandlerAdapter {
         this.metainfo = metainfo;
         this.file = metainfo.info().files().get(0);
         this.content = content.retain();
-        this.info = metainfo.info().bytes();
+        this.metadataServer = MetadataServer.of(metainfo.info());
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
         this.blockLayer = MerkleTree.leafHashes(bytes, 0, bytes.length);
@@ -49,7 +50,7 @@ final class TestSeeder extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompleted) {
             ctx.write(ExtendedHandshake.builder().extension(ExtendedHandshake.UT_METADATA, OUR_UT_METADATA)
-                    .metadataSize(info.length).client("Veilswarm test seeder").requestQueue(256).build());
+                    .metadataSize(metadataServer.metadataSize()).client("Veilswarm test seeder").requestQueue(256).build());
             ctx.write(Signal.HAVE_ALL);
             ctx.writeAndFlush(Signal.UNCHOKE);
         }
@@ -80,14 +81,8 @@ final class TestSeeder extends ChannelInboundHandlerAdapter {
                     }
                 }
             } else if (msg instanceof MetadataRequest r) {
-                int from = r.piece() * MetadataData.METADATA_PIECE_SIZE;
-                if (theirUtMetadata == 0 || from >= info.length) {
-                    ctx.writeAndFlush(new MetadataReject(Math.max(theirUtMetadata, 1), r.piece()));
-                } else {
-                    int n = Math.min(MetadataData.METADATA_PIECE_SIZE, info.length - from);
-                    ctx.writeAndFlush(new MetadataData(theirUtMetadata, r.piece(), info.length,
-                            Unpooled.wrappedBuffer(info, from, n)));
-                }
+                ctx.writeAndFlush(theirUtMetadata == 0 ? new MetadataReject(1, r.piece())
+                        : metadataServer.answer(r, theirUtMetadata));
             } else if (msg instanceof HashRequest r) {
                 ctx.writeAndFlush(answer(r.range()));
             }
