@@ -1,0 +1,326 @@
+package org.veilswarm.tracker.mirror;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.transport.TransportAddress;
+
+/**
+ * The source side's one reader of its {@link TrackerStore}: follows the store's change feed and keeps
+ * <ul>
+ * <li>a compacted view (each torrent's record and current peers), which is what a snapshot is made of: the
+ * {@code TrackerStore} SPI has no call that lists peers, and a view folded from the feed is by construction
+ * the state at a known sequence number, which a snapshot must name;</li>
+ * <li>the latest {@link FeedSettings#retention()} changes, from which change batches are cut.</li>
+ * </ul>
+ * Both advance together under one lock, so a snapshot at head {@code h} followed by the batch after {@code h}
+ * never misses or repeats a change. Only this class touches the store (one thread, one query per poll
+ * interval however many mirrors wait), so request threads never block on a JDBC store.
+ *
+ * <p>If the store's feed no longer reaches back to sequence 1 when following starts (a JDBC store past its
+ * retention), or drops changes the follower has not read, the records are reloaded with
+ * {@code search("", maxTorrents)} and peers are known again as they re-announce (within one announce
+ * interval); the epoch changes so that mirrors take a new snapshot. If the store's sequence goes backwards (a
+ * memory store restarted or swapped), the view starts again from nothing under a new epoch.
+ */
+public final class FeedFollower implements AutoCloseable {
+    private final TrackerStore store;
+    private final FeedSettings settings;
+    private final ScheduledExecutorService poller;
+    private final Object tickLock = new Object();
+    private final Object lock = new Object();
+    private final Map<InfoHash, TorrentState> view = new HashMap<>();
+    private final ArrayDeque<Change> recent = new ArrayDeque<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private FeedEpoch epoch = FeedEpoch.random();
+    private long applied;
+    private boolean closed;
+    private volatile String lastError;
+
+    public FeedFollower(TrackerStore store, FeedSettings settings) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.poller = daemonScheduler("veilswarm-mirror-feed");
+    }
+
+    /** Starts polling the store every {@link FeedSettings#pollInterval()}. */
+    public FeedFollower start() {
+        long nanos = settings.pollInterval().toNanos();
+        poller.scheduleWithFixedDelay(this::pollQuietly, 0, nanos, TimeUnit.NANOSECONDS);
+        return this;
+    }
+
+    /** The store error of the last poll, if it failed (the next poll retries). */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** Whether {@link #close()} was called: the view no longer moves. */
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    /** The current epoch. */
+    public FeedEpoch epoch() {
+        synchronized (lock) {
+            return epoch;
+        }
+    }
+
+    /** The last store sequence number folded into the view. */
+    public long head() {
+        synchronized (lock) {
+            return applied;
+        }
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+            lastError = null;
+        } catch (RuntimeException e) {
+            // A store being replaced or a database gone: mirrors keep what they have, the next poll retries.
+            lastError = e.toString();
+        }
+    }
+
+    /** Reads the store's new changes now (the poller does this on its own; tests call it to be current). */
+    public void poll() {
+        synchronized (tickLock) {
+            long storeHead = store.headSequence();
+            if (storeHead < head()) {
+                restart(0);
+            }
+            while (head() < storeHead) {
+                long after = head();
+                List<Change> changes = store.changesSince(after, settings.readBatch());
+                if (changes.isEmpty()) {
+                    break;
+                }
+                if (changes.get(0).sequence() != after + 1) {
+                    restart(changes.get(0).sequence() - 1);
+                    reloadRecords();
+                }
+                synchronized (lock) {
+                    for (Change change : changes) {
+                        fold(change);
+                        recent.addLast(change);
+                        applied = change.sequence();
+                    }
+                    while (recent.size() > settings.retention()) {
+                        recent.removeFirst();
+                    }
+                }
+            }
+            wakeWaiters();
+        }
+    }
+
+    private void restart(long at) {
+        synchronized (lock) {
+            epoch = FeedEpoch.random();
+            view.clear();
+            recent.clear();
+            applied = at;
+        }
+    }
+
+    private void reloadRecords() {
+        List<TorrentRecord> records = store.search("", settings.maxTorrents());
+        synchronized (lock) {
+            for (TorrentRecord record : records) {
+                TorrentState state = stateFor(record.infoHash());
+                if (state != null) {
+                    state.record = record;
+                }
+            }
+        }
+    }
+
+    /** Folds one change into the view; the same semantics as the stores' own apply. Under {@code lock}. */
+    private void fold(Change change) {
+        InfoHash key = change.infoHash().truncated();
+        switch (change.kind()) {
+            case PEER_PUT -> {
+                TorrentState state = stateFor(key);
+                PeerEntry peer = change.peer().orElseThrow();
+                if (state != null && (state.peers.containsKey(peer.address())
+                        || state.peers.size() < settings.maxPeersPerTorrent())) {
+                    state.peers.put(peer.address(), peer);
+                }
+            }
+            case PEER_REMOVE -> {
+                TorrentState state = view.get(key);
+                if (state != null) {
+                    state.peers.remove(change.peer().orElseThrow().address());
+                    if (state.isEmpty()) {
+                        view.remove(key);
+                    }
+                }
+            }
+            case TORRENT_PUT -> {
+                TorrentState state = stateFor(key);
+                if (state != null) {
+                    state.record = change.torrent().orElseThrow();
+                }
+            }
+            case TORRENT_REMOVE -> view.remove(key);
+        }
+    }
+
+    private TorrentState stateFor(InfoHash hash) {
+        InfoHash key = hash.truncated();
+        TorrentState state = view.get(key);
+        if (state == null && view.size() < settings.maxTorrents()) {
+            state = new TorrentState();
+            view.put(key, state);
+        }
+        return state;
+    }
+
+    /**
+     * The view of the given torrents at the current head.
+     *
+     * @param maxPeers most peers per torrent
+     */
+    public MirrorSnapshot snapshot(Iterable<InfoHash> infoHashes, int maxPeers) {
+        synchronized (lock) {
+            List<MirroredTorrent> torrents = new ArrayList<>();
+            for (InfoHash hash : infoHashes) {
+                TorrentState state = view.get(hash.truncated());
+                if (state == null) {
+                    continue;
+                }
+                List<PeerEntry> peers = state.peers.values().stream().limit(maxPeers).toList();
+                InfoHash named = state.record != null ? state.record.infoHash() : hash;
+                torrents.add(new MirroredTorrent(named, Optional.ofNullable(state.record), peers));
+            }
+            return new MirrorSnapshot(epoch, applied, torrents);
+        }
+    }
+
+    /**
+     * The changes after {@code since} whose torrent is in scope, or empty if the mirror must take a new snapshot
+     * (another epoch, a position ahead of the head, or changes it needs no longer kept).
+     *
+     * @param max most changes returned
+     * @param maxScan most changes looked at (in scope or not), which bounds the work of one answer
+     */
+    public Optional<ChangeBatch> changes(FeedEpoch mirrorEpoch, long since, Predicate<InfoHash> inScope, int max,
+            int maxScan) {
+        synchronized (lock) {
+            if (!epoch.equals(mirrorEpoch) || since > applied) {
+                return Optional.empty();
+            }
+            long oldest = recent.isEmpty() ? applied + 1 : recent.peekFirst().sequence();
+            if (since + 1 < oldest) {
+                return Optional.empty();
+            }
+            List<Change> out = new ArrayList<>();
+            long to = since;
+            int scanned = 0;
+            // Changes are contiguous: skip straight to the first one after since.
+            Iterator<Change> it = recent.iterator();
+            for (long skip = since + 1 - oldest; skip > 0; skip--) {
+                it.next();
+            }
+            while (it.hasNext() && out.size() < max && scanned < maxScan) {
+                Change change = it.next();
+                scanned++;
+                if (inScope.test(change.infoHash())) {
+                    out.add(change);
+                }
+                to = change.sequence();
+            }
+            return Optional.of(new ChangeBatch(epoch, since, to, out));
+        }
+    }
+
+    /** Completes once the head has moved past {@code sequence} or the epoch changed. */
+    public CompletableFuture<Void> awaitBeyond(FeedEpoch mirrorEpoch, long sequence) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed || applied > sequence || !epoch.equals(mirrorEpoch)) {
+                future.complete(null);
+            } else {
+                waiters.add(new Waiter(mirrorEpoch, sequence, future));
+            }
+        }
+        return future;
+    }
+
+    private void wakeWaiters() {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (lock) {
+            Iterator<Waiter> it = waiters.iterator();
+            while (it.hasNext()) {
+                Waiter w = it.next();
+                if (w.future.isDone() || applied > w.sequence || !epoch.equals(w.epoch)) {
+                    ready.add(w.future);
+                    it.remove();
+                }
+            }
+        }
+        // Completed outside the lock: continuations build answers and must not run under it.
+        ready.forEach(f -> f.complete(null));
+    }
+
+    @Override
+    public void close() {
+        poller.shutdown();
+        List<Waiter> pending;
+        synchronized (lock) {
+            closed = true;
+            pending = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        pending.forEach(w -> w.future.complete(null));
+    }
+
+    /**
+     * One daemon thread. Closing never interrupts it (an interrupt in the middle of a JDBC call can close an
+     * H2 file under the store) and drops the tasks still scheduled.
+     */
+    static ScheduledExecutorService daemonScheduler(String name) {
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+
+    private record Waiter(FeedEpoch epoch, long sequence, CompletableFuture<Void> future) {
+    }
+
+    /** A torrent in the view. Guarded by {@code lock}. */
+    private static final class TorrentState {
+        TorrentRecord record;
+        final LinkedHashMap<TransportAddress, PeerEntry> peers = new LinkedHashMap<>();
+
+        boolean isEmpty() {
+            return record == null && peers.isEmpty();
+        }
+    }
+}

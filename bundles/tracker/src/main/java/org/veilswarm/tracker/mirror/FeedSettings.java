@@ -1,0 +1,33 @@
+package org.veilswarm.tracker.mirror;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tunables of {@link FeedFollower}.
+ *
+ * @param pollInterval how often the store's head sequence is read; bounds how late a waiting mirror hears of a
+ *                     change (one cheap query per interval whatever the number of mirrors)
+ * @param retention changes kept for mirrors; a mirror further behind takes a new snapshot
+ * @param readBatch changes read from the store per query while catching up
+ * @param maxTorrents most torrents in the view (more are left out of snapshots, never out of the feed)
+ * @param maxPeersPerTorrent most peers per torrent in the view
+ */
+public record FeedSettings(Duration pollInterval, int retention, int readBatch, int maxTorrents,
+        int maxPeersPerTorrent) {
+
+    /** 50 ms polls, 20,000 changes kept, 1,000 per read, 100,000 torrents of 2,000 peers. */
+    public static final FeedSettings DEFAULT = new FeedSettings(Duration.ofMillis(50), 20_000, 1_000, 100_000, 2_000);
+
+    public FeedSettings {
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (pollInterval.isNegative() || pollInterval.isZero() || retention < 1 || readBatch < 1 || maxTorrents < 1
+                || maxPeersPerTorrent < 1) {
+            throw new IllegalArgumentException("feed settings must be positive");
+        }
+    }
+
+    public FeedSettings withRetention(int changes) {
+        return new FeedSettings(pollInterval, changes, readBatch, maxTorrents, maxPeersPerTorrent);
+    }
+}

@@ -1,0 +1,285 @@
+package org.veilswarm.tracker.mirror;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.tracker.protocol.StreamConnector;
+import org.veilswarm.tracker.protocol.TrackedShare;
+
+/**
+ * Node B's copy of one share of node A's tracker, kept in B's own {@link TrackerStore} so that B answers
+ * announces and scrapes for it as its own tracker, also once A is gone (peers then expire on B as usual).
+ *
+ * <p>Cycle: with no position, take a signed snapshot and apply it; then long-poll the change feed from the
+ * position, apply each verified batch, save the position ({@link MirrorCursorFile}), poll again at once. An
+ * answer is verified against the key inside A's onion address and decoded completely before anything is
+ * applied, so a refused answer (bad signature, garbage, oversized, stalled, another position or share)
+ * changes nothing in the store; the mirror backs off (doubling, with jitter) and asks again. When A says the
+ * position is gone (410: A restarted under a new epoch, or dropped the changes), the mirror takes a new
+ * snapshot; torrents of the old copy that the new snapshot lacks are removed, peers of torrents still present
+ * are updated and the others expire.
+ *
+ * <p>All work runs on one thread of the mirror's own, so store calls may block (JDBC).
+ */
+public final class TrackerMirror implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MirrorLink link;
+    private final TrackerStore store;
+    private final NodeIdentity verifier;
+    private final MirrorCursorFile cursorFile;
+    private final MirrorSettings settings;
+    private final MirrorHttpClient http;
+    private final MirrorCodec codec;
+    private final ScheduledExecutorService worker;
+    private final Consumer<TrackedShare> onTorrents;
+    private final AtomicLong snapshots = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile MirrorCursor cursor;
+    private volatile String lastError;
+    private volatile boolean closed;
+    private Duration backoff;
+
+    /**
+     * @param verifier verifies Ed25519 signatures (B's node identity service does, for any key)
+     * @param onTorrents told the share's torrents (on the mirror thread) after every change to the set, so that
+     *                   the tracker accepts announces for them under the share's token
+     * @throws IOException if the saved cursor cannot be read
+     */
+    public TrackerMirror(MirrorLink link, StreamConnector connector, TrackerStore store, NodeIdentity verifier,
+            MirrorCursorFile cursorFile, MirrorSettings settings, Consumer<TrackedShare> onTorrents)
+            throws IOException {
+        this.link = Objects.requireNonNull(link, "link");
+        this.store = Objects.requireNonNull(store, "store");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.cursorFile = Objects.requireNonNull(cursorFile, "cursorFile");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.onTorrents = Objects.requireNonNull(onTorrents, "onTorrents");
+        this.http = new MirrorHttpClient(connector);
+        this.codec = new MirrorCodec(settings.limits());
+        this.cursor = cursorFile.load();
+        this.backoff = settings.minBackoff();
+        this.worker = FeedFollower.daemonScheduler("veilswarm-mirror");
+    }
+
+    /** Starts following; the share's current torrents (from the saved cursor) are reported first. */
+    public TrackerMirror start() {
+        worker.execute(() -> {
+            onTorrents.accept(trackedShare());
+            step();
+        });
+        return this;
+    }
+
+    public MirrorLink link() {
+        return link;
+    }
+
+    /** The share as B's tracker should serve it: the link's visibility and the mirrored torrents. */
+    public TrackedShare trackedShare() {
+        return new TrackedShare(link.visibility(), cursor.torrents());
+    }
+
+    public MirrorStatus status() {
+        MirrorCursor c = cursor;
+        return new MirrorStatus(c.epoch(), c.sequence(), snapshots.get(), batches.get(), changes.get(), bytes.get(),
+                rejected.get(), Optional.ofNullable(lastError));
+    }
+
+    private void step() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<Void> work = cursor.positioned() ? followOnce() : snapshotOnce();
+        work.whenCompleteAsync((ok, error) -> {
+            if (error == null) {
+                lastError = null;
+                backoff = settings.minBackoff();
+                step();
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            if (cause instanceof ResnapshotRequiredException) {
+                lastError = cause.getMessage();
+                cursor = cursor.unpositioned();
+                step();
+                return;
+            }
+            rejected.incrementAndGet();
+            lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            Duration pause = backoff;
+            backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
+                    : backoff.multipliedBy(2);
+            // Full jitter keeps many mirrors of one source from retrying in step.
+            long millis = ThreadLocalRandom.current().nextLong(pause.toMillis() / 2, pause.toMillis() + 1);
+            if (!closed) {
+                try {
+                    worker.schedule(this::step, millis, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // closed meanwhile
+                }
+            }
+        }, worker);
+    }
+
+    private CompletableFuture<Void> snapshotOnce() {
+        byte[] nonce = nonce();
+        String target = link.prefix() + "/" + MirrorSource.SEGMENT + "/snapshot?nonce=" + hex(nonce);
+        return http.get(link, target, settings.limits().maxSnapshotBytes(), settings.requestTimeout())
+                .thenAcceptAsync(answer -> {
+                    byte[] document = open(SignedDocument.Kind.SNAPSHOT, answer, settings.limits().maxSnapshotBytes());
+                    MirrorSnapshot snapshot = unchecked(() -> codec.decodeSnapshot(document, nonce, link.scope()));
+                    applySnapshot(snapshot);
+                    bytes.addAndGet(answer.body().length);
+                    snapshots.incrementAndGet();
+                }, worker);
+    }
+
+    private CompletableFuture<Void> followOnce() {
+        MirrorCursor at = cursor;
+        FeedEpoch epoch = at.epoch().orElseThrow();
+        byte[] nonce = nonce();
+        String target = link.prefix() + "/" + MirrorSource.SEGMENT + "/changes?nonce=" + hex(nonce) + "&epoch="
+                + epoch.hex() + "&since=" + at.sequence() + "&wait=" + settings.longPoll().toSeconds();
+        return http.get(link, target, settings.limits().maxBatchBytes(), settings.longPoll().plus(settings.requestTimeout()))
+                .thenAcceptAsync(answer -> {
+                    if (answer.status() == 410) {
+                        throw new CompletionException(new ResnapshotRequiredException("source " + link.source()
+                                + " cannot continue from " + at.sequence() + " under epoch " + epoch));
+                    }
+                    byte[] document = open(SignedDocument.Kind.CHANGES, answer, settings.limits().maxBatchBytes());
+                    ChangeBatch batch = unchecked(() -> codec.decodeBatch(document, nonce, link.scope()));
+                    if (!batch.epoch().equals(epoch) || batch.from() != at.sequence()) {
+                        throw new CompletionException(new MirrorException("change batch answers another position ("
+                                + batch.epoch() + " from " + batch.from() + "), asked " + epoch + " from "
+                                + at.sequence()));
+                    }
+                    applyBatch(batch);
+                    bytes.addAndGet(answer.body().length);
+                    batches.incrementAndGet();
+                }, worker);
+    }
+
+    private byte[] open(SignedDocument.Kind kind, MirrorHttpClient.Answer answer, int maxBytes) {
+        if (answer.status() != 200) {
+            throw new CompletionException(new MirrorException("source " + link.source() + " answered HTTP "
+                    + answer.status() + ": " + printable(answer.body())));
+        }
+        return unchecked(() -> SignedDocument.open(kind, answer.body(), link.source().publicKey(), verifier,
+                maxBytes));
+    }
+
+    /** Applies a verified snapshot. Runs on the mirror thread. */
+    private void applySnapshot(MirrorSnapshot snapshot) {
+        long sequence = Math.max(1, snapshot.head());
+        Set<InfoHash> now = new HashSet<>();
+        snapshot.torrents().forEach(t -> now.add(t.infoHash().truncated()));
+        for (InfoHash gone : cursor.torrents()) {
+            if (!now.contains(gone)) {
+                store.apply(new Change(sequence, Change.Kind.TORRENT_REMOVE, gone, Optional.empty(), Optional.empty()));
+            }
+        }
+        for (MirroredTorrent t : snapshot.torrents()) {
+            if (t.record().isPresent()) {
+                store.apply(new Change(sequence, Change.Kind.TORRENT_PUT, t.infoHash(), Optional.empty(),
+                        t.record()));
+            }
+            for (PeerEntry peer : t.peers()) {
+                store.apply(new Change(sequence, Change.Kind.PEER_PUT, t.infoHash(), Optional.of(peer),
+                        Optional.empty()));
+            }
+        }
+        advance(new MirrorCursor(Optional.of(snapshot.epoch()), snapshot.head(), now));
+    }
+
+    /** Applies a verified batch. Runs on the mirror thread. */
+    private void applyBatch(ChangeBatch batch) {
+        Set<InfoHash> torrents = new HashSet<>(cursor.torrents());
+        for (Change change : batch.changes()) {
+            store.apply(change);
+            InfoHash key = change.infoHash().truncated();
+            switch (change.kind()) {
+                case TORRENT_REMOVE -> torrents.remove(key);
+                case TORRENT_PUT, PEER_PUT -> torrents.add(key);
+                case PEER_REMOVE -> { }
+            }
+        }
+        changes.addAndGet(batch.changes().size());
+        advance(new MirrorCursor(Optional.of(batch.epoch()), batch.to(), torrents));
+    }
+
+    private void advance(MirrorCursor next) {
+        boolean torrentsChanged = !next.torrents().equals(cursor.torrents());
+        try {
+            cursorFile.save(next);
+        } catch (IOException e) {
+            // The store has the data; without a saved position a restart replays or re-snapshots, which is safe.
+            lastError = "cannot save mirror position to " + cursorFile.path() + ": " + e.getMessage();
+        }
+        cursor = next;
+        if (torrentsChanged) {
+            onTorrents.accept(trackedShare());
+        }
+    }
+
+    private static byte[] nonce() {
+        byte[] nonce = new byte[MirrorCodec.NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        return nonce;
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String printable(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private interface MirrorCall<T> {
+        T call() throws MirrorException;
+    }
+
+    private static <T> T unchecked(MirrorCall<T> call) {
+        try {
+            return call.call();
+        } catch (MirrorException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Stops following; the store keeps what was copied, the cursor file where it stood. */
+    @Override
+    public void close() {
+        closed = true;
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
