@@ -1,0 +1,58 @@
+package org.veilswarm.directory.authority;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.veilswarm.directory.core.DescriptorException;
+import org.veilswarm.directory.http.DirectoryHttpService;
+import org.veilswarm.directory.http.DirectoryPaths;
+import org.veilswarm.directory.http.DirectoryRequest;
+import org.veilswarm.directory.http.DirectoryResponse;
+
+/**
+ * An authority's resources (docs/protocols/directory-consensus.md §5): descriptor upload, its vote and its
+ * signatures for a period, and everything a directory cache serves.
+ */
+public final class AuthorityHttpService implements DirectoryHttpService {
+    private final DirectoryAuthority authority;
+
+    public AuthorityHttpService(DirectoryAuthority authority) {
+        this.authority = Objects.requireNonNull(authority, "authority");
+    }
+
+    @Override
+    public Optional<DirectoryResponse> serve(DirectoryRequest request) {
+        if (request.isPost(DirectoryPaths.DESCRIPTOR)) {
+            try {
+                DirectoryAuthority.Upload result = authority.accept(request.body());
+                return Optional.of(result == DirectoryAuthority.Upload.STALE
+                        ? DirectoryResponse.error(409, "STALE: older than the descriptor held or than the maximum age")
+                        : DirectoryResponse.ok((result.name() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            } catch (DescriptorException e) {
+                return Optional.of(DirectoryResponse.error(400, e.getMessage()));
+            }
+        }
+        if (request.method().equals("GET") && request.path().startsWith(DirectoryPaths.VOTE)) {
+            return Optional.of(period(request.path().substring(DirectoryPaths.VOTE.length()))
+                    .flatMap(authority::ownVote).map(v -> DirectoryResponse.ok(v.encode()))
+                    .orElse(DirectoryResponse.error(404, "no vote for that period")));
+        }
+        if (request.method().equals("GET") && request.path().startsWith(DirectoryPaths.SIGNATURES)) {
+            return Optional.of(period(request.path().substring(DirectoryPaths.SIGNATURES.length()))
+                    .flatMap(authority::ownSignatures).map(s -> DirectoryResponse.ok(s.encode()))
+                    .orElse(DirectoryResponse.error(404, "no consensus computed for that period")));
+        }
+        return authority.cache().serve(request);
+    }
+
+    /** Decimal epoch seconds, canonical (no sign, no leading zero). */
+    static Optional<Instant> period(String text) {
+        if (text.isEmpty() || text.length() > 12 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+                || (text.length() > 1 && text.charAt(0) == '0')) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(text)));
+    }
+}

@@ -1,0 +1,54 @@
+package org.veilswarm.directory.http;
+
+import java.util.Optional;
+
+import org.veilswarm.api.directory.DirectoryException;
+import org.veilswarm.directory.core.FindRequest;
+import org.veilswarm.directory.core.MerkleAnswer;
+
+/**
+ * What every directory server answers (docs/protocols/directory-consensus.md §5): {@code GET consensus} (gzip
+ * when accepted), {@code GET merkle/header} and {@code POST merkle/find}. Holds the latest
+ * {@link PublishedDirectory}; before the first one every resource answers 503.
+ */
+public final class DirectoryCacheService implements DirectoryHttpService {
+    private volatile PublishedDirectory current;
+
+    public void update(PublishedDirectory directory) {
+        current = PublishedDirectory.require(directory);
+    }
+
+    public Optional<PublishedDirectory> current() {
+        return Optional.ofNullable(current);
+    }
+
+    @Override
+    public Optional<DirectoryResponse> serve(DirectoryRequest request) {
+        boolean consensus = request.isGet(DirectoryPaths.CONSENSUS);
+        boolean header = request.isGet(DirectoryPaths.MERKLE_HEADER);
+        boolean find = request.isPost(DirectoryPaths.MERKLE_FIND);
+        if (!consensus && !header && !find) {
+            return Optional.empty();
+        }
+        PublishedDirectory d = current;
+        if (d == null) {
+            return Optional.of(DirectoryResponse.error(503, "no consensus yet"));
+        }
+        if (consensus) {
+            return Optional.of(request.acceptsGzip() ? new DirectoryResponse(200, d.gzippedUnsafe(), true)
+                    : DirectoryResponse.ok(d.encodedUnsafe()));
+        }
+        if (header) {
+            return Optional.of(DirectoryResponse.ok(d.merkle().encodedHeader()));
+        }
+        try {
+            FindRequest f = FindRequest.parse(request.body());
+            MerkleAnswer answer = d.merkle().find(f.consensusId(), f.role(), f.x());
+            return Optional.of(DirectoryResponse.ok(answer.encode()));
+        } catch (DirectoryException e) {
+            // Unknown consensus and x out of range are 404: the client may ask another directory.
+            return Optional.of(DirectoryResponse.error(e.getMessage().startsWith("unknown consensus")
+                    || e.getMessage().contains("outside") ? 404 : 400, e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.veilswarm.directory.http;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+/**
+ * The serving side of a directory stream (RFC 9112 HTTP/1.1): small limits on request line, headers and
+ * body (the largest request is a 4 KiB descriptor upload), keep-alive, and each request handed to the
+ * services in order; the first that answers wins, none gives 404. Services run on the stream's event loop.
+ */
+public final class DirectoryServerInitializer extends ChannelInitializer<Channel> {
+    /** Largest request body: a descriptor (4,096 bytes) with room. */
+    public static final int MAX_REQUEST_BODY = 8 * 1024;
+    /** A stream idle this long between requests is closed. */
+    public static final int IDLE_SECONDS = 60;
+
+    private final List<DirectoryHttpService> services;
+
+    public DirectoryServerInitializer(List<DirectoryHttpService> services) {
+        this.services = List.copyOf(services);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("directory-idle", new ReadTimeoutHandler(IDLE_SECONDS));
+        ch.pipeline().addLast("directory-http", new HttpServerCodec(512, 4096, 8192));
+        ch.pipeline().addLast("directory-aggregate", new HttpObjectAggregator(MAX_REQUEST_BODY, true));
+        ch.pipeline().addLast("directory", new Handler(services));
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final List<DirectoryHttpService> services;
+
+        Handler(List<DirectoryHttpService> services) {
+            this.services = services;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            DirectoryResponse answer;
+            if (!request.decoderResult().isSuccess()) {
+                answer = DirectoryResponse.error(400, "malformed HTTP request");
+            } else {
+                answer = serve(request);
+            }
+            boolean keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.status() == 200 ? DirectoryResponse.BINARY
+                    : "text/plain; charset=utf-8");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            if (answer.gzipped()) {
+                response.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+            }
+            if (!keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.writeAndFlush(response);
+            }
+        }
+
+        private DirectoryResponse serve(FullHttpRequest request) {
+            String uri = request.uri();
+            int query = uri.indexOf('?');
+            String path = query < 0 ? uri : uri.substring(0, query);
+            String accept = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, "");
+            boolean gzip = false;
+            for (String coding : accept.split(",")) {
+                String name = coding.strip();
+                int params = name.indexOf(';');
+                if ((params < 0 ? name : name.substring(0, params).strip()).equalsIgnoreCase("gzip")
+                        && !name.replace(" ", "").endsWith(";q=0")) {
+                    gzip = true;
+                }
+            }
+            DirectoryRequest r = new DirectoryRequest(request.method().name(), path,
+                    ByteBufUtil.getBytes(request.content()), gzip);
+            for (DirectoryHttpService service : services) {
+                Optional<DirectoryResponse> answer = service.serve(r);
+                if (answer.isPresent()) {
+                    return answer.get();
+                }
+            }
+            return DirectoryResponse.error(404, "no directory resource " + path);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
