@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -118,8 +119,8 @@ final class MirrorHttpClient {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             if (response.decoderResult().isFailure()) {
-                result.completeExceptionally(new MirrorException("malformed HTTP answer from " + link.source() + ": "
-                        + response.decoderResult().cause()));
+                result.completeExceptionally(new MirrorException("incomplete (truncated?) or malformed HTTP answer from "
+                        + link.source() + ": " + response.decoderResult().cause()));
             } else {
                 result.complete(new Answer(response.status().code(), ByteBufUtil.getBytes(response.content())));
             }
@@ -138,7 +139,10 @@ final class MirrorHttpClient {
             result.completeExceptionally(cause instanceof TooLongFrameException
                     ? new MirrorException("answer from " + link.source() + " exceeds the limit of " + maxBytes
                             + " bytes (oversized)", cause)
-                    : new MirrorException("stream to " + link.source() + " failed: " + cause, cause));
+                    : cause instanceof PrematureChannelClosureException
+                            ? new MirrorException("source " + link.source()
+                                    + " closed the stream in the middle of its answer (truncated)", cause)
+                            : new MirrorException("stream to " + link.source() + " failed: " + cause, cause));
             ctx.close();
         }
     }
