@@ -1,0 +1,185 @@
+package org.veilswarm.transport.tor.impl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.veilswarm.api.node.OnionAddress;
+import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.RelayCounters.RelayCount;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.api.transport.TransportException;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.transport.tor.monitor.TorState;
+import org.veilswarm.transport.tor.testing.PrivateTorNetwork;
+import org.veilswarm.transport.tor.testing.RealTor;
+
+/**
+ * Two nodes on the tor transport in a private tor network on 127.0.0.1 (3 authorities, 7 relays,
+ * REFERENCE.md §4): each node launches and owns its client tor; node A publishes an onion service under
+ * its own Ed25519 key, node B downloads a file from it through SOCKS5; SHA-256 must match. Prints the
+ * throughput for docs/performance.md ("Tor transport"). Runs with {@code -Ptor-network} (see pom.xml).
+ */
+class TorTransportPrivateNetworkIT {
+    private static final int FILE_BYTES = 8 * 1024 * 1024;
+    private static final int SERVICE_PORT = 80;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void nodeBDownloadsAFileFromNodeAsOnionServiceWithMatchingSha256() throws Exception {
+        long t0 = System.nanoTime();
+        try (PrivateTorNetwork network = PrivateTorNetwork.start(dir.resolve("net"), 3, 7, Duration.ofSeconds(150))) {
+            long networkReady = System.nanoTime();
+            TorTransportEngine a = new TorTransportEngine(nodeSettings(network, "a"));
+            TorTransportEngine b = new TorTransportEngine(nodeSettings(network, "b"));
+            ProcessHandle torA;
+            ProcessHandle torB;
+            try {
+                a.start();
+                b.start();
+                CompletableFuture.allOf(a.ready(), b.ready()).get(150, TimeUnit.SECONDS);
+                long nodesReady = System.nanoTime();
+                torA = a.torProcess().orElseThrow();
+                torB = b.torProcess().orElseThrow();
+                assertEquals(TorState.Phase.READY, a.monitor().state().phase());
+                assertEquals(100, b.monitor().bootstrap().progress());
+
+                SeedServiceKey key = SeedServiceKey.random();
+                byte[] file = new byte[FILE_BYTES];
+                new Random(9).nextBytes(file);
+                Listener listener = a.listen(key, SERVICE_PORT, initializer(() -> new FileSender(file))).get(60, TimeUnit.SECONDS);
+                OnionAddress native_ = OnionAddress.fromPublicKey(Ed25519.publicKeyFromSeed(key.seed()));
+                assertEquals(TransportAddress.of(native_, SERVICE_PORT), listener.address(),
+                        "tor must publish the node's own address, the one the native transport derives from the key");
+
+                // Never published: tor's extended SOCKS error 0xF0 (descriptor not found) as NOT_FOUND.
+                TransportAddress nowhere = TransportAddress.of(SeedServiceKey.random().address(), SERVICE_PORT);
+                ExecutionException missing = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                        () -> b.connect(nowhere, initializer(DigestingReceiver::new)).get(120, TimeUnit.SECONDS));
+                TransportException notFound = assertInstanceOf(TransportException.class, missing.getCause());
+                assertEquals(TransportException.Reason.NOT_FOUND, notFound.reason(), notFound.getMessage());
+                System.out.println("unpublished address: " + notFound.getMessage());
+
+                long connectStart = System.nanoTime();
+                DigestingReceiver[] attempt = new DigestingReceiver[1];
+                Channel stream = connectUntilPublished(b, listener.address(), () -> attempt[0] = new DigestingReceiver(),
+                        Duration.ofSeconds(90));
+                DigestingReceiver receiver = attempt[0];
+                long connected = System.nanoTime();
+                byte[] digest = receiver.digest.get(180, TimeUnit.SECONDS);
+                assertEquals(FILE_BYTES, receiver.bytes);
+                byte[] got = receiver.copy.toByteArray();
+                for (int i = 0; i < got.length; i++) {
+                    if (got[i] != file[i]) {
+                        System.out.println("FIRST DIFF at " + i + " got " + java.util.HexFormat.of().formatHex(got, i, Math.min(got.length, i + 32))
+                                + " file " + java.util.HexFormat.of().formatHex(file, i, i + 32) + " file-index-of-got: "
+                                + indexOf(file, java.util.Arrays.copyOfRange(got, i, i + 64)));
+                        break;
+                    }
+                }
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), digest);
+                assertFalse(stream.isActive());
+
+                double seconds = (receiver.lastByteNanos - connected) / 1e9;
+                // CIRC_BW and BW arrive once a second: the last second of the transfer is reported a moment later.
+                long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (b.relayCounters().current().bytesOwn() < FILE_BYTES && System.nanoTime() - settle < 0) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(2_500);
+                RelayCount own = b.relayCounters().current();
+                long[] raw = b.counters().rawSums();
+                java.util.Map<String, String> traffic = b.controlClient().getInfo(List.of("traffic/read", "traffic/written"));
+                System.out.printf(Locale.ROOT, "TOR-TRANSPORT network %.1f s, node tors bootstrapped %.1f s, first connect %.2f s"
+                        + " after ADD_ONION, %d MiB in %.2f s = %.2f MiB/s%n", (networkReady - t0) / 1e9,
+                        (nodesReady - networkReady) / 1e9, (connected - connectStart) / 1e9, FILE_BYTES >> 20, seconds,
+                        FILE_BYTES / 1048576.0 / seconds);
+                System.out.printf(Locale.ROOT, "TOR-TRANSPORT node B (downloader) file %d B; BW read %d written %d; CIRC_BW read %d"
+                        + " written %d; local delivered %d; not-own written %d; GETINFO traffic/read %s written %s;"
+                        + " CountPrivateBandwidth %s; counters %s%n", FILE_BYTES, raw[0], raw[1], raw[2], raw[3], raw[4],
+                        raw[1] - raw[3] - raw[4], traffic.get("traffic/read"), traffic.get("traffic/written"),
+                        b.controlClient().getConf("CountPrivateBandwidth"), own);
+                long[] rawA = a.counters().rawSums();
+                System.out.printf(Locale.ROOT, "TOR-TRANSPORT node A (service) BW read %d written %d; CIRC_BW read %d written %d;"
+                        + " local delivered %d; not-own written %d%n", rawA[0], rawA[1], rawA[2], rawA[3], rawA[4],
+                        rawA[1] - rawA[3] - rawA[4]);
+                assertTrue(own.bytesOwn() >= FILE_BYTES, "CIRC_BW counted the download as own traffic: " + own);
+                assertEquals(0, own.bytesRelayed(), "a client-only tor relays nothing");
+                assertFalse(b.monitor().bandwidth().isEmpty());
+                assertFalse(b.monitor().log().isEmpty());
+
+                listener.close();
+                assertFalse(listener.isOpen());
+            } finally {
+                a.close();
+                b.close();
+            }
+            assertTrue(torA.onExit().get(30, TimeUnit.SECONDS) != null && !torA.isAlive(), "node A's tor stopped");
+            assertFalse(torB.isAlive(), "node B's tor stopped");
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private TorTransportSettings nodeSettings(PrivateTorNetwork network, String name) {
+        return TorTransportSettings.owned(dir.resolve(name).resolve("tor"))
+                .withExecutable(RealTor.executable())
+                .withExtraTorrcLines(network.clientTorrcLines())
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(150), Duration.ofSeconds(60));
+    }
+
+    /** Right after ADD_ONION the descriptor is not on the HSDirs yet (SOCKS 0xF0/0x04): retry until it is. */
+    private static Channel connectUntilPublished(TorTransportEngine engine, TransportAddress to,
+            java.util.function.Supplier<DigestingReceiver> receiver, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return engine.connect(to, initializer(receiver)).get(90, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TransportException t) || t.reason() != TransportException.Reason.NOT_FOUND
+                        || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static ChannelInitializer<Channel> initializer(java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> handler) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(handler.get());
+            }
+        };
+    }
+
+}
