@@ -1,0 +1,149 @@
+package org.veilswarm.directory.consensus;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+import org.veilswarm.api.directory.DirectoryException;
+import org.veilswarm.api.directory.PathConstraints;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayRole;
+import org.veilswarm.api.directory.RelaySampler;
+import org.veilswarm.directory.core.AuthoritySet;
+import org.veilswarm.directory.core.ConsensusVerification;
+import org.veilswarm.directory.core.FullListRelaySampler;
+import org.veilswarm.directory.core.RelayDescriptorParser;
+import org.veilswarm.directory.core.VerifiedConsensus;
+import org.veilswarm.directory.http.DirectoryHttpClient;
+import org.veilswarm.directory.http.DirectoryPaths;
+
+/**
+ * The {@code consensus} scheme's client (docs/protocols/directory-consensus.md §6). It downloads the signed
+ * list from a directory chosen at random, verifies it (strict decoding, every relay signature, a strict
+ * majority of the configured authorities, validity now) and then picks locally with
+ * {@link FullListRelaySampler}. A directory whose list does not verify (forged, minority-signed, expired,
+ * not yet valid, malformed) is marked bad for good and another is asked; one that cannot be reached is only
+ * skipped. The list is kept until valid-until. Thread-safe; concurrent picks share one download.
+ */
+public final class ConsensusClient implements RelaySampler {
+    public static final int DEFAULT_MAX_DRAWS = 32;
+
+    private final AuthoritySet authorities;
+    private final List<DirectoryHttpClient> directories;
+    private final RelayDescriptorParser parser;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final int maxDraws;
+    private final Set<String> bad = ConcurrentHashMap.newKeySet();
+    private final AtomicLong transferred = new AtomicLong();
+    private volatile Current current;
+    private CompletableFuture<Current> inFlight;
+
+    private record Current(VerifiedConsensus consensus, FullListRelaySampler sampler) {
+    }
+
+    /**
+     * @param random picks and the directory choice; {@link java.security.SecureRandom} in production
+     */
+    public ConsensusClient(AuthoritySet authorities, List<DirectoryHttpClient> directories,
+            RelayDescriptorParser parser, Clock clock, RandomGenerator random, int maxDraws) {
+        this.authorities = Objects.requireNonNull(authorities, "authorities");
+        this.directories = List.copyOf(directories);
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        if (maxDraws < 1) {
+            throw new IllegalArgumentException("maxDraws must be at least 1");
+        }
+        this.maxDraws = maxDraws;
+    }
+
+    @Override
+    public CompletionStage<RelayDescriptor> pick(RelayRole role, PathConstraints constraints) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(constraints, "constraints");
+        return current().thenCompose(c -> c.sampler().pick(role, constraints));
+    }
+
+    /** The verified list in use, downloading a new one when there is none or it expired. */
+    public CompletionStage<VerifiedConsensus> consensus() {
+        return current().thenApply(Current::consensus);
+    }
+
+    /** The list in use if one is valid now, without downloading. */
+    public Optional<VerifiedConsensus> cached() {
+        Current c = current;
+        return c != null && c.consensus().isValidAt(clock.instant()) ? Optional.of(c.consensus()) : Optional.empty();
+    }
+
+    /** Names of directories that served a list that did not verify. */
+    public Set<String> badDirectories() {
+        return Set.copyOf(bad);
+    }
+
+    /** Response-body bytes received so far (compressed size when gzip was used). */
+    public long bytesTransferred() {
+        return transferred.get();
+    }
+
+    private synchronized CompletionStage<Current> current() {
+        Current c = current;
+        if (c != null && c.consensus().isValidAt(clock.instant())) {
+            return CompletableFuture.completedFuture(c);
+        }
+        if (inFlight == null) {
+            CompletableFuture<Current> download = fetch(new ArrayList<>()).toCompletableFuture();
+            inFlight = download;
+            download.whenComplete((r, e) -> {
+                synchronized (this) {
+                    inFlight = null;
+                }
+            });
+        }
+        return inFlight;
+    }
+
+    private CompletionStage<Current> fetch(List<DirectoryHttpClient> tried) {
+        List<DirectoryHttpClient> usable = new ArrayList<>();
+        for (DirectoryHttpClient d : directories) {
+            if (!bad.contains(d.name()) && !tried.contains(d)) {
+                usable.add(d);
+            }
+        }
+        if (usable.isEmpty()) {
+            return CompletableFuture.failedFuture(new DirectoryException("no directory left to download a valid"
+                    + " consensus from (" + bad.size() + " marked bad, " + tried.size() + " tried)"));
+        }
+        DirectoryHttpClient directory = usable.get(random.nextInt(usable.size()));
+        tried.add(directory);
+        // Verification parses every descriptor (a relay signature each): off the stream's event loop.
+        return directory.get(DirectoryPaths.CONSENSUS).thenApplyAsync(response -> {
+            transferred.addAndGet(response.transferred());
+            return authorities.verifyConsensus(response.body(), parser, clock.instant());
+        }).handle((verification, error) -> {
+            if (error != null) {
+                return fetch(tried);
+            }
+            if (!verification.accepted()) {
+                bad.add(directory.name());
+                return fetch(tried);
+            }
+            return CompletableFuture.completedFuture(install(verification));
+        }).thenCompose(stage -> stage);
+    }
+
+    private Current install(ConsensusVerification verification) {
+        VerifiedConsensus consensus = verification.consensus().orElseThrow();
+        Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws));
+        current = c;
+        return c;
+    }
+}

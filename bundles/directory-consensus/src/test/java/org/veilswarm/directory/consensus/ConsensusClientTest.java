@@ -1,0 +1,215 @@
+package org.veilswarm.directory.consensus;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.veilswarm.api.directory.DirectoryException;
+import org.veilswarm.api.directory.PathConstraints;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayRole;
+import org.veilswarm.directory.core.ConsensusDocument;
+import org.veilswarm.directory.core.ConsensusEntry;
+import org.veilswarm.directory.core.HeaderSignature;
+import org.veilswarm.directory.core.RelayDescriptorParser;
+
+/**
+ * The consensus client against directory servers on 127.0.0.1, one honest and one malicious: whatever the
+ * malicious one serves (minority-signed, forged, wrong-key, expired, not yet valid, garbage), the client
+ * never uses it, marks it bad whenever it asked it, and picks from the honest list.
+ */
+class ConsensusClientTest {
+    private static final RelayDescriptorParser PARSER = RelayDescriptorParser.withSystemClock();
+    private static TestDirectoryNetwork net;
+    private static ConsensusDocument honestDocument;
+    private static byte[] honest;
+
+    @BeforeAll
+    static void setUp() {
+        net = new TestDirectoryNetwork();
+        long[] weights = new long[12];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 1000L * (i + 1);
+        }
+        honestDocument = net.document(net.entries(weights));
+        honest = net.signedBy(honestDocument, 0, 1, 2).encode();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        net.close();
+    }
+
+    private static Map<String, byte[]> maliciousLists() {
+        Map<String, byte[]> lists = new LinkedHashMap<>();
+        lists.put("minority", net.signedBy(honestDocument, 1).encode());
+        List<ConsensusEntry> boosted = new ArrayList<>(honestDocument.entries());
+        ConsensusEntry first = boosted.get(0);
+        boosted.set(0, new ConsensusEntry(first.signed(), first.flags(), 1L << 30));
+        ConsensusDocument forged = net.document(boosted);
+        List<HeaderSignature> copied = net.signedBy(honestDocument, 0, 1, 2).signatures();
+        lists.put("forged-weights", forged.withSignatures(copied).encode());
+        List<HeaderSignature> wrongKey = new ArrayList<>();
+        for (HeaderSignature s : copied) {
+            wrongKey.add(new HeaderSignature(s.authority(), TestDirectoryNetwork.key(999).sign(honestDocument.digest())));
+        }
+        lists.put("wrong-key", honestDocument.withSignatures(wrongKey).encode());
+        ConsensusDocument expired = new ConsensusDocument(net.validAfter.minusSeconds(7200),
+                net.validAfter.minusSeconds(3600), honestDocument.entries());
+        lists.put("expired", net.signedBy(expired, 0, 1, 2).encode());
+        ConsensusDocument future = new ConsensusDocument(net.validUntil, net.validUntil.plusSeconds(3600),
+                honestDocument.entries());
+        lists.put("not-yet-valid", net.signedBy(future, 0, 1, 2).encode());
+        byte[] garbage = new byte[3000];
+        new Random(5).nextBytes(garbage);
+        lists.put("garbage", garbage);
+        byte[] flipped = honest.clone();
+        flipped[flipped.length / 2] ^= 0x10;
+        lists.put("one-bit-flipped", flipped);
+        return lists;
+    }
+
+    private static ConsensusClient client(List<TestDirectoryNetwork.Server> servers, long seed) {
+        return new ConsensusClient(net.authorities, servers.stream().map(TestDirectoryNetwork.Server::client).toList(),
+                PARSER, Clock.systemUTC(), new SplittableRandom(seed), ConsensusClient.DEFAULT_MAX_DRAWS);
+    }
+
+    @Test
+    void aMaliciousDirectoryIsCaughtEveryTimeAndTheHonestListIsUsed() throws Exception {
+        TestDirectoryNetwork.Server good = net.serve(honest);
+        for (Map.Entry<String, byte[]> bad : maliciousLists().entrySet()) {
+            TestDirectoryNetwork.Server liar = net.serve(bad.getValue());
+            int askedTheLiar = 0;
+            for (long seed = 0; seed < 6; seed++) {
+                int before = liar.requests().get();
+                ConsensusClient client = client(List.of(liar, good), seed);
+                RelayDescriptor picked = client.pick(RelayRole.MIDDLE, PathConstraints.none()).toCompletableFuture()
+                        .get(20, TimeUnit.SECONDS);
+                assertArrayEquals(honestDocument.digest(), client.consensus().toCompletableFuture().get().document()
+                        .digest(), bad.getKey());
+                assertTrue(honestDocument.entries().stream().anyMatch(e -> e.signed().descriptor().sameRelay(picked)));
+                assertFalse(client.badDirectories().contains(good.name()), "the honest directory is never blamed");
+                if (liar.requests().get() > before) {
+                    askedTheLiar++;
+                    assertEquals(java.util.Set.of(liar.name()), client.badDirectories(), bad.getKey()
+                            + ": asked and not marked bad");
+                }
+            }
+            assertTrue(askedTheLiar > 0, bad.getKey() + ": six seeds never chose the liar first");
+        }
+    }
+
+    @Test
+    void extraSignaturesByStrangersDoNotMakeADirectoryBad() throws Exception {
+        List<HeaderSignature> s = new ArrayList<>(net.signedBy(honestDocument, 0, 1).signatures());
+        s.add(honestDocument.sign(TestDirectoryNetwork.key(500)));
+        TestDirectoryNetwork.Server extra = net.serve(honestDocument.withSignatures(s).encode());
+        ConsensusClient client = client(List.of(extra), 1);
+        assertEquals(12, client.consensus().toCompletableFuture().get(20, TimeUnit.SECONDS).entries().size());
+        assertTrue(client.badDirectories().isEmpty());
+    }
+
+    @Test
+    void onlyLiarsLeftIsAClearFailure() throws Exception {
+        TestDirectoryNetwork.Server a = net.serve(net.signedBy(honestDocument, 0).encode());
+        TestDirectoryNetwork.Server b = net.serve(new byte[] {1, 2, 3});
+        ConsensusClient client = client(List.of(a, b), 3);
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.pick(RelayRole.GUARD, PathConstraints.none()).toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertInstanceOf(DirectoryException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("2 marked bad"), e.getCause().getMessage());
+    }
+
+    @Test
+    void theListIsDownloadedOnceAndCompressed() throws Exception {
+        TestDirectoryNetwork.Server good = net.serve(honest);
+        ConsensusClient client = client(List.of(good), 4);
+        for (int i = 0; i < 30; i++) {
+            client.pick(RelayRole.MIDDLE, PathConstraints.none()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+        assertEquals(1, good.requests().get());
+        assertTrue(client.bytesTransferred() > 0 && client.bytesTransferred() < honest.length,
+                client.bytesTransferred() + " bytes for a " + honest.length + "-byte list");
+    }
+
+    /**
+     * 40,000 picks from a list whose weights are 1,000 … 20,000 (the descriptors all claim the same bandwidth):
+     * the counts fit the list's weights (chi-square, 19 degrees of freedom, critical value 43.82 at p = 0.001,
+     * seeded so the verdict is fixed), and the same counts are far from what the descriptors' own bandwidth
+     * would give, which shows the test can fail.
+     */
+    @Test
+    void picksFollowTheListWeightsChiSquare() throws Exception {
+        long[] weights = new long[20];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 1000L * (i + 1);
+        }
+        ConsensusDocument d = net.document(net.entries(weights));
+        TestDirectoryNetwork.Server server = net.serve(net.signedBy(d, 0, 1, 2).encode());
+        ConsensusClient client = client(List.of(server), 20261122L);
+        Map<RelayDescriptor.Key, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < d.entries().size(); i++) {
+            index.put(d.entries().get(i).identity(), i);
+        }
+        int picks = 40_000;
+        long[] observed = new long[weights.length];
+        for (int i = 0; i < picks; i++) {
+            RelayDescriptor r = client.pick(RelayRole.MIDDLE, PathConstraints.none()).toCompletableFuture().get();
+            observed[index.get(r.identityKey())]++;
+        }
+        double[] byList = new double[weights.length];
+        long sum = d.entries().stream().mapToLong(ConsensusEntry::weight).sum();
+        for (int i = 0; i < byList.length; i++) {
+            byList[i] = picks * (double) d.entries().get(i).weight() / sum;
+        }
+        double[] byDescriptor = new double[weights.length];
+        Arrays.fill(byDescriptor, picks / (double) weights.length);
+        assertTrue(chiSquare(observed, byList) < 43.82, "chi-square " + chiSquare(observed, byList));
+        assertTrue(chiSquare(observed, byDescriptor) > 1000, "the descriptor weights must not fit");
+    }
+
+    private static double chiSquare(long[] observed, double[] expected) {
+        double x = 0;
+        for (int i = 0; i < observed.length; i++) {
+            double diff = observed[i] - expected[i];
+            x += diff * diff / expected[i];
+        }
+        return x;
+    }
+
+    @Test
+    void aClosedDirectoryIsSkippedNotBlamed() throws Exception {
+        TestDirectoryNetwork.Server good = net.serve(honest);
+        java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        java.net.InetSocketAddress closed = (java.net.InetSocketAddress) s.getLocalSocketAddress();
+        s.close();
+        var down = new org.veilswarm.directory.http.DirectoryHttpClient(
+                new org.veilswarm.directory.http.TcpDirectoryConnector(net.group, closed), Duration.ofSeconds(5), 1 << 20,
+                true);
+        for (long seed = 0; seed < 4; seed++) {
+            ConsensusClient client = new ConsensusClient(net.authorities, List.of(down, good.client()), PARSER,
+                    Clock.systemUTC(), new SplittableRandom(seed), 8);
+            client.consensus().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(client.badDirectories().isEmpty());
+        }
+    }
+
+}
