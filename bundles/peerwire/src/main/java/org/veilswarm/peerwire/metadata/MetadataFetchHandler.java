@@ -22,12 +22,14 @@ import org.veilswarm.peerwire.PeerWireException;
  * on {@link HandshakeCompleted} it sends our extension handshake announcing {@code ut_metadata} (BEP 10),
  * reads the peer's id and {@code metadata_size}, keeps up to the allowed number of requests in flight,
  * rejects the peer's own metadata requests (we have nothing yet, BEP 9), checks timeouts every
- * {@code tick}, closes connections the assembler names as culprits and, when the dictionary verified,
- * fires {@link MetadataReceived}. Messages that are not ut_metadata pass on unchanged.
+ * {@code tick}, and closes connections the assembler names as culprits. When the dictionary has
+ * verified, whichever connection's data completed it, every connection of the torrent that is still
+ * open fires {@link MetadataReceived} once, on its own event loop. Messages that are not ut_metadata
+ * pass on unchanged.
  */
 public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
 
-    /** User event fired on the channel whose data completed the metadata. */
+    /** User event fired on each open connection of the torrent once the metadata has verified. */
     public record MetadataReceived(org.veilswarm.metainfo.InfoDictionary info) {
     }
 
@@ -62,6 +64,11 @@ public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
                     .client(clientName).build());
             ticker = ctx.executor().scheduleWithFixedDelay(() -> onTick(ctx), tick.toNanos(), tick.toNanos(),
                     TimeUnit.NANOSECONDS);
+            assembler.completion().thenAccept(info -> ctx.executor().execute(() -> {
+                if (ctx.channel().isActive()) {
+                    ctx.fireUserEventTriggered(new MetadataReceived(info));
+                }
+            }));
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -130,7 +137,7 @@ public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
     private void handle(ChannelHandlerContext ctx, MetadataOutcome<Channel> outcome) {
         outcome.culprits().forEach(Channel::close);
         switch (outcome.kind()) {
-            case COMPLETE -> ctx.fireUserEventTriggered(new MetadataReceived(outcome.info().orElseThrow()));
+            case COMPLETE -> { } // announced through the assembler's completion, on every connection
             case FAILED -> ctx.fireExceptionCaught(new PeerWireException(outcome.reason()));
             default -> sendRequests(ctx);
         }

@@ -169,6 +169,23 @@ class MetadataFetchHandlerTest {
     }
 
     @Test
+    void withTwoPeersEveryConnectionLearnsOfTheResult() throws Exception {
+        MetadataAssembler<Channel> assembler = new MetadataAssembler<>(ExpectedInfoHashes.v2(info.infoHashes().v2()),
+                MetadataOptions.DEFAULT.withMaxRequestsPerPeer(1));
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        Channel one = connect(serve("one", false), assembler, events);
+        Channel two = connect(serve("two", false), assembler, events);
+        InfoDictionary got = assembler.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertArrayEquals(info.bytes(), got.bytes());
+        for (int i = 0; i < 2; i++) {
+            Object event = events.poll(5, TimeUnit.SECONDS);
+            assertTrue(event instanceof MetadataFetchHandler.MetadataReceived r && r.info() == got, "event " + i + ": " + event);
+        }
+        one.close().sync();
+        two.close().sync();
+    }
+
+    @Test
     void aPeerServingCorruptedMetadataIsDisconnectedAndAnHonestOneCompletes() throws Exception {
         MetadataAssembler<Channel> assembler = new MetadataAssembler<>(ExpectedInfoHashes.v2(info.infoHashes().v2()),
                 MetadataOptions.DEFAULT);
