@@ -91,6 +91,50 @@ final class TestDirectoryNetwork implements AutoCloseable {
         return d.withSignatures(s);
     }
 
+    /** The list and its merkle header, both signed by every authority, as an authority publishes them. */
+    org.veilswarm.directory.http.PublishedDirectory published(ConsensusDocument d) {
+        var trees = org.veilswarm.directory.core.MerkleConsensus.of(d);
+        List<HeaderSignature> header = new ArrayList<>();
+        authorityKeys.forEach(k -> header.add(trees.header().sign(k)));
+        return org.veilswarm.directory.http.PublishedDirectory.of(signedBy(d, 0, 1, 2), header);
+    }
+
+    /** A directory server running {@code service}. */
+    InetSocketAddress serve(DirectoryHttpService service) throws InterruptedException {
+        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new DirectoryServerInitializer(List.of(service)))
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        servers.add(ch);
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** An address on 127.0.0.1 where nothing listens. */
+    static InetSocketAddress closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return (InetSocketAddress) s.getLocalSocketAddress();
+        }
+    }
+
+    /** {@code <base64 key>@127.0.0.1:<port>} for authority {@code i}. */
+    String authorityEntry(int i, InetSocketAddress address) {
+        return java.util.Base64.getEncoder().encodeToString(authorityKeys.get(i).publicKey()) + "@127.0.0.1:"
+                + address.getPort();
+    }
+
+    /** A DS configuration annotation with the given values and the annotation's defaults for the rest. */
+    static <T> T config(Class<T> type, java.util.Map<String, Object> values) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    if (values.containsKey(method.getName())) {
+                        return values.get(method.getName());
+                    }
+                    if (method.getDefaultValue() != null) {
+                        return method.getDefaultValue();
+                    }
+                    throw new IllegalStateException("no value for " + method.getName());
+                }));
+    }
+
     /** A directory server that answers {@code GET consensus} with {@code body} and counts the requests. */
     Server serve(byte[] body) throws InterruptedException {
         AtomicInteger requests = new AtomicInteger();
