@@ -51,6 +51,8 @@ public final class FeedFollower implements AutoCloseable {
     private FeedEpoch epoch = FeedEpoch.random();
     private long applied;
     private boolean closed;
+    private long lastPoll;
+    private boolean polledOnce;
     private volatile String lastError;
 
     public FeedFollower(TrackerStore store, FeedSettings settings) {
@@ -59,7 +61,10 @@ public final class FeedFollower implements AutoCloseable {
         this.poller = daemonScheduler("veilswarm-mirror-feed");
     }
 
-    /** Starts polling the store every {@link FeedSettings#pollInterval()}. */
+    /**
+     * Starts polling the store: every {@link FeedSettings#pollInterval()} while a mirror waits for a change, else
+     * every {@link FeedSettings#idlePollInterval()}.
+     */
     public FeedFollower start() {
         long nanos = settings.pollInterval().toNanos();
         poller.scheduleWithFixedDelay(this::pollQuietly, 0, nanos, TimeUnit.NANOSECONDS);
@@ -93,6 +98,15 @@ public final class FeedFollower implements AutoCloseable {
     }
 
     private void pollQuietly() {
+        boolean idle;
+        synchronized (lock) {
+            idle = waiters.isEmpty();
+        }
+        if (idle && polledOnce && System.nanoTime() - lastPoll < settings.idlePollInterval().toNanos()) {
+            return;
+        }
+        polledOnce = true;
+        lastPoll = System.nanoTime();
         try {
             poll();
             lastError = null;
