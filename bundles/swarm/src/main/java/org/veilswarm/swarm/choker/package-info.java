@@ -9,6 +9,8 @@
  *   rotated every 30 s, newly connected peers three times as likely to get it; when seeding, the peers
  *   we upload fastest to; and, while an {@link org.veilswarm.api.accounting.AccountingScheme} is bound,
  *   peers ranked by its {@link org.veilswarm.api.accounting.Standing} first.</li>
+ *   <li>{@link org.veilswarm.swarm.choker.RollingRate}: the 20-second rolling byte rates the choker
+ *   ranks by.</li>
  *   <li>{@link org.veilswarm.swarm.choker.HierarchicalRateLimiter}: token buckets in a tree (a global
  *   limit, per-torrent limits below it): a byte is spent in its bucket and every ancestor.</li>
  * </ul>
