@@ -20,7 +20,8 @@ import org.veilswarm.crypto.Ed25519KeyPair;
 
 /**
  * Bytes a client downloads to bootstrap and pick the relays of 10 circuits (guard, middle, middle: 30 picks
- * under the path constraints) with the merkle scheme versus a full signed relay list, and the time to build
+ * under the path constraints) with the merkle scheme versus the consensus scheme's signed list (plain and as
+ * served with gzip), and the time to build
  * the trees and answer one query at 10,000 relays. Not a unit test: it runs only with
  * {@code mvn -B -pl bundles/directory-core -Pbench test}, prints a Markdown table and writes it to
  * {@code target/directory-benchmark.md}. Timings are medians of repeated runs with System.nanoTime, not JMH.
@@ -62,8 +63,9 @@ class DirectoryBenchmark {
         AuthoritySet set = TestRelays.authoritySet(authorities);
         List<SignedRelayDescriptor> pool = TestRelays.pool();
         StringBuilder table = new StringBuilder();
-        table.append("| relays | merkle: header + answers (find calls) | merkle bytes per picked relay | full list"
-                + " | full list / merkle |\n|---|---|---|---|---|\n");
+        table.append("| relays | merkle: header + answers (find calls) | merkle bytes per picked relay"
+                + " | consensus: signed list | consensus: list gzip | consensus (gzip) / merkle |\n"
+                + "|---|---|---|---|---|---|\n");
         for (int n : new int[] {100, 1_000, 10_000}) {
             List<SignedRelayDescriptor> relays = pool.subList(0, n);
             MerkleDirectory directory = TestRelays.directory(relays, authorities);
@@ -78,9 +80,10 @@ class DirectoryBenchmark {
                 }
             }
             long merkle = counting.received.get();
-            long full = fullListBytes(relays, AUTHORITIES);
-            table.append(String.format("| %,d | %,d (%d) | %,d | %,d | %.1f× |%n", n, merkle, counting.answers.get(),
-                    merkle / (3 * CIRCUITS), full, (double) full / merkle));
+            byte[] list = signedList(relays, authorities).encode();
+            long gzip = gzipLength(list);
+            table.append(String.format("| %,d | %,d (%d) | %,d | %,d | %,d | %.1f× |%n", n, merkle,
+                    counting.answers.get(), merkle / (3 * CIRCUITS), list.length, gzip, (double) gzip / merkle));
         }
 
         List<SignedRelayDescriptor> all = pool.subList(0, 10_000);
@@ -130,6 +133,13 @@ class DirectoryBenchmark {
                 set.verify(directory.encodedHeader(), TestRelays.NOW);
             }
         });
+        byte[] list = signedList(all, authorities).encode();
+        double listMillis = medianMillis(3, () -> {
+            if (!set.verifyConsensus(list, TestRelays.PARSER, TestRelays.NOW).accepted()) {
+                throw new IllegalStateException("the benchmark list does not verify");
+            }
+        });
+        double listBuildMillis = medianMillis(5, () -> MerkleConsensus.of(signedList(all, authorities).document()));
         int averageAnswer = (int) answers.stream().mapToInt(a -> a.length).average().orElseThrow();
         int averageDescriptor = (int) all.stream().mapToInt(d -> d.document().length).average().orElseThrow();
         table.append(String.format("%nAt 10,000 relays (%d authorities; average descriptor %d B, average answer %d B,"
@@ -144,21 +154,37 @@ class DirectoryBenchmark {
         table.append(String.format("| client: verify the header (%d Ed25519 signatures) | %.1f µs |%n", AUTHORITIES,
                 headerMicros));
         table.append(String.format("| of which: parse + verify one descriptor alone | %.1f µs |%n", parseMicros));
+        table.append(String.format("| consensus client: decode + verify the signed list (10,000 relay signatures"
+                + " + %d authority signatures) | %.1f ms |%n", AUTHORITIES, listMillis));
+        table.append(String.format("| authority/cache: build the trees from the consensus list (`MerkleConsensus.of`)"
+                + " | %.1f ms |%n", listBuildMillis));
         table.append(String.format("| for scale: one Ed25519 verification (`crypto`) | %.1f µs |%n", ed25519Micros));
         System.out.println(table);
         Files.writeString(Path.of("target/directory-benchmark.md"), table);
     }
 
-    /**
-     * A full signed list as the consensus scheme would ship it: 52 bytes of id and validity, every descriptor
-     * document with a 2-byte length, and one 96-byte (key, signature) entry per authority.
-     */
-    static long fullListBytes(List<SignedRelayDescriptor> relays, int authorities) {
-        long bytes = 32 + 8 + 8 + 4;
-        for (SignedRelayDescriptor r : relays) {
-            bytes += 2 + r.document().length;
+    /** The {@code consensus} scheme's list of these relays (their claimed flags), signed by every authority. */
+    static SignedConsensus signedList(List<SignedRelayDescriptor> relays, List<Ed25519KeyPair> authorities) {
+        List<ConsensusEntry> entries = new ArrayList<>();
+        relays.forEach(r -> entries.add(ConsensusEntry.of(r, r.descriptor().flags())));
+        ConsensusDocument d = new ConsensusDocument(TestRelays.NOW.minusSeconds(1800), TestRelays.NOW.plusSeconds(1800),
+                entries);
+        List<HeaderSignature> signatures = new ArrayList<>();
+        authorities.forEach(k -> signatures.add(d.sign(k)));
+        return d.withSignatures(signatures);
+    }
+
+    /** Size of the list as the directory serves it with {@code Content-Encoding: gzip} (best compression). */
+    static long gzipLength(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            gzip.write(data);
         }
-        return bytes + 1 + authorities * 96L;
+        return out.size();
     }
 
     private static byte[] uncheckedFind(MerkleDirectory d, byte[] id, long x) {
