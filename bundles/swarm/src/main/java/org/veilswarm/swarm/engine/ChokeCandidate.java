@@ -12,7 +12,9 @@ import org.veilswarm.api.transport.TransportAddress;
  * @param unchoked           we currently unchoke it
  * @param downloadRate       bytes/s of payload we receive from it (recent average)
  * @param uploadRate         bytes/s of payload we send it (recent average)
+ * @param connectedAtNanos   when the handshake completed, on {@link System#nanoTime()}
  */
 public record ChokeCandidate(long connectionId, TransportAddress address, String transportScheme,
-                             boolean interested, boolean unchoked, long downloadRate, long uploadRate) {
+                             boolean interested, boolean unchoked, long downloadRate, long uploadRate,
+                             long connectedAtNanos) {
 }

@@ -64,6 +64,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     RateMeter downMeter;
     RateMeter upMeter;
     long lastBlockNanos;
+    long connectedAtNanos;
     long requestsAllowedAt;
     boolean refillScheduled;
     int hashFailures;

@@ -13,12 +13,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,14 +37,13 @@ import org.veilswarm.peerwire.HandshakeHandler;
 import org.veilswarm.peerwire.HashRequest;
 import org.veilswarm.peerwire.Have;
 import org.veilswarm.peerwire.KnownTorrent;
-import org.veilswarm.peerwire.MetadataData;
-import org.veilswarm.peerwire.MetadataReject;
 import org.veilswarm.peerwire.MetadataRequest;
 import org.veilswarm.peerwire.PeerMessage;
 import org.veilswarm.peerwire.PeerWireException;
 import org.veilswarm.peerwire.Piece;
 import org.veilswarm.peerwire.ProtocolVersion;
 import org.veilswarm.peerwire.Signal;
+import org.veilswarm.peerwire.metadata.MetadataServer;
 import org.veilswarm.swarm.picker.AllowedFastSet;
 import org.veilswarm.swarm.picker.BlockArrival;
 import org.veilswarm.swarm.picker.BlockRequest;
@@ -84,6 +84,10 @@ public final class TorrentSession implements AutoCloseable {
     private static final long SNUB_NANOS = 30 * SECOND;
     /** BEP 3: keep-alives "generally sent once every two minutes"; we stay well inside that. */
     private static final long KEEP_ALIVE_NANOS = 60 * SECOND;
+    /** Group commit: at most this many written pieces wait for their fsync. */
+    private static final int COMMIT_BATCH = 64;
+    /** Group commit: an idle disk thread commits at most this often (a busy one every {@link #COMMIT_BATCH}). */
+    private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
     /** BEP 6 allowed-fast pieces offered to each fast peer we choke. */
     private static final int ALLOWED_FAST_COUNT = 4;
 
@@ -95,8 +99,9 @@ public final class TorrentSession implements AutoCloseable {
     private final PieceStore store;
     private final PiecePicker<PeerConnection> picker;
     private final HashRequestServer hashServer;
+    private final MetadataServer metadataServer;
     private final ScheduledExecutorService loop;
-    private final ExecutorService disk;
+    private final ThreadPoolExecutor disk;
     private volatile Thread loopThread;
 
     // --- torrent-thread state --------------------------------------------------------------------------
@@ -114,6 +119,8 @@ public final class TorrentSession implements AutoCloseable {
     private boolean readingPaused;
 
     private final AtomicLong diskBacklog = new AtomicLong();
+    /** Disk thread only: when {@link #commit()} last ran. */
+    private long lastCommit = System.nanoTime();
     private final List<TorrentListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private volatile TorrentState state;
@@ -130,6 +137,7 @@ public final class TorrentSession implements AutoCloseable {
         this.store = PieceStore.open(metainfo, downloadDir, stateDir, options.storage());
         this.picker = PiecePicker.forTorrent(info, options.picker(), new Random());
         this.hashServer = new HashRequestServer(metainfo);
+        this.metadataServer = MetadataServer.of(info);
         this.have = store.verifiedPieces();
         picker.haveAlready(have);
         have.stream().forEach(p -> verifiedBytes += pieceSize(p));
@@ -149,7 +157,7 @@ public final class TorrentSession implements AutoCloseable {
             loopThread = t;
             return t;
         });
-        this.disk = Executors.newSingleThreadExecutor(r -> {
+        this.disk = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "veilswarm-disk-" + name);
             t.setDaemon(true);
             return t;
@@ -361,6 +369,7 @@ public final class TorrentSession implements AutoCloseable {
         peer.downMeter = new RateMeter(now);
         peer.upMeter = new RateMeter(now);
         peer.lastBlockNanos = now;
+        peer.connectedAtNanos = now;
         peer.attached = true;
         peers.add(peer);
         channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20));
@@ -380,7 +389,7 @@ public final class TorrentSession implements AutoCloseable {
             // BEP 10 handshake; BEP 9 metadata_size lets a peer that came with a magnet link fetch the info.
             channel.write(ExtendedHandshake.builder()
                     .extension(ExtendedHandshake.UT_METADATA, SwarmEngine.UT_METADATA_ID)
-                    .metadataSize(info.size())
+                    .metadataSize(metadataServer.metadataSize())
                     .client(engine.config().clientName())
                     .requestQueue(options.maxIncomingRequests())
                     .build());
@@ -577,6 +586,10 @@ public final class TorrentSession implements AutoCloseable {
         }
         int depth = Math.min(options.requestQueueDepth(),
                 peer.theirRequestQueue > 0 ? peer.theirRequestQueue : DEFAULT_PEER_REQUEST_QUEUE);
+        int pending = picker.pendingCount(peer);
+        if (pending > depth - Math.max(1, depth / 4)) {
+            return; // refill in batches of a quarter of the queue: the picker scans every piece per call
+        }
         boolean limited = engine.config().downloadLimit() != RateLimiter.UNLIMITED
                 || options.downloadLimit() != RateLimiter.UNLIMITED;
         List<BlockRequest> requests;
@@ -584,7 +597,6 @@ public final class TorrentSession implements AutoCloseable {
             requests = picker.nextRequests(peer, depth);
         } else {
             requests = new ArrayList<>();
-            int pending = picker.pending(peer).size();
             while (pending < depth) {
                 List<BlockRequest> one = picker.nextRequests(peer, pending + 1);
                 if (one.isEmpty()) {
@@ -649,12 +661,24 @@ public final class TorrentSession implements AutoCloseable {
         return new BlockRequest(piece, offset, Math.max(1, Math.min(length, size - offset)));
     }
 
-    /** On the disk thread. */
+    /**
+     * On the disk thread. Pieces are written with group commit ({@link PieceStore#writeBlockUncommitted}):
+     * a batch is forced and checkpointed once the disk thread has nothing else queued (and the last commit
+     * is {@link #COMMIT_INTERVAL_NANOS} old), or {@link #COMMIT_BATCH} pieces wait, or the torrent is
+     * complete. Only committed pieces are announced, so {@code have} still means verified and durable.
+     */
     private void write(PeerConnection peer, int piece, int offset, byte[] data) {
         try {
-            BlockResult result = store.writeBlock(piece, offset, data);
-            if (result == BlockResult.PIECE_VERIFIED || result == BlockResult.PIECE_HASH_FAILED) {
-                execute(() -> pieceDone(piece, result));
+            BlockResult result = store.writeBlockUncommitted(piece, offset, data);
+            if (result == BlockResult.PIECE_HASH_FAILED) {
+                execute(() -> pieceFailed(piece));
+            } else if (result == BlockResult.PIECE_WRITTEN) {
+                int waiting = store.uncommittedPieces();
+                boolean idle = disk.getQueue().isEmpty() && System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS;
+                boolean all = waiting + store.verifiedPieces().cardinality() == info.pieceCount();
+                if (idle || all || waiting >= COMMIT_BATCH) {
+                    commit();
+                }
             }
         } catch (StorageException e) {
             execute(() -> fail(e.getMessage()));
@@ -668,6 +692,19 @@ public final class TorrentSession implements AutoCloseable {
         }
     }
 
+    /** On the disk thread: makes the written pieces durable and announces them. */
+    private void commit() {
+        try {
+            BitSet done = store.commit();
+            lastCommit = System.nanoTime();
+            if (!done.isEmpty()) {
+                execute(() -> done.stream().forEach(this::pieceVerified));
+            }
+        } catch (StorageException e) {
+            execute(() -> fail(e.getMessage()));
+        }
+    }
+
     private void resumeReading() {
         if (readingPaused && diskBacklog.get() < DISK_BACKLOG_LIMIT / 2) {
             readingPaused = false;
@@ -675,36 +712,39 @@ public final class TorrentSession implements AutoCloseable {
         }
     }
 
-    private void pieceDone(int piece, BlockResult result) {
+    private void pieceVerified(int piece) {
+        if (state != TorrentState.DOWNLOADING || have.get(piece)) {
+            return;
+        }
+        have.set(piece);
+        verifiedBytes += pieceSize(piece);
+        sendCancels(picker.pieceVerified(piece));
+        for (PeerConnection p : peers) {
+            p.channel.writeAndFlush(new Have(piece));
+        }
+        listeners.forEach(l -> l.pieceVerified(piece));
+        if (have.cardinality() == info.pieceCount()) {
+            becomeSeed();
+        } else {
+            List.copyOf(peers).stream().filter(p -> p.amInterested).forEach(this::updateInterest);
+        }
+    }
+
+    private void pieceFailed(int piece) {
         if (state != TorrentState.DOWNLOADING) {
             return;
         }
-        if (result == BlockResult.PIECE_VERIFIED) {
-            have.set(piece);
-            verifiedBytes += pieceSize(piece);
-            sendCancels(picker.pieceVerified(piece));
-            for (PeerConnection p : peers) {
-                p.channel.writeAndFlush(new Have(piece));
+        hashFailures++;
+        FailedPiece<PeerConnection> failed = picker.pieceFailed(piece);
+        sendCancels(failed.cancels());
+        LOG.log(Level.INFO, "piece {0} of {1} failed its hash check; contributors {2}",
+                new Object[] {piece, info.name(), failed.contributors()});
+        for (PeerConnection p : failed.contributors()) {
+            if (++p.hashFailures >= options.maxHashFailures()) {
+                p.close("sent data for " + p.hashFailures + " pieces that failed verification");
             }
-            listeners.forEach(l -> l.pieceVerified(piece));
-            if (have.cardinality() == info.pieceCount()) {
-                becomeSeed();
-            } else {
-                List.copyOf(peers).stream().filter(p -> p.amInterested).forEach(this::updateInterest);
-            }
-        } else {
-            hashFailures++;
-            FailedPiece<PeerConnection> failed = picker.pieceFailed(piece);
-            sendCancels(failed.cancels());
-            LOG.log(Level.INFO, "piece {0} of {1} failed its hash check; contributors {2}",
-                    new Object[] {piece, info.name(), failed.contributors()});
-            for (PeerConnection p : failed.contributors()) {
-                if (++p.hashFailures >= options.maxHashFailures()) {
-                    p.close("sent data for " + p.hashFailures + " pieces that failed verification");
-                }
-            }
-            peers.forEach(this::fillRequests);
         }
+        peers.forEach(this::fillRequests);
     }
 
     private void becomeSeed() {
@@ -822,15 +862,7 @@ public final class TorrentSession implements AutoCloseable {
         if (peer.theirUtMetadata == 0) {
             return; // the peer never told us its ut_metadata id: there is no way to answer
         }
-        byte[] bytes = info.bytes();
-        long from = (long) r.piece() * MetadataData.METADATA_PIECE_SIZE;
-        if (from >= bytes.length) {
-            peer.channel.writeAndFlush(new MetadataReject(peer.theirUtMetadata, r.piece()));
-            return;
-        }
-        int n = (int) Math.min(MetadataData.METADATA_PIECE_SIZE, bytes.length - from);
-        peer.channel.writeAndFlush(new MetadataData(peer.theirUtMetadata, r.piece(), bytes.length,
-                Unpooled.wrappedBuffer(bytes, (int) from, n)));
+        peer.channel.writeAndFlush(metadataServer.answer(r, peer.theirUtMetadata));
     }
 
     // --- choking ----------------------------------------------------------------------------------------
@@ -848,7 +880,7 @@ public final class TorrentSession implements AutoCloseable {
         List<ChokeCandidate> candidates = new ArrayList<>();
         for (PeerConnection p : peers) {
             candidates.add(new ChokeCandidate(p.id, p.address, p.transportScheme, p.peerInterested, !p.amChoking,
-                    p.downMeter.rate(now), p.upMeter.rate(now)));
+                    p.downMeter.rate(now), p.upMeter.rate(now), p.connectedAtNanos));
         }
         Set<Long> unchoke = options.choking().unchoke(candidates, state == TorrentState.SEEDING);
         for (PeerConnection p : peers) {
@@ -896,7 +928,7 @@ public final class TorrentSession implements AutoCloseable {
                 p.channel.writeAndFlush(Signal.KEEP_ALIVE);
             }
             if (state == TorrentState.DOWNLOADING && now - p.lastBlockNanos > SNUB_NANOS
-                    && !picker.pending(p).isEmpty()) {
+                    && picker.pendingCount(p) > 0) {
                 // Snubbed: its requests go back to the pool for others; it may still serve new ones.
                 for (BlockRequest r : picker.releaseRequests(p)) {
                     p.channel.write(org.veilswarm.peerwire.BlockRequest.cancel(r.piece(), r.offset(), r.length()));
@@ -905,6 +937,9 @@ public final class TorrentSession implements AutoCloseable {
                 p.lastBlockNanos = now;
             }
             fillRequests(p);
+        }
+        if (state == TorrentState.DOWNLOADING) {
+            disk.execute(this::commit); // pieces left waiting by a busy burst
         }
         lastStats = snapshot();
     }
@@ -935,7 +970,7 @@ public final class TorrentSession implements AutoCloseable {
             list.add(new PeerStats(p.id, p.address, p.transportScheme, p.outbound, p.peerIdHex(), p.client,
                     p.version == ProtocolVersion.V2, p.has.cardinality(), p.amChoking, p.amInterested, p.peerChoking,
                     p.peerInterested, p.downloaded, p.uploaded, p.downMeter.rate(now), p.upMeter.rate(now),
-                    picker.pending(p).size()));
+                    picker.pendingCount(p)));
         }
         return new TorrentStats(state, state == TorrentState.FAILED ? failureReason : "", have.cardinality(),
                 info.pieceCount(), verifiedBytes, info.totalLength(), downloaded, uploaded, downMeter.rate(now),

@@ -256,6 +256,12 @@ public final class PiecePicker<P> {
         return availability[piece] + seeds;
     }
 
+    /** How many requests are pending at the peer; cheaper than {@code pending(peer).size()}. */
+    public int pendingCount(P peer) {
+        PeerState state = peers.get(peer);
+        return state == null ? 0 : state.pending.size();
+    }
+
     public Set<BlockRequest> pending(P peer) {
         PeerState state = peers.get(peer);
         return state == null ? Set.of() : Set.copyOf(state.pending);

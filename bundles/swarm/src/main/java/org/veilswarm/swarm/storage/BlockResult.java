@@ -6,6 +6,11 @@ public enum BlockResult {
     BUFFERED,
     /** The block completed its piece, which verified and is durably written: announce {@code have}. */
     PIECE_VERIFIED,
+    /**
+     * The block completed its piece, which verified and is written but not yet durable
+     * ({@link PieceStore#writeBlockUncommitted}): it becomes verified at the next {@link PieceStore#commit()}.
+     */
+    PIECE_WRITTEN,
     /** The block completed its piece, which did not match its hash: every block of it was discarded. */
     PIECE_HASH_FAILED,
     /** This block was already buffered; the new copy was ignored. */

@@ -43,7 +43,7 @@ class EngineKillTest {
 
     @Test
     void aDownloadKilledHalfwayResumesWithoutLosingOrRefetchingVerifiedPieces() throws Exception {
-        Path content = Loopback.content(dir.resolve("seed"), "kill.bin", 31, 4 << 20);
+        Path content = Loopback.content(dir.resolve("seed"), "kill.bin", 31, 3 << 20);
         CreatedTorrent t = Loopback.torrent(content, TorrentMode.V2_ONLY, 32_768);
         InfoDictionary info = t.metainfo().info();
         Path torrentFile = Files.write(dir.resolve("kill.torrent"), t.bytes());
@@ -52,7 +52,7 @@ class EngineKillTest {
         DirectTransportEngine transport = Loopback.transport();
         SwarmEngine seeder = Loopback.engine(transport);
         try {
-            // 1 MiB/s: the 4 MiB download takes about 4 s, so the kill lands in the middle of it
+            // 1 MiB/s: the 3 MiB download takes about 3 s, so the kill lands in the middle of it
             seeder.add(t.metainfo(), dir.resolve("seed"), dir.resolve("seed-state"),
                     TorrentOptions.defaults().withUploadLimit(new TokenBucketRateLimiter(1 << 20)));
             TransportAddress address = Loopback.listen(seeder, transport);

@@ -86,8 +86,14 @@ final class Libtorrent implements AutoCloseable {
      */
     static Map<String, String> download(Path torrent, Path savePath, int port, int timeoutSeconds)
             throws IOException, InterruptedException {
+        return download(torrent, savePath, port, timeoutSeconds, true);
+    }
+
+    static Map<String, String> download(Path torrent, Path savePath, int port, int timeoutSeconds, boolean recheck)
+            throws IOException, InterruptedException {
         Process p = new ProcessBuilder(PYTHON, script().toString(), "download", torrent.toString(), savePath.toString(),
-                Integer.toString(port), Integer.toString(timeoutSeconds)).redirectErrorStream(true).start();
+                Integer.toString(port), Integer.toString(timeoutSeconds), recheck ? "recheck" : "norecheck")
+                .redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(timeoutSeconds + 90L, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -20,13 +20,13 @@ import org.veilswarm.transport.direct.impl.DirectTransportEngine;
 
 /**
  * One seeder and four leechers, five engines on the direct transport over 127.0.0.1. The seeder's upload
- * is limited to 1.5 MiB/s, so the 24 MiB the leechers need cannot all come from it: leechers must trade
+ * is limited to 1 MiB/s, so the 16 MiB the leechers need cannot all come from it: leechers must trade
  * pieces among themselves (rarest-first, have, interest, unchoking of other leechers).
  */
 class SwarmOfFiveTest {
 
-    private static final long SIZE = 6 << 20;
-    private static final long SEEDER_LIMIT = 3 << 19; // 1.5 MiB/s
+    private static final long SIZE = 4 << 20;
+    private static final long SEEDER_LIMIT = 1 << 20; // 1 MiB/s
 
     @TempDir
     Path dir;

@@ -6,7 +6,7 @@ Run with /usr/bin/python3:
       serves until its standard input closes, then prints "uploaded=<payload bytes>"
   create-seed <data_file> <piece_length> <v2|hybrid> <out.torrent>
       libtorrent makes the torrent (v2-only or hybrid) for data_file, then seeds it as above
-  download <torrent> <save_path> <peer_port> <timeout_seconds>
+  download <torrent> <save_path> <peer_port> <timeout_seconds> [recheck|norecheck]
       downloads from the single peer 127.0.0.1:<peer_port>, then runs force_recheck; prints "seconds=" (add
       to seeding), "pieces=", "total_pieces=", "seeding=", "hash_failures=", "recheck_pieces=", "error="
 """
@@ -70,7 +70,7 @@ def create_seed(data_file, piece_length, mode, out):
     seed(out, save_path)
 
 
-def download(torrent, save_path, peer_port, timeout):
+def download(torrent, save_path, peer_port, timeout, recheck="recheck"):
     session = loopback_session()
     start = time.time()
     handle = add(session, torrent, save_path)
@@ -94,7 +94,7 @@ def download(torrent, save_path, peer_port, timeout):
     print("seeding=%d" % (1 if status.is_seeding else 0))
     print("hash_failures=%d" % hash_failures)
     print("downloaded=%d" % status.total_payload_download, flush=True)
-    if status.is_seeding:
+    if status.is_seeding and recheck == "recheck":
         session.pop_alerts()
         handle.force_recheck()
         checked = False
@@ -116,6 +116,6 @@ if __name__ == "__main__":
     elif command == "create-seed":
         create_seed(*sys.argv[2:6])
     elif command == "download":
-        download(*sys.argv[2:6])
+        download(*sys.argv[2:7])
     else:
         sys.exit("unknown command " + command)
