@@ -1,0 +1,183 @@
+package org.veilswarm.directory.authority.impl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.crypto.Ed25519KeyPair;
+import org.veilswarm.crypto.KeyFiles;
+import org.veilswarm.directory.authority.AuthorityHttpService;
+import org.veilswarm.directory.authority.DirectoryAuthority;
+import org.veilswarm.directory.authority.FlagPolicy;
+import org.veilswarm.directory.authority.TcpConnectProbe;
+import org.veilswarm.directory.authority.VotingRound;
+import org.veilswarm.directory.authority.VotingSchedule;
+import org.veilswarm.directory.core.AuthoritySet;
+import org.veilswarm.directory.core.RelayDescriptorParser;
+import org.veilswarm.directory.http.DirectoryEndpoints;
+import org.veilswarm.directory.http.DirectoryHttpClient;
+import org.veilswarm.directory.http.DirectoryServerInitializer;
+import org.veilswarm.directory.http.TcpDirectoryConnector;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+/**
+ * Runs a directory authority: serves the directory protocol on a TCP port and runs a voting round for every
+ * period of the schedule (docs/protocols/directory-consensus.md §4). Registers no service: relays and
+ * clients reach it over the network. A configuration change restarts it (no {@code modified} method).
+ */
+@Component(service = {}, immediate = true, configurationPid = DirectoryAuthorityComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = DirectoryAuthorityComponent.Config.class)
+public class DirectoryAuthorityComponent {
+    public static final String PID = "org.veilswarm.directory.authority";
+
+    @ObjectClassDefinition(id = PID, name = "Veilswarm directory authority",
+            description = "Accepts relay descriptors, checks reachability, votes and signs the consensus.")
+    public @interface Config {
+        @AttributeDefinition(name = "Identity key file", description = "Absolute path of the authority's "
+                + "Ed25519 secret seed (32 raw bytes, owner-only).")
+        String keyFile();
+
+        @AttributeDefinition(name = "Authorities", description = "Every authority, this one included: "
+                + "<base64 key>@<host>:<port>.")
+        String[] authorities();
+
+        @AttributeDefinition(name = "Listen address")
+        String listenAddress() default "127.0.0.1";
+
+        @AttributeDefinition(name = "Port", min = "1", max = "65535")
+        int port() default 9030;
+
+        @AttributeDefinition(name = "Voting interval (s)", min = "1")
+        int votingIntervalSeconds() default 3600;
+
+        @AttributeDefinition(name = "Validity (s)", min = "1", description = "How long a consensus is valid "
+                + "(at least the interval).")
+        int validitySeconds() default 3 * 3600;
+
+        @AttributeDefinition(name = "Phase (ms)", min = "1", description = "Time between voting, combining "
+                + "and collecting signatures; two phases must fit in one interval.")
+        int phaseMillis() default 60_000;
+
+        @AttributeDefinition(name = "Probe timeout (ms)", min = "1")
+        int probeTimeoutMillis() default 10_000;
+
+        @AttributeDefinition(name = "STABLE after (s)")
+        long stableUptimeSeconds() default 24 * 3600;
+
+        @AttributeDefinition(name = "GUARD known for (s)")
+        long guardMinKnownSeconds() default 8 * 24 * 3600;
+
+        @AttributeDefinition(name = "HSDIR after (s)")
+        long hsdirMinUptimeSeconds() default 96 * 3600;
+
+        @AttributeDefinition(name = "FAST guarantee (B/s)")
+        long fastGuarantee() default 100_000;
+
+        @AttributeDefinition(name = "GUARD bandwidth guarantee (B/s)")
+        long guardGuarantee() default 2_000_000;
+
+        @AttributeDefinition(name = "Largest weight (B/s)")
+        long maxWeight() default 1L << 30;
+
+        @AttributeDefinition(name = "Rejected versions", required = false)
+        String[] rejectedVersions() default {};
+
+        @AttributeDefinition(name = "Descriptor maximum age (s)")
+        long descriptorMaxAgeSeconds() default 48 * 3600;
+    }
+
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "veilswarm-directory-authority");
+        t.setDaemon(true);
+        return t;
+    });
+    private final DirectoryAuthority authority;
+    private final VotingRound round;
+    private final VotingSchedule schedule;
+    private final Channel server;
+    private final Clock clock = Clock.systemUTC();
+
+    @Activate
+    public DirectoryAuthorityComponent(Config config) throws InterruptedException {
+        Ed25519KeyPair key;
+        try {
+            key = Ed25519.keyPairFromSeed(KeyFiles.readSecret(Path.of(config.keyFile()), Ed25519.SEED_LENGTH));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the authority key " + config.keyFile(), e);
+        }
+        List<DirectoryEndpoints.Authority> all = DirectoryEndpoints.authorities(config.authorities());
+        AuthoritySet set = DirectoryEndpoints.authoritySet(all);
+        RelayDescriptor.Key own = new RelayDescriptor.Key(key.publicKey());
+        FlagPolicy policy = new FlagPolicy(Duration.ofSeconds(config.stableUptimeSeconds()),
+                Duration.ofSeconds(config.guardMinKnownSeconds()), Duration.ofSeconds(config.hsdirMinUptimeSeconds()),
+                config.fastGuarantee(), config.guardGuarantee(), config.maxWeight(),
+                Set.copyOf(Arrays.asList(config.rejectedVersions())),
+                Duration.ofSeconds(config.descriptorMaxAgeSeconds()));
+        this.schedule = new VotingSchedule(Duration.ofSeconds(config.votingIntervalSeconds()),
+                Duration.ofSeconds(config.validitySeconds()), Duration.ofMillis(config.phaseMillis()));
+        this.authority = new DirectoryAuthority(key, set, policy, RelayDescriptorParser.withSystemClock(),
+                new TcpConnectProbe(group, Duration.ofMillis(config.probeTimeoutMillis())), clock);
+        List<DirectoryHttpClient> peers = new ArrayList<>();
+        for (DirectoryEndpoints.Authority a : all) {
+            if (!a.key().equals(own)) {
+                peers.add(new DirectoryHttpClient(new TcpDirectoryConnector(group, a.address()),
+                        schedule.phase(), 64 * 1024 * 1024, true));
+            }
+        }
+        this.round = new VotingRound(authority, peers, scheduler);
+        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new DirectoryServerInitializer(List.of(new AuthorityHttpService(authority))))
+                .bind(new InetSocketAddress(config.listenAddress(), config.port())).sync().channel();
+        scheduleNext();
+    }
+
+    private void scheduleNext() {
+        Instant period = schedule.nextPeriod(clock.instant());
+        long delay = Math.max(0, Duration.between(clock.instant(), schedule.roundStart(period)).toMillis());
+        try {
+            scheduler.schedule(() -> round.run(period, schedule.validUntil(period), schedule.phase())
+                    .whenComplete((published, error) -> scheduleNext()), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // Deactivated: no further rounds.
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        scheduler.shutdownNow();
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** The engine, for tests in this bundle. */
+    DirectoryAuthority authority() {
+        return authority;
+    }
+}

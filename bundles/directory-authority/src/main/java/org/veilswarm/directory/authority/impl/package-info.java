@@ -1,0 +1,2 @@
+/** DS wiring of the directory authority. Not exported. */
+package org.veilswarm.directory.authority.impl;
