@@ -445,6 +445,17 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         if (result.isDone()) {
             return;
         }
+        String label = key.address().hostName();
+        for (TorOnionListener open : listeners) {
+            if (open.address().host().equals(label)) {
+                // tor takes each key once per ADD_ONION (a second one is "550 Onion address collision"); adding a
+                // port would mean DEL_ONION and re-adding every port, dropping the service for a moment.
+                result.completeExceptionally(new TransportException(Reason.LOCAL_UNAVAILABLE, label
+                        + " is already published on this tor (virtual port " + open.address().port()
+                        + "); the tor transport serves one listener per key: close it first"));
+                return;
+            }
+        }
         ServerBootstrap server = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {

@@ -60,6 +60,10 @@ class TorTransportListenTest {
                 assertTrue(accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             }
 
+            TransportException second = TorTransportFailuresTest.failure(engine.listen(key, 81, TorTransportFailuresTest.initializer()));
+            assertEquals(Reason.LOCAL_UNAVAILABLE, second.reason());
+            assertTrue(second.getMessage().contains("one listener per key"), second.getMessage());
+
             listener.closeAsync().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertFalse(listener.isOpen());
             assertTrue(control.received().contains("DEL_ONION " + serviceId), control.received().toString());
