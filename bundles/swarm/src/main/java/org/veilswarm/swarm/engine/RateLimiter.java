@@ -5,7 +5,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * A bandwidth limit the engine asks before it sends a block (upload) or requests one (download). One
  * limiter may be shared by several torrents (a global limit) and combined with a per-torrent one; the
- * engine waits for the longer of the two delays.
+ * engine waits for the longer of the two delays. The {@code choker} package's token buckets fit:
+ * {@code HierarchicalRateLimiter global = HierarchicalRateLimiter.root(rate, burst, System::nanoTime);}
+ * then {@code global::reserve} here and {@code global.child(torrentRate, burst)::reserve} per torrent.
  */
 @ConsumerType
 public interface RateLimiter {

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The engine's own small policy until the choker package plugs in its tit-for-tat: the interested peers
+ * A small stateless policy (the default is {@link TitForTatChokingPolicy}): the interested peers
  * that give us the most (leeching) or take the most (seeding) fill {@code slots - 1} slots, and one more
  * interested peer chosen at random gets the optimistic slot (BEP 3: "optimistic unchoking"), so newcomers
  * get something to trade.

@@ -2,7 +2,6 @@ package org.veilswarm.swarm.engine;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Random;
 
 import org.veilswarm.swarm.picker.PickerConfig;
 import org.veilswarm.swarm.storage.StorageOptions;
@@ -18,7 +17,8 @@ import org.veilswarm.swarm.storage.StorageOptions;
  * @param maxIncomingRequests requests of one peer we queue for serving (announced as our {@code reqq});
  *                          more are rejected (BEP 6) or dropped
  * @param choking           who we upload to
- * @param rechokeInterval   how often {@link #choking} is asked again (BEP 3 suggests 10 seconds)
+ * @param rechokeInterval   how often {@link #choking} is asked for a full round (BEP 3 suggests rechoking every
+ *                          10 seconds; a policy that keeps its own round timing wants to be asked more often)
  * @param uploadLimit       this torrent's upload limit (the engine's global one applies as well)
  * @param downloadLimit     this torrent's download limit
  * @param hybridUseV1Hash   for a hybrid torrent, open connections with the v1 info-hash and the v2 upgrade
@@ -45,9 +45,14 @@ public record TorrentOptions(PickerConfig picker, StorageOptions storage, int re
         }
     }
 
+    /**
+     * Defaults: 256 pending requests per peer, 2048 queued from each peer, a fresh
+     * {@link TitForTatChokingPolicy} asked every second (it times its own 10 s and 30 s rounds), no limits.
+     * Each call makes a new policy: policies keep per-torrent state, so never share one between torrents.
+     */
     public static TorrentOptions defaults() {
         return new TorrentOptions(PickerConfig.defaults(), StorageOptions.defaults(), 256, 2048,
-                new RateSortingChokingPolicy(8, new Random()), Duration.ofSeconds(10), RateLimiter.UNLIMITED,
+                TitForTatChokingPolicy.defaults(), Duration.ofSeconds(1), RateLimiter.UNLIMITED,
                 RateLimiter.UNLIMITED, false, 3);
     }
 

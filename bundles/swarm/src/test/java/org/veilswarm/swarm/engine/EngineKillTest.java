@@ -54,7 +54,7 @@ class EngineKillTest {
         try {
             // 1 MiB/s: the 3 MiB download takes about 3 s, so the kill lands in the middle of it
             seeder.add(t.metainfo(), dir.resolve("seed"), dir.resolve("seed-state"),
-                    TorrentOptions.defaults().withUploadLimit(new TokenBucketRateLimiter(1 << 20)));
+                    TorrentOptions.defaults().withUploadLimit(Loopback.limit(1 << 20)));
             TransportAddress address = Loopback.listen(seeder, transport);
 
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

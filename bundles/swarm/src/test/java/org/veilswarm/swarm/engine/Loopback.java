@@ -67,6 +67,11 @@ final class Loopback {
         return engine;
     }
 
+    /** The choker package's token bucket as the engine's limiter hook: 64 KiB burst, then {@code bytesPerSecond}. */
+    static RateLimiter limit(long bytesPerSecond) {
+        return org.veilswarm.swarm.choker.HierarchicalRateLimiter.root(bytesPerSecond, 64 * 1024, System::nanoTime)::reserve;
+    }
+
     static TransportAddress listen(SwarmEngine engine, DirectTransportEngine transport) {
         Listener listener = engine.listen(transport, null, 0).toCompletableFuture().join();
         return listener.address();

@@ -191,7 +191,7 @@ class SwarmEngineTest {
 
     /** Seeders limited to 1 MiB/s each, so a download needs both to finish in reasonable time. */
     private static TorrentOptions slowSeeding() {
-        return TorrentOptions.defaults().withUploadLimit(new TokenBucketRateLimiter(1 << 20));
+        return TorrentOptions.defaults().withUploadLimit(Loopback.limit(1 << 20));
     }
 
     /** Writes work {@code allowed} times, then every write fails like a full disk. */

@@ -38,10 +38,12 @@ class SwarmOfFiveTest {
         DirectTransportEngine transport = Loopback.transport();
         List<SwarmEngine> engines = new ArrayList<>();
         try {
-            SwarmEngine seeder = Loopback.engine(transport);
+            // the limit is the engine-wide (global) one: the choker package's token bucket through the hook
+            SwarmEngine seeder = new SwarmEngine(EngineConfig.defaults().withUploadLimit(Loopback.limit(SEEDER_LIMIT)));
+            seeder.addTransport(transport);
             engines.add(seeder);
             TorrentSession seeding = seeder.add(t.metainfo(), dir.resolve("seed"), dir.resolve("seed-state"),
-                    TorrentOptions.defaults().withUploadLimit(new TokenBucketRateLimiter(SEEDER_LIMIT)));
+                    TorrentOptions.defaults());
             TransportAddress seederAddress = Loopback.listen(seeder, transport);
             String seederId = java.util.HexFormat.of().formatHex(seeder.config().peerId());
 
