@@ -40,6 +40,8 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
     /** CREATE2 admission on a relay's link (handshake work per link and time); null on a client. */
     private final TokenBucket creates;
     private volatile boolean closed;
+    /** Tables that cells read here were relayed to since the last read batch ended (this link's loop only). */
+    private final java.util.List<CircuitTable> toFlush = new java.util.ArrayList<>(2);
 
     private CircuitTable(Link link, CircuitSettings settings, OnionRelay relay) {
         this.link = link;
@@ -127,6 +129,38 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
     /** Writes and flushes a cell; if the link is closed, Netty releases it. */
     void write(Cell cell) {
         link.channel().writeAndFlush(cell, link.channel().voidPromise());
+    }
+
+    /** Writes a cell without flushing (see {@link #flush()}); if the link is closed, Netty releases it. */
+    void queue(Cell cell) {
+        link.channel().write(cell, link.channel().voidPromise());
+    }
+
+    void flush() {
+        link.channel().flush();
+    }
+
+    /**
+     * Queues a cell that a cell read from this table's link made us relay on {@code target}'s link; the
+     * target is flushed once this link's read batch ends, so a burst of relayed cells costs one flush
+     * (one TLS record run and one write syscall) instead of one per cell. Call on this link's loop.
+     */
+    void relayTo(CircuitTable target, Cell cell) {
+        target.queue(cell);
+        if (!toFlush.contains(target)) { // one or two entries: a list is cheapest
+            toFlush.add(target);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!toFlush.isEmpty()) {
+            for (CircuitTable target : toFlush) {
+                target.flush();
+            }
+            toFlush.clear();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     void destroy(int circuitId, DestroyReason reason) {

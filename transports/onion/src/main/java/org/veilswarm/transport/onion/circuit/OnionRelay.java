@@ -68,6 +68,8 @@ public final class OnionRelay implements AutoCloseable {
             attach(link);
         }
     };
+    /** Makes the stream layer of a hop where streams arrive; null: no streams (BEGIN refused). */
+    private volatile java.util.function.Function<CircuitEdge, EdgeHandler> streams;
     private Channel server;
     private ScheduledFuture<?> epochs;
 
@@ -212,6 +214,20 @@ public final class OnionRelay implements AutoCloseable {
         recognized.incrementAndGet(relayCommand & 0xFF);
     }
 
+
+    /**
+     * Lets streams end at this relay (tor-spec §6.2): {@code factory} makes the stream layer of each
+     * hop of this relay that receives a stream message (see {@code org.veilswarm.transport.onion.stream.CircuitStreams.acceptOn}). Without
+     * one, BEGIN gets END EXITPOLICY and BEGIN_DIR END NOTDIRECTORY.
+     */
+    public void acceptStreams(java.util.function.Function<CircuitEdge, EdgeHandler> factory) {
+        this.streams = factory;
+    }
+
+    EdgeHandler newEdgeHandler(CircuitEdge edge) {
+        java.util.function.Function<CircuitEdge, EdgeHandler> factory = streams;
+        return factory == null ? null : factory.apply(edge);
+    }
 
     /** Closes every link of this relay (its circuits go with them) but keeps listening. */
     public void closeLinks() {

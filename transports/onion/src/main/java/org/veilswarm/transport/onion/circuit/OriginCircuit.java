@@ -24,6 +24,7 @@ import org.veilswarm.transport.onion.cell.RelayMessage;
 import org.veilswarm.transport.onion.cell.RelayMessageFormatException;
 import org.veilswarm.transport.onion.cell.RelayPadding;
 import org.veilswarm.transport.onion.cell.RelayPayloadCodec;
+import org.veilswarm.transport.onion.cell.Sendme;
 import org.veilswarm.transport.onion.crypto.CircuitKeys;
 import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
 import org.veilswarm.transport.onion.crypto.NtorClient;
@@ -48,6 +49,8 @@ public final class OriginCircuit implements CircuitEnd {
     private ScheduledFuture<?> pendingTimeout;
     private int relayEarlySent;
     private CircuitClosedException closed;
+    /** Stream layers attached per hop (tor-spec §6): they get that hop's stream messages. */
+    private EdgeHandler[] edges = new EdgeHandler[0];
     private BiConsumer<Integer, RelayEnvelope> handler = (hop, envelope) -> {
         if (envelope.message() instanceof io.netty.util.ReferenceCounted counted) {
             counted.release();
@@ -120,6 +123,107 @@ public final class OriginCircuit implements CircuitEnd {
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
+    /** Hop {@code hop} (0 = first) as an edge to send stream messages through; see {@link #attachEdge}. */
+    public synchronized CircuitEdge edge(int hop) {
+        checkHop(hop);
+        return new HopEdge(hop);
+    }
+
+    private void checkHop(int hop) {
+        if (hop < 0 || crypto == null || hop >= crypto.hops()) {
+            throw new IndexOutOfBoundsException("hop " + hop + " of a circuit with " + hops() + " hops");
+        }
+    }
+
+    /**
+     * Attaches a stream layer to hop {@code hop}: from now on that hop's stream messages (non-zero
+     * stream ID, and circuit-level SENDMEs) go to {@code handler} instead of the
+     * {@link #onMessage message handler}, and it is told when the circuit closes (at once if it is
+     * closed already).
+     *
+     * @throws IllegalStateException if a handler is attached to that hop already
+     */
+    public synchronized void attachEdge(int hop, EdgeHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        checkHop(hop);
+        if (hop >= edges.length) {
+            edges = java.util.Arrays.copyOf(edges, hop + 1);
+        }
+        if (edges[hop] != null) {
+            throw new IllegalStateException("hop " + hop + " has a stream layer already");
+        }
+        edges[hop] = handler;
+        if (closed != null) {
+            handler.closed(closed);
+        }
+    }
+
+    /** Hop {@code hop} of this circuit as a stream edge. */
+    private final class HopEdge implements CircuitEdge {
+        private final int hop;
+
+        HopEdge(int hop) {
+            this.hop = hop;
+        }
+
+        @Override
+        public io.netty.channel.EventLoop eventLoop() {
+            return table.link().channel().eventLoop();
+        }
+
+        @Override
+        public io.netty.buffer.ByteBufAllocator alloc() {
+            return table.link().channel().alloc();
+        }
+
+        @Override
+        public byte[] send(int streamId, RelayMessage message, boolean wantDigest) throws CircuitClosedException {
+            synchronized (OriginCircuit.this) {
+                if (closed != null) {
+                    throw closed;
+                }
+                sendCell(hop, streamId, message, false, false);
+                return wantDigest ? crypto.lastSentDigest(hop) : null;
+            }
+        }
+
+        @Override
+        public void flush() {
+            table.flush();
+        }
+
+        @Override
+        public byte[] lastReceivedDigest() {
+            synchronized (OriginCircuit.this) {
+                return crypto.lastReceivedDigest(hop);
+            }
+        }
+
+        @Override
+        public void destroy(DestroyReason reason) {
+            synchronized (OriginCircuit.this) {
+                // §5.4: an OP sends NONE; the reason stays local.
+                close(new CircuitClosedException(reason.code(), "closed by the stream layer at hop " + hop),
+                        DestroyReason.NONE);
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return OriginCircuit.this.isOpen();
+        }
+
+        @Override
+        public Future<CircuitClosedException> whenClosed() {
+            return closedPromise;
+        }
+
+        @Override
+        public String toString() {
+            return OriginCircuit.this + " hop " + hop;
+        }
+    }
+
     /**
      * Extends the circuit by one hop: EXTEND2 to the last hop, in a RELAY_EARLY cell (§5.6).
      *
@@ -150,7 +254,7 @@ public final class OriginCircuit implements CircuitEnd {
         pendingHandshake = handshake;
         pendingBuild = build;
         armTimeout(crypto.hops());
-        sendCell(crypto.hops() - 1, 0, new Extend2(specifiers, HandshakeType.NTOR, handshake.clientHandshake()), true);
+        sendCell(crypto.hops() - 1, 0, new Extend2(specifiers, HandshakeType.NTOR, handshake.clientHandshake()), true, true);
         return build;
     }
 
@@ -163,15 +267,15 @@ public final class OriginCircuit implements CircuitEnd {
         if (closed != null) {
             throw closed;
         }
-        sendCell(hop, streamId, message, false);
+        sendCell(hop, streamId, message, false, true);
     }
 
     /** Without the client-side RELAY_EARLY budget check: lets tests see what relays do with a 9th. */
     synchronized void sendUnchecked(int hop, int streamId, RelayMessage message, boolean early) {
-        sendCell(hop, streamId, message, early);
+        sendCell(hop, streamId, message, early, true);
     }
 
-    private void sendCell(int hop, int streamId, RelayMessage message, boolean early) {
+    private void sendCell(int hop, int streamId, RelayMessage message, boolean early, boolean flush) {
         ByteBuf payload = RelayPayloadCodec.encode(streamId, message, table.link().channel().alloc(), RelayPadding.RANDOM);
         crypto.encrypt(payload, hop);
         RelayCell cell;
@@ -181,7 +285,11 @@ public final class OriginCircuit implements CircuitEnd {
         } else {
             cell = new Relay(circuitId, payload);
         }
-        table.write(cell);
+        if (flush) {
+            table.write(cell);
+        } else {
+            table.queue(cell);
+        }
     }
 
     /** Tears the circuit down: DESTROY to the first hop, which propagates it (§5.4). */
@@ -209,6 +317,11 @@ public final class OriginCircuit implements CircuitEnd {
             pendingBuild.tryFailure(why);
         }
         closedPromise.trySuccess(why);
+        for (EdgeHandler edge : edges) {
+            if (edge != null) {
+                edge.closed(why);
+            }
+        }
     }
 
     @Override
@@ -261,7 +374,12 @@ public final class OriginCircuit implements CircuitEnd {
                 }
                 return;
             }
-            handler.accept(hop, envelope);
+            EdgeHandler edge = hop < edges.length ? edges[hop] : null;
+            if (edge != null && (envelope.streamId() != 0 || envelope.message() instanceof Sendme)) {
+                edge.message(envelope.streamId(), envelope.message());
+            } else {
+                handler.accept(hop, envelope);
+            }
         } finally {
             cell.release();
         }

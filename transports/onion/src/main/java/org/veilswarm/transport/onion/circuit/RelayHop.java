@@ -2,6 +2,7 @@ package org.veilswarm.transport.onion.circuit;
 
 import io.netty.buffer.ByteBuf;
 import org.veilswarm.transport.onion.cell.Begin;
+import org.veilswarm.transport.onion.cell.BeginDir;
 import org.veilswarm.transport.onion.cell.CellFormat;
 import org.veilswarm.transport.onion.cell.Create2;
 import org.veilswarm.transport.onion.cell.Created2;
@@ -19,6 +20,7 @@ import org.veilswarm.transport.onion.cell.RelayMessage;
 import org.veilswarm.transport.onion.cell.RelayMessageFormatException;
 import org.veilswarm.transport.onion.cell.RelayPadding;
 import org.veilswarm.transport.onion.cell.RelayPayloadCodec;
+import org.veilswarm.transport.onion.cell.Sendme;
 import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
 
 /**
@@ -40,6 +42,9 @@ final class RelayHop implements CircuitEnd {
     private volatile boolean closed;
     private boolean extending;
     private int relayEarlySeen;
+    /** The stream layer at this hop, made on the first stream message (only on the previous link's loop). */
+    private volatile EdgeHandler streams;
+    private volatile HopEdge edge;
 
     RelayHop(OnionRelay relay, CircuitTable previous, int previousId, RelayCircuitCrypto crypto) {
         this.relay = relay;
@@ -78,7 +83,7 @@ final class RelayHop implements CircuitEnd {
             relay.traffic().relayed(CELL_BYTES);
             synchronized (backwardLock) {
                 crypto.encryptBackward(cell); // §5.5.3.1: add our layer on the way back
-                previous.write(new Relay(previousId, cell.content()));
+                table.relayTo(previous, new Relay(previousId, cell.content()));
             }
         }
 
@@ -122,7 +127,7 @@ final class RelayHop implements CircuitEnd {
                 return;
             }
             relay.traffic().relayed(CELL_BYTES);
-            next.table.write(cell.with(next.circuitId, cell.content())); // same buffer, next circuit ID
+            previous.relayTo(next.table, cell.with(next.circuitId, cell.content())); // same buffer, next circuit ID
             return;
         }
         relay.traffic().own(CELL_BYTES);
@@ -151,25 +156,132 @@ final class RelayHop implements CircuitEnd {
             }
             extending = true;
             relay.extend(this, extend);
-        } else if (message instanceof Begin) {
-            // No exits (DESIGN §4): every BEGIN is refused.
-            originate(envelope.streamId(), new End(EndReason.EXITPOLICY));
-        } else if (message instanceof Data data) {
-            data.release(); // no streams yet
+        } else if (envelope.streamId() != 0 || message instanceof Sendme) {
+            EdgeHandler handler = streams();
+            if (handler != null) {
+                handler.message(envelope.streamId(), message);
+            } else {
+                refuseStream(envelope);
+            }
         }
         // DROP and everything else: long-range padding or not understood here, "dropped and ignored" (§6.1).
     }
 
+    /** The relay's stream layer for this hop, made on first use; null if the relay accepts no streams. */
+    private EdgeHandler streams() {
+        if (streams == null && !closed) {
+            HopEdge made = new HopEdge();
+            edge = made;
+            streams = relay.newEdgeHandler(made);
+            if (closed) { // torn down on the other loop meanwhile
+                made.closed(new CircuitClosedException(DestroyReason.NONE.code(), "circuit closed at this relay"));
+                if (streams != null) {
+                    streams.closed(made.reason);
+                }
+            }
+        }
+        return streams;
+    }
+
+    /** Without a stream layer: no exits (DESIGN §4) and no directory (tor-spec §6.3 EXITPOLICY, NOTDIRECTORY). */
+    private void refuseStream(RelayEnvelope envelope) {
+        RelayMessage message = envelope.message();
+        if (message instanceof Begin) {
+            originate(envelope.streamId(), new End(EndReason.EXITPOLICY));
+        } else if (message instanceof BeginDir) {
+            originate(envelope.streamId(), new End(EndReason.NOTDIRECTORY));
+        } else if (message instanceof Data data) {
+            data.release();
+        }
+    }
+
+    /** This hop as the edge of its circuit, for the relay's stream layer. */
+    private final class HopEdge implements CircuitEdge {
+        private final io.netty.util.concurrent.Promise<CircuitClosedException> closedPromise =
+                previous.link().channel().eventLoop().newPromise();
+        private volatile CircuitClosedException reason;
+
+        void closed(CircuitClosedException why) {
+            reason = why;
+            closedPromise.trySuccess(why);
+        }
+
+        @Override
+        public io.netty.channel.EventLoop eventLoop() {
+            return previous.link().channel().eventLoop();
+        }
+
+        @Override
+        public io.netty.buffer.ByteBufAllocator alloc() {
+            return previous.link().channel().alloc();
+        }
+
+        @Override
+        public byte[] send(int streamId, RelayMessage message, boolean wantDigest) throws CircuitClosedException {
+            byte[] digest = originate(streamId, message, false, wantDigest);
+            if (closed) {
+                CircuitClosedException why = reason;
+                throw why != null ? why : new CircuitClosedException(DestroyReason.NONE.code(), "circuit closed");
+            }
+            return digest;
+        }
+
+        @Override
+        public void flush() {
+            previous.flush();
+        }
+
+        @Override
+        public byte[] lastReceivedDigest() {
+            return crypto.lastReceivedDigest();
+        }
+
+        @Override
+        public void destroy(DestroyReason why) {
+            teardown(why, DestroyReason.DESTROYED);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed;
+        }
+
+        @Override
+        public io.netty.util.concurrent.Future<CircuitClosedException> whenClosed() {
+            return closedPromise;
+        }
+
+        @Override
+        public String toString() {
+            return "RelayHop[" + Integer.toHexString(previousId) + " on " + previous.link() + "]";
+        }
+    }
+
     /** Seals and sends a message from this hop to the client. */
     void originate(int streamId, RelayMessage message) {
+        originate(streamId, message, true, false);
+    }
+
+    /** @return the running digest of the sent cell if {@code wantDigest} (tor-spec §7.4), else null */
+    private byte[] originate(int streamId, RelayMessage message, boolean flush, boolean wantDigest) {
         if (closed) {
-            return;
+            return null;
         }
         ByteBuf payload = RelayPayloadCodec.encode(streamId, message, previous.link().channel().alloc(), RelayPadding.RANDOM);
         relay.traffic().own(CELL_BYTES);
         synchronized (backwardLock) {
+            if (closed) {
+                payload.release();
+                return null;
+            }
             crypto.originateBackward(payload);
-            previous.write(new Relay(previousId, payload));
+            Relay cell = new Relay(previousId, payload);
+            if (flush) {
+                previous.write(cell);
+            } else {
+                previous.queue(cell);
+            }
+            return wantDigest ? crypto.lastSentDigest() : null;
         }
     }
 
@@ -209,6 +321,18 @@ final class RelayHop implements CircuitEnd {
         teardown(null, DestroyReason.CHANNEL_CLOSED);
     }
 
+    private void notifyStreams(DestroyReason why) {
+        HopEdge streamEdge = edge;
+        if (streamEdge != null) {
+            CircuitClosedException reason = new CircuitClosedException(why.code(), "circuit closed at this relay");
+            streamEdge.closed(reason);
+            EdgeHandler handler = streams;
+            if (handler != null) {
+                handler.closed(reason);
+            }
+        }
+    }
+
     /**
      * Frees both halves; sends DESTROY with {@code towardsClient} on the previous link and with
      * {@code towardsNext} on the next one (null: that side already knows).
@@ -220,6 +344,7 @@ final class RelayHop implements CircuitEnd {
             }
             closed = true;
         }
+        notifyStreams(towardsClient != null ? towardsClient : towardsNext != null ? towardsNext : DestroyReason.NONE);
         relay.circuitClosed();
         previous.remove(previousId, this);
         if (towardsClient != null) {

@@ -1,0 +1,388 @@
+package org.veilswarm.transport.onion.stream;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.veilswarm.transport.onion.cell.Begin;
+import org.veilswarm.transport.onion.cell.BeginDir;
+import org.veilswarm.transport.onion.cell.Connected;
+import org.veilswarm.transport.onion.cell.Data;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.cell.End;
+import org.veilswarm.transport.onion.cell.EndReason;
+import org.veilswarm.transport.onion.cell.RelayMessage;
+import org.veilswarm.transport.onion.cell.Sendme;
+import org.veilswarm.transport.onion.circuit.CircuitClosedException;
+import org.veilswarm.transport.onion.circuit.CircuitEdge;
+import org.veilswarm.transport.onion.circuit.EdgeHandler;
+import org.veilswarm.transport.onion.circuit.OnionRelay;
+import org.veilswarm.transport.onion.circuit.OriginCircuit;
+
+/**
+ * The streams of one circuit edge (tor-spec §6, §7): opens streams (RELAY_BEGIN, RELAY_BEGIN_DIR),
+ * accepts them through a {@link StreamAcceptor}, routes RELAY_DATA/END/CONNECTED/SENDME to the
+ * {@link OnionStreamChannel}s, and keeps the circuit-level windows with authenticated SENDMEs
+ * ({@link CircuitWindow}). Everything runs on the edge's event loop; {@link #open} may be called from
+ * any thread.
+ *
+ * <p>Circuit-level SENDMEs are sent as DATA arrives (as tor does); the bound on what a slow reader
+ * makes this end buffer is the stream window (500 cells per stream) times at most
+ * {@link #MAX_STREAMS} streams. A protocol violation at circuit level (a SENDME with a wrong digest,
+ * DATA beyond the window) destroys the circuit (§7.4).
+ */
+public final class CircuitStreams implements EdgeHandler {
+    /** Open streams one edge keeps; more BEGINs get END RESOURCELIMIT, more opens fail. */
+    public static final int MAX_STREAMS = 1024;
+
+    private final CircuitEdge edge;
+    private final StreamAcceptor acceptor;
+    private final CircuitWindow window = new CircuitWindow();
+    private final Map<Integer, OnionStreamChannel> streams = new HashMap<>();
+    private int nextStreamId = 1 + ThreadLocalRandom.current().nextInt(0xFFFF);
+    private int resumeFrom;
+    private boolean closed;
+
+    CircuitStreams(CircuitEdge edge, StreamAcceptor acceptor) {
+        this.edge = Objects.requireNonNull(edge, "edge");
+        this.acceptor = acceptor == null ? StreamAcceptor.NONE : acceptor;
+    }
+
+    /**
+     * Streams to hop {@code hop} of an origin circuit (the last hop: {@code circuit.hops() - 1}).
+     * {@code acceptor} takes the streams the other end opens towards us (an onion service's
+     * rendezvous circuit); {@link StreamAcceptor#NONE} for a plain client.
+     */
+    public static CircuitStreams attach(OriginCircuit circuit, int hop, StreamAcceptor acceptor) {
+        CircuitStreams streams = new CircuitStreams(circuit.edge(hop), acceptor);
+        circuit.attachEdge(hop, streams);
+        return streams;
+    }
+
+    /** Streams to the last hop of {@code circuit}, accepting none. */
+    public static CircuitStreams attach(OriginCircuit circuit) {
+        return attach(circuit, circuit.hops() - 1, StreamAcceptor.NONE);
+    }
+
+    /**
+     * Lets streams end at {@code relay}: each of its hops that receives a stream message gets a
+     * {@code CircuitStreams} taking streams through {@code acceptor} (e.g. {@link LocalServices}).
+     */
+    public static void acceptOn(OnionRelay relay, StreamAcceptor acceptor) {
+        Objects.requireNonNull(acceptor, "acceptor");
+        relay.acceptStreams(edge -> new CircuitStreams(edge, acceptor));
+    }
+
+    public CircuitEdge edge() {
+        return edge;
+    }
+
+    EventLoop eventLoop() {
+        return edge.eventLoop();
+    }
+
+    /** Streams open or opening on this edge (read it on the edge's event loop for an exact value). */
+    public int size() {
+        return streams.size();
+    }
+
+    /** The circuit package window (for tests and monitoring; read on the edge's event loop). */
+    int circuitPackageWindow() {
+        return window.packageWindow();
+    }
+
+    /**
+     * Opens a stream with RELAY_BEGIN to {@code address:port} (tor-spec §6.2). {@code handler} is added
+     * to the stream's pipeline at once (typically a {@code ChannelInitializer}); {@code channelActive}
+     * fires on RELAY_CONNECTED.
+     *
+     * @return completes with the open stream, or fails with {@link StreamRefusedException},
+     *     {@link CircuitLostException}, {@link StreamConnectTimeoutException} (30 s by default, the
+     *     channel's connect timeout option)
+     */
+    public Future<OnionStreamChannel> open(String address, int port, ChannelHandler handler) {
+        Begin begin = new Begin(address, port, 0);
+        return open(begin, address + ":" + port, handler);
+    }
+
+    /** Opens a directory stream with RELAY_BEGIN_DIR (tor-spec §6.2) to this edge's hop. */
+    public Future<OnionStreamChannel> openDirectory(ChannelHandler handler) {
+        return open(BeginDir.INSTANCE, "BEGIN_DIR", handler);
+    }
+
+    private Future<OnionStreamChannel> open(RelayMessage begin, String target, ChannelHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        Promise<OnionStreamChannel> promise = eventLoop().newPromise();
+        try {
+            eventLoop().execute(() -> open0(begin, target, handler, promise));
+        } catch (RejectedExecutionException e) {
+            promise.tryFailure(e);
+        }
+        return promise;
+    }
+
+    private void open0(RelayMessage begin, String target, ChannelHandler handler, Promise<OnionStreamChannel> promise) {
+        if (closed || !edge.isOpen()) {
+            promise.tryFailure(new CircuitLostException(0, edge.whenClosed().getNow() != null ? edge.whenClosed().getNow()
+                    : new CircuitClosedException(DestroyReason.NONE.code(), "circuit closed")));
+            return;
+        }
+        int id = allocateStreamId();
+        if (id == 0) {
+            promise.tryFailure(new StreamRefusedException(target, EndReason.RESOURCELIMIT.code()));
+            return;
+        }
+        OnionStreamChannel channel = new OnionStreamChannel(this, id, true, target);
+        channel.pipeline().addLast(handler);
+        streams.put(id, channel);
+        eventLoop().register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                streams.remove(id, channel);
+                promise.tryFailure(registered.cause());
+                return;
+            }
+            channel.awaitConnected(promise, target);
+            try {
+                edge.send(id, begin, false);
+                edge.flush();
+            } catch (CircuitClosedException e) {
+                channel.circuitLost(new CircuitLostException(id, e));
+            }
+        });
+    }
+
+    /** §6.2: a stream ID is non-zero and not in use on the circuit; 0 if all are taken. */
+    private int allocateStreamId() {
+        if (streams.size() >= MAX_STREAMS) {
+            return 0;
+        }
+        while (true) {
+            int id = nextStreamId;
+            nextStreamId = nextStreamId == 0xFFFF ? 1 : nextStreamId + 1;
+            if (!streams.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    // ---- EdgeHandler ----
+
+    @Override
+    public void message(int streamId, RelayMessage message) {
+        if (closed) {
+            io.netty.util.ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof Data data) {
+            onData(streamId, data);
+        } else if (message instanceof Sendme sendme) {
+            onSendme(streamId, sendme);
+        } else if (message instanceof End end) {
+            OnionStreamChannel stream = streams.get(streamId);
+            if (stream != null) {
+                stream.endReceived(end.reasonCode());
+            }
+        } else if (message instanceof Connected) {
+            OnionStreamChannel stream = streams.get(streamId);
+            if (stream != null) {
+                stream.connected();
+            }
+        } else if (message instanceof Begin begin) {
+            accept(streamId, new StreamRequest(StreamRequest.Kind.BEGIN, begin.address(), begin.port(), begin.flags()));
+        } else if (message instanceof BeginDir) {
+            accept(streamId, StreamRequest.directory());
+        } else {
+            io.netty.util.ReferenceCountUtil.release(message); // RESOLVE, XON/XOFF, ...: not supported, ignored
+        }
+    }
+
+    private void onData(int streamId, Data data) {
+        boolean sendmeDue;
+        try {
+            sendmeDue = window.dataReceived();
+        } catch (StreamProtocolException e) {
+            data.release();
+            edge.destroy(DestroyReason.PROTOCOL);
+            return;
+        }
+        if (sendmeDue) {
+            // §7.4: the SENDME carries the digest of the cell that made it due, i.e. this one.
+            send(0, Sendme.authenticated(edge.lastReceivedDigest()));
+            edge.flush();
+        }
+        OnionStreamChannel stream = streams.get(streamId);
+        if (stream == null) {
+            data.release(); // a stream closed here while the peer was still sending
+        } else {
+            stream.dataReceived(data);
+        }
+    }
+
+    private void onSendme(int streamId, Sendme sendme) {
+        if (streamId != 0) {
+            OnionStreamChannel stream = streams.get(streamId);
+            if (stream != null) {
+                stream.sendmeReceived();
+            }
+            return;
+        }
+        try {
+            window.sendmeReceived(sendme);
+        } catch (StreamProtocolException e) {
+            edge.destroy(DestroyReason.PROTOCOL); // §7.4: "the circuit MUST be closed"
+            return;
+        }
+        resumeStreams();
+    }
+
+    /** The circuit window reopened: every stream may send again, starting from a rotating one for fairness. */
+    private void resumeStreams() {
+        List<OnionStreamChannel> all = new ArrayList<>(streams.values());
+        int n = all.size();
+        if (n == 0) {
+            return;
+        }
+        int start = Math.floorMod(resumeFrom++, n);
+        for (int i = 0; i < n && window.canPackage(); i++) {
+            all.get((start + i) % n).windowReopened();
+        }
+        if (!window.canPackage()) {
+            for (OnionStreamChannel stream : all) {
+                stream.updateWritability();
+            }
+        }
+    }
+
+    private void accept(int streamId, StreamRequest request) {
+        int refusal = request.kind() == StreamRequest.Kind.BEGIN_DIR ? EndReason.NOTDIRECTORY.code()
+                : EndReason.EXITPOLICY.code();
+        if (streams.containsKey(streamId)) {
+            edge.destroy(DestroyReason.PROTOCOL); // BEGIN on a stream ID in use
+            return;
+        }
+        if (streams.size() >= MAX_STREAMS) {
+            sendEnd(streamId, EndReason.RESOURCELIMIT.code());
+            return;
+        }
+        ChannelHandler handler;
+        try {
+            handler = acceptor.accept(request);
+        } catch (RuntimeException e) {
+            sendEnd(streamId, EndReason.INTERNAL.code());
+            return;
+        }
+        if (handler == null) {
+            sendEnd(streamId, refusal);
+            return;
+        }
+        // §6.2: onion services and directory streams answer with an empty CONNECTED.
+        if (!send(streamId, Connected.EMPTY)) {
+            return;
+        }
+        edge.flush();
+        OnionStreamChannel channel = new OnionStreamChannel(this, streamId, false, request.toString());
+        channel.pipeline().addLast(handler);
+        streams.put(streamId, channel);
+        eventLoop().register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                streams.remove(streamId, channel);
+                sendEnd(streamId, EndReason.INTERNAL.code());
+            }
+        });
+    }
+
+    @Override
+    public void closed(CircuitClosedException why) {
+        if (eventLoop().inEventLoop()) {
+            closed0(why);
+        } else {
+            try {
+                eventLoop().execute(() -> closed0(why));
+            } catch (RejectedExecutionException e) {
+                // the loop is shutting down: its channels go with it
+            }
+        }
+    }
+
+    private void closed0(CircuitClosedException why) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (OnionStreamChannel stream : new ArrayList<>(streams.values())) {
+            stream.circuitLost(new CircuitLostException(stream.streamId(), why));
+        }
+        streams.clear();
+    }
+
+    // ---- used by the channels ----
+
+    boolean canPackage() {
+        return window.canPackage();
+    }
+
+    /** Sends one DATA cell of a stream (the caller checked {@link #canPackage()}); releases it. */
+    void sendData(int streamId, Data data) throws CircuitLostException {
+        try {
+            byte[] digest = edge.send(streamId, data, window.nextNeedsDigest());
+            window.packaged(digest);
+        } catch (CircuitClosedException e) {
+            throw new CircuitLostException(streamId, e);
+        } finally {
+            data.release();
+        }
+        if (!window.canPackage()) {
+            for (OnionStreamChannel stream : streams.values()) {
+                if (stream.streamId() != streamId) {
+                    stream.updateWritability();
+                }
+            }
+        }
+    }
+
+    void sendStreamSendmes(int streamId, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!send(streamId, Sendme.UNAUTHENTICATED)) {
+                return;
+            }
+        }
+        edge.flush();
+    }
+
+    /** RELAY_END, flushed: it is the last cell of the stream and nothing may follow to flush it. */
+    void sendEnd(int streamId, int reason) {
+        if (send(streamId, new End(reason))) {
+            edge.flush();
+        }
+    }
+
+    void flush() {
+        edge.flush();
+    }
+
+    /** False if the circuit is closed (the streams learn it from {@link #closed}). */
+    private boolean send(int streamId, RelayMessage message) {
+        try {
+            edge.send(streamId, message, false);
+            return true;
+        } catch (CircuitClosedException e) {
+            return false;
+        }
+    }
+
+    void removed(OnionStreamChannel stream) {
+        streams.remove(stream.streamId(), stream);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitStreams[" + edge + ", " + streams.size() + " streams]";
+    }
+}

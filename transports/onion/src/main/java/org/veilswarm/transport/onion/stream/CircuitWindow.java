@@ -1,0 +1,92 @@
+package org.veilswarm.transport.onion.stream;
+
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import org.veilswarm.transport.onion.cell.Sendme;
+
+/**
+ * Circuit-level flow control of one circuit edge (tor-spec §7.3) with authenticated SENDMEs (§7.4,
+ * proposal 289). Only RELAY_DATA cells count. Sending: the package window starts at
+ * {@value #START}; each cell takes one; the digest of every {@value #INCREMENT}th cell is remembered,
+ * and a SENDME must echo the oldest one to add {@value #INCREMENT}. Receiving: the deliver window
+ * starts at {@value #START}; after every {@value #INCREMENT}th cell a SENDME v1 carrying that cell's
+ * digest is due. Not thread-safe: used on the edge's event loop.
+ */
+final class CircuitWindow {
+    /** CIRCWINDOW_START. */
+    static final int START = 1000;
+    /** CIRCWINDOW_INCREMENT. */
+    static final int INCREMENT = 100;
+
+    private int packageWindow = START;
+    private int deliverWindow = START;
+    /** Digests of the 100th, 200th, ... cell sent and not yet acknowledged: at most START / INCREMENT. */
+    private final ArrayDeque<byte[]> expected = new ArrayDeque<>(START / INCREMENT);
+
+    boolean canPackage() {
+        return packageWindow > 0;
+    }
+
+    int packageWindow() {
+        return packageWindow;
+    }
+
+    int deliverWindow() {
+        return deliverWindow;
+    }
+
+    /** Whether the cell about to be sent is one whose digest a SENDME will echo. */
+    boolean nextNeedsDigest() {
+        return (packageWindow - 1) % INCREMENT == 0;
+    }
+
+    /** One DATA cell sent; {@code digest} is its running digest if {@link #nextNeedsDigest()} said so. */
+    void packaged(byte[] digest) {
+        if (packageWindow <= 0) {
+            throw new IllegalStateException("circuit package window is empty");
+        }
+        packageWindow--;
+        if (digest != null) {
+            expected.addLast(digest);
+        }
+    }
+
+    /**
+     * A circuit-level SENDME arrived.
+     *
+     * @throws StreamProtocolException if none was due, if it is not version 1, or if its digest is not
+     *     the one of the cell it must acknowledge (§7.4: the circuit must then be closed)
+     */
+    void sendmeReceived(Sendme sendme) throws StreamProtocolException {
+        byte[] want = expected.pollFirst();
+        if (want == null) {
+            throw new StreamProtocolException("circuit SENDME with no window increment outstanding (§7.3)", -1);
+        }
+        byte[] got = sendme.digest().orElse(null);
+        if (got == null) {
+            throw new StreamProtocolException("unauthenticated (v0) circuit SENDME: v1 is required (§7.4)", -1);
+        }
+        if (!MessageDigest.isEqual(want, got)) {
+            throw new StreamProtocolException("circuit SENDME v1 digest does not match the acknowledged cell (§7.4)", -1);
+        }
+        packageWindow += INCREMENT;
+    }
+
+    /**
+     * One DATA cell arrived (for any stream, known or not).
+     *
+     * @return true if a SENDME acknowledging this very cell is due now
+     * @throws StreamProtocolException if the peer sent beyond the window
+     */
+    boolean dataReceived() throws StreamProtocolException {
+        if (deliverWindow <= 0) {
+            throw new StreamProtocolException("DATA beyond the circuit's deliver window (§7.3)", -1);
+        }
+        deliverWindow--;
+        if (deliverWindow <= START - INCREMENT) {
+            deliverWindow += INCREMENT;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,60 @@
+package org.veilswarm.transport.onion.stream;
+
+/**
+ * Stream-level flow control (tor-spec §7.4): package and deliver windows start at {@value #START}
+ * DATA cells; a stream SENDME (empty body) adds {@value #INCREMENT}. The deliver side sends one for
+ * every {@value #INCREMENT} cells the application has consumed (read from the channel), so a stream
+ * whose reader stalls stops its sender: this is where back-pressure comes from.
+ */
+final class StreamWindow {
+    /** STREAMWINDOW_START. */
+    static final int START = 500;
+    /** STREAMWINDOW_INCREMENT. */
+    static final int INCREMENT = 50;
+
+    private int packageWindow = START;
+    private int deliverWindow = START;
+    private int consumedUnacknowledged;
+
+    boolean canPackage() {
+        return packageWindow > 0;
+    }
+
+    int packageWindow() {
+        return packageWindow;
+    }
+
+    void packaged() {
+        if (packageWindow <= 0) {
+            throw new IllegalStateException("stream package window is empty");
+        }
+        packageWindow--;
+    }
+
+    /** A stream SENDME arrived; false if it would open the window beyond its start (a protocol violation). */
+    boolean sendmeReceived() {
+        if (packageWindow + INCREMENT > START) {
+            return false;
+        }
+        packageWindow += INCREMENT;
+        return true;
+    }
+
+    /** A DATA cell arrived; false if the peer sent beyond the window. */
+    boolean dataReceived() {
+        if (deliverWindow <= 0) {
+            return false;
+        }
+        deliverWindow--;
+        return true;
+    }
+
+    /** The application consumed {@code cells} cells; returns how many stream SENDMEs to send now. */
+    int consumed(int cells) {
+        consumedUnacknowledged += cells;
+        int sendmes = consumedUnacknowledged / INCREMENT;
+        consumedUnacknowledged -= sendmes * INCREMENT;
+        deliverWindow += sendmes * INCREMENT;
+        return sendmes;
+    }
+}
