@@ -33,31 +33,40 @@ public final class CompactPeers {
 
     /** Sorts each address into its compact form. */
     public static Encoded encode(List<TransportAddress> peers) {
-        ByteArrayOutputStream v4 = new ByteArrayOutputStream();
-        ByteArrayOutputStream v6 = new ByteArrayOutputStream();
-        ByteArrayOutputStream onion = new ByteArrayOutputStream();
+        // Sized for the common case (every peer IPv4) and filled in place: this runs for every announce, over
+        // up to numwant peers, and was the largest part of answering one.
+        byte[] v4 = new byte[IPV4_ENTRY * peers.size()];
+        int v4Length = 0;
+        ByteArrayOutputStream v6 = null;
+        ByteArrayOutputStream onion = null;
         for (TransportAddress peer : peers) {
+            if (putIpv4(peer.host(), v4, v4Length)) {
+                v4[v4Length + 4] = (byte) (peer.port() >> 8);
+                v4[v4Length + 5] = (byte) peer.port();
+                v4Length += IPV4_ENTRY;
+                continue;
+            }
             if (peer.isOnion()) {
+                onion = onion == null ? new ByteArrayOutputStream() : onion;
                 onion.writeBytes(peer.onion().orElseThrow().publicKey());
                 writePort(onion, peer.port());
                 continue;
             }
-            byte[] v4Bytes = ipv4Literal(peer.host());
-            if (v4Bytes != null) {
-                v4.writeBytes(v4Bytes);
-                writePort(v4, peer.port());
-                continue;
-            }
             Optional<InetAddress> ip = ipLiteral(peer.host());
-            if (ip.isPresent() && ip.get() instanceof Inet4Address) {
-                v4.writeBytes(ip.get().getAddress());
-                writePort(v4, peer.port());
+            if (ip.isPresent() && ip.get() instanceof Inet4Address mapped) {
+                // An IPv4-mapped IPv6 literal (::ffff:a.b.c.d) is an IPv4 peer.
+                System.arraycopy(mapped.getAddress(), 0, v4, v4Length, 4);
+                v4[v4Length + 4] = (byte) (peer.port() >> 8);
+                v4[v4Length + 5] = (byte) peer.port();
+                v4Length += IPV4_ENTRY;
             } else if (ip.isPresent()) {
+                v6 = v6 == null ? new ByteArrayOutputStream() : v6;
                 v6.writeBytes(ip.get().getAddress());
                 writePort(v6, peer.port());
             }
         }
-        return new Encoded(v4.toByteArray(), v6.toByteArray(), onion.toByteArray());
+        return new Encoded(v4Length == v4.length ? v4 : java.util.Arrays.copyOf(v4, v4Length),
+                v6 == null ? new byte[0] : v6.toByteArray(), onion == null ? new byte[0] : onion.toByteArray());
     }
 
     /** Decodes {@code peers} (IPv4). */
@@ -117,6 +126,15 @@ public final class CompactPeers {
     /** The 4 bytes of a dotted-quad IPv4 literal (each part 0-255, 1-3 digits), or null. */
     static byte[] ipv4Literal(String host) {
         byte[] out = new byte[4];
+        return putIpv4(host, out, 0) ? out : null;
+    }
+
+    /** Writes the 4 bytes of a dotted-quad IPv4 literal at {@code out[at]}; false (out untouched) if it is none. */
+    private static boolean putIpv4(String host, byte[] out, int at) {
+        if (host.length() < 7 || host.length() > 15) {
+            return false;
+        }
+        int packed = 0;
         int part = 0;
         int value = 0;
         int digits = 0;
@@ -125,17 +143,25 @@ public final class CompactPeers {
             if (c >= '0' && c <= '9') {
                 value = value * 10 + (c - '0');
                 if (++digits > 3 || value > 255) {
-                    return null;
+                    return false;
                 }
             } else if (c == '.' && digits > 0 && part < 4) {
-                out[part++] = (byte) value;
+                packed = packed << 8 | value;
+                part++;
                 value = 0;
                 digits = 0;
             } else {
-                return null;
+                return false;
             }
         }
-        return part == 4 ? out : null;
+        if (part != 4) {
+            return false;
+        }
+        out[at] = (byte) (packed >>> 24);
+        out[at + 1] = (byte) (packed >>> 16);
+        out[at + 2] = (byte) (packed >>> 8);
+        out[at + 3] = (byte) packed;
+        return true;
     }
 
     private static List<TransportAddress> decodeIp(byte[] data, int addressLength, String what)

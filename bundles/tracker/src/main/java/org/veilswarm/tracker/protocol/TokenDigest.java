@@ -19,13 +19,19 @@ public final class TokenDigest {
         this.hash = Arrays.hashCode(digest);
     }
 
-    /** The digest of {@code token}'s UTF-8 bytes; any string, well-formed or not, so that every path hashes. */
-    public static TokenDigest of(String token) {
+    /** One SHA-256 instance per thread: a provider lookup per request costs more than hashing the token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return new TokenDigest(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    });
+
+    /** The digest of {@code token}'s UTF-8 bytes; any string, well-formed or not, so that every path hashes. */
+    public static TokenDigest of(String token) {
+        // digest() resets the instance, so a failure half-way cannot leave state for the next call.
+        return new TokenDigest(SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

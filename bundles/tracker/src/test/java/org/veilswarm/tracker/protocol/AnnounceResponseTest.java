@@ -62,4 +62,43 @@ class AnnounceResponseTest {
         assertTrue(new String(body, StandardCharsets.ISO_8859_1).startsWith("d5:filesd20:"));
         assertEquals(files, ScrapeResponse.parse(body));
     }
+
+    /**
+     * The compact answer is written by hand for speed; it must be byte for byte what the generic bencode encoder
+     * makes of the same dictionary (sorted keys, BEP 3), for every mix of peer forms and counts.
+     */
+    @Test
+    void theHandWrittenCompactAnswerIsTheCanonicalBencoding() {
+        java.util.Random random = new java.util.Random(52);
+        List<TransportAddress> pool = List.of(new TransportAddress("127.0.0.1", 1), new TransportAddress("10.0.0.255", 65535),
+                new TransportAddress("255.255.255.255", 6881), new TransportAddress("::1", 7001),
+                new TransportAddress("2001:db8::7", 80), new TransportAddress("::ffff:192.0.2.1", 9),
+                TransportAddress.of(AnnounceRequestTest.onion(), 7002), new TransportAddress("example.org", 80));
+        for (int round = 0; round < 300; round++) {
+            List<PeerEntry> peers = new java.util.ArrayList<>();
+            int n = random.nextInt(60);
+            for (int i = 0; i < n; i++) {
+                peers.add(new PeerEntry(HASH, "-VS0001-abcdefghijkl".getBytes(), pool.get(random.nextInt(pool.size())),
+                        0, 0, 0, Instant.EPOCH));
+            }
+            int interval = random.nextInt(100_000);
+            int minInterval = random.nextInt(interval + 1);
+            int complete = random.nextInt(3) == 0 ? 0 : random.nextInt(Integer.MAX_VALUE);
+            int incomplete = random.nextInt(1_000);
+            CompactPeers.Encoded encoded = CompactPeers.encode(peers.stream().map(PeerEntry::address).toList());
+            org.veilswarm.bencode.BencodeDictionary.Builder d = org.veilswarm.bencode.BencodeDictionary.builder()
+                    .put("interval", interval).put("min interval", minInterval).put("complete", complete)
+                    .put("incomplete", incomplete).put("peers", encoded.ipv4());
+            if (encoded.ipv6().length > 0) {
+                d.put("peers6", encoded.ipv6());
+            }
+            if (encoded.onion().length > 0) {
+                d.put("peers_onion", encoded.onion());
+            }
+            byte[] expected = org.veilswarm.bencode.BencodeEncoder.encode(d.build());
+            byte[] actual = AnnounceResponse.encode(peers, interval, minInterval, complete, incomplete, true, false);
+            assertEquals(new String(expected, StandardCharsets.ISO_8859_1), new String(actual, StandardCharsets.ISO_8859_1),
+                    "peers " + peers.stream().map(PeerEntry::address).toList());
+        }
+    }
 }
