@@ -1,147 +1,212 @@
 package org.veilswarm.tracker.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.tracker.impl.TrackerServerInitializer;
 import org.veilswarm.tracker.impl.TrackerService;
 import org.veilswarm.tracker.impl.TrackerSettings;
 import org.veilswarm.tracker.interop.OpentrackerAccess;
-import org.veilswarm.tracker.protocol.PercentEncoding;
 import org.veilswarm.tracker.protocol.ShareTokenTable;
 import org.veilswarm.tracker.protocol.TrackedShare;
+import org.veilswarm.tracker.store.jdbc.JdbcTrackerStore;
+import org.veilswarm.tracker.store.jdbc.PooledDataSources;
 import org.veilswarm.tracker.store.memory.MemoryTrackerStore;
 import org.veilswarm.transport.direct.impl.DirectTransportEngine;
 import org.veilswarm.transport.direct.impl.DirectTransportSettings;
 
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 /**
- * Announces per second on loopback: our tracker (memory store, direct transport) against opentracker, with
- * the same load generator in the same run. The generator opens one connection per announce (keep-alive
- * off: opentracker closes after every answer), from {@value #THREADS} blocking threads, with 2,000 distinct
- * peers of one torrent asking for 50 peers each. Not part of the default build:
- * {@code mvn -B -Pbench -f bundles/tracker/pom.xml test}.
+ * Announces per second on loopback, in one run: our tracker with the memory store, our tracker with the JDBC
+ * store on an embedded H2 file (both on the direct transport), the same memory-store pipeline on a bare Netty
+ * server whose single event loop accepts and serves (no transport: it shows what the transport's separate
+ * acceptor thread costs), and Debian's opentracker, each driven by the same load generator
+ * ({@link AnnounceLoad}) in a JVM of its own. Rounds rotate the order so that none always runs first (cold) or
+ * last. Besides announces per second, which on a shared machine depend on how often each server's threads get
+ * a core, it reports the server process's CPU time per announce (warm-up included), which does not.
+ * Not part of the default build:
+ * {@code cd bundles/tracker && mvn -B -o -Pbench test} (docs/performance.md, "Tracker announces").
+ *
+ * <p>Before the first round, each of our servers gets {@code bench.jit} ms of unmeasured load (20,000): at the
+ * few thousand announces per second a loaded 2-core machine allows, C2 is still compiling and deoptimising the
+ * request path after 15 s, and its CPU time would be charged to the announces.
+ *
+ * <p>System properties: {@code bench.rounds} (3), {@code bench.threads} (load threads, 4), {@code bench.jit},
+ * {@code bench.warmup} and {@code bench.measure} (ms, 20,000, 5,000 and 10,000).
  */
 @Tag("bench")
 class TrackerAnnounceBenchmark {
-    static final int THREADS = 4;
-    static final long WARM_UP_MILLIS = 5_000;
-    static final long MEASURE_MILLIS = 10_000;
     static final InfoHash HASH = InfoHash.ofHex("0123456789abcdef0123456789abcdef01234567");
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    static final int THREADS = Integer.getInteger("bench.threads", 4);
+    static final long JIT_WARM_UP_MILLIS = Long.getLong("bench.jit", 20_000);
+    static final long WARM_UP_MILLIS = Long.getLong("bench.warmup", 5_000);
+    static final long MEASURE_MILLIS = Long.getLong("bench.measure", 10_000);
+    private static final Pattern RESULT = Pattern.compile(
+            "announces=(\\d+) failed=(\\d+) .* per_second=([0-9.]+) total=(\\d+)");
+    private static final String MEMORY = "veilswarm memory";
+    private static final String H2 = "veilswarm H2";
+    private static final String ONE_LOOP = "veilswarm memory, 1 loop";
+    private static final String OPENTRACKER = "opentracker";
 
     @TempDir
     Path dir;
+    /** A copy of {@link AnnounceLoad}'s class: target/test-classes may be rebuilt by another build meanwhile. */
+    private static Path loadClasses;
+
+    /** A tracker under test and the process whose CPU time it uses. */
+    private record Target(String name, int port, String path, long pid) {
+    }
+
+    /** What one load run measured. */
+    private record Result(double perSecond, double cpuMicrosPerAnnounce) {
+    }
 
     @Test
     void announcesPerSecondOursVersusOpentracker() throws Exception {
+        loadClasses = dir.resolve("load-classes");
+        String classFile = AnnounceLoad.class.getName().replace('.', '/') + ".class";
+        Path copy = loadClasses.resolve(classFile);
+        Files.createDirectories(copy.getParent());
+        try (var in = AnnounceLoad.class.getClassLoader().getResourceAsStream(classFile)) {
+            Files.copy(in, copy);
+        }
         ShareTokenTable tokens = new ShareTokenTable();
         String token = ShareTokenTable.newToken(new SecureRandom());
         tokens.put(token, new TrackedShare(Visibility.PUBLIC, Set.of(HASH)));
-        TrackerService service = new TrackerService(new MemoryTrackerStore(), tokens, TrackerSettings.DEFAULT,
-                Clock.systemUTC());
+        String ourPath = "/public/" + token + "/announce";
+        Files.createDirectories(dir.resolve("opentracker"));
         StringBuilder report = new StringBuilder();
+        report.append(String.format(Locale.ROOT, "load: %d threads in a separate JVM, one connection per announce, "
+                + "%d ms of JIT warm-up per server of ours, then per target and round %d ms warm-up, %d ms measured%n",
+                THREADS, JIT_WARM_UP_MILLIS, WARM_UP_MILLIS, MEASURE_MILLIS));
+        DefaultEventExecutorGroup storeThreads = new DefaultEventExecutorGroup(4,
+                new DefaultThreadFactory("bench-store", true));
+        NioEventLoopGroup oneLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-one-loop", true));
         try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.builder()
                 .maxConnections(100_000).build());
-                AutoCloseable opentracker = OpentrackerAccess.start(dir, List.of(HASH))) {
-            Listener listener = engine.listen(null, 0, new TrackerServerInitializer(service)).toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-            int ourPort = listener.address().port();
-            int otPort = OpentrackerAccess.port(opentracker);
-            String ourPath = "/public/" + token + "/announce";
-            List<double[]> rounds = new ArrayList<>();
-            for (int round = 0; round < 3; round++) {
-                double ours = run(ourPort, ourPath);
-                double theirs = run(otPort, "/announce");
-                rounds.add(new double[] {ours, theirs});
-                report.append(String.format("round %d: veilswarm %.0f announces/s, opentracker %.0f announces/s, "
-                        + "ratio %.2f%n", round + 1, ours, theirs, ours / theirs));
+                HikariDataSource h2 = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2").resolve("tracker")
+                        + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "", 4);
+                AutoCloseable opentracker = OpentrackerAccess.start(dir.resolve("opentracker"), List.of(HASH))) {
+            Listener memory = engine.listen(null, 0, new TrackerServerInitializer(service(new MemoryTrackerStore(),
+                    tokens))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Listener jdbc = engine.listen(null, 0, new TrackerServerInitializer(service(new JdbcTrackerStore(h2),
+                    tokens), storeThreads)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Channel oneLoopServer = new ServerBootstrap().group(oneLoop).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new TrackerServerInitializer(service(new MemoryTrackerStore(), tokens)))
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            long self = ProcessHandle.current().pid();
+            List<Target> targets = List.of(new Target(MEMORY, memory.address().port(), ourPath, self),
+                    new Target(H2, jdbc.address().port(), ourPath, self),
+                    new Target(ONE_LOOP, ((InetSocketAddress) oneLoopServer.localAddress()).getPort(), ourPath, self),
+                    new Target(OPENTRACKER, OpentrackerAccess.port(opentracker), "/announce",
+                            OpentrackerAccess.pid(opentracker)));
+            report.append("\nannounces/s (ratio to opentracker in the same round)\n\n| round |");
+            targets.forEach(t -> report.append(' ').append(t.name()).append(" |"));
+            report.append("\n|---|---|---|---|---|\n");
+            StringBuilder cpu = new StringBuilder("\nserver CPU µs per announce (ratio to opentracker)\n\n| round |");
+            targets.forEach(t -> cpu.append(' ').append(t.name()).append(" |"));
+            cpu.append("\n|---|---|---|---|---|\n");
+            for (Target target : targets) {
+                if (target.pid() == self) {
+                    load(target, JIT_WARM_UP_MILLIS, 1_000);
+                }
             }
-            listener.close();
+            for (int round = 0; round < ROUNDS; round++) {
+                Map<String, Result> results = new LinkedHashMap<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    Target target = targets.get((i + round) % targets.size());
+                    results.put(target.name(), load(target, WARM_UP_MILLIS, MEASURE_MILLIS));
+                }
+                Result ot = results.get(OPENTRACKER);
+                report.append("| ").append(round + 1).append(" |");
+                cpu.append("| ").append(round + 1).append(" |");
+                for (Target t : targets) {
+                    Result r = results.get(t.name());
+                    report.append(String.format(Locale.ROOT, " %,.0f (%.2f) |", r.perSecond(),
+                            r.perSecond() / ot.perSecond()));
+                    cpu.append(String.format(Locale.ROOT, " %.1f (%.2f) |", r.cpuMicrosPerAnnounce(),
+                            r.cpuMicrosPerAnnounce() / ot.cpuMicrosPerAnnounce()));
+                }
+                report.append('\n');
+                cpu.append('\n');
+                System.out.print(report.toString() + cpu);
+            }
+            report.append(cpu);
+            oneLoopServer.close().sync();
+            memory.close();
+            jdbc.close();
+        } finally {
+            oneLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            storeThreads.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
-        System.out.print(report);
         Files.writeString(Path.of("target", "bench-tracker-announces.txt"), report);
     }
 
-    /** Announces per second against 127.0.0.1:port during the measuring window. */
-    private static double run(int port, String path) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicBoolean measuring = new AtomicBoolean();
-        LongAdder done = new LongAdder();
-        LongAdder failed = new LongAdder();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            Thread thread = new Thread(() -> {
-                while (!stop.get()) {
-                    try {
-                        if (announceOnce(port, path)) {
-                            if (measuring.get()) {
-                                done.increment();
-                            }
-                        } else {
-                            failed.increment();
-                        }
-                    } catch (IOException e) {
-                        failed.increment();
-                    }
-                }
-            }, "bench-load-" + t);
-            thread.start();
-            threads.add(thread);
-        }
-        Thread.sleep(WARM_UP_MILLIS);
-        measuring.set(true);
-        long start = System.nanoTime();
-        Thread.sleep(MEASURE_MILLIS);
-        measuring.set(false);
-        long elapsed = System.nanoTime() - start;
-        stop.set(true);
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        if (failed.sum() > done.sum() / 100) {
-            throw new AssertionError(failed.sum() + " failed announces against port " + port);
-        }
-        return done.sum() / (elapsed / 1e9);
+    private static TrackerService service(TrackerStore store, ShareTokenTable tokens) {
+        return new TrackerService(store, tokens, TrackerSettings.DEFAULT, Clock.systemUTC());
     }
 
-    private static boolean announceOnce(int port, String path) throws IOException {
-        int peer = ThreadLocalRandom.current().nextInt(2_000);
-        String query = "info_hash=" + PercentEncoding.encodeAll(HASH.bytes()) + "&peer_id="
-                + String.format("-VS0001-%012d", peer) + "&port=" + (10_000 + peer) + "&uploaded=0&downloaded=0&left="
-                + (peer % 4 == 0 ? 0 : 1000) + "&numwant=50&compact=1";
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(5_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + "?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            in.transferTo(response);
-            String text = response.toString(StandardCharsets.ISO_8859_1);
-            return text.startsWith("HTTP/1.") && text.contains(" 200 ") && text.contains("8:interval");
+    /** Runs {@link AnnounceLoad} against {@code target} in a child JVM. */
+    private static Result load(Target target, long warmUpMillis, long measureMillis)
+            throws IOException, InterruptedException {
+        Duration cpuBefore = cpu(target.pid());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx128m", "-cp", loadClasses.toString(), AnnounceLoad.class.getName(),
+                Integer.toString(target.port()), target.path(), Integer.toString(THREADS),
+                Long.toString(warmUpMillis), Long.toString(measureMillis)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(warmUpMillis + measureMillis + 60_000, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the load generator did not finish: " + output);
         }
+        Matcher m = RESULT.matcher(output);
+        if (!m.find()) {
+            throw new AssertionError("the load generator said: " + output);
+        }
+        long done = Long.parseLong(m.group(1));
+        long failed = Long.parseLong(m.group(2));
+        if (failed > done / 100) {
+            throw new AssertionError(target + ": " + failed + " failed announces, " + done + " answered");
+        }
+        Duration cpuUsed = cpu(target.pid()).minus(cpuBefore);
+        long total = Long.parseLong(m.group(4));
+        return new Result(Double.parseDouble(m.group(3)), cpuUsed.toNanos() / 1e3 / Math.max(1, total));
+    }
+
+    /** Total CPU time (user and system) of a process so far. */
+    private static Duration cpu(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+                .orElseThrow(() -> new AssertionError("no CPU time for process " + pid));
     }
 }

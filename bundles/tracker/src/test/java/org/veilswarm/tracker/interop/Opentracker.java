@@ -63,6 +63,11 @@ final class Opentracker implements AutoCloseable {
         throw new AssertionError("opentracker did not listen on 127.0.0.1:" + port + ": " + Files.readString(log));
     }
 
+    /** The process id, for CPU accounting in the benchmark. */
+    long pid() {
+        return process.pid();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

@@ -14,6 +14,10 @@ public final class OpentrackerAccess {
         return new Opentracker(dir, whitelist);
     }
 
+    public static long pid(AutoCloseable opentracker) {
+        return ((Opentracker) opentracker).pid();
+    }
+
     public static int port(AutoCloseable opentracker) {
         return ((Opentracker) opentracker).port;
     }
