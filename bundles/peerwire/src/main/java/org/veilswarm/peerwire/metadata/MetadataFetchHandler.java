@@ -25,7 +25,8 @@ import org.veilswarm.peerwire.PeerWireException;
  * {@code tick}, and closes connections the assembler names as culprits. When the dictionary has
  * verified, whichever connection's data completed it, every connection of the torrent that is still
  * open fires {@link MetadataReceived} once, on its own event loop. Messages that are not ut_metadata
- * pass on unchanged.
+ * pass on unchanged. On {@link MetadataReceived} the engine removes this handler, sets the decoder's
+ * piece count and answers the peer's metadata requests from a {@link MetadataServer} from then on.
  */
 public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
 

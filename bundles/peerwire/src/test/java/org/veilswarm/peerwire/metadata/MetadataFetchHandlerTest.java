@@ -68,14 +68,20 @@ class MetadataFetchHandlerTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Serves metadata from a {@link MetadataServer}; a liar flips one byte of every piece it sends. */
+    enum Behaviour { HONEST, LIAR, REFUSER }
+
+    /**
+     * Serves metadata from a {@link MetadataServer}; a liar flips one byte of every piece it sends, a
+     * refuser announces the metadata but rejects every request (as libtorrent does when it is flooded).
+     */
     private static final class ServingPeer extends ChannelInboundHandlerAdapter {
         private final MetadataServer server = MetadataServer.of(info);
-        private final boolean liar;
+        static final java.util.concurrent.atomic.AtomicInteger REFUSALS = new java.util.concurrent.atomic.AtomicInteger();
+        private final Behaviour behaviour;
         private int theirId;
 
-        ServingPeer(boolean liar) {
-            this.liar = liar;
+        ServingPeer(Behaviour behaviour) {
+            this.behaviour = behaviour;
         }
 
         @Override
@@ -91,9 +97,12 @@ class MetadataFetchHandlerTest {
             try {
                 if (msg instanceof ExtendedHandshake h) {
                     theirId = h.extensionId(ExtendedHandshake.UT_METADATA).orElse(0);
+                } else if (msg instanceof MetadataRequest r && behaviour == Behaviour.REFUSER) {
+                    ctx.writeAndFlush(new org.veilswarm.peerwire.MetadataReject(theirId, r.piece()));
+                    REFUSALS.incrementAndGet();
                 } else if (msg instanceof MetadataRequest r) {
                     PeerMessage answer = server.answer(r, theirId);
-                    if (liar && answer instanceof MetadataData d) {
+                    if (behaviour == Behaviour.LIAR && answer instanceof MetadataData d) {
                         ByteBuf copy = Unpooled.copiedBuffer(d.content());
                         d.release();
                         copy.setByte(0, copy.getByte(0) ^ 1);
@@ -108,6 +117,10 @@ class MetadataFetchHandlerTest {
     }
 
     private static LocalAddress serve(String name, boolean liar) throws InterruptedException {
+        return serve(name, liar ? Behaviour.LIAR : Behaviour.HONEST);
+    }
+
+    private static LocalAddress serve(String name, Behaviour behaviour) throws InterruptedException {
         LocalAddress address = new LocalAddress(name + "-" + System.nanoTime());
         KnownTorrent torrent = new KnownTorrent(info.infoHashes(), info.pieceCount());
         new ServerBootstrap().group(group).channel(LocalServerChannel.class).childHandler(new ChannelInitializer<Channel>() {
@@ -116,7 +129,7 @@ class MetadataFetchHandlerTest {
                 ch.pipeline().addLast("peer", HandshakeHandler.responder(
                         h -> h.equals(torrent.infoHashes().v2Truncated()) ? Optional.of(torrent) : Optional.empty(),
                         "-VS0100-metaserver01".getBytes(), PeerWireLimits.DEFAULT, SERVER_ID));
-                ch.pipeline().addLast(new ServingPeer(liar));
+                ch.pipeline().addLast(new ServingPeer(behaviour));
             }
         }).bind(address).sync();
         return address;
@@ -183,6 +196,29 @@ class MetadataFetchHandlerTest {
         }
         one.close().sync();
         two.close().sync();
+    }
+
+    @Test
+    void piecesARefusingPeerRejectsAreFetchedFromAnotherAndTheRefuserStaysConnected() throws Exception {
+        // A timeout far beyond the test's wait: only the handling of the rejects can move the pieces.
+        MetadataAssembler<Channel> assembler = new MetadataAssembler<>(ExpectedInfoHashes.v2(info.infoHashes().v2()),
+                MetadataOptions.DEFAULT.withRequestTimeout(Duration.ofMinutes(5)));
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        int before = ServingPeer.REFUSALS.get();
+        Channel refuser = connect(serve("refuser", Behaviour.REFUSER), assembler, events);
+        // Let the refuser be asked and reject first; then an honest peer joins.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ServingPeer.REFUSALS.get() == before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(ServingPeer.REFUSALS.get() > before, "the refuser was asked first");
+        Channel honest = connect(serve("honest", Behaviour.HONEST), assembler, events);
+        InfoDictionary got = assembler.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertArrayEquals(info.bytes(), got.bytes());
+        assertTrue(refuser.isActive(), "rejecting is allowed (BEP 9), not misbehaviour");
+        assertEquals(java.util.Set.of(), assembler.banned());
+        refuser.close().sync();
+        honest.close().sync();
     }
 
     @Test
