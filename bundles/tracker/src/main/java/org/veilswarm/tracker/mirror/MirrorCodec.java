@@ -297,7 +297,11 @@ public final class MirrorCodec {
         }
 
         String text(String key, int maxBytes) throws MirrorException {
-            return utf8(value(key), what + " " + key);
+            BencodeValue value = value(key);
+            if (value instanceof BencodeString s && s.length() > maxBytes) {
+                throw new MirrorException("malformed " + what + ": " + key + " longer than " + maxBytes + " bytes");
+            }
+            return utf8(value, what + " " + key);
         }
 
         InfoHash infoHash(String key) throws MirrorException {

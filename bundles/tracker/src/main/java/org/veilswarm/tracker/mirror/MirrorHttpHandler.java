@@ -1,5 +1,6 @@
 package org.veilswarm.tracker.mirror;
 
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
@@ -46,7 +47,8 @@ final class MirrorHttpHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(MirrorServerInitializer.TRACKER_HANDLER) != null) {
             ctx.pipeline().remove(MirrorServerInitializer.TRACKER_HANDLER);
         }
-        ctx.executor().schedule(() -> ctx.close(), safetyNanos, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> safety = ctx.executor().schedule(() -> ctx.close(), safetyNanos, TimeUnit.NANOSECONDS);
+        ctx.channel().closeFuture().addListener(f -> safety.cancel(false));
         source.handle(method, target).whenComplete((reply, error) -> {
             MirrorSource.Reply answer = error == null ? reply
                     : new MirrorSource.Reply(500, org.veilswarm.tracker.protocol.AnnounceResponse.failure(
