@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -19,19 +21,28 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.transport.Anonymity;
 import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.NodeIT;
 import org.veilswarm.itests.support.ResolvedArtifacts;
 import org.veilswarm.itests.support.VeilswarmOptions;
+import org.veilswarm.transport.tor.monitor.TorMonitor;
+import org.veilswarm.transport.tor.monitor.TorState;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 
 /**
  * Hot swap of the tor transport into a running node (issue 9): installing the bundle launches the owned C tor
  * (a child process of this JVM) and registers {@code transport.scheme=tor}; uninstalling it stops that tor
  * (the process is gone), withdraws the service and leaves none of the transport's threads. The tor runs with
  * {@code DisableNetwork 1} (configured before the install): it never leaves 127.0.0.1 and stays bootstrapping.
+ * A configured tor that does not exist shows as FAILED in the {@link TorMonitor}, calls fail with the reason,
+ * and the node keeps running.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -101,6 +112,57 @@ public class TorTransportHotSwapIT extends NodeIT {
         assertTrue("tor child processes left: " + describeChildren(), torChildren().isEmpty());
         Await.until("the tor transport's threads to end", NodeContext.TIMEOUT, () -> threadNames().isEmpty(),
                 () -> threadNames().toString());
+    }
+
+    @Test
+    public void aMissingTorIsReportedByTheMonitorWhileTheNodeRuns() throws Exception {
+        ConfigurationAdmin cm = node.awaitService(ConfigurationAdmin.class, null, NodeContext.TIMEOUT);
+        Hashtable<String, Object> config = new Hashtable<>();
+        config.put("mode", "owned");
+        config.put("torExecutable", "/nonexistent/veilswarm-itest/tor");
+        config.put("extraTorrcLines", new String[] {"DisableNetwork 1"});
+        NodeContext.configuration(cm, PID).update(config);
+        Bundle bundle = context.installBundle(context.getProperty(TOR_JAR_PROPERTY));
+        try {
+            bundle.adapt(BundleStartLevel.class).setStartLevel(12);
+            bundle.start();
+            MonitorChecks.awaitFailureNaming(node, "/nonexistent/veilswarm-itest/tor");
+            Transport transport = node.awaitService(Transport.class, FILTER, NodeContext.TIMEOUT);
+            NodeIdentity identity = node.awaitService(NodeIdentity.class, null, NodeContext.TIMEOUT);
+            try {
+                transport.listen(identity.serviceKey(), 80, new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                    }
+                }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                throw new AssertionError("listen succeeded without tor");
+            } catch (ExecutionException e) {
+                assertTrue("not a TransportException: " + e.getCause(), e.getCause() instanceof TransportException);
+                assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("tor transport unavailable"));
+            }
+            assertEquals("the node's identity bundle stopped", Bundle.ACTIVE, node.bundle("org.veilswarm.node").getState());
+            assertTrue("a tor child process runs although tor is missing", torChildren().isEmpty());
+        } finally {
+            bundle.uninstall();
+            NodeContext.configuration(cm, PID).delete();
+        }
+        Await.until("the tor transport's threads to end", NodeContext.TIMEOUT, () -> threadNames().isEmpty(),
+                () -> threadNames().toString());
+    }
+
+    /**
+     * Uses the tor bundle's monitor types: a class of its own, loaded only once the bundle is installed (the
+     * probe imports them dynamically; the test class itself must load before that).
+     */
+    private static final class MonitorChecks {
+        static void awaitFailureNaming(NodeContext node, String text) {
+            TorMonitor monitor = node.awaitService(TorMonitor.class, null, NodeContext.TIMEOUT);
+            Await.until("the monitor to report the failure", NodeContext.TIMEOUT,
+                    () -> monitor.state().phase() == TorState.Phase.FAILED, () -> monitor.state().toString());
+            assertTrue(monitor.state().detail(), monitor.state().detail().contains(text));
+            assertTrue("no ERR line in the monitor's log: " + monitor.log(),
+                    monitor.log().stream().anyMatch(l -> l.severity().equals("ERR")));
+        }
     }
 
     private static List<ProcessHandle> torChildren() {
