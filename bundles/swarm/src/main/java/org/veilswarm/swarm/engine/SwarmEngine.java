@@ -1,12 +1,16 @@
 package org.veilswarm.swarm.engine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,6 +116,42 @@ public final class SwarmEngine implements AutoCloseable {
             known.infoHashes().v1().ifPresent(v1 -> byHandshakeHash.put(v1, session));
             return session;
         }
+    }
+
+    /**
+     * Adds a torrent known only by its v2 info-hash (a magnet link, {@code xt=urn:btmh:1220<hex>}): the info
+     * dictionary comes from {@code peers} through BEP 9 and is checked against the hash; the piece layers
+     * come through BEP 52 hash requests, each reply proved to its file's pieces root. Then the torrent is
+     * added as by {@link #add} and connected to the same peers.
+     *
+     * @param peers   where to ask; each is reached through the first transport of this engine that can
+     * @param timeout how long to wait for the metainfo before giving up
+     * @return completes with the running torrent (its {@link TorrentSession#metainfo()} can be saved as a
+     *         .torrent), or exceptionally: no peer could give a valid metainfo in time, or storage failed
+     */
+    public CompletableFuture<TorrentSession> addFromInfoHash(HashValue v2InfoHash, List<TransportAddress> peers,
+                                                             Path downloadDir, Path stateDir, TorrentOptions options,
+                                                             Duration timeout) {
+        requireOpen();
+        if (v2InfoHash.length() != HashValue.SHA256_LENGTH) {
+            throw new IllegalArgumentException("a v2 info-hash has 32 bytes, not " + v2InfoHash.length());
+        }
+        List<MetainfoFetch.Peer> reachable = MetainfoFetch.peers(this, peers);
+        if (reachable.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "no transport of this engine reaches any of " + peers));
+        }
+        MetainfoFetch fetch = new MetainfoFetch(this, v2InfoHash);
+        reachable.forEach(p -> fetch.connect(p.transport(), p.address()));
+        return fetch.result().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(metainfo -> {
+            try {
+                TorrentSession session = add(metainfo, downloadDir, stateDir, options);
+                reachable.forEach(p -> session.connect(p.transport(), p.address()));
+                return session;
+            } catch (StorageException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     public Optional<TorrentSession> torrent(HashValue v2InfoHash) {

@@ -1,0 +1,195 @@
+package org.veilswarm.swarm.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.metainfo.FileEntry;
+import org.veilswarm.metainfo.HashValue;
+import org.veilswarm.metainfo.InfoDictionary;
+import org.veilswarm.metainfo.InfoHashes;
+import org.veilswarm.metainfo.MerkleTree;
+import org.veilswarm.metainfo.Metainfo;
+import org.veilswarm.metainfo.MetainfoException;
+import org.veilswarm.metainfo.PieceLayers;
+import org.veilswarm.peerwire.HandshakeHandler;
+import org.veilswarm.peerwire.HashRange;
+import org.veilswarm.peerwire.HashReject;
+import org.veilswarm.peerwire.HashRequest;
+import org.veilswarm.peerwire.Hashes;
+import org.veilswarm.peerwire.KnownTorrent;
+import org.veilswarm.peerwire.PeerMessageDecoder;
+import org.veilswarm.peerwire.metadata.ExpectedInfoHashes;
+import org.veilswarm.peerwire.metadata.MetadataAssembler;
+import org.veilswarm.peerwire.metadata.MetadataFetchHandler;
+import org.veilswarm.peerwire.metadata.MetadataOptions;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Builds a torrent's {@link Metainfo} from peers when only its v2 info-hash is known: the info dictionary
+ * through BEP 9 ({@code peerwire.metadata}: {@link MetadataFetchHandler} into one shared
+ * {@link MetadataAssembler}, checked against the info-hash), then the piece layer of every file longer
+ * than a piece through BEP 52 {@code hash request}s, each reply proved up to the file's pieces root
+ * ({@link Hashes#verify}) before it is kept, and the whole set validated by {@link PieceLayers#validate}.
+ * Every connection fetches on its own; the first complete, valid result wins and all connections close.
+ */
+final class MetainfoFetch {
+
+    /** BEP 52: hash requests "SHOULD NOT" ask for more than 512 hashes. */
+    private static final int MAX_HASHES_PER_REQUEST = 512;
+
+    private final SwarmEngine engine;
+    private final InfoHashes hashes;
+    private final MetadataAssembler<Channel> assembler;
+    private final CompletableFuture<Metainfo> result = new CompletableFuture<>();
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
+
+    MetainfoFetch(SwarmEngine engine, HashValue v2InfoHash) {
+        this.engine = engine;
+        this.hashes = new InfoHashes(v2InfoHash, Optional.empty());
+        this.assembler = new MetadataAssembler<>(ExpectedInfoHashes.v2(v2InfoHash), MetadataOptions.DEFAULT);
+        result.whenComplete((m, e) -> channels.forEach(Channel::close));
+    }
+
+    CompletableFuture<Metainfo> result() {
+        return result;
+    }
+
+    void connect(Transport transport, TransportAddress address) {
+        KnownTorrent known = new KnownTorrent(hashes, -1);
+        transport.connect(address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                channels.add(ch);
+                if (result.isDone()) {
+                    ch.close();
+                }
+                ch.pipeline().addLast("peer", HandshakeHandler.initiator(known, false, engine.config().peerId(),
+                        engine.config().limits(), SwarmEngine.UT_METADATA_ID));
+                ch.pipeline().addLast("metadata", new MetadataFetchHandler(assembler, SwarmEngine.UT_METADATA_ID,
+                        engine.config().clientName(), System::nanoTime, Duration.ofMillis(250)));
+                ch.pipeline().addLast("layers", new LayerFetcher());
+            }
+        });
+    }
+
+    /** One connection's BEP 52 part, after the metadata has verified. Runs on the channel's event loop. */
+    private final class LayerFetcher extends ChannelInboundHandlerAdapter {
+
+        private InfoDictionary info;
+        private final Map<HashValue, FileEntry> pending = new HashMap<>();
+        private final Map<HashValue, byte[]> layers = new HashMap<>();
+        private final Map<HashValue, Integer> outstanding = new HashMap<>();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof MetadataFetchHandler.MetadataReceived received && info == null) {
+                info = received.info();
+                PeerMessageDecoder decoder = ctx.pipeline().get(PeerMessageDecoder.class);
+                if (decoder != null) {
+                    decoder.pieceCount(info.pieceCount());
+                }
+                requestLayers(ctx);
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        private void requestLayers(ChannelHandlerContext ctx) {
+            int pieceLength = info.pieceLength();
+            int base = MerkleTree.pieceLayerLevel(pieceLength);
+            for (FileEntry f : info.files()) {
+                if (!f.hasPieceLayer(pieceLength)) {
+                    continue;
+                }
+                HashValue root = f.piecesRoot().orElseThrow();
+                if (pending.putIfAbsent(root, f) != null) {
+                    continue; // identical files share a layer
+                }
+                layers.put(root, new byte[f.pieceCount() * MerkleTree.HASH_LENGTH]);
+                int height = MerkleTree.treeHeight(f.length());
+                int width = Math.min(MAX_HASHES_PER_REQUEST, Math.max(2, Integer.highestOneBit(f.pieceCount() * 2 - 1)));
+                int count = 0;
+                for (int index = 0; index < f.pieceCount(); index += width) {
+                    ctx.write(new HashRequest(new HashRange(root, base, index, width,
+                            HashRange.proofLayersToRoot(height, base))));
+                    count++;
+                }
+                outstanding.put(root, count);
+            }
+            ctx.flush();
+            finishIfComplete();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (info == null) {
+                    return;
+                }
+                if (msg instanceof Hashes h) {
+                    onHashes(ctx, h);
+                } else if (msg instanceof HashReject r) {
+                    ctx.close(); // this peer cannot give us the layers; others may
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void onHashes(ChannelHandlerContext ctx, Hashes h) {
+            HashRange range = h.range();
+            FileEntry f = pending.get(range.piecesRoot());
+            Integer left = outstanding.get(range.piecesRoot());
+            if (f == null || left == null || left == 0 || !h.verify(f.length(), new byte[0])) {
+                ctx.close(); // unasked for, or not proved to the pieces root: never trusted
+                return;
+            }
+            byte[] layer = layers.get(range.piecesRoot());
+            byte[] base = h.baseHashes();
+            int from = range.index() * MerkleTree.HASH_LENGTH;
+            int n = Math.min(base.length, layer.length - from);
+            if (n > 0) {
+                System.arraycopy(base, 0, layer, from, n);
+            }
+            outstanding.put(range.piecesRoot(), left - 1);
+            finishIfComplete();
+        }
+
+        private void finishIfComplete() {
+            if (outstanding.values().stream().anyMatch(n -> n > 0)) {
+                return;
+            }
+            try {
+                result.complete(Metainfo.of(info, PieceLayers.validate(info, layers)));
+            } catch (MetainfoException e) {
+                // Each reply was proved against its root, so this is a bug or an impossible tree: report it.
+                result.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The peers to try, each with the transport that reaches it. */
+    record Peer(Transport transport, TransportAddress address) {
+    }
+
+    static List<Peer> peers(SwarmEngine engine, List<TransportAddress> addresses) {
+        List<Peer> out = new ArrayList<>();
+        for (TransportAddress a : addresses) {
+            engine.transportFor(a).ifPresent(t -> out.add(new Peer(t, a)));
+        }
+        return out;
+    }
+}
