@@ -54,6 +54,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DirectoryAuthorityComponent.Config.class)
 public class DirectoryAuthorityComponent {
+    /** Names of this component's threads (event loop, scheduler), so a stopped bundle can be checked for leftovers. */
+    public static final String THREAD_PREFIX = "veilswarm-directory-authority";
     public static final String PID = "org.veilswarm.directory.authority";
 
     @ObjectClassDefinition(id = PID, name = "Veilswarm directory authority",
@@ -112,9 +114,10 @@ public class DirectoryAuthorityComponent {
         long descriptorMaxAgeSeconds() default 48 * 3600;
     }
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = new NioEventLoopGroup(1,
+            new io.netty.util.concurrent.DefaultThreadFactory(THREAD_PREFIX, true));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "veilswarm-directory-authority");
+        Thread t = new Thread(r, THREAD_PREFIX + "-rounds");
         t.setDaemon(true);
         return t;
     });

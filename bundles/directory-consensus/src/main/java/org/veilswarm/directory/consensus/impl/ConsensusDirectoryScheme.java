@@ -47,6 +47,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
         property = DirectoryScheme.SCHEME + "=" + ConsensusDirectoryScheme.NAME)
 @Designate(ocd = ConsensusDirectoryScheme.Config.class)
 public class ConsensusDirectoryScheme implements DirectoryScheme {
+    /** Names of this component's threads (event loop, scheduler), so a stopped bundle can be checked for leftovers. */
+    public static final String THREAD_PREFIX = "veilswarm-directory-consensus";
     public static final String PID = "org.veilswarm.directory.consensus";
     public static final String NAME = "consensus";
 
@@ -77,7 +79,8 @@ public class ConsensusDirectoryScheme implements DirectoryScheme {
         boolean serveDirectory() default false;
     }
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = new NioEventLoopGroup(1,
+            new io.netty.util.concurrent.DefaultThreadFactory(THREAD_PREFIX, true));
     private final AuthoritySet authorities;
     private final List<DirectoryHttpClient> authorityClients = new ArrayList<>();
     private final ConsensusClient client;

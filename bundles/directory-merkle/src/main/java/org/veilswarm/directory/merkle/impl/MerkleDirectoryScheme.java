@@ -51,6 +51,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
         property = DirectoryScheme.SCHEME + "=" + MerkleDirectoryScheme.NAME)
 @Designate(ocd = MerkleDirectoryScheme.Config.class)
 public class MerkleDirectoryScheme implements DirectoryScheme {
+    /** Names of this component's threads (event loop, scheduler), so a stopped bundle can be checked for leftovers. */
+    public static final String THREAD_PREFIX = "veilswarm-directory-merkle";
     public static final String PID = "org.veilswarm.directory.merkle";
     public static final String NAME = "merkle";
 
@@ -82,7 +84,8 @@ public class MerkleDirectoryScheme implements DirectoryScheme {
         boolean serveDirectory() default false;
     }
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = new NioEventLoopGroup(1,
+            new io.netty.util.concurrent.DefaultThreadFactory(THREAD_PREFIX, true));
     private final AuthoritySet authorities;
     private final List<DirectoryHttpClient> authorityClients = new ArrayList<>();
     private final MerkleRelaySampler sampler;
