@@ -103,20 +103,20 @@ class MirrorLoopbackTest {
         assertEquals("Big Buck Bunny", b.store.torrent(HASH).orElseThrow().name());
 
         List<Long> latencies = new ArrayList<>();
-        int changes = 30;
+        int changes = 20;
         for (int peer = 2; peer <= changes + 1; peer++) {
             a.announce(Visibility.PRIVATE, token, HASH, peer, AnnounceEvent.STARTED);
             int expected = peer;
             latencies.add(awaitNanos("peer " + peer + " on B", () -> peers(b.store, HASH) == expected));
         }
-        for (int peer = 2; peer <= 11; peer++) {
+        for (int peer = 2; peer <= 6; peer++) {
             a.announce(Visibility.PRIVATE, token, HASH, peer, AnnounceEvent.STOPPED);
             int expected = changes + 1 - (peer - 1);
             latencies.add(awaitNanos("peer " + peer + " gone from B", () -> peers(b.store, HASH) == expected));
         }
         MirrorStatus status = mirror.status();
         assertEquals(1, status.snapshots());
-        assertEquals(changes + 10, status.changes(), "every change arrived once, none through a new snapshot");
+        assertEquals(changes + 5, status.changes(), "every change arrived once, none through a new snapshot");
         Collections.sort(latencies);
         System.out.printf("mirror propagation on %s: %d changes, median %.1f ms, p99 %.1f ms, max %.1f ms; "
                 + "%d bytes in %d batches and 1 snapshot%n", kind, latencies.size(),
@@ -245,5 +245,32 @@ class MirrorLoopbackTest {
         awaitNanos("copied again", () -> peers(b.store, OTHER) == 10 && second.status().snapshots() == 1);
         assertTrue(b.store.torrent(HASH).isEmpty(), "a torrent A no longer has is removed by the new snapshot");
         assertEquals("two", b.store.torrent(OTHER).orElseThrow().name());
+    }
+
+    @Test
+    void aSourceWhoseStoreStartedAgainAtSequenceOneIsCopiedAgain() throws Exception {
+        SwappableStore aStore = new SwappableStore();
+        MirrorNode a = later(new MirrorNode(aStore)).listen();
+        MirrorNode b = later(MirrorNode.memory());
+        String token = a.newShare(Visibility.PRIVATE, HASH, OTHER);
+        a.store.putTorrent(record(HASH, "before"));
+        for (int peer = 1; peer <= 3; peer++) {
+            a.announce(Visibility.PRIVATE, token, HASH, peer, AnnounceEvent.STARTED);
+        }
+        TrackerMirror mirror = mirror(b, a.link(Visibility.PRIVATE, token), token, dir.resolve("cursor"), FAST);
+        awaitNanos("first copy", () -> mirror.status().sequence() == a.store.headSequence());
+        FeedEpoch before = mirror.status().epoch().orElseThrow();
+
+        // A's memory store starts again (restart, store swap): its sequence numbers begin again at 1 and soon
+        // pass the mirror's position, with other contents. Splicing the two histories would be wrong.
+        aStore.replace();
+        a.store.putTorrent(record(OTHER, "after"));
+        for (int peer = 1; peer <= 6; peer++) {
+            a.announce(Visibility.PRIVATE, token, OTHER, peer, AnnounceEvent.STARTED);
+        }
+        awaitNanos("copied again", () -> mirror.status().snapshots() == 2 && peers(b.store, OTHER) == 6);
+        assertFalse(mirror.status().epoch().orElseThrow().equals(before), "a new epoch names the new history");
+        assertTrue(b.store.torrent(HASH).isEmpty(), "what the restarted source no longer has is removed");
+        assertEquals("after", b.store.torrent(OTHER).orElseThrow().name());
     }
 }

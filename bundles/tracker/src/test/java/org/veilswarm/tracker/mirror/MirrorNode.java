@@ -63,6 +63,17 @@ final class MirrorNode implements AutoCloseable {
     private final EventExecutorGroup storeExecutor;
     private Listener listener;
 
+    /** A node over a store the test made (memory-like: it never blocks). */
+    MirrorNode(TrackerStore store) {
+        this.identity = new TestIdentity();
+        this.store = store;
+        this.pool = null;
+        this.storeExecutor = null;
+        service = new TrackerService(store, tokens, TrackerSettings.DEFAULT, Clock.systemUTC());
+        feed = new FeedFollower(store, FeedSettings.DEFAULT).start();
+        source = new MirrorSource(feed, tokens, identity, MirrorLimits.DEFAULT, MAX_WAIT);
+    }
+
     MirrorNode(StoreKind kind, String h2Url, TestIdentity identity, FeedSettings feedSettings) throws Exception {
         this.identity = identity;
         if (kind == StoreKind.H2) {
