@@ -86,12 +86,13 @@ final class Libtorrent implements AutoCloseable {
      */
     static Map<String, String> download(Path torrent, Path savePath, int port, int timeoutSeconds)
             throws IOException, InterruptedException {
-        return download(torrent, savePath, port, timeoutSeconds, true);
+        return download(torrent.toString(), savePath, port, timeoutSeconds, true);
     }
 
-    static Map<String, String> download(Path torrent, Path savePath, int port, int timeoutSeconds, boolean recheck)
+    /** @param torrent a .torrent path or a magnet link */
+    static Map<String, String> download(String torrent, Path savePath, int port, int timeoutSeconds, boolean recheck)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, script().toString(), "download", torrent.toString(), savePath.toString(),
+        Process p = new ProcessBuilder(PYTHON, script().toString(), "download", torrent, savePath.toString(),
                 Integer.toString(port), Integer.toString(timeoutSeconds), recheck ? "recheck" : "norecheck")
                 .redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

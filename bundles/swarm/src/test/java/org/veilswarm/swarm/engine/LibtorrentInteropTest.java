@@ -83,6 +83,24 @@ class LibtorrentInteropTest {
         }
     }
 
+    /** libtorrent given only a v2 magnet link: metadata (BEP 9) and piece layers (BEP 52) come from our engine. */
+    @Test
+    void libtorrentDownloadsFromUsKnowingOnlyAMagnetLink() throws Exception {
+        Path content = Loopback.content(dir.resolve("seed"), "magnet.bin", 24, 1_200_000);
+        CreatedTorrent t = Loopback.torrent(content, TorrentMode.V2_ONLY, 32_768);
+        engine = Loopback.engine(transport);
+        engine.add(t.metainfo(), dir.resolve("seed"), dir.resolve("state"), TorrentOptions.defaults());
+        TransportAddress address = Loopback.listen(engine, transport);
+        String magnet = "magnet:?xt=urn:btmh:1220" + t.metainfo().infoHashes().v2().hex() + "&dn=magnet.bin";
+        Path downloads = Files.createDirectories(dir.resolve("lt-dl"));
+        Map<String, String> result = Libtorrent.download(magnet, downloads, address.port(), 60, true);
+        System.out.println("magnet: libtorrent " + result);
+        assertEquals("1", result.get("seeding"), result.toString());
+        assertEquals("0", result.get("hash_failures"), result.toString());
+        assertEquals(result.get("total_pieces"), result.get("recheck_pieces"), result.toString());
+        Loopback.assertSameTree(content, downloads.resolve("magnet.bin"));
+    }
+
     enum Made {
         V2_ONE_FILE, V2_FOLDER, HYBRID_ONE_FILE
     }

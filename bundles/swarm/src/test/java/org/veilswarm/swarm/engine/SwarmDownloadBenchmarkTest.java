@@ -96,7 +96,7 @@ class SwarmDownloadBenchmarkTest {
 
     private static double libtorrentDownload(Path root, Path torrentFile, int port, int pieces) throws Exception {
         Path target = fresh(root.resolve("lt-dl"));
-        Map<String, String> r = Libtorrent.download(torrentFile, target, port, 300, false);
+        Map<String, String> r = Libtorrent.download(torrentFile.toString(), target, port, 300, false);
         assertEquals("1", r.get("seeding"), r.toString());
         // "seeding" is libtorrent's own verdict; its num_pieces may lag it by a status update
         deleteTree(target);

@@ -6,7 +6,7 @@ Run with /usr/bin/python3:
       serves until its standard input closes, then prints "uploaded=<payload bytes>"
   create-seed <data_file> <piece_length> <v2|hybrid> <out.torrent>
       libtorrent makes the torrent (v2-only or hybrid) for data_file, then seeds it as above
-  download <torrent> <save_path> <peer_port> <timeout_seconds> [recheck|norecheck]
+  download <torrent or magnet link> <save_path> <peer_port> <timeout_seconds> [recheck|norecheck]
       downloads from the single peer 127.0.0.1:<peer_port>, then runs force_recheck; prints "seconds=" (add
       to seeding), "pieces=", "total_pieces=", "seeding=", "hash_failures=", "recheck_pieces=", "error="
 """
@@ -31,9 +31,12 @@ def loopback_session():
 
 
 def add(session, torrent, save_path):
-    params = lt.add_torrent_params()
-    with open(torrent, "rb") as f:
-        params.ti = lt.torrent_info(lt.bdecode(f.read()))
+    if torrent.startswith("magnet:"):
+        params = lt.parse_magnet_uri(torrent)
+    else:
+        params = lt.add_torrent_params()
+        with open(torrent, "rb") as f:
+            params.ti = lt.torrent_info(lt.bdecode(f.read()))
     params.save_path = save_path
     params.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
     return session.add_torrent(params)
@@ -90,7 +93,7 @@ def download(torrent, save_path, peer_port, timeout, recheck="recheck"):
     status = handle.status()
     print("seconds=%.3f" % seconds)
     print("pieces=%d" % status.num_pieces)
-    print("total_pieces=%d" % handle.torrent_file().num_pieces())
+    print("total_pieces=%d" % (handle.torrent_file().num_pieces() if handle.torrent_file() else -1))
     print("seeding=%d" % (1 if status.is_seeding else 0))
     print("hash_failures=%d" % hash_failures)
     print("downloaded=%d" % status.total_payload_download, flush=True)
