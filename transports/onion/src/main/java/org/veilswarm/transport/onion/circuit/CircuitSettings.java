@@ -24,9 +24,11 @@ public final class CircuitSettings {
     private final int createBurst;
     private final long bandwidthRate;
     private final long bandwidthBurst;
+    private final int maxConnectionsPerAddress;
 
     private CircuitSettings(int maxCircuitsPerLink, Duration buildTimeout, Duration counterEpoch, int maxRelayCircuits,
-            int maxPendingCreates, int createRate, int createBurst, long bandwidthRate, long bandwidthBurst) {
+            int maxPendingCreates, int createRate, int createBurst, long bandwidthRate, long bandwidthBurst,
+            int maxConnectionsPerAddress) {
         this.maxCircuitsPerLink = atLeastOne(maxCircuitsPerLink, "max circuits per link");
         this.buildTimeout = positive(buildTimeout, "build timeout");
         this.counterEpoch = positive(counterEpoch, "counter epoch");
@@ -44,6 +46,7 @@ public final class CircuitSettings {
         }
         this.bandwidthRate = bandwidthRate;
         this.bandwidthBurst = bandwidthBurst;
+        this.maxConnectionsPerAddress = atLeastOne(maxConnectionsPerAddress, "max connections per address");
     }
 
     private static int atLeastOne(int value, String what) {
@@ -64,44 +67,44 @@ public final class CircuitSettings {
     /**
      * 4096 circuits per link and 65,536 per relay, 30 s per hop build, one-hour counter epochs, at most
      * 256 CREATE2 waiting for the handshake worker, 50 CREATE2 per second per link with bursts of 200,
-     * no bandwidth limit.
+     * no bandwidth limit, 50 connections per IP address.
      */
     public static CircuitSettings defaults() {
         return new CircuitSettings(4096, Duration.ofSeconds(30), Duration.ofHours(1), 65_536, 256, 50, 200, UNLIMITED,
-                UNLIMITED);
+                UNLIMITED, 50);
     }
 
     public CircuitSettings withMaxCircuitsPerLink(int max) {
         return new CircuitSettings(max, buildTimeout, counterEpoch, maxRelayCircuits, maxPendingCreates, createRate,
-                createBurst, bandwidthRate, bandwidthBurst);
+                createBurst, bandwidthRate, bandwidthBurst, maxConnectionsPerAddress);
     }
 
     public CircuitSettings withBuildTimeout(Duration timeout) {
         return new CircuitSettings(maxCircuitsPerLink, timeout, counterEpoch, maxRelayCircuits, maxPendingCreates,
-                createRate, createBurst, bandwidthRate, bandwidthBurst);
+                createRate, createBurst, bandwidthRate, bandwidthBurst, maxConnectionsPerAddress);
     }
 
     public CircuitSettings withCounterEpoch(Duration epoch) {
         return new CircuitSettings(maxCircuitsPerLink, buildTimeout, epoch, maxRelayCircuits, maxPendingCreates,
-                createRate, createBurst, bandwidthRate, bandwidthBurst);
+                createRate, createBurst, bandwidthRate, bandwidthBurst, maxConnectionsPerAddress);
     }
 
     /** Circuits this relay is a hop of, over all links (pending handshakes included). */
     public CircuitSettings withMaxRelayCircuits(int max) {
         return new CircuitSettings(maxCircuitsPerLink, buildTimeout, counterEpoch, max, maxPendingCreates, createRate,
-                createBurst, bandwidthRate, bandwidthBurst);
+                createBurst, bandwidthRate, bandwidthBurst, maxConnectionsPerAddress);
     }
 
     /** CREATE2 cells accepted but not yet answered (waiting for or in the handshake worker), relay-wide. */
     public CircuitSettings withMaxPendingCreates(int max) {
         return new CircuitSettings(maxCircuitsPerLink, buildTimeout, counterEpoch, maxRelayCircuits, max, createRate,
-                createBurst, bandwidthRate, bandwidthBurst);
+                createBurst, bandwidthRate, bandwidthBurst, maxConnectionsPerAddress);
     }
 
     /** CREATE2 cells one link may send per second on average ({@code rate}) and at once ({@code burst}). */
     public CircuitSettings withCreateRate(int rate, int burst) {
         return new CircuitSettings(maxCircuitsPerLink, buildTimeout, counterEpoch, maxRelayCircuits, maxPendingCreates,
-                rate, burst, bandwidthRate, bandwidthBurst);
+                rate, burst, bandwidthRate, bandwidthBurst, maxConnectionsPerAddress);
     }
 
     /**
@@ -110,7 +113,16 @@ public final class CircuitSettings {
      */
     public CircuitSettings withBandwidth(long rate, long burst) {
         return new CircuitSettings(maxCircuitsPerLink, buildTimeout, counterEpoch, maxRelayCircuits, maxPendingCreates,
-                createRate, createBurst, rate, burst);
+                createRate, createBurst, rate, burst, maxConnectionsPerAddress);
+    }
+
+    /**
+     * Connections one IP address may hold open to the relay at once (tor's DoSConnectionMaxConcurrentCount,
+     * default 50 there too); further ones are closed when accepted.
+     */
+    public CircuitSettings withMaxConnectionsPerAddress(int max) {
+        return new CircuitSettings(maxCircuitsPerLink, buildTimeout, counterEpoch, maxRelayCircuits, maxPendingCreates,
+                createRate, createBurst, bandwidthRate, bandwidthBurst, max);
     }
 
     public int maxCircuitsPerLink() {
@@ -148,5 +160,9 @@ public final class CircuitSettings {
 
     public long bandwidthBurst() {
         return bandwidthBurst;
+    }
+
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
     }
 }

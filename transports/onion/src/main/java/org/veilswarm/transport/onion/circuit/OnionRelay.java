@@ -3,6 +3,7 @@ package org.veilswarm.transport.onion.circuit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -31,6 +32,7 @@ import org.veilswarm.transport.onion.cell.LinkSpecifier;
 import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
 import org.veilswarm.transport.onion.crypto.NtorServer;
 import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
+import org.veilswarm.transport.onion.limit.ConnectionLimiter;
 import org.veilswarm.transport.onion.limit.LinkReadGate;
 import org.veilswarm.transport.onion.limit.TokenBucket;
 import org.veilswarm.transport.onion.link.Link;
@@ -62,6 +64,7 @@ public final class OnionRelay implements AutoCloseable {
     private final CreateWorker createWorker;
     /** The bandwidth all links of this relay share; null for no limit. */
     private final TokenBucket bandwidth;
+    private final ConnectionLimiter connections;
     private final LinkListener listener = new LinkListener() {
         @Override
         public void established(Link link) {
@@ -83,6 +86,7 @@ public final class OnionRelay implements AutoCloseable {
         this.settings = settings;
         this.counters = new RelayTrafficCounters(linkSettings.clock());
         this.createWorker = new CreateWorker(settings.maxPendingCreates());
+        this.connections = new ConnectionLimiter(settings.maxConnectionsPerAddress());
         this.bandwidth = settings.bandwidthRate() == CircuitSettings.UNLIMITED ? null
                 : new TokenBucket(settings.bandwidthRate(), settings.bandwidthBurst());
         this.registry = new LinkRegistry((address, expected) -> Links.connect(
@@ -102,8 +106,8 @@ public final class OnionRelay implements AutoCloseable {
         OnionRelay relay = new OnionRelay(identity, onionKey, group, linkSettings, settings);
         try {
             relay.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys), linkSettings,
-                            relay.listener))
+                    .childHandler(relay.accepted(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys),
+                            linkSettings, relay.listener)))
                     .bind(bindAddress).sync().channel();
         } catch (Exception e) { // also the BindException that sync() rethrows undeclared
             relay.createWorker.close(); // e.g. the port is taken: leave no thread behind
@@ -113,6 +117,16 @@ public final class OnionRelay implements AutoCloseable {
         relay.epochs = group.next().scheduleAtFixedRate(relay.counters::roll, epochMillis, epochMillis,
                 TimeUnit.MILLISECONDS);
         return relay;
+    }
+
+    /** An accepted connection passes the per-address cap before any TLS work. */
+    private ChannelInitializer<Channel> accepted(ChannelInitializer<Channel> responder) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(connections, responder);
+            }
+        };
     }
 
     private void attach(Link link) {
@@ -174,6 +188,11 @@ public final class OnionRelay implements AutoCloseable {
     /** Circuits this relay is a hop of, including CREATE2 handshakes not yet answered. */
     public int circuitCount() {
         return circuits.get();
+    }
+
+    /** Connections closed on accept because their IP address held the maximum already. */
+    public long refusedConnections() {
+        return connections.refused();
     }
 
     /** CREATE2 handshakes waiting for the handshake worker. */

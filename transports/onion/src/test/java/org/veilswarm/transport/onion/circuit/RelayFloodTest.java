@@ -131,6 +131,36 @@ class RelayFloodTest {
     }
 
     @Test
+    void connectionsBeyondThePerAddressCapAreClosedBeforeAnyTlsWork() throws Exception {
+        net = new OnionTestNetwork(2, CircuitSettings.defaults().withMaxConnectionsPerAddress(5),
+                CircuitSettings.defaults());
+        OnionRelay target = net.relay(0);
+        OriginCircuit legit = net.build(inbox, target, net.relay(1)); // one connection from 127.0.0.1
+        List<Socket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                flood.add(new Socket("127.0.0.1", target.address().getPort())); // and never a TLS byte
+            }
+            OnionTestNetwork.await(() -> target.refusedConnections() == 16,
+                    "16 of 20 idle connections refused (cap 5, one taken by the client), refused "
+                            + target.refusedConnections());
+            assertHopAnswers(legit, 1);
+        } finally {
+            for (Socket socket : flood) {
+                socket.close();
+            }
+        }
+        // Closed connections give their slots back: a newcomer from the same address gets a circuit.
+        OnionTestNetwork.await(() -> {
+            try {
+                return net.build(inbox, target).isOpen();
+            } catch (Exception refusedStill) {
+                return false;
+            }
+        }, "a new link once the flood's connections closed");
+    }
+
+    @Test
     void garbageClosesOnlyTheLinkThatSentIt() throws Exception {
         OnionTestNetwork net = network();
         OnionRelay target = net.relay(0);
