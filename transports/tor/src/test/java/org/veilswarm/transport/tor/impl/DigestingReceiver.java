@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 final class DigestingReceiver extends ChannelInboundHandlerAdapter {
     final CompletableFuture<byte[]> digest = new CompletableFuture<>();
     private final MessageDigest sha256;
-    final java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
     volatile long bytes;
     volatile long firstByteNanos;
     volatile long lastByteNanos;
@@ -32,9 +31,6 @@ final class DigestingReceiver extends ChannelInboundHandlerAdapter {
                 firstByteNanos = System.nanoTime();
             }
             bytes += buf.readableBytes();
-            byte[] chunk = new byte[buf.readableBytes()];
-            buf.getBytes(buf.readerIndex(), chunk);
-            copy.write(chunk, 0, chunk.length);
             sha256.update(buf.nioBuffer());
             lastByteNanos = System.nanoTime();
         } finally {

@@ -9,15 +9,25 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 final class FileSender extends ChannelInboundHandlerAdapter {
     private static final int CHUNK = 64 * 1024;
     private final byte[] content;
+    private final Byte prefix;
     private int offset;
     private boolean closing;
 
     FileSender(byte[] content) {
+        this(content, null);
+    }
+
+    /** Sends {@code prefix} (if not null) before the content: a command byte for {@link ServiceExchange}. */
+    FileSender(byte[] content, Byte prefix) {
         this.content = content;
+        this.prefix = prefix;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (prefix != null) {
+            ctx.write(Unpooled.wrappedBuffer(new byte[] {prefix}));
+        }
         writeMore(ctx);
         ctx.fireChannelActive();
     }

@@ -64,7 +64,9 @@ class TorTransportPrivateNetworkIT {
                 SeedServiceKey key = SeedServiceKey.random();
                 byte[] file = new byte[FILE_BYTES];
                 new Random(9).nextBytes(file);
-                Listener listener = a.listen(key, SERVICE_PORT, initializer(() -> new FileSender(file))).get(60, TimeUnit.SECONDS);
+                java.util.concurrent.BlockingQueue<DigestingReceiver> uploads = new java.util.concurrent.LinkedBlockingQueue<>();
+                Listener listener = a.listen(key, SERVICE_PORT, initializer(() -> new ServiceExchange(file, uploads)))
+                        .get(60, TimeUnit.SECONDS);
                 OnionAddress native_ = OnionAddress.fromPublicKey(Ed25519.publicKeyFromSeed(key.seed()));
                 assertEquals(TransportAddress.of(native_, SERVICE_PORT), listener.address(),
                         "tor must publish the node's own address, the one the native transport derives from the key");
@@ -81,26 +83,27 @@ class TorTransportPrivateNetworkIT {
                 DigestingReceiver[] attempt = new DigestingReceiver[1];
                 Channel stream = connectUntilPublished(b, listener.address(), () -> attempt[0] = new DigestingReceiver(),
                         Duration.ofSeconds(90));
+                stream.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {ServiceExchange.DOWNLOAD}));
                 DigestingReceiver receiver = attempt[0];
                 long connected = System.nanoTime();
                 byte[] digest = receiver.digest.get(180, TimeUnit.SECONDS);
                 assertEquals(FILE_BYTES, receiver.bytes);
-                byte[] got = receiver.copy.toByteArray();
-                for (int i = 0; i < got.length; i++) {
-                    if (got[i] != file[i]) {
-                        System.out.println("FIRST DIFF at " + i + " got " + java.util.HexFormat.of().formatHex(got, i, Math.min(got.length, i + 32))
-                                + " file " + java.util.HexFormat.of().formatHex(file, i, i + 32) + " file-index-of-got: "
-                                + indexOf(file, java.util.Arrays.copyOfRange(got, i, i + 64)));
-                        break;
-                    }
-                }
                 assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), digest);
                 assertFalse(stream.isActive());
 
                 double seconds = (receiver.lastByteNanos - connected) / 1e9;
+
+                // The other direction: B uploads the same bytes to A's service over a new stream.
+                long uploadStart = System.nanoTime();
+                b.connect(listener.address(), initializer(() -> new FileSender(file, ServiceExchange.UPLOAD))).get(90, TimeUnit.SECONDS);
+                DigestingReceiver upload = uploads.poll(60, TimeUnit.SECONDS);
+                org.junit.jupiter.api.Assertions.assertNotNull(upload, "the service saw no upload stream");
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), upload.digest.get(180, TimeUnit.SECONDS));
+                assertEquals(FILE_BYTES, upload.bytes);
+                double uploadSeconds = (upload.lastByteNanos - uploadStart) / 1e9;
                 // CIRC_BW and BW arrive once a second: the last second of the transfer is reported a moment later.
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (b.relayCounters().current().bytesOwn() < FILE_BYTES && System.nanoTime() - settle < 0) {
+                while (b.relayCounters().current().bytesOwn() < 2L * FILE_BYTES && System.nanoTime() - settle < 0) {
                     Thread.sleep(200);
                 }
                 Thread.sleep(2_500);
@@ -108,19 +111,20 @@ class TorTransportPrivateNetworkIT {
                 long[] raw = b.counters().rawSums();
                 java.util.Map<String, String> traffic = b.controlClient().getInfo(List.of("traffic/read", "traffic/written"));
                 System.out.printf(Locale.ROOT, "TOR-TRANSPORT network %.1f s, node tors bootstrapped %.1f s, first connect %.2f s"
-                        + " after ADD_ONION, %d MiB in %.2f s = %.2f MiB/s%n", (networkReady - t0) / 1e9,
-                        (nodesReady - networkReady) / 1e9, (connected - connectStart) / 1e9, FILE_BYTES >> 20, seconds,
-                        FILE_BYTES / 1048576.0 / seconds);
-                System.out.printf(Locale.ROOT, "TOR-TRANSPORT node B (downloader) file %d B; BW read %d written %d; CIRC_BW read %d"
+                        + " after ADD_ONION, download %d MiB in %.2f s = %.2f MiB/s, upload (connect included) %.2f s = %.2f MiB/s%n",
+                        (networkReady - t0) / 1e9, (nodesReady - networkReady) / 1e9, (connected - connectStart) / 1e9,
+                        FILE_BYTES >> 20, seconds, FILE_BYTES / 1048576.0 / seconds, uploadSeconds,
+                        FILE_BYTES / 1048576.0 / uploadSeconds);
+                System.out.printf(Locale.ROOT, "TOR-TRANSPORT node B (client; download + upload) file %d B; BW read %d written %d; CIRC_BW read %d"
                         + " written %d; local delivered %d; not-own written %d; GETINFO traffic/read %s written %s;"
                         + " CountPrivateBandwidth %s; counters %s%n", FILE_BYTES, raw[0], raw[1], raw[2], raw[3], raw[4],
                         raw[1] - raw[3] - raw[4], traffic.get("traffic/read"), traffic.get("traffic/written"),
                         b.controlClient().getConf("CountPrivateBandwidth"), own);
                 long[] rawA = a.counters().rawSums();
-                System.out.printf(Locale.ROOT, "TOR-TRANSPORT node A (service) BW read %d written %d; CIRC_BW read %d written %d;"
+                System.out.printf(Locale.ROOT, "TOR-TRANSPORT node A (service; download + upload) BW read %d written %d; CIRC_BW read %d written %d;"
                         + " local delivered %d; not-own written %d%n", rawA[0], rawA[1], rawA[2], rawA[3], rawA[4],
                         rawA[1] - rawA[3] - rawA[4]);
-                assertTrue(own.bytesOwn() >= FILE_BYTES, "CIRC_BW counted the download as own traffic: " + own);
+                assertTrue(own.bytesOwn() >= 2L * FILE_BYTES, "CIRC_BW counted the download and the upload as own traffic: " + own);
                 assertEquals(0, own.bytesRelayed(), "a client-only tor relays nothing");
                 assertFalse(b.monitor().bandwidth().isEmpty());
                 assertFalse(b.monitor().log().isEmpty());
@@ -134,19 +138,6 @@ class TorTransportPrivateNetworkIT {
             assertTrue(torA.onExit().get(30, TimeUnit.SECONDS) != null && !torA.isAlive(), "node A's tor stopped");
             assertFalse(torB.isAlive(), "node B's tor stopped");
         }
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private TorTransportSettings nodeSettings(PrivateTorNetwork network, String name) {
