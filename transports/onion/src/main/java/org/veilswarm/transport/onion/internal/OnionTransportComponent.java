@@ -66,6 +66,11 @@ public class OnionTransportComponent implements Transport {
                 + "once over all links; a CREATE2 beyond it is refused with DESTROY RESOURCELIMIT.")
         int maxCircuits() default OnionTransportSettings.DEFAULT_MAX_CIRCUITS;
 
+        @AttributeDefinition(name = "Connections per address", min = "1", description = "Connections one IP "
+                + "address may hold open to the ORPort at once; more are closed when accepted (a connection flood "
+                + "from one address costs no TLS work).")
+        int maxConnectionsPerAddress() default OnionTransportSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
         @AttributeDefinition(name = "Event-loop threads", min = "1", max = "256", description = "Threads that "
                 + "carry all links (no thread per link or circuit).")
         int eventLoopThreads() default OnionTransportSettings.DEFAULT_EVENT_LOOP_THREADS;
@@ -85,7 +90,7 @@ public class OnionTransportComponent implements Transport {
     static OnionTransportSettings settingsOf(Config config) {
         return new OnionTransportSettings(config.bindAddress(), config.orPort(), config.advertisedAddress(),
                 config.relay(), config.maxCircuits(), config.bandwidthRate(), config.bandwidthBurst(),
-                config.eventLoopThreads());
+                config.eventLoopThreads(), config.maxConnectionsPerAddress());
     }
 
     @Deactivate

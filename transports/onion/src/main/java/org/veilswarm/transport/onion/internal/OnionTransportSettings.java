@@ -18,13 +18,22 @@ import org.veilswarm.transport.onion.circuit.CircuitSettings;
  * @param bandwidthRate bytes per second the relay reads over all its links, 0 for no limit
  * @param bandwidthBurst bytes the relay may read at once; 0 for "the rate"
  * @param eventLoopThreads Netty event-loop threads carrying all links
+ * @param maxConnectionsPerAddress connections one IP address may hold open to the ORPort at once
  */
 record OnionTransportSettings(String bindAddress, int orPort, String advertisedAddress, boolean relay, int maxCircuits,
-        long bandwidthRate, long bandwidthBurst, int eventLoopThreads) {
+        long bandwidthRate, long bandwidthBurst, int eventLoopThreads, int maxConnectionsPerAddress) {
     static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     static final int DEFAULT_OR_PORT = 0;
     static final int DEFAULT_MAX_CIRCUITS = 65_536;
     static final int DEFAULT_EVENT_LOOP_THREADS = 2;
+    static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 50;
+
+    /** Settings with the default per-address connection cap. */
+    OnionTransportSettings(String bindAddress, int orPort, String advertisedAddress, boolean relay, int maxCircuits,
+            long bandwidthRate, long bandwidthBurst, int eventLoopThreads) {
+        this(bindAddress, orPort, advertisedAddress, relay, maxCircuits, bandwidthRate, bandwidthBurst,
+                eventLoopThreads, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    }
 
     OnionTransportSettings {
         bindAddress = bindAddress == null ? "" : bindAddress.trim();
@@ -53,6 +62,10 @@ record OnionTransportSettings(String bindAddress, int orPort, String advertisedA
         if (bandwidthRate > 0 && bandwidthBurst > 0 && bandwidthBurst < bandwidthRate) {
             throw new IllegalArgumentException("bandwidthBurst (" + bandwidthBurst + ") must be 0 or at least "
                     + "bandwidthRate (" + bandwidthRate + ")");
+        }
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be positive, got "
+                    + maxConnectionsPerAddress);
         }
         if (eventLoopThreads < 1 || eventLoopThreads > 256) {
             throw new IllegalArgumentException("eventLoopThreads must be 1..256, got " + eventLoopThreads);
@@ -85,7 +98,8 @@ record OnionTransportSettings(String bindAddress, int orPort, String advertisedA
         long burst = bandwidthBurst == 0 ? bandwidthRate : bandwidthBurst;
         return defaults.withMaxRelayCircuits(maxCircuits)
                 .withMaxCircuitsPerLink(Math.min(maxCircuits, defaults.maxCircuitsPerLink()))
-                .withBandwidth(bandwidthRate, bandwidthRate == 0 ? 0 : burst);
+                .withBandwidth(bandwidthRate, bandwidthRate == 0 ? 0 : burst)
+                .withMaxConnectionsPerAddress(maxConnectionsPerAddress);
     }
 
     private static boolean isIpLiteral(String host) {

@@ -195,9 +195,12 @@ class OnionTransportEngineTest {
         assertMessage("maxCircuits", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 0, 0, 0, 1));
         assertMessage("bandwidthBurst", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 1, 1000, 10, 1));
         assertMessage("eventLoopThreads", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 1, 0, 0, 0));
+        assertMessage("maxConnectionsPerAddress", () -> new OnionTransportSettings("127.0.0.1", 0, "", true, 1, 0, 0, 1,
+                0));
         OnionTransportSettings limited = new OnionTransportSettings("::1", 0, "192.0.2.7", true, 10, 1000, 0, 1);
         assertEquals(1000, limited.circuitSettings().bandwidthBurst(), "burst 0 means the rate");
         assertEquals(10, limited.circuitSettings().maxRelayCircuits());
+        assertEquals(50, limited.circuitSettings().maxConnectionsPerAddress(), "tor's default cap");
         assertEquals("192.0.2.7", limited.advertised(9001).getAddress().getHostAddress());
     }
 
