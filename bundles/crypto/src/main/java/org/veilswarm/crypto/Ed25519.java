@@ -1,5 +1,6 @@
 package org.veilswarm.crypto;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -209,6 +210,46 @@ public final class Ed25519 {
         Arrays.fill(blindedScalar, (byte) 0);
         Arrays.fill(prefixHash, (byte) 0);
         return blinded;
+    }
+
+    /**
+     * The Ed25519 public key equivalent to an X25519 public key, by the birational map of RFC 7748 §4.1
+     * ({@code y = (u - 1) / (u + 1) mod p}), with {@code signBit} as the sign of x. Tor certifies an
+     * onion service's ntor encryption key this way (rend-spec-v3 §2.5.2.2 "enc-key-cert", which names the
+     * conversion of proposal 228 appendix A; onion services use sign bit 0).
+     *
+     * @throws IllegalArgumentException if {@code u} is the one value (p - 1) with no Edwards equivalent
+     */
+    public static byte[] publicKeyFromX25519(byte[] x25519PublicKey, int signBit) {
+        Checks.requireLength(x25519PublicKey, X25519.KEY_LENGTH, "X25519 public key");
+        if (signBit != 0 && signBit != 1) {
+            throw new IllegalArgumentException("sign bit must be 0 or 1, got " + signBit);
+        }
+        // Public data only: BigInteger's timing does not matter here.
+        BigInteger p = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+        byte[] littleEndian = x25519PublicKey.clone();
+        littleEndian[31] &= 0x7f; // RFC 7748 §5: the top bit of u is ignored
+        BigInteger u = new BigInteger(1, reverse(littleEndian)).mod(p);
+        BigInteger denominator = u.add(BigInteger.ONE).mod(p);
+        if (denominator.signum() == 0) {
+            throw new IllegalArgumentException("X25519 public key u = p - 1 has no Ed25519 equivalent");
+        }
+        BigInteger y = u.subtract(BigInteger.ONE).mod(p).multiply(denominator.modInverse(p)).mod(p);
+        byte[] bigEndian = y.toByteArray();
+        byte[] encoded = new byte[PUBLIC_KEY_LENGTH];
+        for (int i = 0; i < PUBLIC_KEY_LENGTH && i < bigEndian.length; i++) {
+            encoded[i] = bigEndian[bigEndian.length - 1 - i];
+        }
+        encoded[31] |= (byte) (signBit << 7);
+        return encoded;
+    }
+
+    private static byte[] reverse(byte[] bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[bytes.length - 1 - i];
+        }
+        return out;
     }
 
     private static byte[] clampBlindingFactor(byte[] blindingFactor) {
