@@ -102,11 +102,14 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = clock;
         this.monitor = new TorMonitorState(clock);
-        this.counters = new TorRelayCounters(clock, settings.relay() && settings.mode() == TorTransportSettings.Mode.OWNED);
-        this.info = new TransportInfo(SCHEME, Anonymity.MUTUAL, settings.relay(), 3,
+        // Relay settings are written into an owned tor's torrc only; an attached tor is configured by its operator
+        // and is never credited as a relay here.
+        boolean relays = settings.relay() && settings.mode() == TorTransportSettings.Mode.OWNED;
+        this.counters = new TorRelayCounters(clock, relays);
+        this.info = new TransportInfo(SCHEME, Anonymity.MUTUAL, relays, 3,
                 "C tor " + (settings.mode() == TorTransportSettings.Mode.OWNED ? "launched by this node" : "attached at "
                         + settings.controlHost() + ":" + settings.controlPort())
-                        + (settings.relay() ? ", non-exit relay" : ", client only") + "; onion services over SOCKS5 and ADD_ONION");
+                        + (relays ? ", non-exit relay" : ", client only") + "; onion services over SOCKS5 and ADD_ONION");
         this.control = Executors.newSingleThreadExecutor(new DefaultThreadFactory(THREAD_NAME_PREFIX + "control", true));
         this.io = new NioEventLoopGroup(2, new DefaultThreadFactory(THREAD_NAME_PREFIX + "io", true));
         this.streams = new DefaultChannelGroup("tor-streams", io.next(), true);
