@@ -36,8 +36,10 @@ import org.veilswarm.api.transport.TransportAddress;
  * <p>If the store's feed no longer reaches back to sequence 1 when following starts (a JDBC store past its
  * retention), or drops changes the follower has not read, the records are reloaded with
  * {@code search("", maxTorrents)} and peers are known again as they re-announce (within one announce
- * interval); the epoch changes so that mirrors take a new snapshot. If the store's sequence goes backwards (a
- * memory store restarted or swapped), the view starts again from nothing under a new epoch.
+ * interval); the epoch changes so that mirrors take a new snapshot. If the store's sequence goes backwards, or
+ * the change at the last sequence folded is no longer the one folded (a memory store restarted or swapped,
+ * whose new sequence may already have passed the old head), the view starts again from nothing under a new
+ * epoch.
  */
 public final class FeedFollower implements AutoCloseable {
     private final TrackerStore store;
@@ -50,6 +52,8 @@ public final class FeedFollower implements AutoCloseable {
     private final List<Waiter> waiters = new ArrayList<>();
     private FeedEpoch epoch = FeedEpoch.random();
     private long applied;
+    /** The change at {@code applied}; written under {@code lock}, read by the polling thread. */
+    private volatile Change lastFolded;
     private boolean closed;
     private long lastPoll;
     private boolean polledOnce;
@@ -125,19 +129,38 @@ public final class FeedFollower implements AutoCloseable {
             }
             while (head() < storeHead) {
                 long after = head();
-                List<Change> changes = store.changesSince(after, settings.readBatch());
+                Change last = lastFolded;
+                // Read from the last change already folded: seeing it again, unchanged, proves the store still
+                // has the history the view was folded from. A replaced store whose new sequence has passed
+                // the old head between two polls fails this check instead of being spliced on.
+                List<Change> changes = store.changesSince(last == null ? after : after - 1, settings.readBatch() + 1);
                 if (changes.isEmpty()) {
                     break;
                 }
-                if (changes.get(0).sequence() != after + 1) {
-                    restart(changes.get(0).sequence() - 1);
+                Change first = changes.get(0);
+                if (last != null) {
+                    if (first.sequence() == after && first.equals(last)) {
+                        changes = changes.subList(1, changes.size());
+                    } else if (first.sequence() <= after) {
+                        restart(0);
+                        continue;
+                    } else {
+                        restart(first.sequence() - 1);
+                        reloadRecords();
+                    }
+                } else if (first.sequence() != after + 1) {
+                    restart(first.sequence() - 1);
                     reloadRecords();
+                }
+                if (changes.isEmpty()) {
+                    break;
                 }
                 synchronized (lock) {
                     for (Change change : changes) {
                         fold(change);
                         recent.addLast(change);
                         applied = change.sequence();
+                        lastFolded = change;
                     }
                     while (recent.size() > settings.retention()) {
                         recent.removeFirst();
@@ -154,6 +177,7 @@ public final class FeedFollower implements AutoCloseable {
             view.clear();
             recent.clear();
             applied = at;
+            lastFolded = null;
         }
     }
 

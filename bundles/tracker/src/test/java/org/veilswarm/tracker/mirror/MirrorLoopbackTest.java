@@ -114,6 +114,7 @@ class MirrorLoopbackTest {
             int expected = changes + 1 - (peer - 1);
             latencies.add(awaitNanos("peer " + peer + " gone from B", () -> peers(b.store, HASH) == expected));
         }
+        awaitNanos("position saved", () -> mirror.status().sequence() == a.store.headSequence());
         MirrorStatus status = mirror.status();
         assertEquals(1, status.snapshots());
         assertEquals(changes + 5, status.changes(), "every change arrived once, none through a new snapshot");
