@@ -159,6 +159,26 @@ class TorTransportFailuresTest {
         assertEquals(Phase.STOPPED, engine.monitor().state().phase());
     }
 
+    @Test
+    void torKilledWhileBootstrappingIsReportedAndNothingIsLeft() throws Exception {
+        TorTransportSettings settings = TorTransportSettings.owned(dir.resolve("tor")).withExecutable(RealTor.executable())
+                .withExtraTorrcLines(List.of("DisableNetwork 1"))
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(5));
+        try (TorTransportEngine engine = new TorTransportEngine(settings).start()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (engine.torProcess().isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
+            ProcessHandle tor = engine.torProcess().orElseThrow();
+            tor.destroyForcibly(); // SIGKILL: no goodbye on the control connection
+            TransportException e = readyFailure(engine);
+            assertEquals(Reason.OTHER, e.reason());
+            assertTrue(e.getMessage().startsWith("cannot start tor:") && e.getMessage().contains("closed"), e.getMessage());
+            assertEquals(Phase.FAILED, engine.monitor().state().phase());
+            assertFalse(tor.isAlive());
+        }
+    }
+
     private TorTransportEngine attached(FakeTorControlPort fake) {
         return new TorTransportEngine(TorTransportSettings.attach("127.0.0.1", fake.port(), "")
                 .withTimeouts(SHORT, SHORT, SHORT, SHORT)).start();
