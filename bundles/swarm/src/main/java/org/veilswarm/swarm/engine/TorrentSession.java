@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,10 +85,6 @@ public final class TorrentSession implements AutoCloseable {
     private static final long SNUB_NANOS = 30 * SECOND;
     /** BEP 3: keep-alives "generally sent once every two minutes"; we stay well inside that. */
     private static final long KEEP_ALIVE_NANOS = 60 * SECOND;
-    /** Group commit: at most this many written pieces wait for their fsync. */
-    private static final int COMMIT_BATCH = 64;
-    /** Group commit: an idle disk thread commits at most this often (a busy one every {@link #COMMIT_BATCH}). */
-    private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
     /** BEP 6 allowed-fast pieces offered to each fast peer we choke. */
     private static final int ALLOWED_FAST_COUNT = 4;
 
@@ -102,6 +99,7 @@ public final class TorrentSession implements AutoCloseable {
     private final MetadataServer metadataServer;
     private final ScheduledExecutorService loop;
     private final ThreadPoolExecutor disk;
+    private final ExecutorService sync;
     private volatile Thread loopThread;
 
     // --- torrent-thread state --------------------------------------------------------------------------
@@ -119,8 +117,7 @@ public final class TorrentSession implements AutoCloseable {
     private boolean readingPaused;
 
     private final AtomicLong diskBacklog = new AtomicLong();
-    /** Disk thread only: when {@link #commit()} last ran. */
-    private long lastCommit = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean commitScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<TorrentListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private volatile TorrentState state;
@@ -159,6 +156,11 @@ public final class TorrentSession implements AutoCloseable {
         });
         this.disk = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "veilswarm-disk-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.sync = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "veilswarm-sync-" + name);
             t.setDaemon(true);
             return t;
         });
@@ -299,6 +301,7 @@ public final class TorrentSession implements AutoCloseable {
         } finally {
             loop.shutdownNow();
             disk.shutdownNow();
+            sync.shutdownNow();
             engine.removed(this);
         }
     }
@@ -663,9 +666,9 @@ public final class TorrentSession implements AutoCloseable {
 
     /**
      * On the disk thread. Pieces are written with group commit ({@link PieceStore#writeBlockUncommitted}):
-     * a batch is forced and checkpointed once the disk thread has nothing else queued (and the last commit
-     * is {@link #COMMIT_INTERVAL_NANOS} old), or {@link #COMMIT_BATCH} pieces wait, or the torrent is
-     * complete. Only committed pieces are announced, so {@code have} still means verified and durable.
+     * the sync thread forces and checkpoints whatever was written while its previous round ran, so the
+     * fsyncs never stall hashing and writing. Only committed pieces are announced, so {@code have} still
+     * means verified and durable.
      */
     private void write(PeerConnection peer, int piece, int offset, byte[] data) {
         try {
@@ -673,12 +676,7 @@ public final class TorrentSession implements AutoCloseable {
             if (result == BlockResult.PIECE_HASH_FAILED) {
                 execute(() -> pieceFailed(piece));
             } else if (result == BlockResult.PIECE_WRITTEN) {
-                int waiting = store.uncommittedPieces();
-                boolean idle = disk.getQueue().isEmpty() && System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS;
-                boolean all = waiting + store.verifiedPieces().cardinality() == info.pieceCount();
-                if (idle || all || waiting >= COMMIT_BATCH) {
-                    commit();
-                }
+                scheduleCommit();
             }
         } catch (StorageException e) {
             execute(() -> fail(e.getMessage()));
@@ -692,16 +690,33 @@ public final class TorrentSession implements AutoCloseable {
         }
     }
 
-    /** On the disk thread: makes the written pieces durable and announces them. */
-    private void commit() {
+    private void scheduleCommit() {
+        if (commitScheduled.compareAndSet(false, true)) {
+            try {
+                sync.execute(this::commitRounds);
+            } catch (RejectedExecutionException e) {
+                commitScheduled.set(false); // closing: close() commits what is left
+            }
+        }
+    }
+
+    /** On the sync thread: commit rounds until nothing written is left uncommitted. */
+    private void commitRounds() {
         try {
-            BitSet done = store.commit();
-            lastCommit = System.nanoTime();
-            if (!done.isEmpty()) {
-                execute(() -> done.stream().forEach(this::pieceVerified));
+            while (store.uncommittedPieces() > 0) {
+                BitSet done = store.commit();
+                if (!done.isEmpty()) {
+                    execute(() -> done.stream().forEach(this::pieceVerified));
+                }
             }
         } catch (StorageException e) {
             execute(() -> fail(e.getMessage()));
+            return;
+        } finally {
+            commitScheduled.set(false);
+        }
+        if (store.uncommittedPieces() > 0) {
+            scheduleCommit(); // written between the last check and clearing the flag
         }
     }
 
@@ -937,9 +952,6 @@ public final class TorrentSession implements AutoCloseable {
                 p.lastBlockNanos = now;
             }
             fillRequests(p);
-        }
-        if (state == TorrentState.DOWNLOADING) {
-            disk.execute(this::commit); // pieces left waiting by a busy burst
         }
         lastStats = snapshot();
     }

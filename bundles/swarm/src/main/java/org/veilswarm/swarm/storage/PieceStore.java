@@ -54,6 +54,13 @@ public final class PieceStore implements AutoCloseable {
     private final Map<FileEntry, Integer> fileIndexes = new IdentityHashMap<>();
     private final BitSet verified = new BitSet();
     private final BitSet uncommitted = new BitSet();
+    /** Pieces a running {@link #commit()} is forcing: written, not yet verified. */
+    private final BitSet committing = new BitSet();
+    private final Object commitLock = new Object();
+    /** Guards resume file writes (a leaf lock) and the order of the snapshots written. */
+    private final Object resumeLock = new Object();
+    private long snapshotsTaken;
+    private long snapshotWritten = -1;
     private final BitSet dirtyFiles = new BitSet();
     private final Map<Integer, PieceBuffer> buffers = new HashMap<>();
     private OpenReport report;
@@ -242,29 +249,47 @@ public final class PieceStore implements AutoCloseable {
      *
      * @return the pieces verified by this commit (empty when there were none)
      */
-    public synchronized BitSet commit() throws StorageException {
-        requireOpen();
-        if (uncommitted.isEmpty()) {
-            return new BitSet();
-        }
-        try {
-            for (int i = dirtyFiles.nextSetBit(0); i >= 0; i = dirtyFiles.nextSetBit(i + 1)) {
+    public BitSet commit() throws StorageException {
+        synchronized (commitLock) { // one commit at a time; lock order is always commitLock, then this
+            BitSet batch;
+            List<StorageFile> toForce = new ArrayList<>();
+            List<Path> names = new ArrayList<>();
+            synchronized (this) {
+                requireOpen();
+                if (uncommitted.isEmpty()) {
+                    return new BitSet();
+                }
+                batch = (BitSet) uncommitted.clone();
+                committing.or(batch);
+                uncommitted.clear();
+                for (int i = dirtyFiles.nextSetBit(0); i >= 0; i = dirtyFiles.nextSetBit(i + 1)) {
+                    toForce.add(open[i]);
+                    names.add(paths.get(i));
+                }
+                dirtyFiles.clear();
+            }
+            // Forcing runs without the store's lock: writes of the next batch go on meanwhile (what they
+            // write after this force is not covered by it, and they are not announced by this commit).
+            for (int i = 0; i < toForce.size(); i++) {
                 try {
-                    open[i].force();
+                    toForce.get(i).force();
                 } catch (IOException e) {
-                    throw new IOException(paths.get(i) + ": " + describe(e), e);
+                    synchronized (this) {
+                        fail("forcing written pieces: " + names.get(i) + ": " + describe(e));
+                        throw new StorageException(failureReason, e);
+                    }
                 }
             }
-        } catch (IOException e) {
-            fail("forcing written pieces: " + describe(e));
-            throw new StorageException(failureReason, e);
+            Snapshot snapshot;
+            synchronized (this) {
+                requireOpen();
+                committing.andNot(batch);
+                verified.or(batch);
+                snapshot = snapshot();
+            }
+            writeResume(snapshot);
+            return batch;
         }
-        BitSet done = (BitSet) uncommitted.clone();
-        verified.or(done);
-        uncommitted.clear();
-        dirtyFiles.clear();
-        checkpoint();
-        return done;
     }
 
     /** Pieces written and verified but waiting for {@link #commit()}. */
@@ -281,7 +306,7 @@ public final class PieceStore implements AutoCloseable {
                 throw new IllegalArgumentException("tail padding of piece " + piece + " is not zeros");
             }
         }
-        if (verified.get(piece) || uncommitted.get(piece)) {
+        if (verified.get(piece) || uncommitted.get(piece) || committing.get(piece)) {
             return BlockResult.ALREADY_VERIFIED;
         }
         PieceBuffer buffer = buffers.computeIfAbsent(piece, p -> new PieceBuffer(size));
@@ -433,35 +458,76 @@ public final class PieceStore implements AutoCloseable {
     /** Writes resume data now (also done automatically; see {@link StorageOptions}). */
     public synchronized void checkpoint() throws StorageException {
         requireOpen();
+        writeResume(snapshot());
+    }
+
+    /** What resume data would say now, numbered so an older snapshot is never written over a newer one. */
+    private record Snapshot(long sequence, ResumeData data, IOException problem) {
+    }
+
+    /** Called with the store's lock held. */
+    private Snapshot snapshot() {
+        long sequence = snapshotsTaken++;
         try {
             List<FileStamp> stamps = new ArrayList<>();
             for (Path p : paths) {
                 stamps.add(stamp(p));
             }
-            ResumeData data = new ResumeData(info.infoHashes().v2().bytes(), info.pieceCount(), verified, stamps);
-            writeAtomically(resumeFile, data.encode());
-            sinceCheckpoint = 0;
+            return new Snapshot(sequence, new ResumeData(info.infoHashes().v2().bytes(), info.pieceCount(), verified,
+                    stamps), null);
         } catch (IOException e) {
-            fail("writing resume data: " + describe(e));
-            throw new StorageException(failureReason, e);
+            return new Snapshot(sequence, null, e);
+        }
+    }
+
+    private void writeResume(Snapshot snapshot) throws StorageException {
+        try {
+            if (snapshot.problem() != null) {
+                throw snapshot.problem();
+            }
+            synchronized (resumeLock) {
+                if (snapshot.sequence() > snapshotWritten) {
+                    writeAtomically(resumeFile, snapshot.data().encode());
+                    snapshotWritten = snapshot.sequence();
+                }
+            }
+            synchronized (this) {
+                sinceCheckpoint = 0;
+            }
+        } catch (IOException e) {
+            synchronized (this) {
+                fail("writing resume data: " + describe(e));
+                throw new StorageException(failureReason, e);
+            }
         }
     }
 
     /** Writes resume data (unless the store failed) and closes the files. */
     @Override
-    public synchronized void close() throws StorageException {
-        if (state == StorageState.CLOSED) {
-            return;
-        }
-        try {
-            if (state == StorageState.OPEN) {
-                commit();
-                checkpoint();
+    public void close() throws StorageException {
+        synchronized (commitLock) {
+            synchronized (this) {
+                if (state == StorageState.CLOSED) {
+                    return;
+                }
             }
-        } finally {
-            closeFiles();
-            if (state == StorageState.OPEN) {
-                state = StorageState.CLOSED;
+            try {
+                if (state() == StorageState.OPEN) {
+                    commit();
+                }
+            } finally {
+                synchronized (this) {
+                    try {
+                        if (state == StorageState.OPEN) {
+                            checkpoint();
+                        }
+                    } finally {
+                        closeFiles();
+                        if (state == StorageState.OPEN) {
+                            state = StorageState.CLOSED;
+                        }
+                    }
+                }
             }
         }
     }
