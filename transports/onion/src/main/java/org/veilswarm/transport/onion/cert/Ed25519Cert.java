@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.veilswarm.crypto.ConstantTime;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
@@ -33,6 +34,12 @@ public final class Ed25519Cert {
     public static final int SIGNING_V_TLS_CERT = 5;
     /** CERT_TYPE 6: the signing key certifies the Ed25519 key that signs AUTHENTICATE cells. */
     public static final int SIGNING_V_LINK_AUTH = 6;
+    /** CERT_TYPE 8: an onion service's blinded key certifies its descriptor signing key (rend-spec-v3 §2.4). */
+    public static final int HS_BLINDED_ID_V_SIGNING = 8;
+    /** CERT_TYPE 9: the descriptor signing key certifies an introduction point auth key (rend-spec-v3 §2.5.2.2). */
+    public static final int HS_SIGNING_V_INTRO_AUTH = 9;
+    /** CERT_TYPE 0x0B: the descriptor signing key certifies the Ed25519 form of an intro point's ntor enc key. */
+    public static final int HS_SIGNING_V_NTOR_ENC = 0x0B;
     /** CERT_KEY_TYPE 1: the certified key is an Ed25519 public key (cert-spec §2.1). */
     public static final int KEY_ED25519 = 1;
     /** CERT_KEY_TYPE 2: SHA-256 of an RSA key. */
@@ -68,6 +75,16 @@ public final class Ed25519Cert {
      */
     public static Ed25519Cert sign(int certType, int keyType, byte[] certifiedKey, Instant expiration,
             Ed25519KeyPair signer, boolean namesSigner) {
+        return sign(certType, keyType, certifiedKey, expiration, signer.publicKey(), signer::sign, namesSigner);
+    }
+
+    /**
+     * Builds a certificate signed by any Ed25519 signer, e.g. an onion service's blinded key, which exists
+     * only as an expanded secret key (rend-spec-v3 Appendix A.2). {@code signature} signs the certificate
+     * body under {@code signerPublicKey}.
+     */
+    public static Ed25519Cert sign(int certType, int keyType, byte[] certifiedKey, Instant expiration,
+            byte[] signerPublicKey, UnaryOperator<byte[]> signature, boolean namesSigner) {
         requireByte(certType, "CERT_TYPE");
         requireByte(keyType, "CERT_KEY_TYPE");
         if (certifiedKey.length != KEY_LEN) {
@@ -78,11 +95,14 @@ public final class Ed25519Cert {
         if (hours < 0 || hours > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("expiration out of the 32-bit hour range: " + expiration);
         }
-        List<CertExtension> extensions = namesSigner ? List.of(CertExtension.signedWith(signer.publicKey())) : List.of();
+        List<CertExtension> extensions = namesSigner ? List.of(CertExtension.signedWith(signerPublicKey)) : List.of();
         byte[] body = encodeBody(certType, hours, keyType, certifiedKey, extensions);
-        byte[] signature = signer.sign(body);
+        byte[] signed = signature.apply(body);
+        if (signed.length != Ed25519.SIGNATURE_LENGTH) {
+            throw new IllegalArgumentException("an Ed25519 signature is 64 bytes, got " + signed.length);
+        }
         byte[] encoded = Arrays.copyOf(body, body.length + Ed25519.SIGNATURE_LENGTH);
-        System.arraycopy(signature, 0, encoded, body.length, signature.length);
+        System.arraycopy(signed, 0, encoded, body.length, signed.length);
         return new Ed25519Cert(certType, hours, keyType, certifiedKey.clone(), extensions, encoded);
     }
 

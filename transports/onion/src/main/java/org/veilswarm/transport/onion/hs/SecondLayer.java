@@ -1,0 +1,187 @@
+package org.veilswarm.transport.onion.hs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.veilswarm.crypto.ConstantTime;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.transport.onion.cert.CertException;
+import org.veilswarm.transport.onion.cert.Ed25519Cert;
+import org.veilswarm.transport.onion.hs.DescriptorException.Reason;
+
+/**
+ * The plaintext of the second (encrypted) layer, rend-spec-v3 §2.5.2.2:
+ * <pre>
+ * create2-formats 2
+ * [intro-auth-required ed25519]
+ * [single-onion-service]
+ * introduction-point &lt;base64 link specifiers&gt;   (0 to 20 entries, each:)
+ * onion-key ntor &lt;base64&gt;
+ * auth-key + ED25519 CERT (type 09)
+ * enc-key ntor &lt;base64&gt;
+ * enc-key-cert + ED25519 CERT (type 0B)
+ * </pre>
+ * Our services never write {@code single-onion-service}: every node is reached over full circuits. The
+ * parser keeps it if present. Stricter than C tor: lines this code does not know, and onion/enc keys of
+ * types other than ntor, are refused rather than skipped (docs/protocols/onion-services.md).
+ */
+public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRequired, boolean singleOnionService,
+        List<IntroPoint> introPoints) {
+    /** §2.5.4: at most 20 introduction points. */
+    public static final int MAX_INTRO_POINTS = 20;
+    /** tor-spec §5.1: HTYPE 2 is ntor. */
+    public static final int HTYPE_NTOR = 2;
+    private static final String CERT = "ED25519 CERT";
+
+    public SecondLayer {
+        create2Formats = List.copyOf(create2Formats);
+        introAuthRequired = List.copyOf(introAuthRequired);
+        introPoints = List.copyOf(introPoints);
+        if (!create2Formats.contains(HTYPE_NTOR)) {
+            throw new IllegalArgumentException("create2-formats must include ntor (2)");
+        }
+        if (introPoints.size() > MAX_INTRO_POINTS) {
+            throw new IllegalArgumentException("at most " + MAX_INTRO_POINTS + " introduction points");
+        }
+    }
+
+    /** The layer a service of ours writes: ntor only, no single-onion-service. */
+    public static SecondLayer of(List<IntroPoint> introPoints, boolean introAuthRequired) {
+        return new SecondLayer(List.of(HTYPE_NTOR), introAuthRequired ? List.of("ed25519") : List.of(), false,
+                introPoints);
+    }
+
+    static SecondLayer parse(byte[] text) throws DescriptorException {
+        List<NetDoc.Item> items = NetDoc.parse(text, false);
+        int i = 0;
+        if (items.isEmpty()) {
+            throw NetDoc.malformed("second layer is empty");
+        }
+        NetDoc.Item formats = items.get(i++);
+        if (!formats.keyword().equals("create2-formats") || formats.args().isEmpty() || formats.hasObject()) {
+            throw NetDoc.malformed("second layer must start with create2-formats and at least one handshake type");
+        }
+        List<Integer> htypes = new ArrayList<>();
+        for (String arg : formats.args()) {
+            htypes.add((int) HsDescriptor.parseUnsigned(arg, "create2-formats type"));
+        }
+        if (!htypes.contains(HTYPE_NTOR)) {
+            throw NetDoc.malformed("create2-formats " + htypes + " lacks ntor (2)");
+        }
+        List<String> authTypes = List.of();
+        if (i < items.size() && items.get(i).keyword().equals("intro-auth-required")) {
+            NetDoc.Item auth = items.get(i++);
+            if (auth.args().isEmpty() || auth.hasObject()) {
+                throw NetDoc.malformed("intro-auth-required needs at least one type");
+            }
+            authTypes = auth.args();
+        }
+        boolean single = false;
+        if (i < items.size() && items.get(i).keyword().equals("single-onion-service")) {
+            HsDescriptor.expect(items.get(i++), "single-onion-service", 0, null);
+            single = true;
+        }
+        List<IntroPoint> points = new ArrayList<>();
+        while (i < items.size()) {
+            if (points.size() == MAX_INTRO_POINTS) {
+                throw NetDoc.malformed("more than " + MAX_INTRO_POINTS + " introduction points (§2.5.4)");
+            }
+            if (i + 5 > items.size()) {
+                throw NetDoc.malformed("introduction point " + points.size() + " is incomplete or an unknown item "
+                        + "follows: '" + items.get(i).keyword() + "'");
+            }
+            points.add(parseIntroPoint(items.subList(i, i + 5), points.size()));
+            i += 5;
+        }
+        return new SecondLayer(htypes, authTypes, single, points);
+    }
+
+    private static IntroPoint parseIntroPoint(List<NetDoc.Item> items, int index) throws DescriptorException {
+        String where = "introduction point " + index + ": ";
+        HsDescriptor.expect(items.get(0), "introduction-point", 1, null);
+        byte[] block;
+        try {
+            block = java.util.Base64.getDecoder().decode(items.get(0).arg(0));
+            IntroPoint.parseLinkSpecifiers(block);
+        } catch (IllegalArgumentException e) {
+            throw NetDoc.malformed(where + "link specifiers: " + e.getMessage());
+        }
+        if (!items.get(0).arg(0).equals(NetDoc.base64(block, true))) {
+            throw NetDoc.malformed(where + "link specifiers are not canonical base64");
+        }
+        byte[] onionKey = ntorKey(items.get(1), "onion-key", where);
+        HsDescriptor.expect(items.get(2), "auth-key", 0, CERT);
+        Ed25519Cert authCert = HsDescriptor.parseCert(items.get(2).object(), Ed25519Cert.HS_SIGNING_V_INTRO_AUTH,
+                where + "auth-key");
+        byte[] encKey = ntorKey(items.get(3), "enc-key", where);
+        HsDescriptor.expect(items.get(4), "enc-key-cert", 0, CERT);
+        Ed25519Cert encCert = HsDescriptor.parseCert(items.get(4).object(), Ed25519Cert.HS_SIGNING_V_NTOR_ENC,
+                where + "enc-key-cert");
+        return new IntroPoint(block, onionKey, authCert, encKey, encCert);
+    }
+
+    private static byte[] ntorKey(NetDoc.Item item, String keyword, String where) throws DescriptorException {
+        HsDescriptor.expect(item, keyword, 2, null);
+        if (!item.arg(0).equals("ntor")) {
+            throw NetDoc.malformed(where + keyword + " of type " + item.arg(0) + ", only ntor is supported");
+        }
+        return NetDoc.base64(item.arg(1), HsKeys.KEY_LENGTH, true, where + keyword);
+    }
+
+    byte[] encode() {
+        StringBuilder out = new StringBuilder();
+        NetDoc.appendItem(out, "create2-formats", create2Formats.stream().map(String::valueOf).toList());
+        if (!introAuthRequired.isEmpty()) {
+            NetDoc.appendItem(out, "intro-auth-required", introAuthRequired);
+        }
+        if (singleOnionService) {
+            NetDoc.appendItem(out, "single-onion-service");
+        }
+        for (IntroPoint point : introPoints) {
+            NetDoc.appendItem(out, "introduction-point", NetDoc.base64(point.linkSpecifiers(), true));
+            NetDoc.appendItem(out, "onion-key", "ntor", NetDoc.base64(point.onionKey(), true));
+            NetDoc.appendItem(out, "auth-key");
+            NetDoc.appendObject(out, CERT, point.authKeyCert().encoded());
+            NetDoc.appendItem(out, "enc-key", "ntor", NetDoc.base64(point.encKey(), true));
+            NetDoc.appendItem(out, "enc-key-cert");
+            NetDoc.appendObject(out, CERT, point.encKeyCert().encoded());
+        }
+        return out.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Checks every intro point's certificates: signed by the descriptor signing key (and naming it),
+     * unexpired, and the enc-key-cert certifying the Ed25519 form (sign bit 0) of the enc-key.
+     */
+    void verify(byte[] descriptorSigningKey, Instant now) throws DescriptorException {
+        for (int i = 0; i < introPoints.size(); i++) {
+            IntroPoint point = introPoints.get(i);
+            String where = "introduction point " + i + ": ";
+            verifyCert(point.authKeyCert(), descriptorSigningKey, now, where + "auth-key");
+            verifyCert(point.encKeyCert(), descriptorSigningKey, now, where + "enc-key-cert");
+            byte[] expected;
+            try {
+                expected = Ed25519.publicKeyFromX25519(point.encKey(), 0);
+            } catch (IllegalArgumentException e) {
+                throw new DescriptorException(Reason.BAD_CERTIFICATE, where + "enc-key has no Ed25519 form");
+            }
+            if (!ConstantTime.equals(expected, point.encKeyCert().certifiedKey())) {
+                throw new DescriptorException(Reason.BAD_CERTIFICATE,
+                        where + "enc-key-cert certifies a key other than the enc-key");
+            }
+        }
+    }
+
+    private static void verifyCert(Ed25519Cert cert, byte[] signer, Instant now, String what)
+            throws DescriptorException {
+        if (cert.signedWithKey().isEmpty()) {
+            throw new DescriptorException(Reason.BAD_CERTIFICATE, what + " lacks the mandatory signing-key extension");
+        }
+        try {
+            cert.verify(signer, now);
+        } catch (CertException e) {
+            throw HsDescriptor.certProblem(what, e);
+        }
+    }
+}
