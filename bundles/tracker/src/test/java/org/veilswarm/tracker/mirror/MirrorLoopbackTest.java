@@ -181,7 +181,8 @@ class MirrorLoopbackTest {
         awaitNanos("public share mirrored", () -> peers(b.store, OTHER) == 1);
         a.announce(Visibility.PRIVATE, privateToken, HASH, 3, AnnounceEvent.STARTED);
         a.announce(Visibility.PUBLIC, publicToken, OTHER, 4, AnnounceEvent.STARTED);
-        awaitNanos("public change mirrored", () -> peers(b.store, OTHER) == 2);
+        awaitNanos("public change mirrored", () -> peers(b.store, OTHER) == 2
+                && publicMirror.status().sequence() == a.store.headSequence());
         assertTrue(b.store.torrent(HASH).isEmpty(), "the private share's record stays on A");
         assertEquals(0, peers(b.store, HASH), "the private share's peers stay on A");
         assertEquals(1, publicMirror.status().changes(), "only the public share's change was sent");
