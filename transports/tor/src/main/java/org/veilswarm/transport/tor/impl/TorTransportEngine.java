@@ -344,6 +344,7 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         proxy.setConnectTimeoutMillis(settings.connectTimeout().toMillis());
         SocksReplyObserver observer = new SocksReplyObserver();
         SocksStreamGate gate = new SocksStreamGate();
+        java.util.concurrent.atomic.AtomicBoolean initializerFailed = new java.util.concurrent.atomic.AtomicBoolean();
         Bootstrap bootstrap = new Bootstrap().group(io).channel(NioSocketChannel.class)
                 // The onion name goes to tor inside the SOCKS request; it must never reach a DNS resolver.
                 .resolver(NoopAddressResolverGroup.INSTANCE)
@@ -357,6 +358,8 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
                         ch.pipeline().addBefore(PROXY, "tor-socks-reply", observer);
                         ch.pipeline().addLast(GATE, gate);
                         ch.pipeline().addLast(initializer);
+                        // A ChannelInitializer that throws closes the channel itself (and only logs the cause).
+                        initializerFailed.set(!ch.isOpen());
                     }
                 });
         ChannelFuture connecting;
@@ -375,8 +378,11 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         });
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !proxy.connectFuture().isDone()) {
-                result.completeExceptionally(new TransportException(Reason.OTHER, "cannot reach tor's SOCKS port "
-                        + socks + ": " + describe(f.cause()), f.cause()));
+                result.completeExceptionally(initializerFailed.get()
+                        ? new TransportException(Reason.OTHER, "setting up the stream to " + to + " failed: the caller's"
+                                + " ChannelInitializer threw (Netty logged the exception) and the channel was closed", f.cause())
+                        : new TransportException(Reason.OTHER, "cannot reach tor's SOCKS port " + socks + ": "
+                                + describe(f.cause()), f.cause()));
             }
         });
         proxy.connectFuture().addListener(f -> {

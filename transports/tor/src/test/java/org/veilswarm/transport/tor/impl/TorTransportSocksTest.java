@@ -73,6 +73,25 @@ class TorTransportSocksTest {
     }
 
     @Test
+    void aThrowingInitializerIsReportedAsSuchNotAsAnUnreachableTor() throws Exception {
+        try (FakeSocksServer socks = new FakeSocksServer(0, new byte[0]);
+                FakeTorControlPort control = FakeTorControlPort.bootstrapped(socks.port()).start();
+                TorTransportEngine engine = attached(control)) {
+            engine.ready().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            TransportException e = TorTransportFailuresTest.failure(engine.connect(TorTransportFailuresTest.onion(),
+                    new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            throw new IllegalStateException("broken pipeline setup");
+                        }
+                    }));
+            assertTrue(e.getMessage().contains("setting up the stream") && e.getMessage().contains("ChannelInitializer threw"),
+                    e.getMessage());
+            assertTrue(socks.requestedHosts().isEmpty(), "nothing was sent to tor for a stream that could not be set up");
+        }
+    }
+
+    @Test
     void connectingToAClearNetAddressIsRefusedWithoutTouchingTor() throws Exception {
         try (TorTransportEngine engine = new TorTransportEngine(TorTransportSettings.attach("127.0.0.1", 9, ""))) {
             TransportException e = TorTransportFailuresTest.failure(
