@@ -34,6 +34,30 @@ public final class Links {
     public static final String CELL_ENCODER = "onion-cell-encoder";
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** Pooled heap buffers shared by all links, socket reads included (see {@link #install}). */
+    private static final io.netty.buffer.ByteBufAllocator HEAP_BUFFERS = new HeapIoAllocator();
+
+    /** Netty reads sockets into {@code ioBuffer()}s, direct whatever the allocator prefers; not here. */
+    private static final class HeapIoAllocator extends io.netty.buffer.PooledByteBufAllocator {
+        HeapIoAllocator() {
+            super(false);
+        }
+
+        @Override
+        public io.netty.buffer.ByteBuf ioBuffer() {
+            return heapBuffer();
+        }
+
+        @Override
+        public io.netty.buffer.ByteBuf ioBuffer(int initialCapacity) {
+            return heapBuffer(initialCapacity);
+        }
+
+        @Override
+        public io.netty.buffer.ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
+            return heapBuffer(initialCapacity, maxCapacity);
+        }
+    }
     private static volatile SslContext clientContext;
 
     private Links() {
@@ -117,6 +141,10 @@ public final class Links {
 
     private static void install(ChannelPipeline pipeline, SslHandler tls, Role role, RelayLinkKeys keys,
             byte[] expectedIdentity, LinkSettings settings, LinkListener listener, Promise<Link> result) {
+        // Heap buffers for everything on a link: the JDK's AES-GCM (TLS 1.3/1.2) runs its GHASH intrinsic
+        // only on arrays (direct ByteBuffers take a plain-Java path that cost over half of a relay's CPU),
+        // and the tor1 relay crypto then works in place on the cell's array (PayloadView).
+        pipeline.channel().config().setAllocator(HEAP_BUFFERS);
         tls.setHandshakeTimeoutMillis(settings.stepTimeout().toMillis());
         HandshakeTranscript transcript = new HandshakeTranscript(role);
         pipeline.addLast(TLS, tls);
