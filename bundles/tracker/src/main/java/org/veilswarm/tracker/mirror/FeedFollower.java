@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
@@ -42,7 +43,9 @@ import org.veilswarm.api.transport.TransportAddress;
  * epoch.
  */
 public final class FeedFollower implements AutoCloseable {
-    private final TrackerStore store;
+    private final Supplier<TrackerStore> stores;
+    /** The store of the last poll; only the polling thread (under {@code tickLock}) uses it. */
+    private TrackerStore store;
     private final FeedSettings settings;
     private final ScheduledExecutorService poller;
     private final Object tickLock = new Object();
@@ -60,7 +63,16 @@ public final class FeedFollower implements AutoCloseable {
     private volatile String lastError;
 
     public FeedFollower(TrackerStore store, FeedSettings settings) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(constant(Objects.requireNonNull(store, "store")), settings);
+    }
+
+    /**
+     * A follower of whatever store {@code stores} returns at each poll (a store service that may be replaced at
+     * run time). A different store than at the last poll is a different history: the view starts again under a
+     * new epoch. While there is none ({@code null}) the view stays as it was.
+     */
+    public FeedFollower(Supplier<TrackerStore> stores, FeedSettings settings) {
+        this.stores = Objects.requireNonNull(stores, "stores");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.poller = daemonScheduler("veilswarm-mirror-feed");
     }
@@ -123,6 +135,16 @@ public final class FeedFollower implements AutoCloseable {
     /** Reads the store's new changes now (the poller does this on its own; tests call it to be current). */
     public void poll() {
         synchronized (tickLock) {
+            TrackerStore current = stores.get();
+            if (current == null) {
+                throw new IllegalStateException("no tracker store bound");
+            }
+            if (current != store) {
+                if (store != null) {
+                    restart(0);
+                }
+                store = current;
+            }
             long storeHead = store.headSequence();
             if (storeHead < head()) {
                 restart(0);
@@ -179,6 +201,10 @@ public final class FeedFollower implements AutoCloseable {
             applied = at;
             lastFolded = null;
         }
+    }
+
+    private static Supplier<TrackerStore> constant(TrackerStore store) {
+        return () -> store;
     }
 
     private void reloadRecords() {
