@@ -107,7 +107,7 @@ public class TrackerServerComponent implements TrackerShares {
     private final TrackerServer server;
 
     @Activate
-    public TrackerServerComponent(@Reference NodeIdentity identity, Config config) {
+    public TrackerServerComponent(@Reference(name = "identity") NodeIdentity identity, Config config) {
         this.server = new TrackerServer(identity.serviceKey(), config.port(), settingsOf(config),
                 Duration.ofSeconds(config.peerExpirySeconds()), Duration.ofSeconds(config.expirySweepSeconds()),
                 config.storeThreads(), new SecureRandom(), Clock.systemUTC());
