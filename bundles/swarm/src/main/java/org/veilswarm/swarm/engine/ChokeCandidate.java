@@ -1,5 +1,7 @@
 package org.veilswarm.swarm.engine;
 
+import org.veilswarm.api.accounting.AccountingScheme;
+import org.veilswarm.api.accounting.PeerRef;
 import org.veilswarm.api.transport.TransportAddress;
 
 /**
@@ -13,8 +15,10 @@ import org.veilswarm.api.transport.TransportAddress;
  * @param downloadRate       bytes/s of payload we receive from it (recent average)
  * @param uploadRate         bytes/s of payload we send it (recent average)
  * @param connectedAtNanos   when the handshake completed, on {@link System#nanoTime()}
+ * @param accountingRef      how the engine names the peer to an {@link AccountingScheme}: its BEP 3 peer id,
+ *                           a per-session pseudonym, never its relay identity
  */
 public record ChokeCandidate(long connectionId, TransportAddress address, String transportScheme,
                              boolean interested, boolean unchoked, long downloadRate, long uploadRate,
-                             long connectedAtNanos) {
+                             long connectedAtNanos, PeerRef accountingRef) {
 }

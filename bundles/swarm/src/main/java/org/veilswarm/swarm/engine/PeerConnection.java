@@ -81,8 +81,16 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         this.id = engine.nextConnectionId();
     }
 
+    long accountedUp;
+    long accountedDown;
+
     String peerIdHex() {
         return HexFormat.of().formatHex(peerId);
+    }
+
+    /** The peer as an accounting scheme knows it: its peer id (random per session for Veilswarm peers). */
+    org.veilswarm.api.accounting.PeerRef accountingRef() {
+        return new org.veilswarm.api.accounting.PeerRef("peer-id:" + peerIdHex());
     }
 
     void close(String why) {

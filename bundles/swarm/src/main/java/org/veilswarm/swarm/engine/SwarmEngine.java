@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.veilswarm.api.accounting.AccountingScheme;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
@@ -55,6 +56,7 @@ public final class SwarmEngine implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile boolean closed;
+    private volatile AccountingScheme accounting;
 
     public SwarmEngine(EngineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -62,6 +64,25 @@ public final class SwarmEngine implements AutoCloseable {
 
     public EngineConfig config() {
         return config;
+    }
+
+    /**
+     * Binds an accounting scheme ({@code null} unbinds): every torrent reports the payload it uploads to and
+     * downloads from each peer ({@link AccountingScheme#record}, about once a second and when the peer
+     * leaves), and torrents choked by a {@link TitForTatChokingPolicy} rank peers by its standing first.
+     */
+    public void accounting(AccountingScheme scheme) {
+        this.accounting = scheme;
+        for (TorrentSession t : byV2.values()) {
+            if (t.options().choking() instanceof TitForTatChokingPolicy policy) {
+                policy.accounting(scheme);
+            }
+        }
+    }
+
+    /** The bound accounting scheme, or {@code null}. */
+    public AccountingScheme accounting() {
+        return accounting;
     }
 
     /** Makes {@code transport} available to {@link TorrentSession#connect(TransportAddress)}. */
@@ -110,6 +131,9 @@ public final class SwarmEngine implements AutoCloseable {
                 throw new IllegalStateException("torrent " + v2.hex() + " is already running");
             }
             TorrentSession session = new TorrentSession(this, metainfo, downloadDir, stateDir, options);
+            if (accounting != null && options.choking() instanceof TitForTatChokingPolicy policy) {
+                policy.accounting(accounting);
+            }
             byV2.put(v2, session);
             KnownTorrent known = session.known();
             byHandshakeHash.put(known.infoHashes().v2Truncated(), session);

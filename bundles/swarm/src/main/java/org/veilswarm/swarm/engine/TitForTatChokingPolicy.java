@@ -38,8 +38,8 @@ public final class TitForTatChokingPolicy implements ChokingPolicy {
     public Set<Long> unchoke(List<ChokeCandidate> peers, boolean seeding) {
         List<ChokerPeer<Long>> list = new ArrayList<>(peers.size());
         for (ChokeCandidate c : peers) {
-            list.add(ChokerPeer.of(c.connectionId(), c.interested(), c.downloadRate(), c.uploadRate(),
-                    c.connectedAtNanos()));
+            list.add(new ChokerPeer<>(c.connectionId(), c.interested(), c.downloadRate(), c.uploadRate(),
+                    c.connectedAtNanos(), java.util.Optional.of(c.accountingRef())));
         }
         return choker.evaluate(list, seeding, System.nanoTime());
     }

@@ -284,6 +284,7 @@ public final class TorrentSession implements AutoCloseable {
                 if (state != TorrentState.FAILED) {
                     setState(TorrentState.STOPPED, "stopped");
                 }
+                peers.forEach(this::account);
                 List.copyOf(peers).forEach(p -> p.close("torrent stopped"));
                 lastStats = snapshot();
             }).get(30, TimeUnit.SECONDS);
@@ -315,6 +316,10 @@ public final class TorrentSession implements AutoCloseable {
 
     KnownTorrent known() {
         return known;
+    }
+
+    TorrentOptions options() {
+        return options;
     }
 
     void execute(Runnable task) {
@@ -463,6 +468,7 @@ public final class TorrentSession implements AutoCloseable {
         if (!peers.remove(peer)) {
             return;
         }
+        account(peer);
         picker.peerLeft(peer);
         peer.uploadQueue.clear();
         if (state == TorrentState.DOWNLOADING) {
@@ -895,7 +901,7 @@ public final class TorrentSession implements AutoCloseable {
         List<ChokeCandidate> candidates = new ArrayList<>();
         for (PeerConnection p : peers) {
             candidates.add(new ChokeCandidate(p.id, p.address, p.transportScheme, p.peerInterested, !p.amChoking,
-                    p.downMeter.rate(now), p.upMeter.rate(now), p.connectedAtNanos));
+                    p.downMeter.rate(now), p.upMeter.rate(now), p.connectedAtNanos, p.accountingRef()));
         }
         Set<Long> unchoke = options.choking().unchoke(candidates, state == TorrentState.SEEDING);
         for (PeerConnection p : peers) {
@@ -939,6 +945,7 @@ public final class TorrentSession implements AutoCloseable {
             lastKeepAlive = now;
         }
         for (PeerConnection p : List.copyOf(peers)) {
+            account(p);
             if (keepAlive) {
                 p.channel.writeAndFlush(Signal.KEEP_ALIVE);
             }
@@ -954,6 +961,25 @@ public final class TorrentSession implements AutoCloseable {
             fillRequests(p);
         }
         lastStats = snapshot();
+    }
+
+    /** Reports the payload moved since the last report to the engine's accounting scheme, if one is bound. */
+    private void account(PeerConnection p) {
+        org.veilswarm.api.accounting.AccountingScheme scheme = engine.accounting();
+        if (scheme == null || !p.attached) {
+            return;
+        }
+        java.time.Instant at = java.time.Instant.now();
+        if (p.uploaded > p.accountedUp) {
+            scheme.record(new org.veilswarm.api.accounting.Transfer(org.veilswarm.api.accounting.TransferKind.UPLOADED,
+                    Optional.of(p.accountingRef()), p.uploaded - p.accountedUp, at));
+            p.accountedUp = p.uploaded;
+        }
+        if (p.downloaded > p.accountedDown) {
+            scheme.record(new org.veilswarm.api.accounting.Transfer(org.veilswarm.api.accounting.TransferKind.DOWNLOADED,
+                    Optional.of(p.accountingRef()), p.downloaded - p.accountedDown, at));
+            p.accountedDown = p.downloaded;
+        }
     }
 
     private void fail(String reason) {

@@ -16,7 +16,7 @@ class RateSortingChokingPolicyTest {
 
     private static ChokeCandidate peer(long id, boolean interested, long down, long up) {
         return new ChokeCandidate(id, new TransportAddress("127.0.0.1", 1000 + (int) id), "direct", interested, false,
-                down, up, 0);
+                down, up, 0, new org.veilswarm.api.accounting.PeerRef("p" + id));
     }
 
     @Test
