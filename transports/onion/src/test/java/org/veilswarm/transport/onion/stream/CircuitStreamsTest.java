@@ -1,0 +1,162 @@
+package org.veilswarm.transport.onion.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.Channel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.cell.EndReason;
+import org.veilswarm.transport.onion.cell.RelayCommand;
+import org.veilswarm.transport.onion.circuit.CircuitClosedException;
+import org.veilswarm.transport.onion.testing.LeakCheck;
+
+/** The stream layer over two in-memory circuit edges ({@link EdgePair}): exact counts, no network. */
+@ExtendWith(LeakCheck.class)
+class CircuitStreamsTest {
+    private final EdgePair pair = new EdgePair();
+    private final LocalServices services = new LocalServices();
+    private final CircuitStreams client = new CircuitStreams(pair.a, StreamAcceptor.NONE);
+    private final CircuitStreams service = new CircuitStreams(pair.b, services);
+
+    CircuitStreamsTest() {
+        pair.a.handler(client);
+        pair.b.handler(service);
+    }
+
+    @AfterEach
+    void stop() {
+        pair.close();
+    }
+
+    /** Counts and releases what it reads. */
+    @ChannelHandler.Sharable
+    private static final class Sink extends ChannelInboundHandlerAdapter {
+        final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            bytes.addAndGet(((ByteBuf) msg).readableBytes());
+            ((ByteBuf) msg).release();
+        }
+    }
+
+    @Test
+    void cellsAndSendmesAreCountedExactlyByTheSpecsWindows() throws Exception {
+        Sink sink = new Sink();
+        services.register(80, sink);
+        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        int cells = 1000;
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cells * 498])).sync();
+        assertEquals(cells * 498L, pollUntil(sink.bytes, cells * 498L));
+
+        // 1000 full DATA cells: 20 stream SENDMEs (one per 50 consumed) and 10 circuit SENDMEs (one per 100).
+        int sendmes = pair.onLoop(() -> pair.b.sentCommands[RelayCommand.SENDME.code()]);
+        assertEquals(30, sendmes);
+        assertEquals(cells, (int) pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]));
+        assertEquals(CircuitWindow.START, (int) pair.onLoop(client::circuitPackageWindow),
+                "every circuit SENDME was accepted: the v1 digests matched");
+        stream.close().sync();
+    }
+
+    private static long pollUntil(AtomicLong value, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return value.get();
+    }
+
+    @Test
+    void aCircuitClosingBeforeConnectedFailsTheOpenWithCircuitLost() throws Exception {
+        // No service yet on the other side: hold BEGIN back by closing the circuit first.
+        pair.onLoop(() -> {
+            pair.b.destroy(DestroyReason.PROTOCOL);
+            return null;
+        });
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        CircuitLostException lost = assertInstanceOf(CircuitLostException.class, failed.getCause());
+        assertEquals(DestroyReason.DESTROYED.code(), lost.destroyReasonCode());
+    }
+
+    @Test
+    void noConnectedWithinTheConnectTimeoutEndsTheStream() throws Exception {
+        // The "service" side answers nothing: an edge handler that drops BEGIN.
+        pair.b.handler(new org.veilswarm.transport.onion.circuit.EdgeHandler() {
+            @Override
+            public void message(int streamId, org.veilswarm.transport.onion.cell.RelayMessage message) {
+                io.netty.util.ReferenceCountUtil.release(message);
+            }
+
+            @Override
+            public void closed(CircuitClosedException why) {
+            }
+        });
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> client.open("silent", 80, new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 200);
+                    }
+                }).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StreamConnectTimeoutException.class, failed.getCause());
+        assertEquals(1, (int) pair.onLoop(() -> pair.a.sentCommands[RelayCommand.END.code()]),
+                "the abandoned stream is ended");
+        assertEquals(0, (int) pair.onLoop(client::size));
+    }
+
+    @Test
+    void anAcceptorThatThrowsAnswersEndInternalAndOneThatRefusesEndExitPolicy() throws Exception {
+        CircuitStreams throwing = new CircuitStreams(pair.b, request -> {
+            throw new IllegalStateException("service broken");
+        });
+        pair.b.handler(throwing);
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        assertEquals(EndReason.INTERNAL, assertInstanceOf(StreamRefusedException.class, failed.getCause())
+                .endReason().orElseThrow());
+
+        pair.b.handler(service); // LocalServices with nothing on port 80
+        failed = assertThrows(ExecutionException.class,
+                () -> client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        assertEquals(EndReason.EXITPOLICY, assertInstanceOf(StreamRefusedException.class, failed.getCause())
+                .endReason().orElseThrow());
+    }
+
+    @Test
+    void aClosedStreamsLateDataStillCountsAgainstTheCircuitWindow() throws Exception {
+        LinkedBlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        services.register(80, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                accepted.add(channel);
+            }
+        });
+        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        Channel serviceSide = accepted.poll(10, TimeUnit.SECONDS);
+        serviceSide.close().sync(); // the service closes; the client writes on before it hears END
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[150 * 498]));
+        OnionStreamChannel[] holder = {stream};
+        stream.closeFuture().await(10, TimeUnit.SECONDS);
+        assertFalse(holder[0].isOpen(), "END from the service closed the client's stream (no half-closure)");
+        assertTrue(pair.onLoop(() -> pair.b.sentCommands[RelayCommand.SENDME.code()]) <= 1,
+                "at most one circuit SENDME for at most 150 late cells");
+    }
+}
