@@ -196,6 +196,14 @@ public final class PrivateTorNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the consensus lists {@code routers} routers with every flag onion services need, e.g. after a
+     * relay outside this fixture (a node's own tor) joined with {@link #clientTorrcLines()}.
+     */
+    public void awaitRouters(int routers, Duration timeout) throws IOException {
+        awaitConsensus(routers, timeout);
+    }
+
     /** Polls the first authority's consensus (GETINFO ns/all) until {@code expected} routers carry every required flag. */
     private void awaitConsensus(int expected, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
