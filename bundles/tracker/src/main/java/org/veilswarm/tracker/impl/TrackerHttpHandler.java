@@ -97,10 +97,26 @@ final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         offloaded++;
         ctx.channel().config().setAutoRead(false);
         try {
-            storeExecutor.execute(() -> answer(ctx, service.handle(method, target, remote), keepAlive));
+            storeExecutor.execute(() -> answerOffloaded(ctx, method, target, remote, keepAlive));
         } catch (RejectedExecutionException shuttingDown) {
             answer(ctx, new TrackerReply(503, TrackerService.STORE_UNAVAILABLE), false);
         }
+    }
+
+    /**
+     * Runs on a store thread. Whatever happens the stream gets an answer: its deadline is disarmed and it reads
+     * nothing until then, so an exception escaping here would leave it open for good.
+     */
+    private void answerOffloaded(ChannelHandlerContext ctx, String method, String target, SocketAddress remote,
+            boolean keepAlive) {
+        TrackerReply reply;
+        try {
+            reply = service.handle(method, target, remote);
+        } catch (RuntimeException bug) {
+            reply = new TrackerReply(500, AnnounceResponse.failure("internal error"));
+            keepAlive = false;
+        }
+        answer(ctx, reply, keepAlive);
     }
 
     private void answer(ChannelHandlerContext ctx, TrackerReply reply, boolean keepAlive) {
