@@ -150,6 +150,11 @@ class MirrorLoopbackTest {
                 List.of(HASH)).get(10, TimeUnit.SECONDS);
         assertEquals(4, scrape.get(HASH).complete() + scrape.get(HASH).incomplete());
         assertTrue(b.store.torrent(HASH).isPresent());
+
+        // The copied peers carry A's "last seen" and expire on B like B's own when nobody refreshes them.
+        assertEquals(4, b.store.expirePeers(Instant.now().plusSeconds(1)));
+        assertEquals(0, peers(b.store, HASH));
+        assertTrue(b.store.torrent(HASH).isPresent(), "the record stays");
     }
 
     @Test
