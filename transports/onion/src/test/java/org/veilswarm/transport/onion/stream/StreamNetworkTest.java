@@ -180,6 +180,42 @@ class StreamNetworkTest {
         directory.close().sync();
     }
 
+    /**
+     * Streams can end at an origin circuit too (what an onion service's rendezvous circuit needs): here
+     * the relay at the far end opens a stream towards the client, whose circuit accepts it.
+     */
+    @Test
+    void anOriginCircuitAcceptsAStreamOpenedFromTheOtherEnd() throws Exception {
+        net = new OnionTestNetwork(2);
+        BlockingQueue<CircuitStreams> relayEdges = new LinkedBlockingQueue<>();
+        net.relay(1).acceptStreams(edge -> {
+            CircuitStreams streams = new CircuitStreams(edge, StreamAcceptor.NONE);
+            relayEdges.add(streams);
+            return streams;
+        });
+        OriginCircuit circuit = net.circuit(net.relay(0), net.relay(1));
+        LocalServices clientServices = new LocalServices();
+        clientServices.register(PORT, Echo.INSTANCE);
+        CircuitStreams clientSide = CircuitStreams.attach(circuit, 1, clientServices);
+        // Any stream message makes the relay's hop create its stream layer: a BEGIN it refuses will do.
+        assertThrows(ExecutionException.class,
+                () -> clientSide.open("127.0.0.1", 1, new Collector()).get(10, TimeUnit.SECONDS));
+        CircuitStreams relaySide = relayEdges.poll(10, TimeUnit.SECONDS);
+        assertNotNull(relaySide);
+
+        Collector collector = new Collector();
+        OnionStreamChannel reverse = relaySide.open("client", PORT, collector).get(10, TimeUnit.SECONDS);
+        byte[] data = random(5_000, 17);
+        reverse.writeAndFlush(Unpooled.wrappedBuffer(data));
+        OnionTestNetwork.await(() -> collector.size() == data.length, "the client's echo", TRANSFER);
+        reverse.close().sync();
+        assertArrayEquals(data, collector.closed.get(10, TimeUnit.SECONDS));
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> relaySide.open("client", PORT + 1, new Collector()).get(10, TimeUnit.SECONDS));
+        assertEquals(EndReason.EXITPOLICY, assertInstanceOf(StreamRefusedException.class, refused.getCause())
+                .endReason().orElseThrow());
+    }
+
     @Test
     void aRelayThatAcceptsNoStreamsAnswersBeginWithExitPolicy() throws Exception {
         net = new OnionTestNetwork(2);
