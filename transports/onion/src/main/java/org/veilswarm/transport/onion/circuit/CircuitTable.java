@@ -32,6 +32,12 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
     /** tor-spec §5.1.1: with link protocol 4 or higher, the link's initiator sets this bit, the responder clears it. */
     static final int INITIATOR_BIT = 0x80000000;
     private static final SecureRandom RANDOM = Randoms.secureRandom();
+    /**
+     * A peer that leaves this much of what we sent it unread is stuck or hostile: the link is closed. We never
+     * stop reading a link because it is not writable (two relays doing that to each other would deadlock,
+     * the seed's Go relay bug); SENDME windows bound what legitimate circuits queue, this bounds the rest.
+     */
+    static final long MAX_UNREAD_BYTES = 16L << 20;
 
     private final Link link;
     private final CircuitSettings settings;
@@ -129,11 +135,30 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
     /** Writes and flushes a cell; if the link is closed, Netty releases it. */
     void write(Cell cell) {
         link.channel().writeAndFlush(cell, link.channel().voidPromise());
+        closeIfUnread();
     }
 
     /** Writes a cell without flushing (see {@link #flush()}); if the link is closed, Netty releases it. */
     void queue(Cell cell) {
         link.channel().write(cell, link.channel().voidPromise());
+        closeIfUnread();
+    }
+
+    private void closeIfUnread() {
+        if (link.channel().bytesBeforeWritable() > MAX_UNREAD_BYTES) {
+            link.close();
+        }
+    }
+
+    /**
+     * Refuses a CREATE2 with DESTROY (§5.4), unless the peer is not reading what we send it: then the refusal
+     * is dropped, so a flood of CREATE2 from a peer that never reads cannot pile refusals up in our outbound
+     * buffer (its circuit build times out instead).
+     */
+    void refuseCreate(int circuitId, DestroyReason reason) {
+        if (link.channel().isWritable()) {
+            destroy(circuitId, reason);
+        }
     }
 
     void flush() {
@@ -214,15 +239,15 @@ public final class CircuitTable extends ChannelInboundHandlerAdapter {
     private void onCreate2(Create2 create) {
         int id = create.circuitId();
         if (relay == null) {
-            destroy(id, DestroyReason.PROTOCOL); // a client accepts no circuits
+            refuseCreate(id, DestroyReason.PROTOCOL); // a client accepts no circuits
         } else if (!isPeerAllocated(id)) {
-            destroy(id, DestroyReason.PROTOCOL); // §5.1.1: the peer used our half of the ID space
+            refuseCreate(id, DestroyReason.PROTOCOL); // §5.1.1: the peer used our half of the ID space
         } else if (circuits.containsKey(id)) {
-            destroy(id, DestroyReason.PROTOCOL); // CREATE2 on a circuit ID in use
+            refuseCreate(id, DestroyReason.PROTOCOL); // CREATE2 on a circuit ID in use
         } else if (circuits.size() >= settings.maxCircuitsPerLink() || !creates.tryTake(1)) {
             // §5.4 RESOURCELIMIT: this link has all the circuits, or asks for them faster, than it may.
             relay.resourceLimited();
-            destroy(id, DestroyReason.RESOURCELIMIT);
+            refuseCreate(id, DestroyReason.RESOURCELIMIT);
         } else {
             relay.answerCreate2(this, create);
         }

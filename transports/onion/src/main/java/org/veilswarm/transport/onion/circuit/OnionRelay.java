@@ -286,7 +286,7 @@ public final class OnionRelay implements AutoCloseable {
 
     private void refuseForResources(CircuitTable table, int id) {
         resourceLimited();
-        table.destroy(id, DestroyReason.RESOURCELIMIT);
+        table.refuseCreate(id, DestroyReason.RESOURCELIMIT);
     }
 
     /** On the worker: the ntor server side, then back on the link's event loop to install the hop. */
