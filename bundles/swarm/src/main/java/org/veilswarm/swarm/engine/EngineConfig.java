@@ -2,6 +2,7 @@ package org.veilswarm.swarm.engine;
 
 import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 
 import org.veilswarm.peerwire.Handshake;
@@ -16,9 +17,12 @@ import org.veilswarm.peerwire.PeerWireLimits;
  * @param clientName        the {@code v} of our BEP 10 extension handshake
  * @param uploadLimit       global upload limit across all torrents
  * @param downloadLimit     global download limit across all torrents
+ * @param handshakeTimeout  a connection whose BEP 3 handshake is not done by then is closed
+ * @param idleTimeout       a peer that sends nothing at all (not even a keep-alive) for this long is dropped;
+ *                          BEP 3 peers send keep-alives about every two minutes
  */
 public record EngineConfig(byte[] peerId, PeerWireLimits limits, String clientName, RateLimiter uploadLimit,
-                           RateLimiter downloadLimit) {
+                           RateLimiter downloadLimit, Duration handshakeTimeout, Duration idleTimeout) {
 
     public EngineConfig {
         Objects.requireNonNull(peerId, "peerId");
@@ -30,11 +34,14 @@ public record EngineConfig(byte[] peerId, PeerWireLimits limits, String clientNa
         Objects.requireNonNull(clientName, "clientName");
         Objects.requireNonNull(uploadLimit, "uploadLimit");
         Objects.requireNonNull(downloadLimit, "downloadLimit");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
     }
 
     public static EngineConfig defaults() {
         return new EngineConfig(randomPeerId(), PeerWireLimits.DEFAULT, "Veilswarm 0.1", RateLimiter.UNLIMITED,
-                RateLimiter.UNLIMITED);
+                RateLimiter.UNLIMITED, Duration.ofSeconds(30), Duration.ofMinutes(3));
     }
 
     /** {@code -VS0100-} followed by 12 random ASCII letters and digits. */
@@ -56,10 +63,14 @@ public record EngineConfig(byte[] peerId, PeerWireLimits limits, String clientNa
     }
 
     public EngineConfig withUploadLimit(RateLimiter value) {
-        return new EngineConfig(peerId, limits, clientName, value, downloadLimit);
+        return new EngineConfig(peerId, limits, clientName, value, downloadLimit, handshakeTimeout, idleTimeout);
     }
 
     public EngineConfig withDownloadLimit(RateLimiter value) {
-        return new EngineConfig(peerId, limits, clientName, uploadLimit, value);
+        return new EngineConfig(peerId, limits, clientName, uploadLimit, value, handshakeTimeout, idleTimeout);
+    }
+
+    public EngineConfig withTimeouts(Duration handshake, Duration idle) {
+        return new EngineConfig(peerId, limits, clientName, uploadLimit, downloadLimit, handshake, idle);
     }
 }

@@ -101,9 +101,20 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Torrent thread: when the peer last sent anything. */
+    long lastHeardNanos = System.nanoTime();
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        long timeout = engine.config().handshakeTimeout().toNanos();
+        ctx.executor().schedule(() -> {
+            if (!handshaken.isDone()) {
+                handshaken.completeExceptionally(new java.util.concurrent.TimeoutException(
+                        "no BitTorrent handshake from " + address + " within " + engine.config().handshakeTimeout()));
+                ctx.close();
+            }
+        }, timeout, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -378,6 +378,7 @@ public final class TorrentSession implements AutoCloseable {
         peer.upMeter = new RateMeter(now);
         peer.lastBlockNanos = now;
         peer.connectedAtNanos = now;
+        peer.lastHeardNanos = now;
         peer.attached = true;
         peers.add(peer);
         channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20));
@@ -483,6 +484,7 @@ public final class TorrentSession implements AutoCloseable {
         if (!peer.attached) {
             return;
         }
+        peer.lastHeardNanos = System.nanoTime();
         try {
             handle(peer, message);
         } catch (PeerWireException | IllegalArgumentException | IndexOutOfBoundsException e) {
@@ -643,6 +645,7 @@ public final class TorrentSession implements AutoCloseable {
             peer.downMeter.add(data.length, now);
         }
         peer.lastBlockNanos = now;
+        peer.lastHeardNanos = now;
         if (state != TorrentState.DOWNLOADING || !peer.attached) {
             return;
         }
@@ -944,8 +947,13 @@ public final class TorrentSession implements AutoCloseable {
         if (keepAlive) {
             lastKeepAlive = now;
         }
+        long idle = engine.config().idleTimeout().toNanos();
         for (PeerConnection p : List.copyOf(peers)) {
             account(p);
+            if (now - p.lastHeardNanos > idle) {
+                p.close("nothing received for " + engine.config().idleTimeout());
+                continue;
+            }
             if (keepAlive) {
                 p.channel.writeAndFlush(Signal.KEEP_ALIVE);
             }

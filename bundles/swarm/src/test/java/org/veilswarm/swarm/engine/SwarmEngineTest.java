@@ -189,6 +189,60 @@ class SwarmEngineTest {
         assertTrue(x.getCause().getMessage().contains("no transport"), x.getCause().getMessage());
     }
 
+    @Test
+    void aConnectionWithoutAHandshakeIsClosedAfterTheHandshakeTimeout() throws Exception {
+        SwarmEngine e = new SwarmEngine(EngineConfig.defaults().withTimeouts(java.time.Duration.ofMillis(300),
+                java.time.Duration.ofMinutes(3)));
+        engines.add(e);
+        TransportAddress address = Loopback.listen(e, transport);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", address.port())) {
+            socket.setSoTimeout(10_000);
+            assertEquals(-1, socket.getInputStream().read(), "closed by the engine, nothing sent");
+        }
+    }
+
+    /** A peer that handshakes and then sends nothing, not even keep-alives, is dropped after the idle timeout. */
+    @Test
+    void aPeerThatFallsSilentIsDropped() throws Exception {
+        Path content = Loopback.content(dir.resolve("seed"), "idle.bin", 8, 40_000);
+        CreatedTorrent t = Loopback.torrent(content, TorrentMode.V2_ONLY, 16_384);
+        SwarmEngine e = new SwarmEngine(EngineConfig.defaults().withTimeouts(java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(1)));
+        engines.add(e);
+        TorrentSession seeding = e.add(t.metainfo(), dir.resolve("seed"), dir.resolve("state"), TorrentOptions.defaults());
+        TransportAddress address = Loopback.listen(e, transport);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", address.port())) {
+            socket.setSoTimeout(15_000);
+            java.io.ByteArrayOutputStream hs = new java.io.ByteArrayOutputStream();
+            hs.write(19);
+            hs.write("BitTorrent protocol".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            hs.write(new byte[8]);
+            hs.write(t.metainfo().infoHashes().v2Truncated().bytes());
+            hs.write("-XX0000-silentpeer01".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(hs.toByteArray());
+            byte[] reply = socket.getInputStream().readNBytes(68);
+            assertEquals(68, reply.length, "the engine answered the handshake");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (seeding.stats().peers().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, seeding.stats().peers().size(), "the silent peer was attached");
+            // read whatever the engine sends (bitfield) until it closes the connection
+            while (socket.getInputStream().read() >= 0) {
+                // drain
+            }
+            assertTrue(seeding.stats().peers().isEmpty() || waitNoPeers(seeding), "the silent peer was dropped");
+        }
+    }
+
+    private static boolean waitNoPeers(TorrentSession s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!s.stats().peers().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return s.stats().peers().isEmpty();
+    }
+
     /** Seeders limited to 1 MiB/s each, so a download needs both to finish in reasonable time. */
     private static TorrentOptions slowSeeding() {
         return TorrentOptions.defaults().withUploadLimit(Loopback.limit(1 << 20));
