@@ -34,7 +34,8 @@ import org.veilswarm.directory.core.RelayDescriptorParser;
 /**
  * The consensus client against directory servers on 127.0.0.1, one honest and one malicious: whatever the
  * malicious one serves (minority-signed, forged, wrong-key, expired, not yet valid, garbage), the client
- * never uses it, marks it bad whenever it asked it, and picks from the honest list.
+ * never uses it, marks it bad whenever it asked it, and picks from the honest list; with the strict
+ * descriptor parser (even seeds) and with the one that leaves relay signatures to the authorities (odd seeds).
  */
 class ConsensusClientTest {
     private static final RelayDescriptorParser PARSER = RelayDescriptorParser.withSystemClock();
@@ -88,8 +89,10 @@ class ConsensusClientTest {
     }
 
     private static ConsensusClient client(List<TestDirectoryNetwork.Server> servers, long seed) {
+        // Odd seeds use the parser the component uses (relay signatures vouched for by the authorities).
+        RelayDescriptorParser parser = seed % 2 == 0 ? PARSER : RelayDescriptorParser.vouchedForByAuthorities();
         return new ConsensusClient(net.authorities, servers.stream().map(TestDirectoryNetwork.Server::client).toList(),
-                PARSER, Clock.systemUTC(), new SplittableRandom(seed), ConsensusClient.DEFAULT_MAX_DRAWS);
+                parser, Clock.systemUTC(), new SplittableRandom(seed), ConsensusClient.DEFAULT_MAX_DRAWS);
     }
 
     @Test

@@ -57,13 +57,36 @@ public final class RelayDescriptorParser {
 
     private final Clock clock;
     private final Duration maxFutureSkew;
+    private final boolean vouched;
 
     public RelayDescriptorParser(Clock clock, Duration maxFutureSkew) {
+        this(clock, maxFutureSkew, false);
+    }
+
+    private RelayDescriptorParser(Clock clock, Duration maxFutureSkew, boolean vouched) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxFutureSkew = Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
         if (maxFutureSkew.isNegative()) {
             throw new IllegalArgumentException("skew cannot be negative");
         }
+        this.vouched = vouched;
+    }
+
+    /**
+     * A parser for descriptors inside a consensus list, whose exact bytes a strict majority of the authorities
+     * sign: every authority checked the relay's signature and publication time when the relay uploaded
+     * (docs/protocols/directory-consensus.md §1.1), so this parser skips those checks, the costly part (the
+     * identity key's point validation and the Ed25519 verification), and keeps every syntax and canonical-form
+     * check. Use it only where the majority signature is checked before anything parsed is trusted
+     * ({@link AuthoritySet#verifyConsensus}).
+     */
+    public static RelayDescriptorParser vouchedForByAuthorities() {
+        return new RelayDescriptorParser(Clock.systemUTC(), DEFAULT_MAX_FUTURE_SKEW, true);
+    }
+
+    /** Whether this parser skips the relay signature (see {@link #vouchedForByAuthorities()}). */
+    public boolean vouched() {
+        return vouched;
     }
 
     /** A parser on the system clock with {@link #DEFAULT_MAX_FUTURE_SKEW}. */
@@ -78,7 +101,7 @@ public final class RelayDescriptorParser {
             throw new DescriptorException(OVERSIZE, 0, document.length + " bytes, at most " + MAX_DOCUMENT_BYTES);
         }
         List<String> lines = splitLines(document);
-        Fields f = new Fields();
+        Fields f = new Fields(vouched);
         int[] counts = new int[GRAMMAR.length];
         int slot = 0;
         int bodyLength = 0;
@@ -137,6 +160,9 @@ public final class RelayDescriptorParser {
             throw new DescriptorException(NOT_CANONICAL, 0, "the body differs from its canonical form"
                     + " (ordering of family members or flags, or spelling of an address)");
         }
+        if (vouched) {
+            return new SignedRelayDescriptor(descriptor, document);
+        }
         if (!Ed25519.verify(descriptor.identity(), signedHash(document, bodyLength), f.signature)) {
             throw new DescriptorException(BAD_SIGNATURE, lines.size(), "the signature does not verify with the"
                     + " identity key");
@@ -194,6 +220,7 @@ public final class RelayDescriptorParser {
 
     /** Field values as they are read, checked one line at a time. */
     private static final class Fields {
+        final boolean vouched;
         byte[] identity;
         byte[] ntor;
         final List<InetSocketAddress> addresses = new ArrayList<>();
@@ -205,6 +232,10 @@ public final class RelayDescriptorParser {
         Instant published;
         byte[] signature;
 
+        Fields(boolean vouched) {
+            this.vouched = vouched;
+        }
+
         void accept(String keyword, String[] words, int line) throws DescriptorException {
             switch (keyword) {
                 case KW_START -> {
@@ -215,7 +246,7 @@ public final class RelayDescriptorParser {
                 }
                 case KW_IDENTITY -> {
                     identity = key(words[1], Ed25519.PUBLIC_KEY_LENGTH, line);
-                    if (!Ed25519.isValidPublicKey(identity)) {
+                    if (!vouched && !Ed25519.isValidPublicKey(identity)) {
                         throw new DescriptorException(BAD_VALUE, line, "the identity is not a valid Ed25519 public key");
                     }
                 }

@@ -236,6 +236,34 @@ class ConsensusDocumentTest {
         assertEquals(0, merkle.tree(RelayRole.GUARD).size());
     }
 
+    @Test
+    void theVouchedParserLeavesRelaySignaturesToTheAuthoritiesAndKeepsEveryOtherCheck() throws Exception {
+        RelayDescriptorParser vouched = RelayDescriptorParser.vouchedForByAuthorities();
+        byte[] honest = DOCUMENT.withSignatures(signatures(DOCUMENT, 0, 1, 2)).encode();
+        assertEquals(DOCUMENT.entries(), SignedConsensus.decode(honest, vouched).document().entries());
+
+        // A descriptor whose relay signature is broken, which a majority of authorities nonetheless signed
+        // (only a colluding majority can do that): the strict parser refuses it, the vouched one trusts them.
+        List<ConsensusEntry> entries = new ArrayList<>(DOCUMENT.entries());
+        byte[] broken = entries.get(0).signed().document();
+        broken[broken.length - 5] ^= 1;
+        byte[] forgedSignature = broken;
+        ConsensusEntry original = entries.get(0);
+        entries.set(0, new ConsensusEntry(new SignedRelayDescriptor(original.signed().descriptor(), forgedSignature),
+                original.flags(), original.weight()));
+        ConsensusDocument colluded = new ConsensusDocument(AFTER, UNTIL, entries);
+        byte[] encoded = colluded.withSignatures(signatures(colluded, 0, 1, 2)).encode();
+        assertEquals(Outcome.MALFORMED, SET.verifyConsensus(encoded, TestRelays.PARSER, TestRelays.NOW).outcome());
+        assertEquals(Outcome.ACCEPTED, SET.verifyConsensus(encoded, vouched, TestRelays.NOW).outcome());
+        // Without the majority the same list is refused either way.
+        byte[] minority = colluded.withSignatures(signatures(colluded, 0)).encode();
+        assertEquals(Outcome.NO_MAJORITY, SET.verifyConsensus(minority, vouched, TestRelays.NOW).outcome());
+        // Syntax and canonical form are still checked: a changed keyword fails to parse.
+        byte[] garbled = honest.clone();
+        garbled[ConsensusDocument.FIXED_LENGTH + ConsensusDocument.ENTRY_OVERHEAD + 2] = 'X';
+        assertThrows(ConsensusException.class, () -> SignedConsensus.decode(garbled, vouched));
+    }
+
     private static void assertMalformed(byte[] bytes, String expected) {
         ConsensusException e = assertThrows(ConsensusException.class,
                 () -> SignedConsensus.decode(bytes, TestRelays.PARSER));

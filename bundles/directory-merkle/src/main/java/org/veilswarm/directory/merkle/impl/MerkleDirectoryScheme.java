@@ -115,7 +115,8 @@ public class MerkleDirectoryScheme implements DirectoryScheme {
         this.sampler = new MerkleRelaySampler(authorities, directories, new SecureRandom(), clock, parser,
                 config.maxDraws());
         this.mirror = config.serveDirectory()
-                ? Optional.of(new DirectoryMirror(authorities, authorityClients, parser, clock)) : Optional.empty();
+                ? Optional.of(new DirectoryMirror(authorities, authorityClients,
+                        RelayDescriptorParser.vouchedForByAuthorities(), clock)) : Optional.empty();
         mirror.ifPresent(m -> group.scheduleAtFixedRate(m::refresh, 0, config.mirrorRefreshSeconds(),
                 TimeUnit.SECONDS));
     }
