@@ -151,9 +151,10 @@ public final class TrackerMirror implements AutoCloseable {
                 .thenAcceptAsync(answer -> {
                     byte[] document = open(SignedDocument.Kind.SNAPSHOT, answer, settings.limits().maxSnapshotBytes());
                     MirrorSnapshot snapshot = unchecked(() -> codec.decodeSnapshot(document, nonce, link.scope()));
-                    applySnapshot(snapshot);
+                    MirrorCursor next = applySnapshot(snapshot);
                     bytes.addAndGet(answer.body().length);
                     snapshots.incrementAndGet();
+                    advance(next);
                 }, worker);
     }
 
@@ -176,9 +177,10 @@ public final class TrackerMirror implements AutoCloseable {
                                 + batch.epoch() + " from " + batch.from() + "), asked " + epoch + " from "
                                 + at.sequence()));
                     }
-                    applyBatch(batch);
+                    MirrorCursor next = applyBatch(batch);
                     bytes.addAndGet(answer.body().length);
                     batches.incrementAndGet();
+                    advance(next);
                 }, worker);
     }
 
@@ -191,8 +193,8 @@ public final class TrackerMirror implements AutoCloseable {
                 maxBytes));
     }
 
-    /** Applies a verified snapshot. Runs on the mirror thread. */
-    private void applySnapshot(MirrorSnapshot snapshot) {
+    /** Applies a verified snapshot and returns the position after it. Runs on the mirror thread. */
+    private MirrorCursor applySnapshot(MirrorSnapshot snapshot) {
         long sequence = Math.max(1, snapshot.head());
         Set<InfoHash> now = new HashSet<>();
         snapshot.torrents().forEach(t -> now.add(t.infoHash().truncated()));
@@ -211,11 +213,11 @@ public final class TrackerMirror implements AutoCloseable {
                         Optional.empty()));
             }
         }
-        advance(new MirrorCursor(Optional.of(snapshot.epoch()), snapshot.head(), now));
+        return new MirrorCursor(Optional.of(snapshot.epoch()), snapshot.head(), now);
     }
 
-    /** Applies a verified batch. Runs on the mirror thread. */
-    private void applyBatch(ChangeBatch batch) {
+    /** Applies a verified batch and returns the position after it. Runs on the mirror thread. */
+    private MirrorCursor applyBatch(ChangeBatch batch) {
         Set<InfoHash> torrents = new HashSet<>(cursor.torrents());
         for (Change change : batch.changes()) {
             store.apply(change);
@@ -227,20 +229,22 @@ public final class TrackerMirror implements AutoCloseable {
             }
         }
         changes.addAndGet(batch.changes().size());
-        advance(new MirrorCursor(Optional.of(batch.epoch()), batch.to(), torrents));
+        return new MirrorCursor(Optional.of(batch.epoch()), batch.to(), torrents);
     }
 
     private void advance(MirrorCursor next) {
         boolean torrentsChanged = !next.torrents().equals(cursor.torrents());
-        try {
-            cursorFile.save(next);
-        } catch (IOException e) {
-            // The store has the data; without a saved position a restart replays or re-snapshots, which is safe.
-            lastError = "cannot save mirror position to " + cursorFile.path() + ": " + e.getMessage();
-        }
         cursor = next;
         if (torrentsChanged) {
             onTorrents.accept(trackedShare());
+        }
+        try {
+            cursorFile.save(next);
+        } catch (IOException e) {
+            // The store has the data and the mirror goes on from here; only a restart would replay or take a
+            // snapshot again (both safe). Reported as a failure so that it is seen, and retried with back-off.
+            throw new CompletionException(new MirrorException("applied, but cannot save the mirror position to "
+                    + cursorFile.path() + ": " + e.getMessage(), e));
         }
     }
 
