@@ -356,11 +356,6 @@ public final class TorrentSession implements AutoCloseable {
             peer.close("connected to ourselves");
             return;
         }
-        if (peer.version == ProtocolVersion.V1 && info.files().size() > 1) {
-            // v1 pieces of a multi-file hybrid include pad files this engine does not serve or accept.
-            peer.close("v1 connection to a multi-file hybrid torrent is not supported");
-            return;
-        }
         PeerConnection existing = peers.stream().filter(p -> Arrays.equals(p.peerId, peer.peerId)).findFirst().orElse(null);
         if (existing != null && !keepNewOverExisting(peer, existing)) {
             peer.close("duplicate connection");
@@ -841,7 +836,8 @@ public final class TorrentSession implements AutoCloseable {
     /** On the disk thread. Only verified pieces are ever read ({@link PieceStore#readBlock}). */
     private void readAndSend(PeerConnection peer, org.veilswarm.peerwire.BlockRequest r) {
         try {
-            Optional<byte[]> block = store.readBlock(r.piece(), r.offset(), r.length());
+            Optional<byte[]> block = inV1PadFile(peer, r) ? Optional.of(new byte[r.length()])
+                    : store.readBlock(r.piece(), r.offset(), r.length());
             if (block.isEmpty()) {
                 execute(() -> {
                     peer.readsInFlight--;
@@ -866,6 +862,19 @@ public final class TorrentSession implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * BEP 47/52: in the v1 view of a hybrid, every file but the last is followed by a pad file of zeros up
+     * to the piece boundary, so a v1 piece is always {@code pieceLength} long except the torrent's last.
+     * The store holds only the files; a v1 peer's request that lies wholly in a pad file is answered with
+     * zeros (only for a piece we have: the request was checked against {@code have} already).
+     */
+    private boolean inV1PadFile(PeerConnection peer, org.veilswarm.peerwire.BlockRequest r) {
+        if (peer.version != ProtocolVersion.V1 || !info.isHybrid() || r.piece() == info.pieceCount() - 1) {
+            return false;
+        }
+        return r.offset() >= pieceSize(r.piece()) && (long) r.offset() + r.length() <= info.pieceLength();
     }
 
     private void sent(PeerConnection peer, int length, boolean success) {
