@@ -1,10 +1,13 @@
 package org.veilswarm.directory.http;
 
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 
 import org.veilswarm.api.directory.DirectoryException;
 import org.veilswarm.directory.core.FindRequest;
 import org.veilswarm.directory.core.MerkleAnswer;
+import org.veilswarm.directory.core.MerkleDirectory;
 
 /**
  * What every directory server answers (docs/protocols/directory-consensus.md §5): {@code GET consensus} (gzip
@@ -41,14 +44,27 @@ public final class DirectoryCacheService implements DirectoryHttpService {
         if (header) {
             return Optional.of(DirectoryResponse.ok(d.merkle().encodedHeader()));
         }
+        FindRequest f;
         try {
-            FindRequest f = FindRequest.parse(request.body());
-            MerkleAnswer answer = d.merkle().find(f.consensusId(), f.role(), f.x());
+            f = FindRequest.parse(request.body());
+        } catch (DirectoryException e) {
+            return Optional.of(DirectoryResponse.error(400, e.getMessage()));
+        }
+        // Unknown consensus and x out of range are 404: the client may ask another directory.
+        MerkleDirectory merkle = d.merkle();
+        if (!Arrays.equals(f.consensusId(), merkle.header().header().consensusId())) {
+            return Optional.of(DirectoryResponse.error(404, "unknown consensus " + HexFormat.of().formatHex(
+                    f.consensusId())));
+        }
+        if (f.x() >= merkle.tree(f.role()).bandwidthSum()) {
+            return Optional.of(DirectoryResponse.error(404, f.x() + " is outside [0, "
+                    + merkle.tree(f.role()).bandwidthSum() + ") for " + f.role()));
+        }
+        try {
+            MerkleAnswer answer = merkle.find(f.consensusId(), f.role(), f.x());
             return Optional.of(DirectoryResponse.ok(answer.encode()));
         } catch (DirectoryException e) {
-            // Unknown consensus and x out of range are 404: the client may ask another directory.
-            return Optional.of(DirectoryResponse.error(e.getMessage().startsWith("unknown consensus")
-                    || e.getMessage().contains("outside") ? 404 : 400, e.getMessage()));
+            return Optional.of(DirectoryResponse.error(500, e.getMessage()));
         }
     }
 }

@@ -277,6 +277,10 @@ class MerkleOverHttpTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> good.queries().find(new byte[32], RelayRole.MIDDLE, 0).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertEquals(404, ((org.veilswarm.directory.http.DirectoryHttpException) e.getCause()).status());
+        long sum = middle.bandwidthSum();
+        var outside = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> good.queries().find(id, RelayRole.MIDDLE, sum).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(404, ((org.veilswarm.directory.http.DirectoryHttpException) outside.getCause()).status());
         assertEquals(FindRequest.MAX_LENGTH, new FindRequest(id, RelayRole.MIDDLE, Long.MAX_VALUE).encode().length);
     }
 }
