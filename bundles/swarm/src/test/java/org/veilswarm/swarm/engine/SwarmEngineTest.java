@@ -166,6 +166,32 @@ class SwarmEngineTest {
         assertFalse(seeder.torrents().stream().anyMatch(s -> s.state() != TorrentState.SEEDING));
     }
 
+    /** Permission denied half-way (e.g. the directory was made read-only): the torrent fails, says why, and stays failed. */
+    @Test
+    void aPermissionErrorStopsTheTorrentWithItsReason() throws Exception {
+        Path content = Loopback.content(dir.resolve("seed"), "p.bin", 9, 600_000);
+        CreatedTorrent t = Loopback.torrent(content, TorrentMode.V2_ONLY, 32_768);
+        SwarmEngine seeder = engine();
+        seeder.add(t.metainfo(), dir.resolve("seed"), dir.resolve("seed-state"), TorrentOptions.defaults());
+        TransportAddress address = Loopback.listen(seeder, transport);
+        AtomicInteger writes = new AtomicInteger();
+        FileAccess denied = path -> new FailingAfter(FileAccess.noFollow().open(path), writes, 4,
+                () -> new java.nio.file.AccessDeniedException(path.toString()));
+        SwarmEngine leecher = engine();
+        TorrentSession failing = leecher.add(t.metainfo(), dir.resolve("dl"), dir.resolve("dl-state"),
+                TorrentOptions.defaults().withStorage(TorrentOptions.defaults().storage().withFileAccess(denied)));
+        failing.connect(address).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.completion().get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("permission denied"), e.getCause().getMessage());
+        assertEquals(TorrentState.FAILED, failing.stats().state());
+        assertTrue(failing.stats().peers().isEmpty(), "a failed torrent keeps no connections");
+        // the engine still takes new torrents
+        Path other = Loopback.content(dir.resolve("seed"), "q.bin", 10, 10_000);
+        CreatedTorrent t2 = Loopback.torrent(other, TorrentMode.V2_ONLY, 16_384);
+        assertEquals(TorrentState.SEEDING,
+                leecher.add(t2.metainfo(), dir.resolve("seed"), dir.resolve("dl-state"), TorrentOptions.defaults()).state());
+    }
+
     @Test
     void addingTheSameTorrentTwiceIsRefused() throws Exception {
         Path content = Loopback.content(dir.resolve("seed"), "a.bin", 6, 50_000);
@@ -253,11 +279,17 @@ class SwarmEngineTest {
         private final StorageFile inner;
         private final AtomicInteger writes;
         private final int allowed;
+        private final java.util.function.Supplier<IOException> failure;
 
         FailingAfter(StorageFile inner, AtomicInteger writes, int allowed) {
+            this(inner, writes, allowed, () -> new IOException("No space left on device"));
+        }
+
+        FailingAfter(StorageFile inner, AtomicInteger writes, int allowed, java.util.function.Supplier<IOException> failure) {
             this.inner = inner;
             this.writes = writes;
             this.allowed = allowed;
+            this.failure = failure;
         }
 
         @Override
@@ -268,7 +300,7 @@ class SwarmEngineTest {
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
             if (writes.incrementAndGet() > allowed) {
-                throw new IOException("No space left on device");
+                throw failure.get();
             }
             return inner.write(src, position);
         }
