@@ -99,16 +99,21 @@ public final class ConsensusClient implements RelaySampler {
         if (c != null && c.consensus().isValidAt(clock.instant())) {
             return CompletableFuture.completedFuture(c);
         }
-        if (inFlight == null) {
-            CompletableFuture<Current> download = fetch(new ArrayList<>()).toCompletableFuture();
+        CompletableFuture<Current> download = inFlight;
+        if (download == null) {
+            download = fetch(new ArrayList<>()).toCompletableFuture();
             inFlight = download;
+            CompletableFuture<Current> started = download;
+            // May run at once (nothing left to ask): it then clears the field before this method returns.
             download.whenComplete((r, e) -> {
                 synchronized (this) {
-                    inFlight = null;
+                    if (inFlight == started) {
+                        inFlight = null;
+                    }
                 }
             });
         }
-        return inFlight;
+        return download;
     }
 
     private CompletionStage<Current> fetch(List<DirectoryHttpClient> tried) {

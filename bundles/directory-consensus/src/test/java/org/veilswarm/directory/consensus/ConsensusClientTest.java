@@ -139,6 +139,10 @@ class ConsensusClientTest {
                 () -> client.pick(RelayRole.GUARD, PathConstraints.none()).toCompletableFuture().get(20, TimeUnit.SECONDS));
         assertInstanceOf(DirectoryException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("2 marked bad"), e.getCause().getMessage());
+        // Asking again fails at once, with the same clear reason (nothing left to ask).
+        ExecutionException again = assertThrows(ExecutionException.class,
+                () -> client.pick(RelayRole.GUARD, PathConstraints.none()).toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertInstanceOf(DirectoryException.class, again.getCause());
     }
 
     @Test
