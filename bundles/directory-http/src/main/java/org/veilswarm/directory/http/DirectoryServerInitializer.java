@@ -83,16 +83,7 @@ public final class DirectoryServerInitializer extends ChannelInitializer<Channel
             String uri = request.uri();
             int query = uri.indexOf('?');
             String path = query < 0 ? uri : uri.substring(0, query);
-            String accept = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, "");
-            boolean gzip = false;
-            for (String coding : accept.split(",")) {
-                String name = coding.strip();
-                int params = name.indexOf(';');
-                if ((params < 0 ? name : name.substring(0, params).strip()).equalsIgnoreCase("gzip")
-                        && !name.replace(" ", "").endsWith(";q=0")) {
-                    gzip = true;
-                }
-            }
+            boolean gzip = acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
             DirectoryRequest r = new DirectoryRequest(request.method().name(), path,
                     ByteBufUtil.getBytes(request.content()), gzip);
             for (DirectoryHttpService service : services) {
@@ -108,5 +99,37 @@ public final class DirectoryServerInitializer extends ChannelInitializer<Channel
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    /**
+     * Whether an {@code Accept-Encoding} value (RFC 9110 §12.5.3) lists gzip (or {@code *}) with a non-zero
+     * quality. Malformed weights count as not accepted.
+     */
+    static boolean acceptsGzip(String header) {
+        boolean gzip = false;
+        boolean star = false;
+        boolean gzipListed = false;
+        for (String element : header.split(",")) {
+            String[] parts = element.split(";");
+            String coding = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
+                if (p.startsWith("q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2));
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (coding.equals("gzip") || coding.equals("x-gzip")) {
+                gzipListed = true;
+                gzip = q > 0;
+            } else if (coding.equals("*")) {
+                star = q > 0;
+            }
+        }
+        return gzipListed ? gzip : star;
     }
 }

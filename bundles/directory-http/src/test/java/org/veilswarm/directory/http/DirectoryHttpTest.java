@@ -124,4 +124,17 @@ class DirectoryHttpTest {
                 Duration.ofSeconds(10), 1000, true);
         assertThrows(ExecutionException.class, () -> c.get("/doc").get());
     }
+
+    @Test
+    void acceptEncodingIsReadWithItsWeights() {
+        assertTrue(DirectoryServerInitializer.acceptsGzip("gzip"));
+        assertTrue(DirectoryServerInitializer.acceptsGzip("deflate, GZIP;q=0.5"));
+        assertTrue(DirectoryServerInitializer.acceptsGzip("*"));
+        assertTrue(!DirectoryServerInitializer.acceptsGzip("identity"));
+        assertTrue(!DirectoryServerInitializer.acceptsGzip("gzip;q=0"));
+        assertTrue(!DirectoryServerInitializer.acceptsGzip("gzip;q=0.000"));
+        assertTrue(!DirectoryServerInitializer.acceptsGzip("*, gzip;q=0"), "an explicit refusal beats *");
+        assertTrue(!DirectoryServerInitializer.acceptsGzip("gzip;q=abc"));
+        assertTrue(!DirectoryServerInitializer.acceptsGzip(""));
+    }
 }
