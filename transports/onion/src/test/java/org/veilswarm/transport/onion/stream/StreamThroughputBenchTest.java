@@ -31,14 +31,19 @@ import org.veilswarm.transport.onion.circuit.OriginCircuit;
 class StreamThroughputBenchTest {
     private static final long BYTES = Long.getLong("onion.stream.benchMiB", 64) << 20;
     private static final int ROUNDS = Integer.getInteger("onion.stream.benchRounds", 3);
+    private static final int WARM_UP_SECONDS = Integer.getInteger("onion.stream.benchWarmUpSeconds", 30);
 
     @Test
     void threeHopStreamThroughputAsARatioOfDirectTcp() throws Exception {
         double bestTcp = 0;
         double bestOnion = 0;
-        // A warm-up round: the JIT must have compiled the TLS (GHASH), AES and SHA-1 paths before anything
-        // counts, and on a loaded 2-core machine that takes a while.
-        System.out.printf("warm-up: direct TCP %.1f MiB/s, 3-hop stream %.1f MiB/s%n", directTcp(), threeHops());
+        // Warm-up for at least WARM_UP_SECONDS: the JIT must have compiled the TLS (AES-GCM with its GHASH
+        // intrinsic), AES-CTR and SHA-1 paths before anything counts; on a loaded 2-core machine the JDK's
+        // GCM alone needs several seconds to get from ~15 MB/s (interpreted) to ~900 MB/s.
+        long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS);
+        while (System.nanoTime() < warmUpEnd) {
+            System.out.printf("warm-up: direct TCP %.1f MiB/s, 3-hop stream %.1f MiB/s%n", directTcp(), threeHops());
+        }
         for (int round = 0; round < ROUNDS; round++) {
             double tcp = directTcp();
             double onion = threeHops();
