@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -57,13 +58,16 @@ public class DirectoryAuthorityComponent {
     /** Names of this component's threads (event loop, scheduler), so a stopped bundle can be checked for leftovers. */
     public static final String THREAD_PREFIX = "veilswarm-directory-authority";
     public static final String PID = "org.veilswarm.directory.authority";
+    /** Framework property naming the node's data directory (set by the launcher). */
+    static final String DATA_DIRECTORY_PROPERTY = "veilswarm.data.dir";
 
     @ObjectClassDefinition(id = PID, name = "Veilswarm directory authority",
             description = "Accepts relay descriptors, checks reachability, votes and signs the consensus.")
     public @interface Config {
-        @AttributeDefinition(name = "Identity key file", description = "Absolute path of the authority's "
-                + "Ed25519 secret seed (32 raw bytes, owner-only).")
-        String keyFile();
+        @AttributeDefinition(name = "Identity key file", required = false, description = "Absolute path of the "
+                + "authority's Ed25519 secret seed (32 raw bytes, owner-only). Empty: the node's identity, "
+                + "<veilswarm.data.dir>/keys/identity.ed25519.")
+        String keyFile() default "";
 
         @AttributeDefinition(name = "Authorities", description = "Every authority, this one included: "
                 + "<base64 key>@<host>:<port>.")
@@ -128,12 +132,13 @@ public class DirectoryAuthorityComponent {
     private final Clock clock = Clock.systemUTC();
 
     @Activate
-    public DirectoryAuthorityComponent(Config config) throws InterruptedException {
+    public DirectoryAuthorityComponent(BundleContext context, Config config) throws InterruptedException {
+        Path keyFile = keyFile(context, config);
         Ed25519KeyPair key;
         try {
-            key = Ed25519.keyPairFromSeed(KeyFiles.readSecret(Path.of(config.keyFile()), Ed25519.SEED_LENGTH));
+            key = Ed25519.keyPairFromSeed(KeyFiles.readSecret(keyFile, Ed25519.SEED_LENGTH));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the authority key " + config.keyFile(), e);
+            throw new UncheckedIOException("cannot read the authority key " + keyFile, e);
         }
         List<DirectoryEndpoints.Authority> all = DirectoryEndpoints.authorities(config.authorities());
         AuthoritySet set = DirectoryEndpoints.authoritySet(all);
@@ -159,6 +164,19 @@ public class DirectoryAuthorityComponent {
                 .childHandler(new DirectoryServerInitializer(List.of(new AuthorityHttpService(authority))))
                 .bind(new InetSocketAddress(config.listenAddress(), config.port())).sync().channel();
         scheduleNext();
+    }
+
+    /** The configured key file, or the node identity's file under the data directory (the brief's layout). */
+    static Path keyFile(BundleContext context, Config config) {
+        if (!config.keyFile().isEmpty()) {
+            return Path.of(config.keyFile());
+        }
+        String data = context == null ? null : context.getProperty(DATA_DIRECTORY_PROPERTY);
+        if (data == null || data.isEmpty()) {
+            throw new IllegalStateException("no keyFile configured and no " + DATA_DIRECTORY_PROPERTY
+                    + " framework property to find the node identity");
+        }
+        return Path.of(data, "keys", "identity.ed25519");
     }
 
     private void scheduleNext() {

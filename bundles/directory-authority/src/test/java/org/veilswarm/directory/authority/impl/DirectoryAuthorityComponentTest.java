@@ -96,7 +96,7 @@ class DirectoryAuthorityComponentTest {
                 values.put("hsdirMinUptimeSeconds", 0L);
                 values.put("fastGuarantee", 1L);
                 values.put("guardGuarantee", 1L);
-                components.add(new DirectoryAuthorityComponent(config(DirectoryAuthorityComponent.Config.class, values)));
+                components.add(new DirectoryAuthorityComponent(null, config(DirectoryAuthorityComponent.Config.class, values)));
             }
             List<DirectoryHttpClient> clients = new ArrayList<>();
             for (int port : ports) {
@@ -153,5 +153,22 @@ class DirectoryAuthorityComponentTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no new consensus within 30 s: " + last);
+    }
+
+    @Test
+    void withoutAKeyFileTheNodeIdentityIsUsed() {
+        DirectoryAuthorityComponent.Config none = config(DirectoryAuthorityComponent.Config.class, Map.of());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> DirectoryAuthorityComponent.keyFile(null, none));
+        assertTrue(e.getMessage().contains("veilswarm.data.dir"), e.getMessage());
+        DirectoryAuthorityComponent.Config given = config(DirectoryAuthorityComponent.Config.class,
+                Map.of("keyFile", "/srv/authority.key"));
+        assertEquals(Path.of("/srv/authority.key"), DirectoryAuthorityComponent.keyFile(null, given));
+        org.osgi.framework.BundleContext framework = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class},
+                        (proxy, method, args) -> method.getName().equals("getProperty")
+                                && "veilswarm.data.dir".equals(args[0]) ? "/var/lib/veilswarm" : null);
+        assertEquals(Path.of("/var/lib/veilswarm/keys/identity.ed25519"),
+                DirectoryAuthorityComponent.keyFile(framework, none));
     }
 }
