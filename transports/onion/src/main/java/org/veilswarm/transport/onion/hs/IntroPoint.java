@@ -14,9 +14,11 @@ import org.veilswarm.transport.onion.cert.Ed25519Cert;
  * @param authKeyCert type-09 certificate of KP_hs_ipt_sid, signed by the descriptor signing key
  * @param encKey KP_hss_ntor, the X25519 key INTRODUCE2 is encrypted to
  * @param encKeyCert type-0B certificate of the Ed25519 form of {@code encKey}, signed by the descriptor signing key
+ * @param otherItems items this code does not interpret (e.g. onion keys of other types), each as its exact
+ *     text; §2.5.2.2 asks clients to ignore them, and they are kept so that re-encoding gives the same bytes
  */
 public record IntroPoint(byte[] linkSpecifiers, byte[] onionKey, Ed25519Cert authKeyCert, byte[] encKey,
-        Ed25519Cert encKeyCert) {
+        Ed25519Cert encKeyCert, List<String> otherItems) {
 
     /** One link specifier of the block: LSTYPE and LSPEC. */
     public record LinkSpec(int type, byte[] value) {
@@ -40,6 +42,13 @@ public record IntroPoint(byte[] linkSpecifiers, byte[] onionKey, Ed25519Cert aut
         HsKeys.requireKey(encKey, "enc-key");
         onionKey = onionKey.clone();
         encKey = encKey.clone();
+        otherItems = List.copyOf(otherItems);
+    }
+
+    /** An intro point with only the items this code writes. */
+    public IntroPoint(byte[] linkSpecifiers, byte[] onionKey, Ed25519Cert authKeyCert, byte[] encKey,
+            Ed25519Cert encKeyCert) {
+        this(linkSpecifiers, onionKey, authKeyCert, encKey, encKeyCert, List.of());
     }
 
     /** The block for a list of specifiers. */
@@ -123,7 +132,8 @@ public record IntroPoint(byte[] linkSpecifiers, byte[] onionKey, Ed25519Cert aut
     public boolean equals(Object o) {
         return o instanceof IntroPoint other && Arrays.equals(linkSpecifiers, other.linkSpecifiers)
                 && Arrays.equals(onionKey, other.onionKey) && authKeyCert.equals(other.authKeyCert)
-                && Arrays.equals(encKey, other.encKey) && encKeyCert.equals(other.encKeyCert);
+                && Arrays.equals(encKey, other.encKey) && encKeyCert.equals(other.encKeyCert)
+                && otherItems.equals(other.otherItems);
     }
 
     @Override

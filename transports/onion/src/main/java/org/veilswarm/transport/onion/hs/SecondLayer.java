@@ -16,18 +16,22 @@ import org.veilswarm.transport.onion.hs.DescriptorException.Reason;
  * create2-formats 2
  * [intro-auth-required ed25519]
  * [single-onion-service]
+ * [other items]
  * introduction-point &lt;base64 link specifiers&gt;   (0 to 20 entries, each:)
  * onion-key ntor &lt;base64&gt;
  * auth-key + ED25519 CERT (type 09)
  * enc-key ntor &lt;base64&gt;
  * enc-key-cert + ED25519 CERT (type 0B)
+ * [other items]
  * </pre>
  * Our services never write {@code single-onion-service}: every node is reached over full circuits. The
- * parser keeps it if present. Stricter than C tor: lines this code does not know, and onion/enc keys of
- * types other than ntor, are refused rather than skipped (docs/protocols/onion-services.md).
+ * parser keeps it if present. Items this code does not interpret (C tor writes {@code flow-control}, newer
+ * versions {@code pow-params}; an intro point may list onion keys of other types) are ignored as §2.5.2.2
+ * asks, but kept verbatim so that re-encoding gives the same bytes; they must come after the known items of
+ * their section (the order C tor writes), otherwise the layer is refused as not canonical.
  */
 public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRequired, boolean singleOnionService,
-        List<IntroPoint> introPoints) {
+        List<String> otherItems, List<IntroPoint> introPoints) {
     /** §2.5.4: at most 20 introduction points. */
     public static final int MAX_INTRO_POINTS = 20;
     /** tor-spec §5.1: HTYPE 2 is ntor. */
@@ -37,6 +41,7 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
     public SecondLayer {
         create2Formats = List.copyOf(create2Formats);
         introAuthRequired = List.copyOf(introAuthRequired);
+        otherItems = List.copyOf(otherItems);
         introPoints = List.copyOf(introPoints);
         if (!create2Formats.contains(HTYPE_NTOR)) {
             throw new IllegalArgumentException("create2-formats must include ntor (2)");
@@ -46,19 +51,18 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
         }
     }
 
-    /** The layer a service of ours writes: ntor only, no single-onion-service. */
+    /** The layer a service of ours writes: ntor only, no single-onion-service, nothing else. */
     public static SecondLayer of(List<IntroPoint> introPoints, boolean introAuthRequired) {
         return new SecondLayer(List.of(HTYPE_NTOR), introAuthRequired ? List.of("ed25519") : List.of(), false,
-                introPoints);
+                List.of(), introPoints);
     }
 
     static SecondLayer parse(byte[] text) throws DescriptorException {
         List<NetDoc.Item> items = NetDoc.parse(text, false);
-        int i = 0;
         if (items.isEmpty()) {
             throw NetDoc.malformed("second layer is empty");
         }
-        NetDoc.Item formats = items.get(i++);
+        NetDoc.Item formats = items.get(0);
         if (!formats.keyword().equals("create2-formats") || formats.args().isEmpty() || formats.hasObject()) {
             throw NetDoc.malformed("second layer must start with create2-formats and at least one handshake type");
         }
@@ -69,32 +73,48 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
         if (!htypes.contains(HTYPE_NTOR)) {
             throw NetDoc.malformed("create2-formats " + htypes + " lacks ntor (2)");
         }
-        List<String> authTypes = List.of();
-        if (i < items.size() && items.get(i).keyword().equals("intro-auth-required")) {
-            NetDoc.Item auth = items.get(i++);
-            if (auth.args().isEmpty() || auth.hasObject()) {
-                throw NetDoc.malformed("intro-auth-required needs at least one type");
-            }
-            authTypes = auth.args();
-        }
+        List<String> authTypes = null;
         boolean single = false;
-        if (i < items.size() && items.get(i).keyword().equals("single-onion-service")) {
-            HsDescriptor.expect(items.get(i++), "single-onion-service", 0, null);
-            single = true;
+        List<String> others = new ArrayList<>();
+        int i = 1;
+        for (; i < items.size() && !items.get(i).keyword().equals("introduction-point"); i++) {
+            NetDoc.Item item = items.get(i);
+            switch (item.keyword()) {
+                case "create2-formats" -> throw NetDoc.malformed("create2-formats appears twice");
+                case "intro-auth-required" -> {
+                    if (authTypes != null || item.args().isEmpty() || item.hasObject()) {
+                        throw NetDoc.malformed("intro-auth-required must appear at most once, with at least one type");
+                    }
+                    authTypes = item.args();
+                }
+                case "single-onion-service" -> {
+                    if (single) {
+                        throw NetDoc.malformed("single-onion-service appears twice");
+                    }
+                    HsDescriptor.expect(item, "single-onion-service", 0, null);
+                    single = true;
+                }
+                default -> others.add(NetDoc.encode(item));
+            }
         }
         List<IntroPoint> points = new ArrayList<>();
         while (i < items.size()) {
             if (points.size() == MAX_INTRO_POINTS) {
                 throw NetDoc.malformed("more than " + MAX_INTRO_POINTS + " introduction points (§2.5.4)");
             }
-            if (i + 5 > items.size()) {
-                throw NetDoc.malformed("introduction point " + points.size() + " is incomplete or an unknown item "
-                        + "follows: '" + items.get(i).keyword() + "'");
+            int end = i + 1;
+            while (end < items.size() && !items.get(end).keyword().equals("introduction-point")) {
+                end++;
             }
-            points.add(parseIntroPoint(items.subList(i, i + 5), points.size()));
-            i += 5;
+            points.add(parseIntroPoint(items.subList(i, end), points.size()));
+            i = end;
         }
-        return new SecondLayer(htypes, authTypes, single, points);
+        SecondLayer layer = new SecondLayer(htypes, authTypes == null ? List.of() : authTypes, single, others, points);
+        if (!java.util.Arrays.equals(text, layer.encode())) {
+            throw NetDoc.malformed("second layer items are not in canonical order (known items of each section "
+                    + "first, in the order of rend-spec-v3 §2.5.2.2)");
+        }
+        return layer;
     }
 
     private static IntroPoint parseIntroPoint(List<NetDoc.Item> items, int index) throws DescriptorException {
@@ -110,22 +130,57 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
         if (!items.get(0).arg(0).equals(NetDoc.base64(block, true))) {
             throw NetDoc.malformed(where + "link specifiers are not canonical base64");
         }
-        byte[] onionKey = ntorKey(items.get(1), "onion-key", where);
-        HsDescriptor.expect(items.get(2), "auth-key", 0, CERT);
-        Ed25519Cert authCert = HsDescriptor.parseCert(items.get(2).object(), Ed25519Cert.HS_SIGNING_V_INTRO_AUTH,
-                where + "auth-key");
-        byte[] encKey = ntorKey(items.get(3), "enc-key", where);
-        HsDescriptor.expect(items.get(4), "enc-key-cert", 0, CERT);
-        Ed25519Cert encCert = HsDescriptor.parseCert(items.get(4).object(), Ed25519Cert.HS_SIGNING_V_NTOR_ENC,
-                where + "enc-key-cert");
-        return new IntroPoint(block, onionKey, authCert, encKey, encCert);
+        byte[] onionKey = null;
+        byte[] encKey = null;
+        Ed25519Cert authCert = null;
+        Ed25519Cert encCert = null;
+        List<String> others = new ArrayList<>();
+        for (NetDoc.Item item : items.subList(1, items.size())) {
+            switch (item.keyword()) {
+                case "introduction-point" -> throw new IllegalStateException("split above");
+                case "onion-key", "enc-key" -> {
+                    if (item.args().isEmpty() || !item.arg(0).equals("ntor")) {
+                        others.add(NetDoc.encode(item)); // "other types of onion keys ... should be ignored"
+                        continue;
+                    }
+                    if ((item.keyword().equals("onion-key") ? onionKey : encKey) != null) {
+                        throw NetDoc.malformed(where + "two ntor " + item.keyword() + " lines");
+                    }
+                    byte[] key = ntorKey(item, item.keyword(), where);
+                    if (item.keyword().equals("onion-key")) {
+                        onionKey = key;
+                    } else {
+                        encKey = key;
+                    }
+                }
+                case "auth-key" -> {
+                    if (authCert != null) {
+                        throw NetDoc.malformed(where + "two auth-key items");
+                    }
+                    HsDescriptor.expect(item, "auth-key", 0, CERT);
+                    authCert = HsDescriptor.parseCert(item.object(), Ed25519Cert.HS_SIGNING_V_INTRO_AUTH,
+                            where + "auth-key");
+                }
+                case "enc-key-cert" -> {
+                    if (encCert != null) {
+                        throw NetDoc.malformed(where + "two enc-key-cert items");
+                    }
+                    HsDescriptor.expect(item, "enc-key-cert", 0, CERT);
+                    encCert = HsDescriptor.parseCert(item.object(), Ed25519Cert.HS_SIGNING_V_NTOR_ENC,
+                            where + "enc-key-cert");
+                }
+                default -> others.add(NetDoc.encode(item));
+            }
+        }
+        if (onionKey == null || authCert == null || encKey == null || encCert == null) {
+            throw NetDoc.malformed(where + "needs exactly one each of onion-key ntor, auth-key, enc-key ntor and "
+                    + "enc-key-cert");
+        }
+        return new IntroPoint(block, onionKey, authCert, encKey, encCert, others);
     }
 
     private static byte[] ntorKey(NetDoc.Item item, String keyword, String where) throws DescriptorException {
         HsDescriptor.expect(item, keyword, 2, null);
-        if (!item.arg(0).equals("ntor")) {
-            throw NetDoc.malformed(where + keyword + " of type " + item.arg(0) + ", only ntor is supported");
-        }
         return NetDoc.base64(item.arg(1), HsKeys.KEY_LENGTH, true, where + keyword);
     }
 
@@ -138,6 +193,7 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
         if (singleOnionService) {
             NetDoc.appendItem(out, "single-onion-service");
         }
+        otherItems.forEach(out::append);
         for (IntroPoint point : introPoints) {
             NetDoc.appendItem(out, "introduction-point", NetDoc.base64(point.linkSpecifiers(), true));
             NetDoc.appendItem(out, "onion-key", "ntor", NetDoc.base64(point.onionKey(), true));
@@ -146,6 +202,7 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
             NetDoc.appendItem(out, "enc-key", "ntor", NetDoc.base64(point.encKey(), true));
             NetDoc.appendItem(out, "enc-key-cert");
             NetDoc.appendObject(out, CERT, point.encKeyCert().encoded());
+            point.otherItems().forEach(out::append);
         }
         return out.toString().getBytes(StandardCharsets.US_ASCII);
     }

@@ -223,15 +223,32 @@ class HsDescriptorTest {
     }
 
     @Test
-    void secondLayerRefusesUnknownItemsAndIncompleteIntroPoints() throws Exception {
-        HsDescriptor built = service.builder(PERIOD).introPoint(TestServices.introPoint()).build(NOW);
+    void secondLayerKeepsUnknownItemsInPlaceAndRefusesIncompleteIntroPoints() throws Exception {
+        HsDescriptor built = service.builder(PERIOD).introPoint(TestServices.introPoint()).introAuthRequired(true)
+                .build(NOW);
         DecryptedDescriptor opened = HsDescriptorReader.open(built.encoded(), service.address, PERIOD, NOW);
         String plain = new String(opened.secondLayer().encode(), StandardCharsets.US_ASCII);
-        for (String text : List.of(plain + "something-new\n", plain.replaceFirst("enc-key ntor", "enc-key x448"),
-                plain.substring(0, plain.indexOf("enc-key ntor")), "create2-formats 1\n",
+
+        // §2.5.2.2: "clients should ignore unrecognized lines" -- kept, so re-encoding is exact.
+        String withUnknown = plain.replace("introduction-point", "flow-control 1-2 31\nintroduction-point")
+                + "onion-key x448 AAAA\nsomething-new\n";
+        SecondLayer tolerant = SecondLayer.parse(withUnknown.getBytes(StandardCharsets.US_ASCII));
+        assertEquals(List.of("flow-control 1-2 31\n"), tolerant.otherItems());
+        assertEquals(List.of("onion-key x448 AAAA\n", "something-new\n"), tolerant.introPoints().get(0).otherItems());
+        assertArrayEquals(withUnknown.getBytes(StandardCharsets.US_ASCII), tolerant.encode());
+
+        String enc = plain.substring(plain.indexOf("enc-key ntor"), plain.indexOf("enc-key-cert"));
+        for (String text : List.of(
+                plain.replaceFirst("enc-key ntor", "enc-key x448"),
+                plain.substring(0, plain.indexOf("enc-key ntor")),
+                plain.replace("enc-key-cert", enc + "enc-key-cert"),
+                "create2-formats 1\n",
+                "intro-auth-required ed25519\n" + plain,
+                plain.replace("intro-auth-required ed25519\n", "flow-control 1\nintro-auth-required ed25519\n"),
+                plain.replace("intro-auth-required ed25519\n", "intro-auth-required ed25519\nintro-auth-required ed25519\n"),
                 plain.replaceFirst("onion-key ntor ([^\n]*)=\n", "onion-key ntor $1\n"))) {
             DescriptorException e = assertThrows(DescriptorException.class,
-                    () -> SecondLayer.parse(text.getBytes(StandardCharsets.US_ASCII)));
+                    () -> SecondLayer.parse(text.getBytes(StandardCharsets.US_ASCII)), text);
             assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
         }
     }
