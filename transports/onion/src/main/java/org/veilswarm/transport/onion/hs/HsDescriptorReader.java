@@ -37,14 +37,30 @@ public final class HsDescriptorReader {
             // §2.2.7: a key with a torsion component (or none at all) must not be used.
             throw new IllegalArgumentException("onion address key is not a prime-order point: " + address);
         }
-        HsDescriptor outer = HsDescriptor.parse(document);
         byte[] blindedKey = HsKeys.blindedPublicKey(identity, period);
+        return open(document, blindedKey, HsKeys.subcredential(identity, blindedKey), now, clientSecretKey,
+                address + " in time period " + period.number());
+    }
+
+    /**
+     * Opens a descriptor given the blinded key and subcredential directly (a service checking its own upload,
+     * or a test vector that comes with them).
+     */
+    public static DecryptedDescriptor open(byte[] document, byte[] blindedKey, byte[] subcredential, Instant now,
+            byte[] clientSecretKey) throws DescriptorException {
+        return open(document, blindedKey, subcredential, now, clientSecretKey, "the expected blinded key");
+    }
+
+    private static DecryptedDescriptor open(byte[] document, byte[] blindedKey, byte[] subcredential, Instant now,
+            byte[] clientSecretKey, String expected) throws DescriptorException {
+        HsKeys.requireKey(blindedKey, "blinded key");
+        HsKeys.requireKey(subcredential, "subcredential");
+        HsDescriptor outer = HsDescriptor.parse(document);
         if (!Arrays.equals(blindedKey, outer.blindedKey())) {
             throw new DescriptorException(Reason.WRONG_BLINDED_KEY, "descriptor is signed under another blinded key "
-                    + "than " + address + " has in time period " + period.number());
+                    + "than " + expected);
         }
         outer.verify(now);
-        byte[] subcredential = HsKeys.subcredential(identity, blindedKey);
         long revision = outer.revisionCounter();
 
         byte[] firstPlain = DescriptorCipher.decrypt(blindedKey, subcredential, revision,

@@ -13,7 +13,7 @@ import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.transport.onion.hs.DescriptorException.Reason;
 
 /**
- * A descriptor written by another implementation: {@code vectors/hs/arti-hsdesc2.txt} is Arti's test
+ * Descriptors written by another implementation (vectors/hs/README.md): {@code arti-hsdesc2.txt} is Arti's test
  * descriptor {@code crates/tor-netdoc/testdata/hsdesc2.txt} (a service with client authorization, with the
  * onion address, time period, subcredential and client key Arti's tests give beside it). Our reader must
  * derive the same blinded key and subcredential, verify it, open both layers with the client key, refuse
@@ -57,6 +57,23 @@ class CTorDescriptorTest {
 
         assertEquals(Reason.NOT_AUTHORIZED, assertThrows(DescriptorException.class,
                 () -> HsDescriptorReader.open(document, ADDRESS, period, VALID_AT)).reason());
+    }
+
+    /** Arti's hsdesc1 (no client authorization), opened with the blinded key and subcredential given with it. */
+    @Test
+    void opensADescriptorWithoutClientAuthorizationFromItsKeys() throws Exception {
+        byte[] document = read("/vectors/hs/arti-hsdesc1.txt");
+        byte[] blinded = HEX.parseHex("43cc0d62fc6252f578705ca645a46109e265290343b1137e90189744b20b3f2d");
+        byte[] subcredential = HEX.parseHex("78210a0d2c72bb7a0caf606bcd938b9a3696894fdddbc3b87d424753a7e3df37");
+        Instant at = Instant.parse("2023-01-23T15:00:00Z");
+        DecryptedDescriptor opened = HsDescriptorReader.open(document, blinded, subcredential, at, null);
+        assertTrue(!opened.clientAuthorized());
+        assertTrue(opened.secondLayer().introPoints().size() > 0);
+        assertArrayEquals(document, opened.outer().encoded());
+        assertEquals(Reason.WRONG_BLINDED_KEY, assertThrows(DescriptorException.class,
+                () -> HsDescriptorReader.open(document, subcredential, subcredential, at, null)).reason());
+        assertEquals(Reason.BAD_MAC, assertThrows(DescriptorException.class,
+                () -> HsDescriptorReader.open(document, blinded, blinded, at, null)).reason());
     }
 
     private static byte[] read(String resource) throws Exception {
