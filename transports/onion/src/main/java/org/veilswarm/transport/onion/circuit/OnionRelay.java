@@ -73,6 +73,8 @@ public final class OnionRelay implements AutoCloseable {
     };
     /** Makes the stream layer of a hop where streams arrive; null: no streams (BEGIN refused). */
     private volatile java.util.function.Function<CircuitEdge, EdgeHandler> streams;
+    /** Takes control messages for this relay that circuits do not handle (onion services); null: dropped. */
+    private volatile ControlMessageHandler control;
     private Channel server;
     private ScheduledFuture<?> epochs;
 
@@ -243,6 +245,18 @@ public final class OnionRelay implements AutoCloseable {
         this.streams = factory;
     }
 
+    /**
+     * Lets {@code handler} take the control messages addressed to this relay that the circuit layer
+     * does not handle (the onion-service roles of rend-spec-v3 §3); null drops them again.
+     */
+    public void handleControlMessages(ControlMessageHandler handler) {
+        this.control = handler;
+    }
+
+    ControlMessageHandler controlHandler() {
+        return control;
+    }
+
     EdgeHandler newEdgeHandler(CircuitEdge edge) {
         java.util.function.Function<CircuitEdge, EdgeHandler> factory = streams;
         return factory == null ? null : factory.apply(edge);
@@ -303,7 +317,7 @@ public final class OnionRelay implements AutoCloseable {
             });
             return;
         }
-        RelayHop hop = new RelayHop(this, table, id, new RelayCircuitCrypto(reply.keys()));
+        RelayHop hop = new RelayHop(this, table, id, new RelayCircuitCrypto(reply.keys()), reply.keys().nonce());
         reply.keys().destroy();
         onLinkLoop(table, () -> {
             if (table.replace(id, pending, hop)) {

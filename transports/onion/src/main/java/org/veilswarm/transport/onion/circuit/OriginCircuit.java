@@ -51,6 +51,8 @@ public final class OriginCircuit implements CircuitEnd {
     private CircuitClosedException closed;
     /** Stream layers attached per hop (tor-spec §6): they get that hop's stream messages. */
     private EdgeHandler[] edges = new EdgeHandler[0];
+    /** KH of each hop's handshake (tor-spec §5.2.2), for onion-service cells (rend-spec-v3 §3.1.1). */
+    private final List<byte[]> nonces = new ArrayList<>(3);
     private BiConsumer<Integer, RelayEnvelope> handler = (hop, envelope) -> {
         if (envelope.message() instanceof io.netty.util.ReferenceCounted counted) {
             counted.release();
@@ -99,6 +101,36 @@ public final class OriginCircuit implements CircuitEnd {
 
     public CircuitTable table() {
         return table;
+    }
+
+    /**
+     * KH from hop {@code hop}'s handshake (tor-spec §5.2.2): the key of an ESTABLISH_INTRO's
+     * HANDSHAKE_AUTH (rend-spec-v3 §3.1.1).
+     */
+    public synchronized byte[] handshakeNonce(int hop) {
+        checkHop(hop);
+        if (hop >= nonces.size()) {
+            throw new IllegalArgumentException("hop " + hop + " is an end-to-end hop without a handshake nonce");
+        }
+        return nonces.get(hop).clone();
+    }
+
+    /**
+     * Adds the virtual hop of a joined rendezvous circuit (rend-spec-v3 §3.3.1): the other end of an
+     * onion-service connection, reached through the rendezvous point (the last hop) with AES-256-CTR
+     * and SHA3-256 keys from hs-ntor. It becomes hop {@link #hops()} - 1; attach streams to it.
+     *
+     * @throws CircuitClosedException if the circuit is closed
+     */
+    public synchronized void addEndToEndHop(byte[] sendKey, byte[] sendDigestSeed, byte[] receiveKey,
+            byte[] receiveDigestSeed) throws CircuitClosedException {
+        if (closed != null) {
+            throw closed;
+        }
+        if (pendingBuild != null && !pendingBuild.isDone()) {
+            throw new IllegalStateException("a hop is being built");
+        }
+        crypto.addEndToEndHop(sendKey, sendDigestSeed, receiveKey, receiveDigestSeed);
     }
 
     /** Hops with keys. */
@@ -345,6 +377,7 @@ public final class OriginCircuit implements CircuitEnd {
             return;
         }
         crypto.addHop(keys);
+        nonces.add(keys.nonce());
         keys.destroy();
         pendingTimeout.cancel(false);
         pendingBuild.trySuccess(this);

@@ -45,12 +45,18 @@ final class RelayHop implements CircuitEnd {
     /** The stream layer at this hop, made on the first stream message (only on the previous link's loop). */
     private volatile EdgeHandler streams;
     private volatile HopEdge edge;
+    /** KH of the CREATE2 handshake (tor-spec §5.2.2), for onion-service control messages. */
+    private final byte[] handshakeNonce;
+    private volatile Control control;
+    /** The circuit this one is joined with at a rendezvous point (rend-spec-v3 §3.3), or null. */
+    private volatile RelayHop joined;
 
-    RelayHop(OnionRelay relay, CircuitTable previous, int previousId, RelayCircuitCrypto crypto) {
+    RelayHop(OnionRelay relay, CircuitTable previous, int previousId, RelayCircuitCrypto crypto, byte[] handshakeNonce) {
         this.relay = relay;
         this.previous = previous;
         this.previousId = previousId;
         this.crypto = crypto;
+        this.handshakeNonce = handshakeNonce;
     }
 
     /** The other half: this circuit on the link to the next relay. */
@@ -119,6 +125,12 @@ final class RelayHop implements CircuitEnd {
             return;
         }
         if (!crypto.decryptForward(cell)) {
+            RelayHop partner = joined;
+            if (partner != null) {
+                relay.traffic().relayed(CELL_BYTES);
+                partner.fromJoined(previous, cell);
+                return;
+            }
             Onward next = onward;
             if (next == null || !next.created) {
                 // §5.5.2.2: not recognized at the last hop: the circuit must be closed.
@@ -163,8 +175,97 @@ final class RelayHop implements CircuitEnd {
             } else {
                 refuseStream(envelope);
             }
+        } else {
+            ControlMessageHandler handler = relay.controlHandler();
+            if (handler == null || !handler.handle(control(), message)) {
+                // DROP and everything else: long-range padding or not understood here, "dropped and ignored" (§6.1).
+                if (message instanceof io.netty.util.ReferenceCounted counted) {
+                    counted.release();
+                }
+            }
         }
-        // DROP and everything else: long-range padding or not understood here, "dropped and ignored" (§6.1).
+    }
+
+    /** A cell from the circuit joined with this one: add our backward layer and send it towards our client. */
+    private void fromJoined(CircuitTable source, RelayCell cell) {
+        synchronized (backwardLock) {
+            if (closed) {
+                cell.release();
+                return;
+            }
+            crypto.encryptBackward(cell);
+            source.relayTo(previous, new Relay(previousId, cell.content()));
+        }
+    }
+
+    private Control control() {
+        Control made = control;
+        if (made == null) {
+            made = new Control();
+            control = made;
+            if (closed) {
+                made.closedPromise.trySuccess(new CircuitClosedException(DestroyReason.NONE.code(), "circuit closed"));
+            }
+        }
+        return made;
+    }
+
+    /** This hop for a {@link ControlMessageHandler}. */
+    private final class Control implements HopControl {
+        final io.netty.util.concurrent.Promise<CircuitClosedException> closedPromise =
+                previous.link().channel().eventLoop().newPromise();
+
+        @Override
+        public io.netty.channel.EventLoop eventLoop() {
+            return previous.link().channel().eventLoop();
+        }
+
+        @Override
+        public byte[] handshakeNonce() {
+            return handshakeNonce.clone();
+        }
+
+        @Override
+        public void send(RelayMessage message) {
+            originate(0, message);
+        }
+
+        @Override
+        public void destroy(DestroyReason reason) {
+            teardown(reason, DestroyReason.DESTROYED);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed;
+        }
+
+        @Override
+        public io.netty.util.concurrent.Future<CircuitClosedException> whenClosed() {
+            return closedPromise;
+        }
+
+        @Override
+        public boolean join(HopControl other) {
+            if (!(other instanceof Control theirs) || theirs == this) {
+                return false;
+            }
+            RelayHop mine = RelayHop.this;
+            RelayHop partner = theirs.hop();
+            synchronized (RelayHop.class) { // rare: one join per onion-service connection
+                if (mine.closed || partner.closed || mine.joined != null || partner.joined != null
+                        || mine.onward != null || partner.onward != null) {
+                    return false;
+                }
+                mine.joined = partner;
+                partner.joined = mine;
+            }
+            return true;
+        }
+
+        private RelayHop hop() {
+            return RelayHop.this;
+        }
     }
 
     /** The relay's stream layer for this hop, made on first use; null if the relay accepts no streams. */
@@ -345,6 +446,14 @@ final class RelayHop implements CircuitEnd {
             closed = true;
         }
         notifyStreams(towardsClient != null ? towardsClient : towardsNext != null ? towardsNext : DestroyReason.NONE);
+        Control controlled = control;
+        if (controlled != null) {
+            controlled.closedPromise.trySuccess(new CircuitClosedException(DestroyReason.NONE.code(), "circuit closed at this relay"));
+        }
+        RelayHop partner = joined;
+        if (partner != null) {
+            partner.teardown(DestroyReason.FINISHED, DestroyReason.FINISHED); // rend-spec-v3 §3.3: one half closes the other
+        }
         relay.circuitClosed();
         previous.remove(previousId, this);
         if (towardsClient != null) {

@@ -36,6 +36,18 @@ public final class OriginCircuitCrypto {
         backward.add(new Tor1Direction(keys.backwardKey(), keys.backwardDigestSeed()));
     }
 
+    /**
+     * Adds the virtual hop of a joined rendezvous circuit (rend-spec-v3 §3.3.1): the other end of the
+     * onion-service connection, reached end to end through the rendezvous point, with AES-256-CTR keys
+     * and SHA3-256 running digests from the hs-ntor handshake. "Forward" here is what this end sends.
+     */
+    public void addEndToEndHop(byte[] sendKey, byte[] sendDigestSeed, byte[] receiveKey, byte[] receiveDigestSeed) {
+        forward.add(new Tor1Direction(org.veilswarm.crypto.AesCtr.aes256(sendKey),
+                org.veilswarm.crypto.RunningDigest.sha3_256().update(sendDigestSeed)));
+        backward.add(new Tor1Direction(org.veilswarm.crypto.AesCtr.aes256(receiveKey),
+                org.veilswarm.crypto.RunningDigest.sha3_256().update(receiveDigestSeed)));
+    }
+
     /** Number of hops with keys. */
     public int hops() {
         return forward.size();

@@ -16,8 +16,16 @@ final class Tor1Direction {
     private byte[] lastDigest;
 
     Tor1Direction(byte[] key, byte[] digestSeed) {
-        this.cipher = AesCtr.aes128(key);
-        this.digest = RunningDigest.sha1().update(digestSeed);
+        this(AesCtr.aes128(key), RunningDigest.sha1().update(digestSeed));
+    }
+
+    /**
+     * The same cell format with other primitives: the end-to-end layer of a joined rendezvous circuit
+     * uses AES-256-CTR and SHA3-256 (rend-spec-v3 §3.3.1).
+     */
+    Tor1Direction(AesCtr cipher, RunningDigest digest) {
+        this.cipher = cipher;
+        this.digest = digest;
     }
 
     /** Encrypts or decrypts (the same in CTR mode) the payload at {@code offset}. */
@@ -65,9 +73,12 @@ final class Tor1Direction {
         return true;
     }
 
-    /** The full running digest (20 bytes) after the last cell sealed or opened here, for SENDME v1. */
+    /**
+     * The running digest after the last cell sealed or opened here, for SENDME v1: its first 20 bytes
+     * (all of SHA-1; SHA3-256 is cut to DIGEST_LEN as C tor records it for SENDMEs).
+     */
     byte[] lastDigest() {
-        return lastDigest == null ? null : lastDigest.clone();
+        return lastDigest == null ? null : java.util.Arrays.copyOf(lastDigest, 20);
     }
 
     private static int getInt(byte[] bytes, int at) {
