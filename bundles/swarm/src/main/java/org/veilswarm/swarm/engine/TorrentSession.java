@@ -45,7 +45,6 @@ import org.veilswarm.peerwire.Piece;
 import org.veilswarm.peerwire.ProtocolVersion;
 import org.veilswarm.peerwire.Signal;
 import org.veilswarm.peerwire.metadata.MetadataServer;
-import org.veilswarm.swarm.picker.AllowedFastSet;
 import org.veilswarm.swarm.picker.BlockArrival;
 import org.veilswarm.swarm.picker.BlockRequest;
 import org.veilswarm.swarm.picker.FailedPiece;
@@ -406,47 +405,18 @@ public final class TorrentSession implements AutoCloseable {
         maybeUnchoke();
     }
 
-    /**
-     * BEP 6 "Allowed Fast": a few pieces the peer may request while we choke it, so a newcomer gets
-     * something to trade at once. The set is the canonical one for an IPv4 peer; for other addresses
-     * (onion names) the same generator runs over the address text. Only pieces we have are offered.
-     */
+    /** BEP 6 "Allowed Fast": a few pieces we have that the peer may request while we choke it. */
     private void offerAllowedFast(PeerConnection peer) {
         if (peer.address == null) {
             return;
         }
-        byte[] hash = known.infoHashes().v2Truncated().bytes();
-        byte[] ipv4 = ipv4Bytes(peer.address.host());
-        Set<Integer> set = ipv4 != null
-                ? AllowedFastSet.forIpv4(ALLOWED_FAST_COUNT, info.pieceCount(), ipv4, hash)
-                : AllowedFastSet.generate(ALLOWED_FAST_COUNT, info.pieceCount(),
-                        peer.address.host().getBytes(java.nio.charset.StandardCharsets.US_ASCII), hash);
-        for (int piece : set) {
+        for (int piece : AllowedFastOffer.pieces(peer.address, info.pieceCount(), known.infoHashes().v2Truncated(),
+                ALLOWED_FAST_COUNT)) {
             if (have.get(piece)) {
                 peer.allowedFast.add(piece);
                 peer.channel.write(new AllowedFast(piece));
             }
         }
-    }
-
-    private static byte[] ipv4Bytes(String host) {
-        String[] parts = host.split("\\.");
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            try {
-                int v = Integer.parseInt(parts[i]);
-                if (v < 0 || v > 255) {
-                    return null;
-                }
-                out[i] = (byte) v;
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return out;
     }
 
     /** Of two connections to the same peer, both sides keep the one opened by the smaller peer id. */
