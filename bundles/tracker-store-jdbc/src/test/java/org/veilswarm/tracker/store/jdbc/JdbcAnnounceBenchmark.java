@@ -51,6 +51,11 @@ class JdbcAnnounceBenchmark {
                 "veilswarm", "", THREADS)) {
             rows.add(row("H2 2.3 (embedded file)", measure(new JdbcTrackerStore(h2)), memory));
         }
+        // -Dbench.postgresql=false leaves PostgreSQL out (its server takes a while to start).
+        if (!Boolean.parseBoolean(System.getProperty("bench.postgresql", "true"))) {
+            finish(rows, memory);
+            return;
+        }
         try (PostgresServer server = PostgresServer.start()) {
             server.admin("CREATE DATABASE bench");
             try (HikariDataSource pg = PooledDataSources.open(server.url("bench"), PostgresServer.USER,
@@ -58,6 +63,10 @@ class JdbcAnnounceBenchmark {
                 rows.add(row("PostgreSQL (loopback TCP, fsync off)", measure(new JdbcTrackerStore(pg)), memory));
             }
         }
+        finish(rows, memory);
+    }
+
+    private static void finish(List<String> rows, double memory) throws Exception {
         String table = String.join("\n", rows) + "\n";
         System.out.println(table);
         Files.writeString(Path.of("target", "bench-tracker-store.txt"), table, StandardCharsets.UTF_8);
