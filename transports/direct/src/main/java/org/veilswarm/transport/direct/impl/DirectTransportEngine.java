@@ -36,7 +36,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
@@ -52,8 +51,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  * BitTorrent clients.
  *
  * <p>A plain Java object: construct it with settings, use it, {@link #close()} it. The DS component only
- * wires it to configuration. The engine owns its event loops (one acceptor thread, {@code workerThreads}
- * stream threads, NIO only so it runs the same on every platform) and every channel it creates;
+ * wires it to configuration. The engine owns its event loops ({@code workerThreads} threads that accept and
+ * carry streams, NIO only so it runs the same on every platform) and every channel it creates;
  * {@link #close()} closes all of them and stops the threads, so a stopped bundle leaves nothing behind.
  *
  * <p>Host names are resolved with the JDK resolver on two small daemon threads, never on an event loop,
@@ -74,7 +73,6 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
 
     private final DirectTransportSettings settings;
     private final TransportInfo info;
-    private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ThreadPoolExecutor resolver;
     private final InboundAdmission admission;
@@ -92,15 +90,14 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.info = new TransportInfo(SCHEME, Anonymity.NONE, false, 0,
                 "plain TCP, no encryption; listeners bind " + NetUtil.toAddressString(settings.bindAddress()));
-        this.acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory(THREAD_NAME_PREFIX + "accept", true));
-        this.workers = new NioEventLoopGroup(settings.workerThreads(),
+        this.workers = new LoopAffineEventLoopGroup(settings.workerThreads(),
                 new DefaultThreadFactory(THREAD_NAME_PREFIX + "io", true));
         this.resolver = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 10, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(RESOLVER_QUEUE), new DefaultThreadFactory(THREAD_NAME_PREFIX + "dns", true));
         this.resolver.allowCoreThreadTimeOut(true);
         this.admission = new InboundAdmission(settings.maxConnections(), settings.allowedSources());
         // stayClosed: a channel that joins after close() (an accept racing with it) is closed on joining.
-        this.streams = new DefaultChannelGroup("direct-streams", acceptors.next(), true);
+        this.streams = new DefaultChannelGroup("direct-streams", workers.next(), true);
         LOG.log(Level.WARNING, "direct transport active: this node is reachable WITHOUT ANONYMITY on {0}:<port of "
                 + "each listener>; peers and anyone on the network see its IP address and what it transfers "
                 + "(plain TCP, no encryption). allowedSources: {1}, maxConnections: {2,number,#}",
@@ -152,8 +149,10 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
             return CompletableFuture.failedFuture(ConnectFailures.closed());
         }
         String local = hostText(settings.bindAddress()) + ":" + port;
+        // Accepts on an I/O loop and keeps each accepted stream on it (LoopAffineEventLoopGroup): no acceptor
+        // thread, no hand-off between threads per connection.
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
+                .group(workers, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, settings.acceptBacklog())
                 // Lets a restarted node rebind its port while old connections sit in TIME_WAIT; Linux still
@@ -285,13 +284,10 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
             resolver.shutdownNow();
             // The event loops close any channel still registered with them (one bound while we closed)
             // as part of their own shutdown.
-            Future<?> acceptorsDone = acceptors.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS,
-                    TimeUnit.MILLISECONDS);
             Future<?> workersDone = workers.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS,
                     TimeUnit.MILLISECONDS);
             if (mayWait) {
-                boolean stopped = acceptorsDone.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS)
-                        & workersDone.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+                boolean stopped = workersDone.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
                 boolean resolverStopped = awaitResolver();
                 if (!stopped || !resolverStopped) {
                     LOG.log(Level.WARNING, "direct transport threads did not stop within {0} ms",
@@ -403,11 +399,9 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
     }
 
     private boolean onOwnEventLoop() {
-        for (EventLoopGroup group : List.of(acceptors, workers)) {
-            for (EventExecutor executor : group) {
-                if (executor.inEventLoop()) {
-                    return true;
-                }
+        for (EventExecutor executor : workers) {
+            if (executor.inEventLoop()) {
+                return true;
             }
         }
         return false;
