@@ -4,5 +4,5 @@
  * learns where the tracker listens. See docs/protocols/tracker.md.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.veilswarm.tracker.api;

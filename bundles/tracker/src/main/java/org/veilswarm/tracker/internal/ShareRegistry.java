@@ -13,6 +13,7 @@ import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.tracker.api.TrackerShare;
 import org.veilswarm.tracker.api.TrackerShares;
+import org.veilswarm.tracker.mirror.PublicShareList;
 import org.veilswarm.tracker.protocol.ShareTokenTable;
 import org.veilswarm.tracker.protocol.ShareTokens;
 import org.veilswarm.tracker.protocol.TokenDigest;
@@ -23,7 +24,7 @@ import org.veilswarm.tracker.protocol.TrackedShare;
  * {@link TokenDigest} like every {@link ShareTokens}, so the lookup an HTTP request triggers does the same work
  * for known and unknown tokens.
  */
-final class ShareRegistry implements ShareTokens, TrackerShares {
+final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList {
     private record Entry(TrackerShare share, TrackedShare tracked) {
     }
 
@@ -80,6 +81,13 @@ final class ShareRegistry implements ShareTokens, TrackerShares {
     public Optional<TrackerShare> find(String token) {
         Entry entry = entries.get(TokenDigest.of(token));
         return entry == null ? Optional.empty() : Optional.of(entry.share());
+    }
+
+    /** Public shares only: a private token never leaves the table through the public index. */
+    @Override
+    public List<String> publicTokens() {
+        return entries.values().stream().filter(e -> e.share().visibility() == Visibility.PUBLIC)
+                .map(e -> e.share().token()).toList();
     }
 
     @Override

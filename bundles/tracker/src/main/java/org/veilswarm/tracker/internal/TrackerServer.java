@@ -1,6 +1,9 @@
 package org.veilswarm.tracker.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +12,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -17,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.ServiceKey;
@@ -25,6 +31,14 @@ import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.tracker.impl.TrackerServerInitializer;
 import org.veilswarm.tracker.impl.TrackerService;
 import org.veilswarm.tracker.impl.TrackerSettings;
+import org.veilswarm.tracker.mirror.FeedFollower;
+import org.veilswarm.tracker.mirror.FeedSettings;
+import org.veilswarm.tracker.mirror.MirrorServerInitializer;
+import org.veilswarm.tracker.mirror.MirrorSettings;
+import org.veilswarm.tracker.mirror.MirrorSource;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -58,10 +72,44 @@ final class TrackerServer implements AutoCloseable {
     private final TrackerServerInitializer initializer;
     private final ScheduledExecutorService sweeper;
     private final Map<Transport, Listening> listeners = new IdentityHashMap<>();
+    private final ChannelInitializer<Channel> listening;
+    private final FeedFollower feed;
+    private final MirrorRegistry mirrors;
     private boolean closed;
 
+    /**
+     * What mirroring needs. The server then serves the mirroring paths (signed by {@code identity}) and keeps
+     * the mirrors of {@code dir}.
+     *
+     * @param identity signs what this node serves to mirrors and verifies what it copies
+     * @param dir where mirrors are kept ({@code <data>/tracker/mirrors})
+     * @param maxWait the longest long poll this node holds for its mirrors
+     * @param indexPeriod how often node mirrors ask for a node's public index
+     */
+    record Mirroring(NodeIdentity identity, Path dir, MirrorSettings settings, FeedSettings feed, Duration maxWait,
+            Duration indexPeriod) {
+        Mirroring {
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(dir, "dir");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(feed, "feed");
+            Objects.requireNonNull(maxWait, "maxWait");
+            Objects.requireNonNull(indexPeriod, "indexPeriod");
+        }
+    }
+
+    /** A tracker without mirroring. */
     TrackerServer(ServiceKey key, int port, TrackerSettings settings, Duration peerExpiry, Duration sweepPeriod,
             int storeThreads, SecureRandom random, Clock clock) {
+        this(key, port, settings, peerExpiry, sweepPeriod, storeThreads, random, clock, null);
+    }
+
+    /**
+     * @param mirroring {@code null}: neither serve mirrors nor keep any
+     * @throws UncheckedIOException if the saved mirrors cannot be read
+     */
+    TrackerServer(ServiceKey key, int port, TrackerSettings settings, Duration peerExpiry, Duration sweepPeriod,
+            int storeThreads, SecureRandom random, Clock clock, Mirroring mirroring) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, not " + port);
         }
@@ -84,6 +132,50 @@ final class TrackerServer implements AutoCloseable {
         });
         long period = sweepPeriod.toMillis();
         sweeper.scheduleWithFixedDelay(this::expirePeers, period, period, TimeUnit.MILLISECONDS);
+        if (mirroring == null) {
+            this.listening = initializer;
+            this.feed = null;
+            this.mirrors = null;
+            return;
+        }
+        this.feed = new FeedFollower(this::currentStore, mirroring.feed()).start();
+        MirrorSource source = new MirrorSource(feed, shares, mirroring.identity(), mirroring.settings().limits(),
+                mirroring.maxWait(), shares);
+        this.listening = new MirrorServerInitializer(initializer, source, mirroring.maxWait());
+        this.mirrors = new MirrorRegistry(mirroring.dir(), this::connect, CurrentStore.following(this::currentStore),
+                mirroring.identity(), shares, mirroring.settings(), mirroring.indexPeriod());
+        try {
+            mirrors.start();
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot resume the mirrors in " + mirroring.dir() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The mirrors this node keeps; empty without mirroring. */
+    Optional<MirrorRegistry> mirrors() {
+        return Optional.ofNullable(mirrors);
+    }
+
+    /**
+     * Opens a stream to {@code to} on the bound transport that can reach it, the most anonymous one when
+     * several can (an onion address on onion or tor, never on direct).
+     */
+    CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> init) {
+        Transport best = null;
+        synchronized (this) {
+            for (Transport t : listeners.keySet()) {
+                if (t.canReach(to) && (best == null
+                        || t.info().anonymity().compareTo(best.info().anonymity()) > 0)) {
+                    best = t;
+                }
+            }
+        }
+        if (best == null) {
+            return CompletableFuture.failedFuture(new IOException("no bound transport reaches " + to));
+        }
+        return best.connect(to, init);
     }
 
     ShareRegistry shares() {
@@ -141,7 +233,7 @@ final class TrackerServer implements AutoCloseable {
             listeners.put(transport, new Listening(scheme, opening));
         }
         try {
-            transport.listen(key, port, initializer).whenComplete((listener, failure) -> {
+            transport.listen(key, port, listening).whenComplete((listener, failure) -> {
                 if (failure != null) {
                     LOG.log(Level.ERROR, "tracker: cannot listen on transport " + scheme + " port " + port + ": "
                             + failure.getMessage());
@@ -182,6 +274,9 @@ final class TrackerServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (mirrors != null) {
+            mirrors.close();
+        }
         List<Listening> all;
         synchronized (this) {
             closed = true;
@@ -197,6 +292,9 @@ final class TrackerServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (feed != null) {
+            feed.close();
         }
         sweeper.shutdownNow();
         storeExecutors.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package org.veilswarm.tracker.internal;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -19,14 +21,19 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.tracker.api.TrackerMirrorInfo;
+import org.veilswarm.tracker.api.TrackerMirrors;
 import org.veilswarm.tracker.api.TrackerShare;
 import org.veilswarm.tracker.api.TrackerShares;
 import org.veilswarm.tracker.impl.TrackerSettings;
+import org.veilswarm.tracker.mirror.FeedSettings;
+import org.veilswarm.tracker.mirror.MirrorSettings;
 
 /**
  * The node's tracker: serves the HTTP tracker on every bound {@link Transport} under the node's identity, over
@@ -41,9 +48,9 @@ import org.veilswarm.tracker.impl.TrackerSettings;
  * A configuration change restarts the component (no {@code modified} method): listeners reopen with the new
  * settings, and consumers of {@link TrackerShares} register their shares again.
  */
-@Component(service = TrackerShares.class, configurationPid = TrackerServerComponent.PID)
+@Component(service = {TrackerShares.class, TrackerMirrors.class}, configurationPid = TrackerServerComponent.PID)
 @Designate(ocd = TrackerServerComponent.Config.class)
-public class TrackerServerComponent implements TrackerShares {
+public class TrackerServerComponent implements TrackerShares, TrackerMirrors {
     /** The configuration PID. */
     public static final String PID = "org.veilswarm.tracker";
 
@@ -102,15 +109,57 @@ public class TrackerServerComponent implements TrackerShares {
                 + "the transports served, e.g. (transport.scheme=onion); the default serves on every "
                 + "transport.")
         String transport_target() default "(transport.scheme=*)";
+
+        @AttributeDefinition(name = "Mirrors", required = false, description = "Trackers this node mirrors, for "
+                + "nodes without a console: share links (http://<address>.onion:<port>/private/<token>) and node "
+                + "addresses (<address>.onion:<port>: all its public shares). Where the transport reaches the "
+                + "source under another name, append ' via <address>.onion' to the link or endpoint. Mirrors "
+                + "added through the TrackerMirrors service are kept as well.")
+        String[] mirrors() default {};
+
+        @AttributeDefinition(name = "Public index period (s)", min = "1", description = "How often a node mirror "
+                + "asks the node for its list of public shares (new shares appear, revoked ones go within this).")
+        int mirrorIndexSeconds() default 60;
+
+        @AttributeDefinition(name = "Longest mirror long poll (s)", min = "1", max = "60")
+        int mirrorMaxWaitSeconds() default 25;
     }
+
+    /** Framework property naming the node's data directory (set by the launcher). */
+    static final String DATA_DIR = "veilswarm.data.dir";
 
     private final TrackerServer server;
 
     @Activate
-    public TrackerServerComponent(@Reference(name = "identity") NodeIdentity identity, Config config) {
+    public TrackerServerComponent(@Reference(name = "identity") NodeIdentity identity, Config config,
+            BundleContext context) {
+        String data = context.getProperty(DATA_DIR);
+        // Without the launcher's data directory (an embedding or a test framework) the bundle's own data area
+        // keeps the mirrors.
+        Path dir = data != null ? Path.of(data, "tracker", "mirrors") : context.getDataFile("mirrors").toPath();
         this.server = new TrackerServer(identity.serviceKey(), config.port(), settingsOf(config),
                 Duration.ofSeconds(config.peerExpirySeconds()), Duration.ofSeconds(config.expirySweepSeconds()),
-                config.storeThreads(), new SecureRandom(), Clock.systemUTC());
+                config.storeThreads(), new SecureRandom(), Clock.systemUTC(),
+                new TrackerServer.Mirroring(identity, dir, MirrorSettings.DEFAULT, FeedSettings.DEFAULT,
+                        Duration.ofSeconds(config.mirrorMaxWaitSeconds()),
+                        Duration.ofSeconds(config.mirrorIndexSeconds())));
+        for (String entry : config.mirrors()) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                mirrors().addConfigured(entry);
+            } catch (RuntimeException e) {
+                // One bad entry must not take the tracker down; the others still start.
+                LOG.log(System.Logger.Level.ERROR, "tracker: configured mirror entry refused: " + e.getMessage());
+            }
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.tracker");
+
+    private MirrorRegistry mirrors() {
+        return server.mirrors().orElseThrow();
     }
 
     /** Validated settings; an invalid value fails activation with a message naming the constraint. */
@@ -187,5 +236,40 @@ public class TrackerServerComponent implements TrackerShares {
     @Override
     public List<TransportAddress> endpoints() {
         return server.shares().endpoints();
+    }
+
+    @Override
+    public TrackerMirrorInfo mirrorShare(String shareLink) {
+        return mirrors().mirrorShare(shareLink);
+    }
+
+    @Override
+    public TrackerMirrorInfo mirrorShare(OnionAddress source, String url) {
+        return mirrors().mirrorShare(source, url);
+    }
+
+    @Override
+    public TrackerMirrorInfo mirrorNode(String address) {
+        return mirrors().mirrorNode(address);
+    }
+
+    @Override
+    public TrackerMirrorInfo mirrorNode(OnionAddress source, TransportAddress endpoint) {
+        return mirrors().mirrorNode(source, endpoint);
+    }
+
+    @Override
+    public boolean remove(String id) {
+        return mirrors().remove(id);
+    }
+
+    @Override
+    public Optional<TrackerMirrorInfo> status(String id) {
+        return mirrors().status(id);
+    }
+
+    @Override
+    public List<TrackerMirrorInfo> list() {
+        return mirrors().list();
     }
 }

@@ -1,12 +1,9 @@
 package org.veilswarm.tracker.mirror;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,26 +73,6 @@ public final class MirrorCursorFile {
         BencodeDictionary.Builder b = BencodeDictionary.builder().put("sequence", cursor.sequence())
                 .put("torrents", new BencodeList(torrents));
         cursor.epoch().ifPresent(e -> b.put("epoch", e.bytes()));
-        byte[] bytes = BencodeEncoder.encode(b.build());
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path temp = dir.resolve(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
-        if (posix) {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.write(temp, bytes);
-        try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (posix && !Files.isSymbolicLink(file)) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        }
+        OwnerOnlyFile.write(file, BencodeEncoder.encode(b.build()));
     }
 }

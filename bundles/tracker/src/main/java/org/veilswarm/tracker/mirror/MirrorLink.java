@@ -53,7 +53,8 @@ public record MirrorLink(OnionAddress source, TransportAddress endpoint, Visibil
         return new MirrorLink(source, parsed.address(), visibility, segments[2]);
     }
 
-    String prefix() {
+    /** The share's path prefix, {@code /private/<token>} or {@code /public/<token>}. */
+    public String prefix() {
         return MirrorScope.prefix(visibility, token);
     }
 

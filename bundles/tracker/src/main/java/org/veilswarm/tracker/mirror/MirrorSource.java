@@ -40,12 +40,25 @@ public final class MirrorSource {
     private final NodeIdentity identity;
     private final MirrorCodec codec;
     private final Duration maxWait;
+    private final PublicShareList publicShares;
 
     /**
+     * A source without a public index (its {@link PublicIndex#PATH} gets the 404 of an unknown share).
+     *
      * @param maxWait longest long poll; keep it below the mirrors' request timeout
      */
     public MirrorSource(FeedFollower feed, ShareTokens tokens, NodeIdentity identity, MirrorLimits limits,
             Duration maxWait) {
+        this(feed, tokens, identity, limits, maxWait, null);
+    }
+
+    /**
+     * @param maxWait longest long poll; keep it below the mirrors' request timeout
+     * @param publicShares lists the public shares for {@link PublicIndex#PATH}; {@code null}: no index
+     */
+    public MirrorSource(FeedFollower feed, ShareTokens tokens, NodeIdentity identity, MirrorLimits limits,
+            Duration maxWait, PublicShareList publicShares) {
+        this.publicShares = publicShares;
         this.feed = Objects.requireNonNull(feed, "feed");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -57,8 +70,14 @@ public final class MirrorSource {
     public record Reply(int status, byte[] body) {
     }
 
-    /** Whether {@code target} is a mirroring path (the 4th path segment is {@code mirror}); says nothing of tokens. */
+    /**
+     * Whether {@code target} is a mirroring path (the 4th path segment is {@code mirror}, or the
+     * {@linkplain PublicIndex public index}); says nothing of tokens.
+     */
     public static boolean isMirrorPath(String target) {
+        if (PublicIndex.isIndexPath(target)) {
+            return true;
+        }
         int question = target.indexOf('?');
         String[] segments = (question < 0 ? target : target.substring(0, question)).split("/", 5);
         return segments.length >= 4 && segments[3].equals(SEGMENT);
@@ -69,6 +88,9 @@ public final class MirrorSource {
         int question = target.indexOf('?');
         String path = question < 0 ? target : target.substring(0, question);
         String query = question < 0 ? "" : target.substring(question + 1);
+        if (PublicIndex.isIndexPath(target)) {
+            return CompletableFuture.completedFuture(index(method, query));
+        }
         String[] segments = path.split("/", 6);
         String token = segments.length > 2 ? segments[2] : "";
         // Same work as the tracker's routing whatever the token: hash it, look it up, then decide.
@@ -99,6 +121,28 @@ public final class MirrorSource {
             return changes(share.get(), epoch, since, nonce, scope, deadline);
         } catch (TrackerRequestException e) {
             return CompletableFuture.completedFuture(failure(400, e.getMessage()));
+        }
+    }
+
+    /** The signed list of public share tokens: public links only, so no token lookup to keep constant-time. */
+    private Reply index(String method, String query) {
+        if (publicShares == null) {
+            return new Reply(404, NOT_FOUND);
+        }
+        if (!method.equals("GET")) {
+            return failure(405, "mirrors answer GET only");
+        }
+        try {
+            byte[] nonce = hex(QueryParameters.parse(query).required("nonce"), MirrorCodec.NONCE_LENGTH, "nonce");
+            java.util.List<String> tokens = new java.util.ArrayList<>(publicShares.publicTokens());
+            if (tokens.size() > codec.limits().maxTorrents()) {
+                return failure(507, tokens.size() + " public shares exceed the index limit of "
+                        + codec.limits().maxTorrents());
+            }
+            return new Reply(200, SignedDocument.sign(SignedDocument.Kind.INDEX, PublicIndex.encode(tokens, nonce),
+                    identity));
+        } catch (TrackerRequestException e) {
+            return failure(400, e.getMessage());
         }
     }
 

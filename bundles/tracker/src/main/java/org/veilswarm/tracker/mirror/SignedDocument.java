@@ -25,7 +25,9 @@ public final class SignedDocument {
     /** What a signed document is; its context string separates the signature domains. */
     public enum Kind {
         SNAPSHOT("veilswarm tracker-mirror snapshot v1"),
-        CHANGES("veilswarm tracker-mirror changes v1");
+        CHANGES("veilswarm tracker-mirror changes v1"),
+        /** A node's list of its public share tokens ({@link PublicIndex}). */
+        INDEX("veilswarm tracker-mirror index v1");
 
         private final byte[] context;
 
@@ -98,6 +100,10 @@ public final class SignedDocument {
     }
 
     private static String name(Kind kind) {
-        return kind == Kind.SNAPSHOT ? "snapshot" : "change batch";
+        return switch (kind) {
+            case SNAPSHOT -> "snapshot";
+            case CHANGES -> "change batch";
+            case INDEX -> "public index";
+        };
     }
 }

@@ -58,6 +58,7 @@ public final class TrackerMirror implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private volatile MirrorCursor cursor;
     private volatile String lastError;
+    private volatile java.time.Instant lastContact;
     private volatile boolean closed;
     private Duration backoff;
 
@@ -107,6 +108,11 @@ public final class TrackerMirror implements AutoCloseable {
                 rejected.get(), Optional.ofNullable(lastError));
     }
 
+    /** When the source last gave an answer that was verified and applied; empty before the first one. */
+    public Optional<java.time.Instant> lastContact() {
+        return Optional.ofNullable(lastContact);
+    }
+
     private void step() {
         if (closed) {
             return;
@@ -115,6 +121,7 @@ public final class TrackerMirror implements AutoCloseable {
         work.whenCompleteAsync((ok, error) -> {
             if (error == null) {
                 lastError = null;
+                lastContact = java.time.Instant.now();
                 backoff = settings.minBackoff();
                 step();
                 return;

@@ -7,7 +7,7 @@ import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 
 /** A node identity over a fresh Ed25519 key from the crypto bundle (the node bundle's one reads a key file). */
-final class TestIdentity implements NodeIdentity {
+public final class TestIdentity implements NodeIdentity {
     private final Ed25519KeyPair keys = Ed25519.generateKeyPair();
 
     @Override

@@ -1,0 +1,54 @@
+package org.veilswarm.tracker.mirror;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Writes a file that may hold share tokens or a private share's torrents: owner-only (0600, its directory
+ * created 0700) and atomically (a temporary file, flushed to disk, renamed over the old one), so a crash leaves
+ * either the old content or the new one.
+ */
+public final class OwnerOnlyFile {
+    private OwnerOnlyFile() {
+    }
+
+    /** Creates {@code dir} (and parents) owner-only if it does not exist yet. */
+    public static void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    public static void write(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        createDirectories(dir);
+        Path temp = dir.resolve(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
+        if (posix) {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.write(temp, bytes);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (posix && !Files.isSymbolicLink(file)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.veilswarm.tracker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.tracker.api.TrackerMirrorInfo;
+import org.veilswarm.tracker.api.TrackerShare;
+import org.veilswarm.tracker.internal.MirroringNode.StoreKind;
+import org.veilswarm.tracker.mirror.TestIdentity;
+import org.veilswarm.transport.direct.impl.DirectTransportEngine;
+import org.veilswarm.transport.direct.impl.DirectTransportSettings;
+
+/**
+ * Two nodes as the tracker component runs them ({@link TrackerServer} with mirroring, distinct identities and
+ * stores) on real TCP on 127.0.0.1: node B mirrors node A by A's address alone (all public shares) or a
+ * private share by its link, serves the copies as its own tracker, after A stops, and after B restarts.
+ */
+class TrackerMirroringTest {
+    static final InfoHash FIRST = InfoHash.ofHex("0123456789abcdef0123456789abcdef01234567");
+    static final InfoHash SECOND = InfoHash.ofHex("89abcdef0123456789abcdef0123456789abcdef");
+    static final InfoHash SECRET = InfoHash.ofHex("fedcba9876543210fedcba9876543210fedcba98");
+    /** Generous: the index is asked for every 200 ms; only a broken mirror takes seconds. */
+    static final Duration BOUND = Duration.ofSeconds(10);
+    /** One engine for all nodes: closing one waits for Netty's quiet period. */
+    static final DirectTransportEngine TRANSPORT = new DirectTransportEngine(DirectTransportSettings.defaults());
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void closeNodes() throws Exception {
+        Collections.reverse(closing);
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    @AfterAll
+    static void closeTransport() {
+        TRANSPORT.close();
+    }
+
+    private MirroringNode node(TestIdentity identity, StoreKind kind, String name, TrackerStore memoryStore) {
+        MirroringNode node = new MirroringNode(identity, kind, dir.resolve(name), TRANSPORT, memoryStore);
+        closing.add(node);
+        return node;
+    }
+
+    static long await(String what, BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > BOUND.toNanos()) {
+                throw new AssertionError(what + ": not within " + BOUND);
+            }
+            Thread.sleep(5);
+        }
+        return System.nanoTime() - start;
+    }
+
+    static TransportAddress peer(int n) {
+        return new TransportAddress("127.0.0.1", 20_000 + n);
+    }
+
+    static boolean served(MirroringNode node, TrackerShare share) {
+        return node.shares().find(share.token()).filter(s -> s.visibility() == share.visibility()
+                && s.infoHashes().containsAll(share.infoHashes())).isPresent();
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void bMirrorsEveryPublicShareOfAByAddressAndNeverAPrivateOne(StoreKind kind) throws Exception {
+        MirroringNode a = node(new TestIdentity(), kind, "a", null);
+        MirroringNode b = node(new TestIdentity(), kind, "b", null);
+        TrackerShare first = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        TrackerShare secret = a.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        assertEquals(200, a.announce(first.pathPrefix(), FIRST, 1).status());
+        assertEquals(200, a.announce(secret.pathPrefix(), SECRET, 2).status());
+
+        TrackerMirrorInfo added = b.mirrors().mirrorNode(a.identity.address(), a.endpoint());
+        assertEquals(TrackerMirrorInfo.Kind.NODE, added.kind());
+        long copied = await("A's public share served by B", () -> served(b, first));
+        assertTrue(b.peersFor(first, FIRST, 10).contains(peer(1)), "B hands out the peer A knows");
+
+        TrackerShare second = a.shares().register(Visibility.PUBLIC, Set.of(SECOND));
+        assertEquals(200, a.announce(second.pathPrefix(), SECOND, 3).status());
+        long appeared = await("A's new public share served by B", () -> served(b, second));
+        assertTrue(b.peersFor(second, SECOND, 11).contains(peer(3)));
+
+        assertTrue(a.shares().revoke(first.token()));
+        long disappeared = await("A's revoked share gone from B", () -> b.shares().find(first.token()).isEmpty());
+        assertEquals(404, b.announce(first.pathPrefix(), FIRST, 12).status(), "B answers a revoked share like any unknown token");
+
+        await("mirror status", () -> b.mirrors().status(added.id()).orElseThrow().state()
+                == TrackerMirrorInfo.State.FOLLOWING);
+        TrackerMirrorInfo status = b.mirrors().status(added.id()).orElseThrow();
+        assertEquals(1, status.shares());
+        assertTrue(status.lag().isPresent());
+        assertTrue(b.shares().find(secret.token()).isEmpty(), "a private share never reaches a node mirror");
+        assertFalse(b.shares().publicTokens().contains(secret.token()));
+        try (Stream<Path> files = Files.walk(b.dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("tracker-db")).toList()) {
+                assertFalse(Files.readString(f, StandardCharsets.ISO_8859_1).contains(secret.token()),
+                        f + " holds A's private token");
+            }
+        }
+        System.out.printf("%s: first copy %d ms, new share %d ms, revoked share gone %d ms%n", kind,
+                copied / 1_000_000, appeared / 1_000_000, disappeared / 1_000_000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void bMirrorsAPrivateShareByItsLinkAndServesItPrivately(StoreKind kind) throws Exception {
+        MirroringNode a = node(new TestIdentity(), kind, "a", null);
+        MirroringNode b = node(new TestIdentity(), kind, "b", null);
+        TrackerShare secret = a.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        assertEquals(200, a.announce(secret.pathPrefix(), SECRET, 1).status());
+
+        TrackerMirrorInfo added = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + secret.pathPrefix());
+        assertEquals(TrackerMirrorInfo.Kind.SHARE, added.kind());
+        await("private share served by B", () -> served(b, secret));
+        assertTrue(b.peersFor(secret, SECRET, 10).contains(peer(1)));
+        assertEquals(404, b.announce("/public/" + secret.token() + "/", SECRET, 11).status(),
+                "a private share stays private on the mirror");
+        assertFalse(b.shares().publicTokens().contains(secret.token()));
+
+        assertEquals(200, a.announce(secret.pathPrefix(), SECRET, 2).status());
+        await("a peer change on A reaches B", () -> {
+            try {
+                return b.peersFor(secret, SECRET, 12).contains(peer(2));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void bKeepsServingAfterAStopsAndResumesFromDiskAfterARestart(StoreKind kind) throws Exception {
+        MirroringNode a = node(new TestIdentity(), kind, "a", null);
+        TestIdentity bIdentity = new TestIdentity();
+        MirroringNode b = node(bIdentity, kind, "b", null);
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        TrackerShare secret = a.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        assertEquals(200, a.announce(secret.pathPrefix(), SECRET, 2).status());
+        TrackerMirrorInfo node = b.mirrors().mirrorNode(a.identity.address(), a.endpoint());
+        TrackerMirrorInfo share = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + secret.pathPrefix());
+        await("both copied", () -> served(b, open) && served(b, secret)
+                && b.mirrors().status(share.id()).orElseThrow().position() > 0);
+
+        a.close();
+        await("B notices A is gone", () -> b.mirrors().status(node.id()).orElseThrow().state()
+                == TrackerMirrorInfo.State.RETRYING && b.mirrors().status(share.id()).orElseThrow().lastError()
+                        .isPresent());
+        assertTrue(b.peersFor(open, FIRST, 10).contains(peer(1)), "B serves A's public share after A stopped");
+        assertTrue(b.peersFor(secret, SECRET, 11).contains(peer(2)), "B serves A's private share after A stopped");
+
+        b.close();
+        MirroringNode restarted = node(bIdentity, kind, "b", kind == StoreKind.MEMORY ? b.store : null);
+        assertEquals(List.of(node.id(), share.id()),
+                restarted.mirrors().list().stream().map(TrackerMirrorInfo::id).toList(), "the mirror list survives");
+        await("copies served again from disk, with A gone", () -> served(restarted, open)
+                && served(restarted, secret));
+        assertTrue(restarted.peersFor(open, FIRST, 12).contains(peer(1)));
+        assertTrue(restarted.peersFor(secret, SECRET, 13).contains(peer(2)));
+        assertTrue(restarted.mirrors().status(share.id()).orElseThrow().position() > 0,
+                "the share mirror resumes from its saved position");
+    }
+
+    @Test
+    void theMirrorListSurvivesARestartIsOwnerOnlyAndForgetsRemovedMirrors() throws Exception {
+        TestIdentity identity = new TestIdentity();
+        TestIdentity source = new TestIdentity();
+        MirroringNode b = node(identity, StoreKind.MEMORY, "b", null);
+        String token = "abcdefghijklmnopqrstuvwxyz012345";
+        TrackerMirrorInfo share = b.mirrors().mirrorShare(source.address(), "http://127.0.0.1:9/private/" + token);
+        TrackerMirrorInfo node = b.mirrors().mirrorNode(source.address(), new TransportAddress("127.0.0.1", 9));
+        assertEquals(share.id(), b.mirrors().mirrorShare(source.address(), "http://127.0.0.1:9/private/" + token).id(),
+                "adding a mirror twice keeps one");
+        assertEquals(2, b.mirrors().list().size());
+        Path list = b.dir.resolve("tracker/mirrors/" + MirrorRegistry.LIST_FILE);
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(list));
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(list.getParent()));
+        b.close();
+
+        MirroringNode again = node(identity, StoreKind.MEMORY, "b", b.store);
+        assertEquals(List.of(share.id(), node.id()), again.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
+        await("the unreachable source is reported", () -> again.mirrors().status(node.id()).orElseThrow().lastError()
+                .isPresent());
+        assertTrue(again.mirrors().remove(share.id()));
+        assertFalse(again.mirrors().remove(share.id()));
+        again.close();
+
+        MirroringNode third = node(identity, StoreKind.MEMORY, "b", b.store);
+        assertEquals(List.of(node.id()), third.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
+        assertFalse(Files.readString(list).contains(token), "a removed private link leaves no trace in the list");
+    }
+}
