@@ -8,20 +8,15 @@ import java.util.function.BooleanSupplier;
 
 import org.veilswarm.tracker.protocol.AnnounceResponse;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.concurrent.EventExecutor;
@@ -124,20 +119,17 @@ final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, boolean keepAlive) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        if (status.code() == 503) {
-            // RFC 9110 §10.2.3: a hint for clients that honour it; ours back off anyway.
-            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 5);
-        }
-        if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ByteBuf response = TrackerResponseBytes.encode(ctx.alloc(), status, body, keepAlive);
+        // Written from the response encoder's context, so it goes to the socket as it is, past the encoder
+        // (which the mirror handler's own responses still use).
+        ChannelHandlerContext raw = ctx.pipeline().context(TrackerServerInitializer.RESPONSE_ENCODER);
+        if (raw == null) {
+            response.release();
+            ctx.close(); // the stream is closing: its pipeline is being taken apart
+            return;
         }
         boolean wasOffloaded = !ctx.executor().inEventLoop();
-        ChannelFuture written = ctx.writeAndFlush(response);
+        ChannelFuture written = raw.writeAndFlush(response);
         if (wasOffloaded) {
             written.addListener(f -> {
                 if (--offloaded == 0) {

@@ -6,7 +6,8 @@ import java.util.function.BooleanSupplier;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 /**
@@ -15,6 +16,8 @@ import io.netty.util.concurrent.EventExecutorGroup;
  * executor group when the store blocks (JDBC), so that store calls leave the transport's event loop.
  */
 public final class TrackerServerInitializer extends ChannelInitializer<Channel> {
+    /** Name of the HTTP response encoder in the pipeline. */
+    static final String RESPONSE_ENCODER = "http-response";
     private final TrackerService service;
     private final EventExecutorGroup storeExecutor;
     private final BooleanSupplier offload;
@@ -42,7 +45,11 @@ public final class TrackerServerInitializer extends ChannelInitializer<Channel> 
     @Override
     protected void initChannel(Channel ch) {
         TrackerSettings s = service.settings();
-        ch.pipeline().addLast("http", new HttpServerCodec(s.maxRequestLine(), s.maxHeaderBytes(), 8192));
+        // Decoder and encoder apart rather than HttpServerCodec: the tracker handler writes its answers as
+        // ready bytes past the encoder (TrackerResponseBytes), and the server codec would queue every
+        // request's method for a response it never sees.
+        ch.pipeline().addLast("http", new HttpRequestDecoder(s.maxRequestLine(), s.maxHeaderBytes(), 8192));
+        ch.pipeline().addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(s.maxBodyBytes(), true));
         ch.pipeline().addLast("tracker", new TrackerHttpHandler(service, storeExecutor, offload));
     }
