@@ -238,6 +238,9 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the tracker is stopping");
         }
+        if (spec.source().equals(verifier.address())) {
+            throw new IllegalArgumentException("a node does not mirror itself (" + spec.source() + ")");
+        }
         String id = spec.id();
         Running existing = running.get(id);
         if (existing != null) {
@@ -279,7 +282,7 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                         if (gone != null) {
                             gone.close();
                         }
-                        tokens.revoke(share.token());
+                        tokens.revokeMirrored(share.token());
                         deleteQuietly(sharesDir.resolve(Spec.of(share).id() + ".cursor"));
                     }
                 });
@@ -288,7 +291,11 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
 
     private TrackerMirror shareMirror(MirrorLink link, Path cursor) throws IOException {
         return new TrackerMirror(link, connector, store, verifier, new MirrorCursorFile(cursor), settings,
-                (TrackedShare share) -> tokens.restore(link.token(), share.visibility(), share.infoHashes()));
+                (TrackedShare share) -> {
+                    if (!tokens.restoreMirrored(link.token(), share.visibility(), share.infoHashes())) {
+                        LOG.log(Level.DEBUG, "tracker: " + link + " is a share of this node; its copy is not served");
+                    }
+                });
     }
 
     @Override
@@ -299,10 +306,10 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
         }
         gone.close();
         if (gone instanceof ShareMirror share) {
-            tokens.revoke(share.spec().token());
+            tokens.revokeMirrored(share.spec().token());
             deleteQuietly(dir.resolve(id + ".cursor"));
         } else if (gone instanceof WholeNode node) {
-            node.shares().keySet().forEach(tokens::revoke);
+            node.shares().keySet().forEach(tokens::revokeMirrored);
             deleteQuietly(dir.resolve(id + ".index"));
             try (Stream<Path> files = Files.list(dir.resolve(id))) {
                 files.forEach(MirrorRegistry::deleteQuietly);

@@ -25,7 +25,8 @@ import org.veilswarm.tracker.protocol.TrackedShare;
  * for known and unknown tokens.
  */
 final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList {
-    private record Entry(TrackerShare share, TrackedShare tracked) {
+    /** A share and whether it is a mirrored copy of another node's share (else this node's own). */
+    private record Entry(TrackerShare share, TrackedShare tracked, boolean mirrored) {
     }
 
     private final Map<TokenDigest, Entry> entries = new ConcurrentHashMap<>();
@@ -54,8 +55,28 @@ final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList
             throw new IllegalArgumentException("a share token is 22-86 base64url characters (at least 128 bits)");
         }
         TrackerShare share = new TrackerShare(token, visibility, infoHashes);
-        entries.put(TokenDigest.of(token), new Entry(share, new TrackedShare(visibility, infoHashes)));
+        entries.put(TokenDigest.of(token), new Entry(share, new TrackedShare(visibility, infoHashes), false));
         return share;
+    }
+
+    /**
+     * Serves a mirrored copy of another node's share under its token, unless this node serves the token as its
+     * own share (its own share always wins; a mirror must never replace it, for example when two nodes mirror
+     * each other).
+     *
+     * @return whether the copy is served
+     */
+    boolean restoreMirrored(String token, Visibility visibility, Set<InfoHash> infoHashes) {
+        TrackerShare share = new TrackerShare(token, visibility, infoHashes);
+        Entry copy = new Entry(share, new TrackedShare(visibility, infoHashes), true);
+        Entry now = entries.compute(TokenDigest.of(token),
+                (digest, old) -> old != null && !old.mirrored() ? old : copy);
+        return now == copy;
+    }
+
+    /** Stops serving a mirrored copy; this node's own share under the same token is left alone. */
+    void revokeMirrored(String token) {
+        entries.computeIfPresent(TokenDigest.of(token), (digest, old) -> old.mirrored() ? null : old);
     }
 
     @Override
@@ -83,10 +104,14 @@ final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList
         return entry == null ? Optional.empty() : Optional.of(entry.share());
     }
 
-    /** Public shares only: a private token never leaves the table through the public index. */
+    /**
+     * This node's own public shares: a private token never leaves the table through the public index, and
+     * mirrored copies are left out so that two nodes mirroring each other by address do not copy their own
+     * shares back and forth (a copy is still served, and can be mirrored by its link).
+     */
     @Override
     public List<String> publicTokens() {
-        return entries.values().stream().filter(e -> e.share().visibility() == Visibility.PUBLIC)
+        return entries.values().stream().filter(e -> e.share().visibility() == Visibility.PUBLIC && !e.mirrored())
                 .map(e -> e.share().token()).toList();
     }
 

@@ -47,6 +47,11 @@ import org.veilswarm.tracker.mirror.MirrorSettings;
  * {@code store.target}, the highest {@code service.ranking} wins (the JDBC store ranks above the memory store).
  * A configuration change restarts the component (no {@code modified} method): listeners reopen with the new
  * settings, and consumers of {@link TrackerShares} register their shares again.
+ *
+ * <p>Mirroring: the listeners serve the mirroring paths and the public index, signed by the node identity;
+ * {@link TrackerMirrors} keeps this node's mirrors of other trackers under {@code <data>/tracker/mirrors}
+ * (they resume at activation), plus those of the {@code mirrors} property. See
+ * docs/protocols/tracker-mirroring.md.
  */
 @Component(service = {TrackerShares.class, TrackerMirrors.class}, configurationPid = TrackerServerComponent.PID)
 @Designate(ocd = TrackerServerComponent.Config.class)

@@ -222,4 +222,46 @@ class TrackerMirroringTest {
         assertEquals(List.of(node.id()), third.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
         assertFalse(Files.readString(list).contains(token), "a removed private link leaves no trace in the list");
     }
+
+    @Test
+    void twoNodesMirroringEachOtherByAddressKeepTheirOwnSharesAndANodeDoesNotMirrorItself() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare ofA = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        TrackerShare ofB = b.shares().register(Visibility.PUBLIC, Set.of(SECOND));
+        assertEquals(200, a.announce(ofA.pathPrefix(), FIRST, 1).status());
+        assertEquals(200, b.announce(ofB.pathPrefix(), SECOND, 2).status());
+        b.mirrors().mirrorNode(a.identity.address(), a.endpoint());
+        a.mirrors().mirrorNode(b.identity.address(), b.endpoint());
+        await("each serves the other's share", () -> served(b, ofA) && served(a, ofB));
+
+        assertEquals(List.of(ofA.token()), a.shares().publicTokens(), "a node's index lists its own shares only");
+        assertEquals(List.of(ofB.token()), b.shares().publicTokens());
+        a.shares().revoke(ofA.token());
+        await("A's revoked share leaves B", () -> b.shares().find(ofA.token()).isEmpty());
+        assertTrue(a.shares().find(ofA.token()).isEmpty(), "no copy of A's own share came back to A");
+        IllegalArgumentException self = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.mirrors().mirrorNode(a.identity.address(), a.endpoint()));
+        assertTrue(self.getMessage().contains("itself"));
+    }
+
+    @Test
+    void configuredEntriesNameSharesAndNodesAndBadOnesAreRefusedClearly() throws Exception {
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TestIdentity source = new TestIdentity();
+        String token = "abcdefghijklmnopqrstuvwxyz012345";
+        TrackerMirrorInfo share = b.mirrors().addConfigured("http://127.0.0.1:9/public/" + token + " via "
+                + source.address());
+        assertEquals(TrackerMirrorInfo.Kind.SHARE, share.kind());
+        assertEquals(new TransportAddress("127.0.0.1", 9), share.endpoint());
+        TrackerMirrorInfo node = b.mirrors().addConfigured(source.address() + ":6969");
+        assertEquals(TrackerMirrorInfo.Kind.NODE, node.kind());
+        assertEquals(TransportAddress.parse(source.address() + ":6969"), node.endpoint());
+        assertEquals(source.address(), node.source());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.mirrors().addConfigured("http://127.0.0.1:9/private/" + token));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.mirrors().addConfigured("http://127.0.0.1:9/private/short via " + source.address()));
+        assertEquals(2, b.mirrors().list().size());
+    }
 }
