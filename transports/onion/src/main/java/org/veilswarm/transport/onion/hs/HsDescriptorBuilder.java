@@ -46,7 +46,7 @@ public final class HsDescriptorBuilder {
     private final TimePeriod period;
     private final SecureRandom random;
     private Ed25519KeyPair signingKey;
-    private long revisionCounter;
+    private Long revisionCounter;
     private int lifetimeMinutes = HsDescriptor.DEFAULT_LIFETIME_MINUTES;
     private Instant certExpiration;
     private final List<IntroPointSpec> introPoints = new ArrayList<>();
@@ -73,7 +73,10 @@ public final class HsDescriptorBuilder {
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** The revision counter (§2.4); HSDirs keep the descriptor with the higher one. */
+    /**
+     * The revision counter (§2.4); HSDirs keep the descriptor with the higher one. Default: the encrypted time
+     * in period of Appendix F.2 ({@link RevisionCounter#forDescriptor}), which needs no stored state.
+     */
     public HsDescriptorBuilder revisionCounter(long revision) {
         this.revisionCounter = revision;
         return this;
@@ -125,6 +128,8 @@ public final class HsDescriptorBuilder {
             Ed25519KeyPair signer = signingKey != null ? signingKey : Ed25519.generateKeyPair(random);
             Instant expiration = certExpiration != null ? certExpiration : now.plus(CERT_LIFETIME);
             byte[] blindedKey = blinded.publicKey();
+            long revisionCounter = this.revisionCounter != null ? this.revisionCounter
+                    : RevisionCounter.forDescriptor(blinded, period, now);
             byte[] subcredential = HsKeys.subcredential(identityKey, blindedKey);
 
             Ed25519Cert signingCert = Ed25519Cert.sign(Ed25519Cert.HS_BLINDED_ID_V_SIGNING, Ed25519Cert.KEY_ED25519,

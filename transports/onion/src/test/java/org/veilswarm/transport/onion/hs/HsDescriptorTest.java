@@ -192,7 +192,8 @@ class HsDescriptorTest {
 
     @Test
     void malformedDocumentsNameTheirProblem() throws Exception {
-        String good = new String(service.builder(PERIOD).build(NOW).encoded(), StandardCharsets.US_ASCII);
+        String good = new String(service.builder(PERIOD).revisionCounter(0).build(NOW).encoded(),
+                StandardCharsets.US_ASCII);
         List<String> bad = List.of(
                 good.replace("hs-descriptor 3\n", "hs-descriptor 2\n"),
                 good.replace("descriptor-lifetime 180\n", "descriptor-lifetime 29\n"),

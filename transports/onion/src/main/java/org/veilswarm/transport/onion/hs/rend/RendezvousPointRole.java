@@ -1,0 +1,106 @@
+package org.veilswarm.transport.onion.hs.rend;
+
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.circuit.HopControl;
+
+/**
+ * A relay acting as rendezvous point (rend-spec-v3 §3.3, §3.4): a bounded table of cookies from
+ * ESTABLISH_RENDEZVOUS, each waiting at most the cookie lifetime; the service's RENDEZVOUS1 with a
+ * known cookie joins its circuit with the client's and sends the client RENDEZVOUS2.
+ */
+final class RendezvousPointRole {
+    private record Waiting(HopControl hop, long deadline) {
+    }
+
+    private final RendezvousRelaySettings settings;
+    private final Map<ByteBuffer, Waiting> cookies = new ConcurrentHashMap<>();
+    final LongAdder joined = new LongAdder();
+    final LongAdder expired = new LongAdder();
+
+    RendezvousPointRole(RendezvousRelaySettings settings) {
+        this.settings = settings;
+    }
+
+    int size() {
+        return cookies.size();
+    }
+
+    /** §3.3 ESTABLISH_RENDEZVOUS: a malformed cell or a cookie in use closes the circuit. */
+    void establish(HopControl client, byte[] body) {
+        byte[] cookie;
+        try {
+            cookie = RendezvousCells.decodeEstablishRendezvous(body);
+        } catch (RendCellException e) {
+            client.destroy(DestroyReason.PROTOCOL);
+            return;
+        }
+        long now = settings.nanoTime().getAsLong();
+        if (cookies.size() >= settings.maxCookies()) {
+            expire(now);
+            if (cookies.size() >= settings.maxCookies()) {
+                client.destroy(DestroyReason.RESOURCELIMIT);
+                return;
+            }
+        }
+        ByteBuffer key = ByteBuffer.wrap(cookie);
+        Waiting waiting = new Waiting(client, now + settings.cookieLifetime().toNanos());
+        if (cookies.putIfAbsent(key, waiting) != null) {
+            client.destroy(DestroyReason.PROTOCOL);
+            return;
+        }
+        client.whenClosed().addListener(closed -> cookies.remove(key, waiting));
+        client.eventLoop().schedule(() -> {
+            if (cookies.remove(key, waiting)) {
+                expired.increment();
+                waiting.hop().destroy(DestroyReason.FINISHED);
+            }
+        }, settings.cookieLifetime().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        client.send(RendezvousCells.rendezvousEstablished());
+    }
+
+    private void expire(long now) {
+        for (Iterator<Map.Entry<ByteBuffer, Waiting>> it = cookies.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<ByteBuffer, Waiting> entry = it.next();
+            if (entry.getValue().deadline() - now <= 0 && cookies.remove(entry.getKey(), entry.getValue())) {
+                expired.increment();
+                entry.getValue().hop().destroy(DestroyReason.FINISHED);
+            }
+        }
+    }
+
+    /**
+     * §3.4 RENDEZVOUS1: an unknown or expired cookie closes the service's circuit; otherwise the two
+     * circuits are joined first (so no cell of the client can arrive unjoined) and the client gets
+     * RENDEZVOUS2 with the HANDSHAKE_INFO.
+     */
+    void rendezvous(HopControl service, byte[] body) {
+        byte[][] parts;
+        try {
+            parts = RendezvousCells.decodeRendezvous1(body);
+        } catch (RendCellException e) {
+            service.destroy(DestroyReason.PROTOCOL);
+            return;
+        }
+        Waiting waiting = cookies.remove(ByteBuffer.wrap(parts[0]));
+        if (waiting == null || waiting.deadline() - settings.nanoTime().getAsLong() <= 0) {
+            if (waiting != null) {
+                expired.increment();
+                waiting.hop().destroy(DestroyReason.FINISHED);
+            }
+            service.destroy(DestroyReason.PROTOCOL);
+            return;
+        }
+        if (!waiting.hop().join(service)) {
+            waiting.hop().destroy(DestroyReason.FINISHED);
+            service.destroy(DestroyReason.FINISHED);
+            return;
+        }
+        joined.increment();
+        waiting.hop().send(RendezvousCells.rendezvous2(parts[1]));
+    }
+}

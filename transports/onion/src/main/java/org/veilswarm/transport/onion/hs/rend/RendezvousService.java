@@ -1,0 +1,207 @@
+package org.veilswarm.transport.onion.hs.rend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.crypto.X25519;
+import org.veilswarm.transport.onion.cell.RelayCommand;
+import org.veilswarm.transport.onion.cell.UnparsedRelayMessage;
+import org.veilswarm.transport.onion.circuit.CircuitClosedException;
+import org.veilswarm.transport.onion.circuit.OriginCircuit;
+import org.veilswarm.transport.onion.circuit.RelayTarget;
+import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
+import org.veilswarm.transport.onion.stream.CircuitStreams;
+import org.veilswarm.transport.onion.stream.StreamAcceptor;
+
+/**
+ * The service side of rend-spec-v3 §3: establishes introduction points on circuits it builds
+ * (ESTABLISH_INTRO with fresh per-intro-point keys), and on each authentic, fresh INTRODUCE2 builds
+ * its own circuit to the client's rendezvous point, sends RENDEZVOUS1 and takes the client's streams
+ * on the end-to-end hop with {@code acceptor} (e.g. {@code LocalServices}).
+ */
+public final class RendezvousService implements AutoCloseable {
+    /** Introductions one intro point takes before it must be rotated (C tor: 16384 to 32767). */
+    public static final int DEFAULT_REPLAY_CAPACITY = 16384;
+
+    private final CircuitFactory circuits;
+    private final byte[] subcredential;
+    private final StreamAcceptor acceptor;
+    private final Duration stepTimeout;
+    private final int replayCapacity;
+    private final List<ServiceIntroPoint> introPoints = new CopyOnWriteArrayList<>();
+    private final List<RendezvousConnection> connections = new CopyOnWriteArrayList<>();
+    private final LongAdder rejectedIntroductions = new LongAdder();
+    private final LongAdder failedRendezvous = new LongAdder();
+    private volatile boolean closed;
+
+    public RendezvousService(CircuitFactory circuits, byte[] subcredential, StreamAcceptor acceptor, Duration stepTimeout) {
+        this(circuits, subcredential, acceptor, stepTimeout, DEFAULT_REPLAY_CAPACITY);
+    }
+
+    public RendezvousService(CircuitFactory circuits, byte[] subcredential, StreamAcceptor acceptor, Duration stepTimeout,
+            int replayCapacity) {
+        this.circuits = Objects.requireNonNull(circuits, "circuits");
+        if (subcredential.length != 32) {
+            throw new IllegalArgumentException("subcredential must be 32 bytes");
+        }
+        this.subcredential = subcredential.clone();
+        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+        this.stepTimeout = stepTimeout;
+        this.replayCapacity = replayCapacity;
+    }
+
+    /**
+     * Builds a circuit to {@code relay} and establishes an introduction point there (§3.1.1); completes
+     * on INTRO_ESTABLISHED, fails if the circuit fails or closes first, or after the step timeout.
+     */
+    public CompletableFuture<ServiceIntroPoint> establish(RelayTarget relay, List<CellExtension> extensions) {
+        return circuits.build(relay).thenCompose(circuit -> {
+            ServiceIntroPoint point = new ServiceIntroPoint(relay, Ed25519.generateKeyPair(), X25519.generateKeyPair(),
+                    circuit, replayCapacity);
+            CompletableFuture<ServiceIntroPoint> established = new CompletableFuture<>();
+            circuit.onMessage((hop, envelope) -> {
+                if (hop == circuit.hops() - 1 && envelope.message() instanceof UnparsedRelayMessage m) {
+                    if (m.commandCode() == RelayCommand.INTRO_ESTABLISHED.code()) {
+                        established.complete(point);
+                    } else if (m.commandCode() == RelayCommand.INTRODUCE2.code()) {
+                        introduced(point, m.body());
+                    }
+                }
+            });
+            circuit.whenClosed().addListener(done -> {
+                introPoints.remove(point);
+                established.completeExceptionally(circuit.whenClosed().getNow());
+            });
+            EstablishIntro cell = EstablishIntro.create(point.authKeyPair(), circuit.handshakeNonce(circuit.hops() - 1),
+                    extensions);
+            try {
+                circuit.send(circuit.hops() - 1, 0, cell.toMessage());
+            } catch (CircuitClosedException e) {
+                established.completeExceptionally(e);
+            }
+            return established.orTimeout(stepTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    circuit.destroy();
+                } else if (closed) {
+                    circuit.destroy();
+                } else {
+                    introPoints.add(point);
+                }
+            });
+        });
+    }
+
+    public CompletableFuture<ServiceIntroPoint> establish(RelayTarget relay) {
+        return establish(relay, List.of());
+    }
+
+    /** §3.3 on the service: check the MAC, refuse replays (§3.2.2), decrypt, then rendezvous. */
+    private void introduced(ServiceIntroPoint point, byte[] body) {
+        HsNtor.ServiceResult result;
+        IntroducePlaintext plaintext;
+        RelayTarget rendezvousPoint;
+        try {
+            Introduce1 cell = Introduce1.decode("INTRODUCE2", body);
+            if (!Arrays.equals(cell.authKey(), point.authKey())) {
+                rejectedIntroductions.increment();
+                return;
+            }
+            result = HsNtor.serve(point.encKeyPair(), point.authKey(), subcredential, cell.header(), cell.encrypted(),
+                    X25519.generateKeyPair());
+            // Checked after the MAC, so that unauthenticated cells cannot fill the cache.
+            switch (point.replays.check(cell.encrypted())) {
+                case REPLAY -> {
+                    point.replaysRefused.increment();
+                    return;
+                }
+                case FULL -> {
+                    rejectedIntroductions.increment(); // time to rotate this intro point
+                    return;
+                }
+                default -> {
+                }
+            }
+            plaintext = IntroducePlaintext.decode(result.plaintext());
+            rendezvousPoint = plaintext.rendezvousPoint();
+        } catch (RendCellException | HandshakeFailedException e) {
+            rejectedIntroductions.increment();
+            return;
+        }
+        point.introductions.increment();
+        if (closed) {
+            return;
+        }
+        circuits.build(rendezvousPoint).whenComplete((circuit, failure) -> {
+            if (failure != null) {
+                failedRendezvous.increment();
+                return;
+            }
+            try {
+                int rendezvousHop = circuit.hops() - 1;
+                HsCircuitKeys keys = result.keys();
+                // §3.3.1: the service sends with Kb/Db and receives with Kf/Df. The hop and its stream
+                // layer exist before RENDEZVOUS1 leaves, so no client cell can arrive before them.
+                circuit.addEndToEndHop(keys.backwardKey(), keys.backwardDigestSeed(), keys.forwardKey(),
+                        keys.forwardDigestSeed());
+                keys.destroy();
+                CircuitStreams streams = CircuitStreams.attach(circuit, circuit.hops() - 1, acceptor);
+                RendezvousConnection connection = new RendezvousConnection(circuit, streams);
+                connections.add(connection);
+                circuit.whenClosed().addListener(done -> connections.remove(connection));
+                circuit.send(rendezvousHop, 0, RendezvousCells.rendezvous1(plaintext.rendezvousCookie(),
+                        result.handshakeInfo()));
+            } catch (CircuitClosedException e) {
+                failedRendezvous.increment();
+                circuit.destroy();
+            }
+        });
+    }
+
+    public List<ServiceIntroPoint> introPoints() {
+        return List.copyOf(introPoints);
+    }
+
+    /** Joined rendezvous circuits open now. */
+    public List<RendezvousConnection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** INTRODUCE2 cells refused for a wrong key, a bad MAC, a malformed body or a full replay cache. */
+    public long rejectedIntroductions() {
+        return rejectedIntroductions.sum();
+    }
+
+    /** INTRODUCE2 cells refused as replays, over all intro points. */
+    public long replaysRefused() {
+        return introPoints.stream().mapToLong(ServiceIntroPoint::replaysRefused).sum();
+    }
+
+    /** Circuits to rendezvous points that could not be built. */
+    public long failedRendezvous() {
+        return failedRendezvous.sum();
+    }
+
+    public byte[] subcredential() {
+        return subcredential.clone();
+    }
+
+    /** Closes every intro circuit and rendezvous circuit. */
+    @Override
+    public void close() {
+        closed = true;
+        for (ServiceIntroPoint point : new ArrayList<>(introPoints)) {
+            point.circuit().destroy();
+        }
+        for (RendezvousConnection connection : new ArrayList<>(connections)) {
+            connection.close();
+        }
+    }
+}
