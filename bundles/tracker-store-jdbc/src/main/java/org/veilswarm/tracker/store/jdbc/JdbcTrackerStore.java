@@ -706,11 +706,12 @@ public final class JdbcTrackerStore implements TrackerStore {
             // (H2 2.3 EXPLAIN shows "index sorted" only with both columns).
             PreparedStatement p = prepare("SELECT " + PEER_COLUMNS + " FROM peers WHERE info_key = ? "
                     + "AND sample_key " + side + " ? AND NOT (host = ? AND port = ?)" + leechersOnly
-                    + " ORDER BY info_key, sample_key LIMIT " + count);
+                    + " ORDER BY info_key, sample_key LIMIT ?");
             p.setString(1, key);
             p.setInt(2, pivot);
             p.setString(3, self.address().host());
             p.setInt(4, self.address().port());
+            p.setInt(5, count);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     out.add(peerAt(r, 1));
