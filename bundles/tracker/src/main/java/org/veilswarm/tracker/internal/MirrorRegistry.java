@@ -298,6 +298,39 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                 });
     }
 
+    /**
+     * Another store was bound: the copies are in the old one, so every mirror starts again from a snapshot
+     * (its saved position is dropped; a node mirror keeps its list of shares).
+     */
+    synchronized void storeReplaced() {
+        if (closed) {
+            return;
+        }
+        List<Map.Entry<String, Running>> all = new ArrayList<>(running.entrySet());
+        for (Map.Entry<String, Running> e : all) {
+            e.getValue().close();
+            deleteCursors(e.getKey(), e.getValue());
+            try {
+                running.put(e.getKey(), open(e.getValue().spec()));
+            } catch (IOException | RuntimeException failure) {
+                running.remove(e.getKey());
+                LOG.log(Level.ERROR, "tracker: cannot restart a mirror after a store swap: " + failure.getMessage());
+            }
+        }
+    }
+
+    private void deleteCursors(String id, Running mirror) {
+        if (mirror instanceof ShareMirror) {
+            deleteQuietly(dir.resolve(id + ".cursor"));
+        } else {
+            try (Stream<Path> files = Files.list(dir.resolve(id))) {
+                files.forEach(MirrorRegistry::deleteQuietly);
+            } catch (IOException e) {
+                // nothing saved for it yet
+            }
+        }
+    }
+
     @Override
     public synchronized boolean remove(String id) {
         Running gone = running.remove(id);
@@ -305,17 +338,12 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
             return false;
         }
         gone.close();
+        deleteCursors(id, gone);
         if (gone instanceof ShareMirror share) {
             tokens.revokeMirrored(share.spec().token());
-            deleteQuietly(dir.resolve(id + ".cursor"));
         } else if (gone instanceof WholeNode node) {
             node.shares().keySet().forEach(tokens::revokeMirrored);
             deleteQuietly(dir.resolve(id + ".index"));
-            try (Stream<Path> files = Files.list(dir.resolve(id))) {
-                files.forEach(MirrorRegistry::deleteQuietly);
-            } catch (IOException e) {
-                // nothing saved for it yet
-            }
             deleteQuietly(dir.resolve(id));
         }
         try {

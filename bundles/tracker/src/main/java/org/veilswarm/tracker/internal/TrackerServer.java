@@ -1,7 +1,6 @@
 package org.veilswarm.tracker.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -67,6 +66,8 @@ final class TrackerServer implements AutoCloseable {
     private final Clock clock;
     private final ShareRegistry shares;
     private final AtomicReference<BoundStore> store = new AtomicReference<>();
+    /** The store the mirrors' copies went to last (kept while no store is bound). */
+    private final AtomicReference<TrackerStore> mirroredInto = new AtomicReference<>();
     private final EventExecutorGroup storeExecutors;
     private final TrackerService service;
     private final TrackerServerInitializer initializer;
@@ -105,8 +106,8 @@ final class TrackerServer implements AutoCloseable {
     }
 
     /**
-     * @param mirroring {@code null}: neither serve mirrors nor keep any
-     * @throws UncheckedIOException if the saved mirrors cannot be read
+     * @param mirroring {@code null}: neither serve mirrors nor keep any; saved mirrors that cannot be read are
+     *                  logged, and the tracker serves without them
      */
     TrackerServer(ServiceKey key, int port, TrackerSettings settings, Duration peerExpiry, Duration sweepPeriod,
             int storeThreads, SecureRandom random, Clock clock, Mirroring mirroring) {
@@ -147,9 +148,8 @@ final class TrackerServer implements AutoCloseable {
         try {
             mirrors.start();
         } catch (IOException e) {
-            close();
-            throw new UncheckedIOException("cannot resume the mirrors in " + mirroring.dir() + ": " + e.getMessage(),
-                    e);
+            // The tracker serves this node's own shares whatever happened to the mirrors' directory.
+            LOG.log(Level.ERROR, "tracker: cannot resume the mirrors in " + mirroring.dir() + ": " + e.getMessage());
         }
     }
 
@@ -199,6 +199,11 @@ final class TrackerServer implements AutoCloseable {
     /** Uses {@code newStore} from now on (requests already running finish on the store they started with). */
     void storeBound(TrackerStore newStore, boolean blocking) {
         store.set(new BoundStore(Objects.requireNonNull(newStore, "store"), blocking));
+        TrackerStore before = mirroredInto.getAndSet(newStore);
+        if (mirrors != null && before != null && before != newStore) {
+            // The copies are in the old store: the mirrors copy again into the new one (off the DS thread).
+            CompletableFuture.runAsync(mirrors::storeReplaced);
+        }
     }
 
     /** Forgets {@code oldStore} unless another store has replaced it already (greedy rebinding binds first). */

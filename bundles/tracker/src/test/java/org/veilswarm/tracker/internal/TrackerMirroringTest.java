@@ -264,4 +264,25 @@ class TrackerMirroringTest {
                 () -> b.mirrors().addConfigured("http://127.0.0.1:9/private/short via " + source.address()));
         assertEquals(2, b.mirrors().list().size());
     }
+
+    @Test
+    void afterAStoreSwapBCopiesAgainIntoTheNewStore() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare secret = a.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        assertEquals(200, a.announce(secret.pathPrefix(), SECRET, 1).status());
+        TrackerMirrorInfo mirror = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + secret.pathPrefix());
+        await("copied", () -> served(b, secret) && b.mirrors().status(mirror.id()).orElseThrow().position() > 0);
+
+        org.veilswarm.tracker.store.memory.MemoryTrackerStore replacement =
+                new org.veilswarm.tracker.store.memory.MemoryTrackerStore();
+        b.server.storeBound(replacement, false);
+        await("copied again into the new store", () -> {
+            var counts = replacement.scrape(List.of(SECRET)).get(SECRET);
+            return counts != null && counts.complete() + counts.incomplete() == 1;
+        });
+        assertTrue(b.peersFor(secret, SECRET, 10).contains(peer(1)), "B serves the copy from the new store");
+        assertEquals(List.of(mirror.id()), b.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
+    }
 }
