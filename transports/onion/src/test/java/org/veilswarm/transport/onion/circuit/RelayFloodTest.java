@@ -43,7 +43,7 @@ class RelayFloodTest {
     private static final int CREATE_BURST = 40;
     private static final int MAX_PENDING = 8;
     private static final int MAX_RELAY_CIRCUITS = 300;
-    private static final int FLOOD = 6_000;
+    private static final int FLOOD = 4_000;
 
     private final BlockingQueue<OnionTestNetwork.Received> inbox = new LinkedBlockingQueue<>();
     private OnionTestNetwork net;
@@ -79,15 +79,20 @@ class RelayFloodTest {
         long heapBefore = heapUsedAfterGc();
         int sent = 0;
         for (int round = 0; round < 6; round++) {
-            for (int i = 0; i < FLOOD / 6; i++, sent++) {
+            for (; sent < FLOOD * (round + 1) / 6; sent++) {
                 table.write(new Create2(CircuitTable.INITIATOR_BIT | (sent + 1), HandshakeType.NTOR,
                         handshakes.get(sent % handshakes.size())));
             }
             // The circuit built before the flood answers in the middle of it, end to end through the relay.
             assertHopAnswers(legit, 1);
         }
-        OnionTestNetwork.await(() -> target.resourceLimitRefusals() + target.circuitCount() >= FLOOD + 1,
-                "every flood CREATE2 answered or refused (refused " + target.resourceLimitRefusals() + ")");
+        // Generous: on a loaded machine thousands of cells take a while through TLS on both ends.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (target.resourceLimitRefusals() + target.circuitCount() < FLOOD + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(FLOOD + 1, target.resourceLimitRefusals() + target.circuitCount(),
+                "every flood CREATE2 answered or refused, and the legitimate circuit");
 
         // The per-link token bucket admits the burst and the rate for the time the flood took, nothing more.
         int flooderCircuits = target.circuitCount() - 1; // the legitimate circuit is the other one
