@@ -79,7 +79,7 @@ class RendezvousNetworkTest {
 
     @Test
     void streamOverJoinedCircuitsCarriesMebibytesBothWays() throws Exception {
-        long size = 3L << 20;
+        long size = 2L << 20;
         BlockingQueue<BulkEnd> accepted = new LinkedBlockingQueue<>();
         LocalServices services = new LocalServices();
         services.register(8080, new ChannelInitializer<Channel>() {
