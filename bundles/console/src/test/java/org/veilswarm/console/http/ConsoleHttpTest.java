@@ -49,7 +49,11 @@ class ConsoleHttpTest {
         this.work = work;
         Dictionary<String, Object> console = new Hashtable<>();
         console.put("maxUploadMegabytes", 1);
-        felix = FelixHarness.start(work, freePort(), Map.of("org.veilswarm.console", console));
+        Dictionary<String, Object> stats = new Hashtable<>();
+        stats.put("sampleSeconds", 1);
+        stats.put("samplesKept", 3);
+        felix = FelixHarness.start(work, freePort(), Map.of("org.veilswarm.console", console,
+                "org.veilswarm.console.stats", stats));
         http = new HttpSession(felix.port);
         Path url = felix.dataDirectory.resolve("console.url");
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -567,5 +571,121 @@ class ConsoleHttpTest {
         }
         assertEquals(token.strip(), token, "the token file holds exactly the token");
         assertEquals(43, token.getBytes(StandardCharsets.US_ASCII).length);
+    }
+
+    // --- statistics and logs -------------------------------------------------------------------------------
+
+    @Test
+    void statsAreATimeSeriesBoundedByTheConfiguredSampleCount() throws InterruptedException {
+        Reply reply = http.get("/api/stats", bearer());
+        assertEquals(200, reply.status(), reply.toString());
+        assertEquals(1, reply.json().get("sampleSeconds").intValue());
+        assertEquals(3, reply.json().get("capacity").intValue());
+        // Sampling once a second into 3 slots: wait (without assuming a pace) until the ring has filled.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode samples = reply.json().get("samples");
+        while (samples.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            samples = http.get("/api/stats", bearer()).json().get("samples");
+        }
+        assertEquals(3, samples.size(), samples.toString());
+        long previous = 0;
+        for (JsonNode sample : samples) {
+            assertTrue(sample.get("time").longValue() >= previous, samples.toString());
+            previous = sample.get("time").longValue();
+            assertEquals(0, sample.get("bytesRelayed").longValue(), "no transport in this framework relays");
+            assertTrue(sample.get("transports").isObject());
+        }
+        Thread.sleep(1500);
+        assertEquals(3, http.get("/api/stats", bearer()).json().get("samples").size(), "the ring stays bounded");
+    }
+
+    @Test
+    void statsAndLogsNeedAuthenticationAndRefuseOtherMethods() {
+        assertEquals(401, http.get("/api/stats").status());
+        assertEquals(401, http.get("/api/logs").status());
+        Reply post = http.post("/api/stats", bearer());
+        assertEquals(405, post.status());
+        assertEquals("GET", post.header("Allow"));
+        assertEquals(405, http.delete("/api/logs", bearer()).status());
+    }
+
+    @Test
+    void logsFoldRepeatedLinesAndFilterByLevel() throws InterruptedException {
+        logThroughTheFrameworksLogService(2, "console log test: circuit timed out");
+        logThroughTheFrameworksLogService(2, "console log test: circuit timed out");
+        logThroughTheFrameworksLogService(2, "console log test: circuit timed out");
+        logThroughTheFrameworksLogService(1, "console log test: disk full");
+        JsonNode entries = null;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Reply reply = http.get("/api/logs?level=warn", bearer());
+            assertEquals(200, reply.status(), reply.toString());
+            assertTrue(reply.json().get("available").booleanValue());
+            entries = reply.json().get("entries");
+            if (find(entries, "console log test: circuit timed out") != null) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        JsonNode folded = find(entries, "console log test: circuit timed out");
+        assertNotNull(folded, String.valueOf(entries));
+        assertEquals(3, folded.get("count").intValue());
+        assertEquals("WARN", folded.get("level").textValue());
+        assertNotNull(find(entries, "console log test: disk full"), String.valueOf(entries));
+        JsonNode errors = http.get("/api/logs?level=error", bearer()).json().get("entries");
+        assertNotNull(find(errors, "console log test: disk full"));
+        assertNull(find(errors, "console log test: circuit timed out"), "WARN is below level=error");
+        JsonNode all = http.get("/api/logs?level=debug&dedup=false&limit=1000", bearer()).json().get("entries");
+        assertEquals(3, countOf(all, "console log test: circuit timed out"));
+    }
+
+    @Test
+    void logsRejectBadParametersWithAReason() {
+        Reply level = http.get("/api/logs?level=loud", bearer());
+        assertEquals(400, level.status());
+        assertTrue(level.json().get("error").textValue().contains("level must be one of"), level.toString());
+        assertEquals(400, http.get("/api/logs?limit=0", bearer()).status());
+        assertEquals(400, http.get("/api/logs?limit=1001", bearer()).status());
+        assertEquals(400, http.get("/api/logs?limit=ten", bearer()).status());
+        assertEquals(400, http.get("/api/logs?dedup=maybe", bearer()).status());
+    }
+
+    /**
+     * Logs through Felix Log's LogService (level 1 = error, 2 = warning: Log Service 1.4 drops INFO by
+     * default, its root logger level being WARN). Reflection because the harness's Felix
+     * Log may wire its own copy of the org.osgi.service.log package, not the one on this test's class path.
+     */
+    private void logThroughTheFrameworksLogService(int level, String message) {
+        try {
+            org.osgi.framework.ServiceReference<?>[] references = felix.context().getAllServiceReferences(
+                    "org.osgi.service.log.LogService", null);
+            assertNotNull(references, "Felix Log must be running in the harness");
+            Object service = felix.context().getService(references[0]);
+            Class<?> api = references[0].getBundle().loadClass("org.osgi.service.log.LogService");
+            api.getMethod("log", int.class, String.class).invoke(service, level, message);
+            felix.context().ungetService(references[0]);
+        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode find(JsonNode entries, String message) {
+        for (JsonNode entry : entries) {
+            if (message.equals(entry.get("message").textValue())) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private static int countOf(JsonNode entries, String message) {
+        int n = 0;
+        for (JsonNode entry : entries) {
+            if (message.equals(entry.get("message").textValue())) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -36,7 +36,7 @@ final class FelixHarness implements AutoCloseable {
             "asm", "asm-tree", "asm-analysis", "asm-commons", "asm-util", "org.apache.aries.spifly.dynamic.bundle",
             "slf4j-api", "slf4j-simple",
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
-            "org.apache.felix.configadmin", "org.apache.felix.scr",
+            "org.apache.felix.configadmin", "org.apache.felix.log", "org.apache.felix.scr",
             "netty-common", "netty-buffer", "netty-resolver", "netty-transport",
             "bcprov-jdk18on", "bcutil-jdk18on", "bcpkix-jdk18on",
             "api", "crypto", "node",

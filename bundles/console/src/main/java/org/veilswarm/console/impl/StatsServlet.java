@@ -1,0 +1,81 @@
+package org.veilswarm.console.impl;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.console.impl.auth.Principal;
+import org.veilswarm.console.impl.http.ConsolePaths;
+import org.veilswarm.console.impl.stats.StatsSample;
+import org.veilswarm.console.impl.stats.StatsSampler;
+
+/**
+ * {@code GET /api/stats}: the relay statistics time series (docs/console.md). An exact whiteboard pattern, so
+ * it wins over the general {@code /api/*} servlet (Servlet Whiteboard 140.4, longest match).
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/api/stats")
+@HttpWhiteboardServletName("veilswarm-console-stats")
+public final class StatsServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient ConsoleAccess access;
+    private final transient StatsSampler sampler;
+
+    @Activate
+    public StatsServlet(@Reference ConsoleAccess access, @Reference StatsSampler sampler) {
+        this.access = access;
+        this.sampler = sampler;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
+        if (principal == null) {
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        if (!request.getMethod().equals("GET")) {
+            response.setHeader("Allow", "GET");
+            HttpResponses.error(response, 405, "method " + request.getMethod() + " not allowed on /api/stats;"
+                    + " allowed: GET");
+            return;
+        }
+        HttpResponses.json(response, 200, json(sampler.samples()));
+    }
+
+    private Map<String, Object> json(List<StatsSample> samples) {
+        List<Map<String, Object>> points = new ArrayList<>(samples.size());
+        for (StatsSample sample : samples) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("time", sample.time().toEpochMilli());
+            point.put("bytesRelayed", sample.bytesRelayed());
+            point.put("cellsRelayed", sample.cellsRelayed());
+            point.put("bytesOwn", sample.bytesOwn());
+            Map<String, Object> transports = new LinkedHashMap<>();
+            sample.transports().forEach((scheme, totals) -> transports.put(scheme, Map.of(
+                    "bytesRelayed", totals.bytesRelayed(), "cellsRelayed", totals.cellsRelayed(),
+                    "bytesOwn", totals.bytesOwn())));
+            point.put("transports", transports);
+            points.add(point);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("sampleSeconds", sampler.sampleSeconds());
+        json.put("capacity", sampler.capacity());
+        json.put("samples", points);
+        return json;
+    }
+}
