@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
 
 /**
  * The HSDir hash ring of one time period (rend-spec-v3 §2.2.3). Every relay with the HSDir flag sits at
@@ -74,6 +76,16 @@ public final class HsDirRing<T> {
     public static <T> HsDirRing<T> build(Collection<T> hsdirs, Function<T, byte[]> identity, TimePeriod period,
             byte[] sharedRandomValue) {
         return build(hsdirs, identity, period, sharedRandomValue, Parameters.DEFAULT);
+    }
+
+    /**
+     * The ring of the relays in a directory's relay list that carry the HSDir flag, with tor's default
+     * parameters; the SRV comes from {@code srv.forPeriod(period)}.
+     */
+    public static HsDirRing<RelayDescriptor> ofRelays(Collection<RelayDescriptor> relays, TimePeriod period,
+            SharedRandomSource srv) {
+        List<RelayDescriptor> hsdirs = relays.stream().filter(r -> r.flags().contains(RelayFlag.HSDIR)).toList();
+        return build(hsdirs, RelayDescriptor::identity, period, srv.forPeriod(period), Parameters.DEFAULT);
     }
 
     /** {@code hs_relay_index(node)} of §2.2.3. */

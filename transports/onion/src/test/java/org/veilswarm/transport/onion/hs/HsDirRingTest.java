@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
 
 /**
  * The hash ring of rend-spec-v3 §2.2.3. Index vectors: C tor's test_hs_common.c {@code test_hs_indexes}
@@ -65,6 +69,24 @@ class HsDirRingTest {
         assertArrayEquals(SRV, directory.forPeriod(PERIOD_42));
         assertNotEquals(HEX.formatHex(SharedRandomSource.none().forPeriod(PERIOD_42)),
                 HEX.formatHex(SharedRandomSource.none().forPeriod(PERIOD_42.next())));
+    }
+
+    @Test
+    void relaysWithoutTheHsDirFlagAreNotOnTheRing() {
+        List<RelayDescriptor> relays = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            Set<RelayFlag> flags = i % 2 == 0 ? Set.of(RelayFlag.HSDIR) : Set.of();
+            relays.add(new RelayDescriptor(filled(i), filled(100 + i), List.of(new InetSocketAddress("127.0.0.1", 9000 + i)),
+                    1000, 0, Set.of(), "test", flags, Instant.EPOCH));
+        }
+        HsDirRing<RelayDescriptor> ring = HsDirRing.ofRelays(relays, PERIOD_42, period -> Optional.of(SRV));
+        assertEquals(5, ring.size());
+        List<byte[]> evenOnly = relays.stream().filter(r -> r.flags().contains(RelayFlag.HSDIR))
+                .map(RelayDescriptor::identity).toList();
+        List<Integer> expected = firstBytes(HsDirRing.build(evenOnly, Function.identity(), PERIOD_42, SRV)
+                .storeSet(filled(0x42)));
+        assertEquals(expected, ring.storeSet(filled(0x42)).stream().map(r -> (int) r.identity()[0]).toList());
+        assertTrue(expected.stream().allMatch(first -> first % 2 == 0));
     }
 
     private static byte[] filled(int value) {

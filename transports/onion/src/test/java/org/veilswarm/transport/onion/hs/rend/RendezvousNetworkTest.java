@@ -155,7 +155,8 @@ class RendezvousNetworkTest {
             assertEquals(IntroduceAck.SUCCESS, introduceRaw(forged));
             OnionTestNetwork.await(() -> service.rejectedIntroductions() == rejected + 1, "a wrong MAC is rejected (open "
                     + intro.isOpen() + ", introductions " + intro.introductions() + ", replays " + intro.replaysRefused()
-                    + ", rejected " + service.rejectedIntroductions() + " of " + rejected + ")");
+                    + ", rejected " + service.rejectedIntroductions() + " of " + rejected + ", closed: "
+                    + intro.circuit().whenClosed().getNow() + ")");
             assertEquals(1, intro.introductions());
         }
     }
