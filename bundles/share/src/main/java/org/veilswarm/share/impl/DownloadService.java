@@ -1,0 +1,390 @@
+package org.veilswarm.share.impl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.veilswarm.api.tracker.AnnounceEvent;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.metainfo.HashValue;
+import org.veilswarm.metainfo.Metainfo;
+import org.veilswarm.share.api.Download;
+import org.veilswarm.share.api.DownloadState;
+import org.veilswarm.share.api.Downloads;
+import org.veilswarm.share.api.ShareException;
+import org.veilswarm.share.api.ShareLink;
+import org.veilswarm.swarm.engine.TorrentOptions;
+import org.veilswarm.swarm.engine.TorrentSession;
+import org.veilswarm.swarm.engine.TorrentState;
+import org.veilswarm.swarm.engine.TorrentStats;
+import org.veilswarm.tracker.mirror.MirroredTorrent;
+import org.veilswarm.tracker.protocol.TrackerUrl;
+
+/**
+ * {@link Downloads} over a {@link ShareContext}. A download: reads the share's record from the source's tracker
+ * ({@link SourceSnapshot}) to learn the torrent's full v2 info-hash, announces to the source to get peers, fetches
+ * the metadata from them (BEP 9, {@code SwarmEngine.addFromInfoHash}) and downloads; once complete it registers
+ * the torrent in this node's tracker under the link's token (so this node answers announces for it too), puts
+ * the record in its store, and announces itself as a seeder to the source and to its own tracker.
+ *
+ * <p>Multiplexing over K onion services of the source (issue 8) hooks in at {@link #peersFor}: today the peers
+ * are the ones the source's tracker lists, reached through the one transport that reaches the link's host.
+ */
+public final class DownloadService implements Downloads, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
+    private static final Duration METADATA_TIMEOUT = Duration.ofMinutes(2);
+    private static final int FIND_ATTEMPTS = 8;
+
+    private final ShareContext context;
+    private final Announcer announcer;
+    private final Map<String, Entry> downloads = new LinkedHashMap<>();
+
+    /** One download in memory. */
+    private static final class Entry {
+        final String id;
+        final ShareLink link;
+        final Path directory;
+        volatile DownloadState state = DownloadState.CONNECTING;
+        volatile TorrentRecord record;
+        volatile InfoHash infoHash;
+        volatile TorrentSession session;
+        volatile String error;
+        volatile CompletableFuture<?> work = CompletableFuture.completedFuture(null);
+
+        Entry(String id, ShareLink link, Path directory) {
+            this.id = id;
+            this.link = link;
+            this.directory = directory;
+        }
+    }
+
+    public DownloadService(ShareContext context) {
+        this.context = context;
+        this.announcer = new Announcer(context);
+    }
+
+    @Override
+    public Download add(String linkText, Path directory) {
+        ShareLink link = ShareLink.parse(linkText);
+        if (context.transportFor(link.tracker()).isEmpty()) {
+            throw new ShareException("no bound transport reaches " + link.tracker()
+                    + (link.isOnion() ? " (onion services need the onion or tor transport)" : ""));
+        }
+        Path dir = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ShareException("cannot use " + dir + " for the download: " + e.getMessage(), e);
+        }
+        String id = idOf(link);
+        Entry e;
+        synchronized (this) {
+            Entry existing = downloads.get(id);
+            if (existing != null) {
+                return view(existing);
+            }
+            e = new Entry(id, link, dir);
+            downloads.put(id, e);
+        }
+        start(e);
+        return view(e);
+    }
+
+    private void start(Entry e) {
+        e.state = DownloadState.CONNECTING;
+        e.error = null;
+        Transport transport = context.transportFor(e.link.tracker()).orElse(null);
+        if (transport == null) {
+            fail(e, "no bound transport reaches " + e.link.tracker());
+            return;
+        }
+        CompletableFuture<?> work = findPeers(transport, e, 0)
+                .thenCompose(peers -> {
+                    if (e.state == DownloadState.PAUSED) {
+                        throw new CompletionException(new IllegalStateException("paused"));
+                    }
+                    e.state = DownloadState.FETCHING_METADATA;
+                    HashValue v2 = HashValue.of(e.infoHash.bytes());
+                    Optional<TorrentSession> running = context.engine().torrent(v2);
+                    if (running.isPresent()) {
+                        return CompletableFuture.completedFuture(running.get());
+                    }
+                    return context.engine().addFromInfoHash(v2, peers, e.directory, stateDir(e),
+                            TorrentOptions.defaults(), METADATA_TIMEOUT);
+                })
+                .thenCompose(session -> {
+                    e.session = session;
+                    if (e.state == DownloadState.PAUSED) {
+                        session.close();
+                        throw new CompletionException(new IllegalStateException("paused"));
+                    }
+                    e.state = DownloadState.DOWNLOADING;
+                    announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
+                            progress(e));
+                    return session.completion();
+                })
+                .thenRun(() -> becomeSeeder(e));
+        e.work = work;
+        work.whenComplete((v, error) -> {
+            if (error != null && e.state != DownloadState.PAUSED) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                        : error;
+                fail(e, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Snapshot and announce, retried a few times with growing pauses: a source whose share was created a moment
+     * ago may not have its record in the mirroring view yet, and its tracker may not list itself yet.
+     */
+    private CompletableFuture<List<TransportAddress>> findPeers(Transport transport, Entry e, int attempt) {
+        return SourceSnapshot.fetch(transport, e.link, context.identity())
+                .thenCompose(torrents -> peersFor(e, torrents))
+                .handle((peers, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(peers);
+                    }
+                    if (attempt + 1 >= FIND_ATTEMPTS || e.state == DownloadState.PAUSED) {
+                        return CompletableFuture.<List<TransportAddress>>failedFuture(error);
+                    }
+                    long pause = Math.min(4000, 250L << attempt);
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(pause, java.util.concurrent.TimeUnit.MILLISECONDS))
+                            .thenCompose(x -> findPeers(transport, e, attempt + 1));
+                })
+                .thenCompose(f -> f);
+    }
+
+    /**
+     * The peers to start from: the source's answer to an announce, plus the peers in its snapshot. This is where
+     * a downloader would add the source's other onion services (K-way multiplexing) once they exist.
+     */
+    private CompletableFuture<List<TransportAddress>> peersFor(Entry e, List<MirroredTorrent> torrents) {
+        MirroredTorrent torrent = torrents.stream().filter(t -> t.infoHash().isV2()).findFirst()
+                .orElseThrow(() -> new CompletionException(new ShareException(torrents.isEmpty()
+                        ? "the share lists no torrent (revoked, or not seeded yet)"
+                        : "the source names no v2 info-hash for the share (it has no torrent record)")));
+        e.infoHash = torrent.infoHash();
+        e.record = torrent.record().orElse(null);
+        Set<TransportAddress> peers = new LinkedHashSet<>();
+        for (PeerEntry p : torrent.peers()) {
+            peers.add(p.address());
+        }
+        return announcer.announce(announceUrl(e), e.infoHash, AnnounceEvent.STARTED, progress(e))
+                .handle((response, error) -> {
+                    if (response != null) {
+                        peers.addAll(response.peers());
+                    } else {
+                        LOG.log(System.Logger.Level.DEBUG, "announce to the source failed: " + error.getMessage());
+                    }
+                    if (peers.isEmpty()) {
+                        throw new CompletionException(new ShareException("the source's tracker lists no peer for the share"));
+                    }
+                    return new ArrayList<>(peers);
+                });
+    }
+
+    private void becomeSeeder(Entry e) {
+        e.state = DownloadState.SEEDING;
+        // Track it too, under the link's own token: a holder of the link may announce here as at the source.
+        context.trackerShares().restore(e.link.token(), e.link.visibility(), Set.of(e.infoHash));
+        Metainfo metainfo = e.session.metainfo();
+        context.store().get().ifPresent(store -> store.putTorrent(ShareService.record(metainfo, e.link.visibility(),
+                java.time.Instant.now())));
+        Announcer.Progress seeding = Announcer.seeding(() -> e.session.stats().uploaded());
+        announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.COMPLETED, seeding);
+        List<TransportAddress> own = context.trackerShares().endpoints();
+        if (!own.isEmpty()) {
+            announcer.keepAnnouncing(e.id + "/own", new TrackerUrl(own.get(0),
+                    ShareService.prefix(e.link.visibility(), e.link.token()) + "announce"), e.infoHash,
+                    AnnounceEvent.STARTED, seeding);
+        }
+    }
+
+    private Announcer.Progress progress(Entry e) {
+        return new Announcer.Progress() {
+            public long uploaded() {
+                TorrentSession s = e.session;
+                return s == null ? 0 : s.stats().uploaded();
+            }
+
+            public long downloaded() {
+                TorrentSession s = e.session;
+                return s == null ? 0 : s.stats().downloaded();
+            }
+
+            public long left() {
+                TorrentSession s = e.session;
+                if (s != null) {
+                    TorrentStats st = s.stats();
+                    return Math.max(0, st.totalBytes() - st.verifiedBytes());
+                }
+                return e.record != null ? e.record.size() : 1;
+            }
+        };
+    }
+
+    private static TrackerUrl announceUrl(Entry e) {
+        return new TrackerUrl(e.link.tracker(), ShareService.prefix(e.link.visibility(), e.link.token()) + "announce");
+    }
+
+    private Path stateDir(Entry e) {
+        return context.dataDir().resolve("downloads").resolve(e.id);
+    }
+
+    private void fail(Entry e, String reason) {
+        e.state = DownloadState.FAILED;
+        e.error = reason;
+        LOG.log(System.Logger.Level.INFO, "download " + e.id + " failed: " + reason);
+    }
+
+    @Override
+    public synchronized List<Download> list() {
+        return downloads.values().stream().map(DownloadService::view).toList();
+    }
+
+    @Override
+    public synchronized Optional<Download> get(String id) {
+        return Optional.ofNullable(downloads.get(id)).map(DownloadService::view);
+    }
+
+    @Override
+    public Download pause(String id) {
+        Entry e = require(id);
+        if (e.state == DownloadState.SEEDING || e.state == DownloadState.PAUSED) {
+            return view(e);
+        }
+        e.state = DownloadState.PAUSED;
+        announcer.stopAll(e.id + "/");
+        TorrentSession s = e.session;
+        if (s != null) {
+            s.close();
+        }
+        return view(e);
+    }
+
+    @Override
+    public Download resume(String id) {
+        Entry e = require(id);
+        if (e.state == DownloadState.PAUSED || e.state == DownloadState.FAILED) {
+            e.session = null;
+            start(e);
+        }
+        return view(e);
+    }
+
+    @Override
+    public boolean remove(String id, boolean deleteFiles) {
+        Entry e;
+        synchronized (this) {
+            e = downloads.remove(id);
+        }
+        if (e == null) {
+            return false;
+        }
+        e.state = DownloadState.PAUSED;
+        announcer.stopAll(e.id + "/");
+        TorrentSession s = e.session;
+        if (s != null) {
+            s.close();
+        }
+        if (e.infoHash != null) {
+            context.trackerShares().find(e.link.token()).ifPresent(share -> context.trackerShares().revoke(e.link.token()));
+        }
+        if (deleteFiles && s != null) {
+            deleteTree(e.directory.resolve(s.metainfo().info().name()));
+        }
+        deleteTree(stateDir(e));
+        return true;
+    }
+
+    private synchronized Entry require(String id) {
+        Entry e = downloads.get(id);
+        if (e == null) {
+            throw new ShareException("no download " + id);
+        }
+        return e;
+    }
+
+    private static Download view(Entry e) {
+        TorrentSession s = e.session;
+        long total = e.record != null ? e.record.size() : 0;
+        long done = 0;
+        long down = 0;
+        long up = 0;
+        int peers = 0;
+        Optional<Duration> eta = Optional.empty();
+        String name = e.record != null ? e.record.name() : null;
+        DownloadState state = e.state;
+        String error = e.error;
+        if (s != null) {
+            TorrentStats st = s.stats();
+            total = st.totalBytes();
+            done = st.verifiedBytes();
+            down = st.downloadRate();
+            up = st.uploadRate();
+            peers = st.peers().size();
+            eta = st.eta();
+            name = s.metainfo().info().name();
+            if (st.state() == TorrentState.FAILED && state != DownloadState.PAUSED) {
+                state = DownloadState.FAILED;
+                error = st.failureReason();
+            }
+        }
+        return new Download(e.id, e.link, e.directory, Optional.ofNullable(name),
+                Optional.ofNullable(e.infoHash).map(InfoHash::hex), state, total, done, down, up, peers, eta,
+                Optional.ofNullable(error));
+    }
+
+    /** 16 hex digits of SHA-256 over the whole link: stable, and tells nothing of the token. */
+    static String idOf(ShareLink link) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    ("veilswarm download id\0" + link.format()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("every Java platform has SHA-256", ex);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException ex) {
+                    // best effort
+                }
+            });
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + root + ": " + ex.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        announcer.close();
+    }
+}

@@ -1,0 +1,46 @@
+package org.veilswarm.share.impl;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.swarm.engine.SwarmEngine;
+import org.veilswarm.tracker.api.TrackerShares;
+
+/**
+ * What shares and downloads run on.
+ *
+ * @param engine seeds and downloads; listens for peers on {@code peerPort}
+ * @param trackerShares this node's tracker
+ * @param store this node's tracker store, when bound: shares put their torrent record (name, size, files) there,
+ *              which is what mirrors and downloaders read to learn the full v2 info-hash
+ * @param transports the bound transports, for announces and snapshot requests
+ * @param identity verifies the signed snapshots of onion sources; empty: snapshots are not verified
+ * @param dataDir the node's data directory ({@code <data>/shares/}, {@code <data>/downloads/} below it)
+ * @param peerPort the port the engine accepts peers on, announced to trackers
+ */
+public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supplier<Optional<TrackerStore>> store,
+        Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort) {
+    public ShareContext {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(trackerShares, "trackerShares");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(transports, "transports");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (peerPort < 1 || peerPort > 65535) {
+            throw new IllegalArgumentException("peerPort must be 1-65535, got " + peerPort);
+        }
+    }
+
+    /** The first bound transport that reaches {@code address}. */
+    Optional<Transport> transportFor(TransportAddress address) {
+        return transports.get().stream().filter(t -> t.canReach(address)).findFirst();
+    }
+}

@@ -1,0 +1,83 @@
+package org.veilswarm.share.impl;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * One share as kept in {@code <data>/shares/<id>.share} (a Java properties file, 0600: it holds the tokens)
+ * beside {@code <id>.torrent} (the metainfo, so a restart does not hash the files again).
+ *
+ * @param id the v2 info-hash in hex
+ * @param path the shared file or folder
+ * @param privateToken empty once revoked
+ * @param publicToken present once published, until revoked
+ * @param created when it was shared
+ */
+record ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created) {
+
+    private static final String FORMAT = "1";
+
+    byte[] encode() {
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("id", id);
+        p.setProperty("path", path.toString());
+        privateToken.ifPresent(t -> p.setProperty("private.token", t));
+        publicToken.ifPresent(t -> p.setProperty("public.token", t));
+        p.setProperty("created", created.toString());
+        StringWriter w = new StringWriter();
+        try {
+            p.store(w, null);
+        } catch (IOException e) {
+            throw new IllegalStateException("a StringWriter does not fail", e);
+        }
+        return w.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @throws IOException naming what is wrong with a damaged file */
+    static ShareRecord decode(byte[] bytes) throws IOException {
+        Properties p = new Properties();
+        p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        if (!FORMAT.equals(p.getProperty("format"))) {
+            throw new IOException("unknown share file format " + p.getProperty("format"));
+        }
+        String id = required(p, "id");
+        if (!id.matches("[0-9a-f]{64}")) {
+            throw new IOException("share id is not 64 hex digits");
+        }
+        try {
+            return new ShareRecord(id, Path.of(required(p, "path")),
+                    Optional.ofNullable(p.getProperty("private.token")), Optional.ofNullable(p.getProperty("public.token")),
+                    Instant.parse(required(p, "created")));
+        } catch (RuntimeException e) {
+            throw new IOException("damaged share file: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(Properties p, String key) throws IOException {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IOException("share file without " + key);
+        }
+        return v;
+    }
+
+    ShareRecord withPrivateToken(Optional<String> token) {
+        return new ShareRecord(id, path, token, publicToken, created);
+    }
+
+    ShareRecord withPublicToken(Optional<String> token) {
+        return new ShareRecord(id, path, privateToken, token, created);
+    }
+
+    @Override
+    public String toString() {
+        return "ShareRecord[" + id + ", " + path + "]";
+    }
+}

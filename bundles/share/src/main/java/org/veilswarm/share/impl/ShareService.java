@@ -1,0 +1,404 @@
+package org.veilswarm.share.impl;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+
+import org.veilswarm.api.tracker.AnnounceEvent;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.metainfo.CancelToken;
+import org.veilswarm.metainfo.CreatedTorrent;
+import org.veilswarm.metainfo.FileEntry;
+import org.veilswarm.metainfo.Metainfo;
+import org.veilswarm.metainfo.MetainfoException;
+import org.veilswarm.metainfo.MetainfoParser;
+import org.veilswarm.metainfo.TorrentCreationCancelledException;
+import org.veilswarm.metainfo.TorrentCreator;
+import org.veilswarm.metainfo.TorrentMode;
+import org.veilswarm.share.api.RevealReport;
+import org.veilswarm.share.api.Share;
+import org.veilswarm.share.api.ShareException;
+import org.veilswarm.share.api.ShareLink;
+import org.veilswarm.share.api.ShareOptions;
+import org.veilswarm.share.api.ShareProgressListener;
+import org.veilswarm.share.api.ShareState;
+import org.veilswarm.share.api.Shares;
+import org.veilswarm.share.reveal.RevealScanner;
+import org.veilswarm.swarm.engine.TorrentOptions;
+import org.veilswarm.swarm.engine.TorrentSession;
+import org.veilswarm.swarm.engine.TorrentState;
+import org.veilswarm.swarm.engine.TorrentStats;
+import org.veilswarm.swarm.storage.StorageException;
+import org.veilswarm.tracker.api.TrackerShare;
+import org.veilswarm.tracker.protocol.TrackerUrl;
+
+/**
+ * {@link Shares} over a {@link ShareContext}: hashes, seeds through the engine, registers tokens with the
+ * tracker, puts the torrent record in the tracker store, announces itself to its own tracker and keeps every
+ * share in {@code <data>/shares/}. {@link #start()} restores the saved shares: the same tokens go back into the
+ * tracker (so the links keep working) and the torrents are re-added, checked against their resume data.
+ */
+public final class ShareService implements Shares, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
+
+    private final ShareContext context;
+    private final Path dir;
+    private final Announcer announcer;
+    private final RevealScanner scanner = new RevealScanner();
+    private final Map<String, Entry> shares = new LinkedHashMap<>();
+
+    /** One share in memory. */
+    private static final class Entry {
+        ShareRecord record;
+        Metainfo metainfo;
+        TorrentSession session;
+        String error;
+
+        Entry(ShareRecord record) {
+            this.record = record;
+        }
+    }
+
+    public ShareService(ShareContext context) {
+        this.context = context;
+        this.dir = context.dataDir().resolve("shares");
+        this.announcer = new Announcer(context);
+    }
+
+    /** Restores every share saved in {@code <data>/shares/}; a damaged one is skipped with a warning. */
+    public synchronized void start() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.share")) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list " + dir + ": " + e.getMessage());
+            return;
+        }
+        List<Entry> restored = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                ShareRecord record = ShareRecord.decode(Files.readAllBytes(file));
+                Entry e = new Entry(record);
+                try {
+                    e.metainfo = MetainfoParser.strict().parse(Files.readAllBytes(dir.resolve(record.id() + ".torrent")));
+                } catch (IOException | MetainfoException ex) {
+                    e.error = "cannot read the share's metainfo: " + ex.getMessage();
+                }
+                restored.add(e);
+            } catch (IOException ex) {
+                LOG.log(System.Logger.Level.WARNING, "skipping damaged share file " + file.getFileName() + ": "
+                        + ex.getMessage());
+            }
+        }
+        restored.sort((a, b) -> a.record.created().compareTo(b.record.created()));
+        for (Entry e : restored) {
+            shares.put(e.record.id(), e);
+            e.record.privateToken().ifPresent(t -> context.trackerShares().restore(t, Visibility.PRIVATE, hashes(e)));
+            e.record.publicToken().ifPresent(t -> context.trackerShares().restore(t, Visibility.PUBLIC, hashes(e)));
+            if (e.metainfo != null) {
+                seed(e);
+            }
+        }
+    }
+
+    @Override
+    public RevealReport preview(Path path) {
+        return scanner.scan(path);
+    }
+
+    @Override
+    public Share create(Path path, ShareOptions options, ShareProgressListener listener) {
+        Path root = path.toAbsolutePath().normalize();
+        if (!Files.exists(root)) {
+            throw new ShareException("nothing to share at " + root + ": no such file or folder");
+        }
+        if (context.trackerShares().endpoints().isEmpty()) {
+            throw new ShareException("the tracker listens on no transport yet, so a share would have no link");
+        }
+        CancelToken cancel = new CancelToken();
+        CreatedTorrent created;
+        try {
+            created = TorrentCreator.forPath(root)
+                    .mode(options.hybrid() ? TorrentMode.HYBRID : TorrentMode.V2_ONLY)
+                    .createdBy("Veilswarm")
+                    .cancelToken(cancel)
+                    .progressListener((done, total) -> {
+                        listener.progress(done, total);
+                        if (listener.cancelled()) {
+                            cancel.cancel();
+                        }
+                    })
+                    .create();
+        } catch (TorrentCreationCancelledException e) {
+            throw new CancellationException("sharing " + root + " was cancelled");
+        } catch (IOException | MetainfoException e) {
+            throw new ShareException("cannot share " + root + ": " + e.getMessage(), e);
+        }
+        Metainfo metainfo = created.metainfo();
+        String id = metainfo.infoHashes().v2().hex();
+        synchronized (this) {
+            Entry existing = shares.get(id);
+            if (existing != null) {
+                return view(existing);
+            }
+            TrackerShare registered = context.trackerShares().register(Visibility.PRIVATE, Set.of(v2(metainfo)));
+            Entry e = new Entry(new ShareRecord(id, root, Optional.of(registered.token()), Optional.empty(),
+                    Instant.now()));
+            e.metainfo = metainfo;
+            try {
+                OwnerOnlyFiles.write(dir.resolve(id + ".torrent"), created.bytes());
+                save(e.record);
+            } catch (IOException ex) {
+                context.trackerShares().revoke(registered.token());
+                throw new ShareException("cannot save the share in " + dir + ": " + ex.getMessage(), ex);
+            }
+            shares.put(id, e);
+            seed(e);
+            if (options.visibility() == Visibility.PUBLIC) {
+                return publish(id, false);
+            }
+            return view(e);
+        }
+    }
+
+    /** Adds the torrent to the engine (checking the files), puts its record and announces to our own tracker. */
+    private void seed(Entry e) {
+        Path root = e.record.path();
+        Path downloadDir = root.getParent();
+        try {
+            e.session = context.engine().torrent(e.metainfo.infoHashes().v2()).orElse(null);
+            if (e.session == null) {
+                e.session = context.engine().add(e.metainfo, downloadDir, dir.resolve(e.record.id()),
+                        TorrentOptions.defaults());
+            }
+            e.error = null;
+        } catch (StorageException | RuntimeException ex) {
+            e.error = "cannot open the shared files: " + ex.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "share " + e.record.id() + ": " + e.error);
+            return;
+        }
+        putRecord(e, e.record.publicToken().isPresent() ? Visibility.PUBLIC : Visibility.PRIVATE);
+        announceToOwnTracker(e);
+    }
+
+    private void putRecord(Entry e, Visibility visibility) {
+        context.store().get().ifPresent(store -> store.putTorrent(record(e.metainfo, visibility, e.record.created())));
+    }
+
+    static TorrentRecord record(Metainfo metainfo, Visibility visibility, Instant added) {
+        List<String> files = new ArrayList<>();
+        for (FileEntry f : metainfo.info().files()) {
+            files.add(f.path().toString());
+        }
+        return new TorrentRecord(v2(metainfo), metainfo.info().name(), "", Set.of(), metainfo.info().totalLength(),
+                files, visibility, added);
+    }
+
+    private void announceToOwnTracker(Entry e) {
+        TorrentSession session = e.session;
+        Announcer.Progress progress = Announcer.seeding(() -> session.stats().uploaded());
+        Optional<String> token = e.record.privateToken().or(() -> e.record.publicToken());
+        token.ifPresent(t -> {
+            Visibility v = e.record.privateToken().isPresent() ? Visibility.PRIVATE : Visibility.PUBLIC;
+            ownEndpoint().ifPresent(endpoint -> announcer.keepAnnouncing(e.record.id(),
+                    new TrackerUrl(endpoint, prefix(v, t) + "announce"), v2(e.metainfo), AnnounceEvent.STARTED,
+                    progress));
+        });
+    }
+
+    static String prefix(Visibility v, String token) {
+        return "/" + (v == Visibility.PUBLIC ? "public" : "private") + "/" + token + "/";
+    }
+
+    /** Where links point: an onion endpoint of the tracker if there is one, else the first. */
+    private Optional<TransportAddress> ownEndpoint() {
+        List<TransportAddress> endpoints = context.trackerShares().endpoints();
+        return endpoints.stream().filter(TransportAddress::isOnion).findFirst().or(() -> endpoints.stream().findFirst());
+    }
+
+    @Override
+    public synchronized List<Share> list() {
+        return shares.values().stream().map(this::view).toList();
+    }
+
+    @Override
+    public synchronized Optional<Share> get(String id) {
+        return Optional.ofNullable(shares.get(id)).map(this::view);
+    }
+
+    @Override
+    public synchronized Share publish(String id, boolean revokePrivate) {
+        Entry e = require(id);
+        if (e.record.publicToken().isPresent()) {
+            return view(e);
+        }
+        TrackerShare published;
+        if (e.record.privateToken().isPresent()) {
+            published = context.trackerShares().publish(e.record.privateToken().get(), revokePrivate)
+                    .orElseGet(() -> context.trackerShares().register(Visibility.PUBLIC, hashes(e)));
+        } else {
+            published = context.trackerShares().register(Visibility.PUBLIC, hashes(e));
+        }
+        ShareRecord updated = e.record.withPublicToken(Optional.of(published.token()));
+        if (revokePrivate) {
+            updated = updated.withPrivateToken(Optional.empty());
+        }
+        commit(e, updated);
+        if (e.metainfo != null) {
+            putRecord(e, Visibility.PUBLIC);
+            if (e.session != null) {
+                announceToOwnTracker(e);
+            }
+        }
+        return view(e);
+    }
+
+    @Override
+    public synchronized Share revoke(String id, Visibility visibility) {
+        Entry e = require(id);
+        Optional<String> token = visibility == Visibility.PUBLIC ? e.record.publicToken() : e.record.privateToken();
+        token.ifPresent(context.trackerShares()::revoke);
+        commit(e, visibility == Visibility.PUBLIC ? e.record.withPublicToken(Optional.empty())
+                : e.record.withPrivateToken(Optional.empty()));
+        if (e.session != null) {
+            announceToOwnTracker(e);
+        }
+        return view(e);
+    }
+
+    @Override
+    public boolean remove(String id) {
+        Entry e;
+        synchronized (this) {
+            e = shares.remove(id);
+            if (e == null) {
+                return false;
+            }
+            e.record.privateToken().ifPresent(context.trackerShares()::revoke);
+            e.record.publicToken().ifPresent(context.trackerShares()::revoke);
+            announcer.stop(id);
+            try {
+                Files.deleteIfExists(dir.resolve(id + ".share"));
+                Files.deleteIfExists(dir.resolve(id + ".torrent"));
+            } catch (IOException ex) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete the files of share " + id + ": " + ex.getMessage());
+            }
+        }
+        if (e.session != null) {
+            e.session.close();
+        }
+        if (e.metainfo != null) {
+            context.store().get().ifPresent(store -> store.removeTorrent(v2(e.metainfo)));
+        }
+        deleteTree(dir.resolve(id));
+        return true;
+    }
+
+    private void commit(Entry e, ShareRecord updated) {
+        try {
+            save(updated);
+        } catch (IOException ex) {
+            throw new ShareException("cannot save share " + e.record.id() + ": " + ex.getMessage(), ex);
+        }
+        e.record = updated;
+    }
+
+    private void save(ShareRecord record) throws IOException {
+        OwnerOnlyFiles.write(dir.resolve(record.id() + ".share"), record.encode());
+    }
+
+    private Entry require(String id) {
+        Entry e = shares.get(id);
+        if (e == null) {
+            throw new ShareException("no share " + id);
+        }
+        return e;
+    }
+
+    private Share view(Entry e) {
+        Optional<TransportAddress> endpoint = ownEndpoint();
+        Optional<ShareLink> privateLink = e.record.privateToken().flatMap(
+                t -> endpoint.map(a -> new ShareLink(a, Visibility.PRIVATE, t)));
+        Optional<ShareLink> publicLink = e.record.publicToken().flatMap(
+                t -> endpoint.map(a -> new ShareLink(a, Visibility.PUBLIC, t)));
+        ShareState state;
+        String error = e.error;
+        long uploaded = 0;
+        int peers = 0;
+        if (e.session == null) {
+            state = ShareState.FAILED;
+        } else {
+            TorrentStats s = e.session.stats();
+            uploaded = s.uploaded();
+            peers = s.peers().size();
+            state = switch (s.state()) {
+                case SEEDING -> ShareState.SEEDING;
+                // The engine checks the files when the torrent is added: a seed that lacks pieces has files that
+                // changed or went away, and nobody will give the owner its own files back.
+                case DOWNLOADING -> ShareState.FAILED;
+                case STOPPED, FAILED -> ShareState.FAILED;
+            };
+            if (state == ShareState.FAILED && error == null) {
+                error = switch (s.state()) {
+                    case FAILED -> s.failureReason();
+                    case DOWNLOADING -> "the shared files changed or are missing: " + s.verifiedPieces() + " of "
+                            + s.pieceCount() + " pieces verify";
+                    default -> "stopped";
+                };
+            }
+        }
+        String name = e.metainfo != null ? e.metainfo.info().name() : String.valueOf(e.record.path().getFileName());
+        long size = e.metainfo != null ? e.metainfo.info().totalLength() : 0;
+        int count = e.metainfo != null ? e.metainfo.info().files().size() : 0;
+        return new Share(e.record.id(), name, e.record.path(), size, count, privateLink, publicLink,
+                e.record.created(), state, Optional.ofNullable(error), uploaded, peers);
+    }
+
+    private static InfoHash v2(Metainfo metainfo) {
+        return InfoHash.of(metainfo.infoHashes().v2().bytes());
+    }
+
+    private static Set<InfoHash> hashes(Entry e) {
+        if (e.metainfo != null) {
+            return Set.of(v2(e.metainfo));
+        }
+        return Set.of(InfoHash.ofHex(e.record.id()));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException ex) {
+                    // left for the next removal
+                }
+            });
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + root + ": " + ex.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        announcer.close();
+    }
+}

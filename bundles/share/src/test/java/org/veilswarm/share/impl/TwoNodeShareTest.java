@@ -1,0 +1,293 @@
+package org.veilswarm.share.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.SwarmCounts;
+import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.share.api.Download;
+import org.veilswarm.share.api.DownloadState;
+import org.veilswarm.share.api.Share;
+import org.veilswarm.share.api.ShareException;
+import org.veilswarm.share.api.ShareLink;
+import org.veilswarm.share.api.ShareLinkException;
+import org.veilswarm.share.api.ShareOptions;
+import org.veilswarm.share.api.ShareProgressListener;
+import org.veilswarm.share.api.ShareState;
+import org.veilswarm.tracker.protocol.TrackerClient;
+import org.veilswarm.tracker.protocol.TrackerUrl;
+
+/** Two nodes in one JVM, everything real over 127.0.0.1: share on A, download by link on B. */
+class TwoNodeShareTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private TestNode a;
+    private TestNode b;
+
+    @AfterEach
+    void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    private void startNodes() throws Exception {
+        a = new TestNode(tmp.resolve("a-data"), freePort());
+        b = new TestNode(tmp.resolve("b-data"), freePort());
+    }
+
+    @Test
+    void bDownloadsByLinkMatchesEveryFileThenSeedsAndIsListedByA() throws Exception {
+        startNodes();
+        Path folder = folder("holiday", 3 << 20);
+        long[] progress = new long[2];
+        Share share = a.shares.create(folder, ShareOptions.defaults(), (done, total) -> {
+            progress[0] = done;
+            progress[1] = total;
+        });
+        assertEquals(ShareState.SEEDING, share.state(), share.error().orElse(""));
+        assertEquals(progress[1], progress[0], "hashing reported its end");
+        assertEquals(Files.walk(folder).filter(Files::isRegularFile).count(), share.fileCount());
+        ShareLink link = share.privateLink().orElseThrow();
+        assertEquals(a.trackerEndpoint(), link.tracker());
+
+        Path into = tmp.resolve("b-downloads");
+        Download added = b.downloads.add(link.format(), into);
+        Download done = await(b, added.id(), DownloadState.SEEDING);
+        assertEquals(share.totalBytes(), done.completedBytes());
+        assertEquals(share.id(), done.infoHash().orElseThrow());
+        assertEquals(digests(folder), digests(into.resolve("holiday")));
+
+        InfoHash hash = InfoHash.ofHex(share.id());
+        // A's tracker lists B as a second seeder (B announced itself as complete to the source).
+        awaitTrue(() -> scrape(b, link.tracker(), link, hash).complete() >= 2, "A's tracker lists two seeders");
+        // B now tracks the torrent too, under the same token.
+        ShareLink atB = new ShareLink(b.trackerEndpoint(), Visibility.PRIVATE, link.token());
+        awaitTrue(() -> scrape(a, atB.tracker(), atB, hash).complete() >= 1, "B's tracker lists a seeder");
+    }
+
+    @Test
+    void aRestartKeepsTheShareWorkingUnderTheSameLink() throws Exception {
+        startNodes();
+        Path file = tmp.resolve("alone.bin");
+        Files.write(file, random(1_500_000, 7));
+        Share share = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE);
+        Path shareFile = a.dataDir.resolve("shares").resolve(share.id() + ".share");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(shareFile)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(shareFile.getParent())));
+
+        a.stop();
+        a.start();
+        Share restored = a.shares.get(share.id()).orElseThrow();
+        assertEquals(share.privateLink(), restored.privateLink());
+        assertEquals(ShareState.SEEDING, restored.state(), restored.error().orElse(""));
+
+        Download d = b.downloads.add(share.privateLink().orElseThrow().format(), tmp.resolve("b"));
+        await(b, d.id(), DownloadState.SEEDING);
+        assertEquals(sha256(file), sha256(tmp.resolve("b").resolve("alone.bin")));
+    }
+
+    @Test
+    void publishingGivesAWorkingPublicLinkAndRevokingThePrivateOneMakesIt404() throws Exception {
+        startNodes();
+        Path folder = folder("docs", 1 << 20);
+        Share share = a.shares.create(folder, ShareOptions.defaults(), ShareProgressListener.NONE);
+        ShareLink privateLink = share.privateLink().orElseThrow();
+        Share published = a.shares.publish(share.id(), true);
+        ShareLink publicLink = published.publicLink().orElseThrow();
+        assertEquals(Visibility.PUBLIC, publicLink.visibility());
+        assertFalse(publicLink.token().equals(privateLink.token()));
+        assertTrue(published.privateLink().isEmpty());
+        assertEquals(publicLink, published.link().orElseThrow());
+
+        ExecutionException gone = assertThrows(ExecutionException.class,
+                () -> client(b).scrape(scrapeUrl(privateLink), List.of()).get(10, TimeUnit.SECONDS));
+        assertTrue(gone.getCause().getMessage().contains("404"), gone.getCause().getMessage());
+
+        Download d = b.downloads.add(publicLink.format(), tmp.resolve("b"));
+        await(b, d.id(), DownloadState.SEEDING);
+        assertEquals(digests(folder), digests(tmp.resolve("b").resolve("docs")));
+
+        // The public state survives a restart too.
+        a.stop();
+        a.start();
+        Share restored = a.shares.get(share.id()).orElseThrow();
+        assertEquals(Optional(publicLink), restored.publicLink());
+        assertTrue(restored.privateLink().isEmpty());
+    }
+
+    @Test
+    void removingAShareRevokesItsLinkAndForgetsIt() throws Exception {
+        startNodes();
+        Path folder = folder("gone", 200_000);
+        Share share = a.shares.create(folder, ShareOptions.defaults(), ShareProgressListener.NONE);
+        ShareLink link = share.privateLink().orElseThrow();
+        assertTrue(a.shares.remove(share.id()));
+        assertFalse(a.shares.remove(share.id()));
+        assertTrue(a.shares.list().isEmpty());
+        ExecutionException gone = assertThrows(ExecutionException.class,
+                () -> client(b).scrape(scrapeUrl(link), List.of()).get(10, TimeUnit.SECONDS));
+        assertTrue(gone.getCause().getMessage().contains("404"), gone.getCause().getMessage());
+        assertTrue(Files.exists(folder.resolve("a.bin")), "the shared files are left alone");
+        a.stop();
+        a.start();
+        assertTrue(a.shares.list().isEmpty(), "a removed share stays removed after a restart");
+    }
+
+    @Test
+    void cancellingTheHashingCreatesNoShare() throws Exception {
+        startNodes();
+        Path folder = folder("big", 4 << 20);
+        ShareProgressListener cancelAtOnce = new ShareProgressListener() {
+            public void progress(long done, long total) {
+            }
+
+            public boolean cancelled() {
+                return true;
+            }
+        };
+        assertThrows(CancellationException.class, () -> a.shares.create(folder, ShareOptions.defaults(), cancelAtOnce));
+        assertTrue(a.shares.list().isEmpty());
+    }
+
+    @Test
+    void badLinksAndUnreachableHostsGetClearErrors() throws Exception {
+        startNodes();
+        ShareLinkException malformed = assertThrows(ShareLinkException.class,
+                () -> b.downloads.add("http://127.0.0.1/files/abc", tmp.resolve("x")));
+        assertTrue(malformed.getMessage().contains("/private/ or /public/"), malformed.getMessage());
+        String onion = "http://pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion:80/private/"
+                + "AAAAAAAAAAAAAAAAAAAAAAAA";
+        ShareException unreachable = assertThrows(ShareException.class, () -> b.downloads.add(onion, tmp.resolve("x")));
+        assertTrue(unreachable.getMessage().contains("no bound transport reaches"), unreachable.getMessage());
+        // A well-formed link whose token the source does not know fails with the tracker's answer.
+        ShareLink unknown = new ShareLink(a.trackerEndpoint(), Visibility.PRIVATE, "BBBBBBBBBBBBBBBBBBBBBBBB");
+        Download d = b.downloads.add(unknown.format(), tmp.resolve("x"));
+        Download failed = await(b, d.id(), DownloadState.FAILED);
+        assertTrue(failed.error().orElseThrow().contains("404"), failed.error().orElseThrow());
+        ShareException noShare = assertThrows(ShareException.class, () -> a.shares.publish("00", false));
+        assertTrue(noShare.getMessage().contains("no share"));
+    }
+
+    private static <T> java.util.Optional<T> Optional(T value) {
+        return java.util.Optional.of(value);
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------
+
+    private Path folder(String name, int bytes) throws IOException {
+        Path root = tmp.resolve("src").resolve(name);
+        Files.createDirectories(root.resolve("sub/deeper"));
+        Files.write(root.resolve("a.bin"), random(bytes / 2, 1));
+        Files.write(root.resolve("sub/b.bin"), random(bytes / 4, 2));
+        Files.write(root.resolve("sub/deeper/c.bin"), random(bytes / 4 - 1000, 3));
+        Files.write(root.resolve("sub/small.txt"), random(1000, 4));
+        return root;
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static Map<String, String> digests(Path root) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), sha256(p));
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Download await(TestNode node, String id, DownloadState wanted) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        Download d = node.downloads.get(id).orElseThrow();
+        while (System.nanoTime() < end) {
+            d = node.downloads.get(id).orElseThrow();
+            if (d.state() == wanted) {
+                return d;
+            }
+            if (d.state() == DownloadState.FAILED) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("download is " + d.state() + " (" + d.error().orElse("") + "), wanted " + wanted);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("never: " + what);
+    }
+
+    private static TrackerClient client(TestNode from) {
+        return new TrackerClient(from.transport::connect, Duration.ofSeconds(10));
+    }
+
+    private static TrackerUrl scrapeUrl(ShareLink link) {
+        return new TrackerUrl(link.tracker(), ShareService.prefix(link.visibility(), link.token()) + "scrape");
+    }
+
+    private static SwarmCounts scrape(TestNode from, org.veilswarm.api.transport.TransportAddress tracker,
+            ShareLink link, InfoHash hash) {
+        try {
+            Map<InfoHash, SwarmCounts> counts = client(from).scrape(scrapeUrl(link), List.of(hash.truncated()))
+                    .get(10, TimeUnit.SECONDS);
+            return counts.getOrDefault(hash.truncated(), new SwarmCounts(0, 0, 0));
+        } catch (Exception e) {
+            return new SwarmCounts(0, 0, 0);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

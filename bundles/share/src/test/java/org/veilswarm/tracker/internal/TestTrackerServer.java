@@ -1,0 +1,45 @@
+package org.veilswarm.tracker.internal;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.tracker.api.TrackerShares;
+import org.veilswarm.tracker.impl.TrackerSettings;
+import org.veilswarm.tracker.mirror.FeedSettings;
+import org.veilswarm.tracker.mirror.MirrorSettings;
+
+/**
+ * The tracker bundle's real server (package-private there) for tests of the share layer: the same class the
+ * tracker's DS component runs, with mirroring, on one transport and one store.
+ */
+public final class TestTrackerServer implements AutoCloseable {
+    private final TrackerServer server;
+
+    public TestTrackerServer(NodeIdentity identity, Path dir, int port, TrackerStore store, Transport transport) {
+        server = new TrackerServer(null, port, TrackerSettings.DEFAULT, Duration.ofMinutes(45), Duration.ofHours(1), 2,
+                new SecureRandom(), Clock.systemUTC(), new TrackerServer.Mirroring(identity, dir.resolve("mirrors"),
+                        MirrorSettings.DEFAULT, FeedSettings.DEFAULT, Duration.ofSeconds(5), Duration.ofMinutes(1)));
+        server.storeBound(store, false);
+        server.addTransport(transport, "direct");
+    }
+
+    public TrackerShares shares() {
+        return server.shares();
+    }
+
+    public List<TransportAddress> endpoints() {
+        return server.endpoints();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
