@@ -58,8 +58,8 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     /** A mirror as written in the list. */
     record Spec(Kind kind, OnionAddress source, TransportAddress endpoint, Visibility visibility, String token) {
         String id() {
-            return MirrorRegistry.id(kind == Kind.SHARE ? "share " + source + " " + endpoint + " "
-                    + MirrorLink.class.getSimpleName() + link().prefix() : "node " + source + " " + endpoint);
+            return MirrorRegistry.id(kind == Kind.SHARE ? "share " + source + " " + endpoint + " " + link().prefix()
+                    : "node " + source + " " + endpoint);
         }
 
         MirrorLink link() {

@@ -282,6 +282,11 @@ final class TrackerServer implements AutoCloseable {
         if (mirrors != null) {
             mirrors.close();
         }
+        if (feed != null) {
+            // First, so that long polls held open answer 503 now instead of keeping their streams (and the
+            // listeners' close) waiting for up to the longest long poll.
+            feed.close();
+        }
         List<Listening> all;
         synchronized (this) {
             closed = true;
@@ -297,9 +302,6 @@ final class TrackerServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-        }
-        if (feed != null) {
-            feed.close();
         }
         sweeper.shutdownNow();
         storeExecutors.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -285,4 +285,20 @@ class TrackerMirroringTest {
         assertTrue(b.peersFor(secret, SECRET, 10).contains(peer(1)), "B serves the copy from the new store");
         assertEquals(List.of(mirror.id()), b.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
     }
+
+    @Test
+    void anIndexNotSignedByTheNamedNodeIsRefusedAndCopiesNothing() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        // B believes another node sits at A's endpoint: A's genuine index does not verify under that key.
+        TrackerMirrorInfo impostor = b.mirrors().mirrorNode(new TestIdentity().address(), a.endpoint());
+        await("refusal reported", () -> b.mirrors().status(impostor.id()).orElseThrow().lastError().isPresent());
+        TrackerMirrorInfo status = b.mirrors().status(impostor.id()).orElseThrow();
+        assertEquals(TrackerMirrorInfo.State.RETRYING, status.state());
+        assertTrue(status.lastError().orElseThrow().contains("bad signature"), status.lastError().orElseThrow());
+        assertEquals(0, status.shares());
+        assertTrue(b.shares().find(open.token()).isEmpty());
+    }
 }
