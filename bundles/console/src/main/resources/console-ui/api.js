@@ -67,4 +67,6 @@ export const api = {
   uninstall: (id) => call('DELETE', `/api/bundles/${id}`),
   components: () => call('GET', '/api/components'),
   logout: () => call('POST', '/api/logout'),
+  stats: () => call('GET', '/api/stats'),
+  logs: (level, dedup) => call('GET', `/api/logs?level=${encodeURIComponent(level)}&dedup=${dedup}&limit=500`),
 };

@@ -1,5 +1,6 @@
 import { api, session, ApiError } from './api.js';
 import { el, replaceChildren, formatDuration } from './dom.js';
+import { loadLogs, loadStats } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const PROTECTED_HINT = 'The console refuses this for the framework, itself and its HTTP server.';
@@ -198,13 +199,24 @@ async function loadComponents() {
   }
 }
 
+const TABS = {
+  bundles: () => loadBundles(),
+  components: () => loadComponents(),
+  stats: () => loadStats().catch(report),
+  logs: () => loadLogs().catch(report),
+};
+let refreshTimer = null;
+
 function selectTab(name) {
-  for (const tab of ['bundles', 'components']) {
+  for (const tab of Object.keys(TABS)) {
     $(`tab-${tab}`).setAttribute('aria-selected', String(tab === name));
     $(`panel-${tab}`).hidden = tab !== name;
   }
-  if (name === 'components') loadComponents();
-  else loadBundles();
+  clearInterval(refreshTimer);
+  TABS[name]();
+  // Statistics and logs move on their own: refresh them while they are shown.
+  if (name === 'stats' || name === 'logs') refreshTimer = setInterval(TABS[name], 5000);
+  if (window.location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
 }
 
 async function logout() {
@@ -219,6 +231,11 @@ async function logout() {
 async function main() {
   $('tab-bundles').addEventListener('click', () => selectTab('bundles'));
   $('tab-components').addEventListener('click', () => selectTab('components'));
+  $('tab-stats').addEventListener('click', () => selectTab('stats'));
+  $('tab-logs').addEventListener('click', () => selectTab('logs'));
+  $('log-level').addEventListener('change', () => loadLogs().catch(report));
+  $('log-dedup').addEventListener('change', () => loadLogs().catch(report));
+  $('log-refresh').addEventListener('click', () => loadLogs().catch(report));
   $('install-form').addEventListener('submit', install);
   $('bundle-filter').addEventListener('input', renderBundles);
   $('only-problems').addEventListener('change', loadComponents);
@@ -229,7 +246,9 @@ async function main() {
     report(error);
     return;
   }
-  await Promise.all([loadNode(), loadBundles()]);
+  const initial = window.location.hash.slice(1);
+  await loadNode();
+  selectTab(Object.hasOwn(TABS, initial) ? initial : 'bundles');
   setInterval(loadNode, 30000);
 }
 
