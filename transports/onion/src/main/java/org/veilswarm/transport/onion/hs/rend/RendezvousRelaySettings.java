@@ -34,6 +34,11 @@ public record RendezvousRelaySettings(int maxIntroCircuits, int maxCookies, Dura
         return new RendezvousRelaySettings(maxIntroCircuits, max, cookieLifetime, nanoTime);
     }
 
+    /** With another clock (tests). */
+    public RendezvousRelaySettings withNanoTimeForTests(LongSupplier clock) {
+        return new RendezvousRelaySettings(maxIntroCircuits, maxCookies, cookieLifetime, clock);
+    }
+
     public RendezvousRelaySettings withMaxIntroCircuits(int max) {
         return new RendezvousRelaySettings(max, maxCookies, cookieLifetime, nanoTime);
     }
