@@ -301,4 +301,14 @@ class TrackerMirroringTest {
         assertEquals(0, status.shares());
         assertTrue(b.shares().find(open.token()).isEmpty());
     }
+
+    @Test
+    void anOnionAddressIsNeverDialledOverTheDirectTransport() throws Exception {
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TestIdentity source = new TestIdentity();
+        TrackerMirrorInfo mirror = b.mirrors().mirrorNode(source.address() + ":6969");
+        await("refusal reported", () -> b.mirrors().status(mirror.id()).orElseThrow().lastError().isPresent());
+        String error = b.mirrors().status(mirror.id()).orElseThrow().lastError().orElseThrow();
+        assertTrue(error.contains("no bound transport reaches " + source.address()), error);
+    }
 }
