@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.veilswarm.api.node.OnionAddress;
@@ -80,12 +81,25 @@ final class Announcer implements AutoCloseable {
      * {@link #stop}; a failing announce is retried at the minimum interval.
      */
     void keepAnnouncing(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent first, Progress progress) {
+        keepAnnouncing(key, url, infoHash, first, progress, response -> { });
+    }
+
+    /** As above; {@code answers} hears every successful answer (a downloader connects to the peers listed). */
+    void keepAnnouncing(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent first, Progress progress,
+            Consumer<AnnounceResponse> answers) {
         stop(key);
-        schedule(key, url, infoHash, first, progress, Duration.ZERO);
+        schedule(key, url, infoHash, first, progress, answers, Duration.ZERO);
+    }
+
+    /** Runs {@code task} every {@code period} under {@code key} until {@link #stop}. */
+    void every(String key, Duration period, Runnable task) {
+        stop(key);
+        repeating.put(key, timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(),
+                TimeUnit.MILLISECONDS));
     }
 
     private void schedule(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent event, Progress progress,
-            Duration delay) {
+            Consumer<AnnounceResponse> answers, Duration delay) {
         ScheduledFuture<?>[] holder = new ScheduledFuture<?>[1];
         holder[0] = timer.schedule(() -> announce(url, infoHash, event, progress).whenComplete((response, error) -> {
             if (repeating.get(key) != holder[0]) {
@@ -96,8 +110,9 @@ final class Announcer implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "announce to " + url.address() + " failed: " + error.getMessage());
             } else {
                 next = clamp(Duration.ofSeconds(response.interval()));
+                answers.accept(response);
             }
-            schedule(key, url, infoHash, AnnounceEvent.NONE, progress, next);
+            schedule(key, url, infoHash, AnnounceEvent.NONE, progress, answers, next);
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
         repeating.put(key, holder[0]);
     }

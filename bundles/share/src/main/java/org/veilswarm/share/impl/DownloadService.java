@@ -52,6 +52,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
     private static final Duration METADATA_TIMEOUT = Duration.ofMinutes(2);
     private static final int FIND_ATTEMPTS = 8;
+    private static final Duration REDIAL = Duration.ofSeconds(2);
 
     private final ShareContext context;
     private final Announcer announcer;
@@ -68,6 +69,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
         volatile TorrentSession session;
         volatile String error;
         volatile CompletableFuture<?> work = CompletableFuture.completedFuture(null);
+        final Set<TransportAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Entry(String id, ShareLink link, Path directory) {
             this.id = id;
@@ -138,7 +140,18 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     }
                     e.state = DownloadState.DOWNLOADING;
                     announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
-                            progress(e));
+                            progress(e), response -> {
+                                e.peers.addAll(response.peers());
+                                connectAll(e);
+                            });
+                    // The engine does not dial again by itself: a downloader left without peers (a duplicate
+                    // connection closed by the other side, a restarted seeder) dials every known peer again.
+                    announcer.every(e.id + "/redial", REDIAL, () -> {
+                        TorrentSession s = e.session;
+                        if (e.state == DownloadState.DOWNLOADING && s != null && s.stats().peers().isEmpty()) {
+                            connectAll(e);
+                        }
+                    });
                     return session.completion();
                 })
                 .thenRun(() -> becomeSeeder(e));
@@ -163,7 +176,11 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     if (error == null) {
                         return CompletableFuture.completedFuture(peers);
                     }
-                    if (attempt + 1 >= FIND_ATTEMPTS || e.state == DownloadState.PAUSED) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    // Only "not listed yet" is worth waiting for; an unreachable source or a 404 is reported at once.
+                    if (!(cause instanceof ShareException) || attempt + 1 >= FIND_ATTEMPTS
+                            || e.state == DownloadState.PAUSED) {
                         return CompletableFuture.<List<TransportAddress>>failedFuture(error);
                     }
                     long pause = Math.min(4000, 250L << attempt);
@@ -199,11 +216,23 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     if (peers.isEmpty()) {
                         throw new CompletionException(new ShareException("the source's tracker lists no peer for the share"));
                     }
+                    e.peers.addAll(peers);
                     return new ArrayList<>(peers);
                 });
     }
 
+    private void connectAll(Entry e) {
+        TorrentSession s = e.session;
+        if (s == null) {
+            return;
+        }
+        for (TransportAddress peer : List.copyOf(e.peers)) {
+            s.connect(peer);
+        }
+    }
+
     private void becomeSeeder(Entry e) {
+        announcer.stop(e.id + "/redial");
         e.state = DownloadState.SEEDING;
         // Track it too, under the link's own token: a holder of the link may announce here as at the source.
         context.trackerShares().restore(e.link.token(), e.link.visibility(), Set.of(e.infoHash));

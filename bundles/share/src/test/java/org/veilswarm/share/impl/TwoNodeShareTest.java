@@ -252,7 +252,9 @@ class TwoNodeShareTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("download is " + d.state() + " (" + d.error().orElse("") + "), wanted " + wanted);
+        throw new AssertionError("download is " + d.state() + " (" + d.error().orElse("") + "), wanted " + wanted
+                + "; " + d.completedBytes() + " of " + d.totalBytes() + " bytes, torrents: "
+                + node.engine.torrents().stream().map(t -> t.stats().toString()).toList());
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
