@@ -225,9 +225,23 @@ final class RelayHop implements CircuitEnd {
             return handshakeNonce.clone();
         }
 
+        /**
+         * On this hop's own loop: a handler on another circuit's loop (an intro point forwarding
+         * INTRODUCE2) must not write past a cell this loop sealed earlier but has not written yet, or the
+         * client's backward crypto would see the cells out of order.
+         */
         @Override
         public void send(RelayMessage message) {
-            originate(0, message);
+            io.netty.channel.EventLoop loop = eventLoop();
+            if (loop.inEventLoop()) {
+                originate(0, message);
+            } else {
+                try {
+                    loop.execute(() -> originate(0, message));
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // the link's loop is going away with the circuit
+                }
+            }
         }
 
         @Override
