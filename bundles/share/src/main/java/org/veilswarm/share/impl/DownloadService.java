@@ -20,8 +20,6 @@ import java.util.concurrent.CompletionException;
 
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.InfoHash;
-import org.veilswarm.api.tracker.PeerEntry;
-import org.veilswarm.api.tracker.TorrentRecord;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.metainfo.HashValue;
@@ -35,7 +33,6 @@ import org.veilswarm.swarm.engine.TorrentOptions;
 import org.veilswarm.swarm.engine.TorrentSession;
 import org.veilswarm.swarm.engine.TorrentState;
 import org.veilswarm.swarm.engine.TorrentStats;
-import org.veilswarm.tracker.mirror.MirroredTorrent;
 import org.veilswarm.tracker.protocol.TrackerUrl;
 
 /**
@@ -64,7 +61,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
         final ShareLink link;
         final Path directory;
         volatile DownloadState state = DownloadState.CONNECTING;
-        volatile TorrentRecord record;
+        volatile String name;
+        volatile long size;
         volatile InfoHash infoHash;
         volatile TorrentSession session;
         volatile String error;
@@ -195,17 +193,15 @@ public final class DownloadService implements Downloads, AutoCloseable {
      * The peers to start from: the source's answer to an announce, plus the peers in its snapshot. This is where
      * a downloader would add the source's other onion services (K-way multiplexing) once they exist.
      */
-    private CompletableFuture<List<TransportAddress>> peersFor(Entry e, List<MirroredTorrent> torrents) {
-        MirroredTorrent torrent = torrents.stream().filter(t -> t.infoHash().isV2()).findFirst()
+    private CompletableFuture<List<TransportAddress>> peersFor(Entry e, List<SourceSnapshot.Torrent> torrents) {
+        SourceSnapshot.Torrent torrent = torrents.stream().filter(t -> t.infoHash().isV2()).findFirst()
                 .orElseThrow(() -> new CompletionException(new ShareException(torrents.isEmpty()
                         ? "the share lists no torrent (revoked, or not seeded yet)"
                         : "the source names no v2 info-hash for the share (it has no torrent record)")));
         e.infoHash = torrent.infoHash();
-        e.record = torrent.record().orElse(null);
-        Set<TransportAddress> peers = new LinkedHashSet<>();
-        for (PeerEntry p : torrent.peers()) {
-            peers.add(p.address());
-        }
+        e.name = torrent.name().orElse(null);
+        e.size = torrent.size();
+        Set<TransportAddress> peers = new LinkedHashSet<>(torrent.peers());
         return announcer.announce(announceUrl(e), e.infoHash, AnnounceEvent.STARTED, progress(e))
                 .handle((response, error) -> {
                     if (response != null) {
@@ -267,7 +263,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     TorrentStats st = s.stats();
                     return Math.max(0, st.totalBytes() - st.verifiedBytes());
                 }
-                return e.record != null ? e.record.size() : 1;
+                return e.size > 0 ? e.size : 1;
             }
         };
     }
@@ -356,13 +352,13 @@ public final class DownloadService implements Downloads, AutoCloseable {
 
     private static Download view(Entry e) {
         TorrentSession s = e.session;
-        long total = e.record != null ? e.record.size() : 0;
+        long total = e.size;
         long done = 0;
         long down = 0;
         long up = 0;
         int peers = 0;
         Optional<Duration> eta = Optional.empty();
-        String name = e.record != null ? e.record.name() : null;
+        String name = e.name;
         DownloadState state = e.state;
         String error = e.error;
         if (s != null) {

@@ -1,0 +1,97 @@
+package org.veilswarm.share.internal;
+
+import java.util.Hashtable;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.swarm.engine.EngineConfig;
+import org.veilswarm.swarm.engine.SwarmEngine;
+
+/**
+ * The node's swarm engine as a service: one {@link SwarmEngine} accepting peers on every bound transport at the
+ * configured port (under the node's service key on anonymous transports). Registered as a
+ * {@code SwarmEngine} service with {@value #PORT_PROPERTY} telling consumers which port to announce.
+ */
+@Component(service = {}, immediate = true, configurationPid = "org.veilswarm.swarm",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SwarmEngineComponent.Config.class)
+public final class SwarmEngineComponent {
+    static final String PORT_PROPERTY = "swarm.port";
+    static final int DEFAULT_PORT = 8429;
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
+
+    @ObjectClassDefinition(name = "Veilswarm swarm engine", description = "BEP 52 torrents over every transport.")
+    public @interface Config {
+        @AttributeDefinition(name = "Peer port", min = "1", max = "65535", description = "Port peers connect to, "
+                + "on every transport (the onion service port on anonymous transports).")
+        int port() default DEFAULT_PORT;
+    }
+
+    private final SwarmEngine engine = new SwarmEngine(EngineConfig.defaults());
+    private final NodeIdentity identity;
+    private final int port;
+    private final Map<Transport, CompletableFuture<Listener>> listeners = new IdentityHashMap<>();
+
+    private final ServiceRegistration<SwarmEngine> registration;
+
+    /**
+     * Registers the engine itself as the service: {@code SwarmEngine} is a final class, so the component
+     * instance cannot be it, and DS registers only component instances (OSGi Compendium 112.4.3).
+     */
+    @Activate
+    public SwarmEngineComponent(@Reference(name = "identity") NodeIdentity identity, Config config,
+            BundleContext context) {
+        this.identity = identity;
+        this.port = config.port();
+        this.registration = context.registerService(SwarmEngine.class, engine,
+                new Hashtable<>(Map.of(PORT_PROPERTY, port)));
+    }
+
+    @Reference(name = "transport", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindTransport(Transport transport) {
+        CompletableFuture<Listener> listening = engine.listen(transport, identity.serviceKey(), port)
+                .toCompletableFuture();
+        listening.whenComplete((l, e) -> {
+            if (e != null) {
+                LOG.log(System.Logger.Level.ERROR, "swarm: cannot accept peers on " + transport.info().scheme()
+                        + " port " + port + ": " + e.getMessage());
+            }
+        });
+        listeners.put(transport, listening);
+    }
+
+    synchronized void unbindTransport(Transport transport) {
+        CompletableFuture<Listener> listening = listeners.remove(transport);
+        if (listening != null) {
+            listening.thenAccept(Listener::closeAsync);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping
+        }
+        engine.close();
+    }
+}
