@@ -97,10 +97,14 @@ class RendezvousNetworkTest {
             RendezvousConnection connection = client(STEP).connect(intro.target(subcredential)).get(30, TimeUnit.SECONDS);
             assertEquals(4, connection.circuit().hops(), "3 relays and the end-to-end hop");
             BulkEnd clientEnd = new BulkEnd(size, size, 1);
+            long started = System.nanoTime();
             OnionStreamChannel stream = connection.open("service.onion", 8080, clientEnd).get(20, TimeUnit.SECONDS);
             BulkEnd serviceEnd = accepted.poll(20, TimeUnit.SECONDS);
             clientEnd.done.get(120, TimeUnit.SECONDS);
             serviceEnd.done.get(120, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("RendezvousNetworkTest: 3+3-hop rendezvous stream, %d MiB each way at once: %.1f s, %.2f MiB/s each way%n",
+                    size >> 20, seconds, (size / 1048576.0) / seconds);
             assertEquals(clientEnd.sentDigest(), serviceEnd.receivedDigest(), "client → service");
             assertEquals(serviceEnd.sentDigest(), clientEnd.receivedDigest(), "service → client");
             assertEquals(joinedBefore + 1, roles.get(rendezvousPoint).joinedCircuits());
