@@ -122,6 +122,11 @@ public final class HsDescriptorBuilder {
         return this;
     }
 
+    /**
+     * Builds, encrypts and signs the descriptor.
+     *
+     * @throws IllegalStateException if it would exceed the 50,000 bytes HSDirs accept
+     */
     public HsDescriptor build(Instant now) {
         BlindedKeyPair blinded = HsKeys.blindedKeyPair(identityKey, identityExpandedSecretKey, period);
         try {
@@ -154,7 +159,16 @@ public final class HsDescriptorBuilder {
             ephemeral.destroy();
             byte[] firstBlob = DescriptorCipher.encrypt(blindedKey, subcredential, revisionCounter,
                     DescriptorCipher.SUPERENCRYPTED_CONSTANT, first.encodePadded());
-            return HsDescriptor.sign(lifetimeMinutes, signingCert, revisionCounter, firstBlob, signer::sign);
+            HsDescriptor descriptor = HsDescriptor.sign(lifetimeMinutes, signingCert, revisionCounter, firstBlob,
+                    signer::sign);
+            if (descriptor.size() > HsDescriptor.MAX_SIZE) {
+                // The first layer is padded in steps of 10,000 bytes: 20 intro points leave room for about 70
+                // authorized clients, 3 intro points for about 370.
+                throw new IllegalStateException("descriptor of " + descriptor.size() + " bytes exceeds the "
+                        + HsDescriptor.MAX_SIZE + " HSDirs accept: " + introPoints.size() + " intro points and "
+                        + authorizedClients.size() + " authorized clients are too many together");
+            }
+            return descriptor;
         } finally {
             blinded.destroy();
         }

@@ -115,6 +115,23 @@ class HsDescriptorTest {
     }
 
     @Test
+    void twentyIntroPointsFitAndTooManyClientsOnTopAreRefusedByTheBuilder() throws Exception {
+        HsDescriptorBuilder builder = service.builder(PERIOD);
+        for (int i = 0; i < SecondLayer.MAX_INTRO_POINTS; i++) {
+            builder.introPoint(TestServices.introPoint());
+        }
+        HsDescriptor full = builder.build(NOW);
+        assertTrue(full.size() <= HsDescriptor.MAX_SIZE, full.size() + " bytes");
+        assertEquals(20, HsDescriptorReader.open(full.encoded(), service.address, PERIOD, NOW).secondLayer()
+                .introPoints().size());
+        for (int i = 0; i < 160; i++) {
+            builder.authorizedClient(X25519.generateKeyPair().publicKey());
+        }
+        IllegalStateException tooBig = assertThrows(IllegalStateException.class, () -> builder.build(NOW));
+        assertTrue(tooBig.getMessage().contains("exceeds"), tooBig.getMessage());
+    }
+
+    @Test
     void aClientWithAKeyStillOpensADescriptorWithoutAuthorization() throws Exception {
         byte[] bytes = service.builder(PERIOD).build(NOW).encoded();
         assertFalse(HsDescriptorReader.open(bytes, service.address, PERIOD, NOW,
