@@ -68,6 +68,12 @@ public final class DownloadService implements Downloads, AutoCloseable {
         volatile String error;
         volatile CompletableFuture<?> work = CompletableFuture.completedFuture(null);
         final Set<TransportAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Counts starts: a chain of an earlier start (paused, then resumed) must not touch this one's state. */
+        final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+
+        boolean superseded(int gen) {
+            return state == DownloadState.PAUSED || generation.get() != gen;
+        }
 
         Entry(String id, ShareLink link, Path directory) {
             this.id = id;
@@ -109,6 +115,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
     }
 
     private void start(Entry e) {
+        int gen = e.generation.incrementAndGet();
         e.state = DownloadState.CONNECTING;
         e.error = null;
         Transport transport = context.transportFor(e.link.tracker()).orElse(null);
@@ -118,7 +125,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
         }
         CompletableFuture<?> work = findPeers(transport, e, 0)
                 .thenCompose(peers -> {
-                    if (e.state == DownloadState.PAUSED) {
+                    if (e.superseded(gen)) {
                         throw new CompletionException(new IllegalStateException("paused"));
                     }
                     e.state = DownloadState.FETCHING_METADATA;
@@ -131,11 +138,13 @@ public final class DownloadService implements Downloads, AutoCloseable {
                             TorrentOptions.defaults(), METADATA_TIMEOUT);
                 })
                 .thenCompose(session -> {
-                    e.session = session;
-                    if (e.state == DownloadState.PAUSED) {
-                        session.close();
+                    if (e.superseded(gen)) {
+                        if (e.session != session) {
+                            session.close();
+                        }
                         throw new CompletionException(new IllegalStateException("paused"));
                     }
+                    e.session = session;
                     e.state = DownloadState.DOWNLOADING;
                     announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
                             progress(e), response -> {
@@ -152,10 +161,14 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     });
                     return session.completion();
                 })
-                .thenRun(() -> becomeSeeder(e));
+                .thenRun(() -> {
+                    if (!e.superseded(gen)) {
+                        becomeSeeder(e);
+                    }
+                });
         e.work = work;
         work.whenComplete((v, error) -> {
-            if (error != null && e.state != DownloadState.PAUSED) {
+            if (error != null && !e.superseded(gen)) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                         : error;
                 fail(e, cause.getMessage() == null ? cause.toString() : cause.getMessage());

@@ -199,6 +199,41 @@ class TwoNodeShareTest {
         assertTrue(noShare.getMessage().contains("no share"));
     }
 
+    @Test
+    void aPausedDownloadResumesAndCompletes() throws Exception {
+        startNodes();
+        Path folder = folder("paused", 2 << 20);
+        Share share = a.shares.create(folder, ShareOptions.defaults(), ShareProgressListener.NONE);
+        Download d = b.downloads.add(share.privateLink().orElseThrow().format(), tmp.resolve("b"));
+        Download paused = b.downloads.pause(d.id());
+        assertEquals(DownloadState.PAUSED, paused.state());
+        assertEquals(d.id(), b.downloads.add(share.privateLink().orElseThrow().format(), tmp.resolve("b")).id(),
+                "adding a link again returns its download");
+        Thread.sleep(300);
+        assertEquals(DownloadState.PAUSED, b.downloads.get(d.id()).orElseThrow().state(), "stays paused");
+        b.downloads.resume(d.id());
+        await(b, d.id(), DownloadState.SEEDING);
+        assertEquals(digests(folder), digests(tmp.resolve("b").resolve("paused")));
+        assertTrue(b.downloads.remove(d.id(), true));
+        assertFalse(Files.exists(tmp.resolve("b").resolve("paused")), "files deleted on request");
+        assertTrue(b.downloads.list().isEmpty());
+    }
+
+    @Test
+    void aShareWhoseFilesChangedWhileStoppedIsFailedWithTheReason() throws Exception {
+        startNodes();
+        Path folder = folder("changing", 1 << 20);
+        Share share = a.shares.create(folder, ShareOptions.defaults(), ShareProgressListener.NONE);
+        a.stop();
+        byte[] changed = random(1 << 19, 99);
+        Files.write(folder.resolve("a.bin"), changed);
+        a.start();
+        Share restored = a.shares.get(share.id()).orElseThrow();
+        assertEquals(ShareState.FAILED, restored.state());
+        assertTrue(restored.error().orElseThrow().contains("changed or are missing"), restored.error().orElseThrow());
+        assertEquals(share.privateLink(), restored.privateLink(), "the link is kept; the owner may put the files back");
+    }
+
     private static <T> java.util.Optional<T> Optional(T value) {
         return java.util.Optional.of(value);
     }
