@@ -1,6 +1,8 @@
 package org.veilswarm.transport.onion.hs.rend;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,6 +37,35 @@ public final class RendezvousClient {
         this.circuits = Objects.requireNonNull(circuits, "circuits");
         this.stepTimeout = stepTimeout;
         this.rendezvousTimeout = rendezvousTimeout;
+    }
+
+    /**
+     * Tries the introduction points in order, each with new circuits, until one introduction succeeds;
+     * an {@link IntroductionFailedException} moves on to the next (another intro point of the same
+     * descriptor may still hold the service, rend-spec-v3 §3.2), other failures end the attempt. If all
+     * fail, the last failure is reported with the earlier ones suppressed.
+     */
+    public CompletableFuture<RendezvousConnection> connectAny(List<IntroductionTarget> targets) {
+        if (targets.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no introduction points"));
+        }
+        return attempt(List.copyOf(targets), 0, new ArrayList<>());
+    }
+
+    private CompletableFuture<RendezvousConnection> attempt(List<IntroductionTarget> targets, int index,
+            List<Throwable> failures) {
+        return connect(targets.get(index)).handle((connection, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(connection);
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof IntroductionFailedException && index + 1 < targets.size()) {
+                failures.add(cause);
+                return attempt(targets, index + 1, failures);
+            }
+            failures.forEach(cause::addSuppressed);
+            return CompletableFuture.<RendezvousConnection>failedFuture(cause);
+        }).thenCompose(next -> next);
     }
 
     /** Introduces and rendezvous with the service behind {@code target}. */

@@ -116,6 +116,27 @@ class RendezvousNetworkTest {
         }
     }
 
+    @Test
+    void clientMovesOnToTheNextIntroPoint() throws Exception {
+        LocalServices services = new LocalServices();
+        try (RendezvousService service = service(services)) {
+            ServiceIntroPoint intro = service.establish(net.relay(7).target()).get(20, TimeUnit.SECONDS);
+            IntroductionTarget gone = new IntroductionTarget(net.relay(7).target(), Ed25519.generateKeyPair().publicKey(),
+                    X25519.generateKeyPair().publicKey(), subcredential);
+            RendezvousConnection connection = client(STEP).connectAny(List.of(gone, intro.target(subcredential)))
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals(4, connection.circuit().hops());
+            assertEquals(1, intro.introductions());
+            connection.close();
+
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> client(STEP).connectAny(List.of(gone, gone)).get(60, TimeUnit.SECONDS));
+            IntroductionFailedException why = assertInstanceOf(IntroductionFailedException.class, failed.getCause());
+            assertEquals(IntroductionFailedException.Reason.SERVICE_NOT_RECOGNIZED, why.reason());
+            assertEquals(1, why.getSuppressed().length, "the first attempt's failure");
+        }
+    }
+
     /** A client circuit to the intro point that sends {@code body} as INTRODUCE1; returns the ACK status. */
     private int introduceRaw(byte[] body) throws Exception {
         BlockingQueue<OnionTestNetwork.Received> inbox = new LinkedBlockingQueue<>();
