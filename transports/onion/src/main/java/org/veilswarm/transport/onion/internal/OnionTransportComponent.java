@@ -7,6 +7,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.veilswarm.api.directory.DirectoryScheme;
+import org.veilswarm.api.directory.RelaySampler;
+import org.veilswarm.transport.onion.path.DirectorySamplers;
+import org.veilswarm.transport.onion.stream.DirectoryStreamService;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -74,9 +81,15 @@ public class OnionTransportComponent implements Transport {
         @AttributeDefinition(name = "Event-loop threads", min = "1", max = "256", description = "Threads that "
                 + "carry all links (no thread per link or circuit).")
         int eventLoopThreads() default OnionTransportSettings.DEFAULT_EVENT_LOOP_THREADS;
+
+        @AttributeDefinition(name = "Directory scheme", required = false, description = "The directory circuits "
+                + "pick their relays from: merkle or consensus (the directory.scheme of a RelaySampler service). "
+                + "Empty: whichever is installed. Without one, building circuits fails with 'no directory bound'.")
+        String directoryScheme() default "";
     }
 
     private final OnionTransportEngine engine;
+    private DirectoryStreamService directoryStreams;
 
     /**
      * @param identity the node's identity: the relay identity is derived from its key (see {@link RelayIdentity})
@@ -84,7 +97,36 @@ public class OnionTransportComponent implements Transport {
      */
     @Activate
     public OnionTransportComponent(@Reference NodeIdentity identity, Config config) {
-        this.engine = new OnionTransportEngine(settingsOf(config), identity.serviceKey());
+        this.engine = new OnionTransportEngine(settingsOf(config), identity.serviceKey(),
+                new DirectorySamplers(config.directoryScheme()));
+    }
+
+    /** Samplers come and go with the scheme bundles: new circuits use the current one (issue #4, hot swap). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSampler(RelaySampler sampler, java.util.Map<String, Object> properties) {
+        Object scheme = properties.get(DirectoryScheme.SCHEME);
+        engine.directory().add(sampler, scheme == null ? "" : scheme.toString());
+    }
+
+    void unbindSampler(RelaySampler sampler) {
+        engine.directory().remove(sampler);
+    }
+
+    /** A directory cache on this node: the relay answers BEGIN_DIR with it (tor-spec §6.2). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindDirectoryStreams(DirectoryStreamService service) {
+        directoryStreams = service;
+        engine.serveDirectory(service.directoryStreamInitializer());
+    }
+
+    /** A greedy replacement binds the new service before unbinding the old: only the current one is dropped. */
+    synchronized void unbindDirectoryStreams(DirectoryStreamService service) {
+        if (directoryStreams == service) {
+            directoryStreams = null;
+            engine.serveDirectory(null);
+        }
     }
 
     static OnionTransportSettings settingsOf(Config config) {

@@ -23,6 +23,16 @@ import org.veilswarm.crypto.X25519;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.link.LinkSettings;
+import org.veilswarm.transport.onion.circuit.CircuitBuilder;
+import org.veilswarm.transport.onion.circuit.OriginCircuit;
+import org.veilswarm.transport.onion.path.DirectorySamplers;
+import org.veilswarm.transport.onion.path.FirstHopLinks;
+import org.veilswarm.transport.onion.path.PathCircuits;
+import org.veilswarm.transport.onion.path.PathRules;
+import org.veilswarm.transport.onion.path.PathSelector;
+import org.veilswarm.transport.onion.stream.CircuitStreams;
+import org.veilswarm.transport.onion.stream.LocalServices;
+import org.veilswarm.api.directory.RelayDescriptor;
 
 /**
  * The native onion transport without OSGi: the event loops, and the relay on the ORPort when relaying is
@@ -47,6 +57,9 @@ final class OnionTransportEngine implements AutoCloseable {
     private final EventLoopGroup group;
     private final OnionRelay relay;
     private final byte[] relayIdentity;
+    private final DirectorySamplers directory;
+    private final LocalServices localServices = new LocalServices();
+    private final PathCircuits circuits;
     private volatile boolean closed;
 
     /**
@@ -56,6 +69,12 @@ final class OnionTransportEngine implements AutoCloseable {
      * @throws IllegalStateException if the ORPort cannot be bound (the message names address and cause)
      */
     OnionTransportEngine(OnionTransportSettings settings, ServiceKey nodeKey) {
+        this(settings, nodeKey, new DirectorySamplers(""));
+    }
+
+    /** @param directory the directory samplers paths are picked from (bound and unbound at run time) */
+    OnionTransportEngine(OnionTransportSettings settings, ServiceKey nodeKey, DirectorySamplers directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(nodeKey, "nodeKey");
         Ed25519KeyPair identity = RelayIdentity.derive(nodeKey);
@@ -80,12 +99,44 @@ final class OnionTransportEngine implements AutoCloseable {
             identity.destroy();
         }
         this.relay = started;
+        if (started != null) {
+            // BEGIN_DIR is answered once a directory cache registers a DirectoryStreamService; BEGIN never (no exits).
+            CircuitStreams.acceptOn(started, localServices);
+        }
+        CircuitBuilder builder = new CircuitBuilder(settings.circuitSettings());
+        this.circuits = new PathCircuits(builder, FirstHopLinks.fresh(new io.netty.bootstrap.Bootstrap().group(group)
+                .channel(io.netty.channel.socket.nio.NioSocketChannel.class), LinkSettings.defaults(), builder));
+    }
+
+    /**
+     * Builds a {@value #HOPS}-hop circuit through relays the bound directory picks, never through this node's
+     * own relay (path-spec §2.2).
+     *
+     * @return fails with {@link org.veilswarm.transport.onion.path.PathSelectionException} when no directory
+     *     is bound or it cannot supply a valid path
+     */
+    CompletionStage<OriginCircuit> buildCircuit() {
+        if (closed) {
+            return CompletableFuture.failedStage(closedException());
+        }
+        return circuits.build(new PathSelector(directory.sampler(),
+                PathRules.standard(HOPS, new RelayDescriptor.Key(relayIdentity))));
+    }
+
+    /** The directory samplers (bind and unbind them here). */
+    DirectorySamplers directory() {
+        return directory;
+    }
+
+    /** Answers BEGIN_DIR at this relay with {@code handler} (a {@code @Sharable} initializer), or refuses (null). */
+    void serveDirectory(io.netty.channel.ChannelHandler handler) {
+        localServices.directory(handler);
     }
 
     TransportInfo info() {
         String summary = "native onion routing (tor-spec), " + HOPS + " hops; "
                 + (relay == null ? "not relaying" : "relaying for others on " + orPort().map(Object::toString).orElse("?"))
-                + "; streams need onion services (not yet available)";
+                + "; " + directory.describe() + "; streams need onion services (not yet available)";
         return new TransportInfo(SCHEME, Anonymity.MUTUAL, relay != null, HOPS, summary);
     }
 
