@@ -130,18 +130,18 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     }
                     e.state = DownloadState.FETCHING_METADATA;
                     HashValue v2 = HashValue.of(e.infoHash.bytes());
-                    Optional<TorrentSession> running = context.engine().torrent(v2);
-                    if (running.isPresent()) {
-                        return CompletableFuture.completedFuture(running.get());
+                    if (context.engine().torrent(v2).isPresent()) {
+                        // One of this node's shares, or another download of the same torrent: the engine runs a
+                        // torrent once, in one place.
+                        throw new CompletionException(new ShareException(
+                                "this node already has this torrent (one of its shares, or another download)"));
                     }
                     return context.engine().addFromInfoHash(v2, peers, e.directory, stateDir(e),
                             TorrentOptions.defaults(), METADATA_TIMEOUT);
                 })
                 .thenCompose(session -> {
                     if (e.superseded(gen)) {
-                        if (e.session != session) {
-                            session.close();
-                        }
+                        session.close();
                         throw new CompletionException(new IllegalStateException("paused"));
                     }
                     e.session = session;

@@ -195,6 +195,11 @@ class TwoNodeShareTest {
         Download d = b.downloads.add(unknown.format(), tmp.resolve("x"));
         Download failed = await(b, d.id(), DownloadState.FAILED);
         assertTrue(failed.error().orElseThrow().contains("404"), failed.error().orElseThrow());
+        // A node asked to download its own share refuses instead of running the torrent twice.
+        Share own = a.shares.create(folder("own", 100_000), ShareOptions.defaults(), ShareProgressListener.NONE);
+        Download self = a.downloads.add(own.privateLink().orElseThrow().format(), tmp.resolve("self"));
+        Download refused = await(a, self.id(), DownloadState.FAILED);
+        assertTrue(refused.error().orElseThrow().contains("already has this torrent"), refused.error().orElseThrow());
         ShareException noShare = assertThrows(ShareException.class, () -> a.shares.publish("00", false));
         assertTrue(noShare.getMessage().contains("no share"));
     }
