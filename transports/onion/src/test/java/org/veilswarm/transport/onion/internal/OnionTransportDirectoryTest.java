@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.node.OnionAddress;
@@ -24,6 +25,7 @@ import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.directory.core.FullListRelaySampler;
 import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
+import org.veilswarm.transport.onion.testing.LeakCheck;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.path.DirectorySamplers;
@@ -31,6 +33,7 @@ import org.veilswarm.transport.onion.path.PathSelectionException;
 import org.veilswarm.transport.onion.stream.StreamRefusedException;
 
 /** The transport's directory hooks without a framework: samplers bound by scheme, and BEGIN_DIR serving. */
+@ExtendWith(LeakCheck.class)
 class OnionTransportDirectoryTest {
     private final Ed25519KeyPair nodeKey = Ed25519.generateKeyPair();
     private final ServiceKey serviceKey = new ServiceKey() {

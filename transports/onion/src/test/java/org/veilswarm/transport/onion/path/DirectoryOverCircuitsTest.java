@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.DirectoryException;
 import org.veilswarm.api.directory.PathConstraints;
 import org.veilswarm.api.directory.RelayDescriptor;
@@ -60,6 +61,7 @@ import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.CircuitSettings;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
 import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
+import org.veilswarm.transport.onion.testing.LeakCheck;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.link.LinkSettings;
 
@@ -69,6 +71,7 @@ import org.veilswarm.transport.onion.link.LinkSettings;
  * circuits; the signed consensus list and merkle answers verify, a lying cache is caught; circuits are built
  * through relays the directory picked (issue #3 item 3).
  */
+@ExtendWith(LeakCheck.class)
 class DirectoryOverCircuitsTest {
     private static final int RELAYS = 5;
     private static final int HONEST_CACHE = 4;
