@@ -68,7 +68,7 @@ class ConsoleTest {
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> management = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(303, management.statusCode(), "the management link trades the token for a session");
-        assertTrue(management.headers().firstValue("Set-Cookie").orElse("").startsWith("VEILSWARM_SESSION="));
+        assertTrue(management.headers().firstValue("Set-Cookie").orElse("").startsWith("VEILSWARM_SESSION_" + port + "="));
         assertEquals(200, http.send(HttpRequest.newBuilder(url.resolve("/console/")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode(), "with the session cookie the console page loads");
     }

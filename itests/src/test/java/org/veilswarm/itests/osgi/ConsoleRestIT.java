@@ -212,7 +212,7 @@ public class ConsoleRestIT extends NodeIT {
         assertEquals(signIn.toString(), 303, signIn.status());
         assertEquals("/console/", java.net.URI.create(signIn.header("Location").orElse("")).getPath());
         String cookie = signIn.allHeaders("Set-Cookie").stream()
-                .filter(c -> c.startsWith(ConsoleClient.SESSION_COOKIE + "=")).findFirst()
+                .filter(c -> c.startsWith(ConsoleClient.SESSION_COOKIE + "_")).findFirst()
                 .orElseThrow(() -> new AssertionError("no session cookie: " + signIn.headers()));
         String attributes = cookie.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
         assertTrue("cookie is not HttpOnly: " + cookie, attributes.contains(";httponly"));

@@ -18,7 +18,7 @@ import java.util.UUID;
  * that every test states exactly which credentials a request carries.
  */
 public final class ConsoleClient {
-    /** The session cookie's name (console contract). */
+    /** The session cookie's name before its suffix: the console names it VEILSWARM_SESSION_<HTTP port>. */
     public static final String SESSION_COOKIE = "VEILSWARM_SESSION";
 
     /** Credentials a request carries. */
@@ -119,7 +119,7 @@ public final class ConsoleClient {
         if (credentials instanceof Bearer bearer) {
             builder.header("Authorization", "Bearer " + bearer.token());
         } else if (credentials instanceof SessionCookie session) {
-            builder.header("Cookie", SESSION_COOKIE + "=" + session.sessionId());
+            builder.header("Cookie", SESSION_COOKIE + "_" + base.getPort() + "=" + session.sessionId());
             if (session.csrfToken() != null) {
                 builder.header("X-CSRF-Token", session.csrfToken());
             }
@@ -165,8 +165,9 @@ public final class ConsoleClient {
     public static Optional<String> sessionCookie(Reply reply) {
         for (String setCookie : reply.allHeaders("Set-Cookie")) {
             String first = setCookie.split(";", 2)[0].trim();
-            if (first.startsWith(SESSION_COOKIE + "=") && first.length() > SESSION_COOKIE.length() + 1) {
-                return Optional.of(first.substring(SESSION_COOKIE.length() + 1));
+            int eq = first.indexOf('=');
+            if (eq > 0 && first.substring(0, eq).matches(SESSION_COOKIE + "_[0-9]{1,5}") && eq < first.length() - 1) {
+                return Optional.of(first.substring(eq + 1));
             }
         }
         return Optional.empty();

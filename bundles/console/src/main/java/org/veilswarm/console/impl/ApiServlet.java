@@ -96,11 +96,12 @@ public final class ApiServlet extends HttpServlet {
         }
         response.setHeader("Cache-Control", "no-store");
         try {
+            refuseMissingShareBundle(request.getPathInfo());
             ApiRouter.Route route = ApiRouter.route(request.getMethod(), request.getPathInfo());
             switch (route.operation()) {
                 case NODE_STATUS -> HttpResponses.json(response, 200, NodeJson.of(node().status()));
                 case SESSION -> HttpResponses.json(response, 200, session(principal));
-                case LOGOUT -> logout(principal, response);
+                case LOGOUT -> logout(principal, request, response);
                 case LIST_BUNDLES -> HttpResponses.json(response, 200, listBundles());
                 case BUNDLE_DETAIL -> HttpResponses.json(response, 200,
                         BundleJson.detail(bundles.find(route.bundleId()), bundles.frameworkWiring()));
@@ -120,6 +121,18 @@ public final class ApiServlet extends HttpServlet {
         } catch (RuntimeException e) {
             log.error("console API request " + request.getMethod() + " " + request.getRequestURI() + " failed", e);
             HttpResponses.error(response, 500, "internal error: " + e);
+        }
+    }
+
+    /**
+     * {@code /api/shares} and {@code /api/downloads} have their own servlets, which cannot load while the share
+     * bundle's API package is missing (it is imported optionally); then their requests arrive here.
+     */
+    private static void refuseMissingShareBundle(String path) throws ApiException {
+        if (path != null && (path.equals("/shares") || path.startsWith("/shares/") || path.equals("/downloads")
+                || path.startsWith("/downloads/"))) {
+            throw new ApiException(503, "shares and downloads are not available: the org.veilswarm.share bundle"
+                    + " (package org.veilswarm.share.api) is not installed");
         }
     }
 
@@ -150,10 +163,10 @@ public final class ApiServlet extends HttpServlet {
         return json;
     }
 
-    private void logout(Principal principal, HttpServletResponse response) throws IOException {
+    private void logout(Principal principal, HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean ended = principal.session() != null
                 && access.authenticator().sessions().invalidate(principal.session().id());
-        HttpResponses.clearSessionCookie(response);
+        HttpResponses.clearSessionCookie(request, response);
         HttpResponses.json(response, 200, Map.of("loggedOut", ended));
     }
 

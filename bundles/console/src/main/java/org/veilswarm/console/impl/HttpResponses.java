@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.veilswarm.console.impl.auth.Authenticator;
@@ -54,17 +55,17 @@ final class HttpResponses {
     }
 
     /**
-     * {@code VEILSWARM_SESSION=<id>; Path=/; HttpOnly; SameSite=Strict}: no script can read it and no other
-     * site can make the browser send it (RFC 6265bis §4.1.2.7). Not {@code Secure}: the console is plain HTTP
-     * on loopback.
+     * {@code VEILSWARM_SESSION_<port>=<id>; Path=/; HttpOnly; SameSite=Strict}: no script can read it and no
+     * other site can make the browser send it (RFC 6265bis §4.1.2.7). Not {@code Secure}: the console is plain
+     * HTTP on loopback. The port suffix keeps nodes on one host apart ({@link Authenticator#sessionCookieName}).
      */
-    static void setSessionCookie(HttpServletResponse response, String sessionId) {
-        response.addHeader("Set-Cookie", Authenticator.SESSION_COOKIE + "=" + sessionId
+    static void setSessionCookie(HttpServletRequest request, HttpServletResponse response, String sessionId) {
+        response.addHeader("Set-Cookie", Authenticator.sessionCookieName(request.getLocalPort()) + "=" + sessionId
                 + "; Path=/; HttpOnly; SameSite=Strict");
     }
 
-    static void clearSessionCookie(HttpServletResponse response) {
-        response.addHeader("Set-Cookie", Authenticator.SESSION_COOKIE
+    static void clearSessionCookie(HttpServletRequest request, HttpServletResponse response) {
+        response.addHeader("Set-Cookie", Authenticator.sessionCookieName(request.getLocalPort())
                 + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     }
 }

@@ -49,7 +49,7 @@ public final class ManagementServlet extends HttpServlet {
                 authenticator.sessions().invalidate(old);
             }
             Session session = authenticator.sessions().create();
-            HttpResponses.setSessionCookie(response, session.id());
+            HttpResponses.setSessionCookie(request, response, session.id());
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
             response.setHeader("Location", "/console/");
             return;

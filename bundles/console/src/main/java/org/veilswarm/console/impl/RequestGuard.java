@@ -78,7 +78,7 @@ public final class RequestGuard {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {
-                if (Authenticator.SESSION_COOKIE.equals(cookie.getName())) {
+                if (Authenticator.sessionCookieName(request.getLocalPort()).equals(cookie.getName())) {
                     values.add(cookie.getValue());
                 }
             }

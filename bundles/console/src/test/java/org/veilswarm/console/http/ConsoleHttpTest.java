@@ -53,7 +53,7 @@ class ConsoleHttpTest {
         stats.put("sampleSeconds", 1);
         stats.put("samplesKept", 3);
         felix = FelixHarness.start(work, freePort(), Map.of("org.veilswarm.console", console,
-                "org.veilswarm.console.stats", stats));
+                "org.veilswarm.console.stats", stats), true);
         http = new HttpSession(felix.port);
         Path url = felix.dataDirectory.resolve("console.url");
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -119,7 +119,8 @@ class ConsoleHttpTest {
         assertEquals(303, reply.status());
         assertEquals("/console/", reply.header("Location"));
         String cookie = reply.header("Set-Cookie");
-        assertTrue(cookie.matches("VEILSWARM_SESSION=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict"), cookie);
+        assertTrue(cookie.matches("VEILSWARM_SESSION_" + felix.port
+                + "=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict"), cookie);
         assertEquals("no-store", reply.header("Cache-Control"));
     }
 
@@ -167,8 +168,8 @@ class ConsoleHttpTest {
         assertTrue(none.json().get("error").textValue().startsWith("authentication required"), none.body());
         assertEquals(401, http.get("/api/bundles", "Authorization", "Bearer nope").status());
         assertEquals(401, http.get("/api/bundles", "Authorization", BASIC_ADMIN_ADMIN).status());
-        assertEquals(401, http.get("/api/bundles", "Cookie", "VEILSWARM_SESSION=forged").status());
-        assertEquals(401, http.get("/api/bundles", "Cookie", "VEILSWARM_SESSION=" + token).status(),
+        assertEquals(401, http.get("/api/bundles", "Cookie", "VEILSWARM_SESSION_" + felix.port + "=forged").status());
+        assertEquals(401, http.get("/api/bundles", "Cookie", "VEILSWARM_SESSION_" + felix.port + "=" + token).status(),
                 "the token is not a session id");
         assertEquals(200, http.get("/api/bundles", bearer()).status());
     }
@@ -571,6 +572,31 @@ class ConsoleHttpTest {
         }
         assertEquals(token.strip(), token, "the token file holds exactly the token");
         assertEquals(43, token.getBytes(StandardCharsets.US_ASCII).length);
+    }
+
+    @Test
+    void theSessionCookieIsNamedAfterThePortSoNodesOnOneHostKeepTheirOwn() {
+        String[] session = signIn();
+        String id = session[0].substring(session[0].indexOf('=') + 1);
+        assertEquals(200, http.get("/api/session", "Cookie", "VEILSWARM_SESSION_" + felix.port + "=" + id).status());
+        // Another node's console on this host (another port) gets its own cookie; this node ignores that one.
+        int otherPort = felix.port == 65535 ? 65534 : felix.port + 1;
+        assertEquals(401, http.get("/api/session", "Cookie", "VEILSWARM_SESSION_" + otherPort + "=" + id).status());
+        assertEquals(401, http.get("/api/session", "Cookie", "VEILSWARM_SESSION=" + id).status());
+        // Both cookies in one request, as a browser holding sessions of two nodes sends them: this node finds its own.
+        assertEquals(200, http.get("/api/session", "Cookie", "VEILSWARM_SESSION_" + otherPort + "=unknown; "
+                + "VEILSWARM_SESSION_" + felix.port + "=" + id).status());
+    }
+
+    @Test
+    void withoutTheShareBundleSharesAndDownloadsAre503WithTheReason() {
+        for (String path : new String[] {"/api/shares", "/api/downloads", "/api/shares/abc/publish"}) {
+            Reply reply = http.get(path, bearer());
+            assertEquals(503, reply.status(), reply.toString());
+            assertTrue(reply.json().get("error").textValue().contains("org.veilswarm.share"), reply.toString());
+        }
+        assertEquals(503, http.postJson("/api/downloads", "{\"link\":\"x\",\"dir\":\"/tmp\"}", bearer()).status());
+        assertEquals(401, http.get("/api/shares").status(), "the share endpoints need authentication first");
     }
 
     // --- statistics and logs -------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ final class FelixHarness implements AutoCloseable {
             "asm", "asm-tree", "asm-analysis", "asm-commons", "asm-util", "org.apache.aries.spifly.dynamic.bundle",
             "slf4j-api", "slf4j-simple",
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
-            "org.apache.felix.configadmin", "org.apache.felix.log", "org.apache.felix.scr",
+            "org.apache.felix.configadmin", "org.apache.felix.scr",
             "netty-common", "netty-buffer", "netty-resolver", "netty-transport",
             "bcprov-jdk18on", "bcutil-jdk18on", "bcpkix-jdk18on",
             "api", "crypto", "node",
@@ -60,6 +60,15 @@ final class FelixHarness implements AutoCloseable {
      */
     static FelixHarness start(Path work, int port, Map<String, Dictionary<String, Object>> configurations)
             throws Exception {
+        return start(work, port, configurations, false);
+    }
+
+    /**
+     * @param withLogService also start Felix Log (a LogReaderService for the console's log page); without it
+     *        the console logs through {@link System.Logger}, which ConsolePortCheckTest captures
+     */
+    static FelixHarness start(Path work, int port, Map<String, Dictionary<String, Object>> configurations,
+            boolean withLogService) throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         Map<String, String> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
@@ -79,7 +88,11 @@ final class FelixHarness implements AutoCloseable {
         try {
             BundleContext context = framework.getBundleContext();
             List<Bundle> installed = new ArrayList<>();
-            for (String artifact : ARTIFACTS) {
+            List<String> artifacts = new ArrayList<>(ARTIFACTS);
+            if (withLogService) {
+                artifacts.add(artifacts.indexOf("org.apache.felix.scr"), "org.apache.felix.log");
+            }
+            for (String artifact : artifacts) {
                 installed.add(context.installBundle(jar(artifact).toUri().toString()));
             }
             for (Bundle bundle : installed) {

@@ -13,8 +13,17 @@ import java.util.Optional;
  */
 public final class Authenticator {
 
-    /** The session cookie's name (fixed by the console HTTP contract). */
+    /**
+     * The session cookie's name before the port suffix. Cookies are scoped by host, not by port (RFC 6265 §8.5),
+     * so two nodes on 127.0.0.1 would overwrite one another's cookie and log each other out in one browser:
+     * each node names its cookie {@code VEILSWARM_SESSION_<HTTP port>}.
+     */
     public static final String SESSION_COOKIE = "VEILSWARM_SESSION";
+
+    /** The session cookie's name for the console listening on {@code port}. */
+    public static String sessionCookieName(int port) {
+        return SESSION_COOKIE + "_" + port;
+    }
 
     private static final String BEARER_PREFIX = "bearer ";
 
@@ -28,7 +37,7 @@ public final class Authenticator {
 
     /**
      * @param authorization the {@code Authorization} header, or {@code null}
-     * @param sessionCookies the values of every {@value #SESSION_COOKIE} cookie the request carries
+     * @param sessionCookies the values of every session cookie ({@link #sessionCookieName(int)}) the request carries
      * @return the principal, or empty if the request is not authenticated
      */
     public Optional<Principal> authenticate(String authorization, List<String> sessionCookies) {

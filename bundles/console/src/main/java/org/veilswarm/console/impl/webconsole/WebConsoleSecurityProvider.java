@@ -67,12 +67,12 @@ public final class WebConsoleSecurityProvider implements SecurityProvider {
         jakarta.servlet.http.Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (jakarta.servlet.http.Cookie cookie : cookies) {
-                if (Authenticator.SESSION_COOKIE.equals(cookie.getName())) {
+                if (Authenticator.sessionCookieName(request.getLocalPort()).equals(cookie.getName())) {
                     access.authenticator().sessions().invalidate(cookie.getValue());
                 }
             }
         }
-        response.addHeader("Set-Cookie", Authenticator.SESSION_COOKIE
+        response.addHeader("Set-Cookie", Authenticator.sessionCookieName(request.getLocalPort())
                 + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     }
 }

@@ -1,0 +1,117 @@
+package org.veilswarm.console.impl;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.console.impl.auth.Principal;
+import org.veilswarm.console.impl.http.ApiException;
+import org.veilswarm.console.impl.http.ConsolePaths;
+import org.veilswarm.console.impl.http.Json;
+import org.veilswarm.console.impl.share.ShareJson;
+import org.veilswarm.share.api.Download;
+import org.veilswarm.share.api.Downloads;
+import org.veilswarm.share.api.ShareException;
+
+/**
+ * {@code /api/downloads}: add by share link, list with progress/rates/peers/ETA, pause, resume, remove
+ * (docs/console.md). 503 while no {@link Downloads} service runs.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern({"/api/downloads", "/api/downloads/*"})
+@HttpWhiteboardServletName("veilswarm-console-downloads")
+public final class DownloadsServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient ConsoleAccess access;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Downloads downloads;
+
+    @Activate
+    public DownloadsServlet(@Reference ConsoleAccess access) {
+        this.access = access;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
+        if (principal == null) {
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        String method = request.getMethod();
+        try {
+            List<String> path = ApiPaths.segments(request.getPathInfo());
+            Downloads current = downloads();
+            if (path.isEmpty()) {
+                switch (method) {
+                    case "GET" -> HttpResponses.json(response, 200,
+                            current.list().stream().map(ShareJson::download).toList());
+                    case "POST" -> {
+                        ObjectNode body = Json.readObject(request.getInputStream());
+                        ApiPaths.checkFields(body, List.of("link", "dir"));
+                        Download added = current.add(ApiPaths.text(body, "link"), ApiPaths.absolutePath(body, "dir"));
+                        response.setHeader("Location", "/api/downloads/" + added.id());
+                        HttpResponses.json(response, 201, ShareJson.download(added));
+                    }
+                    default -> throw ApiPaths.notAllowed(method, "/api/downloads", "GET, POST");
+                }
+                return;
+            }
+            String id = path.get(0);
+            if (path.size() == 1) {
+                switch (method) {
+                    case "GET" -> HttpResponses.json(response, 200, ShareJson.download(find(current, id)));
+                    case "DELETE" -> {
+                        find(current, id);
+                        boolean deleteFiles = "true".equals(request.getParameter("deleteFiles"));
+                        HttpResponses.json(response, 200, Map.of("removed", current.remove(id, deleteFiles)));
+                    }
+                    default -> throw ApiPaths.notAllowed(method, "/api/downloads/{id}", "GET, DELETE");
+                }
+                return;
+            }
+            if (path.size() == 2 && (path.get(1).equals("pause") || path.get(1).equals("resume"))) {
+                ApiPaths.only(method, "POST", "/api/downloads/{id}/" + path.get(1));
+                find(current, id);
+                Download changed = path.get(1).equals("pause") ? current.pause(id) : current.resume(id);
+                HttpResponses.json(response, 200, ShareJson.download(changed));
+                return;
+            }
+            throw ApiException.notFound("no such API endpoint: /api/downloads" + request.getPathInfo());
+        } catch (ApiException e) {
+            HttpResponses.error(response, e);
+        } catch (ShareException | IllegalArgumentException e) {
+            HttpResponses.error(response, 400, e.getMessage());
+        }
+    }
+
+    private static Download find(Downloads current, String id) throws ApiException {
+        return current.get(id).orElseThrow(() -> ApiException.notFound("no download " + ApiPaths.abbreviate(id)));
+    }
+
+    private Downloads downloads() throws ApiException {
+        Downloads current = downloads;
+        if (current == null) {
+            throw new ApiException(503, "the download service (org.veilswarm.share.api.Downloads) is not available:"
+                    + " is the org.veilswarm.share bundle installed and active?");
+        }
+        return current;
+    }
+}

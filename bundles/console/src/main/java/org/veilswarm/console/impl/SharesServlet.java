@@ -1,0 +1,167 @@
+package org.veilswarm.console.impl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.console.impl.auth.Principal;
+import org.veilswarm.console.impl.http.ApiException;
+import org.veilswarm.console.impl.http.ConsolePaths;
+import org.veilswarm.console.impl.http.Json;
+import org.veilswarm.console.impl.share.ShareCreations;
+import org.veilswarm.console.impl.share.ShareJson;
+import org.veilswarm.share.api.Share;
+import org.veilswarm.share.api.ShareException;
+import org.veilswarm.share.api.ShareOptions;
+import org.veilswarm.share.api.Shares;
+
+/**
+ * {@code /api/shares}: list, reveal preview, create (in the background, progress pollable), publish, revoke,
+ * remove (docs/console.md). 503 while no {@link Shares} service runs.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern({"/api/shares", "/api/shares/*"})
+@HttpWhiteboardServletName("veilswarm-console-shares")
+public final class SharesServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient ConsoleAccess access;
+    private final transient ShareCreations creations = new ShareCreations();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Shares shares;
+
+    @Activate
+    public SharesServlet(@Reference ConsoleAccess access) {
+        this.access = access;
+    }
+
+    @Deactivate
+    void stop() {
+        creations.close();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
+        if (principal == null) {
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        String method = request.getMethod();
+        try {
+            List<String> path = ApiPaths.segments(request.getPathInfo());
+            Shares current = shares();
+            if (path.isEmpty()) {
+                switch (method) {
+                    case "GET" -> HttpResponses.json(response, 200,
+                            current.list().stream().map(ShareJson::share).toList());
+                    case "POST" -> create(current, Json.readObject(request.getInputStream()), response);
+                    default -> throw ApiPaths.notAllowed(method, "/api/shares", "GET, POST");
+                }
+                return;
+            }
+            if (path.size() == 2 && path.get(0).equals("creations")) {
+                ApiPaths.only(method, "GET", "/api/shares/creations/{id}");
+                ShareCreations.Creation creation = creations.get(path.get(1)).orElseThrow(() ->
+                        ApiException.notFound("no share creation " + ApiPaths.abbreviate(path.get(1))));
+                HttpResponses.json(response, 200, creation.json());
+                return;
+            }
+            String id = path.get(0);
+            if (path.size() == 1) {
+                switch (method) {
+                    case "GET" -> HttpResponses.json(response, 200, ShareJson.share(find(current, id)));
+                    case "DELETE" -> {
+                        find(current, id);
+                        HttpResponses.json(response, 200, Map.of("removed", current.remove(id)));
+                    }
+                    default -> throw ApiPaths.notAllowed(method, "/api/shares/{id}", "GET, DELETE");
+                }
+                return;
+            }
+            if (path.size() == 2 && path.get(1).equals("publish")) {
+                ApiPaths.only(method, "POST", "/api/shares/{id}/publish");
+                ObjectNode body = ApiPaths.optionalBody(request);
+                ApiPaths.checkFields(body, List.of("revokePrivate"));
+                find(current, id);
+                HttpResponses.json(response, 200, ShareJson.share(current.publish(id,
+                        ApiPaths.flag(body, "revokePrivate", false))));
+                return;
+            }
+            if (path.size() == 2 && path.get(1).equals("revoke")) {
+                ApiPaths.only(method, "POST", "/api/shares/{id}/revoke");
+                ObjectNode body = ApiPaths.optionalBody(request);
+                ApiPaths.checkFields(body, List.of("visibility"));
+                find(current, id);
+                HttpResponses.json(response, 200, ShareJson.share(current.revoke(id, visibility(body))));
+                return;
+            }
+            throw ApiException.notFound("no such API endpoint: /api/shares" + request.getPathInfo());
+        } catch (ApiException e) {
+            HttpResponses.error(response, e);
+        } catch (ShareException | IllegalArgumentException e) {
+            HttpResponses.error(response, 400, e.getMessage());
+        }
+    }
+
+    private void create(Shares current, ObjectNode body, HttpServletResponse response)
+            throws ApiException, IOException {
+        ApiPaths.checkFields(body, List.of("path", "previewOnly", "visibility"));
+        Path path = ApiPaths.absolutePath(body, "path");
+        if (ApiPaths.flag(body, "previewOnly", false)) {
+            HttpResponses.json(response, 200, ShareJson.reveal(current.preview(path)));
+            return;
+        }
+        Visibility visibility = body.has("visibility") ? visibility(body) : Visibility.PRIVATE;
+        ShareCreations.Creation creation = creations.start(current, path, new ShareOptions(visibility, false));
+        response.setHeader("Location", "/api/shares/creations/" + creation.json().get("id"));
+        HttpResponses.json(response, 202, creation.json());
+    }
+
+    private static Share find(Shares current, String id) throws ApiException {
+        return current.get(id).orElseThrow(() -> ApiException.notFound("no share " + ApiPaths.abbreviate(id)));
+    }
+
+    private static Visibility visibility(ObjectNode body) throws ApiException {
+        JsonNode node = body.get("visibility");
+        if (node == null || !node.isTextual()) {
+            throw ApiException.badRequest("\"visibility\" must be \"private\" or \"public\"");
+        }
+        return switch (node.textValue().toLowerCase(Locale.ROOT)) {
+            case "private" -> Visibility.PRIVATE;
+            case "public" -> Visibility.PUBLIC;
+            default -> throw ApiException.badRequest("\"visibility\" must be \"private\" or \"public\", got '"
+                    + ApiPaths.abbreviate(node.textValue()) + "'");
+        };
+    }
+
+    private Shares shares() throws ApiException {
+        Shares current = shares;
+        if (current == null) {
+            throw new ApiException(503, "the share service (org.veilswarm.share.api.Shares) is not available:"
+                    + " is the org.veilswarm.share bundle installed and active?");
+        }
+        return current;
+    }
+}
