@@ -125,14 +125,14 @@ public final class ApiServlet extends HttpServlet {
     }
 
     /**
-     * {@code /api/shares} and {@code /api/downloads} have their own servlets, which cannot load while the share
-     * bundle's API package is missing (it is imported optionally); then their requests arrive here.
+     * {@code /api/shares} and {@code /api/downloads} have their own servlets, registered only while the share
+     * bundle's services run (its API package is imported optionally); otherwise their requests arrive here.
      */
     private static void refuseMissingShareBundle(String path) throws ApiException {
         if (path != null && (path.equals("/shares") || path.startsWith("/shares/") || path.equals("/downloads")
                 || path.startsWith("/downloads/"))) {
             throw new ApiException(503, "shares and downloads are not available: the org.veilswarm.share bundle"
-                    + " (package org.veilswarm.share.api) is not installed");
+                    + " is not installed or its Shares/Downloads services are not running");
         }
     }
 

@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.console.impl.auth.Principal;
@@ -29,7 +27,9 @@ import org.veilswarm.share.api.ShareException;
 
 /**
  * {@code /api/downloads}: add by share link, list with progress/rates/peers/ETA, pause, resume, remove
- * (docs/console.md). 503 while no {@link Downloads} service runs.
+ * (docs/console.md). Registered only while a {@link Downloads} service runs
+ * (a mandatory reference, so the class is never loaded without the share bundle); otherwise
+ * {@link ApiServlet} answers 503.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/downloads", "/api/downloads/*"})
@@ -40,12 +40,12 @@ public final class DownloadsServlet extends HttpServlet {
 
     private final transient ConsoleAccess access;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile Downloads downloads;
+    private final transient Downloads downloads;
 
     @Activate
-    public DownloadsServlet(@Reference ConsoleAccess access) {
+    public DownloadsServlet(@Reference ConsoleAccess access, @Reference Downloads downloads) {
         this.access = access;
+        this.downloads = downloads;
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class DownloadsServlet extends HttpServlet {
         String method = request.getMethod();
         try {
             List<String> path = ApiPaths.segments(request.getPathInfo());
-            Downloads current = downloads();
+            Downloads current = downloads;
             if (path.isEmpty()) {
                 switch (method) {
                     case "GET" -> HttpResponses.json(response, 200,
@@ -104,14 +104,5 @@ public final class DownloadsServlet extends HttpServlet {
 
     private static Download find(Downloads current, String id) throws ApiException {
         return current.get(id).orElseThrow(() -> ApiException.notFound("no download " + ApiPaths.abbreviate(id)));
-    }
-
-    private Downloads downloads() throws ApiException {
-        Downloads current = downloads;
-        if (current == null) {
-            throw new ApiException(503, "the download service (org.veilswarm.share.api.Downloads) is not available:"
-                    + " is the org.veilswarm.share bundle installed and active?");
-        }
-        return current;
     }
 }

@@ -18,8 +18,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.api.tracker.Visibility;
@@ -36,7 +34,9 @@ import org.veilswarm.share.api.Shares;
 
 /**
  * {@code /api/shares}: list, reveal preview, create (in the background, progress pollable), publish, revoke,
- * remove (docs/console.md). 503 while no {@link Shares} service runs.
+ * remove (docs/console.md). Registered only while a {@link Shares} service runs
+ * (a mandatory reference, so the class is never loaded without the share bundle); otherwise
+ * {@link ApiServlet} answers 503.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/shares", "/api/shares/*"})
@@ -48,12 +48,12 @@ public final class SharesServlet extends HttpServlet {
     private final transient ConsoleAccess access;
     private final transient ShareCreations creations = new ShareCreations();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile Shares shares;
+    private final transient Shares shares;
 
     @Activate
-    public SharesServlet(@Reference ConsoleAccess access) {
+    public SharesServlet(@Reference ConsoleAccess access, @Reference Shares shares) {
         this.access = access;
+        this.shares = shares;
     }
 
     @Deactivate
@@ -71,7 +71,7 @@ public final class SharesServlet extends HttpServlet {
         String method = request.getMethod();
         try {
             List<String> path = ApiPaths.segments(request.getPathInfo());
-            Shares current = shares();
+            Shares current = shares;
             if (path.isEmpty()) {
                 switch (method) {
                     case "GET" -> HttpResponses.json(response, 200,
@@ -154,14 +154,5 @@ public final class SharesServlet extends HttpServlet {
             default -> throw ApiException.badRequest("\"visibility\" must be \"private\" or \"public\", got '"
                     + ApiPaths.abbreviate(node.textValue()) + "'");
         };
-    }
-
-    private Shares shares() throws ApiException {
-        Shares current = shares;
-        if (current == null) {
-            throw new ApiException(503, "the share service (org.veilswarm.share.api.Shares) is not available:"
-                    + " is the org.veilswarm.share bundle installed and active?");
-        }
-        return current;
     }
 }
