@@ -201,7 +201,7 @@ public final class DirectoryAuthority {
     public synchronized SignedConsensus vote(Instant validAfter, Instant validUntil) {
         ConsensusDocument document = new ConsensusDocument(validAfter, validUntil,
                 rules.assign(observations(), clock.instant()));
-        SignedConsensus vote = document.withSignatures(List.of(document.sign(key)));
+        SignedConsensus vote = document.withSignatures(List.of(document.signVote(key)));
         Round round = round(validAfter, validUntil);
         round.ownVote = vote;
         round.votes.put(identity, vote);
@@ -230,9 +230,8 @@ public final class DirectoryAuthority {
             throw new DirectoryException("a vote carries exactly one signature, this one " + vote.signatures().size());
         }
         HeaderSignature s = vote.signatures().get(0);
-        if (!authorities.authorities().contains(s.authority())
-                || !Ed25519.verify(s.authority().bytes(), vote.document().digest(), s.signature())) {
-            throw new DirectoryException("the vote is not signed by a configured authority");
+        if (authorities.voteSigner(vote).isEmpty()) {
+            throw new DirectoryException("the vote is not signed as a vote by a configured authority");
         }
         Round round = rounds.get(vote.document().validAfter());
         if (round == null || !round.validUntil.equals(vote.document().validUntil())) {

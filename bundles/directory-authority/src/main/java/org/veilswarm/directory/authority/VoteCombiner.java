@@ -8,17 +8,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.veilswarm.api.directory.DirectoryException;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.directory.SignedRelayDescriptor;
-import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.directory.core.AuthoritySet;
 import org.veilswarm.directory.core.ConsensusDocument;
 import org.veilswarm.directory.core.ConsensusEntry;
-import org.veilswarm.directory.core.HeaderSignature;
 import org.veilswarm.directory.core.SignedConsensus;
 
 /**
@@ -28,7 +27,7 @@ import org.veilswarm.directory.core.SignedConsensus;
  *
  * <ul>
  * <li>A vote counts when it is for this period, carries exactly one signature, by a configured authority,
- * that verifies; one vote per authority (a second, different one from the same authority voids both).</li>
+ * that verifies under the vote domain; one vote per authority (a second, different one from the same authority voids both).</li>
  * <li>At least a strict majority of the configured authorities must have voted.</li>
  * <li>A relay is listed when a strict majority of the configured authorities list it.</li>
  * <li>Its descriptor is the one most votes carry; ties go to the newest published, then the greatest bytes.</li>
@@ -45,18 +44,16 @@ public final class VoteCombiner {
         Map<RelayDescriptor.Key, SignedConsensus> byAuthority = new LinkedHashMap<>();
         Set<RelayDescriptor.Key> equivocating = new java.util.HashSet<>();
         for (SignedConsensus vote : votes) {
-            if (!vote.document().validAfter().equals(validAfter) || !vote.document().validUntil().equals(validUntil)
-                    || vote.signatures().size() != 1) {
+            if (!vote.document().validAfter().equals(validAfter) || !vote.document().validUntil().equals(validUntil)) {
                 continue;
             }
-            HeaderSignature s = vote.signatures().get(0);
-            if (!authorities.authorities().contains(s.authority())
-                    || !Ed25519.verify(s.authority().bytes(), vote.document().digest(), s.signature())) {
+            Optional<RelayDescriptor.Key> signer = authorities.voteSigner(vote);
+            if (signer.isEmpty()) {
                 continue;
             }
-            SignedConsensus earlier = byAuthority.putIfAbsent(s.authority(), vote);
+            SignedConsensus earlier = byAuthority.putIfAbsent(signer.get(), vote);
             if (earlier != null && !earlier.document().equals(vote.document())) {
-                equivocating.add(s.authority());
+                equivocating.add(signer.get());
             }
         }
         equivocating.forEach(byAuthority::remove);

@@ -47,7 +47,7 @@ class VoteCombinerTest {
 
     private static SignedConsensus vote(int authority, ConsensusEntry... entries) {
         ConsensusDocument d = new ConsensusDocument(AFTER, UNTIL, List.of(entries));
-        return d.withSignatures(List.of(d.sign(AUTHORITIES.get(authority))));
+        return d.withSignatures(List.of(d.signVote(AUTHORITIES.get(authority))));
     }
 
     private static ConsensusEntry entry(SignedRelayDescriptor d, long weight, RelayFlag... flags) {
@@ -100,16 +100,27 @@ class VoteCombinerTest {
         // A stranger's vote, and authority 2's name on a vote the stranger signed.
         ConsensusDocument d = new ConsensusDocument(AFTER, UNTIL, List.of(entry(A, 1)));
         Ed25519KeyPair stranger = Relays.key(999);
-        SignedConsensus strangers = d.withSignatures(List.of(d.sign(stranger)));
+        SignedConsensus strangers = d.withSignatures(List.of(d.signVote(stranger)));
         SignedConsensus forged = d.withSignatures(List.of(new HeaderSignature(
-                new RelayDescriptor.Key(AUTHORITIES.get(2).publicKey()), stranger.sign(d.digest()))));
+                new RelayDescriptor.Key(AUTHORITIES.get(2).publicKey()), stranger.sign(d.voteDigest()))));
         // Authority 3 votes for another period; authority 4 sends two different votes.
         ConsensusDocument later = new ConsensusDocument(UNTIL, UNTIL.plusSeconds(3600), List.of(entry(A, 1)));
-        SignedConsensus otherPeriod = later.withSignatures(List.of(later.sign(AUTHORITIES.get(3))));
+        SignedConsensus otherPeriod = later.withSignatures(List.of(later.signVote(AUTHORITIES.get(3))));
         SignedConsensus twice1 = vote(4, entry(A, 1));
         SignedConsensus twice2 = vote(4, entry(A, 2));
         DirectoryException e = assertThrows(DirectoryException.class, () -> VoteCombiner.combine(
                 List.of(honest0, honest1, strangers, forged, otherPeriod, twice1, twice2), SET, AFTER, UNTIL));
+        assertTrue(e.getMessage().startsWith("2 valid votes"), e.getMessage());
+    }
+
+    @Test
+    void aConsensusSignatureDoesNotMakeAVote() {
+        SignedConsensus honest0 = vote(0, entry(A, 1));
+        SignedConsensus honest1 = vote(1, entry(A, 1));
+        ConsensusDocument d = new ConsensusDocument(AFTER, UNTIL, List.of(entry(A, 1)));
+        SignedConsensus consensusDomain = d.withSignatures(List.of(d.sign(AUTHORITIES.get(2))));
+        DirectoryException e = assertThrows(DirectoryException.class, () -> VoteCombiner.combine(
+                List.of(honest0, honest1, consensusDomain), SET, AFTER, UNTIL));
         assertTrue(e.getMessage().startsWith("2 valid votes"), e.getMessage());
     }
 }

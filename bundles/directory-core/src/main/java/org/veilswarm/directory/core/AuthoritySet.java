@@ -84,6 +84,21 @@ public final class AuthoritySet {
                 consensus);
     }
 
+    /**
+     * The authority whose vote this is: exactly one signature, by a configured authority, valid under the vote
+     * domain ({@link ConsensusDocument#voteDigest()}). A vote is never a consensus and a consensus signature
+     * never makes a vote (docs/protocols/directory-consensus.md §3).
+     */
+    public Optional<RelayDescriptor.Key> voteSigner(SignedConsensus vote) {
+        if (vote.signatures().size() != 1) {
+            return Optional.empty();
+        }
+        HeaderSignature s = vote.signatures().get(0);
+        return authorities.contains(s.authority())
+                && Ed25519.verify(s.authority().bytes(), vote.document().voteDigest(), s.signature())
+                        ? Optional.of(s.authority()) : Optional.empty();
+    }
+
     private record Tally(HeaderVerification.Outcome outcome, String detail, Set<RelayDescriptor.Key> valid,
             Set<RelayDescriptor.Key> missing, Set<RelayDescriptor.Key> unknown, Set<RelayDescriptor.Key> bad) {
     }

@@ -30,6 +30,12 @@ public final class ConsensusDocument {
     private static final int FLAG_MASK_LIMIT = 1 << org.veilswarm.api.directory.RelayFlag.values().length;
     private static final byte[] SIGNATURE_DOMAIN =
             "veilswarm-dir-consensus-signature-v1".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Votes are public (GET vote/&lt;period&gt;): signed under their own domain so that co-signing someone else's
+     * vote can never add up to consensus signatures (docs/protocols/directory-consensus.md §3).
+     */
+    private static final byte[] VOTE_SIGNATURE_DOMAIN =
+            "veilswarm-dir-vote-signature-v1".getBytes(StandardCharsets.US_ASCII);
     static final Comparator<ConsensusEntry> BY_IDENTITY =
             (a, b) -> Arrays.compareUnsigned(a.signed().descriptor().identity(), b.signed().descriptor().identity());
 
@@ -38,6 +44,7 @@ public final class ConsensusDocument {
     private final List<ConsensusEntry> entries;
     private final byte[] body;
     private final byte[] digest;
+    private final byte[] voteDigest;
 
     /**
      * @throws IllegalArgumentException on a bad period (whole seconds, after &lt; until, 1970..9999), two entries
@@ -73,10 +80,20 @@ public final class ConsensusDocument {
             out.u8(e.flagMask()).u64(e.weight()).u16(document.length).bytes(document);
         }
         this.body = out.toByteArray();
-        byte[] input = new byte[SIGNATURE_DOMAIN.length + body.length];
-        System.arraycopy(SIGNATURE_DOMAIN, 0, input, 0, SIGNATURE_DOMAIN.length);
-        System.arraycopy(body, 0, input, SIGNATURE_DOMAIN.length, body.length);
-        this.digest = Digests.sha256(input);
+        this.digest = domainDigest(SIGNATURE_DOMAIN, body, body.length);
+        this.voteDigest = domainDigest(VOTE_SIGNATURE_DOMAIN, body, body.length);
+    }
+
+    private static byte[] domainDigest(byte[] domain, byte[] body, int bodyLength) {
+        byte[] input = new byte[domain.length + bodyLength];
+        System.arraycopy(domain, 0, input, 0, domain.length);
+        System.arraycopy(body, 0, input, domain.length, bodyLength);
+        return Digests.sha256(input);
+    }
+
+    /** SHA-256("veilswarm-dir-vote-signature-v1" || the first {@code bodyLength} bytes), before any parsing. */
+    static byte[] voteDigestOfRawBody(byte[] encoded, int bodyLength) {
+        return domainDigest(VOTE_SIGNATURE_DOMAIN, encoded, bodyLength);
     }
 
     /**
@@ -142,6 +159,16 @@ public final class ConsensusDocument {
 
     public HeaderSignature sign(Ed25519KeyPair authorityKey) {
         return new HeaderSignature(new RelayDescriptor.Key(authorityKey.publicKey()), authorityKey.sign(digest));
+    }
+
+    /** SHA-256("veilswarm-dir-vote-signature-v1" || body): what an authority signs when this is its vote. */
+    public byte[] voteDigest() {
+        return voteDigest.clone();
+    }
+
+    /** Signs this document as the authority's vote (never valid as a consensus signature). */
+    public HeaderSignature signVote(Ed25519KeyPair authorityKey) {
+        return new HeaderSignature(new RelayDescriptor.Key(authorityKey.publicKey()), authorityKey.sign(voteDigest));
     }
 
     /** This document with {@code signatures}, sorted into the canonical order. */
