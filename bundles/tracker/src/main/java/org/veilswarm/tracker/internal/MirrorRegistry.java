@@ -260,7 +260,7 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     private Running open(Spec spec) throws IOException {
         String id = spec.id();
         if (spec.kind() == Kind.SHARE) {
-            return new ShareMirror(spec, shareMirror(spec.link(), dir.resolve(id + ".cursor")).start());
+            return new ShareMirror(spec, shareMirror(id, spec.link(), dir.resolve(id + ".cursor")).start());
         }
         Map<String, TrackerMirror> shares = new ConcurrentHashMap<>();
         Path sharesDir = dir.resolve(id);
@@ -269,8 +269,9 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                     @Override
                     public void added(MirrorLink share) {
                         try {
-                            shares.put(share.token(), shareMirror(share,
-                                    sharesDir.resolve(Spec.of(share).id() + ".cursor")).start());
+                            String shareId = Spec.of(share).id();
+                            shares.put(share.token(), shareMirror(id + "/" + shareId, share,
+                                    sharesDir.resolve(shareId + ".cursor")).start());
                         } catch (IOException e) {
                             LOG.log(Level.ERROR, "tracker: cannot mirror " + share + ": " + e.getMessage());
                         }
@@ -289,9 +290,9 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
         return new WholeNode(spec, shares, node.start());
     }
 
-    private TrackerMirror shareMirror(MirrorLink link, Path cursor) throws IOException {
+    private TrackerMirror shareMirror(String mirrorId, MirrorLink link, Path cursor) throws IOException {
         return new TrackerMirror(link, connector, store, verifier, new MirrorCursorFile(cursor), settings,
-                (TrackedShare share) -> {
+                tokens.swarmGuard(mirrorId), (TrackedShare share) -> {
                     if (!tokens.restoreMirrored(link.token(), share.visibility(), share.infoHashes())) {
                         LOG.log(Level.DEBUG, "tracker: " + link + " is a share of this node; its copy is not served");
                     }

@@ -1,6 +1,8 @@
 package org.veilswarm.tracker.internal;
 
 import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,9 @@ import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.tracker.api.TrackerShare;
 import org.veilswarm.tracker.api.TrackerShares;
+import org.veilswarm.tracker.mirror.MirrorException;
 import org.veilswarm.tracker.mirror.PublicShareList;
+import org.veilswarm.tracker.mirror.SwarmGuard;
 import org.veilswarm.tracker.protocol.ShareTokenTable;
 import org.veilswarm.tracker.protocol.ShareTokens;
 import org.veilswarm.tracker.protocol.TokenDigest;
@@ -30,6 +34,8 @@ final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList
     }
 
     private final Map<TokenDigest, Entry> entries = new ConcurrentHashMap<>();
+    /** Which mirror writes which swarm (20-byte info-hash → mirror id); guarded by itself. */
+    private final Map<InfoHash, String> mirroredSwarms = new HashMap<>();
     private final SecureRandom random;
     private final Supplier<List<TransportAddress>> endpoints;
 
@@ -77,6 +83,50 @@ final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList
     /** Stops serving a mirrored copy; this node's own share under the same token is left alone. */
     void revokeMirrored(String token) {
         entries.computeIfPresent(TokenDigest.of(token), (digest, old) -> old.mirrored() ? null : old);
+    }
+
+    /**
+     * The swarms mirror {@code mirrorId} may write: none that this node tracks as its own share, none another
+     * mirror copies. The store is keyed by info-hash alone, so this is what keeps one share's source out of
+     * every other share's swarm.
+     */
+    SwarmGuard swarmGuard(String mirrorId) {
+        return new SwarmGuard() {
+            @Override
+            public void claim(Set<InfoHash> infoHashes) throws MirrorException {
+                synchronized (mirroredSwarms) {
+                    Set<InfoHash> own = new HashSet<>();
+                    entries.values().stream().filter(e -> !e.mirrored()).forEach(e -> own.addAll(e.tracked().infoHashes()));
+                    for (InfoHash hash : infoHashes) {
+                        InfoHash key = hash.truncated();
+                        if (own.contains(key)) {
+                            throw new MirrorException("refused: the source names info-hash " + key.hex()
+                                    + ", which this node tracks as its own share; a mirror never writes into it");
+                        }
+                        String owner = mirroredSwarms.get(key);
+                        if (owner != null && !owner.equals(mirrorId)) {
+                            throw new MirrorException("refused: the source names info-hash " + key.hex()
+                                    + ", which mirror " + owner + " already copies");
+                        }
+                    }
+                    infoHashes.forEach(hash -> mirroredSwarms.put(hash.truncated(), mirrorId));
+                }
+            }
+
+            @Override
+            public void release(Set<InfoHash> infoHashes) {
+                synchronized (mirroredSwarms) {
+                    infoHashes.forEach(hash -> mirroredSwarms.remove(hash.truncated(), mirrorId));
+                }
+            }
+
+            @Override
+            public void releaseAll() {
+                synchronized (mirroredSwarms) {
+                    mirroredSwarms.values().removeIf(mirrorId::equals);
+                }
+            }
+        };
     }
 
     @Override

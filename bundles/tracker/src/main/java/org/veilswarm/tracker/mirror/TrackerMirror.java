@@ -51,6 +51,7 @@ public final class TrackerMirror implements AutoCloseable {
     private final MirrorCodec codec;
     private final ScheduledExecutorService worker;
     private final Consumer<TrackedShare> onTorrents;
+    private final SwarmGuard guard;
     private final AtomicLong snapshots = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
@@ -71,6 +72,17 @@ public final class TrackerMirror implements AutoCloseable {
     public TrackerMirror(MirrorLink link, StreamConnector connector, TrackerStore store, NodeIdentity verifier,
             MirrorCursorFile cursorFile, MirrorSettings settings, Consumer<TrackedShare> onTorrents)
             throws IOException {
+        this(link, connector, store, verifier, cursorFile, settings, SwarmGuard.soleWriter(), onTorrents);
+    }
+
+    /**
+     * @param guard the swarms of B's store this mirror may write (see {@link SwarmGuard}); a snapshot or batch
+     *              naming another share's info-hash is refused whole
+     */
+    public TrackerMirror(MirrorLink link, StreamConnector connector, TrackerStore store, NodeIdentity verifier,
+            MirrorCursorFile cursorFile, MirrorSettings settings, SwarmGuard guard, Consumer<TrackedShare> onTorrents)
+            throws IOException {
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.link = Objects.requireNonNull(link, "link");
         this.store = Objects.requireNonNull(store, "store");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -87,6 +99,15 @@ public final class TrackerMirror implements AutoCloseable {
     /** Starts following; the share's current torrents (from the saved cursor) are reported first. */
     public TrackerMirror start() {
         worker.execute(() -> {
+            try {
+                guard.claim(cursor.torrents());
+            } catch (MirrorException e) {
+                // Another share took one of these swarms while the mirror was stopped: serve none of the saved
+                // torrents, and let a snapshot (checked like any) decide again.
+                rejected.incrementAndGet();
+                lastError = e.getMessage();
+                cursor = MirrorCursor.EMPTY;
+            }
             onTorrents.accept(trackedShare());
             step();
         });
@@ -205,6 +226,7 @@ public final class TrackerMirror implements AutoCloseable {
         long sequence = Math.max(1, snapshot.head());
         Set<InfoHash> now = new HashSet<>();
         snapshot.torrents().forEach(t -> now.add(t.infoHash().truncated()));
+        claim(now);
         for (InfoHash gone : cursor.torrents()) {
             if (!now.contains(gone)) {
                 store.apply(new Change(sequence, Change.Kind.TORRENT_REMOVE, gone, Optional.empty(), Optional.empty()));
@@ -220,11 +242,17 @@ public final class TrackerMirror implements AutoCloseable {
                         Optional.empty()));
             }
         }
+        Set<InfoHash> dropped = new HashSet<>(cursor.torrents());
+        dropped.removeAll(now);
+        guard.release(dropped);
         return new MirrorCursor(Optional.of(snapshot.epoch()), snapshot.head(), now);
     }
 
     /** Applies a verified batch and returns the position after it. Runs on the mirror thread. */
     private MirrorCursor applyBatch(ChangeBatch batch) {
+        Set<InfoHash> named = new HashSet<>();
+        batch.changes().forEach(c -> named.add(c.infoHash().truncated()));
+        claim(named);
         Set<InfoHash> torrents = new HashSet<>(cursor.torrents());
         for (Change change : batch.changes()) {
             store.apply(change);
@@ -235,8 +263,17 @@ public final class TrackerMirror implements AutoCloseable {
                 case PEER_REMOVE -> { }
             }
         }
+        named.removeAll(torrents);
+        guard.release(named);
         changes.addAndGet(batch.changes().size());
         return new MirrorCursor(Optional.of(batch.epoch()), batch.to(), torrents);
+    }
+
+    private void claim(Set<InfoHash> infoHashes) {
+        unchecked(() -> {
+            guard.claim(infoHashes);
+            return null;
+        });
     }
 
     private void advance(MirrorCursor next) {
@@ -292,5 +329,6 @@ public final class TrackerMirror implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        guard.releaseAll();
     }
 }

@@ -311,4 +311,52 @@ class TrackerMirroringTest {
         String error = b.mirrors().status(mirror.id()).orElseThrow().lastError().orElseThrow();
         assertTrue(error.contains("no bound transport reaches " + source.address()), error);
     }
+
+    @Test
+    void aSourceNamingOneOfBsOwnSwarmsIsRefusedWholeAndBsSwarmStaysBs() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare bsOwn = b.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        assertEquals(200, b.announce(bsOwn.pathPrefix(), SECRET, 5).status());
+        // A hostile A lists B's private info-hash in a public share of its own and puts a peer into that swarm.
+        TrackerShare hostile = a.shares().register(Visibility.PUBLIC, Set.of(SECRET));
+        assertEquals(200, a.announce(hostile.pathPrefix(), SECRET, 1).status());
+        long bHead = b.store.headSequence();
+
+        TrackerMirrorInfo mirror = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + hostile.pathPrefix());
+        await("refusal reported", () -> b.mirrors().status(mirror.id()).orElseThrow().lastError().isPresent());
+        String error = b.mirrors().status(mirror.id()).orElseThrow().lastError().orElseThrow();
+        assertTrue(error.contains(SECRET.hex()) && error.contains("own share"), error);
+        assertEquals(bHead, b.store.headSequence(), "a refused snapshot leaves B's store untouched");
+        assertFalse(b.peersFor(bsOwn, SECRET, 10).contains(peer(1)), "A's peer never reaches B's own swarm");
+        assertTrue(b.shares().find(hostile.token()).map(s -> s.infoHashes().isEmpty()).orElse(true),
+                "B does not serve its own swarm under A's token");
+        assertEquals(404, b.announce("/private/" + hostile.token() + "/", SECRET, 11).status());
+        assertTrue(b.announce(hostile.pathPrefix(), SECRET, 12).bodyText().contains("does not track"),
+                "B's private peers cannot be read through A's public token");
+    }
+
+    @Test
+    void aBatchNamingAnotherSharesSwarmIsRefusedWhole() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare bsOwn = b.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        TrackerMirrorInfo mirror = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + open.pathPrefix());
+        await("A's share served by B", () -> served(b, open));
+        await("following", () -> b.mirrors().status(mirror.id()).orElseThrow().state() == TrackerMirrorInfo.State.FOLLOWING);
+        long bHead = b.store.headSequence();
+
+        // A widens its share to B's private swarm: the next batch puts a peer and removes the torrent there.
+        a.shares().restore(open.token(), Visibility.PUBLIC, Set.of(FIRST, SECRET));
+        assertEquals(200, a.announce(open.pathPrefix(), SECRET, 2).status());
+        a.store.removeTorrent(SECRET);
+        await("refusal reported", () -> b.mirrors().status(mirror.id()).orElseThrow().lastError()
+                .filter(e -> e.contains(SECRET.hex())).isPresent());
+        assertEquals(bHead, b.store.headSequence(), "a refused batch leaves B's store untouched");
+        assertFalse(b.peersFor(bsOwn, SECRET, 10).contains(peer(2)));
+    }
 }
