@@ -3,11 +3,15 @@ package org.veilswarm.swarm.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
@@ -44,11 +48,15 @@ import io.netty.util.ReferenceCountUtil;
  * than a piece through BEP 52 {@code hash request}s, each reply proved up to the file's pieces root
  * ({@link Hashes#verify}) before it is kept, and the whole set validated by {@link PieceLayers#validate}.
  * Every connection fetches on its own; the first complete, valid result wins and all connections close.
+ * A peer that misbehaves while giving the layers (a reject, an unasked or unprovable reply, a set that does
+ * not validate) loses only its own connection: the other connections ask for every layer themselves, so
+ * the fetch fails only when its timeout passes with no connection having finished.
  */
 final class MetainfoFetch {
 
     /** BEP 52: hash requests "SHOULD NOT" ask for more than 512 hashes. */
     private static final int MAX_HASHES_PER_REQUEST = 512;
+    private static final Logger LOG = Logger.getLogger(MetainfoFetch.class.getName());
 
     private final SwarmEngine engine;
     private final InfoHashes hashes;
@@ -91,7 +99,9 @@ final class MetainfoFetch {
         private InfoDictionary info;
         private final Map<HashValue, FileEntry> pending = new HashMap<>();
         private final Map<HashValue, byte[]> layers = new HashMap<>();
-        private final Map<HashValue, Integer> outstanding = new HashMap<>();
+        /** Every range asked of this peer, and those of them not answered yet (a reply is taken once). */
+        private final Set<HashRange> asked = new HashSet<>();
+        private final Set<HashRange> outstanding = new HashSet<>();
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -121,16 +131,15 @@ final class MetainfoFetch {
                 layers.put(root, new byte[f.pieceCount() * MerkleTree.HASH_LENGTH]);
                 int height = MerkleTree.treeHeight(f.length());
                 int width = Math.min(MAX_HASHES_PER_REQUEST, Math.max(2, Integer.highestOneBit(f.pieceCount() * 2 - 1)));
-                int count = 0;
                 for (int index = 0; index < f.pieceCount(); index += width) {
-                    ctx.write(new HashRequest(new HashRange(root, base, index, width,
-                            HashRange.proofLayersToRoot(height, base))));
-                    count++;
+                    HashRange range = new HashRange(root, base, index, width, HashRange.proofLayersToRoot(height, base));
+                    asked.add(range);
+                    outstanding.add(range);
+                    ctx.write(new HashRequest(range));
                 }
-                outstanding.put(root, count);
             }
             ctx.flush();
-            finishIfComplete();
+            finishIfComplete(ctx);
         }
 
         @Override
@@ -151,10 +160,15 @@ final class MetainfoFetch {
 
         private void onHashes(ChannelHandlerContext ctx, Hashes h) {
             HashRange range = h.range();
+            if (!outstanding.contains(range)) {
+                if (!asked.contains(range)) {
+                    ctx.close(); // never asked for: a peer that makes replies up is not worth keeping
+                }
+                return; // a second answer to a range already filled in changes nothing
+            }
             FileEntry f = pending.get(range.piecesRoot());
-            Integer left = outstanding.get(range.piecesRoot());
-            if (f == null || left == null || left == 0 || !h.verify(f.length(), new byte[0])) {
-                ctx.close(); // unasked for, or not proved to the pieces root: never trusted
+            if (!h.verify(f.length(), new byte[0])) {
+                ctx.close(); // not proved to the pieces root: never trusted
                 return;
             }
             byte[] layer = layers.get(range.piecesRoot());
@@ -164,19 +178,21 @@ final class MetainfoFetch {
             if (n > 0) {
                 System.arraycopy(base, 0, layer, from, n);
             }
-            outstanding.put(range.piecesRoot(), left - 1);
-            finishIfComplete();
+            outstanding.remove(range);
+            finishIfComplete(ctx);
         }
 
-        private void finishIfComplete() {
-            if (outstanding.values().stream().anyMatch(n -> n > 0)) {
+        private void finishIfComplete(ChannelHandlerContext ctx) {
+            if (!outstanding.isEmpty()) {
                 return;
             }
             try {
                 result.complete(Metainfo.of(info, PieceLayers.validate(info, layers)));
             } catch (MetainfoException e) {
-                // Each reply was proved against its root, so this is a bug or an impossible tree: report it.
-                result.completeExceptionally(e);
+                // Every range was proved to its root, so only this peer's answers can be at fault (or a
+                // bug): drop this peer; the others fetch their own copies until the fetch times out.
+                LOG.log(Level.FINE, "piece layers from " + ctx.channel().remoteAddress() + " do not validate", e);
+                ctx.close();
             }
         }
     }
