@@ -14,7 +14,32 @@ import org.veilswarm.transport.onion.circuit.HopControl;
  * known cookie joins its circuit with the client's and sends the client RENDEZVOUS2.
  */
 final class RendezvousPointRole {
-    private record Waiting(HopControl hop, long deadline) {
+    /** A client circuit waiting for its service; {@code expiry} closes it at the deadline. */
+    private static final class Waiting {
+        final HopControl hop;
+        final long deadline;
+        volatile java.util.concurrent.Future<?> expiry;
+
+        Waiting(HopControl hop, long deadline) {
+            this.hop = hop;
+            this.deadline = deadline;
+        }
+
+        HopControl hop() {
+            return hop;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        /** Drops the timer: a used or closed cookie must not keep its circuit referenced for the lifetime. */
+        void cancelExpiry() {
+            java.util.concurrent.Future<?> timer = expiry;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
     }
 
     private final RendezvousRelaySettings settings;
@@ -53,8 +78,11 @@ final class RendezvousPointRole {
             client.destroy(DestroyReason.PROTOCOL);
             return;
         }
-        client.whenClosed().addListener(closed -> cookies.remove(key, waiting));
-        client.eventLoop().schedule(() -> {
+        client.whenClosed().addListener(closed -> {
+            cookies.remove(key, waiting);
+            waiting.cancelExpiry();
+        });
+        waiting.expiry = client.eventLoop().schedule(() -> {
             if (cookies.remove(key, waiting)) {
                 expired.increment();
                 waiting.hop().destroy(DestroyReason.FINISHED);
@@ -87,6 +115,9 @@ final class RendezvousPointRole {
             return;
         }
         Waiting waiting = cookies.remove(ByteBuffer.wrap(parts[0]));
+        if (waiting != null) {
+            waiting.cancelExpiry();
+        }
         if (waiting == null || waiting.deadline() - settings.nanoTime().getAsLong() <= 0) {
             if (waiting != null) {
                 expired.increment();
