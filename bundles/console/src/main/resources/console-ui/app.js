@@ -1,6 +1,7 @@
 import { api, session, ApiError } from './api.js';
 import { el, replaceChildren, formatDuration } from './dom.js';
 import { loadLogs, loadStats } from './panels.js';
+import { bindDownloadForm, bindShareForm, loadDownloads, loadShares } from './transfers.js';
 
 const $ = (id) => document.getElementById(id);
 const PROTECTED_HINT = 'The console refuses this for the framework, itself and its HTTP server.';
@@ -202,6 +203,8 @@ async function loadComponents() {
 const TABS = {
   bundles: () => loadBundles(),
   components: () => loadComponents(),
+  shares: () => loadShares(report).catch(report),
+  downloads: () => loadDownloads(report).catch(report),
   stats: () => loadStats().catch(report),
   logs: () => loadLogs().catch(report),
 };
@@ -215,7 +218,7 @@ function selectTab(name) {
   clearInterval(refreshTimer);
   TABS[name]();
   // Statistics and logs move on their own: refresh them while they are shown.
-  if (name === 'stats' || name === 'logs') refreshTimer = setInterval(TABS[name], 5000);
+  if (['shares', 'downloads', 'stats', 'logs'].includes(name)) refreshTimer = setInterval(TABS[name], 5000);
   if (window.location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
 }
 
@@ -231,6 +234,10 @@ async function logout() {
 async function main() {
   $('tab-bundles').addEventListener('click', () => selectTab('bundles'));
   $('tab-components').addEventListener('click', () => selectTab('components'));
+  $('tab-shares').addEventListener('click', () => selectTab('shares'));
+  $('tab-downloads').addEventListener('click', () => selectTab('downloads'));
+  bindShareForm(report);
+  bindDownloadForm(report);
   $('tab-stats').addEventListener('click', () => selectTab('stats'));
   $('tab-logs').addEventListener('click', () => selectTab('logs'));
   $('log-level').addEventListener('change', () => loadLogs().catch(report));

@@ -38,7 +38,8 @@ import org.veilswarm.launcher.VeilswarmNode;
 /**
  * The console's statistics and logs tabs in headless Chromium, on a node booted from this build's distribution:
  * the statistics tab draws the relay-traffic graph (SVG, our own script, no network) once the sampler has
- * enough samples, and the logs tab shows a line logged three times as one "×3" row.
+ * enough samples, the shares tab shows its form and why shares are unavailable on a node without the share
+ * bundle, and the logs tab shows a line logged three times as one "×3" row.
  */
 class ConsolePagesBrowserIT {
 
@@ -112,6 +113,14 @@ class ConsolePagesBrowserIT {
         assertTrue(browser.findElement(By.id("stats-totals")).getText().contains("direct"),
                 "the direct transport is sampled");
         screenshot("console-statistics.png");
+
+        // The shares tab renders its form; this node runs without the share bundle, so the page says why the list
+        // is empty instead of showing nothing.
+        browser.findElement(By.id("tab-shares")).click();
+        wait.until(dr -> dr.findElement(By.id("panel-shares")).isDisplayed()
+                && dr.findElement(By.id("share-form")).isDisplayed());
+        wait.until(dr -> dr.findElement(By.id("message")).getText().contains("org.veilswarm.share"));
+        screenshot("console-shares-unavailable.png");
 
         for (int i = 0; i < 3; i++) {
             logWarning(node.framework().getBundleContext(), REPEATED);

@@ -1,0 +1,106 @@
+// The shares and downloads tabs.
+import { api } from './api.js';
+import { el, replaceChildren } from './dom.js';
+import { formatBytes } from './chart.js';
+
+const $ = (id) => document.getElementById(id);
+
+function percent(done, total) {
+  return total > 0 ? Math.floor((done / total) * 100) : 0;
+}
+
+function progressBar(done, total) {
+  const bar = el('progress', { max: 100, value: percent(done, total) });
+  return el('span', { class: 'progress' }, bar, ` ${percent(done, total)} %`);
+}
+
+function copyButton(text) {
+  return el('button', {
+    type: 'button',
+    class: 'small',
+    onclick: () => navigator.clipboard.writeText(text),
+  }, 'Copy link');
+}
+
+export async function loadShares(report) {
+  const shares = await api.shares();
+  replaceChildren($('shares').tBodies[0], shares.map((s) => el('tr', {},
+    el('td', {}, s.name, el('div', { class: 'sub mono' }, s.path)),
+    el('td', {}, formatBytes(s.totalBytes), el('div', { class: 'sub' }, `${s.fileCount} files`)),
+    el('td', {}, el('span', { class: `badge state-${s.state.toLowerCase()}` }, s.state),
+      s.error ? el('div', { class: 'sub error-text' }, s.error) : null),
+    el('td', { class: 'mono' }, s.link ?? '–', s.link ? el('div', {}, copyButton(s.link)) : null),
+    el('td', { class: 'actions' },
+      s.publicLink ? null : el('button', { type: 'button', class: 'small',
+        onclick: () => api.publishShare(s.id).then(() => loadShares(report)).catch(report) }, 'Make public'),
+      el('button', { type: 'button', class: 'small', onclick: () => {
+        if (window.confirm(`Stop sharing ${s.name}?`)) api.removeShare(s.id).then(() => loadShares(report)).catch(report);
+      } }, 'Remove')))));
+}
+
+async function pollCreation(id, report) {
+  const creation = await api.shareCreation(id);
+  replaceChildren($('share-progress'), `Hashing ${creation.path}: `, progressBar(creation.hashedBytes, creation.totalBytes));
+  if (creation.state === 'HASHING') {
+    setTimeout(() => pollCreation(id, report).catch(report), 1000);
+  } else if (creation.state === 'FAILED') {
+    replaceChildren($('share-progress'), el('span', { class: 'error-text' }, creation.error));
+  } else {
+    replaceChildren($('share-progress'), 'Shared: ', el('span', { class: 'mono' }, creation.share.link ?? ''));
+    await loadShares(report);
+  }
+}
+
+export function bindShareForm(report) {
+  const form = $('share-form');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const path = form.elements.path.value.trim();
+    try {
+      const reveal = await api.previewShare(path);
+      const findings = reveal.findings.map((f) => `${f.kind}: ${f.path} (${f.detail})`);
+      const summary = `${reveal.name}: ${reveal.fileCount} files, ${formatBytes(reveal.totalBytes)}.`;
+      replaceChildren($('share-reveal'), el('p', {}, summary),
+        findings.length ? el('ul', {}, findings.map((f) => el('li', { class: 'error-text' }, f))) : el('p', {}, 'Nothing revealing found.'));
+      if (findings.length && !window.confirm(`${summary}\n${findings.length} things this share reveals:\n${findings.slice(0, 10).join('\n')}\nShare anyway?`)) {
+        return;
+      }
+      const creation = await api.createShare(path, form.elements.public.checked ? 'public' : 'private');
+      await pollCreation(creation.id, report);
+    } catch (error) {
+      report(error);
+    }
+  });
+}
+
+export async function loadDownloads(report) {
+  const downloads = await api.downloads();
+  replaceChildren($('downloads').tBodies[0], downloads.map((d) => el('tr', {},
+    el('td', {}, d.name ?? '(fetching metadata)', el('div', { class: 'sub mono' }, d.directory)),
+    el('td', {}, progressBar(d.completedBytes, d.totalBytes),
+      el('div', { class: 'sub' }, `${formatBytes(d.completedBytes)} of ${formatBytes(d.totalBytes)}`)),
+    el('td', {}, `↓ ${formatBytes(d.downloadRate)}/s ↑ ${formatBytes(d.uploadRate)}/s`),
+    el('td', { class: 'num' }, d.peers),
+    el('td', {}, d.etaSeconds === null ? '–' : `${Math.ceil(d.etaSeconds / 60)} min`),
+    el('td', {}, el('span', { class: `badge state-${d.state.toLowerCase()}` }, d.state),
+      d.error ? el('div', { class: 'sub error-text' }, d.error) : null),
+    el('td', { class: 'actions' },
+      d.state === 'PAUSED'
+        ? el('button', { type: 'button', class: 'small', onclick: () => api.resumeDownload(d.id).then(() => loadDownloads(report)).catch(report) }, 'Resume')
+        : el('button', { type: 'button', class: 'small', onclick: () => api.pauseDownload(d.id).then(() => loadDownloads(report)).catch(report) }, 'Pause'),
+      el('button', { type: 'button', class: 'small', onclick: () => api.removeDownload(d.id).then(() => loadDownloads(report)).catch(report) }, 'Remove')))));
+}
+
+export function bindDownloadForm(report) {
+  const form = $('download-form');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api.addDownload(form.elements.link.value.trim(), form.elements.dir.value.trim());
+      form.elements.link.value = '';
+      await loadDownloads(report);
+    } catch (error) {
+      report(error);
+    }
+  });
+}
