@@ -128,6 +128,11 @@ public class TrackerServerComponent implements TrackerShares, TrackerMirrors {
 
         @AttributeDefinition(name = "Longest mirror long poll (s)", min = "1", max = "60")
         int mirrorMaxWaitSeconds() default 25;
+
+        @AttributeDefinition(name = "Shares per node mirror at most", min = "1", max = "4096", description = "A node "
+                + "mirror runs one mirror per public share of the node; a node listing more is mirrored for the "
+                + "first ones in token order (logged, and shown as the mirror's error).")
+        int mirrorMaxSharesPerNode() default 64;
     }
 
     /** Framework property naming the node's data directory (set by the launcher). */
@@ -145,7 +150,8 @@ public class TrackerServerComponent implements TrackerShares, TrackerMirrors {
         this.server = new TrackerServer(identity.serviceKey(), config.port(), settingsOf(config),
                 Duration.ofSeconds(config.peerExpirySeconds()), Duration.ofSeconds(config.expirySweepSeconds()),
                 config.storeThreads(), new SecureRandom(), Clock.systemUTC(),
-                new TrackerServer.Mirroring(identity, dir, MirrorSettings.DEFAULT, FeedSettings.DEFAULT,
+                new TrackerServer.Mirroring(identity, dir,
+                        MirrorSettings.DEFAULT.withMaxSharesPerNode(config.mirrorMaxSharesPerNode()), FeedSettings.DEFAULT,
                         Duration.ofSeconds(config.mirrorMaxWaitSeconds()),
                         Duration.ofSeconds(config.mirrorIndexSeconds())));
         for (String entry : config.mirrors()) {

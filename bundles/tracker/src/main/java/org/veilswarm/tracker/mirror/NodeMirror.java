@@ -32,6 +32,7 @@ import org.veilswarm.tracker.protocol.ShareTokens;
  */
 public final class NodeMirror implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.tracker");
 
     /** What the node mirror asks of its owner; called on the node mirror's thread. */
     public interface Shares {
@@ -53,6 +54,7 @@ public final class NodeMirror implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private SortedSet<String> tokens;
     private volatile String lastError;
+    private volatile String truncated;
     private volatile Instant lastContact;
     private volatile int known;
     private volatile boolean closed;
@@ -76,7 +78,7 @@ public final class NodeMirror implements AutoCloseable {
         this.period = period;
         this.listFile = Objects.requireNonNull(listFile, "listFile");
         this.shares = Objects.requireNonNull(shares, "shares");
-        this.tokens = load(listFile);
+        this.tokens = cap(load(listFile));
         this.known = tokens.size();
         this.backoff = settings.minBackoff();
         this.worker = FeedFollower.daemonScheduler("veilswarm-node-mirror");
@@ -97,9 +99,12 @@ public final class NodeMirror implements AutoCloseable {
         return endpoint;
     }
 
-    /** The last failure to fetch, verify or save the index, cleared by the next success. */
+    /**
+     * The last failure to fetch, verify or save the index, cleared by the next success; else, while the node
+     * lists more public shares than this mirror takes, that.
+     */
     public Optional<String> lastError() {
-        return Optional.ofNullable(lastError);
+        return Optional.ofNullable(lastError).or(() -> Optional.ofNullable(truncated));
     }
 
     /** When the node last answered with a verified index. */
@@ -139,7 +144,7 @@ public final class NodeMirror implements AutoCloseable {
 
     private boolean poll() {
         try {
-            SortedSet<String> now = fetch();
+            SortedSet<String> now = cap(fetch());
             if (closed) {
                 return false;
             }
@@ -186,6 +191,33 @@ public final class NodeMirror implements AutoCloseable {
         byte[] document = SignedDocument.open(SignedDocument.Kind.INDEX, answer.body(), source.publicKey(), verifier,
                 max);
         return PublicIndex.decode(document, nonce, settings.limits().maxTorrents());
+    }
+
+    /**
+     * Keeps the first {@code maxSharesPerNode} tokens in sorted order: every share is a mirror of its own (thread,
+     * cursor file, long poll), so an index may not decide how many this node runs. Sorted, so the same shares are
+     * kept from one index to the next.
+     */
+    private SortedSet<String> cap(SortedSet<String> all) {
+        int max = settings.maxSharesPerNode();
+        if (all.size() <= max) {
+            truncated = null;
+            return all;
+        }
+        SortedSet<String> kept = new TreeSet<>();
+        for (String token : all) {
+            if (kept.size() == max) {
+                break;
+            }
+            kept.add(token);
+        }
+        String message = "node " + source + " lists " + all.size() + " public shares; mirroring the first " + max
+                + " (maxSharesPerNode)";
+        if (!message.equals(truncated)) {
+            LOG.log(System.Logger.Level.WARNING, "tracker: " + message);
+        }
+        truncated = message;
+        return kept;
     }
 
     private static SortedSet<String> load(Path file) throws IOException {

@@ -51,6 +51,11 @@ final class MirroringNode implements AutoCloseable {
      */
     MirroringNode(TestIdentity identity, StoreKind kind, Path dir, DirectTransportEngine transport,
             TrackerStore memoryStore) {
+        this(identity, kind, dir, transport, memoryStore, FAST);
+    }
+
+    MirroringNode(TestIdentity identity, StoreKind kind, Path dir, DirectTransportEngine transport,
+            TrackerStore memoryStore, MirrorSettings settings) {
         this.identity = identity;
         this.dir = dir;
         if (kind == StoreKind.H2) {
@@ -63,7 +68,7 @@ final class MirroringNode implements AutoCloseable {
         }
         server = new TrackerServer(null, 0, TrackerSettings.DEFAULT, Duration.ofMinutes(45), Duration.ofHours(1), 2,
                 new SecureRandom(), Clock.systemUTC(), new TrackerServer.Mirroring(identity,
-                        dir.resolve("tracker").resolve("mirrors"), FAST, FeedSettings.DEFAULT, Duration.ofSeconds(5),
+                        dir.resolve("tracker").resolve("mirrors"), settings, FeedSettings.DEFAULT, Duration.ofSeconds(5),
                         INDEX_PERIOD));
         server.storeBound(store, kind == StoreKind.H2);
         server.addTransport(transport, "direct");

@@ -359,4 +359,31 @@ class TrackerMirroringTest {
         assertEquals(bHead, b.store.headSequence(), "a refused batch leaves B's store untouched");
         assertFalse(b.peersFor(bsOwn, SECRET, 10).contains(peer(2)));
     }
+
+    @Test
+    void aNodeMirrorTakesAtMostMaxSharesPerNodeTheSameOnesEveryTimeAndSaysSo() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = new MirroringNode(new TestIdentity(), StoreKind.MEMORY, dir.resolve("b"), TRANSPORT, null,
+                MirroringNode.FAST.withMaxSharesPerNode(2));
+        closing.add(b);
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            InfoHash hash = InfoHash.ofHex(String.format("%040x", 1000 + i));
+            TrackerShare share = a.shares().register(Visibility.PUBLIC, Set.of(hash));
+            assertEquals(200, a.announce(share.pathPrefix(), hash, i).status());
+            tokens.add(share.token());
+        }
+        Collections.sort(tokens);
+        TrackerMirrorInfo mirror = b.mirrors().mirrorNode(a.identity.address(), a.endpoint());
+        await("the first two shares served", () -> tokens.subList(0, 2).stream()
+                .allMatch(t -> b.shares().find(t).filter(s -> !s.infoHashes().isEmpty()).isPresent()));
+        Thread.sleep(3 * MirroringNode.INDEX_PERIOD.toMillis());
+        TrackerMirrorInfo status = b.mirrors().status(mirror.id()).orElseThrow();
+        assertEquals(2, status.shares(), "the index decides which shares, never how many");
+        for (String beyond : tokens.subList(2, 5)) {
+            assertTrue(b.shares().find(beyond).isEmpty(), "a share beyond the cap is not mirrored");
+        }
+        assertTrue(status.lastError().orElseThrow().contains("lists 5 public shares; mirroring the first 2"),
+                status.lastError().orElseThrow());
+    }
 }
