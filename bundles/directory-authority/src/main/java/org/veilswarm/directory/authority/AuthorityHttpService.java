@@ -27,9 +27,12 @@ public final class AuthorityHttpService implements DirectoryHttpService {
         if (request.isPost(DirectoryPaths.DESCRIPTOR)) {
             try {
                 DirectoryAuthority.Upload result = authority.accept(request.body());
-                return Optional.of(result == DirectoryAuthority.Upload.STALE
-                        ? DirectoryResponse.error(409, "STALE: older than the descriptor held or than the maximum age")
-                        : DirectoryResponse.ok((result.name() + "\n").getBytes(StandardCharsets.US_ASCII)));
+                return Optional.of(switch (result) {
+                    case STALE -> DirectoryResponse.error(409,
+                            "STALE: older than the descriptor held or than the maximum age");
+                    case FULL -> DirectoryResponse.error(503, "FULL: this authority holds as many relays as it takes");
+                    default -> DirectoryResponse.ok((result.name() + "\n").getBytes(StandardCharsets.US_ASCII));
+                });
             } catch (DescriptorException e) {
                 return Optional.of(DirectoryResponse.error(400, e.getMessage()));
             }

@@ -48,6 +48,7 @@ public final class DirectoryAuthority {
     private final FlagPolicy policy;
     private final RelayDescriptorParser parser;
     private final ReachabilityProbe probe;
+    private final AuthorityLimits limits;
     private final Clock clock;
     private final DirectoryCacheService cache = new DirectoryCacheService();
     private final Map<RelayDescriptor.Key, Known> known = new HashMap<>();
@@ -89,10 +90,17 @@ public final class DirectoryAuthority {
         /** The same document again. */
         UNCHANGED,
         /** Older than the descriptor the authority holds, or older than the policy's maximum age. */
-        STALE
+        STALE,
+        /** A new identity while the authority already holds {@link AuthorityLimits#maxKnownRelays()}. */
+        FULL
     }
 
     public DirectoryAuthority(Ed25519KeyPair key, AuthoritySet authorities, FlagPolicy policy,
+            RelayDescriptorParser parser, ReachabilityProbe probe, Clock clock) {
+        this(key, authorities, policy, AuthorityLimits.DEFAULT, parser, probe, clock);
+    }
+
+    public DirectoryAuthority(Ed25519KeyPair key, AuthoritySet authorities, FlagPolicy policy, AuthorityLimits limits,
             RelayDescriptorParser parser, ReachabilityProbe probe, Clock clock) {
         this.key = Objects.requireNonNull(key, "key");
         this.identity = new RelayDescriptor.Key(key.publicKey());
@@ -101,7 +109,8 @@ public final class DirectoryAuthority {
             throw new IllegalArgumentException("this authority's key is not in the configured authority set");
         }
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.rules = new FlagRules(policy);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.rules = new FlagRules(policy, limits.maxRelaysPerAddress());
         this.parser = Objects.requireNonNull(parser, "parser");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -133,6 +142,12 @@ public final class DirectoryAuthority {
         }
         Known k = known.get(d.descriptor().identityKey());
         if (k == null) {
+            if (known.size() >= limits.maxKnownRelays()) {
+                dropExpired(now);
+                if (known.size() >= limits.maxKnownRelays()) {
+                    return Upload.FULL;
+                }
+            }
             known.put(d.descriptor().identityKey(), new Known(d, now));
             return Upload.ACCEPTED;
         }
@@ -160,41 +175,57 @@ public final class DirectoryAuthority {
         synchronized (this) {
             known.forEach((id, k) -> targets.add(Map.entry(id, k.descriptor)));
         }
-        List<CompletableFuture<Void>> probes = new ArrayList<>();
-        for (Map.Entry<RelayDescriptor.Key, SignedRelayDescriptor> t : targets) {
-            Instant started = clock.instant();
-            CompletableFuture<Void> p;
-            try {
-                p = probe.probe(t.getValue().descriptor()).toCompletableFuture();
-            } catch (RuntimeException e) {
-                p = CompletableFuture.failedFuture(e);
-            }
-            probes.add(p.handle((ok, error) -> {
-                synchronized (this) {
-                    Known k = known.get(t.getKey());
-                    if (k != null) {
-                        if (error != null) {
-                            k.reachableSince = null;
-                        } else if (k.reachableSince == null) {
-                            k.reachableSince = started;
-                        }
+        // At most maxConcurrentProbes in flight: each worker takes the next target when its probe finishes.
+        java.util.Queue<Map.Entry<RelayDescriptor.Key, SignedRelayDescriptor>> queue =
+                new java.util.concurrent.ConcurrentLinkedQueue<>(targets);
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int i = 0; i < Math.min(limits.maxConcurrentProbes(), targets.size()); i++) {
+            workers.add(probeNext(queue));
+        }
+        return CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> probeNext(
+            java.util.Queue<Map.Entry<RelayDescriptor.Key, SignedRelayDescriptor>> queue) {
+        Map.Entry<RelayDescriptor.Key, SignedRelayDescriptor> t = queue.poll();
+        if (t == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Instant started = clock.instant();
+        CompletableFuture<Void> p;
+        try {
+            p = probe.probe(t.getValue().descriptor()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            p = CompletableFuture.failedFuture(e);
+        }
+        return p.handle((ok, error) -> {
+            synchronized (this) {
+                Known k = known.get(t.getKey());
+                if (k != null) {
+                    if (error != null) {
+                        k.reachableSince = null;
+                    } else if (k.reachableSince == null) {
+                        k.reachableSince = started;
                     }
                 }
-                return null;
-            }));
-        }
-        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
+            }
+            return (Void) null;
+        }).thenCompose(ignored -> probeNext(queue));
     }
 
     /** What this authority knows now, for its vote (and for tests of the rules). */
     public synchronized List<RelayObservation> observations() {
-        Instant oldest = clock.instant().minus(policy.descriptorMaxAge());
-        known.values().removeIf(k -> k.descriptor.descriptor().published().isBefore(oldest));
+        dropExpired(clock.instant());
         List<RelayObservation> list = new ArrayList<>();
         for (Known k : known.values()) {
             list.add(new RelayObservation(k.descriptor, k.firstSeen, Optional.ofNullable(k.reachableSince)));
         }
         return list;
+    }
+
+    private void dropExpired(Instant now) {
+        Instant oldest = now.minus(policy.descriptorMaxAge());
+        known.values().removeIf(k -> k.descriptor.descriptor().published().isBefore(oldest));
     }
 
     /** Builds, signs and keeps this authority's vote for the period [validAfter, validUntil). */

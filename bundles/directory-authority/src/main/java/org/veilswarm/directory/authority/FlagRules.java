@@ -1,9 +1,15 @@
 package org.veilswarm.directory.authority;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -33,14 +39,25 @@ import org.veilswarm.directory.core.ConsensusEntry;
  */
 public final class FlagRules {
     private final FlagPolicy policy;
+    private final int maxRelaysPerAddress;
 
     public FlagRules(FlagPolicy policy) {
+        this(policy, AuthorityLimits.DEFAULT.maxRelaysPerAddress());
+    }
+
+    /** @param maxRelaysPerAddress relays listed per (non-loopback) IP address, the longest known first */
+    public FlagRules(FlagPolicy policy, int maxRelaysPerAddress) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        if (maxRelaysPerAddress < 1) {
+            throw new IllegalArgumentException("maxRelaysPerAddress must be at least 1");
+        }
+        this.maxRelaysPerAddress = maxRelaysPerAddress;
     }
 
     /** The entries this authority votes for, one per reachable relay, in no particular order. */
     public List<ConsensusEntry> assign(List<RelayObservation> observations, Instant now) {
-        List<RelayObservation> listed = observations.stream().filter(RelayObservation::reachable).toList();
+        List<RelayObservation> listed = perAddressLimit(
+                observations.stream().filter(RelayObservation::reachable).toList());
         long[] weights = listed.stream().mapToLong(this::weight).sorted().toArray();
         long fastThreshold = Math.min(policy.fastGuarantee(), quantile(weights, 1, 8));
         long[] fastWeights = Arrays.stream(weights).filter(w -> w >= fastThreshold).toArray();
@@ -74,6 +91,32 @@ public final class FlagRules {
             entries.add(new ConsensusEntry(o.descriptor(), flags, weight));
         }
         return entries;
+    }
+
+    /**
+     * At most {@code maxRelaysPerAddress} relays per IP address any of them gives (after Tor's
+     * AuthDirMaxServersPerAddr, dir-spec §3.4.2), so one host cannot fill the list with Sybils. The relays
+     * known longest win (then the lowest identity, so the choice is deterministic); loopback is not counted.
+     */
+    private List<RelayObservation> perAddressLimit(List<RelayObservation> reachable) {
+        List<RelayObservation> byAge = new ArrayList<>(reachable);
+        byAge.sort(Comparator.comparing(RelayObservation::firstSeen).thenComparing(
+                o -> o.descriptor().descriptor().identity(), Arrays::compareUnsigned));
+        Map<InetAddress, Integer> perAddress = new HashMap<>();
+        List<RelayObservation> kept = new ArrayList<>();
+        for (RelayObservation o : byAge) {
+            Set<InetAddress> addresses = new HashSet<>();
+            for (InetSocketAddress a : o.descriptor().descriptor().orAddresses()) {
+                if (a.getAddress() != null && !a.getAddress().isLoopbackAddress()) {
+                    addresses.add(a.getAddress());
+                }
+            }
+            if (addresses.stream().allMatch(a -> perAddress.getOrDefault(a, 0) < maxRelaysPerAddress)) {
+                addresses.forEach(a -> perAddress.merge(a, 1, Integer::sum));
+                kept.add(o);
+            }
+        }
+        return kept;
     }
 
     private long weight(RelayObservation o) {
