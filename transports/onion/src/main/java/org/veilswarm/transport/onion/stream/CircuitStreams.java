@@ -33,14 +33,18 @@ import org.veilswarm.transport.onion.circuit.OriginCircuit;
  * ({@link CircuitWindow}). Everything runs on the edge's event loop; {@link #open} may be called from
  * any thread.
  *
- * <p>Circuit-level SENDMEs are sent as DATA arrives (as tor does); the bound on what a slow reader
- * makes this end buffer is the stream window (500 cells per stream) times at most
- * {@link #MAX_STREAMS} streams. A protocol violation at circuit level (a SENDME with a wrong digest,
- * DATA beyond the window) destroys the circuit (§7.4).
+ * <p>A circuit-level SENDME owed for a 100th DATA cell goes out only while at most
+ * {@link CircuitWindow#INBOUND_BUDGET} received cells wait unread in this edge's streams; otherwise it
+ * waits until the readers consume them. So slow readers (auto-read off) make an edge buffer at most
+ * that budget plus one circuit window (2,000 cells, under 1 MiB), not 500 cells per stream. The other
+ * end may open at most {@value #MAX_ACCEPTED_STREAMS} streams on one edge. A protocol violation at
+ * circuit level (a SENDME with a wrong digest, DATA beyond the window) destroys the circuit (§7.4).
  */
 public final class CircuitStreams implements EdgeHandler {
     /** Open streams one edge keeps; more BEGINs get END RESOURCELIMIT, more opens fail. */
     public static final int MAX_STREAMS = 1024;
+    /** Streams the other end may have open on one edge at once; more BEGINs get END RESOURCELIMIT. */
+    static final int MAX_ACCEPTED_STREAMS = 64;
 
     private final CircuitEdge edge;
     private final StreamAcceptor acceptor;
@@ -48,6 +52,7 @@ public final class CircuitStreams implements EdgeHandler {
     private final Map<Integer, OnionStreamChannel> streams = new HashMap<>();
     private int nextStreamId = 1 + ThreadLocalRandom.current().nextInt(0xFFFF);
     private int resumeFrom;
+    private int acceptedStreams;
     private boolean closed;
 
     CircuitStreams(CircuitEdge edge, StreamAcceptor acceptor) {
@@ -214,12 +219,13 @@ public final class CircuitStreams implements EdgeHandler {
         }
         if (sendmeDue) {
             // §7.4: the SENDME carries the digest of the cell that made it due, i.e. this one.
-            send(0, Sendme.authenticated(edge.lastReceivedDigest()));
-            edge.flush();
+            window.sendmeOwed(edge.lastReceivedDigest());
+            sendOwedSendmes();
         }
         OnionStreamChannel stream = streams.get(streamId);
         if (stream == null) {
             data.release(); // a stream closed here while the peer was still sending
+            cellsConsumed(1);
         } else {
             stream.dataReceived(data);
         }
@@ -267,7 +273,7 @@ public final class CircuitStreams implements EdgeHandler {
             edge.destroy(DestroyReason.PROTOCOL); // BEGIN on a stream ID in use
             return;
         }
-        if (streams.size() >= MAX_STREAMS) {
+        if (streams.size() >= MAX_STREAMS || acceptedStreams >= MAX_ACCEPTED_STREAMS) {
             sendEnd(streamId, EndReason.RESOURCELIMIT.code());
             return;
         }
@@ -290,9 +296,10 @@ public final class CircuitStreams implements EdgeHandler {
         OnionStreamChannel channel = new OnionStreamChannel(this, streamId, false, request.toString());
         channel.pipeline().addLast(handler);
         streams.put(streamId, channel);
+        acceptedStreams++;
         eventLoop().register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
-                streams.remove(streamId, channel);
+                removed(channel);
                 sendEnd(streamId, EndReason.INTERNAL.code());
             }
         });
@@ -367,6 +374,36 @@ public final class CircuitStreams implements EdgeHandler {
         edge.flush();
     }
 
+    /**
+     * {@code cells} received DATA cells left a stream (read by its pipeline, or dropped): circuit
+     * SENDMEs held back for slow readers may go out now.
+     */
+    void cellsConsumed(int cells) {
+        if (cells > 0) {
+            window.consumed(cells);
+            sendOwedSendmes();
+        }
+    }
+
+    /** Received DATA cells waiting unread in this edge's streams (read on the edge's event loop). */
+    int unconsumedCells() {
+        return window.unconsumed();
+    }
+
+    private void sendOwedSendmes() {
+        boolean sent = false;
+        byte[] digest;
+        while ((digest = window.nextSendme()) != null) {
+            if (!send(0, Sendme.authenticated(digest))) {
+                return;
+            }
+            sent = true;
+        }
+        if (sent) {
+            edge.flush();
+        }
+    }
+
     /** False if the circuit is closed (the streams learn it from {@link #closed}). */
     private boolean send(int streamId, RelayMessage message) {
         try {
@@ -378,7 +415,9 @@ public final class CircuitStreams implements EdgeHandler {
     }
 
     void removed(OnionStreamChannel stream) {
-        streams.remove(stream.streamId(), stream);
+        if (streams.remove(stream.streamId(), stream) && !stream.isOriginator()) {
+            acceptedStreams--;
+        }
     }
 
     @Override

@@ -10,7 +10,10 @@ import org.veilswarm.transport.onion.cell.Sendme;
  * {@value #START}; each cell takes one; the digest of every {@value #INCREMENT}th cell is remembered,
  * and a SENDME must echo the oldest one to add {@value #INCREMENT}. Receiving: the deliver window
  * starts at {@value #START}; after every {@value #INCREMENT}th cell a SENDME v1 carrying that cell's
- * digest is due. Not thread-safe: used on the edge's event loop.
+ * digest is owed, and it goes out once the cells buffered unread at this edge are at most
+ * {@value #INBOUND_BUDGET} (tor sends it on arrival, as its streams write into socket buffers; ours are
+ * queued for slow readers, so the circuit must not outrun them). Not thread-safe: used on the edge's
+ * event loop.
  */
 final class CircuitWindow {
     /** CIRCWINDOW_START. */
@@ -18,8 +21,19 @@ final class CircuitWindow {
     /** CIRCWINDOW_INCREMENT. */
     static final int INCREMENT = 100;
 
+    /**
+     * Unconsumed inbound DATA cells beyond which circuit SENDMEs are held back: two stream windows, so
+     * one stalled reader does not stop the circuit's other streams. What an edge buffers is then at
+     * most this plus one circuit window ({@value #START}), about 1 MiB, however many streams it has.
+     */
+    static final int INBOUND_BUDGET = 2 * StreamWindow.START;
+
     private int packageWindow = START;
     private int deliverWindow = START;
+    private int unconsumed;
+    private int receivedSinceOwed;
+    /** Digests of the 100th, 200th, ... cell received whose SENDME has not been sent yet. */
+    private final ArrayDeque<byte[]> owed = new ArrayDeque<>(START / INCREMENT);
     /** Digests of the 100th, 200th, ... cell sent and not yet acknowledged: at most START / INCREMENT. */
     private final ArrayDeque<byte[]> expected = new ArrayDeque<>(START / INCREMENT);
 
@@ -73,9 +87,11 @@ final class CircuitWindow {
     }
 
     /**
-     * One DATA cell arrived (for any stream, known or not).
+     * One DATA cell arrived (for any stream, known or not). It stays unconsumed until
+     * {@link #consumed} says so.
      *
-     * @return true if a SENDME acknowledging this very cell is due now
+     * @return true if this is a 100th cell: the caller records its running digest with
+     *     {@link #sendmeOwed}, for the SENDME that will acknowledge it (§7.4)
      * @throws StreamProtocolException if the peer sent beyond the window
      */
     boolean dataReceived() throws StreamProtocolException {
@@ -83,10 +99,39 @@ final class CircuitWindow {
             throw new StreamProtocolException("DATA beyond the circuit's deliver window (§7.3)", -1);
         }
         deliverWindow--;
-        if (deliverWindow <= START - INCREMENT) {
-            deliverWindow += INCREMENT;
+        unconsumed++;
+        if (++receivedSinceOwed == INCREMENT) {
+            receivedSinceOwed = 0;
             return true;
         }
         return false;
+    }
+
+    /** The running digest of a 100th received cell: a SENDME carrying it is owed. */
+    void sendmeOwed(byte[] digest) {
+        owed.addLast(digest);
+    }
+
+    /** {@code cells} received DATA cells left this edge: handed to a stream's pipeline, or dropped. */
+    void consumed(int cells) {
+        unconsumed = Math.max(0, unconsumed - cells);
+    }
+
+    /** Received DATA cells not yet consumed (buffered in the streams of this edge). */
+    int unconsumed() {
+        return unconsumed;
+    }
+
+    /**
+     * The digest for the next circuit SENDME to send now, reopening the deliver window by
+     * {@value #INCREMENT}; null if none is owed, or if more than {@value #INBOUND_BUDGET} cells wait to be
+     * consumed (the SENDME waits until the readers catch up, so the sender stops).
+     */
+    byte[] nextSendme() {
+        if (owed.isEmpty() || unconsumed > INBOUND_BUDGET) {
+            return null;
+        }
+        deliverWindow += INCREMENT;
+        return owed.pollFirst();
     }
 }

@@ -34,7 +34,8 @@ import org.veilswarm.transport.onion.cell.EndReason;
  * outbound buffer and {@link #isWritable()} is false (user-defined writability bit 1), besides the usual
  * water marks; a SENDME reopening the window fires {@code channelWritabilityChanged} and sends what
  * waited. Reading side: a stream SENDME goes out for every 50 cells the pipeline has been handed, so a
- * reader that stops reading (auto-read off) stops its sender after at most 500 cells (≈ 243 KiB).
+ * reader that stops reading (auto-read off) stops its sender after at most 500 cells (≈ 243 KiB); the
+ * cells it has not read also hold back circuit SENDMEs (see {@link CircuitStreams}).
  *
  * <p><b>Closing</b> (tor-spec §6.3): {@link #shutdownOutput()} sends RELAY_END once the queued data
  * has gone out (a half-close); {@link #close()} sends END at once. An END with reason DONE, or MISC
@@ -92,6 +93,11 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
     /** The circuit edge's streams this one belongs to. */
     public CircuitStreams circuitStreams() {
         return streams;
+    }
+
+    /** True if this end opened the stream (sent BEGIN), false if it accepted it. */
+    boolean isOriginator() {
+        return originator;
     }
 
     /** Why the stream closed, if it did for an error ({@link OnionStreamException} subclasses). */
@@ -194,16 +200,19 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
     void dataReceived(Data data) {
         if (state != State.OPEN || inputEnded) {
             data.release(); // late data after we closed or after the peer's END: dropped
+            streams.cellsConsumed(1);
             return;
         }
         if (!window.dataReceived()) {
             data.release();
+            streams.cellsConsumed(1);
             fail(new StreamProtocolException("stream " + streamId + ": DATA beyond the stream window (§7.4)",
                     EndReason.TORPROTOCOL.code()), true);
             return;
         }
         if (inputShutdown) {
             data.release();
+            streams.cellsConsumed(1);
             acknowledge(1);
             return;
         }
@@ -335,6 +344,7 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             pipeline().fireChannelReadComplete();
         } finally {
             delivering = false;
+            streams.cellsConsumed(cells);
         }
         if (state == State.CLOSED) {
             return;
@@ -529,6 +539,7 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
                 int dropped = inbound.size();
                 inbound.forEach(ReferenceCountUtil::safeRelease);
                 inbound.clear();
+                streams.cellsConsumed(dropped);
                 if (state == State.OPEN) {
                     acknowledge(dropped);
                 }
@@ -568,8 +579,10 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             endSent = true;
             streams.sendEnd(streamId, orderlyEndReason());
         }
+        int dropped = inbound.size();
         inbound.forEach(ReferenceCountUtil::safeRelease);
         inbound.clear();
+        streams.cellsConsumed(dropped);
         if (connectPromise != null && !connectPromise.isDone()) {
             connectPromise.tryFailure(closeCause != null ? closeCause : new ClosedChannelException());
         }

@@ -14,6 +14,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -158,5 +160,81 @@ class CircuitStreamsTest {
         assertFalse(holder[0].isOpen(), "END from the service closed the client's stream (no half-closure)");
         assertTrue(pair.onLoop(() -> pair.b.sentCommands[RelayCommand.SENDME.code()]) <= 1,
                 "at most one circuit SENDME for at most 150 late cells");
+    }
+
+    @Test
+    void slowReadersOnManyStreamsHoldBackCircuitSendmesSoTheEdgeBuffersAtMostItsBudget() throws Exception {
+        int streamCount = 8;
+        int cellsPerStream = StreamWindow.START; // each stream's own window allows all of them
+        Sink sink = new Sink();
+        LinkedBlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        services.register(80, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.config().setAutoRead(false); // the application reads nothing for now
+                channel.pipeline().addLast(sink);
+                accepted.add(channel);
+            }
+        });
+        List<OnionStreamChannel> streams = new ArrayList<>();
+        for (int i = 0; i < streamCount; i++) {
+            streams.add(client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        }
+        for (OnionStreamChannel stream : streams) {
+            stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cellsPerStream * 498]));
+        }
+        int sentWhileNobodyReads = settledDataCellsSentByClient();
+        int bound = CircuitWindow.INBOUND_BUDGET + CircuitWindow.START;
+        assertTrue(sentWhileNobodyReads <= bound, "the client could send " + sentWhileNobodyReads
+                + " DATA cells that nobody read; the edge must buffer at most " + bound);
+        assertEquals(sentWhileNobodyReads, (int) pair.onLoop(service::unconsumedCells), "all of them wait unread");
+        assertTrue(sentWhileNobodyReads < streamCount * cellsPerStream, "the held-back SENDMEs stopped the sender");
+
+        // The readers catch up: the held-back SENDMEs go out and everything arrives.
+        for (int i = 0; i < streamCount; i++) {
+            accepted.poll(10, TimeUnit.SECONDS).config().setAutoRead(true);
+        }
+        long total = (long) streamCount * cellsPerStream * 498;
+        assertEquals(total, pollUntil(sink.bytes, total));
+        assertEquals(0, (int) pair.onLoop(service::unconsumedCells));
+        for (OnionStreamChannel stream : streams) {
+            stream.close().sync();
+        }
+    }
+
+    /** DATA cells the client has sent, once that number stops changing (every loop task has run). */
+    private int settledDataCellsSentByClient() throws Exception {
+        int now = pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int stable = 0; stable < 3 && System.nanoTime() < deadline; ) {
+            Thread.sleep(30);
+            int before = now;
+            now = pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]);
+            stable = now == before ? stable + 1 : 0;
+        }
+        return now;
+    }
+
+    @Test
+    void theOtherEndMayOpenAtMost64StreamsOnOneEdge() throws Exception {
+        services.register(80, new Sink());
+        List<OnionStreamChannel> streams = new ArrayList<>();
+        for (int i = 0; i < CircuitStreams.MAX_ACCEPTED_STREAMS; i++) {
+            streams.add(client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        }
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        assertEquals(EndReason.RESOURCELIMIT, assertInstanceOf(StreamRefusedException.class, failed.getCause())
+                .endReason().orElseThrow());
+
+        streams.remove(0).close().sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pair.onLoop(service::size) >= CircuitStreams.MAX_ACCEPTED_STREAMS && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        streams.add(client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
+        for (OnionStreamChannel stream : streams) {
+            stream.close().sync();
+        }
     }
 }

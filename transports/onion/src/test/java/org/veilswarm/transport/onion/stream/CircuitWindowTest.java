@@ -83,10 +83,46 @@ class CircuitWindowTest {
             if (window.dataReceived()) {
                 due++;
                 assertEquals(0, i % 100, "a SENDME is due exactly at the 100th, 200th, ... cell");
+                window.sendmeOwed(digest(i));
             }
         }
         assertEquals(10, due);
+        assertEquals(0, window.deliverWindow(), "nothing sent yet: the window is used up");
+        assertThrows(StreamProtocolException.class, window::dataReceived);
+        window.consumed(1000);
+        for (int i = 1; i <= 10; i++) {
+            assertArrayEquals(digest(100 * i), window.nextSendme(), "owed SENDMEs go out oldest first");
+        }
+        assertEquals(null, window.nextSendme());
         assertEquals(1000, window.deliverWindow(), "the SENDMEs we sent reopened our deliver window");
-        assertTrue(window.deliverWindow() > 0);
+    }
+
+    @Test
+    void sendmesWaitWhileMoreThanTheInboundBudgetIsUnconsumed() throws Exception {
+        CircuitWindow window = new CircuitWindow();
+        int sent = 0;
+        int received = 0;
+        // Nothing is consumed: SENDMEs go out until the budget is exceeded, then the window runs dry.
+        while (window.deliverWindow() > 0) {
+            received++;
+            if (window.dataReceived()) {
+                window.sendmeOwed(digest(received));
+            }
+            while (window.nextSendme() != null) {
+                sent++;
+            }
+        }
+        assertEquals(CircuitWindow.INBOUND_BUDGET + CircuitWindow.START, received,
+                "unread cells are bounded by the budget plus one circuit window");
+        assertEquals(CircuitWindow.INBOUND_BUDGET / CircuitWindow.INCREMENT, sent);
+        assertEquals(null, window.nextSendme(), "held back while over budget");
+
+        window.consumed(received - CircuitWindow.INBOUND_BUDGET);
+        int released = 0;
+        while (window.nextSendme() != null) {
+            released++;
+        }
+        assertEquals(CircuitWindow.START / CircuitWindow.INCREMENT, released, "consuming releases the owed SENDMEs");
+        assertEquals(CircuitWindow.START, window.deliverWindow());
     }
 }
