@@ -37,6 +37,10 @@ import org.veilswarm.peerwire.MetadataData;
  *   banned. When they came from several, nobody can be blamed yet, so from then on every attempt is
  *   served by a single peer: each further mismatch then names its liar, and an honest peer, if there is
  *   one, ends the search.</li>
+ *   <li>peers may announce different sizes; an attempt assembles one. When some missing piece can be asked
+ *   of no peer announcing that size (all refused it or timed out and are cooling down, or are gone), the
+ *   attempt is dropped for the size most peers announce among those that can be served now, so a peer
+ *   announcing a wrong size and refusing or staying silent cannot keep the honest ones idle.</li>
  * </ul>
  */
 public final class MetadataAssembler<P> {
@@ -49,6 +53,9 @@ public final class MetadataAssembler<P> {
     private final Set<P> banned = new HashSet<>();
     private final Map<Integer, Pending<P>> pending = new HashMap<>();
     private final CompletableFuture<InfoDictionary> completion = new CompletableFuture<>();
+
+    /** Per announced size, when a peer announcing it last gave us a requested piece (tie-break between sizes). */
+    private final Map<Long, Long> lastUseful = new HashMap<>();
 
     /** The size being assembled, -1 between attempts. */
     private long size = -1;
@@ -160,8 +167,8 @@ public final class MetadataAssembler<P> {
             if (!peer.equals(source)) {
                 return List.of();
             }
-        } else if (size < 0) {
-            startAttempt(state.announced);
+        } else if (size < 0 || stuck(now)) {
+            chooseSize(peer, now);
         }
         if (state.announced != size) {
             return List.of();
@@ -202,6 +209,7 @@ public final class MetadataAssembler<P> {
         data.content().getBytes(data.content().readerIndex(), bytes);
         pieces[data.piece()] = bytes;
         sources.set(data.piece(), peer);
+        lastUseful.put(state.announced, now);
         received++;
         return received == pieces.length ? verify() : MetadataOutcome.of(MetadataOutcome.Kind.ACCEPTED, "piece taken");
     }
@@ -240,6 +248,81 @@ public final class MetadataAssembler<P> {
             state.unusableAsSourceUntil = now + cooldownNanos;
             resetAttempt();
         }
+    }
+
+    /**
+     * Some missing piece is neither in flight nor askable now: every peer announcing the size being
+     * assembled refused it or let it time out and is cooling down. Without a change of size the honest
+     * peers announcing another size would wait for ever behind one that refuses or stays silent.
+     */
+    private boolean stuck(long now) {
+        for (int piece = 0; piece < pieces.length; piece++) {
+            if (pieces[piece] == null && !pending.containsKey(piece) && !askable(size, piece, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean askable(long metadataSize, int piece, long now) {
+        for (PeerState s : peers.values()) {
+            Long until = s.refusedUntil.get(piece);
+            if (s.announced == metadataSize && (until == null || now - until >= 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Starts an attempt with the size most peers announce among the sizes whose every piece some peer could
+     * be asked for now (ties: the size whose peers gave a piece most recently, then the asking peer's).
+     * The first peers do not get to fix the size for good: this runs again whenever an attempt is stuck.
+     * When no other size qualifies, a stuck attempt keeps its pieces and waits for the cooldowns.
+     */
+    private void chooseSize(P asking, long now) {
+        Map<Long, Integer> votes = new HashMap<>();
+        for (PeerState s : peers.values()) {
+            votes.merge(s.announced, 1, Integer::sum);
+        }
+        long askingSize = peers.get(asking).announced;
+        long best = -1;
+        for (Map.Entry<Long, Integer> candidate : votes.entrySet()) {
+            long c = candidate.getKey();
+            if (c == size || !coverable(c, now)) {
+                continue;
+            }
+            if (best < 0 || better(c, candidate.getValue(), best, votes.get(best), askingSize)) {
+                best = c;
+            }
+        }
+        if (best < 0) {
+            return;
+        }
+        resetAttempt();
+        startAttempt(best);
+    }
+
+    private boolean better(long c, int cVotes, long best, int bestVotes, long askingSize) {
+        if (cVotes != bestVotes) {
+            return cVotes > bestVotes;
+        }
+        Long cUseful = lastUseful.get(c);
+        Long bestUseful = lastUseful.get(best);
+        if (!java.util.Objects.equals(cUseful, bestUseful)) {
+            return bestUseful == null || (cUseful != null && cUseful - bestUseful > 0);
+        }
+        return c == askingSize;
+    }
+
+    private boolean coverable(long metadataSize, long now) {
+        int count = MetadataServer.pieceCount(metadataSize);
+        for (int piece = 0; piece < count; piece++) {
+            if (!askable(metadataSize, piece, now)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void startAttempt(long metadataSize) {

@@ -249,6 +249,87 @@ class MetadataAssemblerTest {
     }
 
     @Test
+    void aWrongSizeThatRefusesIsDroppedForTheSizeTheHonestPeersAnnounce() {
+        MetadataAssembler<String> a = assembler(v2);
+        a.addPeer("wrong", v2.size() + 100);
+        assertEquals(List.of(0, 1), a.requestsFor("wrong", 0), "the only peer so far fixes the first attempt");
+        a.addPeer("honest1", v2.size());
+        a.addPeer("honest2", v2.size());
+        assertEquals(List.of(), a.requestsFor("honest1", 0), "not the size being assembled");
+        a.rejected("wrong", 0, SECOND);
+        a.rejected("wrong", 1, SECOND);
+        assertEquals(List.of(0, 1), a.requestsFor("honest1", SECOND),
+                "nobody announcing the first size can be asked for piece 0: the attempt moves to the honest size");
+        assertEquals(List.of(), a.requestsFor("wrong", 2 * SECOND), "the wrong size is no longer assembled");
+        assertEquals(List.of(2), a.requestsFor("honest2", 2 * SECOND));
+        receive(a, "honest2", 2, 2 * SECOND);
+        receive(a, "honest1", 0, 2 * SECOND);
+        assertEquals(MetadataOutcome.Kind.COMPLETE, receive(a, "honest1", 1, 2 * SECOND).kind());
+    }
+
+    @Test
+    void aSilentPeerAnnouncingAWrongSizeHoldsTheHonestPeersOnlyUntilItsRequestsTimeOut() {
+        MetadataAssembler<String> a = assembler(v2);
+        a.addPeer("silent", v2.size() + 100);
+        assertEquals(List.of(0, 1), a.requestsFor("silent", 0));
+        a.addPeer("honest", v2.size());
+        assertEquals(List.of(), a.requestsFor("honest", 5 * SECOND), "the silent peer's requests are still in time");
+        assertEquals(Set.of("silent"), a.expire(10 * SECOND));
+        assertEquals(List.of(0, 1), a.requestsFor("honest", 10 * SECOND));
+        receive(a, "honest", 0, 10 * SECOND);
+        receive(a, "honest", 1, 10 * SECOND);
+        assertEquals(List.of(2), a.requestsFor("honest", 10 * SECOND));
+        assertEquals(MetadataOutcome.Kind.COMPLETE, receive(a, "honest", 2, 10 * SECOND).kind());
+    }
+
+    @Test
+    void aStuckSizeIsLeftEvenForAFewerVotedSizeWhenOnlyThatOneCanBeServedNow() {
+        MetadataAssembler<String> a = assembler(v2);
+        a.addPeer("wrong1", v2.size() + 100);
+        a.addPeer("wrong2", v2.size() + 100);
+        assertEquals(List.of(0, 1), a.requestsFor("wrong1", 0));
+        assertEquals(List.of(2), a.requestsFor("wrong2", 0));
+        a.addPeer("honest", v2.size());
+        a.rejected("wrong1", 0, SECOND);
+        a.rejected("wrong2", 2, SECOND);
+        assertEquals(List.of(0), a.requestsFor("wrong2", SECOND), "wrong2 may still be asked for piece 0");
+        a.rejected("wrong2", 0, SECOND);
+        assertEquals(List.of(0, 1), a.requestsFor("honest", SECOND),
+                "piece 0 is refused by both peers of the majority size, so the honest size is tried");
+        receive(a, "honest", 0, SECOND);
+        receive(a, "honest", 1, SECOND);
+        assertEquals(List.of(2), a.requestsFor("honest", SECOND));
+        assertEquals(MetadataOutcome.Kind.COMPLETE, receive(a, "honest", 2, SECOND).kind());
+    }
+
+    @Test
+    void aStuckAttemptWithNoOtherServableSizeKeepsItsPiecesAndWaits() {
+        MetadataAssembler<String> a = assembler(v2);
+        a.addPeer("a", v2.size());
+        a.addPeer("b", v2.size());
+        assertEquals(List.of(0, 1), a.requestsFor("a", 0));
+        assertEquals(List.of(2), a.requestsFor("b", 0));
+        receive(a, "b", 2, 0);
+        a.rejected("a", 0, SECOND);
+        assertEquals(List.of(0), a.requestsFor("b", SECOND), "b takes over the refused piece");
+        a.rejected("b", 0, SECOND);
+        assertEquals(List.of(), a.requestsFor("a", 2 * SECOND), "piece 0 is refused by everyone for now");
+        assertEquals(List.of(0), a.requestsFor("a", 31 * SECOND), "after the cooldown the same attempt goes on");
+        receive(a, "a", 1, 31 * SECOND);
+        assertEquals(MetadataOutcome.Kind.COMPLETE, receive(a, "a", 0, 31 * SECOND).kind(),
+                "piece 2 from before the wait was kept");
+    }
+
+    private static MetadataOutcome<String> receive(MetadataAssembler<String> a, String peer, int piece, long now) {
+        MetadataData data = piece(v2.bytes(), piece);
+        try {
+            return a.received(peer, data, now);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
     void aDisconnectedPeersRequestsGoToOthers() {
         MetadataAssembler<String> a = assembler(v2);
         a.addPeer("a", v2.size());
