@@ -1,6 +1,8 @@
 package org.veilswarm.directory.consensus;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
@@ -18,6 +19,7 @@ import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayRole;
 import org.veilswarm.api.directory.RelaySampler;
 import org.veilswarm.directory.core.AuthoritySet;
+import org.veilswarm.directory.core.BadDirectories;
 import org.veilswarm.directory.core.ConsensusVerification;
 import org.veilswarm.directory.core.FullListRelaySampler;
 import org.veilswarm.directory.core.RelayDescriptorParser;
@@ -29,9 +31,9 @@ import org.veilswarm.directory.http.DirectoryPaths;
  * The {@code consensus} scheme's client (docs/protocols/directory-consensus.md §6). It downloads the signed
  * list from a directory chosen at random, verifies it (strict decoding, every relay signature, a strict
  * majority of the configured authorities, validity now) and then picks locally with
- * {@link FullListRelaySampler}. A directory whose list does not verify (forged, minority-signed, expired,
- * not yet valid, malformed) is marked bad for good and another is asked; one that cannot be reached is only
- * skipped. The list is kept until valid-until. Thread-safe; concurrent picks share one download.
+ * {@link FullListRelaySampler}. A directory whose list is forged, minority-signed or malformed is marked bad
+ * for a while ({@link BadDirectories}) and another is asked; one whose list is expired or not yet valid, or
+ * that cannot be reached, is only skipped for this download. The list is kept until valid-until. Thread-safe; concurrent picks share one download.
  */
 public final class ConsensusClient implements RelaySampler {
     public static final int DEFAULT_MAX_DRAWS = 32;
@@ -42,7 +44,7 @@ public final class ConsensusClient implements RelaySampler {
     private final Clock clock;
     private final RandomGenerator random;
     private final int maxDraws;
-    private final Set<String> bad = ConcurrentHashMap.newKeySet();
+    private final BadDirectories bad;
     private final AtomicLong transferred = new AtomicLong();
     private volatile Current current;
     private CompletableFuture<Current> inFlight;
@@ -55,6 +57,13 @@ public final class ConsensusClient implements RelaySampler {
      */
     public ConsensusClient(AuthoritySet authorities, List<DirectoryHttpClient> directories,
             RelayDescriptorParser parser, Clock clock, RandomGenerator random, int maxDraws) {
+        this(authorities, directories, parser, clock, random, maxDraws, BadDirectories.DEFAULT_MARK);
+    }
+
+    /** @param badFor how long a directory that served a lie is not asked (unless all are marked) */
+    public ConsensusClient(AuthoritySet authorities, List<DirectoryHttpClient> directories,
+            RelayDescriptorParser parser, Clock clock, RandomGenerator random, int maxDraws, Duration badFor) {
+        this.bad = new BadDirectories(badFor);
         this.authorities = Objects.requireNonNull(authorities, "authorities");
         this.directories = List.copyOf(directories);
         this.parser = Objects.requireNonNull(parser, "parser");
@@ -84,9 +93,9 @@ public final class ConsensusClient implements RelaySampler {
         return c != null && c.consensus().isValidAt(clock.instant()) ? Optional.of(c.consensus()) : Optional.empty();
     }
 
-    /** Names of directories that served a list that did not verify. */
+    /** Names of directories marked now for serving a forged, minority-signed or malformed list. */
     public Set<String> badDirectories() {
-        return Set.copyOf(bad);
+        return bad.names(clock.instant());
     }
 
     /** Response-body bytes received so far (compressed size when gzip was used). */
@@ -101,6 +110,7 @@ public final class ConsensusClient implements RelaySampler {
         }
         CompletableFuture<Current> download = inFlight;
         if (download == null) {
+            bad.forgetIfAllBad(directories.stream().map(DirectoryHttpClient::name).toList(), clock.instant());
             download = fetch(new ArrayList<>()).toCompletableFuture();
             inFlight = download;
             CompletableFuture<Current> started = download;
@@ -118,14 +128,15 @@ public final class ConsensusClient implements RelaySampler {
 
     private CompletionStage<Current> fetch(List<DirectoryHttpClient> tried) {
         List<DirectoryHttpClient> usable = new ArrayList<>();
+        Instant now = clock.instant();
         for (DirectoryHttpClient d : directories) {
-            if (!bad.contains(d.name()) && !tried.contains(d)) {
+            if (!bad.isBad(d.name(), now) && !tried.contains(d)) {
                 usable.add(d);
             }
         }
         if (usable.isEmpty()) {
             return CompletableFuture.failedFuture(new DirectoryException("no directory left to download a valid"
-                    + " consensus from (" + bad.size() + " marked bad, " + tried.size() + " tried)"));
+                    + " consensus from (" + bad.names(now).size() + " marked bad, " + tried.size() + " tried)"));
         }
         DirectoryHttpClient directory = usable.get(random.nextInt(usable.size()));
         tried.add(directory);
@@ -138,7 +149,11 @@ public final class ConsensusClient implements RelaySampler {
                 return fetch(tried);
             }
             if (!verification.accepted()) {
-                bad.add(directory.name());
+                // Expired or not yet valid is a directory behind or ahead at a period change: try another now,
+                // this one again at the next download; only a lie marks it.
+                if (BadDirectories.blames(verification.outcome())) {
+                    bad.mark(directory.name(), clock.instant());
+                }
                 return fetch(tried);
             }
             return CompletableFuture.completedFuture(install(verification));

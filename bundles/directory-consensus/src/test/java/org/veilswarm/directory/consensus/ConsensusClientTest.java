@@ -73,12 +73,6 @@ class ConsensusClientTest {
             wrongKey.add(new HeaderSignature(s.authority(), TestDirectoryNetwork.key(999).sign(honestDocument.digest())));
         }
         lists.put("wrong-key", honestDocument.withSignatures(wrongKey).encode());
-        ConsensusDocument expired = new ConsensusDocument(net.validAfter.minusSeconds(7200),
-                net.validAfter.minusSeconds(3600), honestDocument.entries());
-        lists.put("expired", net.signedBy(expired, 0, 1, 2).encode());
-        ConsensusDocument future = new ConsensusDocument(net.validUntil, net.validUntil.plusSeconds(3600),
-                honestDocument.entries());
-        lists.put("not-yet-valid", net.signedBy(future, 0, 1, 2).encode());
         byte[] garbage = new byte[3000];
         new Random(5).nextBytes(garbage);
         lists.put("garbage", garbage);
@@ -118,6 +112,81 @@ class ConsensusClientTest {
             }
             assertTrue(askedTheLiar > 0, bad.getKey() + ": six seeds never chose the liar first");
         }
+    }
+
+    /** Expired or not-yet-valid lists are directories behind or ahead at a period change: skipped, not blamed. */
+    @Test
+    void staleAndEarlyListsAreSkippedNotBlamed() throws Exception {
+        TestDirectoryNetwork.Server good = net.serve(honest);
+        ConsensusDocument expired = new ConsensusDocument(net.validAfter.minusSeconds(7200),
+                net.validAfter.minusSeconds(3600), honestDocument.entries());
+        ConsensusDocument future = new ConsensusDocument(net.validUntil, net.validUntil.plusSeconds(3600),
+                honestDocument.entries());
+        for (ConsensusDocument d : List.of(expired, future)) {
+            TestDirectoryNetwork.Server behind = net.serve(net.signedBy(d, 0, 1, 2).encode());
+            for (long seed = 0; seed < 4; seed++) {
+                ConsensusClient client = client(List.of(behind, good), seed);
+                assertArrayEquals(honestDocument.digest(), client.consensus().toCompletableFuture()
+                        .get(20, TimeUnit.SECONDS).document().digest());
+                assertTrue(client.badDirectories().isEmpty(), client.badDirectories().toString());
+            }
+            assertTrue(behind.requests().get() > 0, "four seeds never asked the directory behind");
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MovableClock extends Clock {
+        volatile java.time.Instant now;
+
+        MovableClock(java.time.Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    /** Right before a period starts every directory serves a list not yet valid: the client must not lock out. */
+    @Test
+    void aListNotYetValidIsUsedOnceItIs() throws Exception {
+        TestDirectoryNetwork.Server only = net.serve(honest);
+        MovableClock clock = new MovableClock(net.validAfter.minusSeconds(10));
+        ConsensusClient client = new ConsensusClient(net.authorities, List.of(only.client()), PARSER, clock,
+                new SplittableRandom(7), ConsensusClient.DEFAULT_MAX_DRAWS);
+        ExecutionException early = assertThrows(ExecutionException.class,
+                () -> client.consensus().toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertInstanceOf(DirectoryException.class, early.getCause());
+        assertTrue(client.badDirectories().isEmpty());
+        clock.now = net.validAfter.plusSeconds(1);
+        assertArrayEquals(honestDocument.digest(), client.consensus().toCompletableFuture()
+                .get(20, TimeUnit.SECONDS).document().digest());
+    }
+
+    @Test
+    void badMarksExpireAndAreForgottenWhenEveryDirectoryIsMarked() throws Exception {
+        TestDirectoryNetwork.Server liar = net.serve(net.signedBy(honestDocument, 1).encode());
+        MovableClock clock = new MovableClock(net.validAfter.plusSeconds(1));
+        ConsensusClient client = new ConsensusClient(net.authorities, List.of(liar.client()), PARSER, clock,
+                new SplittableRandom(8), ConsensusClient.DEFAULT_MAX_DRAWS, Duration.ofMinutes(10));
+        assertThrows(ExecutionException.class, () -> client.consensus().toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertEquals(java.util.Set.of(liar.name()), client.badDirectories());
+        // Every directory marked: the marks are forgotten, the directory asked (and caught) again.
+        assertThrows(ExecutionException.class, () -> client.consensus().toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertEquals(2, liar.requests().get());
+        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        assertTrue(client.badDirectories().isEmpty(), "marks expire");
     }
 
     @Test

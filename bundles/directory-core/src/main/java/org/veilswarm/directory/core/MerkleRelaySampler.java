@@ -1,13 +1,13 @@
 package org.veilswarm.directory.core;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 import org.veilswarm.api.directory.DirectoryException;
@@ -19,8 +19,9 @@ import org.veilswarm.api.directory.RelaySampler;
 /**
  * The {@code merkle} scheme's client (docs/protocols/directory-merkle.md §6): fetch and verify the header,
  * then for each pick draw x uniformly from [0, bandwidth-sum), ask one directory for the relay holding x and
- * verify the answer. A directory whose header or answer fails verification is marked bad for good and the
- * same x is asked of another: re-drawing would let a directory veto picks it dislikes by lying. A pick the
+ * verify the answer. A directory whose header is forged, minority-signed or malformed, or whose answer fails
+ * verification, is marked bad for a while ({@link BadDirectories}) and the same x is asked of another (a header
+ * that is only expired or not yet valid just sends the client to another directory): re-drawing would let a directory veto picks it dislikes by lying. A pick the
  * path constraints forbid is re-drawn, at most {@code maxDraws} times.
  */
 public final class MerkleRelaySampler implements RelaySampler {
@@ -32,7 +33,7 @@ public final class MerkleRelaySampler implements RelaySampler {
     private final Clock clock;
     private final MerkleAnswerVerifier verifier;
     private final int maxDraws;
-    private final Set<String> bad = ConcurrentHashMap.newKeySet();
+    private final BadDirectories bad = new BadDirectories(BadDirectories.DEFAULT_MARK);
     private volatile VerifiedHeader current;
 
     /**
@@ -66,7 +67,7 @@ public final class MerkleRelaySampler implements RelaySampler {
 
     /** Names of directories caught lying (or serving unverifiable data). */
     public Set<String> badDirectories() {
-        return Set.copyOf(bad);
+        return bad.names(clock.instant());
     }
 
     /** The verified header in use, fetching a new one when there is none or it is no longer valid. */
@@ -81,7 +82,7 @@ public final class MerkleRelaySampler implements RelaySampler {
     private CompletionStage<VerifiedHeader> fetchHeader(List<DirectoryQueries> tried) {
         DirectoryQueries directory = chooseDirectory(tried);
         if (directory == null) {
-            return failed("no directory left to fetch a valid header from (" + bad.size() + " marked bad)");
+            return failed("no directory left to fetch a valid header from (" + bad.names(clock.instant()).size() + " marked bad)");
         }
         tried.add(directory);
         return directory.header().handle((bytes, error) -> {
@@ -90,7 +91,9 @@ public final class MerkleRelaySampler implements RelaySampler {
             }
             HeaderVerification v = authorities.verify(bytes, clock.instant());
             if (!v.accepted()) {
-                bad.add(directory.name());
+                if (BadDirectories.blames(v.outcome())) {
+                    bad.mark(directory.name(), clock.instant());
+                }
                 return fetchHeader(tried);
             }
             VerifiedHeader h = v.header().orElseThrow();
@@ -122,7 +125,7 @@ public final class MerkleRelaySampler implements RelaySampler {
             List<DirectoryQueries> tried) {
         DirectoryQueries directory = chooseDirectory(tried);
         if (directory == null) {
-            return failed("no directory left to answer find (" + bad.size() + " marked bad, " + tried.size()
+            return failed("no directory left to answer find (" + bad.names(clock.instant()).size() + " marked bad, " + tried.size()
                     + " tried)");
         }
         tried.add(directory);
@@ -134,16 +137,20 @@ public final class MerkleRelaySampler implements RelaySampler {
             try {
                 return CompletableFuture.completedFuture(verifier.verify(header, role, x, bytes));
             } catch (AnswerRejectedException e) {
-                bad.add(directory.name());
+                bad.mark(directory.name(), clock.instant());
                 return query(header, role, x, tried);
             }
         }).thenCompose(stage -> stage);
     }
 
     private DirectoryQueries chooseDirectory(List<DirectoryQueries> tried) {
+        Instant now = clock.instant();
+        if (tried.isEmpty()) {
+            bad.forgetIfAllBad(directories.stream().map(DirectoryQueries::name).toList(), now);
+        }
         List<DirectoryQueries> usable = new ArrayList<>();
         for (DirectoryQueries d : directories) {
-            if (!bad.contains(d.name()) && !tried.contains(d)) {
+            if (!bad.isBad(d.name(), now) && !tried.contains(d)) {
                 usable.add(d);
             }
         }

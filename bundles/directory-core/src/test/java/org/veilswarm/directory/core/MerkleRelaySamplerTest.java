@@ -89,6 +89,23 @@ class MerkleRelaySamplerTest {
     }
 
     @Test
+    void marksExpireAndAreForgottenWhenEveryDirectoryIsMarked() {
+        TestDirectories.ManualClock clock = new TestDirectories.ManualClock(TestRelays.NOW);
+        TestDirectories.Liar liar = new TestDirectories.Liar("liar", DIRECTORY);
+        MerkleRelaySampler sampler = new MerkleRelaySampler(SET, List.of(liar), new SplittableRandom(9), clock,
+                new RelayDescriptorParser(clock, Duration.ofMinutes(10)), 4);
+        failure(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        assertEquals(Set.of("liar"), sampler.badDirectories());
+        int asked = liar.asked.size();
+        // Every directory is marked: the marks are forgotten and the liar is asked again (and caught again).
+        failure(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        assertTrue(liar.asked.size() > asked, "asked again once every directory was marked");
+        assertEquals(Set.of("liar"), sampler.badDirectories());
+        clock.now = clock.now.plus(BadDirectories.DEFAULT_MARK);
+        assertTrue(sampler.badDirectories().isEmpty(), "marks expire");
+    }
+
+    @Test
     void anUnreachableDirectoryIsSkippedButNotMarkedBad() {
         TestDirectories.Down down = new TestDirectories.Down("down");
         TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
@@ -130,7 +147,7 @@ class MerkleRelaySamplerTest {
         clock.now = DIRECTORY.header().header().validUntil();
         DirectoryException e = failure(sampler, RelayRole.MIDDLE, PathConstraints.none());
         assertTrue(e.getMessage().contains("valid header"), e.getMessage());
-        assertEquals(Set.of("honest"), sampler.badDirectories(), "serving an expired header is marked");
+        assertTrue(sampler.badDirectories().isEmpty(), "an expired header is no lie: skipped, not marked");
 
         MerkleConsensus next = MerkleConsensus.build(RELAYS, clock.now, clock.now.plusSeconds(3600));
         List<HeaderSignature> signatures = new ArrayList<>();

@@ -223,7 +223,6 @@ class MerkleOverHttpTest {
             long x = Math.min(a.rangeStart(), old.tree(a.role()).bandwidthSum() - 1);
             return answerFor(old, old.header().header().consensusId(), a.role(), x);
         }));
-        liars.put("stale header", servingHeader(staleHeader()));
         liars.put("minority-signed header", servingHeader(current.merkle().header().header()
                 .withSignatures(List.of(current.merkle().header().header().sign(AUTHORITY_KEYS.get(0)))).encode()));
         return liars;
@@ -260,6 +259,22 @@ class MerkleOverHttpTest {
             }
             assertTrue(caught > 0, liar.getKey() + ": five seeds never asked the liar");
         }
+    }
+
+    /** An expired header is a directory behind at a period change, not a liar: skipped, never marked. */
+    @Test
+    void aDirectoryServingAnExpiredHeaderIsSkippedNotBlamed() throws Exception {
+        Server good = honest();
+        Server stale = servingHeader(staleHeader());
+        for (long seed = 0; seed < 4; seed++) {
+            MerkleRelaySampler sampler = new MerkleRelaySampler(authorities, List.of(stale.queries(), good.queries()),
+                    new SplittableRandom(seed), Clock.systemUTC(), PARSER, 32);
+            RelayDescriptor r = sampler.pick(RelayRole.MIDDLE, PathConstraints.none()).toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
+            assertTrue(listed.contains(r.identityKey()));
+            assertTrue(sampler.badDirectories().isEmpty(), sampler.badDirectories().toString());
+        }
+        assertTrue(stale.requests().get() > 0, "four seeds never asked the stale directory");
     }
 
     @Test
