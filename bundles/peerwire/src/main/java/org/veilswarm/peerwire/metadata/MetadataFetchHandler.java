@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.veilswarm.peerwire.ExtendedHandshake;
@@ -41,6 +42,12 @@ public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
     private final Duration tick;
     private int theirUtMetadataId;
     private ScheduledFuture<?> ticker;
+    /**
+     * This connection's own copy of the assembler's completion. Cancelled when the connection closes, so
+     * the callback holding this pipeline is dropped: a fetch that never completes must not keep every
+     * connection it ever had reachable.
+     */
+    private CompletableFuture<org.veilswarm.metainfo.InfoDictionary> completion;
 
     /**
      * @param ourUtMetadataId the id we announce for {@code ut_metadata}; the same the pipeline's
@@ -65,7 +72,8 @@ public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
                     .client(clientName).build());
             ticker = ctx.executor().scheduleWithFixedDelay(() -> onTick(ctx), tick.toNanos(), tick.toNanos(),
                     TimeUnit.NANOSECONDS);
-            assembler.completion().thenAccept(info -> ctx.executor().execute(() -> {
+            completion = assembler.completion().toCompletableFuture();
+            completion.thenAccept(info -> ctx.executor().execute(() -> {
                 if (ctx.channel().isActive()) {
                     ctx.fireUserEventTriggered(new MetadataReceived(info));
                 }
@@ -148,6 +156,9 @@ public final class MetadataFetchHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (completion != null) {
+            completion.cancel(false);
         }
         assembler.removePeer(ctx.channel());
         super.channelInactive(ctx);

@@ -236,4 +236,33 @@ class MetadataFetchHandlerTest {
         assertArrayEquals(info.bytes(), got.bytes());
         honest.close().sync();
     }
+
+    /**
+     * A fetch that never completes must not keep its closed connections: each connection's completion
+     * callback holds its pipeline, so it is dropped when the connection goes.
+     */
+    @Test
+    void aClosedConnectionIsNotKeptReachableByAnUnfinishedFetch() throws Exception {
+        MetadataAssembler<Channel> assembler = new MetadataAssembler<>(ExpectedInfoHashes.of(info.infoHashes()),
+                MetadataOptions.DEFAULT);
+        java.lang.ref.WeakReference<Channel> closed = connectAndClose(assembler);
+        for (int i = 0; i < 100 && closed.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(closed.get() == null, "the closed channel is still reachable from the assembler");
+        assertFalse(assembler.isDone());
+    }
+
+    private static java.lang.ref.WeakReference<Channel> connectAndClose(MetadataAssembler<Channel> assembler) {
+        io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel(
+                new MetadataFetchHandler(assembler, OUR_ID, "test", System::nanoTime, Duration.ofSeconds(1)));
+        channel.pipeline().fireUserEventTriggered(new HandshakeCompleted(null, null,
+                org.veilswarm.peerwire.ProtocolVersion.V2));
+        channel.writeInbound(ExtendedHandshake.builder().extension(ExtendedHandshake.UT_METADATA, SERVER_ID)
+                .metadataSize(info.size()).build());
+        assertTrue(assembler.pendingRequests() > 0, "the connection took part in the fetch");
+        channel.finishAndReleaseAll();
+        return new java.lang.ref.WeakReference<>(channel);
+    }
 }
