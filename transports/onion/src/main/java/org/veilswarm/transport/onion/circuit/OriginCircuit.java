@@ -18,6 +18,7 @@ import org.veilswarm.transport.onion.cell.HandshakeType;
 import org.veilswarm.transport.onion.cell.LinkSpecifier;
 import org.veilswarm.transport.onion.cell.Relay;
 import org.veilswarm.transport.onion.cell.RelayCell;
+import org.veilswarm.transport.onion.cell.RelayCommand;
 import org.veilswarm.transport.onion.cell.RelayEarly;
 import org.veilswarm.transport.onion.cell.RelayEnvelope;
 import org.veilswarm.transport.onion.cell.RelayMessage;
@@ -407,6 +408,12 @@ public final class OriginCircuit implements CircuitEnd {
                 }
                 return;
             }
+            if (envelope.streamId() == 0 && needsStream(envelope.message().commandCode())) {
+                io.netty.util.ReferenceCountUtil.release(envelope.message());
+                close(new CircuitClosedException(DestroyReason.PROTOCOL.code(), "relay command "
+                        + envelope.message().commandCode() + " with stream ID 0 (tor-spec §6.1)"), DestroyReason.NONE);
+                return;
+            }
             EdgeHandler edge = hop < edges.length ? edges[hop] : null;
             if (edge != null && (envelope.streamId() != 0 || envelope.message() instanceof Sendme)) {
                 edge.message(envelope.streamId(), envelope.message());
@@ -416,6 +423,21 @@ public final class OriginCircuit implements CircuitEnd {
         } finally {
             cell.release();
         }
+    }
+
+    /**
+     * tor-spec §6.1: stream ID 0 is for messages about the whole circuit; these commands concern a
+     * stream, so with stream ID 0 they are a protocol violation (SENDME is both, XON/XOFF not handled).
+     */
+    private static boolean needsStream(int command) {
+        RelayCommand known = RelayCommand.fromCode(command);
+        if (known == null) {
+            return false;
+        }
+        return switch (known) {
+            case BEGIN, DATA, END, CONNECTED, RESOLVE, RESOLVED, BEGIN_DIR -> true;
+            default -> false;
+        };
     }
 
     @Override

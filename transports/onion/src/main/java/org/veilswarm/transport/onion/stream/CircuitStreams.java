@@ -185,6 +185,12 @@ public final class CircuitStreams implements EdgeHandler {
             io.netty.util.ReferenceCountUtil.release(message);
             return;
         }
+        if (streamId == 0 && !(message instanceof Sendme)) {
+            // tor-spec §6.1: stream ID 0 is for the whole circuit; a stream message on it is a violation.
+            io.netty.util.ReferenceCountUtil.release(message);
+            edge.destroy(DestroyReason.PROTOCOL);
+            return;
+        }
         if (message instanceof Data data) {
             onData(streamId, data);
         } else if (message instanceof Sendme sendme) {

@@ -28,6 +28,7 @@ import org.veilswarm.crypto.X25519;
 import org.veilswarm.transport.onion.cell.Begin;
 import org.veilswarm.transport.onion.cell.Cell;
 import org.veilswarm.transport.onion.cell.Create2;
+import org.veilswarm.transport.onion.cell.Data;
 import org.veilswarm.transport.onion.cell.Destroy;
 import org.veilswarm.transport.onion.cell.DestroyReason;
 import org.veilswarm.transport.onion.cell.Drop;
@@ -111,6 +112,25 @@ class CircuitNetworkTest {
         assertHopAnswers(circuit, 1);
         assertHopAnswers(circuit, 0);
         circuit.destroy();
+    }
+
+    @Test
+    void aStreamCommandWithStreamIdZeroClosesTheOriginCircuit() throws Exception {
+        OnionTestNetwork net = network(2, CircuitSettings.defaults(), CircuitSettings.defaults());
+        // The last hop answers a DROP with RELAY_DATA on stream 0 (HopControl sends with stream ID 0).
+        net.relay(1).handleControlMessages((hop, message) -> {
+            if (!(message instanceof Drop)) {
+                return false;
+            }
+            hop.send(new Data(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
+            return true;
+        });
+        OriginCircuit circuit = net.build(inbox, net.relay(0), net.relay(1));
+        circuit.send(1, 0, Drop.INSTANCE);
+        CircuitClosedException why = closedReason(circuit);
+        assertEquals(DestroyReason.PROTOCOL.code(), why.reasonCode(), "tor-spec §6.1: DATA needs a stream");
+        assertTrue(inbox.isEmpty(), "the DATA reached no handler: " + inbox);
+        OnionTestNetwork.await(() -> net.relay(1).circuitEntries() == 0, "the relays learned of the DESTROY");
     }
 
     @Test

@@ -237,4 +237,14 @@ class CircuitStreamsTest {
             stream.close().sync();
         }
     }
+
+    @Test
+    void aStreamMessageWithStreamIdZeroDestroysTheCircuit() throws Exception {
+        pair.onLoop(() -> {
+            client.message(0, new org.veilswarm.transport.onion.cell.Data(Unpooled.wrappedBuffer(new byte[] {1})));
+            return null;
+        });
+        CircuitClosedException why = pair.a.whenClosed().get(10, TimeUnit.SECONDS);
+        assertEquals(DestroyReason.PROTOCOL.code(), why.reasonCode(), "tor-spec §6.1");
+    }
 }
