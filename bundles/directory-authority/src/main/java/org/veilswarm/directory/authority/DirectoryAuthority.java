@@ -71,6 +71,8 @@ public final class DirectoryAuthority {
         final Instant validUntil;
         SignedConsensus ownVote;
         final Map<RelayDescriptor.Key, SignedConsensus> votes = new LinkedHashMap<>();
+        /** Second, different votes of an authority: handed to the combiner with the first, which drops both. */
+        final List<SignedConsensus> conflicting = new ArrayList<>();
         ConsensusDocument consensus;
         MerkleConsensus merkle;
         final Map<RelayDescriptor.Key, HeaderSignature> listSignatures = new TreeMap<>(
@@ -268,7 +270,14 @@ public final class DirectoryAuthority {
         if (round == null || !round.validUntil.equals(vote.document().validUntil())) {
             throw new DirectoryException("no round for a vote valid after " + vote.document().validAfter());
         }
-        round.votes.put(s.authority(), vote);
+        SignedConsensus earlier = round.votes.putIfAbsent(s.authority(), vote);
+        if (earlier != null && !earlier.document().equals(vote.document())) {
+            // Equivocation (dir-spec §3.8 counts one vote per authority): keep the evidence so that
+            // VoteCombiner leaves this authority out of the round entirely, whatever order votes arrived in.
+            round.conflicting.add(vote);
+            throw new DirectoryException("authority " + s.authority() + " sent two different votes for "
+                    + vote.document().validAfter() + ": left out of this round");
+        }
     }
 
     /**
@@ -282,8 +291,9 @@ public final class DirectoryAuthority {
         if (round == null || round.ownVote == null) {
             throw new DirectoryException("this authority did not vote for " + validAfter);
         }
-        ConsensusDocument consensus = VoteCombiner.combine(List.copyOf(round.votes.values()), authorities,
-                validAfter, round.validUntil);
+        List<SignedConsensus> votes = new ArrayList<>(round.votes.values());
+        votes.addAll(round.conflicting);
+        ConsensusDocument consensus = VoteCombiner.combine(votes, authorities, validAfter, round.validUntil);
         round.consensus = consensus;
         round.merkle = MerkleConsensus.of(consensus);
         round.listSignatures.clear();
