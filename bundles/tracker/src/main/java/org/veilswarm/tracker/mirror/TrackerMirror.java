@@ -3,7 +3,10 @@ package org.veilswarm.tracker.mirror;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +23,7 @@ import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.tracker.protocol.StreamConnector;
 import org.veilswarm.tracker.protocol.TrackedShare;
@@ -238,7 +242,7 @@ public final class TrackerMirror implements AutoCloseable {
                         t.record()));
             }
             for (PeerEntry peer : t.peers()) {
-                store.apply(new Change(sequence, Change.Kind.PEER_PUT, t.infoHash(), Optional.of(peer),
+                store.apply(new Change(sequence, Change.Kind.PEER_PUT, t.infoHash(), Optional.of(received(peer, now())),
                         Optional.empty()));
             }
         }
@@ -252,21 +256,75 @@ public final class TrackerMirror implements AutoCloseable {
     private MirrorCursor applyBatch(ChangeBatch batch) {
         Set<InfoHash> named = new HashSet<>();
         batch.changes().forEach(c -> named.add(c.infoHash().truncated()));
-        claim(named);
         Set<InfoHash> torrents = new HashSet<>(cursor.torrents());
+        Map<InfoHash, Set<String>> newPeers = new HashMap<>();
         for (Change change : batch.changes()) {
-            store.apply(change);
             InfoHash key = change.infoHash().truncated();
             switch (change.kind()) {
                 case TORRENT_REMOVE -> torrents.remove(key);
-                case TORRENT_PUT, PEER_PUT -> torrents.add(key);
+                case TORRENT_PUT -> torrents.add(key);
+                case PEER_PUT -> {
+                    torrents.add(key);
+                    PeerEntry peer = change.peer().orElseThrow();
+                    newPeers.computeIfAbsent(key, k -> new HashSet<>())
+                            .add(HexFormat.of().formatHex(peer.peerId()) + " " + peer.address());
+                }
                 case PEER_REMOVE -> { }
             }
+        }
+        checkQuota(torrents, newPeers);
+        claim(named);
+        Instant now = now();
+        for (Change change : batch.changes()) {
+            store.apply(change.peer().isPresent()
+                    ? new Change(change.sequence(), change.kind(), change.infoHash(),
+                            Optional.of(received(change.peer().get(), now)), change.torrent())
+                    : change);
         }
         named.removeAll(torrents);
         guard.release(named);
         changes.addAndGet(batch.changes().size());
         return new MirrorCursor(Optional.of(batch.epoch()), batch.to(), torrents);
+    }
+
+    /**
+     * A source may not grow B's store without bound: at most {@code maxTorrents} torrents per mirror (as in a
+     * snapshot), and no peer puts into a swarm that already holds more than {@code maxPeersPerTorrent} peers, nor
+     * more than that many in one batch. The store cannot say which peers it holds, so every put may be a new
+     * peer: a swarm on B reaches at most the cap plus one batch.
+     */
+    private void checkQuota(Set<InfoHash> torrents, Map<InfoHash, Set<String>> newPeers) {
+        MirrorLimits limits = settings.limits();
+        if (torrents.size() > limits.maxTorrents()) {
+            throw new CompletionException(new MirrorException("refused: the batch would take the mirror to "
+                    + torrents.size() + " torrents, more than " + limits.maxTorrents()));
+        }
+        if (newPeers.isEmpty()) {
+            return;
+        }
+        Map<InfoHash, SwarmCounts> swarms = store.scrape(newPeers.keySet());
+        for (Map.Entry<InfoHash, Set<String>> e : newPeers.entrySet()) {
+            SwarmCounts counts = swarms.get(e.getKey());
+            int held = counts == null ? 0 : counts.complete() + counts.incomplete();
+            if (e.getValue().size() > limits.maxPeersPerTorrent() || held > limits.maxPeersPerTorrent()) {
+                throw new CompletionException(new MirrorException("refused: the batch puts " + e.getValue().size()
+                        + " peers into torrent " + e.getKey().hex() + ", which holds " + held
+                        + " on this node; at most " + limits.maxPeersPerTorrent() + " peers per torrent"));
+            }
+        }
+    }
+
+    /**
+     * A peer's {@code last seen} as B keeps it: never later than B's receive time, so a source cannot make its
+     * peers outlive B's expiry by dating them in the future.
+     */
+    private static PeerEntry received(PeerEntry peer, Instant now) {
+        return peer.lastSeen().isAfter(now) ? new PeerEntry(peer.infoHash(), peer.peerId(), peer.address(),
+                peer.left(), peer.uploaded(), peer.downloaded(), now) : peer;
+    }
+
+    private static Instant now() {
+        return Instant.now();
     }
 
     private void claim(Set<InfoHash> infoHashes) {

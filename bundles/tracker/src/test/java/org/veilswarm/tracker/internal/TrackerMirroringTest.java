@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -22,13 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.PeerEntry;
+import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.tracker.api.TrackerMirrorInfo;
 import org.veilswarm.tracker.api.TrackerShare;
 import org.veilswarm.tracker.internal.MirroringNode.StoreKind;
+import org.veilswarm.tracker.mirror.MirrorLimits;
 import org.veilswarm.tracker.mirror.TestIdentity;
 import org.veilswarm.transport.direct.impl.DirectTransportEngine;
 import org.veilswarm.transport.direct.impl.DirectTransportSettings;
@@ -385,5 +391,66 @@ class TrackerMirroringTest {
         }
         assertTrue(status.lastError().orElseThrow().contains("lists 5 public shares; mirroring the first 2"),
                 status.lastError().orElseThrow());
+    }
+
+    @Test
+    void aPeerDatedInTheFutureExpiresOnBLikeAnyOther() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        Instant farFuture = Instant.now().plus(Duration.ofDays(3650));
+        a.store.apply(new Change(1, Change.Kind.PEER_PUT, FIRST, Optional.of(new PeerEntry(FIRST,
+                new byte[20], peer(1), 0, 0, 0, farFuture)), Optional.empty()));
+        b.mirrors().mirrorShare(a.identity.address(), "http://127.0.0.1:" + a.endpoint().port() + open.pathPrefix());
+        await("A's peer on B", () -> swarm(b.store, FIRST) == 1);
+        b.mirrors().close();
+        // B's receive time, not the source's claim, is the latest last-seen a copied peer can have.
+        assertEquals(1, b.store.expirePeers(Instant.now().plus(Duration.ofHours(1))));
+        assertEquals(0, swarm(b.store, FIRST));
+    }
+
+    @Test
+    void aBatchBeyondTheTorrentQuotaOrThePeerCapIsRefusedWhole() throws Exception {
+        InfoHash third = InfoHash.ofHex("00000000000000000000000000000000000000aa");
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirrorLimits small = new MirrorLimits(16 << 20, 1 << 20, 2, 2, 1_000, 64 * 1024, 10_000);
+        MirroringNode b = new MirroringNode(new TestIdentity(), StoreKind.MEMORY, dir.resolve("b"), TRANSPORT, null,
+                MirroringNode.FAST.withLimits(small));
+        closing.add(b);
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST, SECOND, third));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        TrackerMirrorInfo mirror = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + open.pathPrefix());
+        await("A's share served by B", () -> served(b, new TrackerShare(open.token(), Visibility.PUBLIC, Set.of(FIRST))));
+        await("following", () -> b.mirrors().status(mirror.id()).orElseThrow().state() == TrackerMirrorInfo.State.FOLLOWING);
+
+        for (int p = 2; p <= 6; p++) {
+            assertEquals(200, a.announce(open.pathPrefix(), FIRST, p).status());
+        }
+        await("peer cap refusal", () -> b.mirrors().status(mirror.id()).orElseThrow().lastError()
+                .filter(e -> e.contains("at most 2 peers per torrent")).isPresent());
+        assertTrue(swarm(b.store, FIRST) < 6, "B holds " + swarm(b.store, FIRST) + " of A's 6 peers");
+        assertTrue(swarm(b.store, FIRST) <= 2 + small.maxBatchChanges());
+
+        MirroringNode b2 = new MirroringNode(new TestIdentity(), StoreKind.MEMORY, dir.resolve("b2"), TRANSPORT, null,
+                MirroringNode.FAST.withLimits(small));
+        closing.add(b2);
+        TrackerShare two = a.shares().register(Visibility.PUBLIC, Set.of(SECOND, third, SECRET));
+        assertEquals(200, a.announce(two.pathPrefix(), SECOND, 1).status());
+        TrackerMirrorInfo mirror2 = b2.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + two.pathPrefix());
+        await("following", () -> b2.mirrors().status(mirror2.id()).orElseThrow().state() == TrackerMirrorInfo.State.FOLLOWING);
+        long head = b2.store.headSequence();
+        assertEquals(200, a.announce(two.pathPrefix(), third, 2).status());
+        assertEquals(200, a.announce(two.pathPrefix(), SECRET, 3).status());
+        await("torrent quota refusal", () -> b2.mirrors().status(mirror2.id()).orElseThrow().lastError()
+                .filter(e -> e.contains("more than 2")).isPresent());
+        assertTrue(b2.mirrors().status(mirror2.id()).orElseThrow().torrents() <= 2);
+        assertEquals(0, swarm(b2.store, SECRET), "the torrent beyond the quota never reaches B's store");
+    }
+
+    static int swarm(TrackerStore store, InfoHash hash) {
+        SwarmCounts counts = store.scrape(List.of(hash)).get(hash);
+        return counts == null ? 0 : counts.complete() + counts.incomplete();
     }
 }
