@@ -1,6 +1,7 @@
 package org.veilswarm.swarm.engine;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.HexFormat;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.veilswarm.api.accounting.PeerRef;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.peerwire.ExtendedMessage;
 import org.veilswarm.peerwire.HandshakeCompleted;
@@ -79,6 +81,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         this.address = address;
         this.outbound = outbound;
         this.id = engine.nextConnectionId();
+        this.accountingRef = refFor(outbound, transportScheme, address);
     }
 
     long accountedUp;
@@ -88,9 +91,39 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         return HexFormat.of().formatHex(peerId);
     }
 
-    /** The peer as an accounting scheme knows it: its peer id (random per session for Veilswarm peers). */
-    org.veilswarm.api.accounting.PeerRef accountingRef() {
-        return new org.veilswarm.api.accounting.PeerRef("peer-id:" + peerIdHex());
+    /** The peer as an accounting scheme knows it; fixed when the connection is made, see {@link #refFor}. */
+    private final PeerRef accountingRef;
+
+    PeerRef accountingRef() {
+        return accountingRef;
+    }
+
+    private static final SecureRandom REFS = new SecureRandom();
+
+    /**
+     * The accounting identity of a connection. Never the BEP 3 peer id: the remote picks it and anyone can
+     * read it in tracker answers, so whoever sent another peer's id would get that peer's standing. No
+     * transport authenticates the remote end of a stream to us yet (the api carries no such identity; onion
+     * service keys come later), so:
+     * <ul>
+     *   <li>a connection we opened is named by the transport and address we dialed: the transport, not the
+     *   remote, decides who answers there (for an onion address, the service holding its key; on direct,
+     *   whoever receives that IP and port), so the standing follows the address across connections and
+     *   torrents;</li>
+     *   <li>a connection the peer opened is named by a random value of its own, so its standing lasts that
+     *   connection and cannot be claimed by another.</li>
+     * </ul>
+     */
+    static PeerRef refFor(boolean outbound, String transportScheme, TransportAddress address) {
+        if (outbound && address != null) {
+            String dialed = "dialed:" + transportScheme + ":" + address.host() + ":" + address.port();
+            if (dialed.length() <= 256) { // PeerRef's limit; only absurdly long DNS names exceed it
+                return new PeerRef(dialed);
+            }
+        }
+        byte[] random = new byte[16];
+        REFS.nextBytes(random);
+        return new PeerRef("connection:" + HexFormat.of().formatHex(random));
     }
 
     void close(String why) {
