@@ -15,7 +15,8 @@ import java.util.Set;
  * @param orAddresses where the relay accepts links (at least one)
  * @param bandwidthObserved bytes/s the relay observed itself sustaining
  * @param bandwidthConfigured bytes/s the operator allows (rate limit), or 0 when unlimited
- * @param family identities of relays run by the same operator; paths never contain two of a family
+ * @param family identities of relays run by the same operator; two relays are one family only when each
+ *     names the other ({@link #sameFamily}), and paths never contain two of a family
  * @param version the relay's software version
  * @param flags flags assigned by the authorities (claimed flags before a vote)
  * @param published when the relay signed the descriptor
@@ -81,9 +82,13 @@ public record RelayDescriptor(byte[] identity, byte[] ntorOnionKey, List<InetSoc
         return java.util.Arrays.equals(identity, other.identity);
     }
 
-    /** Whether the two relays are the same or declare each other (or one declares the other) as family. */
+    /**
+     * Whether the two relays are the same or declare each other as family. Both must declare it (tor's
+     * rule, dir-spec "family"): a one-sided claim costs nothing to make, and would let a malicious relay
+     * name honest relays to keep them off every path it is on.
+     */
     public boolean sameFamily(RelayDescriptor other) {
-        return sameRelay(other) || family.contains(other.identityKey()) || other.family.contains(identityKey());
+        return sameRelay(other) || (family.contains(other.identityKey()) && other.family.contains(identityKey()));
     }
 
     private static byte[] checkKey(byte[] key, String name) {

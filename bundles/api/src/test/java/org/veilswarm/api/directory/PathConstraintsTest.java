@@ -23,16 +23,30 @@ class PathConstraintsTest {
 
     @Test
     void excludesChosenRelaysAndFamilies() {
-        RelayDescriptor a = relay(1, Set.of());
+        RelayDescriptor b0 = relay(2, Set.of());
+        RelayDescriptor a = relay(1, Set.of(b0.identityKey()));
         RelayDescriptor b = relay(2, Set.of(a.identityKey()));
         RelayDescriptor c = relay(3, Set.of());
         PathConstraints afterA = PathConstraints.none().with(a);
         assertFalse(afterA.allows(a));
-        assertFalse(afterA.allows(b), "b declares a as family");
+        assertFalse(afterA.allows(b), "a and b declare each other as family");
         assertTrue(afterA.allows(c));
         PathConstraints relayOnly = new PathConstraints(List.of(a), false, Set.of(c.identityKey()));
         assertTrue(relayOnly.allows(b), "family exclusion off");
         assertFalse(relayOnly.allows(c), "explicitly excluded");
+    }
+
+    @Test
+    void aFamilyClaimCountsOnlyWhenBothSidesMakeIt() {
+        RelayDescriptor honest = relay(1, Set.of());
+        RelayDescriptor claimant = relay(2, Set.of(honest.identityKey()));
+        assertFalse(claimant.sameFamily(honest), "a one-sided claim does not make a family");
+        assertFalse(honest.sameFamily(claimant));
+        assertTrue(PathConstraints.none().with(claimant).allows(honest), "the claimant cannot push the honest relay out");
+        RelayDescriptor agreeing = relay(1, Set.of(claimant.identityKey()));
+        assertTrue(claimant.sameFamily(agreeing));
+        assertTrue(agreeing.sameFamily(claimant));
+        assertTrue(honest.sameFamily(honest), "a relay is of its own family");
     }
 
     @Test
