@@ -255,6 +255,12 @@ public final class DirectoryAuthority {
     public synchronized void addVote(byte[] encoded) throws DirectoryException {
         SignedConsensus vote;
         try {
+            // One signature check on the raw bytes before parsing (and verifying) every descriptor in them.
+            authorities.voteSignerOf(encoded);
+        } catch (ConsensusException e) {
+            throw new DirectoryException("vote refused before parsing: " + e.getMessage(), e);
+        }
+        try {
             vote = SignedConsensus.decode(encoded, parser);
         } catch (ConsensusException e) {
             throw new DirectoryException("malformed vote: " + e.getMessage(), e);

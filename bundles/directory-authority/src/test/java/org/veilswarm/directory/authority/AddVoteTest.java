@@ -87,4 +87,29 @@ class AddVoteTest {
                 .collect(Collectors.toSet());
         assertEquals(Set.of(relayKey(1)), listed);
     }
+
+    @Test
+    void theVoteSignatureIsCheckedBeforeAnyDescriptorIsParsed() throws Exception {
+        DirectoryAuthority a = authority(0, 1);
+        a.vote(AFTER, UNTIL);
+        byte[] vote = authority(1, 2).vote(AFTER, UNTIL).encode();
+        // A byte inside the descriptor: both the relay's and the vote's signature break; the cheap check on the
+        // raw vote answers first.
+        vote[40] ^= 1;
+        DirectoryException e = assertThrows(DirectoryException.class, () -> a.addVote(vote));
+        assertTrue(e.getMessage().startsWith("vote refused before parsing"), e.getMessage());
+        // A stranger's vote and a consensus-domain signature are refused the same way.
+        DirectoryAuthority stranger = new DirectoryAuthority(Relays.key(999), new AuthoritySet(Set.of(
+                new RelayDescriptor.Key(Relays.key(999).publicKey()))), QUICK, PARSER,
+                relay -> CompletableFuture.completedFuture(null), CLOCK);
+        DirectoryException s = assertThrows(DirectoryException.class,
+                () -> a.addVote(stranger.vote(AFTER, UNTIL).encode()));
+        assertTrue(s.getMessage().startsWith("vote refused before parsing"), s.getMessage());
+        SignedConsensus honest = authority(2, 1).vote(AFTER, UNTIL);
+        byte[] consensusSigned = honest.document().withSignatures(List.of(honest.document().sign(keys.get(2))))
+                .encode();
+        DirectoryException c = assertThrows(DirectoryException.class, () -> a.addVote(consensusSigned));
+        assertTrue(c.getMessage().contains("does not verify"), c.getMessage());
+        a.addVote(honest.encode());
+    }
 }

@@ -1,6 +1,7 @@
 package org.veilswarm.directory.core;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,6 +98,39 @@ public final class AuthoritySet {
         return authorities.contains(s.authority())
                 && Ed25519.verify(s.authority().bytes(), vote.document().voteDigest(), s.signature())
                         ? Optional.of(s.authority()) : Optional.empty();
+    }
+
+    /**
+     * The configured authority whose vote {@code encoded} is, checked on the raw bytes before anything is parsed
+     * (a vote is the body, a count of 1, then one key and signature: docs/protocols/directory-consensus.md §3),
+     * so a forged or stranger's vote costs one Ed25519 verification, not the parsing of every descriptor in it.
+     * The caller still decodes the vote strictly afterwards.
+     *
+     * @throws ConsensusException when the bytes cannot be a vote or the signature is not a configured
+     *         authority's valid vote signature
+     */
+    public RelayDescriptor.Key voteSignerOf(byte[] encoded) throws ConsensusException {
+        int tail = 1 + SignedMerkleHeader.SIGNATURE_ENTRY_LENGTH;
+        if (encoded.length > SignedConsensus.MAX_ENCODED_BYTES) {
+            throw new ConsensusException(encoded.length + " bytes, at most " + SignedConsensus.MAX_ENCODED_BYTES);
+        }
+        if (encoded.length < ConsensusDocument.FIXED_LENGTH + tail) {
+            throw new ConsensusException(encoded.length + " bytes are too short for a vote");
+        }
+        int bodyLength = encoded.length - tail;
+        if (encoded[bodyLength] != 1) {
+            throw new ConsensusException("a vote carries exactly one signature");
+        }
+        RelayDescriptor.Key key = new RelayDescriptor.Key(Arrays.copyOfRange(encoded, bodyLength + 1,
+                bodyLength + 33));
+        if (!authorities.contains(key)) {
+            throw new ConsensusException("the vote is not signed by a configured authority");
+        }
+        if (!Ed25519.verify(key.bytes(), ConsensusDocument.voteDigestOfRawBody(encoded, bodyLength),
+                Arrays.copyOfRange(encoded, bodyLength + 33, encoded.length))) {
+            throw new ConsensusException("the vote signature of " + key + " does not verify");
+        }
+        return key;
     }
 
     private record Tally(HeaderVerification.Outcome outcome, String detail, Set<RelayDescriptor.Key> valid,

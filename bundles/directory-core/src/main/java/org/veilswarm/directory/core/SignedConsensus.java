@@ -17,8 +17,11 @@ import org.veilswarm.directory.core.internal.ByteWriter;
  * {@link AuthoritySet#verify(SignedConsensus, java.time.Instant)} decides whether to trust it.
  */
 public final class SignedConsensus {
-    /** Largest encoded consensus accepted: 2^20 relays of about 450 bytes fit with room. */
-    public static final int MAX_ENCODED_BYTES = 1 << 29;
+    /**
+     * Largest encoded consensus or vote accepted: 64 MiB, the client's download cap (ConsensusClient's
+     * maxListBytes), about 140,000 relays of 450 bytes.
+     */
+    public static final int MAX_ENCODED_BYTES = 1 << 26;
 
     private static final Comparator<HeaderSignature> BY_AUTHORITY =
             (a, b) -> Arrays.compareUnsigned(a.authority().bytes(), b.authority().bytes());

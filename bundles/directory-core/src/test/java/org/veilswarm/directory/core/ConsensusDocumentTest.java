@@ -270,4 +270,14 @@ class ConsensusDocumentTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertEquals(Outcome.MALFORMED, SET.verifyConsensus(bytes, TestRelays.PARSER, TestRelays.NOW).outcome());
     }
+
+    @Test
+    void listsAndVotesOverTheClientsSixtyFourMebibyteCapAreRefusedBeforeReading() {
+        byte[] huge = new byte[(64 << 20) + 1];
+        ConsensusException e = assertThrows(ConsensusException.class,
+                () -> SignedConsensus.decode(huge, TestRelays.PARSER));
+        assertTrue(e.getMessage().contains("at most " + (64 << 20)), e.getMessage());
+        ConsensusException v = assertThrows(ConsensusException.class, () -> SET.voteSignerOf(huge));
+        assertTrue(v.getMessage().contains("at most " + (64 << 20)), v.getMessage());
+    }
 }
