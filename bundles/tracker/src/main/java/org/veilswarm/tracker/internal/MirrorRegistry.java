@@ -270,7 +270,7 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                     public void added(MirrorLink share) {
                         try {
                             String shareId = Spec.of(share).id();
-                            shares.put(share.token(), shareMirror(id + "/" + shareId, share,
+                            shares.put(share.token(), shareMirror(shareMirrorId(id, share), share,
                                     sharesDir.resolve(shareId + ".cursor")).start());
                         } catch (IOException e) {
                             LOG.log(Level.ERROR, "tracker: cannot mirror " + share + ": " + e.getMessage());
@@ -283,7 +283,7 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                         if (gone != null) {
                             gone.close();
                         }
-                        tokens.revokeMirrored(share.token());
+                        tokens.revokeMirrored(shareMirrorId(id, share), share.token());
                         deleteQuietly(sharesDir.resolve(Spec.of(share).id() + ".cursor"));
                     }
                 });
@@ -293,10 +293,16 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     private TrackerMirror shareMirror(String mirrorId, MirrorLink link, Path cursor) throws IOException {
         return new TrackerMirror(link, connector, store, verifier, new MirrorCursorFile(cursor), settings,
                 tokens.swarmGuard(mirrorId), (TrackedShare share) -> {
-                    if (!tokens.restoreMirrored(link.token(), share.visibility(), share.infoHashes())) {
-                        LOG.log(Level.DEBUG, "tracker: " + link + " is a share of this node; its copy is not served");
+                    if (!tokens.restoreMirrored(mirrorId, link.token(), share.visibility(), share.infoHashes())) {
+                        LOG.log(Level.WARNING, "tracker: mirror " + mirrorId + " copies a share this node serves "
+                                + "already (its own, or another mirror's); the copy is not served");
                     }
                 });
+    }
+
+    /** The id under which a node mirror's share mirror owns its share and swarms. */
+    private static String shareMirrorId(String nodeMirrorId, MirrorLink share) {
+        return nodeMirrorId + "/" + Spec.of(share).id();
     }
 
     /**
@@ -341,9 +347,9 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
         gone.close();
         deleteCursors(id, gone);
         if (gone instanceof ShareMirror share) {
-            tokens.revokeMirrored(share.spec().token());
+            tokens.revokeMirrored(id, share.spec().token());
         } else if (gone instanceof WholeNode node) {
-            node.shares().keySet().forEach(tokens::revokeMirrored);
+            node.shares().values().forEach(m -> tokens.revokeMirrored(shareMirrorId(id, m.link()), m.link().token()));
             deleteQuietly(dir.resolve(id + ".index"));
             deleteQuietly(dir.resolve(id));
         }

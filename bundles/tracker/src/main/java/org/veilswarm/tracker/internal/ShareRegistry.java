@@ -29,8 +29,14 @@ import org.veilswarm.tracker.protocol.TrackedShare;
  * for known and unknown tokens.
  */
 final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList {
-    /** A share and whether it is a mirrored copy of another node's share (else this node's own). */
-    private record Entry(TrackerShare share, TrackedShare tracked, boolean mirrored) {
+    /**
+     * A share and, for a mirrored copy of another node's share, the id of the mirror that keeps it (empty: this
+     * node's own share).
+     */
+    private record Entry(TrackerShare share, TrackedShare tracked, Optional<String> mirror) {
+        boolean mirrored() {
+            return mirror.isPresent();
+        }
     }
 
     private final Map<TokenDigest, Entry> entries = new ConcurrentHashMap<>();
@@ -61,28 +67,30 @@ final class ShareRegistry implements ShareTokens, TrackerShares, PublicShareList
             throw new IllegalArgumentException("a share token is 22-86 base64url characters (at least 128 bits)");
         }
         TrackerShare share = new TrackerShare(token, visibility, infoHashes);
-        entries.put(TokenDigest.of(token), new Entry(share, new TrackedShare(visibility, infoHashes), false));
+        entries.put(TokenDigest.of(token), new Entry(share, new TrackedShare(visibility, infoHashes), Optional.empty()));
         return share;
     }
 
     /**
-     * Serves a mirrored copy of another node's share under its token, unless this node serves the token as its
-     * own share (its own share always wins; a mirror must never replace it, for example when two nodes mirror
-     * each other).
+     * Serves mirror {@code mirrorId}'s copy of another node's share under its token, unless this node serves the
+     * token as its own share (its own share always wins; a mirror must never replace it, for example when two
+     * nodes mirror each other) or another mirror already serves it (the first one keeps it: one mirror may not
+     * replace another's copy, which a node listing someone else's public token would otherwise do).
      *
      * @return whether the copy is served
      */
-    boolean restoreMirrored(String token, Visibility visibility, Set<InfoHash> infoHashes) {
+    boolean restoreMirrored(String mirrorId, String token, Visibility visibility, Set<InfoHash> infoHashes) {
         TrackerShare share = new TrackerShare(token, visibility, infoHashes);
-        Entry copy = new Entry(share, new TrackedShare(visibility, infoHashes), true);
+        Entry copy = new Entry(share, new TrackedShare(visibility, infoHashes), Optional.of(mirrorId));
         Entry now = entries.compute(TokenDigest.of(token),
-                (digest, old) -> old != null && !old.mirrored() ? old : copy);
+                (digest, old) -> old == null || old.mirror().equals(copy.mirror()) ? copy : old);
         return now == copy;
     }
 
-    /** Stops serving a mirrored copy; this node's own share under the same token is left alone. */
-    void revokeMirrored(String token) {
-        entries.computeIfPresent(TokenDigest.of(token), (digest, old) -> old.mirrored() ? null : old);
+    /** Stops serving mirror {@code mirrorId}'s copy; this node's own share or another mirror's is left alone. */
+    void revokeMirrored(String mirrorId, String token) {
+        entries.computeIfPresent(TokenDigest.of(token),
+                (digest, old) -> old.mirror().filter(mirrorId::equals).isPresent() ? null : old);
     }
 
     /**
