@@ -365,11 +365,7 @@ public final class DirectoryAuthority {
             return Optional.empty();
         }
         PublishedDirectory published = PublishedDirectory.of(signed, List.copyOf(r.headerSignatures.values()));
-        Optional<PublishedDirectory> current = cache.current();
-        if (current.isEmpty()
-                || !current.get().consensus().document().validAfter().isAfter(validAfter)) {
-            cache.update(published);
-        }
+        cache.update(published); // refused when this authority already serves a later period
         return Optional.of(published);
     }
 

@@ -1,5 +1,6 @@
 package org.veilswarm.directory.http;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -17,8 +18,27 @@ import org.veilswarm.directory.core.MerkleDirectory;
 public final class DirectoryCacheService implements DirectoryHttpService {
     private volatile PublishedDirectory current;
 
-    public void update(PublishedDirectory directory) {
-        current = PublishedDirectory.require(directory);
+    /**
+     * Installs {@code directory} when its list is valid after a strictly later time than the one held, or is the
+     * very list held (for the same period, possibly with more signatures). An older list, or another list for
+     * the same period, is refused: a source replaying last period's directory must not roll caches back
+     * (after dir-spec §4's rule that caches keep the newest consensus).
+     *
+     * @return whether it was installed
+     */
+    public synchronized boolean update(PublishedDirectory directory) {
+        PublishedDirectory next = PublishedDirectory.require(directory);
+        PublishedDirectory held = current;
+        if (held != null) {
+            Instant heldAfter = held.consensus().document().validAfter();
+            Instant nextAfter = next.consensus().document().validAfter();
+            boolean sameList = held.consensus().document().equals(next.consensus().document());
+            if (!nextAfter.isAfter(heldAfter) && !sameList) {
+                return false;
+            }
+        }
+        current = next;
+        return true;
     }
 
     public Optional<PublishedDirectory> current() {

@@ -17,8 +17,8 @@ import org.veilswarm.directory.core.RelayDescriptorParser;
 /**
  * The cache role of a relay acting as a directory: download the consensus list and the merkle header from
  * authorities (or other caches), verify both against the configured authorities, build the trees from the
- * list and serve everything ({@link #service()}). A source that serves something that does not verify is
- * skipped for this refresh.
+ * list and serve everything ({@link #service()}). A source that serves something that does not verify, or an
+ * older list than the one held (a rollback), is skipped for this refresh.
  */
 public final class DirectoryMirror {
     private final AuthoritySet authorities;
@@ -61,7 +61,10 @@ public final class DirectoryMirror {
                     }
                     PublishedDirectory d = PublishedDirectory.of(c.consensus().orElseThrow().signed(),
                             h.header().orElseThrow().signed());
-                    service.update(d);
+                    if (!service.update(d)) {
+                        throw new IllegalStateException("list valid after "
+                                + d.consensus().document().validAfter() + " is not newer than the one held");
+                    }
                     return d;
                 })
                 .handle((d, error) -> {
