@@ -15,10 +15,16 @@ final class Arguments {
 
     private final String command;
     private final Map<String, String> options;
+    private final List<String> operands;
 
     private Arguments(String command, Map<String, String> options) {
+        this(command, options, List.of());
+    }
+
+    private Arguments(String command, Map<String, String> options, List<String> operands) {
         this.command = command;
         this.options = options;
+        this.operands = List.copyOf(operands);
     }
 
     /**
@@ -26,6 +32,15 @@ final class Arguments {
      * @throws CliException (exit code 2) for an unknown command or option, or an option without value
      */
     static Arguments parse(String[] args, Map<String, Set<String>> allowed) throws CliException {
+        return parse(args, allowed, Map.of(), Map.of());
+    }
+
+    /**
+     * @param flags    per command, the options that take no value (present: value {@code "true"})
+     * @param operands per command, how many arguments without {@code --} it takes (exactly)
+     */
+    static Arguments parse(String[] args, Map<String, Set<String>> allowed, Map<String, Set<String>> flags,
+            Map<String, Integer> operands) throws CliException {
         if (args.length == 0) {
             return new Arguments("help", Map.of());
         }
@@ -39,12 +54,23 @@ final class Arguments {
         if (known == null) {
             throw new CliException("Unknown command '" + command + "'. Try: veilswarm --help", 2);
         }
+        Set<String> commandFlags = flags.getOrDefault(command, Set.of());
+        int wantedOperands = operands.getOrDefault(command, 0);
+        List<String> given = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
             if (a.equals("--help") || a.equals("-h")) {
                 return new Arguments("help", Map.of());
+            }
+            if (!a.startsWith("--") && given.size() < wantedOperands) {
+                given.add(a);
+                continue;
+            }
+            if (a.length() > 2 && commandFlags.contains(a.substring(2))) {
+                options.put(a.substring(2), "true");
+                continue;
             }
             if (!a.startsWith("--") || a.length() == 2) {
                 throw new CliException("Unexpected argument '" + a + "' for '" + command + "'. Try: veilswarm --help", 2);
@@ -65,7 +91,20 @@ final class Arguments {
             }
             options.put(name, value);
         }
-        return new Arguments(command, options);
+        if (given.size() < wantedOperands) {
+            throw new CliException("'" + command + "' needs " + wantedOperands + " argument" + (wantedOperands == 1 ? "" : "s")
+                    + ". Try: veilswarm --help", 2);
+        }
+        return new Arguments(command, options, given);
+    }
+
+    /** The arguments without {@code --}, in order. */
+    List<String> operands() {
+        return operands;
+    }
+
+    boolean flag(String name) {
+        return "true".equals(options.get(name));
     }
 
     String command() {

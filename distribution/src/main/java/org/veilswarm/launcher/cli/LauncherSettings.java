@@ -24,6 +24,11 @@ import org.veilswarm.launcher.VeilswarmNode;
 final class LauncherSettings {
 
     static final String FRAMEWORK_PREFIX = "framework.";
+    /** What {@code veilswarm run} starts without a {@code features} setting: a node that can share. */
+    /** Configuration PIDs of the tracker and of the swarm engine (bundles tracker and share). */
+    static final String TRACKER_PID = "org.veilswarm.tracker";
+    static final String SWARM_PID = "org.veilswarm.swarm";
+    static final String DEFAULT_FEATURES = "core,console,transport-direct,tracker,share";
 
     final Path home;
     final Path dataDirectory;
@@ -32,6 +37,9 @@ final class LauncherSettings {
     final List<String> features;
     final Path deployDirectory;
     final int consoleTimeoutSeconds;
+    /** Port of the node's tracker / swarm engine when set (else the bundles' defaults or what ConfigAdmin holds). */
+    final Optional<Integer> trackerPort;
+    final Optional<Integer> swarmPort;
     final Map<String, String> frameworkProperties;
 
     private LauncherSettings(Path home, Properties p, Arguments args) throws CliException {
@@ -41,9 +49,13 @@ final class LauncherSettings {
         this.consolePort = port(args.option("port").orElse(p.getProperty("console.port",
                 Integer.toString(VeilswarmNode.DEFAULT_CONSOLE_PORT))));
         this.consoleHost = args.option("host").orElse(p.getProperty("console.host", VeilswarmNode.DEFAULT_CONSOLE_HOST)).trim();
-        this.features = list(args.option("features").orElse(p.getProperty("features", "core,console,transport-direct")));
+        this.features = list(args.option("features").orElse(p.getProperty("features", DEFAULT_FEATURES)));
         this.deployDirectory = args.option("deploy").map(LauncherSettings::expandCwd)
                 .orElse(expand(home, p.getProperty("deploy.dir", "deploy")));
+        this.trackerPort = optionalPort("tracker port", args.option("tracker-port")
+                .or(() -> Optional.ofNullable(p.getProperty("tracker.port"))));
+        this.swarmPort = optionalPort("swarm port", args.option("swarm-port")
+                .or(() -> Optional.ofNullable(p.getProperty("swarm.port"))));
         this.consoleTimeoutSeconds = positive("console.timeout", p.getProperty("console.timeout", "60"));
         Map<String, String> fw = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {
@@ -125,6 +137,18 @@ final class LauncherSettings {
             return expand(Path.of(""), v);
         }
         return Path.of(v).toAbsolutePath().normalize();
+    }
+
+    private static Optional<Integer> optionalPort(String what, Optional<String> value) throws CliException {
+        if (value.isEmpty() || value.get().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(port(value.get()));
+        } catch (CliException e) {
+            throw new CliException(what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1)
+                    + " must be a number from 1 to 65535, not '" + value.get() + "'", 2);
+        }
     }
 
     private static int port(String value) throws CliException {

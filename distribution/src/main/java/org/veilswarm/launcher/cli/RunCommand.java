@@ -3,6 +3,7 @@ package org.veilswarm.launcher.cli;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.veilswarm.launcher.BundleSource;
@@ -32,6 +33,10 @@ final class RunCommand {
                 .consolePort(s.consolePort)
                 .consoleHost(s.consoleHost)
                 .deployDirectory(s.deployDirectory);
+        // Written over what Configuration Admin holds before the tracker and swarm bundles start, so that a
+        // second node on the same machine never tries the default ports first.
+        s.trackerPort.ifPresent(p -> builder.configuration(LauncherSettings.TRACKER_PID, Map.of("port", p)));
+        s.swarmPort.ifPresent(p -> builder.configuration(LauncherSettings.SWARM_PID, Map.of("port", p)));
         try {
             s.frameworkProperties.forEach(builder::frameworkProperty);
         } catch (IllegalArgumentException e) {

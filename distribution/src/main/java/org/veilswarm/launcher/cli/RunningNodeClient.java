@@ -16,6 +16,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import org.veilswarm.launcher.internal.ConsoleUrlFile;
@@ -59,12 +60,31 @@ final class RunningNodeClient {
 
     /** GETs {@code path} (such as {@code /api/node}) and parses the JSON answer. */
     JsonValue get(String path) throws CliException {
+        return send("GET", path, null);
+    }
+
+    /** POSTs a JSON object to {@code path} and parses the JSON answer (any 2xx status is success). */
+    JsonObject post(String path, JsonObject body) throws CliException {
+        JsonValue answer = send("POST", path, body);
+        if (!(answer instanceof JsonObject)) {
+            throw new CliException("The node's answer to POST " + path + " is not a JSON object: " + answer);
+        }
+        return (JsonObject) answer;
+    }
+
+    private JsonValue send(String method, String path, JsonObject body) throws CliException {
         URI uri = console.base().resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + console.token()).header("Accept", "application/json").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + console.token()).header("Accept", "application/json");
+        if (body == null) {
+            builder.GET();
+        } else {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new CliException("No Veilswarm node answers at " + console.base() + " (from " + dataDirectory.resolve(
                     ConsoleUrlFile.NAME) + "): the node is not running, or stopped without cleaning up. Start one"
@@ -78,18 +98,22 @@ final class RunningNodeClient {
             Thread.currentThread().interrupt();
             throw new CliException("Interrupted");
         }
-        JsonValue body = parse(response.body());
-        if (response.statusCode() != 200) {
-            String error = body instanceof JsonObject && ((JsonObject) body).containsKey("error")
-                    ? ((JsonObject) body).get("error").toString() : response.body();
-            throw new CliException("The node answered " + response.statusCode() + " to GET " + path + ": " + error
-                    + (response.statusCode() == 401 ? " (the management token in " + ConsoleUrlFile.NAME
-                            + " was not accepted: is that file from another node?)" : ""));
+        JsonValue answer = parse(response.body());
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            String error = answer instanceof JsonObject && ((JsonObject) answer).get("error") instanceof JsonString
+                    ? ((JsonObject) answer).getString("error") : abbreviate(response.body());
+            throw new CliException("The node answered " + status + " to " + method + " " + path + ": " + error
+                    + (status == 401 ? " (the management token in " + ConsoleUrlFile.NAME
+                            + " was not accepted: is that file from another node?)" : "")
+                    + (status == 503 ? " (does the node run the 'share' feature? veilswarm run --features"
+                            + " core,console,transport-direct,tracker,share)" : ""));
         }
-        if (body == null) {
-            throw new CliException("The node's answer to GET " + path + " is not JSON: " + abbreviate(response.body()));
+        if (answer == null) {
+            throw new CliException("The node's answer to " + method + " " + path + " is not JSON: "
+                    + abbreviate(response.body()));
         }
-        return body;
+        return answer;
     }
 
     URI base() {

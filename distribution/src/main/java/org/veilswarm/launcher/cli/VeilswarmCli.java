@@ -1,6 +1,7 @@
 package org.veilswarm.launcher.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,12 +20,22 @@ public final class VeilswarmCli {
             "              --data DIR        data directory (default: data.dir in etc/veilswarm.properties, ~/.veilswarm)",
             "              --port N          console port (default: console.port, 8427)",
             "              --host H          console address (default: console.host, 127.0.0.1)",
-            "              --features A,B    features to run (default: features, core,console,transport-direct)",
+            "              --features A,B    features to run (default: features, core,console,transport-direct,tracker,share)",
             "              --deploy DIR      hot-deployment directory (default: deploy.dir, <installation>/deploy)",
+            "              --tracker-port N  port of the node's tracker (default: tracker.port, else 6969)",
+            "              --swarm-port N    port peers connect to (default: swarm.port, else 8429)",
             "  status    Show the status of the node running on a data directory (via its REST API).",
             "              --data DIR",
             "  bundles   List the bundles of the node running on a data directory (via its REST API).",
             "              --data DIR",
+            "  share     Share a file or folder from the node running on a data directory: shows what it reveals,",
+            "            asks, hashes it (progress bar) and prints the share link.   veilswarm share PATH",
+            "              --data DIR",
+            "              --yes             do not ask before sharing",
+            "  get       Download a share by its link into a directory and wait until done (exit 0) or failed (1).",
+            "            veilswarm get LINK",
+            "              --data DIR",
+            "              --dir D           where to put the files (default: the current directory)",
             "  verify    Check that every bundle the installed features list is present in bundles/.",
             "  version   Print the Veilswarm version.",
             "  help      Print this help (also --help, -h).",
@@ -32,12 +43,17 @@ public final class VeilswarmCli {
             "Defaults come from <installation>/etc/veilswarm.properties. Exit codes: 0 ok, 1 failure, 2 usage error.");
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "run", Set.of("data", "port", "host", "features", "deploy"),
+            "run", Set.of("data", "port", "host", "features", "deploy", "tracker-port", "swarm-port"),
             "status", Set.of("data"),
             "bundles", Set.of("data"),
+            "share", Set.of("data"),
+            "get", Set.of("data", "dir"),
             "verify", Set.of(),
             "version", Set.of(),
             "help", Set.of());
+
+    private static final Map<String, Set<String>> FLAGS = Map.of("share", Set.of("yes"));
+    private static final Map<String, Integer> OPERANDS = Map.of("share", 1, "get", 1);
 
     /** Held so the configured levels are not lost: java.util.logging keeps loggers only weakly. */
     private static final java.util.List<java.util.logging.Logger> CONFIGURED_LOGGERS = new java.util.ArrayList<>();
@@ -60,7 +76,7 @@ public final class VeilswarmCli {
 
     static Result execute(String[] args, PrintStream out, PrintStream err) {
         try {
-            Arguments a = Arguments.parse(args, OPTIONS);
+            Arguments a = Arguments.parse(args, OPTIONS, FLAGS, OPERANDS);
             switch (a.command()) {
                 case "help":
                     out.println(USAGE);
@@ -76,6 +92,16 @@ public final class VeilswarmCli {
                     return new Result(0, false);
                 case "bundles":
                     StatusCommands.bundles(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)), out);
+                    return new Result(0, false);
+                case "share":
+                    ShareCommands.share(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)),
+                            Path.of(a.operands().get(0)).toAbsolutePath().normalize(), a.flag("yes"), System.in, out,
+                            new ProgressDisplay(out, ProgressDisplay.stdoutIsTerminal()));
+                    return new Result(0, false);
+                case "get":
+                    ShareCommands.get(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)),
+                            a.operands().get(0), Path.of(a.option("dir").orElse("")).toAbsolutePath().normalize(), out,
+                            new ProgressDisplay(out, ProgressDisplay.stdoutIsTerminal()));
                     return new Result(0, false);
                 case "run":
                     return new Result(0, RunCommand.run(LauncherSettings.load(a), out));

@@ -40,7 +40,7 @@ class VeilswarmCliTest {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"help"}, new String[0])) {
             Outcome o = cli(args);
             assertEquals(0, o.exitCode());
-            for (String command : List.of("run", "status", "bundles", "verify", "version")) {
+            for (String command : List.of("run", "status", "bundles", "share", "get", "verify", "version")) {
                 assertTrue(o.out().contains("  " + command + " "), command + " in: " + o.out());
             }
         }
@@ -78,6 +78,45 @@ class VeilswarmCliTest {
             assertTrue(o.err().contains("veilswarm run --data " + data), o.err());
             assertEquals("", o.out());
         }
+    }
+
+    @Test
+    void shareAndGetNeedTheirArgumentAndARunningNode() {
+        Outcome noPath = cli("share", "--yes");
+        assertEquals(2, noPath.exitCode());
+        assertTrue(noPath.err().contains("'share' needs 1 argument"), noPath.err());
+        Outcome twoLinks = cli("get", "http://a:1/private/x", "http://b:1/private/y");
+        assertEquals(2, twoLinks.exitCode(), twoLinks.err());
+        Outcome flagOnGet = cli("get", "http://a:1/private/x", "--yes");
+        assertEquals(2, flagOnGet.exitCode(), flagOnGet.err());
+
+        Path data = tmp.resolve("no-node");
+        Outcome share = cli("share", tmp.toString(), "--yes", "--data", data.toString());
+        assertEquals(1, share.exitCode());
+        assertTrue(share.err().contains("No Veilswarm node is running with data directory " + data), share.err());
+        Outcome get = cli("get", "http://127.0.0.1:1/private/x", "--dir", tmp.toString(), "--data", data.toString());
+        assertEquals(1, get.exitCode());
+        assertTrue(get.err().contains("No Veilswarm node is running with data directory " + data), get.err());
+    }
+
+    @Test
+    void trackerAndSwarmPortsComeFromOptionsOrTheEtcFile() throws Exception {
+        Path home = tmp.resolve("ports-home");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/veilswarm.properties"), "tracker.port=7000\nswarm.port=7001\n");
+        LauncherSettings fromFile = LauncherSettings.load(home, Arguments.parse(new String[] {"run"}, options()));
+        assertEquals(java.util.Optional.of(7000), fromFile.trackerPort);
+        assertEquals(java.util.Optional.of(7001), fromFile.swarmPort);
+        LauncherSettings overridden = LauncherSettings.load(home, Arguments.parse(
+                new String[] {"run", "--tracker-port", "7100", "--swarm-port=7101"}, options()));
+        assertEquals(java.util.Optional.of(7100), overridden.trackerPort);
+        assertEquals(java.util.Optional.of(7101), overridden.swarmPort);
+        LauncherSettings unset = LauncherSettings.load(tmp, Arguments.parse(new String[] {"run"}, options()));
+        assertTrue(unset.trackerPort.isEmpty() && unset.swarmPort.isEmpty());
+        CliException bad = org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> LauncherSettings.load(
+                tmp, Arguments.parse(new String[] {"run", "--swarm-port", "0"}, options())));
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.getMessage().contains("Swarm port must be a number from 1 to 65535"), bad.getMessage());
     }
 
     @Test
@@ -144,7 +183,7 @@ class VeilswarmCliTest {
         assertEquals(Path.of(System.getProperty("user.home"), ".veilswarm"), s.dataDirectory);
         assertEquals(8427, s.consolePort);
         assertEquals("127.0.0.1", s.consoleHost);
-        assertEquals(List.of("core", "console", "transport-direct"), s.features);
+        assertEquals(List.of("core", "console", "transport-direct", "tracker", "share"), s.features);
         assertEquals(tmp.resolve("deploy"), s.deployDirectory);
     }
 
@@ -157,6 +196,6 @@ class VeilswarmCliTest {
     }
 
     private static Map<String, java.util.Set<String>> options() {
-        return Map.of("run", java.util.Set.of("data", "port", "host", "features", "deploy"));
+        return Map.of("run", java.util.Set.of("data", "port", "host", "features", "deploy", "tracker-port", "swarm-port"));
     }
 }
