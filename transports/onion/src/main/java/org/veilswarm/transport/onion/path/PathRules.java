@@ -14,7 +14,8 @@ import org.veilswarm.api.directory.RelayRole;
  * directory is declared unable to supply a path.
  *
  * @param roles one role per hop, first hop first
- * @param excludeFamilies avoid a relay of the same family as one already on the path
+ * @param excludeFamilies avoid a relay of the same family as one already on the path, or in the same IPv4
+ *     /16 or IPv6 /32 (path-spec §2.2; loopback addresses exempt)
  * @param exclude identities never picked (for example this node's relay)
  * @param attemptsPerHop picks asked of the sampler per hop before giving up (at least 1)
  */

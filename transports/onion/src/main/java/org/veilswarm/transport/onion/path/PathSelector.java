@@ -16,7 +16,9 @@ import org.veilswarm.api.directory.RelaySampler;
  * Selects a path hop by hop through a {@link RelaySampler} (path-spec §2.2): each hop is picked for its
  * role with the constraints of the hops before it. The sampler is asked to respect the constraints, but a
  * path is this node's anonymity, so every pick is checked here again — a relay twice on a path, two relays
- * of one family, or this node's own relay would let one operator see both ends — and a pick that breaks
+ * of one family (declared by both, {@link RelayDescriptor#sameFamily}) or, when families are excluded,
+ * in one IPv4 /16 or IPv6 /32 (path-spec §2.2; loopback exempt, see {@link Subnets}), or this node's own
+ * relay would let one operator see both ends — and a pick that breaks
  * them is asked again, at most {@link PathRules#attemptsPerHop()} times per hop. Whether a relay fits its
  * role (flags, bandwidth weighting) is the sampler's verified answer and is not second-guessed.
  * Thread-safe; each {@link #select()} is independent.
@@ -103,6 +105,9 @@ public final class PathSelector {
             }
             if (sofar.excludeFamilies() && chosen.sameFamily(relay)) {
                 return "picked " + shortId(relay) + " of the same family as " + shortId(chosen);
+            }
+            if (sofar.excludeFamilies() && Subnets.shareRange(chosen, relay)) {
+                return "picked " + shortId(relay) + " in the same /16 (IPv6 /32) as " + shortId(chosen);
             }
         }
         return null;

@@ -112,11 +112,8 @@ class PathSelectorTest {
             }
             Set<RelayDescriptor.Key> family = keys(members);
             for (RelayDescriptor member : members) {
-                // Declaring the family on one side is enough (RelayDescriptor#sameFamily); alternate to cover both.
-                relays.add(random.nextBoolean() ? TestRelays.withFamily(member, family) : member);
-            }
-            if (relays.stream().skip(relays.size() - size).noneMatch(r -> !r.family().isEmpty())) {
-                relays.set(relays.size() - size, TestRelays.withFamily(relays.get(relays.size() - size), family));
+                // A family counts only when each member names the others (RelayDescriptor#sameFamily).
+                relays.add(TestRelays.withFamily(member, family));
             }
         }
         return relays;
@@ -125,8 +122,9 @@ class PathSelectorTest {
     @Test
     void aFamilyMemberOfTheGuardIsNeverChosenWhenFamiliesAreExcluded() throws Exception {
         Random random = new Random(3);
-        RelayDescriptor sibling = TestRelays.relay(random, Set.of(), MIDDLE_ONLY);
-        RelayDescriptor guard = TestRelays.relay(random, Set.of(sibling.identityKey()), TestRelays.ALL_FLAGS);
+        RelayDescriptor undeclared = TestRelays.relay(random, Set.of(), MIDDLE_ONLY);
+        RelayDescriptor guard = TestRelays.relay(random, Set.of(undeclared.identityKey()), TestRelays.ALL_FLAGS);
+        RelayDescriptor sibling = TestRelays.withFamily(undeclared, Set.of(guard.identityKey())); // both declare it
         List<RelayDescriptor> relays = new ArrayList<>(List.of(guard, sibling));
         for (int i = 0; i < 3; i++) {
             relays.add(TestRelays.relay(random, Set.of(), MIDDLE_ONLY));
@@ -144,6 +142,78 @@ class PathSelectorTest {
         }
         // Without the rule the sibling is one of 4 middles: about 2/4 of 200 paths (P(0) is negligible).
         assertTrue(siblingSeen > 0, "families allowed: the sibling does appear");
+    }
+
+    @Test
+    void aOneSidedFamilyClaimDoesNotPushHonestRelaysOutOfPaths() throws Exception {
+        Random random = new Random(6);
+        RelayDescriptor honest = TestRelays.relay(random, Set.of(), MIDDLE_ONLY);
+        // A malicious guard names the honest relay as its family; the honest relay does not agree.
+        RelayDescriptor claimant = TestRelays.relay(random, Set.of(honest.identityKey()), TestRelays.ALL_FLAGS);
+        List<RelayDescriptor> relays = new ArrayList<>(List.of(claimant, honest));
+        for (int i = 0; i < 3; i++) {
+            relays.add(TestRelays.relay(random, Set.of(), MIDDLE_ONLY));
+        }
+        PathRules standard = PathRules.standard(3, null);
+        PathRules excluding = new PathRules(standard.roles(), true, Set.of(), 64);
+        RelaySampler[] samplers = {careless(relays, new Random(7)), new FullListRelaySampler(relays, new SplittableRandom(8), 64)};
+        for (RelaySampler sampler : samplers) {
+            int honestSeen = 0;
+            for (int i = 0; i < 200; i++) {
+                if (select(sampler, excluding).stream().anyMatch(r -> r.sameRelay(honest))) {
+                    honestSeen++;
+                }
+            }
+            // The honest relay is one of 4 middles besides the guard: in about half of 200 paths.
+            assertTrue(honestSeen > 0, "the honest relay still appears on paths behind the claimant (" + sampler + ")");
+        }
+    }
+
+    @Test
+    void noTwoRelaysOfOneIpv4Slash16OrIpv6Slash32WhenFamiliesAreExcluded() throws Exception {
+        Random random = new Random(9);
+        RelayDescriptor guard = at(random, "198.51.7.1", TestRelays.ALL_FLAGS);
+        RelayDescriptor sameV4Range = at(random, "198.51.200.9", MIDDLE_ONLY);
+        RelayDescriptor guardV6 = at(random, "2001:db8:1::1", TestRelays.ALL_FLAGS);
+        RelayDescriptor sameV6Range = at(random, "2001:db8:ffff::2", MIDDLE_ONLY);
+        List<RelayDescriptor> relays = new ArrayList<>(List.of(guard, sameV4Range, guardV6, sameV6Range));
+        for (String address : List.of("198.52.7.1", "203.0.113.5", "2001:db9::1", "192.0.2.77")) {
+            relays.add(at(random, address, MIDDLE_ONLY));
+        }
+        PathRules standard = PathRules.standard(3, null);
+        PathRules excluding = new PathRules(standard.roles(), true, Set.of(), 64);
+        int sharedWithoutRule = 0;
+        for (int i = 0; i < 300; i++) {
+            List<RelayDescriptor> path = select(careless(relays, random), excluding);
+            for (int a = 0; a < path.size(); a++) {
+                for (int b = a + 1; b < path.size(); b++) {
+                    assertFalse(sharesRange(path.get(a), path.get(b)), "hops " + a + " and " + b + " share a range: " + path);
+                }
+            }
+            List<RelayDescriptor> free = select(careless(relays, random), excluding.withExcludeFamilies(false));
+            if (sharesRange(free.get(0), free.get(1)) || sharesRange(free.get(0), free.get(2))
+                    || sharesRange(free.get(1), free.get(2))) {
+                sharedWithoutRule++;
+            }
+        }
+        assertTrue(sharedWithoutRule > 0, "without the rule such paths do occur (the test can see them)");
+    }
+
+    /** The guard/neighbour pairs this test builds: one /16 or one IPv6 /32. */
+    private static boolean sharesRange(RelayDescriptor a, RelayDescriptor b) {
+        String x = a.orAddresses().get(0).getHostString();
+        String y = b.orAddresses().get(0).getHostString();
+        return prefix(x).equals(prefix(y));
+    }
+
+    private static String prefix(String host) {
+        String[] parts = host.split(host.contains(":") ? ":" : "\\.");
+        return host.contains(":") ? parts[0] + ":" + parts[1] : parts[0] + "." + parts[1];
+    }
+
+    private static RelayDescriptor at(Random random, String address, Set<RelayFlag> flags) {
+        return TestRelays.relay(TestRelays.key(random), TestRelays.key(random),
+                new java.net.InetSocketAddress(address, 9001), Set.of(), flags);
     }
 
     @Test
