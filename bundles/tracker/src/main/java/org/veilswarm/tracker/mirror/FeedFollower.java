@@ -167,12 +167,10 @@ public final class FeedFollower implements AutoCloseable {
                         restart(0);
                         continue;
                     } else {
-                        restart(first.sequence() - 1);
-                        reloadRecords();
+                        restartWithRecords(first.sequence() - 1);
                     }
                 } else if (first.sequence() != after + 1) {
-                    restart(first.sequence() - 1);
-                    reloadRecords();
+                    restartWithRecords(first.sequence() - 1);
                 }
                 if (changes.isEmpty()) {
                     break;
@@ -207,9 +205,15 @@ public final class FeedFollower implements AutoCloseable {
         return () -> store;
     }
 
-    private void reloadRecords() {
+    /**
+     * Starts a new epoch at {@code at} whose view holds the store's records (the feed no longer reaches back to
+     * them). The store is read first, outside the lock (it may block); the new epoch and its records then appear
+     * together, so no snapshot sees the new epoch with an empty view.
+     */
+    private void restartWithRecords(long at) {
         List<TorrentRecord> records = store.search("", settings.maxTorrents());
         synchronized (lock) {
+            restart(at);
             for (TorrentRecord record : records) {
                 TorrentState state = stateFor(record.infoHash());
                 if (state != null) {

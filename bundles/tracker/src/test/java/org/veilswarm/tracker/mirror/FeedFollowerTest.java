@@ -8,11 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceEvent;
+import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.TrackerStore;
@@ -76,6 +82,51 @@ class FeedFollowerTest {
             feed.poll();
             assertNotEquals(epoch, feed.epoch());
             assertEquals(Set.of(1007, 1008), ports(feed));
+        }
+    }
+
+    /**
+     * A store whose feed no longer reaches back to its first change (a JDBC store past its retention) makes the
+     * follower start a new epoch with the records reloaded; a snapshot taken while the (blocking) reload runs
+     * sees either the old epoch or the new one with its records, never the new epoch with an empty view.
+     */
+    @Test
+    void aSnapshotDuringAReloadNeverSeesTheNewEpochWithoutItsRecords() throws Exception {
+        MemoryTrackerStore memory = new MemoryTrackerStore();
+        memory.putTorrent(MirrorLoopbackTest.record(HASH, "named"));
+        announce(memory, 1, AnnounceEvent.STARTED);
+        CountDownLatch searching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TrackerStore pastRetention = (TrackerStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {TrackerStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("changesSince")) {
+                        List<?> all = memory.changesSince((Long) args[0], (Integer) args[1]);
+                        return all.stream().filter(c -> ((Change) c).sequence() > 1).toList();
+                    }
+                    if (method.getName().equals("search")) {
+                        searching.countDown();
+                        assertTrue(release.await(10, TimeUnit.SECONDS));
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (FeedFollower feed = new FeedFollower(pastRetention, FeedSettings.DEFAULT)) {
+            FeedEpoch before = feed.epoch();
+            CompletableFuture<Void> polling = CompletableFuture.runAsync(feed::poll);
+            assertTrue(searching.await(10, TimeUnit.SECONDS), "the follower reloads the records");
+            MirrorSnapshot during = feed.snapshot(List.of(HASH), 100);
+            release.countDown();
+            polling.get(10, TimeUnit.SECONDS);
+            assertTrue(during.epoch().equals(before) || (!during.torrents().isEmpty()
+                    && during.torrents().get(0).record().isPresent()),
+                    "a snapshot under the new epoch " + during.epoch() + " lacks the reloaded record");
+            MirrorSnapshot after = feed.snapshot(List.of(HASH), 100);
+            assertNotEquals(before, after.epoch());
+            assertEquals("named", after.torrents().get(0).record().orElseThrow().name());
+            assertEquals(Set.of(1001), ports(feed));
         }
     }
 }
