@@ -54,6 +54,7 @@ import org.veilswarm.tracker.protocol.TrackedShare;
 final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.veilswarm.tracker");
     static final String LIST_FILE = "mirrors.list";
+    static final String IMPORTED_FILE = "configured.imported";
 
     /** A mirror as written in the list. */
     record Spec(Kind kind, OnionAddress source, TransportAddress endpoint, Visibility visibility, String token) {
@@ -232,6 +233,53 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                     + "followed by 'via <source>.onion'");
         }
         return share ? mirrorShare(target) : mirrorNode(target.replaceFirst("^http://", "").replaceAll("/$", ""));
+    }
+
+    /**
+     * Seeds the configured entries into the mirror list, each once: an entry already imported (by a previous
+     * activation) is skipped, so a mirror removed through {@link #remove(String)} stays removed although the
+     * configuration still names it. Only digests of the entries are remembered ({@code configured.imported},
+     * owner-only): private links carry their token. A refused entry is logged and tried again at the next
+     * activation.
+     */
+    synchronized void importConfigured(List<String> entries) {
+        Path seenFile = dir.resolve(IMPORTED_FILE);
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        try {
+            seen.addAll(Files.readAllLines(seenFile, StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException e) {
+            // nothing imported yet
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "tracker: cannot read " + seenFile + ", configured mirrors not imported: "
+                    + e.getMessage());
+            return;
+        }
+        boolean added = false;
+        for (String entry : entries) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String digest = id("configured " + entry.trim());
+            if (seen.contains(digest)) {
+                continue;
+            }
+            try {
+                addConfigured(entry);
+                seen.add(digest);
+                added = true;
+            } catch (RuntimeException e) {
+                // One bad entry must not take the tracker down; the others still start.
+                LOG.log(Level.ERROR, "tracker: configured mirror entry refused: " + e.getMessage());
+            }
+        }
+        if (added) {
+            try {
+                OwnerOnlyFile.write(seenFile, (String.join("\n", seen) + "\n").getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "tracker: cannot save " + seenFile + " (configured mirrors will be added "
+                        + "again at the next activation): " + e.getMessage());
+            }
+        }
     }
 
     private synchronized TrackerMirrorInfo add(Spec spec) {

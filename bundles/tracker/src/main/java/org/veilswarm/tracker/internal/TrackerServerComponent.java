@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.node.NodeIdentity;
@@ -115,11 +116,13 @@ public class TrackerServerComponent implements TrackerShares, TrackerMirrors {
                 + "transport.")
         String transport_target() default "(transport.scheme=*)";
 
-        @AttributeDefinition(name = "Mirrors", required = false, description = "Trackers this node mirrors, for "
+        // PASSWORD (OSGi Compendium 105.15.3.6): private share links carry their token, a secret; consoles mask it.
+        @AttributeDefinition(name = "Mirrors", required = false, type = AttributeType.PASSWORD, description = "Trackers this node mirrors, for "
                 + "nodes without a console: share links (http://<address>.onion:<port>/private/<token>) and node "
                 + "addresses (<address>.onion:<port>: all its public shares). Where the transport reaches the "
-                + "source under another name, append ' via <address>.onion' to the link or endpoint. Mirrors "
-                + "added through the TrackerMirrors service are kept as well.")
+                + "source under another name, append ' via <address>.onion' to the link or endpoint. Each entry "
+                + "is added once: removing the mirror later (TrackerMirrors) sticks. Mirrors added through the "
+                + "TrackerMirrors service are kept as well.")
         String[] mirrors() default {};
 
         @AttributeDefinition(name = "Public index period (s)", min = "1", description = "How often a node mirror "
@@ -154,20 +157,9 @@ public class TrackerServerComponent implements TrackerShares, TrackerMirrors {
                         MirrorSettings.DEFAULT.withMaxSharesPerNode(config.mirrorMaxSharesPerNode()), FeedSettings.DEFAULT,
                         Duration.ofSeconds(config.mirrorMaxWaitSeconds()),
                         Duration.ofSeconds(config.mirrorIndexSeconds())));
-        for (String entry : config.mirrors()) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            try {
-                mirrors().addConfigured(entry);
-            } catch (RuntimeException e) {
-                // One bad entry must not take the tracker down; the others still start.
-                LOG.log(System.Logger.Level.ERROR, "tracker: configured mirror entry refused: " + e.getMessage());
-            }
-        }
+        mirrors().importConfigured(List.of(config.mirrors()));
     }
 
-    private static final System.Logger LOG = System.getLogger("org.veilswarm.tracker");
 
     private MirrorRegistry mirrors() {
         return server.mirrors().orElseThrow();

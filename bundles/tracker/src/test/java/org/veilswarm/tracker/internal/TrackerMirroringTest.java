@@ -453,4 +453,28 @@ class TrackerMirroringTest {
         SwarmCounts counts = store.scrape(List.of(hash)).get(hash);
         return counts == null ? 0 : counts.complete() + counts.incomplete();
     }
+
+    @Test
+    void aConfiguredMirrorIsSeededOnceSoThatItsRemovalSticks() throws Exception {
+        TestIdentity bIdentity = new TestIdentity();
+        TestIdentity source = new TestIdentity();
+        String token = "abcdefghijklmnopqrstuvwxyz012345";
+        List<String> configured = List.of("http://127.0.0.1:9/private/" + token + " via " + source.address());
+        MirroringNode b = node(bIdentity, StoreKind.MEMORY, "b", null);
+        b.mirrors().importConfigured(configured);
+        assertEquals(1, b.mirrors().list().size());
+        assertTrue(b.mirrors().remove(b.mirrors().list().get(0).id()));
+        b.close();
+        closing.remove(b);
+
+        MirroringNode again = node(bIdentity, StoreKind.MEMORY, "b", null);
+        again.mirrors().importConfigured(configured);
+        assertEquals(List.of(), again.mirrors().list(), "a mirror removed through the API stays removed");
+        Path imported = again.dir.resolve("tracker").resolve("mirrors").resolve(MirrorRegistry.IMPORTED_FILE);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(imported)));
+        assertFalse(Files.readString(imported, StandardCharsets.ISO_8859_1).contains(token),
+                "only digests of configured entries are kept");
+        again.mirrors().importConfigured(List.of(source.address() + ":6969"));
+        assertEquals(1, again.mirrors().list().size(), "a new configured entry is still added");
+    }
 }
