@@ -33,6 +33,11 @@ final class IntroductionPointRole {
         return services.size();
     }
 
+    /** Whether {@code hop} is an introduction circuit here (the service's, or a client's that sent INTRODUCE1). */
+    boolean isIntroCircuit(HopControl hop) {
+        return used.contains(hop);
+    }
+
     /**
      * §3.1.1 / §3.1.2: a bad cell, MAC or signature closes the circuit; a valid one replaces any older
      * circuit of the same auth key (that one is closed) and is answered with INTRO_ESTABLISHED.

@@ -44,6 +44,12 @@ final class RendezvousPointRole {
 
     private final RendezvousRelaySettings settings;
     private final Map<ByteBuffer, Waiting> cookies = new ConcurrentHashMap<>();
+    /**
+     * Circuits whose purpose here is rendezvous: they sent ESTABLISH_RENDEZVOUS (the client's) or
+     * RENDEZVOUS1 (the service's, joined). Each may do so once; without this one circuit could fill the
+     * cookie table, so a circuit holds at most one cookie and a link at most its circuit limit.
+     */
+    private final java.util.Set<HopControl> rendezvousCircuits = ConcurrentHashMap.newKeySet();
     final LongAdder joined = new LongAdder();
     final LongAdder expired = new LongAdder();
 
@@ -55,8 +61,29 @@ final class RendezvousPointRole {
         return cookies.size();
     }
 
-    /** §3.3 ESTABLISH_RENDEZVOUS: a malformed cell or a cookie in use closes the circuit. */
+    /** Whether {@code hop} is a rendezvous circuit here (so it may not become an introduction one). */
+    boolean isRendezvousCircuit(HopControl hop) {
+        return rendezvousCircuits.contains(hop);
+    }
+
+    /** Claims {@code hop} for rendezvous; false (and the circuit is closed) if it was already claimed. */
+    private boolean claim(HopControl hop) {
+        if (!rendezvousCircuits.add(hop)) {
+            hop.destroy(DestroyReason.PROTOCOL);
+            return false;
+        }
+        hop.whenClosed().addListener(closed -> rendezvousCircuits.remove(hop));
+        return true;
+    }
+
+    /**
+     * §3.3 ESTABLISH_RENDEZVOUS: a malformed cell, a cookie in use, or a circuit that already sent
+     * ESTABLISH_RENDEZVOUS or RENDEZVOUS1 closes the circuit.
+     */
     void establish(HopControl client, byte[] body) {
+        if (!claim(client)) {
+            return;
+        }
         byte[] cookie;
         try {
             cookie = RendezvousCells.decodeEstablishRendezvous(body);
@@ -107,6 +134,9 @@ final class RendezvousPointRole {
      * RENDEZVOUS2 with the HANDSHAKE_INFO.
      */
     void rendezvous(HopControl service, byte[] body) {
+        if (!claim(service)) {
+            return; // a second RENDEZVOUS1, or one on a circuit that established a cookie
+        }
         byte[][] parts;
         try {
             parts = RendezvousCells.decodeRendezvous1(body);

@@ -39,6 +39,16 @@ public final class RendezvousRelay implements ControlMessageHandler {
         if (command == null) {
             return false;
         }
+        // One purpose per circuit: a rendezvous circuit cannot introduce, nor an intro circuit rendezvous.
+        boolean wrongPurpose = switch (command) {
+            case ESTABLISH_INTRO, INTRODUCE1 -> rendezvous.isRendezvousCircuit(hop);
+            case ESTABLISH_RENDEZVOUS, RENDEZVOUS1 -> intro.isIntroCircuit(hop);
+            default -> false;
+        };
+        if (wrongPurpose) {
+            hop.destroy(org.veilswarm.transport.onion.cell.DestroyReason.PROTOCOL);
+            return true;
+        }
         switch (command) {
             case ESTABLISH_INTRO -> intro.establish(hop, unparsed.body());
             case INTRODUCE1 -> intro.introduce(hop, unparsed.body());

@@ -175,4 +175,45 @@ class RendezvousPointRoleTest {
         client.destroy(DestroyReason.FINISHED);
         org.veilswarm.transport.onion.circuit.OnionTestNetwork.await(() -> role.size() == 0, "cookie removed on close");
     }
+
+    @Test
+    void aCircuitEstablishesOneCookieAndAJoinedCircuitNone() {
+        RendezvousPointRole role = role(16, Duration.ofMinutes(1));
+        Hop client = new Hop();
+        byte[] first = Randoms.bytes(20);
+        byte[] second = Randoms.bytes(20);
+        role.establish(client, RendezvousCells.establishRendezvous(first).body());
+        role.establish(client, RendezvousCells.establishRendezvous(second).body());
+        assertEquals(DestroyReason.PROTOCOL, client.destroyedWith, "a second ESTABLISH_RENDEZVOUS on one circuit");
+        assertEquals(1, client.sent.size(), "only the first was answered");
+        Hop probe = new Hop();
+        role.rendezvous(probe, RendezvousCells.rendezvous1(second, Randoms.bytes(64)).body());
+        assertEquals(DestroyReason.PROTOCOL, probe.destroyedWith, "the second cookie was never stored");
+
+        Hop waiting = new Hop();
+        Hop service = new Hop();
+        byte[] cookie = Randoms.bytes(20);
+        role.establish(waiting, RendezvousCells.establishRendezvous(cookie).body());
+        role.rendezvous(service, RendezvousCells.rendezvous1(cookie, Randoms.bytes(64)).body());
+        assertSame(waiting, service.joinedWith);
+        role.establish(service, RendezvousCells.establishRendezvous(Randoms.bytes(20)).body());
+        assertEquals(DestroyReason.PROTOCOL, service.destroyedWith, "ESTABLISH_RENDEZVOUS on a joined circuit");
+    }
+
+    @Test
+    void anIntroductionCircuitCannotEstablishARendezvousNorTheReverse() {
+        RendezvousRelay relay = new RendezvousRelay(RendezvousRelaySettings.defaults().withNanoTimeForTests(now::get));
+        Hop introClient = new Hop();
+        relay.handle(introClient, new UnparsedRelayMessage(RelayCommand.INTRODUCE1.code(), new byte[8]));
+        assertNull(introClient.destroyedWith, "a malformed INTRODUCE1 is answered, not closed");
+        relay.handle(introClient, RendezvousCells.establishRendezvous(Randoms.bytes(20)));
+        assertEquals(DestroyReason.PROTOCOL, introClient.destroyedWith, "ESTABLISH_RENDEZVOUS on an intro circuit");
+        assertEquals(0, relay.waitingCookies());
+
+        Hop rendezvousClient = new Hop();
+        relay.handle(rendezvousClient, RendezvousCells.establishRendezvous(Randoms.bytes(20)));
+        assertNull(rendezvousClient.destroyedWith);
+        relay.handle(rendezvousClient, new UnparsedRelayMessage(RelayCommand.INTRODUCE1.code(), new byte[8]));
+        assertEquals(DestroyReason.PROTOCOL, rendezvousClient.destroyedWith, "INTRODUCE1 on a rendezvous circuit");
+    }
 }
