@@ -6,6 +6,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,16 +35,25 @@ import org.veilswarm.transport.onion.path.PathSelector;
 import org.veilswarm.transport.onion.stream.CircuitStreams;
 import org.veilswarm.transport.onion.stream.LocalServices;
 import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelaySampler;
+import org.veilswarm.transport.onion.hs.HsDirServerInitializer;
+import org.veilswarm.transport.onion.hs.HsDirStore;
+import org.veilswarm.transport.onion.hs.rend.RendezvousRelay;
+import org.veilswarm.transport.onion.hs.rend.RendezvousRelaySettings;
+import org.veilswarm.transport.onion.service.BeginDirRouter;
+import org.veilswarm.transport.onion.service.OnionServices;
+import org.veilswarm.transport.onion.service.SampledHsDirList;
 
 /**
- * The native onion transport without OSGi: the event loops, and the relay on the ORPort when relaying is
- * on. What works today is the relay (middle role, DESIGN §4): circuits of other nodes pass through it and
- * are counted in {@link #relayCounters()}.
+ * The native onion transport without OSGi: the event loops, the relay on the ORPort when relaying is on
+ * (middle, HSDir, introduction and rendezvous point roles; circuits of other nodes are counted in
+ * {@link #relayCounters()}), and onion services ({@link OnionServices}, rend-spec-v3): {@link #listen}
+ * publishes one, {@link #connect} reaches one by {@code <address>.onion:port}.
  *
- * <p>What does not work yet, and says so: streams to and from this node need onion services
- * (rend-spec-v3, issue #5). Until then {@link #canReach} is false for every address, and
- * {@link #connect} and {@link #listen} fail at once with {@link TransportException.Reason#UNSUPPORTED_ADDRESS}
- * and a message naming the missing piece, so callers move on to another transport; nothing pretends to work.
+ * <p>Both need a bound directory (relays for paths and the HSDir ring). Without one {@link #canReach} is
+ * false and {@link #connect} and {@link #listen} fail at once with
+ * {@link TransportException.Reason#UNSUPPORTED_ADDRESS} and a message naming the missing piece, so callers
+ * move on to another transport.
  */
 final class OnionTransportEngine implements AutoCloseable {
     static final String SCHEME = "onion";
@@ -50,8 +61,12 @@ final class OnionTransportEngine implements AutoCloseable {
     static final String THREAD_PREFIX = "veilswarm-onion-";
     /** Onion hops between a client and the rendezvous point (tor's default path length). */
     static final int HOPS = 3;
-    static final String NO_ONION_SERVICES = "the native onion transport cannot open or publish onion services yet "
-            + "(rend-spec-v3, issue #5); it only relays circuits for other nodes. Use the tor transport for streams";
+    static final String NO_DIRECTORY = "onion services (rend-spec-v3, issue #5) need a bound directory to pick relays "
+            + "and find HSDirs, and none is bound. Install and configure directory-merkle or directory-consensus, or use "
+            + "the tor transport";
+    /** HSDirs listed by sampling at most (see {@link SampledHsDirList}), and how long the list is kept. */
+    private static final int MAX_HSDIRS = 512;
+    private static final Duration HSDIR_LIST_LIFETIME = Duration.ofMinutes(10);
 
     private final OnionTransportSettings settings;
     private final EventLoopGroup group;
@@ -60,6 +75,9 @@ final class OnionTransportEngine implements AutoCloseable {
     private final DirectorySamplers directory;
     private final LocalServices localServices = new LocalServices();
     private final PathCircuits circuits;
+    private final OnionServices onionServices;
+    /** The HSDir role's store (rend-spec-v3 §2.2.6); null when not relaying. */
+    private final HsDirStore hsDirStore;
     private volatile boolean closed;
 
     /**
@@ -100,12 +118,21 @@ final class OnionTransportEngine implements AutoCloseable {
         }
         this.relay = started;
         if (started != null) {
-            // BEGIN_DIR is answered once a directory cache registers a DirectoryStreamService; BEGIN never (no exits).
+            // BEGIN_DIR answers HSDir requests, and directory requests once a cache registers; BEGIN never (no exits).
+            this.hsDirStore = new HsDirStore(Clock.systemUTC(), HsDirStore.Limits.DEFAULT);
+            localServices.directory(new BeginDirRouter(new HsDirServerInitializer(hsDirStore), null));
             CircuitStreams.acceptOn(started, localServices);
+            RendezvousRelay.install(started, RendezvousRelaySettings.defaults());
+        } else {
+            this.hsDirStore = null;
         }
         CircuitBuilder builder = new CircuitBuilder(settings.circuitSettings());
         this.circuits = new PathCircuits(builder, FirstHopLinks.fresh(new io.netty.bootstrap.Bootstrap().group(group)
                 .channel(io.netty.channel.socket.nio.NioSocketChannel.class), LinkSettings.defaults(), builder));
+        RelaySampler sampler = directory.sampler();
+        this.onionServices = new OnionServices(sampler, new SampledHsDirList(sampler, MAX_HSDIRS, HSDIR_LIST_LIFETIME,
+                Clock.systemUTC()), circuits, new RelayDescriptor.Key(relayIdentity), OnionServices.Settings.DEFAULT,
+                Clock.systemUTC());
     }
 
     /**
@@ -128,22 +155,27 @@ final class OnionTransportEngine implements AutoCloseable {
         return directory;
     }
 
-    /** Answers BEGIN_DIR at this relay with {@code handler} (a {@code @Sharable} initializer), or refuses (null). */
+    /**
+     * Answers BEGIN_DIR directory requests at this relay with {@code handler} (a {@code @Sharable} initializer),
+     * or refuses them (null); HSDir requests are answered either way.
+     */
     void serveDirectory(io.netty.channel.ChannelHandler handler) {
-        localServices.directory(handler);
+        localServices.directory(hsDirStore == null ? handler
+                : new BeginDirRouter(new HsDirServerInitializer(hsDirStore), handler));
     }
 
     TransportInfo info() {
         String summary = "native onion routing (tor-spec), " + HOPS + " hops; "
                 + (relay == null ? "not relaying" : "relaying for others on " + orPort().map(Object::toString).orElse("?"))
-                + "; " + directory.describe() + "; streams need onion services (not yet available)";
+                + "; " + directory.describe() + "; onion services "
+                + (directory.currentScheme().isPresent() ? "available" : "need a directory");
         return new TransportInfo(SCHEME, Anonymity.MUTUAL, relay != null, HOPS, summary);
     }
 
-    /** False for every address until onion services exist (see the class comment). */
+    /** True for {@code .onion} addresses while open and a directory is bound. */
     boolean canReach(TransportAddress address) {
         Objects.requireNonNull(address, "address");
-        return false;
+        return !closed && address.isOnion() && directory.currentScheme().isPresent();
     }
 
     CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
@@ -152,17 +184,34 @@ final class OnionTransportEngine implements AutoCloseable {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
-        return CompletableFuture.failedStage(closed ? closedException()
-                : new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
-                        "cannot listen as " + key.address() + ":" + port + ": " + NO_ONION_SERVICES));
+        if (port == 0) {
+            throw new IllegalArgumentException("an onion service needs a port of 1..65535");
+        }
+        if (closed) {
+            return CompletableFuture.failedStage(closedException());
+        }
+        if (directory.currentScheme().isEmpty()) {
+            return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
+                    "cannot listen as " + key.address() + ":" + port + ": " + NO_DIRECTORY));
+        }
+        return onionServices.publish(key, port, childInitializer);
     }
 
     CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(initializer, "initializer");
-        return CompletableFuture.failedStage(closed ? closedException()
-                : new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
-                        "cannot connect to " + to + ": " + NO_ONION_SERVICES));
+        if (closed) {
+            return CompletableFuture.failedStage(closedException());
+        }
+        if (!to.isOnion()) {
+            return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
+                    "cannot connect to " + to + ": the native onion transport reaches .onion addresses only"));
+        }
+        if (directory.currentScheme().isEmpty()) {
+            return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
+                    "cannot connect to " + to + ": " + NO_DIRECTORY));
+        }
+        return onionServices.connect(to, initializer);
     }
 
     private static TransportException closedException() {
@@ -212,6 +261,7 @@ final class OnionTransportEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        onionServices.close();
         if (relay != null) {
             relay.close();
         }

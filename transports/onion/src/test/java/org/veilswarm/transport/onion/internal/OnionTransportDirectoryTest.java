@@ -30,7 +30,6 @@ import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.path.DirectorySamplers;
 import org.veilswarm.transport.onion.path.PathSelectionException;
-import org.veilswarm.transport.onion.stream.StreamRefusedException;
 
 /** The transport's directory hooks without a framework: samplers bound by scheme, and BEGIN_DIR serving. */
 @ExtendWith(LeakCheck.class)
@@ -103,8 +102,9 @@ class OnionTransportDirectoryTest {
         assertInstanceOf(PathSelectionException.class, failure(engine), "unbound: new circuits fail again");
     }
 
+    /** Every relay is an HSDir, so BEGIN_DIR is always answered; directory requests need the cache's handler. */
     @Test
-    void beginDirIsAnsweredOnlyWhileADirectoryStreamHandlerIsSet() throws Exception {
+    void beginDirAlwaysAnswersAndRoutesDirectoryRequestsOnlyWhileAHandlerIsSet() throws Exception {
         OnionTestNetwork net = new OnionTestNetwork(0);
         closeLater.add(net);
         OnionTransportEngine engine = start(new DirectorySamplers(""));
@@ -114,16 +114,27 @@ class OnionTransportDirectoryTest {
             protected void initChannel(Channel ch) {
             }
         };
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> net.streams(circuit).openDirectory(nothing).get(10, TimeUnit.SECONDS));
-        assertInstanceOf(StreamRefusedException.class, refused.getCause());
+        byte[] request = "GET /veilswarm/dir/anything HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Channel unserved = net.streams(circuit).openDirectory(nothing).get(10, TimeUnit.SECONDS);
+        unserved.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(request));
+        OnionTestNetwork.await(() -> !unserved.isOpen(), "no directory handler: the stream is closed");
 
-        engine.serveDirectory(nothing);
-        Channel stream = net.streams(circuit).openDirectory(nothing).get(10, TimeUnit.SECONDS);
-        assertTrue(stream.isActive(), "CONNECTED: the relay serves BEGIN_DIR now");
-        stream.close();
-
-        engine.serveDirectory(null);
-        assertThrows(ExecutionException.class, () -> net.streams(circuit).openDirectory(nothing).get(10, TimeUnit.SECONDS));
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        engine.serveDirectory(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        reads.incrementAndGet();
+                        io.netty.util.ReferenceCountUtil.release(msg);
+                    }
+                });
+            }
+        });
+        Channel served = net.streams(circuit).openDirectory(nothing).get(10, TimeUnit.SECONDS);
+        served.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(request));
+        OnionTestNetwork.await(() -> reads.get() > 0, "the directory handler gets the request");
+        served.close();
     }
 }

@@ -90,7 +90,7 @@ class OnionTransportEngineTest {
         assertEquals(Anonymity.MUTUAL, info.anonymity());
         assertTrue(info.relaysForOthers());
         assertEquals(3, info.hops());
-        assertTrue(info.summary().contains("not yet"), info.summary());
+        assertTrue(info.summary().contains("onion services need a directory"), info.summary());
     }
 
     @Test
@@ -106,7 +106,7 @@ class OnionTransportEngineTest {
     }
 
     @Test
-    void connectAndListenFailWithAReasonUntilOnionServicesExist() {
+    void connectAndListenFailWithAReasonWithoutADirectory() {
         OnionTransportEngine engine = start(settings(true, 0));
         TransportAddress onion = TransportAddress.of(serviceKey.address(), 80);
         assertFalse(engine.canReach(onion));
