@@ -321,7 +321,8 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
                             shares.put(share.token(), shareMirror(shareMirrorId(id, share), share,
                                     sharesDir.resolve(shareId + ".cursor")).start());
                         } catch (IOException e) {
-                            LOG.log(Level.ERROR, "tracker: cannot mirror " + share + ": " + e.getMessage());
+                            LOG.log(Level.ERROR, "tracker: cannot start share mirror " + shareMirrorId(id, share) + " of node mirror "
+                                    + id + ": " + e.getMessage());
                         }
                     }
 

@@ -69,7 +69,8 @@ public record MirrorLink(OnionAddress source, TransportAddress endpoint, Visibil
 
     @Override
     public String toString() {
-        return "mirror of " + visibility.name().toLowerCase(java.util.Locale.ROOT) + " share "
-                + token.substring(0, 4) + "… at " + source + " via " + endpoint;
+        // No part of the token: a private share's token is its only secret, and this text reaches the logs.
+        return "mirror of a " + visibility.name().toLowerCase(java.util.Locale.ROOT) + " share at " + source + " via "
+                + endpoint;
     }
 }

@@ -18,13 +18,15 @@ public final class OwnerOnlyFile {
     private OwnerOnlyFile() {
     }
 
-    /** Creates {@code dir} (and parents) owner-only if it does not exist yet. */
+    /**
+     * Creates {@code dir} (and parents) if it does not exist yet, and makes it owner-only (0700) — also when it
+     * existed already, for example created by hand or by an older version with the default mode.
+     */
     public static void createDirectories(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
         }
-        Files.createDirectories(dir);
-        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix") && !Files.isSymbolicLink(dir)) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
     }
@@ -49,6 +51,20 @@ public final class OwnerOnlyFile {
         }
         if (posix && !Files.isSymbolicLink(file)) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        syncDirectory(dir);
+    }
+
+    /**
+     * Flushes the directory entry of the rename: without it, a crash soon after can leave the old file (or
+     * none) although the new content was flushed (POSIX fsync(2) on a directory). Platforms that cannot open a
+     * directory for this (Windows) keep what the rename gave.
+     */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported here; the file itself is flushed
         }
     }
 }
