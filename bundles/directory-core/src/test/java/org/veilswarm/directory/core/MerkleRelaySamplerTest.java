@@ -182,7 +182,11 @@ class MerkleRelaySamplerTest {
         Ed25519KeyPair a = TestRelays.key(500);
         Ed25519KeyPair b = TestRelays.key(501);
         Set<RelayFlag> flags = EnumSet.of(RelayFlag.RUNNING, RelayFlag.VALID);
-        SignedRelayDescriptor first = TestRelays.relay(a, 1_000_000, flags);
+        // A family counts only when both relays declare it (RelayDescriptor.sameFamily, tor's rule).
+        RelayDescriptor ad = TestRelays.relay(a, 1_000_000, flags).descriptor();
+        SignedRelayDescriptor first = RelayDescriptorDocument.sign(new RelayDescriptor(ad.identity(),
+                ad.ntorOnionKey(), ad.orAddresses(), ad.bandwidthObserved(), 0,
+                Set.of(new RelayDescriptor.Key(b.publicKey())), ad.version(), flags, ad.published()), a);
         RelayDescriptor bd = TestRelays.relay(b, 1_000_000, flags).descriptor();
         SignedRelayDescriptor sibling = RelayDescriptorDocument.sign(new RelayDescriptor(bd.identity(),
                 bd.ntorOnionKey(), bd.orAddresses(), bd.bandwidthObserved(), 0,
