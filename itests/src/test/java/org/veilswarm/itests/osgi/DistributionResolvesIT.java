@@ -38,13 +38,25 @@ import org.veilswarm.itests.support.ResolvedArtifacts;
 import org.veilswarm.itests.support.NodeIT;
 
 /**
- * The first integration test (DESIGN.md §6): the distribution's features (core, console, transport-direct)
- * booted in Felix resolve completely, every bundle starts, every DS component is satisfied, and the node
- * comes up with a valid identity and an honest status.
+ * The first integration test (DESIGN.md §6): the distribution's default features (core, console,
+ * transport-direct, tracker, share: what {@code veilswarm run} starts) booted in Felix resolve completely,
+ * every bundle starts, every DS component is satisfied, and the node comes up with a valid identity and an
+ * honest status.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DistributionResolvesIT extends NodeIT {
+
+    /**
+     * The launcher's default feature list (LauncherSettings.DEFAULT_FEATURES). Without share, the console's
+     * Shares/Downloads servlets stay unsatisfied by design (the API answers 503), which this test would report.
+     */
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public org.ops4j.pax.exam.Option[] config() {
+        return org.veilswarm.itests.support.VeilswarmOptions.node(getClass(), "core", "console", "transport-direct",
+                "tracker", "share");
+    }
 
 
     @Test
