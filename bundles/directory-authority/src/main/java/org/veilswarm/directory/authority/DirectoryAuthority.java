@@ -365,7 +365,7 @@ public final class DirectoryAuthority {
             return Optional.empty();
         }
         PublishedDirectory published = PublishedDirectory.of(signed, List.copyOf(r.headerSignatures.values()));
-        cache.update(published); // refused when this authority already serves a later period
+        cache.install(published); // refused when this authority already serves a later period
         return Optional.of(published);
     }
 

@@ -26,7 +26,7 @@ public final class DirectoryCacheService implements DirectoryHttpService {
      *
      * @return whether it was installed
      */
-    public synchronized boolean update(PublishedDirectory directory) {
+    public synchronized boolean install(PublishedDirectory directory) {
         PublishedDirectory next = PublishedDirectory.require(directory);
         PublishedDirectory held = current;
         if (held != null) {
@@ -39,6 +39,11 @@ public final class DirectoryCacheService implements DirectoryHttpService {
         }
         current = next;
         return true;
+    }
+
+    /** {@link #install}, for callers that do not need to know whether it was refused as older. */
+    public void update(PublishedDirectory directory) {
+        install(directory);
     }
 
     public Optional<PublishedDirectory> current() {

@@ -61,7 +61,7 @@ public final class DirectoryMirror {
                     }
                     PublishedDirectory d = PublishedDirectory.of(c.consensus().orElseThrow().signed(),
                             h.header().orElseThrow().signed());
-                    if (!service.update(d)) {
+                    if (!service.install(d)) {
                         throw new IllegalStateException("list valid after "
                                 + d.consensus().document().validAfter() + " is not newer than the one held");
                     }

@@ -58,18 +58,27 @@ class DirectoryCacheServiceTest {
     void onlyALaterPeriodOrTheSameListReplacesWhatIsHeld() throws Exception {
         DirectoryCacheService cache = new DirectoryCacheService();
         PublishedDirectory current = directory(T, 1000, 2);
-        assertTrue(cache.update(current));
+        assertTrue(cache.install(current));
 
-        assertFalse(cache.update(directory(T.minusSeconds(3600), 1000, 3)), "last period's directory");
-        assertFalse(cache.update(directory(T, 2000, 3)), "another list for the same period");
+        assertFalse(cache.install(directory(T.minusSeconds(3600), 1000, 3)), "last period's directory");
+        assertFalse(cache.install(directory(T, 2000, 3)), "another list for the same period");
         assertSame(current, cache.current().orElseThrow());
 
         PublishedDirectory moreSignatures = directory(T, 1000, 3);
-        assertTrue(cache.update(moreSignatures), "the same list with another signature");
+        assertTrue(cache.install(moreSignatures), "the same list with another signature");
         assertEquals(3, cache.current().orElseThrow().consensus().signatures().size());
 
         PublishedDirectory next = directory(T.plusSeconds(3600), 1000, 2);
-        assertTrue(cache.update(next));
+        assertTrue(cache.install(next));
         assertSame(next, cache.current().orElseThrow());
+    }
+
+    @Test
+    void updateAppliesTheSameRule() throws Exception {
+        DirectoryCacheService cache = new DirectoryCacheService();
+        PublishedDirectory current = directory(T, 1000, 2);
+        cache.update(current);
+        cache.update(directory(T.minusSeconds(3600), 1000, 3));
+        assertSame(current, cache.current().orElseThrow());
     }
 }
