@@ -30,6 +30,19 @@ import org.veilswarm.transport.onion.stream.StreamAcceptor;
 public final class RendezvousService implements AutoCloseable {
     /** Introductions one intro point takes before it must be rotated (C tor: 16384 to 32767). */
     public static final int DEFAULT_REPLAY_CAPACITY = 16384;
+    /**
+     * Circuits to rendezvous points being built at once. Each valid INTRODUCE2 costs a circuit build, so
+     * a flood of introductions (each client's is fresh) would start builds without end; beyond this many
+     * in flight an introduction is dropped (counted in {@link #rejectedIntroductions()}), and its client
+     * times out and may retry.
+     */
+    static final int MAX_RENDEZVOUS_BUILDS = 16;
+    /**
+     * The DoS parameters sent in ESTABLISH_INTRO when the caller gives no extensions (rend-spec-v3
+     * §3.1.1.1), C tor's defaults for HiddenServiceEnableIntroDoSDefense: 25 INTRODUCE2 per second, bursts
+     * of 200. The intro point then drops the excess before it reaches this service.
+     */
+    static final DosParameters DEFAULT_DOS_PARAMETERS = new DosParameters(25, 200);
 
     private final CircuitFactory circuits;
     private final byte[] subcredential;
@@ -40,6 +53,7 @@ public final class RendezvousService implements AutoCloseable {
     private final List<RendezvousConnection> connections = new CopyOnWriteArrayList<>();
     private final LongAdder rejectedIntroductions = new LongAdder();
     private final LongAdder failedRendezvous = new LongAdder();
+    private final java.util.concurrent.Semaphore rendezvousBuilds = new java.util.concurrent.Semaphore(MAX_RENDEZVOUS_BUILDS);
     private volatile boolean closed;
 
     public RendezvousService(CircuitFactory circuits, byte[] subcredential, StreamAcceptor acceptor, Duration stepTimeout) {
@@ -99,12 +113,13 @@ public final class RendezvousService implements AutoCloseable {
         });
     }
 
+    /** {@link #establish(RelayTarget, List)} with the default DoS parameters extension. */
     public CompletableFuture<ServiceIntroPoint> establish(RelayTarget relay) {
-        return establish(relay, List.of());
+        return establish(relay, List.of(DEFAULT_DOS_PARAMETERS.toExtension()));
     }
 
     /** §3.3 on the service: check the MAC, refuse replays (§3.2.2), decrypt, then rendezvous. */
-    private void introduced(ServiceIntroPoint point, byte[] body) {
+    void introduced(ServiceIntroPoint point, byte[] body) {
         HsNtor.ServiceResult result;
         IntroducePlaintext plaintext;
         RelayTarget rendezvousPoint;
@@ -139,7 +154,18 @@ public final class RendezvousService implements AutoCloseable {
         if (closed) {
             return;
         }
-        circuits.build(rendezvousPoint).whenComplete((circuit, failure) -> {
+        if (!rendezvousBuilds.tryAcquire()) {
+            rejectedIntroductions.increment();
+            return;
+        }
+        CompletableFuture<OriginCircuit> build;
+        try {
+            build = circuits.build(rendezvousPoint);
+        } catch (RuntimeException e) {
+            build = CompletableFuture.failedFuture(e);
+        }
+        build.whenComplete((circuit, failure) -> rendezvousBuilds.release());
+        build.whenComplete((circuit, failure) -> {
             if (failure != null) {
                 failedRendezvous.increment();
                 return;
@@ -174,7 +200,10 @@ public final class RendezvousService implements AutoCloseable {
         return List.copyOf(connections);
     }
 
-    /** INTRODUCE2 cells refused for a wrong key, a bad MAC, a malformed body or a full replay cache. */
+    /**
+     * INTRODUCE2 cells refused for a wrong key, a bad MAC, a malformed body or a full replay cache, or
+     * dropped while {@value #MAX_RENDEZVOUS_BUILDS} rendezvous circuits were being built.
+     */
     public long rejectedIntroductions() {
         return rejectedIntroductions.sum();
     }
