@@ -154,6 +154,11 @@ final class TrackerServer implements AutoCloseable {
     }
 
     /** The mirrors this node keeps; empty without mirroring. */
+    /** The source's follower of the bound store, with mirroring. */
+    Optional<FeedFollower> feed() {
+        return Optional.ofNullable(feed);
+    }
+
     Optional<MirrorRegistry> mirrors() {
         return Optional.ofNullable(mirrors);
     }

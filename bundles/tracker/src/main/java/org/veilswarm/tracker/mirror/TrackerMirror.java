@@ -230,6 +230,15 @@ public final class TrackerMirror implements AutoCloseable {
         long sequence = Math.max(1, snapshot.head());
         Set<InfoHash> now = new HashSet<>();
         snapshot.torrents().forEach(t -> now.add(t.infoHash().truncated()));
+        Map<InfoHash, Set<String>> newPeers = new HashMap<>();
+        for (MirroredTorrent t : snapshot.torrents()) {
+            for (PeerEntry peer : t.peers()) {
+                newPeers.computeIfAbsent(t.infoHash().truncated(), k -> new HashSet<>())
+                        .add(HexFormat.of().formatHex(peer.peerId()) + " " + peer.address());
+            }
+        }
+        // A source answering 410 again and again gets a snapshot each time: the same caps as for batches.
+        checkQuota(now, newPeers);
         claim(now);
         for (InfoHash gone : cursor.torrents()) {
             if (!now.contains(gone)) {

@@ -477,4 +477,29 @@ class TrackerMirroringTest {
         again.mirrors().importConfigured(List.of(source.address() + ":6969"));
         assertEquals(1, again.mirrors().list().size(), "a new configured entry is still added");
     }
+
+    @Test
+    void aSnapshotIntoASwarmAlreadyBeyondThePeerCapIsRefused() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirrorLimits small = new MirrorLimits(16 << 20, 1 << 20, 10, 2, 1_000, 64 * 1024, 10_000);
+        MirroringNode b = new MirroringNode(new TestIdentity(), StoreKind.MEMORY, dir.resolve("b"), TRANSPORT, null,
+                MirroringNode.FAST.withLimits(small));
+        closing.add(b);
+        // Peers an earlier copy left in B's store (a source that answers 410 again and again gets a new
+        // snapshot each time; each may bring other peers).
+        for (int p = 1; p <= 3; p++) {
+            b.store.apply(new Change(1, Change.Kind.PEER_PUT, FIRST, Optional.of(new PeerEntry(FIRST,
+                    new byte[] {(byte) p, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, peer(100 + p),
+                    0, 0, 0, Instant.now())), Optional.empty()));
+        }
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        a.server.feed().orElseThrow().poll();   // A's snapshot holds the peer: the snapshot is what is refused
+        TrackerMirrorInfo mirror = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + open.pathPrefix());
+        await("peer cap refusal", () -> b.mirrors().status(mirror.id()).orElseThrow().lastError()
+                .filter(e -> e.contains("at most 2 peers per torrent")).isPresent());
+        assertEquals(3, swarm(b.store, FIRST), "the refused snapshot added nothing");
+        assertEquals(0, b.mirrors().status(mirror.id()).orElseThrow().position(), "no snapshot was applied");
+    }
 }
