@@ -36,6 +36,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
@@ -90,7 +91,7 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.info = new TransportInfo(SCHEME, Anonymity.NONE, false, 0,
                 "plain TCP, no encryption; listeners bind " + NetUtil.toAddressString(settings.bindAddress()));
-        this.workers = new LoopAffineEventLoopGroup(settings.workerThreads(),
+        this.workers = new NioEventLoopGroup(settings.workerThreads(),
                 new DefaultThreadFactory(THREAD_NAME_PREFIX + "io", true));
         this.resolver = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 10, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(RESOLVER_QUEUE), new DefaultThreadFactory(THREAD_NAME_PREFIX + "dns", true));
@@ -149,8 +150,8 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
             return CompletableFuture.failedFuture(ConnectFailures.closed());
         }
         String local = hostText(settings.bindAddress()) + ":" + port;
-        // Accepts on an I/O loop and keeps each accepted stream on it (LoopAffineEventLoopGroup): no acceptor
-        // thread, no hand-off between threads per connection.
+        // Accepts on one of the I/O loops (no separate acceptor thread) and spreads the accepted streams over all
+        // loops round robin: a swarm's peers on one listener must not share a single thread.
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers, workers)
                 .channel(NioServerSocketChannel.class)
