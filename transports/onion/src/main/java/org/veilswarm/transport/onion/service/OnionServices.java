@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
@@ -50,6 +49,7 @@ import org.veilswarm.transport.onion.hs.rend.RendezvousService;
 import org.veilswarm.transport.onion.hs.rend.RendezvousTimeoutException;
 import org.veilswarm.transport.onion.hs.rend.ServiceIntroPoint;
 import org.veilswarm.transport.onion.path.PathCircuits;
+import org.veilswarm.transport.onion.path.PathRules;
 import org.veilswarm.transport.onion.path.PathSelectionException;
 import org.veilswarm.transport.onion.stream.LocalServices;
 import org.veilswarm.transport.onion.stream.StreamRefusedException;
@@ -64,7 +64,8 @@ import org.veilswarm.transport.onion.stream.StreamRefusedException;
  */
 public final class OnionServices implements AutoCloseable {
     /**
-     * @param introPoints introduction points per published descriptor (C tor: 3)
+     * @param introPoints introduction points per published descriptor (C tor: 3; at most
+     *     {@link PathRules#MAX_HOPS} here, as they are picked in one path-selection run)
      * @param stepTimeout one protocol step: INTRO_ESTABLISHED, RENDEZVOUS_ESTABLISHED, INTRODUCE_ACK
      * @param rendezvousTimeout from INTRODUCE_ACK to RENDEZVOUS2 (the service builds a circuit meanwhile)
      * @param hsDirTimeout one HSDir request
@@ -76,8 +77,8 @@ public final class OnionServices implements AutoCloseable {
                 Duration.ofSeconds(20), 1);
 
         public Settings {
-            if (introPoints < 1 || introPoints > 20) { // SecondLayer.MAX_INTRO_POINTS
-                throw new IllegalArgumentException("introPoints must be 1..20, got " + introPoints);
+            if (introPoints < 1 || introPoints > PathRules.MAX_HOPS) {
+                throw new IllegalArgumentException("introPoints must be 1.." + PathRules.MAX_HOPS + ", got " + introPoints);
             }
             Objects.requireNonNull(stepTimeout, "stepTimeout");
             Objects.requireNonNull(rendezvousTimeout, "rendezvousTimeout");
@@ -138,7 +139,10 @@ public final class OnionServices implements AutoCloseable {
                     }
                     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
                 })
-                .thenApply(ok -> (Listener) service);
+                .thenApply(ok -> (Listener) service)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof OnionServiceException o ? o
+                        : new OnionServiceException(OnionServiceException.Failure.PUBLISH_FAILED, address + ": "
+                                + unwrap(e).getMessage(), unwrap(e))));
         return done.whenComplete((listener, failure) -> {
             if (failure != null || closed) {
                 service.withdraw();
