@@ -29,6 +29,7 @@ import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.path.DirectorySamplers;
 import org.veilswarm.transport.onion.path.FirstHopLinks;
+import org.veilswarm.transport.onion.path.ReusedFirstHopLinks;
 import org.veilswarm.transport.onion.path.PathCircuits;
 import org.veilswarm.transport.onion.path.PathRules;
 import org.veilswarm.transport.onion.path.PathSelector;
@@ -74,6 +75,7 @@ final class OnionTransportEngine implements AutoCloseable {
     private final byte[] relayIdentity;
     private final DirectorySamplers directory;
     private final LocalServices localServices = new LocalServices();
+    private final ReusedFirstHopLinks firstHops;
     private final PathCircuits circuits;
     private final OnionServices onionServices;
     /** The HSDir role's store (rend-spec-v3 §2.2.6); null when not relaying. */
@@ -127,8 +129,11 @@ final class OnionTransportEngine implements AutoCloseable {
             this.hsDirStore = null;
         }
         CircuitBuilder builder = new CircuitBuilder(settings.circuitSettings());
-        this.circuits = new PathCircuits(builder, FirstHopLinks.fresh(new io.netty.bootstrap.Bootstrap().group(group)
-                .channel(io.netty.channel.socket.nio.NioSocketChannel.class), LinkSettings.defaults(), builder));
+        // One link per guard for all our circuits (tor-spec §2 channel reuse), closed after 3 idle minutes.
+        this.firstHops = FirstHopLinks.reusing(new io.netty.bootstrap.Bootstrap().group(group)
+                .channel(io.netty.channel.socket.nio.NioSocketChannel.class), LinkSettings.defaults(), builder,
+                ReusedFirstHopLinks.DEFAULT_IDLE_TIMEOUT);
+        this.circuits = new PathCircuits(builder, firstHops);
         RelaySampler sampler = directory.sampler();
         this.onionServices = new OnionServices(sampler, new SampledHsDirList(sampler, MAX_HSDIRS, HSDIR_LIST_LIFETIME,
                 Clock.systemUTC()), circuits, new RelayDescriptor.Key(relayIdentity), OnionServices.Settings.DEFAULT,
@@ -262,6 +267,7 @@ final class OnionTransportEngine implements AutoCloseable {
         }
         closed = true;
         onionServices.close();
+        firstHops.close();
         if (relay != null) {
             relay.close();
         }

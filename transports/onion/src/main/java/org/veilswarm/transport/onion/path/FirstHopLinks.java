@@ -2,6 +2,7 @@ package org.veilswarm.transport.onion.path;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.util.concurrent.Future;
+import java.time.Duration;
 import java.util.Objects;
 import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
@@ -20,7 +21,8 @@ public interface FirstHopLinks {
     Future<Link> link(RelayTarget target);
 
     /**
-     * A new client link (never authenticating, as a client does not) for every circuit.
+     * A new client link (never authenticating, as a client does not) for every circuit; production code
+     * shares links with {@link #reusing}.
      *
      * @param bootstrap the event loop group and channel type; its handler is replaced
      */
@@ -30,5 +32,16 @@ public interface FirstHopLinks {
         Objects.requireNonNull(builder, "builder");
         return target -> Links.connect(bootstrap, target.address(), target.identity(), null, settings,
                 builder.clientLinks(null));
+    }
+
+    /**
+     * One shared link per first-hop relay identity (tor-spec §2 channel reuse), closed after
+     * {@code idleTimeout} without circuits; see {@link ReusedFirstHopLinks}.
+     *
+     * @param bootstrap the event loop group and channel type; its handler is replaced
+     */
+    static ReusedFirstHopLinks reusing(Bootstrap bootstrap, LinkSettings settings, CircuitBuilder builder,
+            Duration idleTimeout) {
+        return new ReusedFirstHopLinks(bootstrap, settings, builder, Objects.requireNonNull(idleTimeout, "idleTimeout"));
     }
 }
