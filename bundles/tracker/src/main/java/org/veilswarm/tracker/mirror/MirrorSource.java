@@ -118,7 +118,13 @@ public final class MirrorSource {
             long waitSeconds = parameters.single("wait").isPresent() ? decimal(parameters.required("wait"), "wait") : 0;
             long deadline = System.nanoTime() + Math.min(TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, 3600)),
                     maxWait.toNanos());
-            return changes(share.get(), epoch, since, nonce, scope, deadline);
+            TokenDigest digest = TokenDigest.of(token);
+            // The share is looked up again at every evaluation of a long poll: an operator may widen it to more
+            // torrents while the mirror waits, and filtering with the share as it was when the poll began would
+            // move the mirror past those torrents' changes without ever sending them.
+            java.util.function.Supplier<Optional<TrackedShare>> current =
+                    () -> tokens.find(digest).filter(s -> s.visibility() == visibility);
+            return changes(current, epoch, since, nonce, scope, deadline);
         } catch (TrackerRequestException e) {
             return CompletableFuture.completedFuture(failure(400, e.getMessage()));
         }
@@ -157,14 +163,20 @@ public final class MirrorSource {
         return new Reply(200, SignedDocument.sign(SignedDocument.Kind.SNAPSHOT, document, identity));
     }
 
-    private CompletableFuture<Reply> changes(TrackedShare share, FeedEpoch epoch, long since, byte[] nonce,
-            byte[] scope, long deadline) {
+    private CompletableFuture<Reply> changes(java.util.function.Supplier<Optional<TrackedShare>> current,
+            FeedEpoch epoch, long since, byte[] nonce, byte[] scope, long deadline) {
         int max = codec.limits().maxBatchChanges();
         while (true) {
             if (feed.isClosed()) {
                 // RFC 9110 §15.6.4: the source is stopping; the mirror retries later (or elsewhere).
                 return CompletableFuture.completedFuture(failure(503, "mirror source stopping"));
             }
+            Optional<TrackedShare> now = current.get();
+            if (now.isEmpty()) {
+                // Revoked while the mirror waited: the same answer as for a token that never existed.
+                return CompletableFuture.completedFuture(new Reply(404, NOT_FOUND));
+            }
+            TrackedShare share = now.get();
             Optional<ChangeBatch> found = feed.changes(epoch, since, share::tracks, max, 16 * max);
             if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(failure(410, "feed position " + since
@@ -176,8 +188,8 @@ public final class MirrorSource {
                 // Nothing for this share yet: wait for the feed to move, then look again from the same place.
                 return feed.awaitBeyond(epoch, batch.to())
                         .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-                        .thenCompose(v -> System.nanoTime() - deadline >= 0 ? answerNow(share, epoch, since, nonce,
-                                scope) : changes(share, epoch, since, nonce, scope, deadline));
+                        .thenCompose(v -> System.nanoTime() - deadline >= 0 ? answerNow(current, epoch, since, nonce,
+                                scope) : changes(current, epoch, since, nonce, scope, deadline));
             }
             byte[] document = codec.encodeBatch(batch, nonce, scope);
             if (document.length + 128 <= codec.limits().maxBatchBytes()) {
@@ -192,9 +204,9 @@ public final class MirrorSource {
         }
     }
 
-    private CompletableFuture<Reply> answerNow(TrackedShare share, FeedEpoch epoch, long since, byte[] nonce,
-            byte[] scope) {
-        return changes(share, epoch, since, nonce, scope, System.nanoTime());
+    private CompletableFuture<Reply> answerNow(java.util.function.Supplier<Optional<TrackedShare>> current,
+            FeedEpoch epoch, long since, byte[] nonce, byte[] scope) {
+        return changes(current, epoch, since, nonce, scope, System.nanoTime());
     }
 
     private static Reply failure(int status, String reason) {
