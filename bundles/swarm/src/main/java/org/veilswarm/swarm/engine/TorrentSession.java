@@ -976,7 +976,12 @@ public final class TorrentSession implements AutoCloseable {
         failureReason = reason;
         LOG.log(Level.WARNING, "torrent {0} stopped: {1}", new Object[] {info.name(), reason});
         setState(TorrentState.FAILED, reason);
-        List.copyOf(peers).forEach(p -> p.close("torrent failed"));
+        // Dropped here rather than when each channel's close comes back, so anyone woken by the failed
+        // completion already sees a torrent without connections.
+        for (PeerConnection p : List.copyOf(peers)) {
+            p.close("torrent failed");
+            peerLeft(p);
+        }
         completion.completeExceptionally(new StorageException(reason));
     }
 
