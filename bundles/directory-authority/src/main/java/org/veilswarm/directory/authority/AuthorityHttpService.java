@@ -26,11 +26,12 @@ public final class AuthorityHttpService implements DirectoryHttpService {
     public Optional<DirectoryResponse> serve(DirectoryRequest request) {
         if (request.isPost(DirectoryPaths.DESCRIPTOR)) {
             try {
-                DirectoryAuthority.Upload result = authority.accept(request.body());
+                DirectoryAuthority.Upload result = authority.accept(request.body(), request.source().orElse(null));
                 return Optional.of(switch (result) {
                     case STALE -> DirectoryResponse.error(409,
                             "STALE: older than the descriptor held or than the maximum age");
                     case FULL -> DirectoryResponse.error(503, "FULL: this authority holds as many relays as it takes");
+                    case RATE_LIMITED -> DirectoryResponse.error(429, rateLimited(authority.limits()));
                     default -> DirectoryResponse.ok((result.name() + "\n").getBytes(StandardCharsets.US_ASCII));
                 });
             } catch (DescriptorException e) {
@@ -48,6 +49,13 @@ public final class AuthorityHttpService implements DirectoryHttpService {
                     .orElse(DirectoryResponse.error(404, "no consensus computed for that period")));
         }
         return authority.cache().serve(request);
+    }
+
+    /** The 429 body (RFC 6585 §4): which allowance, so an operator can tell a loop from a too-low limit. */
+    static String rateLimited(AuthorityLimits limits) {
+        return "RATE_LIMITED: at most " + limits.uploadsPerSource() + " descriptor uploads per source address and "
+                + limits.uploadsPerIdentity() + " per relay identity every " + limits.uploadInterval().toSeconds()
+                + " s; retry later";
     }
 
     /** Decimal epoch seconds, canonical (no sign, no leading zero). */

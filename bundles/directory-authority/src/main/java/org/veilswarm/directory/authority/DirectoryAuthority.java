@@ -50,6 +50,8 @@ public final class DirectoryAuthority {
     private final ReachabilityProbe probe;
     private final AuthorityLimits limits;
     private final Clock clock;
+    private final UploadRateLimiter perSource;
+    private final UploadRateLimiter perIdentity;
     private final DirectoryCacheService cache = new DirectoryCacheService();
     private final Map<RelayDescriptor.Key, Known> known = new HashMap<>();
     private final TreeMap<Instant, Round> rounds = new TreeMap<>();
@@ -94,7 +96,12 @@ public final class DirectoryAuthority {
         /** Older than the descriptor the authority holds, or older than the policy's maximum age. */
         STALE,
         /** A new identity while the authority already holds {@link AuthorityLimits#maxKnownRelays()}. */
-        FULL
+        FULL,
+        /**
+         * More uploads from the source address, or for the relay identity, than {@link AuthorityLimits} allow
+         * in the current window; nothing was kept.
+         */
+        RATE_LIMITED
     }
 
     public DirectoryAuthority(Ed25519KeyPair key, AuthoritySet authorities, FlagPolicy policy,
@@ -116,6 +123,13 @@ public final class DirectoryAuthority {
         this.parser = Objects.requireNonNull(parser, "parser");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.perSource = new UploadRateLimiter(limits.uploadsPerSource(), limits.uploadInterval(), clock);
+        this.perIdentity = new UploadRateLimiter(limits.uploadsPerIdentity(), limits.uploadInterval(), clock);
+    }
+
+    /** The bounds this authority applies. */
+    public AuthorityLimits limits() {
+        return limits;
     }
 
     public RelayDescriptor.Key identity() {
@@ -136,8 +150,29 @@ public final class DirectoryAuthority {
      *
      * @throws DescriptorException with the reason when the document is refused
      */
-    public synchronized Upload accept(byte[] document) throws DescriptorException {
+    public Upload accept(byte[] document) throws DescriptorException {
+        return accept(document, null);
+    }
+
+    /**
+     * A relay uploads its descriptor from {@code source} (null when unknown, as for a local call): counted
+     * against the source's allowance before parsing (so a flood costs no signature checks) and against the
+     * identity's after; then parsed strictly, relay signature checked, kept when newer.
+     *
+     * @throws DescriptorException with the reason when the document is refused
+     */
+    public Upload accept(byte[] document, java.net.InetAddress source) throws DescriptorException {
+        if (source != null && !perSource.tryAcquire(UploadRateLimiter.sourceKey(source))) {
+            return Upload.RATE_LIMITED;
+        }
         SignedRelayDescriptor d = parser.parse(document);
+        if (!perIdentity.tryAcquire(d.descriptor().identityKey())) {
+            return Upload.RATE_LIMITED;
+        }
+        return keep(d);
+    }
+
+    private synchronized Upload keep(SignedRelayDescriptor d) {
         Instant now = clock.instant();
         if (d.descriptor().published().isBefore(now.minus(policy.descriptorMaxAge()))) {
             return Upload.STALE;

@@ -131,4 +131,85 @@ class AuthorityLimitsTest {
         List<ConsensusEntry> listed = a.vote(START.plusSeconds(60), START.plusSeconds(3660)).document().entries();
         assertEquals(60, listed.size());
     }
+
+    @Test
+    void uploadsBeyondTheSourceAllowanceAreRateLimitedUntilTheWindowEnds() throws Exception {
+        SteppingClock clock = new SteppingClock();
+        DirectoryAuthority a = authority(new AuthorityLimits(1000, 2, 8, 3, 10, Duration.ofMinutes(1)), ALWAYS,
+                clock);
+        InetAddress flooder = InetAddress.getByName("192.0.2.7");
+        for (int n = 1; n <= 3; n++) {
+            assertEquals(DirectoryAuthority.Upload.ACCEPTED, a.accept(relay(n, "10.0.0." + n, START).document(),
+                    flooder));
+        }
+        assertEquals(DirectoryAuthority.Upload.RATE_LIMITED,
+                a.accept(relay(4, "10.0.0.4", START).document(), flooder));
+        // A refused upload is not kept, and costs the flooder nothing else: garbage is refused before parsing.
+        assertEquals(3, a.knownRelays());
+        assertEquals(DirectoryAuthority.Upload.RATE_LIMITED, a.accept(new byte[] {'x'}, flooder));
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(4, "10.0.0.4", START).document(), InetAddress.getByName("192.0.2.8")),
+                "another source has its own allowance");
+        clock.now = START.plusSeconds(60);
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(5, "10.0.0.5", START).document(), flooder), "a new window");
+    }
+
+    @Test
+    void anIpv6SourceIsCountedByItsSlash64() throws Exception {
+        SteppingClock clock = new SteppingClock();
+        DirectoryAuthority a = authority(new AuthorityLimits(1000, 2, 8, 2, 10, Duration.ofMinutes(1)), ALWAYS,
+                clock);
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(1, "10.0.0.1", START).document(), InetAddress.getByName("2001:db8:0:1::1")));
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(2, "10.0.0.2", START).document(), InetAddress.getByName("2001:db8:0:1::2")));
+        assertEquals(DirectoryAuthority.Upload.RATE_LIMITED,
+                a.accept(relay(3, "10.0.0.3", START).document(), InetAddress.getByName("2001:db8:0:1:ffff::3")));
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(3, "10.0.0.3", START).document(), InetAddress.getByName("2001:db8:0:2::3")));
+    }
+
+    @Test
+    void oneIdentityIsLimitedWhateverAddressItUploadsFrom() throws Exception {
+        SteppingClock clock = new SteppingClock();
+        DirectoryAuthority a = authority(new AuthorityLimits(1000, 2, 8, 100, 2, Duration.ofMinutes(1)), ALWAYS,
+                clock);
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(1, "10.0.0.1", START).document(), InetAddress.getByName("192.0.2.1")));
+        assertEquals(DirectoryAuthority.Upload.UNCHANGED,
+                a.accept(relay(1, "10.0.0.1", START).document(), InetAddress.getByName("192.0.2.2")));
+        assertEquals(DirectoryAuthority.Upload.RATE_LIMITED,
+                a.accept(relay(1, "10.0.0.1", START.plusSeconds(1)).document(), InetAddress.getByName("192.0.2.3")));
+        assertEquals(DirectoryAuthority.Upload.ACCEPTED,
+                a.accept(relay(2, "10.0.0.2", START).document(), InetAddress.getByName("192.0.2.3")));
+    }
+
+    @Test
+    void theHttpAnswerToARateLimitedUploadIs429WithTheAllowance() throws Exception {
+        SteppingClock clock = new SteppingClock();
+        DirectoryAuthority a = authority(new AuthorityLimits(1000, 2, 8, 1, 10, Duration.ofMinutes(1)), ALWAYS,
+                clock);
+        AuthorityHttpService http = new AuthorityHttpService(a);
+        java.util.Optional<InetAddress> source = java.util.Optional.of(InetAddress.getByName("192.0.2.9"));
+        org.veilswarm.directory.http.DirectoryResponse first = http.serve(new org.veilswarm.directory.http.DirectoryRequest(
+                "POST", org.veilswarm.directory.http.DirectoryPaths.DESCRIPTOR, relay(1, "10.0.0.1", START).document(),
+                false, source)).orElseThrow();
+        assertEquals(200, first.status());
+        org.veilswarm.directory.http.DirectoryResponse second = http.serve(new org.veilswarm.directory.http.DirectoryRequest(
+                "POST", org.veilswarm.directory.http.DirectoryPaths.DESCRIPTOR, relay(2, "10.0.0.2", START).document(),
+                false, source)).orElseThrow();
+        assertEquals(429, second.status());
+        String body = new String(second.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body.startsWith("RATE_LIMITED: at most 1 descriptor uploads per source address and 10 per relay "
+                + "identity every 60 s"), body);
+    }
+
+    @Test
+    void limitsRefuseNonsense() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new AuthorityLimits(1, 1, 1, 0, 1, Duration.ofMinutes(1)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new AuthorityLimits(1, 1, 1, 1, 1, Duration.ZERO));
+    }
 }

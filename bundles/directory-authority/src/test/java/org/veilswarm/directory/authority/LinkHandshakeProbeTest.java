@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,22 +22,22 @@ import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.directory.core.AuthoritySet;
 import org.veilswarm.directory.core.ConsensusEntry;
 import org.veilswarm.directory.core.RelayDescriptorParser;
+import org.veilswarm.transport.onion.internal.LinkHandshakeProbe;
 import org.veilswarm.transport.onion.link.Link;
 import org.veilswarm.transport.onion.link.LinkListener;
 import org.veilswarm.transport.onion.link.LinkSettings;
 import org.veilswarm.transport.onion.link.Links;
 import org.veilswarm.transport.onion.link.RelayLinkKeys;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
- * The onion transport's link handshake (tor-spec §4) as the authority's {@link ReachabilityProbe}: a relay
+ * The onion transport's link handshake probe (tor-spec §4, {@link LinkHandshakeProbe}) as the authority's
+ * {@link ReachabilityProbe}: a relay
  * listening with its own identity is RUNNING; an impostor at the address a descriptor names (a listener
  * with another identity) is not listed, although a plain TCP probe would have listed it.
  */
@@ -50,26 +49,10 @@ class LinkHandshakeProbeTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
-    /** Reachable = a link handshake with exactly the descriptor's identity completes. */
+    /** The onion transport's probe, as its DS component registers it for authorities. */
     private ReachabilityProbe linkProbe() {
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class);
-        return relay -> {
-            CompletableFuture<Void> result = new CompletableFuture<>();
-            Links.connect(bootstrap, relay.orAddresses().get(0), relay.identity(), null, LinkSettings.defaults(),
-                    new LinkListener() {
-                        @Override
-                        public void established(Link link) {
-                        }
-                    }).addListener(f -> {
-                        if (f.isSuccess()) {
-                            ((Link) f.getNow()).close();
-                            result.complete(null);
-                        } else {
-                            result.completeExceptionally(f.cause());
-                        }
-                    });
-            return result;
-        };
+        LinkHandshakeProbe probe = new LinkHandshakeProbe(group, Duration.ofSeconds(10));
+        return probe::probe;
     }
 
     private InetSocketAddress listenAs(Ed25519KeyPair identity) throws Exception {

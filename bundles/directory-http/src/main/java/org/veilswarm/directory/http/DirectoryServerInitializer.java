@@ -60,7 +60,7 @@ public final class DirectoryServerInitializer extends ChannelInitializer<Channel
             if (!request.decoderResult().isSuccess()) {
                 answer = DirectoryResponse.error(400, "malformed HTTP request");
             } else {
-                answer = serve(request);
+                answer = serve(request, ctx.channel().remoteAddress());
             }
             boolean keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -79,13 +79,15 @@ public final class DirectoryServerInitializer extends ChannelInitializer<Channel
             }
         }
 
-        private DirectoryResponse serve(FullHttpRequest request) {
+        private DirectoryResponse serve(FullHttpRequest request, java.net.SocketAddress remote) {
             String uri = request.uri();
             int query = uri.indexOf('?');
             String path = query < 0 ? uri : uri.substring(0, query);
             boolean gzip = acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
             DirectoryRequest r = new DirectoryRequest(request.method().name(), path,
-                    ByteBufUtil.getBytes(request.content()), gzip);
+                    ByteBufUtil.getBytes(request.content()), gzip,
+                    remote instanceof java.net.InetSocketAddress ip && ip.getAddress() != null
+                            ? java.util.Optional.of(ip.getAddress()) : java.util.Optional.empty());
             for (DirectoryHttpService service : services) {
                 Optional<DirectoryResponse> answer = service.serve(r);
                 if (answer.isPresent()) {

@@ -27,7 +27,13 @@ import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.crypto.KeyFiles;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.veilswarm.api.directory.RelayReachabilityProbe;
 import org.veilswarm.directory.authority.AuthorityHttpService;
+import org.veilswarm.directory.authority.AuthorityLimits;
 import org.veilswarm.directory.authority.DirectoryAuthority;
 import org.veilswarm.directory.authority.FlagPolicy;
 import org.veilswarm.directory.authority.TcpConnectProbe;
@@ -50,6 +56,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  * Runs a directory authority: serves the directory protocol on a TCP port and runs a voting round for every
  * period of the schedule (docs/protocols/directory-consensus.md §4). Registers no service: relays and
  * clients reach it over the network. A configuration change restarts it (no {@code modified} method).
+ * Reachability is checked by the bound link-handshake probe ({@link RelayReachabilityProbe} with
+ * {@code reachability.method=link-handshake}, registered by the onion transport), by TCP connect while none is
+ * bound if {@code tcpReachabilityFallback} allows it (logged), or not at all.
  */
 @Component(service = {}, immediate = true, configurationPid = DirectoryAuthorityComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -116,6 +125,38 @@ public class DirectoryAuthorityComponent {
 
         @AttributeDefinition(name = "Descriptor maximum age (s)")
         long descriptorMaxAgeSeconds() default 48 * 3600;
+
+        @AttributeDefinition(name = "TCP reachability fallback", description = "While no link-handshake probe "
+                + "(the onion transport's) is bound, check relays by TCP connect only, which cannot tell a relay "
+                + "from an impostor at its address (logged). Off: no relay is Running until a handshake probe is "
+                + "bound.")
+        boolean tcpReachabilityFallback() default true;
+
+        @AttributeDefinition(name = "Relays held", min = "1", description = "Relay identities held at once; a new "
+                + "identity beyond it is refused (FULL, HTTP 503).")
+        int maxKnownRelays() default 10_000;
+
+        @AttributeDefinition(name = "Relays per address", min = "1", description = "Relays listed per IP address "
+                + "(loopback not counted).")
+        int maxRelaysPerAddress() default 2;
+
+        @AttributeDefinition(name = "Probes at once", min = "1")
+        int maxConcurrentProbes() default 64;
+
+        @AttributeDefinition(name = "Uploads per source", min = "1", description = "Descriptor uploads one source "
+                + "address (IPv4 address, IPv6 /64) may make per upload interval; more get HTTP 429 RATE_LIMITED.")
+        int uploadsPerSource() default 120;
+
+        @AttributeDefinition(name = "Uploads per relay", min = "1", description = "Descriptor uploads for one relay "
+                + "identity per upload interval, from any address; more get HTTP 429 RATE_LIMITED.")
+        int uploadsPerIdentity() default 10;
+
+        @AttributeDefinition(name = "Upload interval (s)", min = "1")
+        int uploadIntervalSeconds() default 60;
+
+        @AttributeDefinition(name = "Largest document (bytes)", min = "1024", description = "Cap on a vote or "
+                + "signature set downloaded from another authority, compressed and inflated.")
+        int maxDocumentBytes() default 64 * 1024 * 1024;
     }
 
     private final EventLoopGroup group = new NioEventLoopGroup(1,
@@ -130,6 +171,7 @@ public class DirectoryAuthorityComponent {
     private final VotingSchedule schedule;
     private final Channel server;
     private final Clock clock = Clock.systemUTC();
+    private final HandshakeOrTcpProbe probe;
 
     @Activate
     public DirectoryAuthorityComponent(BundleContext context, Config config) throws InterruptedException {
@@ -150,13 +192,15 @@ public class DirectoryAuthorityComponent {
                 Duration.ofSeconds(config.descriptorMaxAgeSeconds()));
         this.schedule = new VotingSchedule(Duration.ofSeconds(config.votingIntervalSeconds()),
                 Duration.ofSeconds(config.validitySeconds()), Duration.ofMillis(config.phaseMillis()));
-        this.authority = new DirectoryAuthority(key, set, policy, RelayDescriptorParser.withSystemClock(),
-                new TcpConnectProbe(group, Duration.ofMillis(config.probeTimeoutMillis())), clock);
+        this.probe = new HandshakeOrTcpProbe(config.tcpReachabilityFallback()
+                ? new TcpConnectProbe(group, Duration.ofMillis(config.probeTimeoutMillis())) : null);
+        this.authority = new DirectoryAuthority(key, set, policy, limitsOf(config),
+                RelayDescriptorParser.withSystemClock(), probe, clock);
         List<DirectoryHttpClient> peers = new ArrayList<>();
         for (DirectoryEndpoints.Authority a : all) {
             if (!a.key().equals(own)) {
                 peers.add(new DirectoryHttpClient(new TcpDirectoryConnector(group, a.address()),
-                        schedule.phase(), 64 * 1024 * 1024, true));
+                        schedule.phase(), config.maxDocumentBytes(), true));
             }
         }
         this.round = new VotingRound(authority, peers, scheduler);
@@ -164,6 +208,29 @@ public class DirectoryAuthorityComponent {
                 .childHandler(new DirectoryServerInitializer(List.of(new AuthorityHttpService(authority))))
                 .bind(new InetSocketAddress(config.listenAddress(), config.port())).sync().channel();
         scheduleNext();
+    }
+
+    static AuthorityLimits limitsOf(Config config) {
+        return new AuthorityLimits(config.maxKnownRelays(), config.maxRelaysPerAddress(), config.maxConcurrentProbes(),
+                config.uploadsPerSource(), config.uploadsPerIdentity(),
+                Duration.ofSeconds(config.uploadIntervalSeconds()));
+    }
+
+    /** The onion transport's link-handshake probe, when installed; bound after construction (DS 112.3.8.1). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + RelayReachabilityProbe.METHOD + "=" + RelayReachabilityProbe.LINK_HANDSHAKE + ")")
+    void bindHandshakeProbe(RelayReachabilityProbe handshake) {
+        probe.bind(handshake);
+    }
+
+    void unbindHandshakeProbe(RelayReachabilityProbe handshake) {
+        probe.unbind(handshake);
+    }
+
+    /** Whether relays are checked by link handshake now, for tests in this bundle. */
+    boolean checksByHandshake() {
+        return probe.handshakeBound();
     }
 
     /** The configured key file, or the node identity's file under the data directory (the brief's layout). */
