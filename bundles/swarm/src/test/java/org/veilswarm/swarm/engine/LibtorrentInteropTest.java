@@ -125,7 +125,7 @@ class LibtorrentInteropTest {
         assertEquals("0", result.get("hash_failures"), result.toString());
         assertEquals("1", result.get("recheck_done"), result.toString());
         assertEquals(result.get("total_pieces"), result.get("recheck_pieces"), "libtorrent's recheck: " + result);
-        assertTrue(seeding.stats().uploaded() >= t.metainfo().info().totalLength());
+        Loopback.awaitUploaded(seeding, t.metainfo().info().totalLength());
         Loopback.assertSameTree(content, downloads.resolve(content.getFileName().toString()));
     }
 }

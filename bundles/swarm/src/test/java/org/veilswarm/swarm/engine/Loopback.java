@@ -1,6 +1,7 @@
 package org.veilswarm.swarm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +76,22 @@ final class Loopback {
     static TransportAddress listen(SwarmEngine engine, DirectTransportEngine transport) {
         Listener listener = engine.listen(transport, null, 0).toCompletableFuture().join();
         return listener.address();
+    }
+
+    /**
+     * Waits until {@code session} has counted at least {@code bytes} payload bytes as uploaded. The count grows
+     * when a block's write has completed on the sender's side, which can come after the receiver has the block:
+     * a leecher's completion does not mean its seeder has counted the last block yet.
+     */
+    static long awaitUploaded(TorrentSession session, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long uploaded = session.stats().uploaded();
+        while (uploaded < bytes && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            uploaded = session.stats().uploaded();
+        }
+        assertTrue(uploaded >= bytes, "uploaded " + uploaded + " of at least " + bytes + " bytes");
+        return uploaded;
     }
 
     /** Every regular file below {@code expected} exists below {@code actual} with the same SHA-256. */
