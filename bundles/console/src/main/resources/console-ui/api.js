@@ -2,9 +2,10 @@
 // changes, the CSRF token from GET /api/session in X-CSRF-Token.
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, body = null) {
     super(message);
     this.status = status;
+    this.body = body;
   }
 }
 
@@ -34,7 +35,7 @@ async function call(method, path, body, headers = {}) {
   }
   if (!response.ok) {
     const message = json && json.error ? json.error : `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, json);
   }
   return json;
 }
@@ -75,9 +76,11 @@ export const api = {
   publishShare: (id) => call('POST', `/api/shares/${encodeURIComponent(id)}/publish`),
   removeShare: (id) => call('DELETE', `/api/shares/${encodeURIComponent(id)}`),
   downloads: () => call('GET', '/api/downloads'),
-  addDownload: (link, dir) => call('POST', '/api/downloads', { link, dir }),
+  addDownload: (link, dir) => call('POST', '/api/downloads', dir ? { link, dir } : { link }),
   pauseDownload: (id) => call('POST', `/api/downloads/${encodeURIComponent(id)}/pause`),
   resumeDownload: (id) => call('POST', `/api/downloads/${encodeURIComponent(id)}/resume`),
   removeDownload: (id) => call('DELETE', `/api/downloads/${encodeURIComponent(id)}`),
+  settings: () => call('GET', '/api/settings'),
+  saveSettings: (changes) => call('PUT', '/api/settings', changes),
   logs: (level, dedup) => call('GET', `/api/logs?level=${encodeURIComponent(level)}&dedup=${dedup}&limit=500`),
 };

@@ -2,6 +2,7 @@ import { api, session, ApiError } from './api.js';
 import { el, replaceChildren, formatDuration } from './dom.js';
 import { loadLogs, loadStats } from './panels.js';
 import { bindDownloadForm, bindShareForm, loadDownloads, loadShares } from './transfers.js';
+import { bindSettingsForm, loadSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 const PROTECTED_HINT = 'The console refuses this for the framework, itself and its HTTP server.';
@@ -207,6 +208,7 @@ const TABS = {
   downloads: () => loadDownloads(report).catch(report),
   stats: () => loadStats().catch(report),
   logs: () => loadLogs().catch(report),
+  settings: () => loadSettings().catch(report),
 };
 let refreshTimer = null;
 
@@ -240,6 +242,8 @@ async function main() {
   bindDownloadForm(report);
   $('tab-stats').addEventListener('click', () => selectTab('stats'));
   $('tab-logs').addEventListener('click', () => selectTab('logs'));
+  $('tab-settings').addEventListener('click', () => selectTab('settings'));
+  bindSettingsForm(report);
   $('log-level').addEventListener('change', () => loadLogs().catch(report));
   $('log-dedup').addEventListener('change', () => loadLogs().catch(report));
   $('log-refresh').addEventListener('click', () => loadLogs().catch(report));

@@ -28,18 +28,24 @@ export function formatBytes(n) {
  * @param format value → axis label
  * @returns an <svg> element with class "chart"
  */
-export function lineChart(series, { width = 640, height = 200, format = String, title = '' } = {}) {
+export function lineChart(series, { width = 640, height = 200, format = String, title = '', unavailable = null } = {}) {
   const pad = { left: 70, right: 12, top: 22, bottom: 24 };
   const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
+  // <title> names the graph for screen readers; <desc> says what it shows now (each series' latest value).
+  chart.append(svg('title', {}, title));
+  chart.append(svg('desc', {}, unavailable ? `n/a: ${unavailable}` : series.map((s) => {
+    const last = s.points.length > 0 ? s.points[s.points.length - 1].v : null;
+    return `${s.name}: ${last === null ? 'no data yet' : format(last)}`;
+  }).join('; ')));
   chart.append(svg('text', { x: pad.left, y: 14, class: 'chart-title' }, title));
   const all = series.flatMap((s) => s.points);
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   chart.append(svg('rect', { x: pad.left, y: pad.top, width: plotW, height: plotH, class: 'chart-area' }));
   // A line needs two points; until some series has them there is nothing to draw.
-  if (!series.some((s) => s.points.length >= 2)) {
+  if (unavailable || !series.some((s) => s.points.length >= 2)) {
     chart.append(svg('text', { x: pad.left + 8, y: pad.top + plotH / 2, class: 'chart-empty' },
-      'collecting samples…'));
+      unavailable ? `n/a: ${unavailable}` : 'collecting samples…'));
     return chart;
   }
   const t0 = Math.min(...all.map((p) => p.t));

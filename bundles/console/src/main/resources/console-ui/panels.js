@@ -9,21 +9,47 @@ export async function loadStats() {
   const stats = await api.stats();
   const samples = stats.samples;
   const last = samples.length > 0 ? samples[samples.length - 1] : null;
+  const unavailable = stats.unavailable ?? {};
   const relayed = rates(samples, (s) => s.bytesRelayed);
   const own = rates(samples, (s) => s.bytesOwn);
   const cells = rates(samples, (s) => s.cellsRelayed);
+  // Transfer totals exist only in samples taken while the swarm engine ran: rates between two such samples.
+  const withTransfers = samples.filter((s) => s.uploadedBytes !== null && s.uploadedBytes !== undefined);
+  const uploaded = rates(withTransfers, (s) => s.uploadedBytes);
+  const downloaded = rates(withTransfers, (s) => s.downloadedBytes);
+  const transfersNa = withTransfers.length === 0 ? (unavailable.transfers ?? 'not reported') : null;
+  const bytesPerSecond = (v) => `${formatBytes(v)}/s`;
+  const na = (reason) => `n/a (${reason})`;
   replaceChildren($('stats-charts'),
+    lineChart([
+      { name: 'uploaded', color: '#b03a2e', points: uploaded },
+      { name: 'downloaded', color: '#1f6fb2', points: downloaded },
+    ], { title: 'Transfers (bytes/s)', format: bytesPerSecond, unavailable: transfersNa }),
     lineChart([
       { name: 'relayed for others', color: '#3b4cca', points: relayed },
       { name: 'own circuits', color: '#1f7a3d', points: own },
-    ], { title: 'Relay traffic (bytes/s)', format: (v) => `${formatBytes(v)}/s` }),
+    ], { title: 'Relay traffic (bytes/s)', format: bytesPerSecond }),
     lineChart([{ name: 'cells relayed', color: '#9a6200', points: cells }],
-      { title: 'Cells relayed per second', format: (v) => v.toFixed(v >= 10 ? 0 : 1) }));
+      { title: 'Cells relayed per second', format: (v) => v.toFixed(v >= 10 ? 0 : 1) }),
+    lineChart([{ name: 'circuits', color: '#555', points: [] }],
+      { title: 'Circuits', unavailable: unavailable.circuits ?? 'not reported' }));
+  const lastTransfers = withTransfers.length > 0 ? withTransfers[withTransfers.length - 1] : null;
+  const transfer = (read) => (lastTransfers ? read(lastTransfers) : na(transfersNa));
   replaceChildren($('stats-totals'),
+    el('dt', {}, 'Uploaded since the console started'),
+    el('dd', { id: 'stats-uploaded' }, transfer((s) => formatBytes(s.uploadedBytes))),
+    el('dt', {}, 'Downloaded since the console started'),
+    el('dd', { id: 'stats-downloaded' }, transfer((s) => formatBytes(s.downloadedBytes))),
+    el('dt', {}, 'Upload / download rate now'),
+    el('dd', {}, transfer((s) => `↑ ${bytesPerSecond(s.uploadRate)} ↓ ${bytesPerSecond(s.downloadRate)}`)),
+    el('dt', {}, 'Torrents / peers'),
+    el('dd', {}, transfer((s) => `${s.torrents} / ${s.swarmPeers}`)),
     el('dt', {}, 'Relayed for others since the console started'),
-    el('dd', {}, last ? formatBytes(last.bytesRelayed) : '–'),
+    el('dd', { id: 'stats-relayed' }, last ? formatBytes(last.bytesRelayed) : '–'),
     el('dt', {}, 'Own circuit traffic'),
     el('dd', {}, last ? formatBytes(last.bytesOwn) : '–'),
+    el('dt', {}, 'Circuits'),
+    el('dd', { id: 'stats-circuits' }, last && last.circuits !== null ? String(last.circuits) : na(unavailable.circuits ?? 'not reported')),
     el('dt', {}, 'Transports sampled'),
     el('dd', {}, last ? (Object.keys(last.transports).join(', ') || 'none') : '–'),
     el('dt', {}, 'Sampling'),

@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { el, replaceChildren } from './dom.js';
 import { formatBytes } from './chart.js';
+import { defaultDownloadDirectory } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,16 +11,37 @@ function percent(done, total) {
 }
 
 function progressBar(done, total) {
-  const bar = el('progress', { max: 100, value: percent(done, total) });
+  const bar = el('progress', { max: 100, value: percent(done, total), 'aria-label': `${percent(done, total)} percent` });
   return el('span', { class: 'progress' }, bar, ` ${percent(done, total)} %`);
 }
 
-function copyButton(text) {
+// The clipboard API needs a secure context (127.0.0.1 and localhost are; an SSH tunnel under another name may not
+// be): when it fails, the link is selected so that Ctrl+C copies it.
+function copyButton(text, linkElement) {
   return el('button', {
     type: 'button',
-    class: 'small',
-    onclick: () => navigator.clipboard.writeText(text),
+    class: 'small copy-link',
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      try {
+        await navigator.clipboard.writeText(text);
+        button.textContent = 'Copied ✓';
+      } catch {
+        const range = document.createRange();
+        range.selectNodeContents(linkElement);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+        button.textContent = 'Selected: press Ctrl+C';
+      }
+      setTimeout(() => { button.textContent = 'Copy link'; }, 4000);
+    },
   }, 'Copy link');
+}
+
+function linkCell(link) {
+  if (!link) return el('td', { class: 'mono' }, '–');
+  const text = el('span', { class: 'share-link' }, link);
+  return el('td', { class: 'mono' }, text, el('div', {}, copyButton(link, text)));
 }
 
 export async function loadShares(report) {
@@ -29,7 +51,7 @@ export async function loadShares(report) {
     el('td', {}, formatBytes(s.totalBytes), el('div', { class: 'sub' }, `${s.fileCount} files`)),
     el('td', {}, el('span', { class: `badge state-${s.state.toLowerCase()}` }, s.state),
       s.error ? el('div', { class: 'sub error-text' }, s.error) : null),
-    el('td', { class: 'mono' }, s.link ?? '–', s.link ? el('div', {}, copyButton(s.link)) : null),
+    linkCell(s.link),
     el('td', { class: 'actions' },
       s.publicLink ? null : el('button', { type: 'button', class: 'small',
         onclick: () => api.publishShare(s.id).then(() => loadShares(report)).catch(report) }, 'Make public'),
@@ -46,7 +68,9 @@ async function pollCreation(id, report) {
   } else if (creation.state === 'FAILED') {
     replaceChildren($('share-progress'), el('span', { class: 'error-text' }, creation.error));
   } else {
-    replaceChildren($('share-progress'), 'Shared: ', el('span', { class: 'mono' }, creation.share.link ?? ''));
+    // The bar stays, full, beside the link: the operator sees the hashing finished, not just a link appearing.
+    replaceChildren($('share-progress'), `Hashed ${creation.path}: `, progressBar(creation.totalBytes, creation.totalBytes),
+      ' Shared: ', el('span', { class: 'mono', id: 'share-created-link' }, creation.share.link ?? ''));
     await loadShares(report);
   }
 }
@@ -75,9 +99,15 @@ export function bindShareForm(report) {
 
 export async function loadDownloads(report) {
   const downloads = await api.downloads();
+  const dir = $('download-form').elements.dir;
+  if (!dir.dataset.defaultShown) {
+    const fallback = await defaultDownloadDirectory();
+    if (fallback) dir.placeholder = `default: ${fallback}`;
+    dir.dataset.defaultShown = 'true';
+  }
   replaceChildren($('downloads').tBodies[0], downloads.map((d) => el('tr', {},
     el('td', {}, d.name ?? '(fetching metadata)', el('div', { class: 'sub mono' }, d.directory)),
-    el('td', {}, progressBar(d.completedBytes, d.totalBytes),
+    el('td', { class: 'download-progress' }, progressBar(d.completedBytes, d.totalBytes),
       el('div', { class: 'sub' }, `${formatBytes(d.completedBytes)} of ${formatBytes(d.totalBytes)}`)),
     el('td', {}, `↓ ${formatBytes(d.downloadRate)}/s ↑ ${formatBytes(d.uploadRate)}/s`),
     el('td', { class: 'num' }, d.peers),

@@ -96,7 +96,7 @@ public final class ApiServlet extends HttpServlet {
         }
         response.setHeader("Cache-Control", "no-store");
         try {
-            refuseMissingShareBundle(request.getPathInfo());
+            refuseMissingService(request.getPathInfo());
             ApiRouter.Route route = ApiRouter.route(request.getMethod(), request.getPathInfo());
             switch (route.operation()) {
                 case NODE_STATUS -> HttpResponses.json(response, 200, NodeJson.of(node().status()));
@@ -126,13 +126,18 @@ public final class ApiServlet extends HttpServlet {
 
     /**
      * {@code /api/shares} and {@code /api/downloads} have their own servlets, registered only while the share
-     * bundle's services run (its API package is imported optionally); otherwise their requests arrive here.
+     * bundle's services run (its API package is imported optionally), {@code /api/settings} while Configuration
+     * Admin runs; otherwise their requests arrive here.
      */
-    private static void refuseMissingShareBundle(String path) throws ApiException {
+    private static void refuseMissingService(String path) throws ApiException {
         if (path != null && (path.equals("/shares") || path.startsWith("/shares/") || path.equals("/downloads")
                 || path.startsWith("/downloads/"))) {
             throw new ApiException(503, "shares and downloads are not available: the org.veilswarm.share bundle"
                     + " is not installed or its Shares/Downloads services are not running");
+        }
+        if ("/settings".equals(path)) {
+            throw new ApiException(503, "settings are not available: they are stored through Configuration Admin,"
+                    + " and no ConfigurationAdmin service runs (the core feature installs Felix Config Admin)");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.veilswarm.console.impl;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -14,12 +15,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.http.Json;
+import org.veilswarm.console.impl.settings.DefaultDownloadDirectory;
 import org.veilswarm.console.impl.share.ShareJson;
 import org.veilswarm.share.api.Download;
 import org.veilswarm.share.api.Downloads;
@@ -41,6 +45,10 @@ public final class DownloadsServlet extends HttpServlet {
     private final transient ConsoleAccess access;
 
     private final transient Downloads downloads;
+
+    /** The default download directory, when Configuration Admin runs (a request without "dir" uses it). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile DefaultDownloadDirectory settings;
 
     @Activate
     public DownloadsServlet(@Reference ConsoleAccess access, @Reference Downloads downloads) {
@@ -66,7 +74,7 @@ public final class DownloadsServlet extends HttpServlet {
                     case "POST" -> {
                         ObjectNode body = Json.readObject(request.getInputStream());
                         ApiPaths.checkFields(body, List.of("link", "dir"));
-                        Download added = current.add(ApiPaths.text(body, "link"), ApiPaths.absolutePath(body, "dir"));
+                        Download added = current.add(ApiPaths.text(body, "link"), directory(body));
                         response.setHeader("Location", "/api/downloads/" + added.id());
                         HttpResponses.json(response, 201, ShareJson.download(added));
                     }
@@ -100,6 +108,18 @@ public final class DownloadsServlet extends HttpServlet {
         } catch (ShareException | IllegalArgumentException e) {
             HttpResponses.error(response, 400, e.getMessage());
         }
+    }
+
+    private Path directory(ObjectNode body) throws ApiException, IOException {
+        if (body.hasNonNull("dir")) {
+            return ApiPaths.absolutePath(body, "dir");
+        }
+        DefaultDownloadDirectory current = settings;
+        if (current == null) {
+            throw ApiException.badRequest("\"dir\" is required: no default download directory is configured"
+                    + " (settings need Configuration Admin)");
+        }
+        return current.downloadDirectory();
     }
 
     private static Download find(Downloads current, String id) throws ApiException {

@@ -22,7 +22,7 @@ import org.veilswarm.console.impl.stats.StatsSample;
 import org.veilswarm.console.impl.stats.StatsSampler;
 
 /**
- * {@code GET /api/stats}: the relay statistics time series (docs/console.md). An exact whiteboard pattern, so
+ * {@code GET /api/stats}: the relay and transfer statistics time series (docs/console.md). An exact whiteboard pattern, so
  * it wins over the general {@code /api/*} servlet (Servlet Whiteboard 140.4, longest match).
  */
 @Component(service = Servlet.class)
@@ -70,12 +70,27 @@ public final class StatsServlet extends HttpServlet {
                     "bytesRelayed", totals.bytesRelayed(), "cellsRelayed", totals.cellsRelayed(),
                     "bytesOwn", totals.bytesOwn())));
             point.put("transports", transports);
+            StatsSample.Transfers transfers = sample.transfers().orElse(null);
+            point.put("uploadedBytes", transfers == null ? null : transfers.uploaded());
+            point.put("downloadedBytes", transfers == null ? null : transfers.downloaded());
+            point.put("uploadRate", transfers == null ? null : transfers.uploadRate());
+            point.put("downloadRate", transfers == null ? null : transfers.downloadRate());
+            point.put("torrents", transfers == null ? null : transfers.torrents());
+            point.put("swarmPeers", transfers == null ? null : transfers.peers());
+            // No service reports circuits (docs/console.md, "Not done yet"): null, shown as n/a, never 0.
+            point.put("circuits", null);
             points.add(point);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("sampleSeconds", sampler.sampleSeconds());
         json.put("capacity", sampler.capacity());
         json.put("samples", points);
+        Map<String, String> unavailable = new LinkedHashMap<>();
+        if (samples.isEmpty() || samples.get(samples.size() - 1).transfers().isEmpty()) {
+            unavailable.put("transfers", "no swarm engine runs (the share feature is not installed or not started)");
+        }
+        unavailable.put("circuits", "no installed service reports circuits yet");
+        json.put("unavailable", unavailable);
         return json;
     }
 }

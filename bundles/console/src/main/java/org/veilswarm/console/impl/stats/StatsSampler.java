@@ -3,6 +3,7 @@ package org.veilswarm.console.impl.stats;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,12 @@ public final class StatsSampler {
     private final int sampleSeconds;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer;
+    private final RunningTotals<Object> uploaded = new RunningTotals<>();
+    private final RunningTotals<Object> downloaded = new RunningTotals<>();
+
+    /** Uploads and downloads, while the share feature's swarm engine runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TransferSource transferSource;
 
     @Activate
     public StatsSampler(Config config) {
@@ -98,7 +105,28 @@ public final class StatsSampler {
                 // A transport going away mid-sample: its line just has a gap at this point.
             }
         }
-        ring.add(new StatsSample(clock.instant(), byScheme));
+        ring.add(new StatsSample(clock.instant(), byScheme, transfers()));
+    }
+
+    /** Set by DS; tests set it to read transfers from a source of their own. */
+    void transferSource(TransferSource source) {
+        this.transferSource = source;
+    }
+
+    private Optional<StatsSample.Transfers> transfers() {
+        TransferSource source = transferSource;
+        if (source == null) {
+            return Optional.empty();
+        }
+        try {
+            TransferReading reading = source.read();
+            return Optional.of(new StatsSample.Transfers(uploaded.update(reading.uploaded()),
+                    downloaded.update(reading.downloaded()), reading.uploadRate(), reading.downloadRate(),
+                    reading.torrents(), reading.peers()));
+        } catch (RuntimeException e) {
+            // The engine stopping mid-sample: no transfer point this time.
+            return Optional.empty();
+        }
     }
 
     public List<StatsSample> samples() {

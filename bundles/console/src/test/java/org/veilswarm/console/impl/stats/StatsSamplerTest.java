@@ -1,6 +1,7 @@
 package org.veilswarm.console.impl.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
 import java.time.Instant;
@@ -125,5 +126,53 @@ class StatsSamplerTest {
         List<StatsSample> samples = sampler.samples();
         assertEquals(3, samples.size());
         assertEquals(Map.of(), samples.get(2).transports());
+    }
+
+    @Test
+    void transfersAreRunningTotalsFromTheSwarmAndAbsentWithoutIt() {
+        sampler = new StatsSampler(config(10), false);
+        sampler.sample();
+        assertTrue(sampler.samples().get(0).transfers().isEmpty(), "no swarm engine: no transfer figures, not zeros");
+
+        Object seeded = new Object();
+        Object fetched = new Object();
+        TransferReading[] now = {new TransferReading(Map.of(seeded, 100L), Map.of(seeded, 0L), 0, 0, 1, 0)};
+        sampler.transferSource(() -> now[0]);
+        sampler.sample();
+        now[0] = new TransferReading(Map.of(seeded, 600L, fetched, 0L), Map.of(seeded, 0L, fetched, 4_000L), 50, 400,
+                2, 3);
+        sampler.sample();
+        // The seeded torrent ends; what it sent stays in the total.
+        now[0] = new TransferReading(Map.of(fetched, 10L), Map.of(fetched, 5_000L), 0, 0, 1, 1);
+        sampler.sample();
+
+        List<StatsSample> samples = sampler.samples();
+        StatsSample.Transfers first = samples.get(1).transfers().orElseThrow();
+        assertEquals(0, first.uploaded(), "counting starts when the console starts watching");
+        StatsSample.Transfers second = samples.get(2).transfers().orElseThrow();
+        assertEquals(500, second.uploaded());
+        assertEquals(4_000, second.downloaded());
+        assertEquals(50, second.uploadRate());
+        assertEquals(400, second.downloadRate());
+        assertEquals(2, second.torrents());
+        assertEquals(3, second.peers());
+        StatsSample.Transfers third = samples.get(3).transfers().orElseThrow();
+        assertEquals(510, third.uploaded());
+        assertEquals(5_000, third.downloaded());
+
+        sampler.transferSource(null);
+        sampler.sample();
+        assertTrue(sampler.samples().get(4).transfers().isEmpty());
+    }
+
+    @Test
+    void aFailingTransferSourceGivesASampleWithoutTransfers() {
+        sampler = new StatsSampler(config(10), false);
+        sampler.transferSource(() -> {
+            throw new IllegalStateException("engine closed");
+        });
+        sampler.sample();
+        assertEquals(1, sampler.samples().size());
+        assertTrue(sampler.samples().get(0).transfers().isEmpty());
     }
 }

@@ -1,0 +1,76 @@
+package org.veilswarm.console.impl.settings;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The settings the console offers, each backed by a property some bundle really reads. PIDs and defaults mirror
+ * the owning components' metatype ({@code @ObjectClassDefinition}); they are repeated here, not imported, because
+ * those components live in implementation packages no other bundle may import.
+ */
+public final class SettingsCatalog {
+
+    /** PID of the console's own settings (the default download directory). */
+    public static final String CONSOLE_SETTINGS_PID = "org.veilswarm.console.settings";
+    static final String NODE_PID = "org.veilswarm.node";
+    static final String TRACKER_PID = "org.veilswarm.tracker";
+    static final String SWARM_PID = "org.veilswarm.swarm";
+
+    public static final String NICKNAME = "nickname";
+    public static final String DOWNLOAD_DIRECTORY = "downloadDirectory";
+    public static final String TRACKER_PORT = "trackerPort";
+    public static final String SWARM_PORT = "swarmPort";
+    public static final String ANNOUNCE_INTERVAL = "announceIntervalSeconds";
+
+    private final List<Setting> settings;
+    private final List<UnavailableSetting> unavailable;
+
+    /** @param dataDirectory the node's data directory; downloads go to its {@code downloads} folder by default */
+    public SettingsCatalog(Path dataDirectory) {
+        this.settings = List.of(
+                new Setting(NICKNAME, NODE_PID, "nickname", Setting.Type.TEXT, 1, 64, "veilswarm", "Nickname",
+                        "A display name for this node in the console and the CLI; not secret, not unique."
+                                + " Applies at once."),
+                new Setting(DOWNLOAD_DIRECTORY, CONSOLE_SETTINGS_PID, "downloadDirectory", Setting.Type.PATH, 1,
+                        4096, dataDirectory.resolve("downloads").toString(), "Download directory",
+                        "Where downloads go when no directory is given (the Downloads page fills it in)."),
+                new Setting(TRACKER_PORT, TRACKER_PID, "port", Setting.Type.INTEGER, 1, 65535, 6969, "Tracker port",
+                        "Port of this node's tracker on every transport; share links name it. The tracker restarts"
+                                + " on the new port at once; links handed out before name the old port. A launcher"
+                                + " started with --tracker-port sets it again at every start."),
+                new Setting(SWARM_PORT, SWARM_PID, "port", Setting.Type.INTEGER, 1, 65535, 8429, "Peer port",
+                        "Port peers connect to, on every transport. The swarm engine restarts on the new port at"
+                                + " once (connections drop and are made again). --swarm-port of the launcher"
+                                + " overrides it at every start."),
+                new Setting(ANNOUNCE_INTERVAL, TRACKER_PID, "interval", Setting.Type.INTEGER, 900, 86_400, 1800,
+                        "Announce interval (s)", "How often peers are asked to announce to this node's tracker"
+                                + " (at least the tracker's minimum interval, 900 s by default)."));
+        String share = "no bundle reads it yet: the org.veilswarm.share bundle has no configuration property for it";
+        this.unavailable = List.of(
+                new UnavailableSetting("servicesPerShare", "Onion services per share (K)", share),
+                new UnavailableSetting("shareTransports", "Transports shares are published on", share),
+                new UnavailableSetting("uploadLimit", "Upload rate limit",
+                        "no bundle reads it yet: the swarm engine has a rate limiter but its component"
+                                + " (PID org.veilswarm.swarm) does not configure it"),
+                new UnavailableSetting("downloadLimit", "Download rate limit",
+                        "no bundle reads it yet: the swarm engine has a rate limiter but its component"
+                                + " (PID org.veilswarm.swarm) does not configure it"));
+    }
+
+    public List<Setting> settings() {
+        return settings;
+    }
+
+    public List<UnavailableSetting> unavailable() {
+        return unavailable;
+    }
+
+    public Optional<Setting> find(String name) {
+        return settings.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public List<String> names() {
+        return settings.stream().map(Setting::name).toList();
+    }
+}

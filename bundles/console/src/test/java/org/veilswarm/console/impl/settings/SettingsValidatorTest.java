@@ -1,0 +1,120 @@
+package org.veilswarm.console.impl.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsValidatorTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path data;
+
+    private SettingsValidator validator() {
+        return new SettingsValidator(new SettingsCatalog(data), OptionalInt.of(8427));
+    }
+
+    private static ObjectNode body(String json) throws IOException {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    private Map<Setting, Object> valid(String json) throws Exception {
+        return validator().validate(body(json), Map.of("trackerPort", 6969, "swarmPort", 8429));
+    }
+
+    private SettingsException refused(String json) {
+        return assertThrows(SettingsException.class,
+                () -> validator().validate(body(json), Map.of("trackerPort", 6969, "swarmPort", 8429)));
+    }
+
+    private static Object value(Map<Setting, Object> changes, String name) {
+        return changes.entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst().orElseThrow()
+                .getValue();
+    }
+
+    @Test
+    void acceptsEachKindOfValueAndMapsItOntoItsPid() throws Exception {
+        Map<Setting, Object> changes = valid("{\"nickname\":\"attic\",\"trackerPort\":7000,\"swarmPort\":7001,"
+                + "\"downloadDirectory\":\"" + data.resolve("in/../dl") + "\",\"announceIntervalSeconds\":3600}");
+        assertEquals(5, changes.size());
+        assertEquals("attic", value(changes, "nickname"));
+        assertEquals(7000, value(changes, "trackerPort"));
+        assertEquals(data.resolve("dl").toString(), value(changes, "downloadDirectory"), "normalised");
+        Setting tracker = changes.keySet().stream().filter(s -> s.name().equals("trackerPort")).findFirst().orElseThrow();
+        assertEquals("org.veilswarm.tracker", tracker.pid());
+        assertEquals("port", tracker.property());
+    }
+
+    @Test
+    void nullMeansBackToTheDefault() throws Exception {
+        assertNull(value(valid("{\"nickname\":null}"), "nickname"));
+    }
+
+    @Test
+    void integersOutOfRangeOrNotIntegersAreRefusedNamingTheField() {
+        SettingsException e = refused("{\"trackerPort\":70000}");
+        assertEquals("trackerPort", e.field());
+        assertEquals("trackerPort must be an integer from 1 to 65535, got 70000", e.getMessage());
+        assertEquals("swarmPort", refused("{\"swarmPort\":\"8000\"}").field());
+        assertEquals("swarmPort", refused("{\"swarmPort\":80.5}").field());
+        assertEquals("swarmPort", refused("{\"swarmPort\":0}").field());
+        assertEquals("announceIntervalSeconds", refused("{\"announceIntervalSeconds\":60}").field());
+    }
+
+    @Test
+    void textAndPathsAreChecked() throws IOException {
+        assertEquals("nickname", refused("{\"nickname\":\"   \"}").field());
+        assertEquals("nickname", refused("{\"nickname\":\"" + "n".repeat(65) + "\"}").field());
+        assertTrue(refused("{\"nickname\":\"a\\u0007b\"}").getMessage().contains("control characters"));
+        assertEquals("nickname", refused("{\"nickname\":5}").field());
+        SettingsException relative = refused("{\"downloadDirectory\":\"downloads\"}");
+        assertEquals("downloadDirectory", relative.field());
+        assertTrue(relative.getMessage().contains("absolute path"), relative.getMessage());
+        Path file = Files.writeString(data.resolve("a-file"), "x");
+        assertTrue(refused("{\"downloadDirectory\":\"" + file + "\"}").getMessage().contains("not a directory"));
+    }
+
+    @Test
+    void unknownAndNotYetConfigurableSettingsAreRefusedWithTheReason() {
+        SettingsException unknown = refused("{\"trackerPrt\":1}");
+        assertEquals("trackerPrt", unknown.field());
+        assertTrue(unknown.getMessage().startsWith("unknown setting \"trackerPrt\"; settings: nickname,"),
+                unknown.getMessage());
+        SettingsException later = refused("{\"servicesPerShare\":3}");
+        assertEquals("servicesPerShare", later.field());
+        assertTrue(later.getMessage().contains("cannot be set: no bundle reads it yet"), later.getMessage());
+        assertNull(refused("{}").field(), "an empty body names no field");
+    }
+
+    @Test
+    void portsMustDifferFromEachOtherAndFromTheConsole() {
+        SettingsException same = refused("{\"trackerPort\":8429}");
+        assertEquals("trackerPort", same.field());
+        assertTrue(same.getMessage().contains("must differ"), same.getMessage());
+        assertEquals("swarmPort", refused("{\"swarmPort\":6969}").field());
+        SettingsException console = refused("{\"swarmPort\":8427}");
+        assertEquals("swarmPort", console.field());
+        assertTrue(console.getMessage().contains("console's own HTTP port"), console.getMessage());
+    }
+
+    @Test
+    void swappingBothPortsInOneRequestIsFine() throws Exception {
+        Map<Setting, Object> changes = valid("{\"trackerPort\":8429,\"swarmPort\":6969}");
+        assertEquals(8429, value(changes, "trackerPort"));
+        assertEquals(6969, value(changes, "swarmPort"));
+    }
+}
