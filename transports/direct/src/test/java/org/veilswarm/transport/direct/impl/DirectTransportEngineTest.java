@@ -22,12 +22,14 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -310,12 +312,14 @@ class DirectTransportEngineTest {
 
     @Test
     void closeFreesThePortsClosesTheStreamsAndStopsTheThreads() throws Exception {
-        long threadsBefore = engineThreads();
+        // Threads by identity, not by count: an engine closed by an earlier test may have threads that are
+        // still on their way out, and their going would make any count taken now wrong later.
+        Set<Thread> threadsBefore = engineThreads();
         DirectTransportEngine engine = engine(DirectTransportSettings.defaults());
         Listener listener = listen(engine, 0, ch -> ch.pipeline().addLast(new EchoHandler()));
         int port = listener.address().port();
         Channel client = await(engine.connect(listener.address(), init(ch -> { })));
-        assertTrue(engineThreads() > threadsBefore, "the engine runs threads while in use");
+        assertFalse(newThreads(threadsBefore).isEmpty(), "the engine runs threads while in use");
 
         engine.close();
 
@@ -325,7 +329,7 @@ class DirectTransportEngineTest {
             again.setReuseAddress(true); // ignore TIME_WAIT; a listening socket would still make bind fail
             again.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
         }
-        awaitTrue(() -> engineThreads() == threadsBefore, "engine threads stopped");
+        awaitTrue(() -> newThreads(threadsBefore).isEmpty(), "engine threads stopped: " + newThreads(threadsBefore));
         assertEquals(Reason.CLOSED, failure(engine.connect(listener.address(), init(ch -> { }))).reason());
         assertEquals(Reason.CLOSED, failure(engine.listen(KEY, 0, init(ch -> { }))).reason());
         engine.close(); // idempotent
@@ -421,10 +425,17 @@ class DirectTransportEngineTest {
         }
     }
 
-    private static long engineThreads() {
+    private static Set<Thread> engineThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(DirectTransportEngine.THREAD_NAME_PREFIX))
-                .count();
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    /** Engine threads alive now that were not in {@code before}. */
+    private static Set<Thread> newThreads(Set<Thread> before) {
+        Set<Thread> now = engineThreads();
+        now.removeAll(before);
+        return now;
     }
 
     private static int freePort() throws IOException {
