@@ -1,0 +1,190 @@
+package org.veilswarm.transport.onion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.veilswarm.api.directory.DirectoryScheme;
+import org.veilswarm.api.directory.DirectoryStatus;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
+import org.veilswarm.api.directory.RelaySampler;
+import org.veilswarm.api.directory.SignedRelayDescriptor;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.crypto.Ed25519KeyPair;
+import org.veilswarm.crypto.X25519;
+import org.veilswarm.directory.core.RelayDescriptorParser;
+import org.veilswarm.transport.onion.circuit.RelayTarget;
+
+class RelayDescriptorPublisherTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final byte[] seed = new byte[32];
+    private final byte[] identity;
+    private final byte[] ntorKey = X25519.generateKeyPair().publicKey();
+    private final InetSocketAddress orPort = new InetSocketAddress("127.0.0.1", 9001);
+    private RelayDescriptorPublisher publisher;
+
+    RelayDescriptorPublisherTest() {
+        new java.security.SecureRandom().nextBytes(seed);
+        identity = Ed25519.publicKeyFromSeed(seed);
+    }
+
+    @AfterEach
+    void close() {
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    private RelayDescriptorPublisher publisher(Optional<RelayTarget> target, Duration republish) {
+        publisher = new RelayDescriptorPublisher(() -> target, () -> Ed25519.keyPairFromSeed(seed),
+                new RelayDescriptorPublisher.Settings(republish, Duration.ofMillis(20), Duration.ofMillis(80), 123_456,
+                        Set.of(RelayFlag.GUARD, RelayFlag.HSDIR), "veilswarm-onion-1"),
+                Clock.systemUTC());
+        return publisher;
+    }
+
+    private Optional<RelayTarget> relaying() {
+        return Optional.of(new RelayTarget(identity, ntorKey, orPort));
+    }
+
+    @Test
+    void retriesUntilAcceptedThenRepublishesAStrictlyNewerDescriptorSignedByTheRelayIdentity() throws Exception {
+        RecordingScheme scheme = new RecordingScheme("consensus", 3);
+        publisher(relaying(), Duration.ofMillis(300)).schemeBound(scheme);
+
+        awaitTrue(() -> scheme.accepted.size() >= 2, () -> "accepted uploads: " + scheme.accepted.size()
+                + " of " + scheme.attempts.get() + " attempts");
+        assertTrue(scheme.attempts.get() >= 5, "three refusals, then two accepted uploads");
+        RelayDescriptorParser parser = RelayDescriptorParser.withSystemClock();
+        RelayDescriptor first = parser.parse(scheme.accepted.get(0).document()).descriptor();
+        RelayDescriptor second = parser.parse(scheme.accepted.get(1).document()).descriptor();
+        assertArrayEquals(identity, first.identity());
+        assertArrayEquals(ntorKey, first.ntorOnionKey());
+        assertEquals(List.of(orPort), first.orAddresses());
+        assertEquals(123_456, first.weight());
+        assertEquals(Set.of(RelayFlag.GUARD, RelayFlag.HSDIR), first.flags());
+        assertTrue(second.published().isAfter(first.published()),
+                "authorities refuse a descriptor not newer than the one they hold: " + first.published() + " then "
+                        + second.published());
+        assertTrue(publisher.accepted().containsKey("consensus"));
+    }
+
+    @Test
+    void aTamperedDocumentDoesNotVerify() {
+        SignedRelayDescriptor signed = publisher(relaying(), Duration.ofHours(1)).sign().orElseThrow();
+        byte[] document = signed.document();
+        int at = new String(document, java.nio.charset.StandardCharsets.US_ASCII).indexOf("123456");
+        document[at] = '9';
+        assertThrows(org.veilswarm.directory.core.DescriptorException.class,
+                () -> RelayDescriptorParser.withSystemClock().parse(document));
+    }
+
+    @Test
+    void everyBoundSchemeGetsTheDescriptorAndAnUnboundOneNoMore() throws Exception {
+        RecordingScheme consensus = new RecordingScheme("consensus", 0);
+        RecordingScheme merkle = new RecordingScheme("merkle", 0);
+        RelayDescriptorPublisher p = publisher(relaying(), Duration.ofMillis(100));
+        p.schemeBound(consensus);
+        p.schemeBound(merkle);
+        awaitTrue(() -> consensus.accepted.size() >= 1 && merkle.accepted.size() >= 1,
+                () -> consensus.accepted.size() + " / " + merkle.accepted.size());
+
+        p.schemeUnbound(merkle);
+        int afterUnbind = merkle.attempts.get();
+        int consensusBefore = consensus.attempts.get();
+        // Several republish periods of the scheme still bound pass; the unbound one hears nothing more.
+        awaitTrue(() -> consensus.attempts.get() >= consensusBefore + 3, () -> "consensus " + consensus.attempts.get());
+        assertTrue(merkle.attempts.get() <= afterUnbind + 1,
+                "at most an upload already in flight: " + afterUnbind + " -> " + merkle.attempts.get());
+    }
+
+    @Test
+    void aNodeThatDoesNotRelayPublishesNothing() {
+        RecordingScheme scheme = new RecordingScheme("consensus", 0);
+        RelayDescriptorPublisher p = publisher(Optional.empty(), Duration.ofMillis(50));
+        p.schemeBound(scheme);
+        assertTrue(p.sign().isEmpty());
+        assertEquals(0, scheme.attempts.get());
+    }
+
+    @Test
+    void onlyGuardAndHsDirCanBeClaimedAndAnythingElseIsNamedInTheError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RelayDescriptorPublisher.claimedFlags(new String[] {"GUARD", "RUNNING"}));
+        assertTrue(e.getMessage().contains("RUNNING"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RelayDescriptorPublisher.claimedFlags(new String[] {"EXIT"}));
+        assertEquals(Set.of(RelayFlag.HSDIR), RelayDescriptorPublisher.claimedFlags(new String[] {" hsdir"}));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> seen)
+            throws InterruptedException {
+        Instant end = Instant.now().plus(DEADLINE);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("condition not met within " + DEADLINE + "; saw " + seen.get());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** A directory that refuses the first uploads (authorities not up yet) and records what it accepts. */
+    private static final class RecordingScheme implements DirectoryScheme {
+        final String name;
+        final int refusals;
+        final AtomicInteger attempts = new AtomicInteger();
+        final List<SignedRelayDescriptor> accepted = new CopyOnWriteArrayList<>();
+
+        RecordingScheme(String name, int refusals) {
+            this.name = name;
+            this.refusals = refusals;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public RelaySampler sampler() {
+            throw new UnsupportedOperationException("not a client in this test");
+        }
+
+        @Override
+        public CompletionStage<Void> publish(SignedRelayDescriptor descriptor) {
+            if (attempts.incrementAndGet() <= refusals) {
+                return CompletableFuture.failedFuture(new java.io.IOException("authority not listening yet"));
+            }
+            accepted.add(descriptor);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public Optional<ChannelInitializer<Channel>> directoryService() {
+            return Optional.empty();
+        }
+
+        @Override
+        public DirectoryStatus status() {
+            throw new UnsupportedOperationException("not asked in this test");
+        }
+    }
+}
