@@ -17,7 +17,8 @@ import org.veilswarm.api.node.OnionAddress;
  * Publishing to and fetching from the HSDirs of a hash ring (rend-spec-v3 §2.2.3, §2.2.6): a service uploads
  * to every relay of the store set, each over its own stream; a client tries the fetch set in random order
  * until one answers with a descriptor that opens for the address, so a missing, stale or forged copy at one
- * HSDir costs only a retry.
+ * HSDir costs only a retry. A descriptor that verifies but is closed to this client (client authorization,
+ * §2.5.1.2) ends the fetch: it is the service's own choice, and every HSDir holds the same.
  *
  * @param <T> the relay type of the ring
  */
@@ -79,6 +80,9 @@ public final class HsDirRequests<T> {
                     }
                 })
                 .handle((descriptor, error) -> error == null ? CompletableFuture.completedFuture(descriptor)
+                        : unwrap(error) instanceof DescriptorException e && e.reason() == DescriptorException.Reason.NOT_AUTHORIZED
+                        // Signed by the service itself and closed to this client: another copy would be too.
+                        ? CompletableFuture.<DecryptedDescriptor>failedFuture(e)
                         : tryNext(candidates, index + 1, blindedKey, address, period, clientSecretKey, now, unwrap(error)))
                 .thenCompose(next -> next);
     }

@@ -15,6 +15,11 @@ public final class OnionServiceException extends TransportException {
         NO_DIRECTORY(Reason.UNSUPPORTED_ADDRESS),
         /** Every HSDir of the fetch set answered 404 (§2.2.6): the service is not published. */
         DESCRIPTOR_NOT_FOUND(Reason.NOT_FOUND),
+        /**
+         * The service restricts its descriptor to authorized clients (§2.5.1.2) and this client holds no key
+         * for it, or a key that is not among them.
+         */
+        CLIENT_AUTHORIZATION_REQUIRED(Reason.REFUSED),
         /** A descriptor came but none opened and verified for the address (§2.5). */
         DESCRIPTOR_INVALID(Reason.PROTOCOL),
         /** No HSDir could be reached or answered in time. */

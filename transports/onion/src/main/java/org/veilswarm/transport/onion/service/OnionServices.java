@@ -7,17 +7,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
 import org.veilswarm.api.directory.RelayDescriptor;
-import org.veilswarm.api.directory.RelayRole;
 import org.veilswarm.api.directory.RelaySampler;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.Listener;
@@ -28,8 +29,6 @@ import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.hs.DecryptedDescriptor;
 import org.veilswarm.transport.onion.hs.DescriptorException;
 import org.veilswarm.transport.onion.hs.DescriptorSchedule;
-import org.veilswarm.transport.onion.hs.HsDescriptor;
-import org.veilswarm.transport.onion.hs.HsDescriptorBuilder;
 import org.veilswarm.transport.onion.hs.HsDirException;
 import org.veilswarm.transport.onion.hs.HsDirRequests;
 import org.veilswarm.transport.onion.hs.HsDirRing;
@@ -40,14 +39,11 @@ import org.veilswarm.transport.onion.hs.TimePeriod;
 import org.veilswarm.transport.onion.hs.rend.CircuitFactory;
 import org.veilswarm.transport.onion.hs.rend.IntroductionFailedException;
 import org.veilswarm.transport.onion.hs.rend.IntroductionTarget;
-import org.veilswarm.transport.onion.hs.rend.LinkSpecifiers;
 import org.veilswarm.transport.onion.hs.rend.RendCellException;
 import org.veilswarm.transport.onion.hs.rend.RendezvousClient;
 import org.veilswarm.transport.onion.hs.rend.RendezvousConnection;
 import org.veilswarm.transport.onion.hs.rend.RendezvousFailedException;
-import org.veilswarm.transport.onion.hs.rend.RendezvousService;
 import org.veilswarm.transport.onion.hs.rend.RendezvousTimeoutException;
-import org.veilswarm.transport.onion.hs.rend.ServiceIntroPoint;
 import org.veilswarm.transport.onion.path.PathCircuits;
 import org.veilswarm.transport.onion.path.PathRules;
 import org.veilswarm.transport.onion.path.PathSelectionException;
@@ -57,10 +53,13 @@ import org.veilswarm.transport.onion.stream.StreamRefusedException;
 /**
  * Onion services over the native transport's circuits (rend-spec-v3), as the transport SPI needs them:
  * {@link #publish} establishes introduction points, builds the descriptor of each period a service must
- * cover (§2.2.4.2) and uploads it to the HSDirs of the hash ring over BEGIN_DIR; {@link #connect} fetches
- * and opens the descriptor, introduces itself, meets the service at a rendezvous point and opens a stream.
- * Failures are {@link OnionServiceException}s naming the step. Plain Java: no OSGi, no threads of its own
- * (every step completes on the event loops of the circuits).
+ * cover (§2.2.4.2) and uploads it to the HSDirs of the hash ring over BEGIN_DIR, then keeps the service
+ * reachable ({@link OnionService}: replaced intro points, periodic re-uploads) until it is closed;
+ * {@link #connect} fetches and opens the descriptor, introduces itself, meets the service at a rendezvous
+ * point and opens a stream. {@link #publishAll} and {@link #connectAll} are the K-way multiplexing of a
+ * share over several services. Failures are {@link OnionServiceException}s naming the step. Plain Java: no
+ * OSGi, no threads of its own (steps complete on the event loops of the circuits, timers run on the
+ * scheduler it is given).
  */
 public final class OnionServices implements AutoCloseable {
     /**
@@ -70,9 +69,14 @@ public final class OnionServices implements AutoCloseable {
      * @param rendezvousTimeout from INTRODUCE_ACK to RENDEZVOUS2 (the service builds a circuit meanwhile)
      * @param hsDirTimeout one HSDir request
      * @param connectRetries further rendezvous attempts with new circuits after a rendezvous failure
+     * @param reuploadMin shortest delay before a published descriptor is uploaded again (§2.2.2: 60 minutes)
+     * @param reuploadMax longest such delay (§2.2.2: 120 minutes); each delay is drawn between the two
+     * @param retryDelay wait before a service tries again what failed: a replacement intro point, an upload
      */
     public record Settings(int introPoints, Duration stepTimeout, Duration rendezvousTimeout, Duration hsDirTimeout,
-            int connectRetries) {
+            int connectRetries, Duration reuploadMin, Duration reuploadMax, Duration retryDelay) {
+        /** How long a service waits before retrying what failed, by default. */
+        public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(15);
         public static final Settings DEFAULT = new Settings(3, Duration.ofSeconds(20), Duration.ofSeconds(30),
                 Duration.ofSeconds(20), 1);
 
@@ -86,6 +90,26 @@ public final class OnionServices implements AutoCloseable {
             if (connectRetries < 0) {
                 throw new IllegalArgumentException("connectRetries must be at least 0");
             }
+            if (reuploadMin.isNegative() || reuploadMin.isZero() || reuploadMax.compareTo(reuploadMin) < 0) {
+                throw new IllegalArgumentException("re-upload delays need 0 < min <= max, got " + reuploadMin + ", "
+                        + reuploadMax);
+            }
+            if (retryDelay.isNegative() || retryDelay.isZero()) {
+                throw new IllegalArgumentException("retryDelay must be positive, got " + retryDelay);
+            }
+        }
+
+        /** With the re-upload schedule of §2.2.2 (60–120 minutes) and the default retry delay. */
+        public Settings(int introPoints, Duration stepTimeout, Duration rendezvousTimeout, Duration hsDirTimeout,
+                int connectRetries) {
+            this(introPoints, stepTimeout, rendezvousTimeout, hsDirTimeout, connectRetries,
+                    DescriptorSchedule.MIN_REUPLOAD, DescriptorSchedule.MAX_REUPLOAD, DEFAULT_RETRY_DELAY);
+        }
+
+        /** These settings with another re-upload schedule and retry delay (tests run them in seconds). */
+        public Settings withSchedule(Duration reuploadMin, Duration reuploadMax, Duration retryDelay) {
+            return new Settings(introPoints, stepTimeout, rendezvousTimeout, hsDirTimeout, connectRetries, reuploadMin,
+                    reuploadMax, retryDelay);
         }
     }
 
@@ -94,114 +118,124 @@ public final class OnionServices implements AutoCloseable {
     private final HsDirRequests<RelayDescriptor> requests;
     private final Settings settings;
     private final Clock clock;
+    private final ServiceContext context;
     private final Random random = new java.security.SecureRandom();
-    private final List<PublishedService> published = new CopyOnWriteArrayList<>();
+    private final List<OnionService> published = new CopyOnWriteArrayList<>();
+    /** X25519 secret keys (KS_hsc_desc_enc) this client holds for services with client authorization. */
+    private final Map<OnionAddress, byte[]> clientKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
      * @param sampler picks the relays of every circuit
      * @param hsDirs lists the HSDirs for the ring
      * @param self this node's relay, never on its own paths (null when not relaying)
+     * @param scheduler runs the timers of published services (re-uploads, retries); e.g. the transport's
+     *     event-loop group. Nothing blocks on it.
      */
     public OnionServices(RelaySampler sampler, HsDirList hsDirs, PathCircuits pathCircuits, RelayDescriptor.Key self,
+            Settings settings, Clock clock, ScheduledExecutorService scheduler) {
+        this(sampler, hsDirs, pathCircuits, self, settings, clock, ServiceTimer.on(Objects.requireNonNull(scheduler,
+                "scheduler")));
+    }
+
+    /** Timers on the JDK's shared delay thread (see {@link ServiceTimer#shared()}); prefer giving a scheduler. */
+    public OnionServices(RelaySampler sampler, HsDirList hsDirs, PathCircuits pathCircuits, RelayDescriptor.Key self,
             Settings settings, Clock clock) {
+        this(sampler, hsDirs, pathCircuits, self, settings, clock, ServiceTimer.shared());
+    }
+
+    private OnionServices(RelaySampler sampler, HsDirList hsDirs, PathCircuits pathCircuits, RelayDescriptor.Key self,
+            Settings settings, Clock clock, ServiceTimer timer) {
         this.circuits = new ServiceCircuits(sampler, pathCircuits, self == null ? Set.of() : Set.of(self));
         this.hsDirs = Objects.requireNonNull(hsDirs, "hsDirs");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requests = new HsDirRequests<>(circuits.hsDirConnector(), settings.hsDirTimeout());
+        this.context = new ServiceContext(circuits, serviceSide(), hsDirs, requests, settings, clock, timer);
     }
 
     /**
      * Publishes the service of {@code key} on {@code port}: streams to {@code <address>.onion:port} get
-     * {@code childInitializer}. Completes once every period's descriptor is stored at one HSDir at least.
+     * {@code childInitializer}. Completes once every period's descriptor is stored at one HSDir at least; from
+     * then on the service keeps itself reachable (see {@link OnionService}) until it is closed.
      */
     public CompletableFuture<Listener> publish(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
+        return publish(key, port, childInitializer, ServiceOptions.PUBLIC).thenApply(service -> service);
+    }
+
+    /** {@link #publish(ServiceKey, int, ChannelInitializer)} with options (client authorization). */
+    public CompletableFuture<OnionService> publish(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            ServiceOptions options) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(childInitializer, "childInitializer");
+        Objects.requireNonNull(options, "options");
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
         LocalServices streams = new LocalServices();
         streams.register(port, childInitializer); // checks the port
         OnionAddress address = key.address();
-        PublishedService service = new PublishedService(TransportAddress.of(address, port));
-        Instant now = clock.instant();
-        List<TimePeriod> periods = DescriptorSchedule.servicePeriods(now);
-        CompletableFuture<Listener> done = hsDirs.hsDirs().toCompletableFuture()
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new OnionServiceException(
-                        OnionServiceException.Failure.NO_DIRECTORY, "cannot list HSDirs: " + unwrap(e).getMessage(),
-                        unwrap(e))))
-                .thenCompose(relays -> {
-                    List<CompletableFuture<Void>> each = new ArrayList<>();
-                    for (TimePeriod period : periods) {
-                        each.add(publishPeriod(key, period, relays, streams, service, now));
-                    }
-                    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
-                })
-                .thenApply(ok -> (Listener) service)
+        OnionService service = new OnionService(context, key, port, streams, options, published::remove);
+        published.add(service);
+        return service.start()
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof OnionServiceException o ? o
                         : new OnionServiceException(OnionServiceException.Failure.PUBLISH_FAILED, address + ": "
-                                + unwrap(e).getMessage(), unwrap(e))));
-        return done.whenComplete((listener, failure) -> {
-            if (failure != null || closed) {
-                service.withdraw();
-            } else {
-                published.add(service);
-            }
-        });
-    }
-
-    /** One period's descriptor (§2.2.4.2): its own intro points, since the subcredential differs per period. */
-    private CompletableFuture<Void> publishPeriod(ServiceKey key, TimePeriod period, Collection<RelayDescriptor> relays,
-            LocalServices streams, PublishedService service, Instant now) {
-        byte[] identity = key.address().publicKey();
-        RendezvousService rendezvous = new RendezvousService(serviceSide(), HsKeys.subcredential(identity, period),
-                streams, settings.stepTimeout());
-        service.services.add(rendezvous);
-        return circuits.distinct(RelayRole.MIDDLE, settings.introPoints()).toCompletableFuture()
-                .thenCompose(chosen -> {
-                    List<CompletableFuture<ServiceIntroPoint>> establishing = chosen.stream()
-                            .map(relay -> rendezvous.establish(RelayTarget.of(relay))).toList();
-                    return CompletableFuture.allOf(establishing.stream().map(f -> f.handle((p, e) -> null))
-                            .toArray(CompletableFuture[]::new)).thenApply(all -> establishing);
-                })
-                .thenCompose(establishing -> {
-                    List<ServiceIntroPoint> points = establishing.stream().filter(f -> !f.isCompletedExceptionally())
-                            .map(CompletableFuture::join).toList();
-                    if (points.isEmpty()) {
-                        Throwable why = unwrap(establishing.get(0).handle((p, e) -> e).join());
-                        throw new CompletionException(new OnionServiceException(
-                                OnionServiceException.Failure.PUBLISH_FAILED, "no introduction point could be established "
-                                + "for period " + period.number() + ": " + why, why));
+                                + unwrap(e).getMessage(), unwrap(e))))
+                .whenComplete((listener, failure) -> {
+                    if (failure != null || closed) {
+                        service.withdraw();
                     }
-                    HsDescriptor descriptor = descriptor(key, period, points, now);
-                    HsDirRing<RelayDescriptor> ring = HsDirRing.ofRelays(relays, period, SharedRandomSource.none());
-                    return requests.publish(ring, descriptor);
                 })
-                .thenAccept(outcomes -> {
-                    if (outcomes.values().stream().noneMatch(Objects::isNull)) {
-                        Throwable first = outcomes.values().stream().findFirst().orElse(null);
-                        throw new CompletionException(new OnionServiceException(
-                                OnionServiceException.Failure.PUBLISH_FAILED, "no HSDir of " + outcomes.size()
-                                + " stored the descriptor for period " + period.number() + ": " + first, first));
+                .thenApply(ok -> {
+                    if (!service.isOpen()) {
+                        throw new CompletionException(closedException());
                     }
+                    return service;
                 });
     }
 
-    private static HsDescriptor descriptor(ServiceKey key, TimePeriod period, List<ServiceIntroPoint> points,
-            Instant now) {
-        byte[] secret = key.expandedSecretKey();
-        try {
-            HsDescriptorBuilder builder = new HsDescriptorBuilder(key.address().publicKey(), secret, period);
-            for (ServiceIntroPoint point : points) {
-                RelayTarget relay = point.relay();
-                builder.introPoint(new HsDescriptorBuilder.IntroPointSpec(LinkSpecifiers.encode(relay),
-                        relay.ntorOnionKey(), point.authKey(), point.encKey()));
-            }
-            return builder.build(now);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
+    /**
+     * K-way multiplexing (issue #5): one share published under each of {@code keys} (K services, K addresses,
+     * independent intro points and descriptors) on the same port. Completes when all are published; if one
+     * fails, those already published are withdrawn and the failure is reported.
+     */
+    public CompletableFuture<List<OnionService>> publishAll(List<? extends ServiceKey> keys, int port,
+            ChannelInitializer<Channel> childInitializer, ServiceOptions options) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("publishAll needs at least one key");
+        }
+        List<CompletableFuture<OnionService>> each = keys.stream()
+                .map(key -> publish(key, port, childInitializer, options)).toList();
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .handle((ok, failure) -> {
+                    if (failure != null) {
+                        each.forEach(f -> f.thenAccept(OnionService::withdraw));
+                        throw new CompletionException(unwrap(failure));
+                    }
+                    return each.stream().map(CompletableFuture::join).toList();
+                });
+    }
+
+    /**
+     * Registers the X25519 secret key (KS_hsc_desc_enc) this client uses for {@code service}'s descriptor
+     * (rend-spec-v3 §2.5.1.2, the keys C tor reads from ClientOnionAuthDir); replaces an earlier one.
+     */
+    public void clientAuthorization(OnionAddress service, byte[] clientSecretKey) {
+        Objects.requireNonNull(service, "service");
+        if (clientSecretKey == null || clientSecretKey.length != org.veilswarm.crypto.X25519.KEY_LENGTH) {
+            throw new IllegalArgumentException("a client authorization key is an X25519 secret key of 32 bytes");
+        }
+        byte[] previous = clientKeys.put(service, clientSecretKey.clone());
+        if (previous != null) {
+            Arrays.fill(previous, (byte) 0);
+        }
+    }
+
+    /** Forgets the client authorization key of {@code service}. */
+    public void removeClientAuthorization(OnionAddress service) {
+        byte[] previous = clientKeys.remove(service);
+        if (previous != null) {
+            Arrays.fill(previous, (byte) 0);
         }
     }
 
@@ -210,6 +244,44 @@ public final class OnionServices implements AutoCloseable {
      * {@code initializer}. The rendezvous circuit is closed with the stream.
      */
     public CompletableFuture<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
+        return connect(to, initializer, null);
+    }
+
+    /**
+     * K-way multiplexing, the client side: one stream to each of {@code services} (a share's K addresses), all
+     * started at once, each on its own rendezvous circuit. The client's side of those circuits is chosen
+     * disjoint (no guard, middle or rendezvous point shared between them) as far as the directory has relays
+     * for it; beyond that they fall back to independent picks. Each stream stands alone, like a peer
+     * connection: one failing or closing leaves the others as they are, so the result is one future per
+     * address, in order, rather than all-or-nothing.
+     */
+    public List<CompletableFuture<Channel>> connectAll(List<TransportAddress> services,
+            ChannelInitializer<Channel> initializer) {
+        Objects.requireNonNull(initializer, "initializer");
+        if (services.isEmpty()) {
+            throw new IllegalArgumentException("connectAll needs at least one address");
+        }
+        List<CompletableFuture<Channel>> streams = new ArrayList<>();
+        CompletableFuture<Set<RelayDescriptor.Key>> used = CompletableFuture.completedFuture(Set.of());
+        for (TransportAddress to : services) {
+            CompletableFuture<List<RelayDescriptor>> path = used.thenCompose(exclude -> circuits.rendezvousPath(exclude)
+                    .toCompletableFuture().handle((chosen, e) -> e == null ? chosen : null));
+            CompletableFuture<Set<RelayDescriptor.Key>> before = used;
+            used = path.thenCombine(before, (chosen, exclude) -> {
+                Set<RelayDescriptor.Key> more = new java.util.HashSet<>(exclude);
+                if (chosen != null) {
+                    chosen.forEach(relay -> more.add(relay.identityKey()));
+                }
+                return more;
+            });
+            streams.add(path.thenCompose(chosen -> connect(to, initializer, chosen)));
+        }
+        return streams;
+    }
+
+    /** @param rendezvousPath guard, middle and rendezvous point for the first attempt, or null to pick them */
+    private CompletableFuture<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            List<RelayDescriptor> rendezvousPath) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(initializer, "initializer");
         if (closed) {
@@ -218,15 +290,17 @@ public final class OnionServices implements AutoCloseable {
         OnionAddress address = to.onion().orElseThrow(() -> new IllegalArgumentException("not an onion address: " + to));
         Instant now = clock.instant();
         TimePeriod period = DescriptorSchedule.clientPeriod(now);
+        byte[] clientKey = clientKeys.get(address);
         return hsDirs.hsDirs().toCompletableFuture()
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(new OnionServiceException(
                         OnionServiceException.Failure.NO_DIRECTORY, "cannot list HSDirs: " + unwrap(e).getMessage(),
                         unwrap(e))))
                 .thenCompose(relays -> requests.fetch(HsDirRing.ofRelays(relays, period, SharedRandomSource.none()),
-                        address, period, null, now, random)
+                        address, period, clientKey == null ? null : clientKey.clone(), now, random)
                         .exceptionallyCompose(e -> CompletableFuture.failedFuture(fetchFailure(address, unwrap(e)))))
                 .thenApply(descriptor -> targets(address, descriptor, HsKeys.subcredential(address.publicKey(), period)))
-                .thenCompose(targets -> rendezvous(address, to.port(), targets, initializer, settings.connectRetries()));
+                .thenCompose(targets -> rendezvous(address, to.port(), targets, initializer, settings.connectRetries(),
+                        rendezvousPath));
     }
 
     private static List<IntroductionTarget> targets(OnionAddress address, DecryptedDescriptor descriptor,
@@ -248,9 +322,12 @@ public final class OnionServices implements AutoCloseable {
     }
 
     private CompletableFuture<Channel> rendezvous(OnionAddress address, int port, List<IntroductionTarget> targets,
-            ChannelInitializer<Channel> initializer, int retriesLeft) {
-        return circuits.pickRendezvousPoint().toCompletableFuture()
-                .thenCompose(point -> new RendezvousClient(clientSide(point), settings.stepTimeout(),
+            ChannelInitializer<Channel> initializer, int retriesLeft, List<RelayDescriptor> rendezvousPath) {
+        CompletableFuture<CircuitFactory> factory = rendezvousPath != null
+                ? CompletableFuture.completedFuture(clientSide(rendezvousPath))
+                : circuits.pickRendezvousPoint().toCompletableFuture().thenApply(this::clientSide);
+        return factory
+                .thenCompose(side -> new RendezvousClient(side, settings.stepTimeout(),
                         settings.rendezvousTimeout()).connectAny(targets))
                 .thenCompose(connection -> open(connection, address, port, initializer))
                 .handle((channel, failure) -> {
@@ -263,7 +340,7 @@ public final class OnionServices implements AutoCloseable {
                     boolean retry = cause instanceof RendezvousTimeoutException || cause instanceof RendezvousFailedException
                             || cause instanceof PathSelectionException;
                     if (retry && retriesLeft > 0 && !closed) {
-                        return rendezvous(address, port, targets, initializer, retriesLeft - 1);
+                        return rendezvous(address, port, targets, initializer, retriesLeft - 1, null);
                     }
                     return CompletableFuture.<Channel>failedFuture(connectFailure(address, cause));
                 })
@@ -294,6 +371,11 @@ public final class OnionServices implements AutoCloseable {
         if (cause instanceof HsDirException e && e.notFound()) {
             return new OnionServiceException(OnionServiceException.Failure.DESCRIPTOR_NOT_FOUND,
                     "no HSDir of the fetch set has a descriptor for " + address, e);
+        }
+        if (cause instanceof DescriptorException e && e.reason() == DescriptorException.Reason.NOT_AUTHORIZED) {
+            return new OnionServiceException(OnionServiceException.Failure.CLIENT_AUTHORIZATION_REQUIRED,
+                    "client authorization required: the descriptor of " + address + " opens only for its authorized "
+                    + "clients (" + e.getMessage() + ")", e);
         }
         if (cause instanceof DescriptorException e) {
             return new OnionServiceException(OnionServiceException.Failure.DESCRIPTOR_INVALID,
@@ -338,6 +420,25 @@ public final class OnionServices implements AutoCloseable {
         };
     }
 
+    /**
+     * The client side with its rendezvous circuit chosen beforehand: exactly {@code path} (guard, middle,
+     * rendezvous point); other circuits (to the intro point) are picked as usual.
+     */
+    private CircuitFactory clientSide(List<RelayDescriptor> path) {
+        RelayTarget rendezvousPoint = RelayTarget.of(path.get(path.size() - 1));
+        return new CircuitFactory() {
+            @Override
+            public CompletableFuture<OriginCircuit> build(RelayTarget last) {
+                return last.equals(rendezvousPoint) ? circuits.through(path) : circuits.to(last);
+            }
+
+            @Override
+            public RelayTarget pickRendezvousPoint() {
+                return rendezvousPoint;
+            }
+        };
+    }
+
     /** The client side with a rendezvous point picked beforehand (the pick may wait on the directory). */
     private CircuitFactory clientSide(RelayTarget rendezvousPoint) {
         return new CircuitFactory() {
@@ -355,62 +456,29 @@ public final class OnionServices implements AutoCloseable {
 
     /** Services published and not yet withdrawn. */
     public int publishedCount() {
-        return published.size();
+        return (int) published.stream().filter(OnionService::isOpen).count();
     }
 
     /** Withdraws every published service; later calls fail with {@link OnionServiceException.Failure#CLOSED}. */
     @Override
     public void close() {
         closed = true;
-        for (PublishedService service : published) {
+        for (OnionService service : published) {
             service.withdraw();
         }
+        published.clear();
+        clientKeys.values().forEach(key -> Arrays.fill(key, (byte) 0));
+        clientKeys.clear();
     }
 
     private static OnionServiceException closedException() {
         return new OnionServiceException(OnionServiceException.Failure.CLOSED, "onion services are closed", null);
     }
 
-    private static Throwable unwrap(Throwable e) {
+    static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
         return e;
-    }
-
-    /**
-     * A published service. Withdrawing closes its intro circuits (so introductions fail at once, §3.1) and its
-     * joined circuits; the descriptor stays at the HSDirs until it expires, as in C tor (there is no delete).
-     */
-    private final class PublishedService implements Listener {
-        private final TransportAddress address;
-        private final List<RendezvousService> services = new CopyOnWriteArrayList<>();
-        private volatile boolean open = true;
-
-        PublishedService(TransportAddress address) {
-            this.address = address;
-        }
-
-        @Override
-        public TransportAddress address() {
-            return address;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        void withdraw() {
-            open = false;
-            services.forEach(RendezvousService::close);
-            published.remove(this);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> closeAsync() {
-            withdraw();
-            return CompletableFuture.completedFuture(null);
-        }
     }
 }

@@ -67,6 +67,33 @@ final class ServiceCircuits {
                 PathRules.DEFAULT_ATTEMPTS_PER_HOP)).select();
     }
 
+    /**
+     * One relay for {@code role} that is neither this node's nor in {@code exclude} (a replacement
+     * introduction point must differ from the service's other ones and from relays that just failed).
+     */
+    CompletionStage<RelayDescriptor> pickExcluding(RelayRole role, Set<RelayDescriptor.Key> exclude) {
+        Set<RelayDescriptor.Key> all = new HashSet<>(self);
+        all.addAll(exclude);
+        return new PathSelector(sampler, new PathRules(List.of(role), false, all, PathRules.DEFAULT_ATTEMPTS_PER_HOP))
+                .select().thenApply(path -> path.get(0));
+    }
+
+    /**
+     * A guard, a middle and a rendezvous point avoiding {@code exclude} (the relays of a client's other
+     * rendezvous circuits, so that K streams to one share share no relay on the client's side).
+     */
+    CompletionStage<List<RelayDescriptor>> rendezvousPath(Set<RelayDescriptor.Key> exclude) {
+        Set<RelayDescriptor.Key> all = new HashSet<>(self);
+        all.addAll(exclude);
+        return new PathSelector(sampler, new PathRules(List.of(RelayRole.GUARD, RelayRole.MIDDLE, RelayRole.MIDDLE),
+                true, all, PathRules.DEFAULT_ATTEMPTS_PER_HOP)).select();
+    }
+
+    /** A circuit through exactly {@code path} (chosen beforehand, e.g. by {@link #rendezvousPath}). */
+    CompletableFuture<OriginCircuit> through(List<RelayDescriptor> path) {
+        return circuits.build(path).toCompletableFuture();
+    }
+
     /** A rendezvous point (§3.3: the client picks any relay), never this node's. */
     CompletionStage<RelayTarget> pickRendezvousPoint() {
         return sampler.pick(RelayRole.MIDDLE, new PathConstraints(List.of(), false, self)).thenApply(RelayTarget::of);

@@ -104,7 +104,7 @@ class OnionServicesTest {
                 .channel(NioSocketChannel.class), LinkSettings.defaults(), builder));
         HsDirList hsDirs = () -> CompletableFuture.completedFuture(descriptors);
         return new OnionServices(new FullListRelaySampler(descriptors, new SplittableRandom(seed), 64), hsDirs, circuits,
-                null, SETTINGS, Clock.systemUTC());
+                null, SETTINGS, Clock.systemUTC(), net.group());
     }
 
     @AfterAll
