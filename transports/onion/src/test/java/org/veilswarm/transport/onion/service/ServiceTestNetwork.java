@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +64,8 @@ final class ServiceTestNetwork implements AutoCloseable {
     final Set<RelayDescriptor.Key> gone = ConcurrentHashMap.newKeySet();
     /** Calls to every node's HSDir list (each upload and each fetch asks once). */
     final AtomicInteger hsDirListings = new AtomicInteger();
+    /** Each relay's HSDir store, in relay order. */
+    final List<HsDirStore> stores = new ArrayList<>();
     private final List<OnionServices> nodes = new ArrayList<>();
     private long seeds;
 
@@ -83,8 +86,9 @@ final class ServiceTestNetwork implements AutoCloseable {
             relays.add(relay);
             descriptors.add(new RelayDescriptor(relay.identity(), relay.ntorOnionKey(), List.of(relay.address()),
                     1_000_000, 0, Set.of(), "0.1.0", FLAGS, published));
-            net.services(relay).directory(new HsDirServerInitializer(new HsDirStore(Clock.systemUTC(),
-                    HsDirStore.Limits.DEFAULT)));
+            HsDirStore store = new HsDirStore(Clock.systemUTC(), HsDirStore.Limits.DEFAULT);
+            stores.add(store);
+            net.services(relay).directory(new HsDirServerInitializer(store));
             RendezvousRelay.install(relay, RendezvousRelaySettings.defaults());
         }
     }
@@ -198,6 +202,22 @@ final class ServiceTestNetwork implements AutoCloseable {
             stream.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
             OnionTestNetwork.await(() -> received().equals(before + text), "'" + text + "' echoed on " + stream
                     + " (received so far: '" + received() + "')", Duration.ofSeconds(30));
+        }
+    }
+
+    /** One {@link Collector} per stream it initializes (for {@link OnionServices#connectAll}). */
+    static final class PerStream extends ChannelInitializer<Channel> {
+        private final Map<Channel, Collector> collectors = new ConcurrentHashMap<>();
+
+        @Override
+        protected void initChannel(Channel channel) {
+            Collector collector = new Collector();
+            collectors.put(channel, collector);
+            channel.pipeline().addLast(collector);
+        }
+
+        Collector of(Channel channel) {
+            return collectors.get(channel);
         }
     }
 

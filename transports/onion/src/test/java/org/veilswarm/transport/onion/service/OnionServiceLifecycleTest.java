@@ -1,0 +1,215 @@
+package org.veilswarm.transport.onion.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.Channel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.veilswarm.api.transport.ServiceKey;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.api.transport.TransportException;
+import org.veilswarm.crypto.Ed25519;
+import org.veilswarm.crypto.X25519;
+import org.veilswarm.crypto.X25519KeyPair;
+import org.veilswarm.transport.onion.cell.DestroyReason;
+import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
+import org.veilswarm.transport.onion.hs.HsDescriptor;
+import org.veilswarm.transport.onion.hs.HsDirStore;
+import org.veilswarm.transport.onion.hs.HsKeys;
+import org.veilswarm.transport.onion.hs.TimePeriod;
+import org.veilswarm.transport.onion.stream.OnionStreamChannel;
+
+/**
+ * Issue #5 on 8 relays of 127.0.0.1 (3 of them the HSDir ring): a service withdrawn on stop, the same
+ * address after a restart from the key store, K = 2 services of one share with independent streams, and
+ * client authorization both ways.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OnionServiceLifecycleTest {
+    private static final int PORT = 6881;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** One intro point per descriptor keeps publishing short; re-uploads every 1-2 s. */
+    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(1, Duration.ofSeconds(15),
+            Duration.ofSeconds(10), Duration.ofSeconds(15), 1)
+            .withSchedule(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+
+    @TempDir
+    Path data;
+    private ServiceTestNetwork network;
+    private OnionServices client;
+
+    @BeforeAll
+    void start() throws Exception {
+        network = new ServiceTestNetwork(8, 3);
+        client = network.node(SETTINGS);
+    }
+
+    @AfterAll
+    void stop() {
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Test
+    void aServiceIsWithdrawnOnStopAndComesBackUnderTheSameAddressAfterARestart() throws Exception {
+        Path keys = data.resolve("keys/services");
+        ServiceKey key = new ServiceKeyStore(keys).loadOrCreate("share-restart");
+        TransportAddress address = TransportAddress.of(key.address(), PORT);
+
+        OnionServices firstRun = network.node(SETTINGS);
+        OnionService service = firstRun.publish(key, PORT, ServiceTestNetwork.echo(), ServiceOptions.PUBLIC)
+                .get(60, TimeUnit.SECONDS);
+        ServiceTestNetwork.Collector collector = new ServiceTestNetwork.Collector();
+        Channel stream = ServiceTestNetwork.connectWithin(client, address, collector, WAIT);
+        collector.roundTrip(stream, "first run");
+        stream.close().sync();
+
+        service.close();
+        assertFalse(service.isOpen());
+        assertEquals(0, firstRun.publishedCount());
+        List<Long> revisions = storedRevisions(key);
+        assertFalse(revisions.stream().allMatch(r -> r == null), "the descriptor is at the HSDirs");
+        // No delete at HSDirs: the descriptor stays, but introductions fail (the intro circuits are closed).
+        OnionServiceException refused = withdrawnRefusal(address);
+        assertEquals(OnionServiceException.Failure.INTRODUCTION_FAILED, refused.failure(), refused.getMessage());
+        assertEquals(TransportException.Reason.REFUSED, refused.reason());
+        // Re-uploads stopped: after twice the longest re-upload delay every HSDir holds the same revision.
+        Thread.sleep(2 * SETTINGS.reuploadMax().toMillis());
+        assertEquals(revisions, storedRevisions(key), "no upload after the withdrawal");
+
+        firstRun.close(); // the node stops; a new process reads the key again
+        OnionServices secondRun = network.node(SETTINGS);
+        ServiceKey reloaded = new ServiceKeyStore(keys).loadOrCreate("share-restart");
+        assertEquals(key.address(), reloaded.address(), "same address after the restart");
+        OnionService again = secondRun.publish(reloaded, PORT, ServiceTestNetwork.echo(), ServiceOptions.PUBLIC)
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(address, again.address());
+        ServiceTestNetwork.Collector second = new ServiceTestNetwork.Collector();
+        Channel reached = ServiceTestNetwork.connectWithin(client, address, second, WAIT);
+        try {
+            second.roundTrip(reached, "second run");
+        } finally {
+            reached.close().sync();
+            again.close();
+        }
+    }
+
+    /**
+     * Connects until the withdrawn service's refusal shows: the intro point learns of the closed intro
+     * circuit from a DESTROY cell that may still be on its way when a first attempt arrives, which then
+     * times out at the rendezvous point instead. A connection that succeeds fails the test.
+     */
+    private OnionServiceException withdrawnRefusal(TransportAddress address) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Throwable failure = ServiceTestNetwork.failureOf(client.connect(address, ServiceTestNetwork.echo()), WAIT);
+            OnionServiceException why = assertInstanceOf(OnionServiceException.class, failure);
+            if (why.failure() != OnionServiceException.Failure.RENDEZVOUS_TIMEOUT || System.nanoTime() > deadline) {
+                return why;
+            }
+        }
+    }
+
+    /** The revision counter each HSDir of the ring holds for the key's current period, null where none. */
+    private List<Long> storedRevisions(ServiceKey key) throws Exception {
+        List<Long> revisions = new ArrayList<>();
+        for (HsDirStore store : network.stores.subList(0, 3)) {
+            byte[] blinded = HsKeys.blindedPublicKey(key.address().publicKey(), TimePeriod.containing(java.time.Instant.now()));
+            revisions.add(store.fetch(blinded).isPresent() ? HsDescriptor.parse(store.fetch(blinded).get()).revisionCounter()
+                    : null);
+        }
+        return revisions;
+    }
+
+    @Test
+    void aShareOnTwoServicesGivesTwoStreamsAndOneSurvivesTheOthersCircuit() throws Exception {
+        List<ServiceKey> keys = new ServiceKeyStore(data.resolve("k-way")).loadOrCreateAll("share-k", 2);
+        assertNotEquals(keys.get(0).address(), keys.get(1).address());
+        OnionServices seeder = network.node(SETTINGS);
+        List<OnionService> services = seeder.publishAll(keys, PORT, ServiceTestNetwork.echo(), ServiceOptions.PUBLIC)
+                .get(60, TimeUnit.SECONDS);
+        try {
+            List<TransportAddress> addresses = services.stream().map(OnionService::address).toList();
+            ServiceTestNetwork.PerStream streams = new ServiceTestNetwork.PerStream();
+            List<Channel> channels = connected(client.connectAll(addresses, streams));
+            assertEquals(2, channels.size());
+            for (int i = 0; i < channels.size(); i++) {
+                streams.of(channels.get(i)).roundTrip(channels.get(i), "stream " + i);
+            }
+
+            // Kill the first stream's circuit: the second goes on.
+            ((OnionStreamChannel) channels.get(0)).circuitStreams().edge().destroy(DestroyReason.REQUESTED);
+            streams.of(channels.get(0)).inactive.get(30, TimeUnit.SECONDS);
+            assertTrue(channels.get(1).isActive(), "the other stream is still open");
+            streams.of(channels.get(1)).roundTrip(channels.get(1), " still here");
+            channels.get(1).close().sync();
+        } finally {
+            seeder.close();
+        }
+    }
+
+    /** Waits for every stream; a K-way stream that fails fails the test with its reason. */
+    private static List<Channel> connected(List<CompletableFuture<Channel>> attempts) throws Exception {
+        List<Channel> channels = new ArrayList<>();
+        for (CompletableFuture<Channel> attempt : attempts) {
+            try {
+                channels.add(attempt.get(60, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                throw new AssertionError("a K-way stream failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return channels;
+    }
+
+    @Test
+    void clientAuthorizationLetsInTheAuthorizedClientOnly() throws Exception {
+        X25519KeyPair authorized = X25519.generateKeyPair();
+        X25519KeyPair other = X25519.generateKeyPair();
+        OnionServices seeder = network.node(SETTINGS);
+        OnionService service = seeder.publish(ServiceTestNetwork.serviceKey(Ed25519.generateKeyPair()), PORT,
+                ServiceTestNetwork.echo(), ServiceOptions.authorizedClients(List.of(authorized.publicKey())))
+                .get(60, TimeUnit.SECONDS);
+        TransportAddress address = service.address();
+        try {
+            OnionServices stranger = network.node(SETTINGS);
+            OnionServiceException noKey = assertInstanceOf(OnionServiceException.class,
+                    ServiceTestNetwork.failureOf(stranger.connect(address, ServiceTestNetwork.echo()), WAIT));
+            assertEquals(OnionServiceException.Failure.CLIENT_AUTHORIZATION_REQUIRED, noKey.failure(), noKey.getMessage());
+            assertTrue(noKey.getMessage().contains("client authorization required"), noKey.getMessage());
+            assertEquals(TransportException.Reason.REFUSED, noKey.reason());
+
+            stranger.clientAuthorization(address.onion().orElseThrow(), other.privateKey());
+            OnionServiceException wrongKey = assertInstanceOf(OnionServiceException.class,
+                    ServiceTestNetwork.failureOf(stranger.connect(address, ServiceTestNetwork.echo()), WAIT));
+            assertEquals(OnionServiceException.Failure.CLIENT_AUTHORIZATION_REQUIRED, wrongKey.failure(),
+                    wrongKey.getMessage());
+
+            OnionServices friend = network.node(SETTINGS);
+            friend.clientAuthorization(address.onion().orElseThrow(), authorized.privateKey());
+            ServiceTestNetwork.Collector collector = new ServiceTestNetwork.Collector();
+            Channel stream = ServiceTestNetwork.connectWithin(friend, address, collector, WAIT);
+            try {
+                collector.roundTrip(stream, "authorized");
+            } finally {
+                stream.close().sync();
+            }
+        } finally {
+            seeder.close();
+        }
+    }
+}
