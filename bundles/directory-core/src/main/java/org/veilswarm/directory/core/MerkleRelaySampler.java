@@ -35,6 +35,7 @@ public final class MerkleRelaySampler implements RelaySampler {
     private final int maxDraws;
     private final BadDirectories bad = new BadDirectories(BadDirectories.DEFAULT_MARK);
     private volatile VerifiedHeader current;
+    private final java.util.Map<RoleListKey, CompletableFuture<List<RelayDescriptor>>> roleLists = new java.util.HashMap<>();
 
     /**
      * @param random uniform source for the drawn numbers and the directory choice; {@link java.security.SecureRandom}
@@ -121,8 +122,16 @@ public final class MerkleRelaySampler implements RelaySampler {
         });
     }
 
+    /** A verified leaf: the relay and the end of its range (where the next leaf's range starts). */
+    private record Leaf(RelayDescriptor relay, long rangeEnd) {
+    }
+
     private CompletionStage<RelayDescriptor> query(VerifiedHeader header, RelayRole role, long x,
             List<DirectoryQueries> tried) {
+        return leaf(header, role, x, tried).thenApply(Leaf::relay);
+    }
+
+    private CompletionStage<Leaf> leaf(VerifiedHeader header, RelayRole role, long x, List<DirectoryQueries> tried) {
         DirectoryQueries directory = chooseDirectory(tried);
         if (directory == null) {
             return failed("no directory left to answer find (" + bad.names(clock.instant()).size() + " marked bad, " + tried.size()
@@ -132,15 +141,70 @@ public final class MerkleRelaySampler implements RelaySampler {
         return directory.find(header.consensusId(), role, x).handle((bytes, error) -> {
             if (error != null) {
                 // Unreachable is not lying: try another, but do not mark it bad.
-                return query(header, role, x, tried);
+                return leaf(header, role, x, tried);
             }
             try {
-                return CompletableFuture.completedFuture(verifier.verify(header, role, x, bytes));
+                MerkleAnswer answer = MerkleAnswer.decode(bytes);
+                return CompletableFuture.completedFuture(new Leaf(verifier.verify(header, role, x, answer),
+                        answer.rangeEnd()));
             } catch (AnswerRejectedException e) {
                 bad.mark(directory.name(), clock.instant());
-                return query(header, role, x, tried);
+                return leaf(header, role, x, tried);
             }
         }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * Every relay of {@code role}'s tree, verified, in tree order (ascending identity): walks the ranges, asking
+     * {@code find} at 0 and then at the end of each verified range until the signed bandwidth sum (one query per
+     * relay, each proven against the signed root, so no directory can hide or add one). For the HSDir hash ring
+     * (rend-spec-v3 §2.2.3), which needs all HSDirs. Kept per consensus and role; fails when the role has more
+     * than {@code max} relays.
+     */
+    public CompletionStage<List<RelayDescriptor>> relays(RelayRole role, int max) {
+        Objects.requireNonNull(role, "role");
+        return header().thenCompose(h -> {
+            RoleListKey key = new RoleListKey(java.util.HexFormat.of().formatHex(h.consensusId()), role);
+            synchronized (roleLists) {
+                CompletableFuture<List<RelayDescriptor>> known = roleLists.get(key);
+                if (known != null && !known.isCompletedExceptionally()) {
+                    return known;
+                }
+                long count = h.index(role).relayCount();
+                CompletableFuture<List<RelayDescriptor>> walk = count > max
+                        ? CompletableFuture.failedFuture(new DirectoryException("the " + role + " tree holds " + count
+                                + " relays, more than " + max + " this client lists"))
+                        : walk(h, role, 0, new ArrayList<>()).toCompletableFuture();
+                roleLists.keySet().removeIf(k -> !k.consensusId().equals(key.consensusId()));
+                roleLists.put(key, walk);
+                return walk;
+            }
+        });
+    }
+
+    private record RoleListKey(String consensusId, RelayRole role) {
+    }
+
+    /** A loop while answers are already there (no stack growth per relay), a continuation when one is not. */
+    private CompletionStage<List<RelayDescriptor>> walk(VerifiedHeader header, RelayRole role, long from,
+            List<RelayDescriptor> found) {
+        long x = from;
+        while (x < header.index(role).bandwidthSum()) {
+            CompletableFuture<Leaf> next = leaf(header, role, x, new ArrayList<>()).toCompletableFuture();
+            if (!next.isDone()) {
+                return next.thenCompose(leaf -> {
+                    found.add(leaf.relay());
+                    return walk(header, role, leaf.rangeEnd(), found);
+                });
+            }
+            if (next.isCompletedExceptionally()) {
+                return next.thenApply(leaf -> List.of());
+            }
+            Leaf leaf = next.join();
+            found.add(leaf.relay());
+            x = leaf.rangeEnd();
+        }
+        return CompletableFuture.completedFuture(List.copyOf(found));
     }
 
     private DirectoryQueries chooseDirectory(List<DirectoryQueries> tried) {

@@ -220,4 +220,34 @@ class MerkleRelaySamplerTest {
         MerkleRelaySampler sampler = sampler(List.of(new TestDirectories.Honest("d", directory)), 10);
         assertTrue(failure(sampler, RelayRole.HSDIR, PathConstraints.none()).getMessage().contains("no relay"));
     }
+
+    /** The HSDir ring needs every HSDir: walking the ranges lists exactly the tree's relays, each proven. */
+    @Test
+    void walkingARoleTreeListsEveryRelayOfItInTreeOrderDespiteALiar() {
+        TestDirectories.Liar liar = new TestDirectories.Liar("liar", DIRECTORY);
+        TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
+        MerkleRelaySampler sampler = sampler(List.of(liar, honest), 5);
+        for (RelayRole role : RelayRole.values()) {
+            List<RelayDescriptor> listed = sampler.relays(role, 1000).toCompletableFuture().join();
+            RelayMerkleTree tree = DIRECTORY.tree(role);
+            assertEquals(tree.size(), listed.size(), role + ": one entry per leaf");
+            for (int i = 0; i < tree.size(); i++) {
+                assertArrayEquals(tree.ranges().relay(i).descriptor().identity(), listed.get(i).identity(),
+                        role + " leaf " + i);
+            }
+        }
+        assertEquals(Set.of("liar"), sampler.badDirectories(), "the liar was caught on its first answer");
+        int asked = honest.asked.size();
+        sampler.relays(RelayRole.HSDIR, 1000).toCompletableFuture().join();
+        assertEquals(asked, honest.asked.size(), "the list is kept for the consensus");
+    }
+
+    @Test
+    void aRoleTreeLargerThanTheCapIsNotWalked() {
+        MerkleRelaySampler sampler = sampler(List.of(new TestDirectories.Honest("honest", DIRECTORY)), 6);
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> sampler.relays(RelayRole.MIDDLE, 10).toCompletableFuture().join());
+        DirectoryException cause = assertInstanceOf(DirectoryException.class, e.getCause());
+        assertTrue(cause.getMessage().contains("more than 10"), cause.getMessage());
+    }
 }

@@ -4,11 +4,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,35 +17,28 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.directory.DirectoryScheme;
 import org.veilswarm.api.directory.DirectoryStatus;
-import org.veilswarm.api.directory.RelaySampler;
-import org.veilswarm.api.directory.SignedRelayDescriptor;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
+import org.veilswarm.api.directory.RelayList;
 import org.veilswarm.directory.consensus.ConsensusClient;
-import org.veilswarm.directory.core.AuthoritySet;
+import org.veilswarm.directory.core.ConsensusEntry;
 import org.veilswarm.directory.core.RelayDescriptorParser;
 import org.veilswarm.directory.core.VerifiedConsensus;
 import org.veilswarm.directory.http.DirectoryEndpoints;
 import org.veilswarm.directory.http.DirectoryHttpClient;
-import org.veilswarm.directory.http.DirectoryMirror;
-import org.veilswarm.directory.http.DirectoryPaths;
-import org.veilswarm.directory.http.DirectoryServerInitializer;
-import org.veilswarm.directory.http.Quorum;
-import org.veilswarm.directory.http.TcpDirectoryConnector;
-
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import org.veilswarm.directory.http.DirectorySchemeBase;
 
 /**
- * The {@code consensus} scheme as a {@link DirectoryScheme} service ({@code directory.scheme=consensus}).
- * Configuration is required (there is no default authority set). Streams are plain TCP to the configured
- * addresses for now; BEGIN_DIR streams plug in as another {@code DirectoryConnector}.
+ * The {@code consensus} scheme as a {@link DirectoryScheme} service ({@code directory.scheme=consensus}), also
+ * offering the verified list as a {@link RelayList} (the onion-service HSDir ring). Configuration is required
+ * (there is no default authority set). Streams are plain TCP to the configured addresses; the wiring shared with
+ * the merkle scheme is {@link DirectorySchemeBase}.
  */
-@Component(service = DirectoryScheme.class, configurationPid = ConsensusDirectoryScheme.PID,
+@Component(service = {DirectoryScheme.class, RelayList.class}, configurationPid = ConsensusDirectoryScheme.PID,
         configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.REQUIRE,
         property = DirectoryScheme.SCHEME + "=" + ConsensusDirectoryScheme.NAME)
 @Designate(ocd = ConsensusDirectoryScheme.Config.class)
-public class ConsensusDirectoryScheme implements DirectoryScheme {
+public class ConsensusDirectoryScheme extends DirectorySchemeBase implements RelayList {
     /** Names of this component's threads (event loop, scheduler), so a stopped bundle can be checked for leftovers. */
     public static final String THREAD_PREFIX = "veilswarm-directory-consensus";
     public static final String PID = "org.veilswarm.directory.consensus";
@@ -79,62 +71,37 @@ public class ConsensusDirectoryScheme implements DirectoryScheme {
         boolean serveDirectory() default false;
     }
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1,
-            new io.netty.util.concurrent.DefaultThreadFactory(THREAD_PREFIX, true));
-    private final AuthoritySet authorities;
-    private final List<DirectoryHttpClient> authorityClients = new ArrayList<>();
     private final ConsensusClient client;
-    private final Optional<DirectoryMirror> mirror;
     private final Clock clock = Clock.systemUTC();
 
     @Activate
     public ConsensusDirectoryScheme(Config config) {
-        List<DirectoryEndpoints.Authority> configured = DirectoryEndpoints.authorities(config.authorities());
-        this.authorities = DirectoryEndpoints.authoritySet(configured);
+        super(NAME, THREAD_PREFIX, config.authorities(), Duration.ofMillis(config.timeoutMillis()), config.serveDirectory(),
+                Duration.ofSeconds(config.mirrorRefreshSeconds()));
         Duration timeout = Duration.ofMillis(config.timeoutMillis());
-        for (DirectoryEndpoints.Authority a : configured) {
-            authorityClients.add(new DirectoryHttpClient(new TcpDirectoryConnector(group, a.address()), timeout,
-                    config.maxListBytes(), true));
-        }
-        List<DirectoryHttpClient> directories = new ArrayList<>();
-        for (var address : DirectoryEndpoints.addresses(config.directories())) {
-            directories.add(new DirectoryHttpClient(new TcpDirectoryConnector(group, address), timeout,
-                    config.maxListBytes(), true));
-        }
+        List<java.net.InetSocketAddress> configured = DirectoryEndpoints.addresses(config.directories());
+        List<DirectoryHttpClient> directories = clients(configured.isEmpty() ? authorityAddresses() : configured,
+                timeout, config.maxListBytes(), true);
         // The list's bytes are majority-signed and every authority checked each relay signature on upload:
         // checking 10,000 relay signatures again would cost the client seconds (directory-consensus.md §6).
-        RelayDescriptorParser parser = RelayDescriptorParser.vouchedForByAuthorities();
-        this.client = new ConsensusClient(authorities, directories.isEmpty() ? authorityClients : directories,
-                parser, clock, new SecureRandom(), ConsensusClient.DEFAULT_MAX_DRAWS);
-        this.mirror = config.serveDirectory()
-                ? Optional.of(new DirectoryMirror(authorities, authorityClients, parser, clock)) : Optional.empty();
-        mirror.ifPresent(m -> group.scheduleAtFixedRate(m::refresh, 0, config.mirrorRefreshSeconds(),
-                TimeUnit.SECONDS));
+        this.client = clientRole(new ConsensusClient(authorities(), directories,
+                RelayDescriptorParser.vouchedForByAuthorities(), clock, new SecureRandom(),
+                ConsensusClient.DEFAULT_MAX_DRAWS));
     }
 
     @Deactivate
     void deactivate() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        close();
     }
 
+    /** The relays of the verified list the authorities gave {@code flag}, with the authorities' flags. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public RelaySampler sampler() {
-        return client;
-    }
-
-    @Override
-    public CompletionStage<Void> publish(SignedRelayDescriptor descriptor) {
-        return Quorum.post(authorityClients, DirectoryPaths.DESCRIPTOR, descriptor.document(), authorities.required());
-    }
-
-    @Override
-    public Optional<ChannelInitializer<Channel>> directoryService() {
-        return mirror.map(m -> new DirectoryServerInitializer(List.of(m.service())));
+    public CompletionStage<List<RelayDescriptor>> relaysWith(RelayFlag flag) {
+        java.util.Objects.requireNonNull(flag, "flag");
+        return client.consensus().thenApply(c -> c.entries().stream().filter(e -> e.flags().contains(flag))
+                .sorted(Comparator.comparing(ConsensusEntry::identity,
+                        (a, b) -> java.util.Arrays.compareUnsigned(a.bytes(), b.bytes())))
+                .map(ConsensusEntry::relay).toList());
     }
 
     @Override

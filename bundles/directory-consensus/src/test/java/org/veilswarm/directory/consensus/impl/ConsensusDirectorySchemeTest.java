@@ -71,6 +71,14 @@ class ConsensusDirectorySchemeTest {
         assertTrue(after.ready(), after.detail());
         assertEquals(5, after.relays());
         assertEquals(d.validUntil(), after.validUntil().orElseThrow());
+        // The relay list for the HSDir ring: every entry the authorities flagged HSDIR, in identity order.
+        java.util.List<org.veilswarm.api.directory.RelayDescriptor> hsDirs = scheme.relaysWith(
+                org.veilswarm.api.directory.RelayFlag.HSDIR).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertEquals(5, hsDirs.size());
+        for (int i = 1; i < hsDirs.size(); i++) {
+            assertTrue(java.util.Arrays.compareUnsigned(hsDirs.get(i - 1).identity(), hsDirs.get(i).identity()) < 0);
+        }
+        assertTrue(hsDirs.stream().allMatch(r -> r.flags().contains(org.veilswarm.api.directory.RelayFlag.HSDIR)));
 
         // The cache role: the scheme's directory stream serves the verified list it mirrored.
         Channel served = new ServerBootstrap().group(net.group()).channel(NioServerSocketChannel.class)

@@ -1,14 +1,15 @@
 package org.veilswarm.directory.merkle.impl;
 
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,40 +18,34 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.veilswarm.api.directory.DirectoryException;
 import org.veilswarm.api.directory.DirectoryScheme;
 import org.veilswarm.api.directory.DirectoryStatus;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
+import org.veilswarm.api.directory.RelayList;
 import org.veilswarm.api.directory.RelayRole;
-import org.veilswarm.api.directory.RelaySampler;
-import org.veilswarm.api.directory.SignedRelayDescriptor;
-import org.veilswarm.directory.core.AuthoritySet;
 import org.veilswarm.directory.core.DirectoryQueries;
 import org.veilswarm.directory.core.MerkleRelaySampler;
 import org.veilswarm.directory.core.RelayDescriptorParser;
 import org.veilswarm.directory.core.VerifiedHeader;
 import org.veilswarm.directory.http.DirectoryEndpoints;
 import org.veilswarm.directory.http.DirectoryHttpClient;
-import org.veilswarm.directory.http.DirectoryMirror;
-import org.veilswarm.directory.http.DirectoryPaths;
-import org.veilswarm.directory.http.DirectoryServerInitializer;
+import org.veilswarm.directory.http.DirectorySchemeBase;
 import org.veilswarm.directory.http.HttpDirectoryQueries;
-import org.veilswarm.directory.http.Quorum;
-import org.veilswarm.directory.http.TcpDirectoryConnector;
-
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 
 /**
  * The {@code merkle} scheme as a {@link DirectoryScheme} service ({@code directory.scheme=merkle}): the
- * sampler is {@link MerkleRelaySampler} over {@link HttpDirectoryQueries}, one per configured directory.
- * Configuration is required (there is no default authority set).
+ * sampler is {@link MerkleRelaySampler} over {@link HttpDirectoryQueries}, one per configured directory. Also a
+ * {@link RelayList} for the roles the header indexes (the HSDir ring walks the HSDIR tree, every relay proven).
+ * Configuration is required (there is no default authority set); the wiring shared with the consensus scheme is
+ * {@link DirectorySchemeBase}.
  */
-@Component(service = DirectoryScheme.class, configurationPid = MerkleDirectoryScheme.PID,
+@Component(service = {DirectoryScheme.class, RelayList.class}, configurationPid = MerkleDirectoryScheme.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = DirectoryScheme.SCHEME + "=" + MerkleDirectoryScheme.NAME)
 @Designate(ocd = MerkleDirectoryScheme.Config.class)
-public class MerkleDirectoryScheme implements DirectoryScheme {
+public class MerkleDirectoryScheme extends DirectorySchemeBase implements RelayList {
     /** Names of this component's threads (event loop, scheduler), so a stopped bundle can be checked for leftovers. */
     public static final String THREAD_PREFIX = "veilswarm-directory-merkle";
     public static final String PID = "org.veilswarm.directory.merkle";
@@ -82,68 +77,56 @@ public class MerkleDirectoryScheme implements DirectoryScheme {
         @AttributeDefinition(name = "Serve the directory", description = "Act as a directory: hold the list "
                 + "and the trees and answer find on directory streams.")
         boolean serveDirectory() default false;
+
+        @AttributeDefinition(name = "Largest relay list", min = "1", description = "Most relays of one role "
+                + "this client lists by walking the tree (one verified find per relay), for the onion-service "
+                + "HSDir ring.")
+        int maxListedRelays() default 4096;
     }
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1,
-            new io.netty.util.concurrent.DefaultThreadFactory(THREAD_PREFIX, true));
-    private final AuthoritySet authorities;
-    private final List<DirectoryHttpClient> authorityClients = new ArrayList<>();
     private final MerkleRelaySampler sampler;
-    private final Optional<DirectoryMirror> mirror;
+    private final int maxListedRelays;
 
     @Activate
     public MerkleDirectoryScheme(Config config) {
-        List<DirectoryEndpoints.Authority> configured = DirectoryEndpoints.authorities(config.authorities());
-        this.authorities = DirectoryEndpoints.authoritySet(configured);
+        super(NAME, THREAD_PREFIX, config.authorities(), Duration.ofMillis(config.timeoutMillis()), config.serveDirectory(),
+                Duration.ofSeconds(config.mirrorRefreshSeconds()));
         Duration timeout = Duration.ofMillis(config.timeoutMillis());
-        for (DirectoryEndpoints.Authority a : configured) {
-            // The authorities also serve the list to mirrors: allow a large body for them.
-            authorityClients.add(new DirectoryHttpClient(new TcpDirectoryConnector(group, a.address()), timeout,
-                    64 * 1024 * 1024, true));
-        }
+        List<InetSocketAddress> addresses = DirectoryEndpoints.addresses(config.directories());
         List<DirectoryQueries> directories = new ArrayList<>();
-        List<java.net.InetSocketAddress> addresses = DirectoryEndpoints.addresses(config.directories());
-        if (addresses.isEmpty()) {
-            configured.forEach(a -> addresses.add(a.address()));
+        for (DirectoryHttpClient client : clients(addresses.isEmpty() ? authorityAddresses() : addresses, timeout,
+                HttpDirectoryQueries.MAX_RESPONSE_BYTES, false)) {
+            directories.add(new HttpDirectoryQueries(client));
         }
-        for (var address : addresses) {
-            directories.add(new HttpDirectoryQueries(new DirectoryHttpClient(new TcpDirectoryConnector(group, address),
-                    timeout, HttpDirectoryQueries.MAX_RESPONSE_BYTES, false)));
-        }
-        Clock clock = Clock.systemUTC();
-        RelayDescriptorParser parser = RelayDescriptorParser.withSystemClock();
-        this.sampler = new MerkleRelaySampler(authorities, directories, new SecureRandom(), clock, parser,
-                config.maxDraws());
-        this.mirror = config.serveDirectory()
-                ? Optional.of(new DirectoryMirror(authorities, authorityClients,
-                        RelayDescriptorParser.vouchedForByAuthorities(), clock)) : Optional.empty();
-        mirror.ifPresent(m -> group.scheduleAtFixedRate(m::refresh, 0, config.mirrorRefreshSeconds(),
-                TimeUnit.SECONDS));
+        this.sampler = clientRole(new MerkleRelaySampler(authorities(), directories, new SecureRandom(),
+                Clock.systemUTC(), RelayDescriptorParser.withSystemClock(), config.maxDraws()));
+        this.maxListedRelays = config.maxListedRelays();
     }
 
     @Deactivate
     void deactivate() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        close();
     }
 
+    /**
+     * The relays of the role tree that stands for {@code flag} (docs/protocols/directory-merkle.md §4): HSDIR and
+     * GUARD have their own trees, RUNNING and VALID are the MIDDLE tree (every listed relay); a leaf in a role's
+     * tree is the authorities' statement that the relay carries the role's flags. Other flags have no tree.
+     */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public RelaySampler sampler() {
-        return sampler;
-    }
-
-    @Override
-    public CompletionStage<Void> publish(SignedRelayDescriptor descriptor) {
-        return Quorum.post(authorityClients, DirectoryPaths.DESCRIPTOR, descriptor.document(), authorities.required());
-    }
-
-    @Override
-    public Optional<ChannelInitializer<Channel>> directoryService() {
-        return mirror.map(m -> new DirectoryServerInitializer(List.of(m.service())));
+    public CompletionStage<List<RelayDescriptor>> relaysWith(RelayFlag flag) {
+        Objects.requireNonNull(flag, "flag");
+        RelayRole role = switch (flag) {
+            case HSDIR -> RelayRole.HSDIR;
+            case GUARD -> RelayRole.GUARD;
+            case RUNNING, VALID -> RelayRole.MIDDLE;
+            default -> null;
+        };
+        if (role == null) {
+            return CompletableFuture.failedFuture(new DirectoryException("the merkle header indexes no tree for "
+                    + flag + " (only HSDIR, GUARD, and RUNNING/VALID as MIDDLE)"));
+        }
+        return sampler.relays(role, maxListedRelays);
     }
 
     @Override

@@ -33,6 +33,7 @@ import org.veilswarm.directory.core.ConsensusEntry;
 import org.veilswarm.directory.core.FindRequest;
 import org.veilswarm.directory.core.HeaderSignature;
 import org.veilswarm.directory.core.MerkleAnswer;
+import org.veilswarm.directory.core.RelayMerkleTree;
 import org.veilswarm.directory.core.MerkleConsensus;
 import org.veilswarm.directory.core.RelayDescriptorDocument;
 import org.veilswarm.directory.http.DirectoryCacheService;
@@ -132,6 +133,18 @@ class MerkleDirectorySchemeTest {
         assertTrue(status.ready(), status.detail());
         assertEquals(9, status.relays());
         assertEquals(after.plusSeconds(3600), status.validUntil().orElseThrow());
+
+        // The relay list for the HSDir ring: the HSDIR tree walked with verified finds, in identity order.
+        List<RelayDescriptor> hsDirs = scheme.relaysWith(RelayFlag.HSDIR).toCompletableFuture().get(20,
+                TimeUnit.SECONDS);
+        RelayMerkleTree hsDirTree = trees.tree(RelayRole.HSDIR);
+        assertEquals(9, hsDirs.size());
+        for (int i = 0; i < hsDirs.size(); i++) {
+            assertTrue(hsDirs.get(i).sameRelay(hsDirTree.ranges().relay(i).descriptor()), "leaf " + i);
+        }
+        ExecutionException noTree = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> scheme.relaysWith(RelayFlag.STABLE).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertTrue(noTree.getCause().getMessage().contains("no tree for STABLE"), noTree.getCause().getMessage());
 
         // The directory role answers find from the list and trees it mirrored.
         InetSocketAddress served = serve(scheme.directoryService().orElseThrow());

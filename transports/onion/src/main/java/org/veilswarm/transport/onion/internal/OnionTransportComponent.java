@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.veilswarm.api.directory.DirectoryScheme;
+import org.veilswarm.api.directory.RelayList;
 import org.veilswarm.api.directory.RelaySampler;
 import org.veilswarm.transport.onion.path.DirectorySamplers;
 import org.veilswarm.transport.onion.stream.DirectoryStreamService;
@@ -83,13 +84,40 @@ public class OnionTransportComponent implements Transport {
         int eventLoopThreads() default OnionTransportSettings.DEFAULT_EVENT_LOOP_THREADS;
 
         @AttributeDefinition(name = "Directory scheme", required = false, description = "The directory circuits "
-                + "pick their relays from: merkle or consensus (the directory.scheme of a RelaySampler service). "
+                + "pick their relays from, and whose cache answers BEGIN_DIR: merkle or consensus (the directory.scheme "
+                + "of a DirectoryScheme or RelaySampler service). "
                 + "Empty: whichever is installed. Without one, building circuits fails with 'no directory bound'.")
         String directoryScheme() default "";
+
+        @AttributeDefinition(name = "Publish relay descriptor", description = "Upload this relay's signed "
+                + "descriptor through every bound directory scheme to the authorities, so other nodes can build "
+                + "circuits through it. Without it the relay carries only circuits of nodes that know it otherwise.")
+        boolean publishDescriptor() default true;
+
+        @AttributeDefinition(name = "Claimed flags", description = "Roles the relay consents to (authorities "
+                + "decide by their rules whether it gets them): GUARD (entry of circuits), HSDIR (stores onion "
+                + "service descriptors). RUNNING, VALID, FAST and STABLE are measured by authorities, not claimed.")
+        String[] claimedFlags() default {"GUARD", "HSDIR"};
+
+        @AttributeDefinition(name = "Advertised bandwidth (bytes/s)", min = "0", description = "Bandwidth the "
+                + "descriptor declares, which weights how often clients pick this relay; capped by the bandwidth "
+                + "rate when that is set. 0 means the relay is listed but never picked.")
+        long advertisedBandwidth() default 1L << 20;
+
+        @AttributeDefinition(name = "Descriptor republish interval (s)", min = "10", description = "How often "
+                + "the descriptor is uploaded again once accepted (tor: 18 hours). A test network uses seconds.")
+        long descriptorRepublishSeconds() default 18 * 3600;
     }
 
+    /** First retry after a refused upload; doubles up to {@link #PUBLISH_MAX_RETRY}. */
+    private static final java.time.Duration PUBLISH_FIRST_RETRY = java.time.Duration.ofSeconds(2);
+    private static final java.time.Duration PUBLISH_MAX_RETRY = java.time.Duration.ofSeconds(30);
+
     private final OnionTransportEngine engine;
+    private final DirectoryHandlers directoryHandlers;
     private DirectoryStreamService directoryStreams;
+    /** Null when the configuration says not to publish. */
+    private final RelayDescriptorPublisher publisher;
 
     /**
      * @param identity the node's identity: the relay identity is derived from its key (see {@link RelayIdentity})
@@ -99,6 +127,19 @@ public class OnionTransportComponent implements Transport {
     public OnionTransportComponent(@Reference NodeIdentity identity, Config config) {
         this.engine = new OnionTransportEngine(settingsOf(config), identity.serviceKey(),
                 new DirectorySamplers(config.directoryScheme()));
+        this.directoryHandlers = new DirectoryHandlers(config.directoryScheme());
+        this.publisher = config.publishDescriptor()
+                ? new RelayDescriptorPublisher(engine::relayTarget, () -> RelayIdentity.derive(identity.serviceKey()),
+                        publisherSettings(config), java.time.Clock.systemUTC())
+                : null;
+    }
+
+    static RelayDescriptorPublisher.Settings publisherSettings(Config config) {
+        long bandwidth = config.bandwidthRate() > 0 ? Math.min(config.bandwidthRate(), config.advertisedBandwidth())
+                : config.advertisedBandwidth();
+        return new RelayDescriptorPublisher.Settings(java.time.Duration.ofSeconds(config.descriptorRepublishSeconds()),
+                PUBLISH_FIRST_RETRY, PUBLISH_MAX_RETRY, bandwidth,
+                RelayDescriptorPublisher.claimedFlags(config.claimedFlags()), "veilswarm-onion-1");
     }
 
     /** Samplers come and go with the scheme bundles: new circuits use the current one (issue #4, hot swap). */
@@ -113,19 +154,60 @@ public class OnionTransportComponent implements Transport {
         engine.directory().remove(sampler);
     }
 
-    /** A directory cache on this node: the relay answers BEGIN_DIR with it (tor-spec §6.2). */
+    /**
+     * A directory scheme (issue #4): its sampler for new circuits, its relay list for the HSDir ring, and its
+     * cache, if it serves one, for BEGIN_DIR directory requests at this relay (tor-spec §6.2). Schemes come and
+     * go while circuits run: a swap changes what new circuits, new ring computations and new directory streams
+     * use; running circuits and streams keep what they were built with.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindScheme(DirectoryScheme scheme, java.util.Map<String, Object> properties) {
+        String name = schemeName(scheme, properties);
+        engine.directory().add(scheme.sampler(), name);
+        if (scheme instanceof RelayList list) {
+            engine.relayLists().add(name, list);
+        }
+        scheme.directoryService().ifPresent(cache -> directoryHandlers.addScheme(scheme, name, cache));
+        engine.serveDirectory(directoryHandlers.current());
+        if (publisher != null) {
+            publisher.schemeBound(scheme);
+        }
+    }
+
+    synchronized void unbindScheme(DirectoryScheme scheme, java.util.Map<String, Object> properties) {
+        if (publisher != null) {
+            publisher.schemeUnbound(scheme);
+        }
+        String name = schemeName(scheme, properties);
+        engine.directory().remove(scheme.sampler());
+        if (scheme instanceof RelayList list) {
+            engine.relayLists().remove(name, list);
+        }
+        directoryHandlers.removeScheme(scheme);
+        engine.serveDirectory(directoryHandlers.current());
+    }
+
+    private static String schemeName(DirectoryScheme scheme, java.util.Map<String, Object> properties) {
+        Object name = properties.get(DirectoryScheme.SCHEME);
+        return name == null ? scheme.name() : name.toString();
+    }
+
+    /** An explicit directory cache on this node: answers BEGIN_DIR before any scheme's (tor-spec §6.2). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindDirectoryStreams(DirectoryStreamService service) {
         directoryStreams = service;
-        engine.serveDirectory(service.directoryStreamInitializer());
+        directoryHandlers.explicit(service.directoryStreamInitializer());
+        engine.serveDirectory(directoryHandlers.current());
     }
 
     /** A greedy replacement binds the new service before unbinding the old: only the current one is dropped. */
     synchronized void unbindDirectoryStreams(DirectoryStreamService service) {
         if (directoryStreams == service) {
             directoryStreams = null;
-            engine.serveDirectory(null);
+            directoryHandlers.explicit(null);
+            engine.serveDirectory(directoryHandlers.current());
         }
     }
 
@@ -137,6 +219,9 @@ public class OnionTransportComponent implements Transport {
 
     @Deactivate
     void deactivate() {
+        if (publisher != null) {
+            publisher.close();
+        }
         engine.close();
     }
 

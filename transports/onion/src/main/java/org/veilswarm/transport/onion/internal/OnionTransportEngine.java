@@ -74,6 +74,7 @@ final class OnionTransportEngine implements AutoCloseable {
     private final OnionRelay relay;
     private final byte[] relayIdentity;
     private final DirectorySamplers directory;
+    private final SchemeRelayLists relayLists = new SchemeRelayLists();
     private final LocalServices localServices = new LocalServices();
     private final ReusedFirstHopLinks firstHops;
     private final PathCircuits circuits;
@@ -135,9 +136,11 @@ final class OnionTransportEngine implements AutoCloseable {
                 ReusedFirstHopLinks.DEFAULT_IDLE_TIMEOUT);
         this.circuits = new PathCircuits(builder, firstHops);
         RelaySampler sampler = directory.sampler();
-        this.onionServices = new OnionServices(sampler, new SampledHsDirList(sampler, MAX_HSDIRS, HSDIR_LIST_LIFETIME,
-                Clock.systemUTC()), circuits, new RelayDescriptor.Key(relayIdentity), OnionServices.Settings.DEFAULT,
-                Clock.systemUTC());
+        // The ring comes from the current scheme's verified HSDir list; sampling only for schemes without one.
+        this.onionServices = new OnionServices(sampler, relayLists.hsDirs(directory::currentScheme,
+                new SampledHsDirList(sampler, MAX_HSDIRS, HSDIR_LIST_LIFETIME, Clock.systemUTC())), circuits,
+                new RelayDescriptor.Key(relayIdentity), OnionServices.Settings.DEFAULT,
+                Clock.systemUTC(), group);
     }
 
     /**
@@ -153,6 +156,11 @@ final class OnionTransportEngine implements AutoCloseable {
         }
         return circuits.build(new PathSelector(directory.sampler(),
                 PathRules.standard(HOPS, new RelayDescriptor.Key(relayIdentity))));
+    }
+
+    /** The bound schemes' relay lists, by scheme (bind and unbind them here): the HSDir ring's source. */
+    SchemeRelayLists relayLists() {
+        return relayLists;
     }
 
     /** The directory samplers (bind and unbind them here). */

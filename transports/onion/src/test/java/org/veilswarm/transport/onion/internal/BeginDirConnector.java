@@ -1,0 +1,37 @@
+package org.veilswarm.transport.onion.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.veilswarm.directory.http.DirectoryConnector;
+import org.veilswarm.transport.onion.stream.CircuitStreams;
+
+/** directory-http's client over BEGIN_DIR streams (tor-spec §6.2) to the last relay of one circuit. */
+final class BeginDirConnector implements DirectoryConnector {
+    private final String name;
+    private final CircuitStreams streams;
+
+    BeginDirConnector(String name, CircuitStreams streams) {
+        this.name = name;
+        this.streams = streams;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletionStage<Channel> connect(ChannelInitializer<Channel> initializer) {
+        CompletableFuture<Channel> stream = new CompletableFuture<>();
+        streams.openDirectory(initializer).addListener(opened -> {
+            if (opened.isSuccess()) {
+                stream.complete((Channel) opened.getNow());
+            } else {
+                stream.completeExceptionally(opened.cause());
+            }
+        });
+        return stream;
+    }
+}
