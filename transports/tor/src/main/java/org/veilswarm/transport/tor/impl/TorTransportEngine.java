@@ -273,11 +273,12 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
             return; // closing, or bring-up still running (it reports the failure itself), or already failed
         }
         String why = "tor's control connection closed unexpectedly; onion services of this node are withdrawn";
+        // ready had completed: later calls must see the loss, not the dead connection. Before the FAILED state,
+        // so that whoever sees that state and calls in gets the loss too.
+        ready.obtrudeException(new TransportException(Reason.CLOSED, why));
         monitor.setState(Phase.FAILED, why);
         monitor.note("ERR", why);
         LOG.log(Level.ERROR, why);
-        // ready had completed: later calls must see the loss, not the dead connection.
-        ready.obtrudeException(new TransportException(Reason.CLOSED, why));
         for (TorOnionListener listener : List.copyOf(listeners)) {
             listener.serverChannel().close();
         }
