@@ -88,7 +88,7 @@ final class Announcer implements AutoCloseable {
     void keepAnnouncing(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent first, Progress progress,
             Consumer<AnnounceResponse> answers) {
         stop(key);
-        schedule(key, url, infoHash, first, progress, answers, Duration.ZERO);
+        schedule(key, url, infoHash, first, progress, answers, Duration.ZERO, 0);
     }
 
     /** Runs {@code task} every {@code period} under {@code key} until {@link #stop}. */
@@ -98,21 +98,29 @@ final class Announcer implements AutoCloseable {
                 TimeUnit.MILLISECONDS));
     }
 
+    /**
+     * A failed announce is tried again after 1, 2, 4, ... s, up to the minimum interval: an onion service that was
+     * just published (this node's own tracker included) is not found for a moment, and a node that is not listed
+     * yet is a node nobody can download from.
+     */
     private void schedule(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent event, Progress progress,
-            Consumer<AnnounceResponse> answers, Duration delay) {
+            Consumer<AnnounceResponse> answers, Duration delay, int failures) {
         ScheduledFuture<?>[] holder = new ScheduledFuture<?>[1];
         holder[0] = timer.schedule(() -> announce(url, infoHash, event, progress).whenComplete((response, error) -> {
             if (repeating.get(key) != holder[0]) {
                 return; // stopped or replaced meanwhile
             }
-            Duration next = MIN_INTERVAL;
             if (error != null) {
                 LOG.log(System.Logger.Level.DEBUG, "announce to " + url.address() + " failed: " + error.getMessage());
+                Duration retry = Duration.ofSeconds(1L << Math.min(failures, 5));
+                // The event is kept: a STARTED or COMPLETED the tracker never heard must still reach it.
+                schedule(key, url, infoHash, event, progress, answers,
+                        retry.compareTo(MIN_INTERVAL) < 0 ? retry : MIN_INTERVAL, failures + 1);
             } else {
-                next = clamp(Duration.ofSeconds(response.interval()));
                 answers.accept(response);
+                schedule(key, url, infoHash, AnnounceEvent.NONE, progress, answers,
+                        clamp(Duration.ofSeconds(response.interval())), 0);
             }
-            schedule(key, url, infoHash, AnnounceEvent.NONE, progress, answers, next);
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
         repeating.put(key, holder[0]);
     }

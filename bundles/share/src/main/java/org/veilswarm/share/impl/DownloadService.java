@@ -22,6 +22,7 @@ import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.metainfo.HashValue;
 import org.veilswarm.metainfo.Metainfo;
 import org.veilswarm.share.api.Download;
@@ -60,6 +61,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
         final String id;
         final ShareLink link;
         final Path directory;
+        DownloadRecord record;
         volatile DownloadState state = DownloadState.CONNECTING;
         volatile String name;
         volatile long size;
@@ -108,10 +110,58 @@ public final class DownloadService implements Downloads, AutoCloseable {
                 return view(existing);
             }
             e = new Entry(id, link, dir);
+            e.record = new DownloadRecord(id, link, dir, false, java.time.Instant.now());
+            try {
+                save(e.record);
+            } catch (IOException ex) {
+                throw new ShareException("cannot save the download in " + downloadsDir() + ": " + ex.getMessage(), ex);
+            }
             downloads.put(id, e);
         }
         start(e);
         return view(e);
+    }
+
+    /**
+     * Restores every download saved in {@code <data>/downloads/}: paused ones stay paused, the others start again
+     * — from the saved metainfo and the engine's resume data when the metadata had arrived (a complete one seeds
+     * at once, without the source), else from the link. A damaged file is skipped with a warning.
+     */
+    public void start() {
+        Path dir = downloadsDir();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<DownloadRecord> records = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.download")) {
+            for (Path file : files) {
+                try {
+                    records.add(DownloadRecord.decode(Files.readAllBytes(file)));
+                } catch (IOException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "skipping damaged download file " + file.getFileName() + ": "
+                            + ex.getMessage());
+                }
+            }
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list " + dir + ": " + ex.getMessage());
+            return;
+        }
+        records.sort(java.util.Comparator.comparing(DownloadRecord::added));
+        List<Entry> restarting = new ArrayList<>();
+        synchronized (this) {
+            for (DownloadRecord r : records) {
+                Entry e = new Entry(r.id(), r.link(), r.directory());
+                e.record = r;
+                savedMetainfo(e).ifPresent(m -> describe(e, m));
+                if (r.paused()) {
+                    e.state = DownloadState.PAUSED;
+                } else {
+                    restarting.add(e);
+                }
+                downloads.put(r.id(), e);
+            }
+        }
+        restarting.forEach(this::start);
     }
 
     private void start(Entry e) {
@@ -123,22 +173,39 @@ public final class DownloadService implements Downloads, AutoCloseable {
             fail(e, "no bound transport reaches " + e.link.tracker());
             return;
         }
-        CompletableFuture<?> work = findPeers(transport, e, 0)
-                .thenCompose(peers -> {
-                    if (e.superseded(gen)) {
-                        throw new CompletionException(new IllegalStateException("paused"));
-                    }
-                    e.state = DownloadState.FETCHING_METADATA;
-                    HashValue v2 = HashValue.of(e.infoHash.bytes());
-                    if (context.engine().torrent(v2).isPresent()) {
-                        // One of this node's shares, or another download of the same torrent: the engine runs a
-                        // torrent once, in one place.
-                        throw new CompletionException(new ShareException(
-                                "this node already has this torrent (one of its shares, or another download)"));
-                    }
-                    return context.engine().addFromInfoHash(v2, peers, e.directory, stateDir(e),
-                            TorrentOptions.defaults(), METADATA_TIMEOUT);
-                })
+        Optional<Metainfo> saved = savedMetainfo(e);
+        CompletableFuture<TorrentSession> opening;
+        if (saved.isPresent()) {
+            // Metadata from an earlier run: open the files against the engine's resume data (checking them may
+            // take a while, so not on the caller's thread).
+            describe(e, saved.get());
+            opening = CompletableFuture.supplyAsync(() -> {
+                refuseDuplicate(HashValue.of(e.infoHash.bytes()));
+                try {
+                    return context.engine().add(saved.get(), e.directory, stateDir(e), TorrentOptions.defaults());
+                } catch (org.veilswarm.swarm.storage.StorageException ex) {
+                    throw new CompletionException(new ShareException("cannot open the downloaded files in "
+                            + e.directory + ": " + ex.getMessage(), ex));
+                }
+            });
+        } else {
+            opening = findPeers(transport, e, 0)
+                    .thenCompose(peers -> {
+                        if (e.superseded(gen)) {
+                            throw new CompletionException(new IllegalStateException("paused"));
+                        }
+                        e.state = DownloadState.FETCHING_METADATA;
+                        HashValue v2 = HashValue.of(e.infoHash.bytes());
+                        refuseDuplicate(v2);
+                        return context.engine().addFromInfoHash(v2, peers, e.directory, stateDir(e),
+                                TorrentOptions.defaults(), METADATA_TIMEOUT);
+                    })
+                    .thenApply(session -> {
+                        saveMetainfo(e, session.metainfo());
+                        return session;
+                    });
+        }
+        CompletableFuture<?> work = opening
                 .thenCompose(session -> {
                     if (e.superseded(gen)) {
                         session.close();
@@ -176,6 +243,72 @@ public final class DownloadService implements Downloads, AutoCloseable {
         });
     }
 
+    /** One of this node's shares, or another download of the same torrent: the engine runs a torrent once. */
+    private void refuseDuplicate(HashValue v2) {
+        if (context.engine().torrent(v2).isPresent()) {
+            throw new CompletionException(new ShareException(
+                    "this node already has this torrent (one of its shares, or another download)"));
+        }
+    }
+
+    private static void describe(Entry e, Metainfo metainfo) {
+        e.infoHash = InfoHash.of(metainfo.infoHashes().v2().bytes());
+        e.name = metainfo.info().name();
+        e.size = metainfo.info().totalLength();
+    }
+
+    private Path downloadsDir() {
+        return context.dataDir().resolve("downloads");
+    }
+
+    private void save(DownloadRecord record) throws IOException {
+        OwnerOnlyFiles.write(downloadsDir().resolve(record.id() + ".download"), record.encode());
+    }
+
+    /** Records a pause or resume; a failure to write is logged (the download itself goes on). */
+    private void saveQuietly(Entry e, boolean paused) {
+        DownloadRecord r = e.record;
+        if (r == null) {
+            return;
+        }
+        try {
+            e.record = r.withPaused(paused);
+            save(e.record);
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot save download " + e.id + ": " + ex.getMessage());
+        }
+    }
+
+    /** The torrent as a v2 .torrent: the info dictionary as received (its hash is the torrent's) and the piece layers. */
+    private void saveMetainfo(Entry e, Metainfo metainfo) {
+        try {
+            org.veilswarm.bencode.BencodeDictionary.Builder layers = org.veilswarm.bencode.BencodeDictionary.builder();
+            metainfo.pieceLayers().asMap().forEach((root, layer) -> layers.put(
+                    org.veilswarm.bencode.BencodeString.of(root.bytes()), org.veilswarm.bencode.BencodeString.of(layer)));
+            byte[] torrent = org.veilswarm.bencode.BencodeEncoder.encode(org.veilswarm.bencode.BencodeDictionary.builder()
+                    .put("info", org.veilswarm.bencode.BencodeDecoder.strict().decodeDictionary(metainfo.info().bytes()))
+                    .put("piece layers", layers.build()).build());
+            OwnerOnlyFiles.write(downloadsDir().resolve(e.id + ".torrent"), torrent);
+        } catch (IOException | org.veilswarm.bencode.BencodeException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "download " + e.id + ": cannot save its metainfo (a restart will ask "
+                    + "peers again): " + ex.getMessage());
+        }
+    }
+
+    private Optional<Metainfo> savedMetainfo(Entry e) {
+        Path file = downloadsDir().resolve(e.id + ".torrent");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(org.veilswarm.metainfo.MetainfoParser.strict().parse(Files.readAllBytes(file)));
+        } catch (IOException | org.veilswarm.metainfo.MetainfoException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "download " + e.id + ": ignoring its damaged saved metainfo: "
+                    + ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /**
      * Snapshot and announce, retried a few times with growing pauses: a source whose share was created a moment
      * ago may not have its record in the mirroring view yet, and its tracker may not list itself yet.
@@ -189,8 +322,10 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
-                    // Only "not listed yet" is worth waiting for; an unreachable source or a 404 is reported at once.
-                    if (!(cause instanceof ShareException) || attempt + 1 >= FIND_ATTEMPTS
+                    // Only "not listed yet" and "not published yet" are worth waiting for; an unreachable source or a
+                    // 404 is reported at once.
+                    if (!(cause instanceof ShareException || e.link.isOnion() && notPublishedYet(cause))
+                            || attempt + 1 >= FIND_ATTEMPTS
                             || e.state == DownloadState.PAUSED) {
                         return CompletableFuture.<List<TransportAddress>>failedFuture(error);
                     }
@@ -200,6 +335,19 @@ public final class DownloadService implements Downloads, AutoCloseable {
                             .thenCompose(x -> findPeers(transport, e, attempt + 1));
                 })
                 .thenCompose(f -> f);
+    }
+
+    /**
+     * An onion service whose descriptor is not found (yet): a source that has just started, or has just published
+     * the tracker, is found a moment later (tor: SOCKS 0xF0/0xF2, native: no descriptor at the HSDirs).
+     */
+    static boolean notPublishedYet(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransportException te) {
+                return te.reason() == TransportException.Reason.NOT_FOUND;
+            }
+        }
+        return false;
     }
 
     /**
@@ -250,9 +398,10 @@ public final class DownloadService implements Downloads, AutoCloseable {
                 java.time.Instant.now())));
         Announcer.Progress seeding = Announcer.seeding(() -> e.session.stats().uploaded());
         announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.COMPLETED, seeding);
-        List<TransportAddress> own = context.trackerShares().endpoints();
-        if (!own.isEmpty()) {
-            announcer.keepAnnouncing(e.id + "/own", new TrackerUrl(own.get(0),
+        Optional<TransportAddress> own = ShareService.linkEndpoint(context.trackerShares().endpoints(),
+                context.links().policy());
+        if (own.isPresent()) {
+            announcer.keepAnnouncing(e.id + "/own", new TrackerUrl(own.get(),
                     ShareService.prefix(e.link.visibility(), e.link.token()) + "announce"), e.infoHash,
                     AnnounceEvent.STARTED, seeding);
         }
@@ -312,6 +461,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
             return view(e);
         }
         e.state = DownloadState.PAUSED;
+        saveQuietly(e, true);
         announcer.stopAll(e.id + "/");
         TorrentSession s = e.session;
         if (s != null) {
@@ -325,6 +475,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
         Entry e = require(id);
         if (e.state == DownloadState.PAUSED || e.state == DownloadState.FAILED) {
             e.session = null;
+            saveQuietly(e, false);
             start(e);
         }
         return view(e);
@@ -352,6 +503,12 @@ public final class DownloadService implements Downloads, AutoCloseable {
             deleteTree(e.directory.resolve(s.metainfo().info().name()));
         }
         deleteTree(stateDir(e));
+        try {
+            Files.deleteIfExists(downloadsDir().resolve(e.id + ".download"));
+            Files.deleteIfExists(downloadsDir().resolve(e.id + ".torrent"));
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete the files of download " + e.id + ": " + ex.getMessage());
+        }
         return true;
     }
 

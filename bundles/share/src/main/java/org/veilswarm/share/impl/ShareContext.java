@@ -1,6 +1,7 @@
 package org.veilswarm.share.impl;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.tracker.TrackerStore;
+import org.veilswarm.api.transport.Anonymity;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.swarm.engine.SwarmEngine;
@@ -24,9 +26,11 @@ import org.veilswarm.tracker.api.TrackerShares;
  * @param identity verifies the signed snapshots of onion sources; empty: snapshots are not verified
  * @param dataDir the node's data directory ({@code <data>/shares/}, {@code <data>/downloads/} below it)
  * @param peerPort the port the engine accepts peers on, announced to trackers
+ * @param links which endpoint links name, and which transport reaches an address
  */
 public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supplier<Optional<TrackerStore>> store,
-        Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort) {
+        Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort,
+        LinkSettings links) {
     public ShareContext {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(trackerShares, "trackerShares");
@@ -34,13 +38,33 @@ public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supp
         Objects.requireNonNull(transports, "transports");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(links, "links");
         if (peerPort < 1 || peerPort > 65535) {
             throw new IllegalArgumentException("peerPort must be 1-65535, got " + peerPort);
         }
     }
 
-    /** The first bound transport that reaches {@code address}. */
+    /** With {@link LinkSettings#defaults()}. */
+    public ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supplier<Optional<TrackerStore>> store,
+            Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort) {
+        this(engine, trackerShares, store, transports, identity, dataDir, peerPort, LinkSettings.defaults());
+    }
+
+    /**
+     * The bound transport that reaches {@code address}: the configured schemes first, in their order, then the
+     * anonymous transports, then the rest (a direct transport never reaches an onion address anyway).
+     */
     Optional<Transport> transportFor(TransportAddress address) {
-        return transports.get().stream().filter(t -> t.canReach(address)).findFirst();
+        List<String> order = links.schemeOrder();
+        Comparator<Transport> preferred = Comparator.comparingInt(t -> {
+            int i = order.indexOf(t.info().scheme());
+            return i >= 0 ? i : order.size() + (t.info().anonymity() == Anonymity.NONE ? 1 : 0);
+        });
+        return transports.get().stream().filter(t -> t.canReach(address)).min(preferred);
+    }
+
+    /** Whether a bound transport is anonymous, i.e. could publish the tracker under the node's onion address. */
+    boolean anonymousTransportBound() {
+        return transports.get().stream().anyMatch(t -> t.info().anonymity() != Anonymity.NONE);
     }
 }

@@ -127,8 +127,11 @@ public final class ShareService implements Shares, AutoCloseable {
         if (!Files.exists(root)) {
             throw new ShareException("nothing to share at " + root + ": no such file or folder");
         }
-        if (context.trackerShares().endpoints().isEmpty()) {
-            throw new ShareException("the tracker listens on no transport yet, so a share would have no link");
+        TransportAddress endpoint = awaitLinkEndpoint();
+        if (!endpoint.isOnion()) {
+            LOG.log(System.Logger.Level.WARNING, "sharing " + root + " with a link to " + endpoint + ": the direct "
+                    + "transport is NOT ANONYMOUS (whoever has the link learns this node's IP address); bind the tor or "
+                    + "onion transport for an onion link");
         }
         CancelToken cancel = new CancelToken();
         CreatedTorrent created;
@@ -225,10 +228,55 @@ public final class ShareService implements Shares, AutoCloseable {
         return "/" + (v == Visibility.PUBLIC ? "public" : "private") + "/" + token + "/";
     }
 
-    /** Where links point: an onion endpoint of the tracker if there is one, else the first. */
+    /** Where links point, by {@link LinkSettings#policy()}. */
     private Optional<TransportAddress> ownEndpoint() {
+        return linkEndpoint(context.trackerShares().endpoints(), context.links().policy());
+    }
+
+    /**
+     * The endpoint a link names: PREFER_ONION an onion endpoint if there is one, else the first; ONION_ONLY an
+     * onion endpoint or none; DIRECT a non-onion endpoint if there is one, else the first.
+     */
+    static Optional<TransportAddress> linkEndpoint(List<TransportAddress> endpoints, LinkSettings.Policy policy) {
+        Optional<TransportAddress> onion = endpoints.stream().filter(TransportAddress::isOnion).findFirst();
+        return switch (policy) {
+            case PREFER_ONION -> onion.or(() -> endpoints.stream().findFirst());
+            case ONION_ONLY -> onion;
+            case DIRECT -> endpoints.stream().filter(a -> !a.isOnion()).findFirst().or(() -> endpoints.stream().findFirst());
+        };
+    }
+
+    /**
+     * The endpoint a new share's link names. An anonymous transport that is bound but has not published the
+     * tracker yet (tor still bootstrapping, a descriptor on its way) is waited for, up to
+     * {@link LinkSettings#onionWait()}, unless the policy is DIRECT: a link made a moment too early would name the
+     * direct transport for good in whatever the user copied.
+     */
+    private TransportAddress awaitLinkEndpoint() {
+        LinkSettings links = context.links();
+        long deadline = System.nanoTime() + links.onionWait().toNanos();
+        while (links.policy() != LinkSettings.Policy.DIRECT && context.anonymousTransportBound()
+                && context.trackerShares().endpoints().stream().noneMatch(TransportAddress::isOnion)
+                && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for the tracker's onion service");
+            }
+        }
         List<TransportAddress> endpoints = context.trackerShares().endpoints();
-        return endpoints.stream().filter(TransportAddress::isOnion).findFirst().or(() -> endpoints.stream().findFirst());
+        Optional<TransportAddress> chosen = linkEndpoint(endpoints, links.policy());
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        if (links.policy() == LinkSettings.Policy.ONION_ONLY) {
+            throw new ShareException("links must name an onion service (link transport 'onion-only') but the tracker "
+                    + "listens on no anonymous transport" + (endpoints.isEmpty() ? "" : " (only on " + endpoints + ")")
+                    + (context.anonymousTransportBound() ? " after " + links.onionWait().toSeconds() + " s: see the tor "
+                    + "or onion transport's state" : ": install the tor or onion transport"));
+        }
+        throw new ShareException("the tracker listens on no transport yet, so a share would have no link");
     }
 
     @Override

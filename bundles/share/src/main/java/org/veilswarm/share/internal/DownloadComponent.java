@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -26,9 +27,12 @@ import org.veilswarm.tracker.api.TrackerShares;
 
 /**
  * {@link Downloads} over the node's swarm engine, tracker, tracker store and transports. Thin: the work is in
- * {@link DownloadService}. Downloads are not kept across restarts yet (docs/shares.md).
+ * {@link DownloadService}. Downloads are kept in {@code <veilswarm.data.dir>/downloads/} and restarted on
+ * activation (paused ones stay paused; complete ones seed again). Configured with
+ * {@link ShareComponent}'s PID: which transport reaches a link's host when several can.
  */
-@Component(service = Downloads.class)
+@Component(service = Downloads.class, configurationPid = ShareComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class DownloadComponent implements Downloads {
     static final String DATA_DIR = ShareComponent.DATA_DIR;
 
@@ -39,13 +43,14 @@ public final class DownloadComponent implements Downloads {
     @Activate
     public DownloadComponent(@Reference(name = "engine") SwarmEngine engine,
             @Reference(name = "trackerShares") TrackerShares trackerShares,
-            @Reference(name = "identity") NodeIdentity identity, BundleContext context) {
+            @Reference(name = "identity") NodeIdentity identity, ShareComponent.Config config, BundleContext context) {
         String data = context.getProperty(DATA_DIR);
         Path dataDir = data != null ? Path.of(data) : context.getDataFile("").toPath();
         int port = ShareComponent.peerPort(context);
         ShareContext shareContext = new ShareContext(engine, trackerShares, () -> Optional.ofNullable(store.get()),
-                () -> List.copyOf(transports), Optional.of(identity), dataDir, port);
+                () -> List.copyOf(transports), Optional.of(identity), dataDir, port, ShareComponent.linkSettings(config));
         this.downloads = new DownloadService(shareContext);
+        downloads.start();
     }
 
     @Deactivate

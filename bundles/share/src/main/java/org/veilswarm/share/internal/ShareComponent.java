@@ -9,11 +9,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.Transport;
@@ -22,6 +27,7 @@ import org.veilswarm.share.api.Share;
 import org.veilswarm.share.api.ShareOptions;
 import org.veilswarm.share.api.ShareProgressListener;
 import org.veilswarm.share.api.Shares;
+import org.veilswarm.share.impl.LinkSettings;
 import org.veilswarm.share.impl.ShareContext;
 import org.veilswarm.share.impl.ShareService;
 import org.veilswarm.swarm.engine.SwarmEngine;
@@ -31,11 +37,45 @@ import org.veilswarm.tracker.api.TrackerShares;
  * {@link Shares} over the node's swarm engine, tracker, tracker store and transports. Thin: the work is in
  * {@link ShareService}. Shares are kept in
  * {@code <veilswarm.data.dir>/shares/} and restored on activation (the tracker's tokens are registered again,
- * since the tracker keeps none across its own restarts).
+ * since the tracker keeps none across its own restarts). Configuration PID {@value #PID} (shared with
+ * {@link DownloadComponent}) says which transport links name and which transport reaches a link.
  */
-@Component(service = Shares.class)
+@Component(service = Shares.class, configurationPid = ShareComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ShareComponent.Config.class)
 public final class ShareComponent implements Shares {
     static final String DATA_DIR = "veilswarm.data.dir";
+    static final String PID = "org.veilswarm.share";
+
+    @ObjectClassDefinition(id = PID, name = "Veilswarm shares and downloads",
+            description = "Which transport share links name, and which transport downloads use to reach a link.")
+    public @interface Config {
+        @AttributeDefinition(name = "Link transport", description = "prefer-onion: links name the node's onion "
+                + "service when the tor or onion transport publishes the tracker, else the direct transport (NOT "
+                + "anonymous, with a warning); onion-only: no share without an onion link; direct: the direct "
+                + "transport (LAN, tests).", options = {
+                    @Option(value = "prefer-onion", label = "Onion service when there is one"),
+                    @Option(value = "onion-only", label = "Onion service only"),
+                    @Option(value = "direct", label = "Direct transport (not anonymous)")})
+        String linkTransport() default "prefer-onion";
+
+        @AttributeDefinition(name = "Onion wait (s)", min = "0", description = "How long a new share waits for the "
+                + "tracker's onion service when an anonymous transport is bound but not published yet.")
+        int onionWaitSeconds() default 120;
+
+        @AttributeDefinition(name = "Transport order", description = "Schemes tried first, in this order, when "
+                + "several transports reach an address (both tor and onion reach .onion addresses).")
+        String[] transportOrder() default {"onion", "tor"};
+    }
+
+    static LinkSettings linkSettings(Config config) {
+        if (config.onionWaitSeconds() < 0) {
+            throw new IllegalArgumentException("onionWaitSeconds must be >= 0, got " + config.onionWaitSeconds());
+        }
+        return new LinkSettings(LinkSettings.Policy.parse(config.linkTransport()),
+                java.time.Duration.ofSeconds(config.onionWaitSeconds()),
+                java.util.Arrays.stream(config.transportOrder()).map(String::trim).filter(t -> !t.isEmpty()).toList());
+    }
 
     private final List<Transport> transports = new CopyOnWriteArrayList<>();
     private final AtomicReference<TrackerStore> store = new AtomicReference<>();
@@ -44,12 +84,12 @@ public final class ShareComponent implements Shares {
     @Activate
     public ShareComponent(@Reference(name = "engine") SwarmEngine engine,
             @Reference(name = "trackerShares") TrackerShares trackerShares,
-            @Reference(name = "identity") NodeIdentity identity, BundleContext context) {
+            @Reference(name = "identity") NodeIdentity identity, Config config, BundleContext context) {
         String data = context.getProperty(DATA_DIR);
         Path dataDir = data != null ? Path.of(data) : context.getDataFile("").toPath();
         int port = peerPort(context);
         ShareContext shareContext = new ShareContext(engine, trackerShares, () -> Optional.ofNullable(store.get()),
-                () -> List.copyOf(transports), Optional.of(identity), dataDir, port);
+                () -> List.copyOf(transports), Optional.of(identity), dataDir, port, linkSettings(config));
         this.shares = new ShareService(shareContext);
         shares.start();
     }

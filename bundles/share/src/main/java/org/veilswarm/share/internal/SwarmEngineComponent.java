@@ -48,6 +48,7 @@ public final class SwarmEngineComponent {
     private final NodeIdentity identity;
     private final int port;
     private final Map<Transport, CompletableFuture<Listener>> listeners = new IdentityHashMap<>();
+    private final Map<Transport, DetachableTransport> attached = new IdentityHashMap<>();
 
     private final ServiceRegistration<SwarmEngine> registration;
 
@@ -67,7 +68,9 @@ public final class SwarmEngineComponent {
     @Reference(name = "transport", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindTransport(Transport transport) {
-        CompletableFuture<Listener> listening = engine.listen(transport, identity.serviceKey(), port)
+        DetachableTransport seen = new DetachableTransport(transport);
+        attached.put(transport, seen);
+        CompletableFuture<Listener> listening = engine.listen(seen, identity.serviceKey(), port)
                 .toCompletableFuture();
         listening.whenComplete((l, e) -> {
             if (e != null) {
@@ -79,6 +82,10 @@ public final class SwarmEngineComponent {
     }
 
     synchronized void unbindTransport(Transport transport) {
+        DetachableTransport seen = attached.remove(transport);
+        if (seen != null) {
+            seen.detach();
+        }
         CompletableFuture<Listener> listening = listeners.remove(transport);
         if (listening != null) {
             listening.thenAccept(Listener::closeAsync);

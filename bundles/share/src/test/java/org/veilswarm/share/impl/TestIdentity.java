@@ -36,6 +36,16 @@ final class TestIdentity implements NodeIdentity {
 
     @Override
     public ServiceKey serviceKey() {
-        throw new UnsupportedOperationException("not needed by these tests");
+        return new ServiceKey() {
+            @Override
+            public OnionAddress address() {
+                return TestIdentity.this.address();
+            }
+
+            @Override
+            public byte[] expandedSecretKey() {
+                return Ed25519.expandSecretKey(keys.seed());
+            }
+        };
     }
 }

@@ -31,32 +31,70 @@ final class TestNode implements AutoCloseable {
     ShareService shares;
     DownloadService downloads;
 
+    /** Besides the direct transport, when given: an anonymous one that publishes under the node's onion address. */
+    final LoopbackOnionTransport onion;
+    final LinkSettings links;
+
     TestNode(Path dataDir, int trackerPort) throws Exception {
+        this(dataDir, trackerPort, null, LinkSettings.defaults());
+    }
+
+    TestNode(Path dataDir, int trackerPort, LoopbackOnionTransport.Directory onionDirectory, LinkSettings links)
+            throws Exception {
         this.dataDir = dataDir;
         this.trackerPort = trackerPort;
+        this.onion = onionDirectory == null ? null : new LoopbackOnionTransport(onionDirectory);
+        this.links = links;
         start();
+    }
+
+    private List<Transport> transports() {
+        return onion == null ? List.of(transport) : List.of(transport, onion);
     }
 
     /** Starts (or starts again after {@link #stop}) everything but the transport. */
     void start() throws Exception {
         store = new MemoryTrackerStore();
-        tracker = new TestTrackerServer(identity, dataDir.resolve("tracker"), trackerPort, store, transport);
+        startTracker();
         engine = new SwarmEngine(EngineConfig.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(3)));
         int peerPort = engine.listen(transport, null, 0).toCompletableFuture().get().address().port();
+        if (onion != null) {
+            // As the node's swarm engine: the same port on every transport, under the node's key on anonymous ones.
+            engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
+        }
+        List<Transport> transports = transports();
         ShareContext context = new ShareContext(engine, tracker.shares(), () -> Optional.of(store),
-                () -> List.<Transport>of(transport), Optional.of(identity), dataDir, peerPort);
+                () -> transports, Optional.of(identity), dataDir, peerPort, links);
         shares = new ShareService(context);
         downloads = new DownloadService(context);
         shares.start();
-        awaitTracker();
+        downloads.start();
     }
 
-    private void awaitTracker() throws InterruptedException {
-        for (int i = 0; i < 400 && tracker.endpoints().isEmpty(); i++) {
-            Thread.sleep(25);
-        }
-        if (tracker.endpoints().isEmpty()) {
-            throw new AssertionError("the tracker does not listen");
+    /**
+     * The tracker on its fixed port, listening on every transport before anything uses it. Right after a stop the
+     * port may still be held by the previous listener, whose close is asynchronous (a loaded machine): the tracker
+     * is then started again after a pause, until a deadline.
+     */
+    private void startTracker() throws InterruptedException {
+        int expected = transports().size();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            tracker = new TestTrackerServer(identity, dataDir.resolve("tracker"), trackerPort, store,
+                    onion == null ? null : identity.serviceKey(), transports());
+            long attemptEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (tracker.endpoints().size() < expected && System.nanoTime() - attemptEnd < 0) {
+                Thread.sleep(25);
+            }
+            if (tracker.endpoints().size() == expected) {
+                return;
+            }
+            List<TransportAddress> seen = tracker.endpoints();
+            tracker.close();
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("the tracker listens on " + seen + " only (port " + trackerPort + ")");
+            }
+            Thread.sleep(250);
         }
     }
 
@@ -75,5 +113,8 @@ final class TestNode implements AutoCloseable {
     public void close() {
         stop();
         transport.close();
+        if (onion != null) {
+            onion.close();
+        }
     }
 }

@@ -224,6 +224,52 @@ class TwoNodeShareTest {
         assertTrue(b.downloads.list().isEmpty());
     }
 
+    /**
+     * Downloads survive a restart: a complete one seeds again from its saved metainfo and resume data even while
+     * the source is down (B's tracker lists B under the link's token), a paused one stays paused and completes when
+     * resumed after the restart; both records are owner-only.
+     */
+    @Test
+    void aRestartedNodeKeepsSeedingItsCompleteDownloadsAndResumesPausedOnes() throws Exception {
+        startNodes();
+        Path folder = folder("kept", 1 << 20);
+        Share share = a.shares.create(folder, ShareOptions.defaults(), ShareProgressListener.NONE);
+        ShareLink link = share.privateLink().orElseThrow();
+        Download done = b.downloads.add(link.format(), tmp.resolve("b"));
+        await(b, done.id(), DownloadState.SEEDING);
+        Path record = b.dataDir.resolve("downloads").resolve(done.id() + ".download");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(record)));
+        assertTrue(Files.isRegularFile(b.dataDir.resolve("downloads").resolve(done.id() + ".torrent")));
+
+        Path other = tmp.resolve("other.bin");
+        Files.write(other, random(700_000, 12));
+        ShareLink otherLink = a.shares.create(other, ShareOptions.defaults(), ShareProgressListener.NONE)
+                .privateLink().orElseThrow();
+        Download paused = b.downloads.add(otherLink.format(), tmp.resolve("b2"));
+        assertEquals(DownloadState.PAUSED, b.downloads.pause(paused.id()).state());
+
+        a.stop(); // the source is gone: B seeds from what it has
+        b.stop();
+        b.start();
+        Download restored = await(b, done.id(), DownloadState.SEEDING);
+        assertEquals(share.totalBytes(), restored.completedBytes());
+        assertEquals(digests(folder), digests(tmp.resolve("b").resolve("kept")));
+        InfoHash hash = InfoHash.ofHex(share.id());
+        ShareLink atB = new ShareLink(b.trackerEndpoint(), Visibility.PRIVATE, link.token());
+        awaitTrue(() -> scrape(b, atB.tracker(), atB, hash).complete() >= 1, "B's tracker lists B as a seeder");
+        assertEquals(DownloadState.PAUSED, b.downloads.get(paused.id()).orElseThrow().state(),
+                "a paused download stays paused across a restart");
+
+        a.start();
+        b.downloads.resume(paused.id());
+        await(b, paused.id(), DownloadState.SEEDING);
+        assertEquals(sha256(other), sha256(tmp.resolve("b2").resolve("other.bin")));
+        b.stop();
+        b.start();
+        assertEquals(DownloadState.SEEDING, await(b, paused.id(), DownloadState.SEEDING).state(),
+                "resumed, it is no longer paused after the next restart");
+    }
+
     @Test
     void aShareWhoseFilesChangedWhileStoppedIsFailedWithTheReason() throws Exception {
         startNodes();

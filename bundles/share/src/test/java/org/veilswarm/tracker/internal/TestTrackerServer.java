@@ -17,17 +17,25 @@ import org.veilswarm.tracker.mirror.MirrorSettings;
 
 /**
  * The tracker bundle's real server (package-private there) for tests of the share layer: the same class the
- * tracker's DS component runs, with mirroring, on one transport and one store.
+ * tracker's DS component runs, with mirroring, on its transports and one store.
  */
 public final class TestTrackerServer implements AutoCloseable {
     private final TrackerServer server;
 
     public TestTrackerServer(NodeIdentity identity, Path dir, int port, TrackerStore store, Transport transport) {
-        server = new TrackerServer(null, port, TrackerSettings.DEFAULT, Duration.ofMinutes(45), Duration.ofHours(1), 2,
+        this(identity, dir, port, store, null, List.of(transport));
+    }
+
+    /** On several transports, anonymous ones publishing the tracker under {@code key}. */
+    public TestTrackerServer(NodeIdentity identity, Path dir, int port, TrackerStore store,
+            org.veilswarm.api.transport.ServiceKey key, List<Transport> transports) {
+        server = new TrackerServer(key, port, TrackerSettings.DEFAULT, Duration.ofMinutes(45), Duration.ofHours(1), 2,
                 new SecureRandom(), Clock.systemUTC(), new TrackerServer.Mirroring(identity, dir.resolve("mirrors"),
                         MirrorSettings.DEFAULT, FeedSettings.DEFAULT, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         server.storeBound(store, false);
-        server.addTransport(transport, "direct");
+        for (Transport transport : transports) {
+            server.addTransport(transport, transport.info().scheme());
+        }
     }
 
     public TrackerShares shares() {

@@ -274,7 +274,9 @@ final class TrackerServer implements AutoCloseable {
     synchronized List<TransportAddress> endpoints() {
         List<TransportAddress> open = new ArrayList<>();
         for (Listening l : listeners.values()) {
-            Listener listener = l.listener().getNow(null);
+            // A listener that failed to open (a transport that cannot publish, a port in use) is no endpoint;
+            // getNow would throw its failure at every caller.
+            Listener listener = l.listener().isCompletedExceptionally() ? null : l.listener().getNow(null);
             if (listener != null && listener.isOpen()) {
                 open.add(listener.address());
             }

@@ -1,0 +1,123 @@
+package org.veilswarm.share.impl;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.veilswarm.api.transport.Anonymity;
+import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.RelayCounters;
+import org.veilswarm.api.transport.ServiceKey;
+import org.veilswarm.api.transport.Transport;
+import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.api.transport.TransportException;
+import org.veilswarm.api.transport.TransportInfo;
+import org.veilswarm.transport.direct.impl.DirectTransportEngine;
+import org.veilswarm.transport.direct.impl.DirectTransportSettings;
+
+/**
+ * An anonymous transport as the share layer sees one through the Transport SPI, without onion routing: a
+ * service is published as {@code <key's address>.onion:port} and reached through a shared {@link Directory}
+ * that maps it to a loopback port. What it stands for: the tor transport and the native onion transport, which
+ * publish the same names (the key's onion address) and reach only onion addresses.
+ */
+final class LoopbackOnionTransport implements Transport, AutoCloseable {
+    static final String SCHEME = "loopback-onion";
+
+    /** Which onion service listens on which loopback port: what HSDirs are to real onion services. */
+    static final class Directory {
+        private final Map<TransportAddress, TransportAddress> services = new ConcurrentHashMap<>();
+        private final Map<TransportAddress, TransportAddress> hidden = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** Makes {@code service} unfindable, as a descriptor not published yet. */
+        void hide(TransportAddress service) {
+            TransportAddress local = services.remove(service);
+            if (local == null) {
+                throw new IllegalArgumentException("no service " + service);
+            }
+            hidden.put(service, local);
+        }
+
+        /** Publishes a hidden service again. */
+        void reveal(TransportAddress service) {
+            services.put(service, hidden.remove(service));
+        }
+    }
+
+    private final Directory directory;
+    private final DirectTransportEngine loopback =
+            new DirectTransportEngine(DirectTransportSettings.builder().bindAddress("127.0.0.1").build());
+    private final TransportInfo info = new TransportInfo(SCHEME, Anonymity.MUTUAL, false, 0,
+            "test: onion names over loopback TCP");
+
+    LoopbackOnionTransport(Directory directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public TransportInfo info() {
+        return info;
+    }
+
+    @Override
+    public boolean canReach(TransportAddress address) {
+        return address.isOnion();
+    }
+
+    @Override
+    public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
+        Objects.requireNonNull(key, "an onion service needs a key");
+        TransportAddress published = TransportAddress.of(key.address(), port);
+        return loopback.listen(null, 0, childInitializer).thenCompose(local -> {
+            if (directory.services.putIfAbsent(published, local.address()) != null) {
+                local.close();
+                return CompletableFuture.failedFuture(new TransportException(
+                        TransportException.Reason.LOCAL_UNAVAILABLE, published + " is taken"));
+            }
+            return CompletableFuture.completedFuture(new Listener() {
+                @Override
+                public TransportAddress address() {
+                    return published;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return local.isOpen();
+                }
+
+                @Override
+                public CompletionStage<Void> closeAsync() {
+                    directory.services.remove(published, local.address());
+                    return local.closeAsync();
+                }
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
+        TransportAddress local = to.isOnion() ? directory.services.get(to) : null;
+        if (local == null) {
+            directory.misses.incrementAndGet();
+            return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.NOT_FOUND,
+                    "no onion service " + to));
+        }
+        return loopback.connect(local, initializer);
+    }
+
+    @Override
+    public RelayCounters relayCounters() {
+        return RelayCounters.NONE;
+    }
+
+    @Override
+    public void close() {
+        loopback.close();
+    }
+}
