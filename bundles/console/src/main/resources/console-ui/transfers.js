@@ -44,8 +44,15 @@ function linkCell(link) {
   return el('td', { class: 'mono' }, text, el('div', {}, copyButton(link, text)));
 }
 
-export async function loadShares(report) {
+// The shares tab refreshes every 5 s; rows are rebuilt only when a share changed, so a "Copied ✓" label or a
+// selected link is not wiped out under the operator's hand.
+let lastShares = null;
+
+export async function loadShares(report, force = false) {
   const shares = await api.shares();
+  const key = JSON.stringify(shares);
+  if (!force && key === lastShares) return;
+  lastShares = key;
   replaceChildren($('shares').tBodies[0], shares.map((s) => el('tr', {},
     el('td', {}, s.name, el('div', { class: 'sub mono' }, s.path)),
     el('td', {}, formatBytes(s.totalBytes), el('div', { class: 'sub' }, `${s.fileCount} files`)),
@@ -54,9 +61,9 @@ export async function loadShares(report) {
     linkCell(s.link),
     el('td', { class: 'actions' },
       s.publicLink ? null : el('button', { type: 'button', class: 'small',
-        onclick: () => api.publishShare(s.id).then(() => loadShares(report)).catch(report) }, 'Make public'),
+        onclick: () => api.publishShare(s.id).then(() => loadShares(report, true)).catch(report) }, 'Make public'),
       el('button', { type: 'button', class: 'small', onclick: () => {
-        if (window.confirm(`Stop sharing ${s.name}?`)) api.removeShare(s.id).then(() => loadShares(report)).catch(report);
+        if (window.confirm(`Stop sharing ${s.name}?`)) api.removeShare(s.id).then(() => loadShares(report, true)).catch(report);
       } }, 'Remove')))));
 }
 
@@ -71,7 +78,7 @@ async function pollCreation(id, report) {
     // The bar stays, full, beside the link: the operator sees the hashing finished, not just a link appearing.
     replaceChildren($('share-progress'), `Hashed ${creation.path}: `, progressBar(creation.totalBytes, creation.totalBytes),
       ' Shared: ', el('span', { class: 'mono', id: 'share-created-link' }, creation.share.link ?? ''));
-    await loadShares(report);
+    await loadShares(report, true);
   }
 }
 
