@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -307,8 +308,16 @@ public abstract class TrackerStoreContract {
                 }));
             }
             start.countDown();
+            // The bound only catches a hang, for all threads together: the 8 x ~850 announces take seconds on an
+            // idle machine, but PostgreSQL needed over a minute on a 2-core machine running several builds.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
+                try {
+                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("announcing threads still running after 5 min: "
+                            + futures.stream().filter(x -> !x.isDone()).count() + " of " + threads, e);
+                }
             }
         } finally {
             pool.shutdownNow();
