@@ -26,7 +26,7 @@ import org.osgi.service.feature.FeatureService;
 class FeatureFilesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "console", "transport-direct"})
+    @ValueSource(strings = {"core", "console", "transport-direct", "transport-tor"})
     void featureParsesAndEveryListedBundleExistsAndIsABundle(String name) throws IOException {
         URL url = TestNodes.features().locate(name).orElseThrow(() -> new AssertionError("no feature file " + name));
         Feature feature;
@@ -54,7 +54,7 @@ class FeatureFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"console", "transport-direct"})
+    @ValueSource(strings = {"console", "transport-direct", "transport-tor"})
     void everyOtherFeatureStartsAfterTheLoggingAndDeclarativeServicesOfCore(String name) {
         // slf4j's provider (start-order 2) must be active before anything that logs (REFERENCE.md: otherwise
         // Jetty's errors vanish), and SCR (4) before bundles with components.
