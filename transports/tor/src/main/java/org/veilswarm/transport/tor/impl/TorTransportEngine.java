@@ -50,6 +50,7 @@ import org.veilswarm.transport.tor.control.AddOnionResult;
 import org.veilswarm.transport.tor.control.BandwidthEvent;
 import org.veilswarm.transport.tor.control.BootstrapStatus;
 import org.veilswarm.transport.tor.control.CircuitBandwidthEvent;
+import org.veilswarm.transport.tor.control.ControlConnectionClosedException;
 import org.veilswarm.transport.tor.control.TorControlClient;
 import org.veilswarm.transport.tor.control.TorControlException;
 import org.veilswarm.transport.tor.control.TorEvent;
@@ -424,6 +425,13 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
      * streams tor accepts for virtual port {@code port}; ADD_ONION gets the key as ED25519-V3 so the address
      * is the key's own. Port 0 uses the local port number as the virtual port too. The service lives as long
      * as the listener and the control connection (no Detach flag).
+     *
+     * <p>One key may listen on several virtual ports (a node's tracker and its swarm engine share the node's
+     * address). tor has no command that adds a port to a running service and refuses a second ADD_ONION for
+     * the same key ("550 Onion address collision", control-spec §3.27), so the service is replaced: DEL_ONION,
+     * then one ADD_ONION with every port of the key. tor closes the service's circuits with DEL_ONION, so
+     * streams already open to the key's other ports end; a node opens its ports together at start-up, when
+     * there are none yet.
      */
     @Override
     public CompletableFuture<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
@@ -450,21 +458,23 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         return result;
     }
 
+    /** The open listeners of the onion address {@code host}, in no particular order. */
+    private List<TorOnionListener> listenersOf(String host) {
+        return listeners.stream().filter(l -> l.address().host().equals(host)).toList();
+    }
+
     private void publish(TorBackend b, ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
             CompletableFuture<Listener> result) {
         if (result.isDone()) {
             return;
         }
-        String label = key.address().hostName();
-        for (TorOnionListener open : listeners) {
-            if (open.address().host().equals(label)) {
-                // tor takes each key once per ADD_ONION (a second one is "550 Onion address collision"); adding a
-                // port would mean DEL_ONION and re-adding every port, dropping the service for a moment.
-                result.completeExceptionally(new TransportException(Reason.LOCAL_UNAVAILABLE, label
-                        + " is already published on this tor (virtual port " + open.address().port()
-                        + "); the tor transport serves one listener per key: close it first"));
-                return;
-            }
+        OnionAddress expected = key.address();
+        String label = expected.hostName();
+        List<TorOnionListener> siblings = listenersOf(label);
+        if (port != 0 && siblings.stream().anyMatch(l -> l.address().port() == port)) {
+            result.completeExceptionally(new TransportException(Reason.LOCAL_UNAVAILABLE, label + " already listens on"
+                    + " virtual port " + port + " of this tor: close that listener first"));
+            return;
         }
         ServerBootstrap server = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -485,15 +495,62 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         Channel serverChannel = bound.channel();
         int localPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         int virtualPort = port == 0 ? localPort : port;
+        if (siblings.stream().anyMatch(l -> l.address().port() == virtualPort)) {
+            serverChannel.close();
+            result.completeExceptionally(new TransportException(Reason.LOCAL_UNAVAILABLE, label + " already listens on"
+                    + " virtual port " + virtualPort + " of this tor"));
+            return;
+        }
+        boolean replaced = false;
+        try {
+            if (!siblings.isEmpty()) {
+                b.control().delOnion(siblings.get(0).serviceId());
+                replaced = true;
+            }
+            AddOnionResult added = addOnion(b, key, siblings, virtualPort, localPort);
+            TorOnionListener listener = new TorOnionListener(TransportAddress.of(expected, virtualPort), serverChannel,
+                    added.serviceId(), key, this::withdraw);
+            listeners.add(listener);
+            if (closed || !result.complete(listener)) {
+                withdraw(listener);
+                return;
+            }
+            LOG.log(Level.INFO, "onion service {0} published through tor (streams to 127.0.0.1:{1,number,#}{2})",
+                    listener.address(), localPort, siblings.isEmpty() ? "" : "; republished with the key's "
+                            + siblings.size() + " other port(s)");
+        } catch (TorControlException | TransportException | RuntimeException e) {
+            serverChannel.close();
+            result.completeExceptionally(e instanceof TransportException t ? t
+                    : new TransportException(e instanceof ControlConnectionClosedException ? Reason.CLOSED : Reason.OTHER,
+                            "ADD_ONION for " + expected + " failed: " + describe(e), e));
+            if (replaced) {
+                // The key's other ports went with DEL_ONION: put them back as they were.
+                republish(b, key, siblings);
+            }
+        }
+    }
+
+    /**
+     * ADD_ONION for {@code key} with the ports of {@code existing} and, unless {@code virtualPort} is 0, one more;
+     * withdraws and refuses a service whose address is not the key's own.
+     */
+    private static AddOnionResult addOnion(TorBackend b, ServiceKey key, List<TorOnionListener> existing, int virtualPort,
+            int localPort) throws TorControlException, TransportException {
         OnionAddress expected = key.address();
         byte[] secret = key.expandedSecretKey();
         AddOnionRequest request;
         try {
-            request = AddOnionRequest.withExpandedKey(secret).port(virtualPort, localPort);
+            request = AddOnionRequest.withExpandedKey(secret);
         } finally {
             java.util.Arrays.fill(secret, (byte) 0);
         }
         try {
+            for (TorOnionListener l : existing) {
+                request.port(l.address().port(), l.localPort());
+            }
+            if (virtualPort != 0) {
+                request.port(virtualPort, localPort);
+            }
             AddOnionResult added = b.control().addOnion(request);
             if (!added.address().equals(expected)) {
                 // Never publish under an address the key's owner does not expect.
@@ -501,37 +558,50 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
                 throw new TransportException(Reason.PROTOCOL, "tor published " + added.serviceId()
                         + ".onion but the key's address is " + expected + ": expanded key and address disagree");
             }
-            TorOnionListener listener = new TorOnionListener(TransportAddress.of(expected, virtualPort), serverChannel,
-                    added.serviceId(), this::withdraw);
-            listeners.add(listener);
-            if (closed || !result.complete(listener)) {
-                withdraw(listener);
-                return;
-            }
-            LOG.log(Level.INFO, "onion service {0} published through tor (streams to 127.0.0.1:{1,number,#})",
-                    listener.address(), localPort);
-        } catch (TorControlException | TransportException | RuntimeException e) {
-            serverChannel.close();
-            result.completeExceptionally(e instanceof TransportException t ? t
-                    : new TransportException(Reason.OTHER, "ADD_ONION for " + expected + " failed: " + describe(e), e));
+            return added;
         } finally {
             request.destroy();
         }
     }
 
-    /** DEL_ONION (control-spec §3.28), then close the local server socket. Runs on the control thread. */
+    /** ADD_ONION again for listeners whose service was deleted; if tor refuses, they are closed. Control thread. */
+    private void republish(TorBackend b, ServiceKey key, List<TorOnionListener> keep) {
+        if (keep.isEmpty()) {
+            return;
+        }
+        try {
+            addOnion(b, key, keep, 0, 0);
+        } catch (TorControlException | TransportException | RuntimeException e) {
+            LOG.log(Level.ERROR, "onion service {0} could not be published again after a change of its ports: {1}; its "
+                    + "listeners are closed", key.address(), describe(e));
+            for (TorOnionListener l : keep) {
+                listeners.remove(l);
+                l.serverChannel().close();
+            }
+        }
+    }
+
+    /**
+     * DEL_ONION (control-spec §3.28), then close the local server socket; the key's other ports, if any, are
+     * published again without this one. Runs on the control thread.
+     */
     private CompletableFuture<Void> withdraw(TorOnionListener listener) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable work = () -> {
             try {
+                listeners.remove(listener);
+                List<TorOnionListener> others = listenersOf(listener.address().host());
                 TorBackend b = backend;
-                if (b != null && b.control().isOpen()) {
+                // Closing the engine withdraws every listener: the key's last one deletes the service.
+                if (b != null && b.control().isOpen() && !(closed && !others.isEmpty())) {
                     b.control().delOnion(listener.serviceId());
+                    if (!closed) {
+                        republish(b, listener.key(), others);
+                    }
                 }
             } catch (TorControlException e) {
                 LOG.log(Level.WARNING, "DEL_ONION {0} failed: {1}", listener.serviceId(), e.getMessage());
             } finally {
-                listeners.remove(listener);
                 listener.serverChannel().close().awaitUninterruptibly(5_000);
                 done.complete(null);
             }

@@ -24,7 +24,8 @@ import org.veilswarm.transport.tor.testing.FakeTorControlPort;
 /**
  * listen() against a control port replaying tor's ADD_ONION answers: the command carries the key's expanded
  * secret and a loopback target, streams to that target reach the caller's initializer, close sends DEL_ONION;
- * a ServiceID that is not the key's own address is withdrawn and refused.
+ * a second port of the same key republishes the service with both; a ServiceID that is not the key's own
+ * address is withdrawn and refused.
  */
 class TorTransportListenTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -60,13 +61,61 @@ class TorTransportListenTest {
                 assertTrue(accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             }
 
-            TransportException second = TorTransportFailuresTest.failure(engine.listen(key, 81, TorTransportFailuresTest.initializer()));
-            assertEquals(Reason.LOCAL_UNAVAILABLE, second.reason());
-            assertTrue(second.getMessage().contains("one listener per key"), second.getMessage());
+            TransportException samePort = TorTransportFailuresTest.failure(engine.listen(key, 80, TorTransportFailuresTest.initializer()));
+            assertEquals(Reason.LOCAL_UNAVAILABLE, samePort.reason());
+            assertTrue(samePort.getMessage().contains("virtual port 80"), samePort.getMessage());
 
             listener.closeAsync().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertFalse(listener.isOpen());
             assertTrue(control.received().contains("DEL_ONION " + serviceId), control.received().toString());
+        }
+    }
+
+    /**
+     * A second port for the same key (the node's tracker and swarm engine share its address): tor cannot add a
+     * port to a running service, so the engine deletes it and adds it again with both ports; closing one port
+     * publishes the key again with the other alone, closing the last deletes it.
+     */
+    @Test
+    void aSecondPortOfTheSameKeyRepublishesTheServiceWithBothPorts() throws Exception {
+        SeedServiceKey key = SeedServiceKey.random();
+        String serviceId = key.address().hostName().replace(".onion", "");
+        String expectedKey = Base64.getEncoder().encodeToString(key.expandedSecretKey());
+        try (FakeTorControlPort control = FakeTorControlPort.bootstrapped(9)
+                .answer("ADD_ONION", "250-ServiceID=" + serviceId + "\r\n250 OK\r\n")
+                .answer("DEL_ONION", "250 OK\r\n").start();
+                TorTransportEngine engine = TorTransportSocksTest.attached(control)) {
+            Listener tracker = engine.listen(key, 6969, TorTransportFailuresTest.initializer()).toCompletableFuture()
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            Listener swarm = engine.listen(key, 8429, TorTransportFailuresTest.initializer()).toCompletableFuture()
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(TransportAddress.of(key.address(), 6969), tracker.address());
+            assertEquals(TransportAddress.of(key.address(), 8429), swarm.address());
+            assertTrue(tracker.isOpen() && swarm.isOpen());
+
+            java.util.List<String> commands = control.received().stream()
+                    .filter(l -> l.startsWith("ADD_ONION") || l.startsWith("DEL_ONION")).toList();
+            assertEquals(3, commands.size(), commands.toString());
+            assertTrue(commands.get(0).matches("ADD_ONION ED25519-V3:\\S+ Port=6969,127\\.0\\.0\\.1:\\d+"), commands.get(0));
+            assertEquals("DEL_ONION " + serviceId, commands.get(1));
+            String both = commands.get(2);
+            assertTrue(both.startsWith("ADD_ONION ED25519-V3:" + expectedKey + " Port=6969,127.0.0.1:"), both);
+            assertTrue(both.matches(".* Port=6969,127\\.0\\.0\\.1:\\d+ Port=8429,127\\.0\\.0\\.1:\\d+"), both);
+            String trackerTarget = commands.get(0).substring(commands.get(0).indexOf("Port=6969,"));
+            assertTrue(both.contains(trackerTarget + " "), "the first port keeps its loopback target: " + both);
+
+            tracker.closeAsync().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertFalse(tracker.isOpen());
+            assertTrue(swarm.isOpen(), "the other port stays published");
+            commands = control.received().stream().filter(l -> l.startsWith("ADD_ONION") || l.startsWith("DEL_ONION")).toList();
+            assertEquals(5, commands.size(), commands.toString());
+            assertEquals("DEL_ONION " + serviceId, commands.get(3));
+            assertTrue(commands.get(4).matches("ADD_ONION ED25519-V3:\\S+ Port=8429,127\\.0\\.0\\.1:\\d+"), commands.get(4));
+
+            swarm.closeAsync().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            commands = control.received().stream().filter(l -> l.startsWith("ADD_ONION") || l.startsWith("DEL_ONION")).toList();
+            assertEquals(6, commands.size(), commands.toString());
+            assertEquals("DEL_ONION " + serviceId, commands.get(5));
         }
     }
 
