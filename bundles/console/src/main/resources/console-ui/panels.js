@@ -36,9 +36,9 @@ export async function loadStats() {
   const lastTransfers = withTransfers.length > 0 ? withTransfers[withTransfers.length - 1] : null;
   const transfer = (read) => (lastTransfers ? read(lastTransfers) : na(transfersNa));
   replaceChildren($('stats-totals'),
-    el('dt', {}, 'Uploaded since the console started'),
+    el('dt', {}, 'Uploaded by this node’s torrents'),
     el('dd', { id: 'stats-uploaded' }, transfer((s) => formatBytes(s.uploadedBytes))),
-    el('dt', {}, 'Downloaded since the console started'),
+    el('dt', {}, 'Downloaded by this node’s torrents'),
     el('dd', { id: 'stats-downloaded' }, transfer((s) => formatBytes(s.downloadedBytes))),
     el('dt', {}, 'Upload / download rate now'),
     el('dd', {}, transfer((s) => `↑ ${bytesPerSecond(s.uploadRate)} ↓ ${bytesPerSecond(s.downloadRate)}`)),

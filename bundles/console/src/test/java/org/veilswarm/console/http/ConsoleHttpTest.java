@@ -621,7 +621,13 @@ class ConsoleHttpTest {
             previous = sample.get("time").longValue();
             assertEquals(0, sample.get("bytesRelayed").longValue(), "no transport in this framework relays");
             assertTrue(sample.get("transports").isObject());
+            // No share bundle, so no swarm engine: the transfer figures are null (n/a), not zero; nor are circuits.
+            assertTrue(sample.get("uploadedBytes").isNull() && sample.get("downloadedBytes").isNull(), sample.toString());
+            assertTrue(sample.get("circuits").isNull(), sample.toString());
         }
+        JsonNode unavailable = http.get("/api/stats", bearer()).json().get("unavailable");
+        assertTrue(unavailable.get("transfers").textValue().startsWith("no swarm engine runs"), unavailable.toString());
+        assertTrue(unavailable.has("circuits"), unavailable.toString());
         Thread.sleep(1500);
         assertEquals(3, http.get("/api/stats", bearer()).json().get("samples").size(), "the ring stays bounded");
     }

@@ -24,7 +24,8 @@ public record StatsSample(Instant time, Map<String, Totals> transports, Optional
     }
 
     /**
-     * The swarm's traffic: running totals since the console started sampling, and the engine's recent rates.
+     * The swarm's traffic: running totals of the torrents' sessions in this node's life (torrents removed since
+     * included, up to the last sample that saw them), and the engine's recent rates.
      *
      * @param uploaded payload bytes sent to peers
      * @param downloaded payload bytes received from peers

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 class RunningTotalsTest {
 
     @Test
-    void theFirstReadingIsTheBaseline() {
+    void whatCountersHoldAtTheFirstReadingCounts() {
+        // A torrent's counters start with its session: bytes it moved before the console looked are this node's.
         RunningTotals<String> totals = new RunningTotals<>();
-        assertEquals(0, totals.update(Map.of("a", 1_000L)));
-        assertEquals(250, totals.update(Map.of("a", 1_250L)));
+        assertEquals(1_000, totals.update(Map.of("a", 1_000L)));
+        assertEquals(1_250, totals.update(Map.of("a", 1_250L)));
     }
 
     @Test
