@@ -1,6 +1,7 @@
 package org.veilswarm.directory.authority;
 
 import java.net.Inet6Address;
+import java.nio.ByteBuffer;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,21 +81,7 @@ final class UploadRateLimiter {
      */
     static Object sourceKey(InetAddress address) {
         byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            return new Prefix(Arrays.copyOf(bytes, 8));
-        }
-        return new Prefix(bytes);
-    }
-
-    private record Prefix(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Prefix p && Arrays.equals(bytes, p.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
+        // A ByteBuffer compares by content; the lengths (4, 8) keep IPv4 and IPv6 keys apart.
+        return ByteBuffer.wrap(address instanceof Inet6Address ? Arrays.copyOf(bytes, 8) : bytes).asReadOnlyBuffer();
     }
 }

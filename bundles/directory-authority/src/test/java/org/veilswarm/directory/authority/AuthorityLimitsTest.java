@@ -27,6 +27,9 @@ import org.veilswarm.directory.core.AuthoritySet;
 import org.veilswarm.directory.core.ConsensusEntry;
 import org.veilswarm.directory.core.RelayDescriptorDocument;
 import org.veilswarm.directory.core.RelayDescriptorParser;
+import org.veilswarm.directory.http.DirectoryPaths;
+import org.veilswarm.directory.http.DirectoryRequest;
+import org.veilswarm.directory.http.DirectoryResponse;
 
 /** The authority's bounds (docs/protocols/directory-consensus.md §1.1–§1.3): relays held, per address, probes. */
 class AuthorityLimitsTest {
@@ -192,12 +195,12 @@ class AuthorityLimitsTest {
                 clock);
         AuthorityHttpService http = new AuthorityHttpService(a);
         java.util.Optional<InetAddress> source = java.util.Optional.of(InetAddress.getByName("192.0.2.9"));
-        org.veilswarm.directory.http.DirectoryResponse first = http.serve(new org.veilswarm.directory.http.DirectoryRequest(
-                "POST", org.veilswarm.directory.http.DirectoryPaths.DESCRIPTOR, relay(1, "10.0.0.1", START).document(),
+        DirectoryResponse first = http.serve(new DirectoryRequest(
+                "POST", DirectoryPaths.DESCRIPTOR, relay(1, "10.0.0.1", START).document(),
                 false, source)).orElseThrow();
         assertEquals(200, first.status());
-        org.veilswarm.directory.http.DirectoryResponse second = http.serve(new org.veilswarm.directory.http.DirectoryRequest(
-                "POST", org.veilswarm.directory.http.DirectoryPaths.DESCRIPTOR, relay(2, "10.0.0.2", START).document(),
+        DirectoryResponse second = http.serve(new DirectoryRequest(
+                "POST", DirectoryPaths.DESCRIPTOR, relay(2, "10.0.0.2", START).document(),
                 false, source)).orElseThrow();
         assertEquals(429, second.status());
         String body = new String(second.body(), java.nio.charset.StandardCharsets.UTF_8);

@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,23 +52,11 @@ class DirectoryAuthorityComponentTest {
         return Ed25519.keyPairFromSeed(seed);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T config(Class<T> type, Map<String, Object> values) {
-        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName())
-                        : method.getDefaultValue());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void threeComponentsPublishPeriodAfterPeriod(@TempDir Path dir) throws Exception {
         List<Ed25519KeyPair> keys = List.of(key(0), key(1), key(2));
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {TestAuthorityConfigs.freePort(), TestAuthorityConfigs.freePort(),
+            TestAuthorityConfigs.freePort()};
         String[] authorities = new String[3];
         Set<RelayDescriptor.Key> keySet = new HashSet<>();
         for (int i = 0; i < 3; i++) {
@@ -84,19 +71,9 @@ class DirectoryAuthorityComponentTest {
             for (int i = 0; i < 3; i++) {
                 Path keyFile = dir.resolve("authority-" + i + ".ed25519");
                 KeyFiles.writeSecret(keyFile, keys.get(i).seed());
-                Map<String, Object> values = new HashMap<>();
-                values.put("keyFile", keyFile.toString());
-                values.put("authorities", authorities);
-                values.put("port", ports[i]);
-                values.put("votingIntervalSeconds", 3);
-                values.put("validitySeconds", 9);
-                values.put("phaseMillis", 1000);
-                values.put("stableUptimeSeconds", 0L);
-                values.put("guardMinKnownSeconds", 0L);
-                values.put("hsdirMinUptimeSeconds", 0L);
-                values.put("fastGuarantee", 1L);
-                values.put("guardGuarantee", 1L);
-                components.add(new DirectoryAuthorityComponent(null, config(DirectoryAuthorityComponent.Config.class, values)));
+                Map<String, Object> values = TestAuthorityConfigs.quick(keyFile, authorities, ports[i]);
+                components.add(new DirectoryAuthorityComponent(null,
+                        TestAuthorityConfigs.config(DirectoryAuthorityComponent.Config.class, values)));
             }
             List<DirectoryHttpClient> clients = new ArrayList<>();
             for (int port : ports) {
@@ -157,11 +134,12 @@ class DirectoryAuthorityComponentTest {
 
     @Test
     void withoutAKeyFileTheNodeIdentityIsUsed() {
-        DirectoryAuthorityComponent.Config none = config(DirectoryAuthorityComponent.Config.class, Map.of());
+        DirectoryAuthorityComponent.Config none = TestAuthorityConfigs.config(DirectoryAuthorityComponent.Config.class,
+                Map.of());
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> DirectoryAuthorityComponent.keyFile(null, none));
         assertTrue(e.getMessage().contains("veilswarm.data.dir"), e.getMessage());
-        DirectoryAuthorityComponent.Config given = config(DirectoryAuthorityComponent.Config.class,
+        DirectoryAuthorityComponent.Config given = TestAuthorityConfigs.config(DirectoryAuthorityComponent.Config.class,
                 Map.of("keyFile", "/srv/authority.key"));
         assertEquals(Path.of("/srv/authority.key"), DirectoryAuthorityComponent.keyFile(null, given));
         org.osgi.framework.BundleContext framework = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -84,41 +82,17 @@ class ReachabilityByHandshakeTest {
                 "0.1.0", EnumSet.of(RelayFlag.GUARD), published), key);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T config(Class<T> type, Map<String, Object> values) {
-        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName())
-                        : method.getDefaultValue());
-    }
-
     @Test
     void aBoundHandshakeProbeListsTheRealRelayAndNotTheImpostor(@TempDir Path dir) throws Exception {
         Ed25519KeyPair authorityKey = key(0);
-        int port = freePort();
+        int port = TestAuthorityConfigs.freePort();
         Path keyFile = dir.resolve("authority.ed25519");
         KeyFiles.writeSecret(keyFile, authorityKey.seed());
-        Map<String, Object> values = new HashMap<>();
-        values.put("keyFile", keyFile.toString());
-        values.put("authorities", new String[] {Base64.getEncoder().encodeToString(authorityKey.publicKey())
-                + "@127.0.0.1:" + port});
-        values.put("port", port);
-        values.put("votingIntervalSeconds", 3);
-        values.put("validitySeconds", 9);
-        values.put("phaseMillis", 1000);
-        values.put("stableUptimeSeconds", 0L);
-        values.put("guardMinKnownSeconds", 0L);
-        values.put("hsdirMinUptimeSeconds", 0L);
-        values.put("fastGuarantee", 1L);
-        values.put("guardGuarantee", 1L);
+        Map<String, Object> values = TestAuthorityConfigs.quick(keyFile, new String[] {
+            Base64.getEncoder().encodeToString(authorityKey.publicKey()) + "@127.0.0.1:" + port}, port);
         values.put("tcpReachabilityFallback", false);
         DirectoryAuthorityComponent component = new DirectoryAuthorityComponent(null,
-                config(DirectoryAuthorityComponent.Config.class, values));
+                TestAuthorityConfigs.config(DirectoryAuthorityComponent.Config.class, values));
         try {
             assertFalse(component.checksByHandshake());
             component.bindHandshakeProbe(new LinkHandshakeProbe(group, Duration.ofSeconds(10)));

@@ -84,8 +84,8 @@ public class OnionTransportComponent implements Transport {
         int eventLoopThreads() default OnionTransportSettings.DEFAULT_EVENT_LOOP_THREADS;
 
         @AttributeDefinition(name = "Directory scheme", required = false, description = "The directory circuits "
-                + "pick their relays from, and whose cache answers BEGIN_DIR: merkle or consensus (the directory.scheme "
-                + "of a DirectoryScheme or RelaySampler service). "
+                + "pick their relays from, and whose cache answers BEGIN_DIR: merkle or consensus (the "
+                + "directory.scheme of a DirectoryScheme or RelaySampler service). "
                 + "Empty: whichever is installed. Without one, building circuits fails with 'no directory bound'.")
         String directoryScheme() default "";
 

@@ -1,0 +1,132 @@
+package org.veilswarm.itests.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.veilswarm.api.directory.DirectoryScheme;
+import org.veilswarm.api.directory.RelayDescriptor;
+import org.veilswarm.api.directory.RelayFlag;
+import org.veilswarm.api.directory.RelayList;
+import org.veilswarm.api.directory.RelayReachabilityProbe;
+import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.itests.support.Await;
+import org.veilswarm.itests.support.NodeContext;
+import org.veilswarm.itests.support.NodeIT;
+import org.veilswarm.itests.support.Ports;
+import org.veilswarm.itests.support.ResolvedArtifacts;
+import org.veilswarm.itests.support.VeilswarmOptions;
+
+/**
+ * The directory on the onion transport in one Felix (issue #4): the authority component binds the onion
+ * bundle's link-handshake probe ({@code reachability.method=link-handshake}) and, with the TCP fallback off,
+ * lists the node's own relay Running only because the relay proved its identity in a real TLS link handshake;
+ * the relay published its descriptor through the bound {@code consensus} scheme; the scheme's relay list (the
+ * HSDir ring's source) holds it.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DirectoryOnOnionIT extends NodeIT {
+
+    @Override
+    @Configuration
+    public Option[] config() {
+        List<Option> options = new ArrayList<>(List.of(VeilswarmOptions.node(getClass(), "core")));
+        var core = VeilswarmOptions.features("core").get(0).bundles();
+        String version = core.stream().filter(b -> b.artifactId().equals("api")).findFirst().orElseThrow().version();
+        String netty = core.stream().filter(b -> b.artifactId().equals("netty-codec")).findFirst().orElseThrow()
+                .version();
+        ResolvedArtifacts artifacts = ResolvedArtifacts.load();
+        List<Path> jars = List.of(artifacts.jar("io.netty", "netty-codec-http", netty),
+                artifacts.jar("org.veilswarm", "onion", version),
+                artifacts.jar("org.veilswarm", "directory-core", version),
+                artifacts.jar("org.veilswarm", "directory-http", version),
+                artifacts.jar("org.veilswarm", "directory-authority", version),
+                artifacts.jar("org.veilswarm", "directory-consensus", version));
+        for (Path jar : jars) {
+            options.add(CoreOptions.bundle(jar.toUri().toString()).startLevel(12).start());
+        }
+        return options.toArray(Option[]::new);
+    }
+
+    @Test
+    public void theAuthorityListsTheNodesRelayAfterALinkHandshakeProvedItsIdentity() throws Exception {
+        NodeIdentity identity = node.awaitService(NodeIdentity.class, null, NodeContext.TIMEOUT);
+        int port = Ports.freeLoopbackPort();
+        String[] authorities = {Base64.getEncoder().encodeToString(identity.publicKey()) + "@127.0.0.1:" + port};
+        ConfigurationAdmin cm = node.awaitService(ConfigurationAdmin.class, null, NodeContext.TIMEOUT);
+
+        Hashtable<String, Object> onion = new Hashtable<>();
+        onion.put("bindAddress", "127.0.0.1");
+        onion.put("orPort", Ports.freeLoopbackPort());
+        onion.put("descriptorRepublishSeconds", 10L);
+        NodeContext.configuration(cm, "org.veilswarm.transport.onion").update(onion);
+
+        Hashtable<String, Object> authority = new Hashtable<>();
+        authority.put("authorities", authorities);
+        authority.put("port", port);
+        authority.put("votingIntervalSeconds", 3);
+        authority.put("validitySeconds", 6);
+        authority.put("phaseMillis", 1000);
+        authority.put("stableUptimeSeconds", 0L);
+        authority.put("guardMinKnownSeconds", 0L);
+        authority.put("hsdirMinUptimeSeconds", 0L);
+        authority.put("fastGuarantee", 1L);
+        authority.put("guardGuarantee", 1L);
+        authority.put("tcpReachabilityFallback", false);
+        NodeContext.configuration(cm, "org.veilswarm.directory.authority").update(authority);
+
+        Hashtable<String, Object> scheme = new Hashtable<>();
+        scheme.put("authorities", authorities);
+        scheme.put("timeoutMillis", 10_000);
+        NodeContext.configuration(cm, "org.veilswarm.directory.consensus").update(scheme);
+        DirectoryScheme consensus = node.awaitService(DirectoryScheme.class, "(directory.scheme=consensus)",
+                NodeContext.TIMEOUT);
+        RelayList list = node.awaitService(RelayList.class, "(directory.scheme=consensus)", NodeContext.TIMEOUT);
+
+        // The authority uses the onion bundle's probe: the only way anything gets listed with the fallback off.
+        ServiceReference<RelayReachabilityProbe> probe = node.awaitReference(RelayReachabilityProbe.class,
+                "(reachability.method=link-handshake)", NodeContext.TIMEOUT);
+        Bundle authorityBundle = node.bundle("org.veilswarm.directory-authority");
+        Await.until("the authority to bind the link-handshake probe", NodeContext.TIMEOUT,
+                () -> probe.getUsingBundles() != null && Arrays.asList(probe.getUsingBundles()).contains(authorityBundle),
+                () -> "probe used by " + Arrays.toString(probe.getUsingBundles()));
+
+        List<RelayDescriptor> running = new ArrayList<>();
+        Await.until("the node's relay to be listed Running", Duration.ofSeconds(90), () -> {
+            try {
+                running.clear();
+                running.addAll(list.relaysWith(RelayFlag.RUNNING).toCompletableFuture().get(10, TimeUnit.SECONDS));
+                return running.size() == 1;
+            } catch (Exception notYet) {
+                return false;
+            }
+        }, () -> "listed: " + running + "; scheme status " + consensus.status());
+        RelayDescriptor relay = running.get(0);
+        assertFalse("the relay identity is derived from the node key, never equal to it",
+                Arrays.equals(identity.publicKey(), relay.identity()));
+        assertEquals("127.0.0.1", relay.orAddresses().get(0).getAddress().getHostAddress());
+        assertTrue(relay.flags().toString(), relay.flags().contains(RelayFlag.HSDIR));
+        assertEquals(1, list.relaysWith(RelayFlag.HSDIR).toCompletableFuture().get(10, TimeUnit.SECONDS).size());
+    }
+}
