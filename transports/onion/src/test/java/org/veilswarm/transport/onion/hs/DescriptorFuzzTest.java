@@ -22,6 +22,15 @@ class DescriptorFuzzTest {
         DescriptorFuzzing.checkFirstLayer(input);
     }
 
+    /**
+     * A client opening the descriptor of a hostile service (§2.5): signed correctly, layers of any content
+     * (see {@link DescriptorFuzzing#checkHostileService}).
+     */
+    @FuzzTest(maxDuration = "60s")
+    void openHostileDescriptor(byte[] input) {
+        DescriptorFuzzing.checkHostileService(input);
+    }
+
     /** A decrypted second layer (§2.5.2.2). */
     @FuzzTest(maxDuration = "60s")
     void parseSecondLayer(byte[] input) {

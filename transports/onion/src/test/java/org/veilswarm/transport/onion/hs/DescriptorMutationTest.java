@@ -52,6 +52,25 @@ class DescriptorMutationTest {
         }
     }
 
+    @Test
+    void hostileServicesLayers() throws Exception {
+        TestServices service = TestServices.create();
+        TimePeriod period = TimePeriod.containing(NOW);
+        byte[] document = service.builder(period).introPoint(TestServices.introPoint()).build(NOW).encoded();
+        DecryptedDescriptor valid = HsDescriptorReader.open(document, service.address, period, NOW);
+        byte[] first = valid.firstLayer().encodePadded();
+        byte[] second = valid.secondLayer().encode();
+        Random random = new Random(4L);
+        for (int round = 0; round < ROUNDS / 5; round++) {
+            boolean inner = round % 2 == 1;
+            byte[] layer = mutate(inner ? second : Arrays.copyOf(first, valid.firstLayer().encode().length + 3), random);
+            byte[] input = new byte[layer.length + 1];
+            input[0] = (byte) (round & 3);
+            System.arraycopy(layer, 0, input, 1, layer.length);
+            DescriptorFuzzing.checkHostileService(input);
+        }
+    }
+
     static byte[] mutate(byte[] original, Random random) {
         byte[] data = original.clone();
         int mutations = 1 + random.nextInt(3);

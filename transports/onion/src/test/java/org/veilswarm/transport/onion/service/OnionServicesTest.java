@@ -3,8 +3,6 @@ package org.veilswarm.transport.onion.service;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.bootstrap.Bootstrap;
@@ -29,7 +27,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,19 +184,17 @@ class OnionServicesTest {
         }
         assertFalse(listener.isOpen());
         // The descriptor stays at the HSDirs (there is no delete), but its intro points are gone.
-        ExecutionException after = assertThrows(ExecutionException.class, () -> nodeB.connect(
-                TransportAddress.of(expected, PORT), echo()).get(90, TimeUnit.SECONDS));
-        OnionServiceException why = assertInstanceOf(OnionServiceException.class, after.getCause());
+        OnionServiceException why = ServiceTestNetwork.refusal(() -> nodeB.connect(TransportAddress.of(expected, PORT),
+                echo()), Duration.ofSeconds(90));
         assertEquals(OnionServiceException.Failure.INTRODUCTION_FAILED, why.failure(), why.getMessage());
         assertEquals(TransportException.Reason.REFUSED, why.reason());
     }
 
     @Test
-    void anUnpublishedAddressIsDescriptorNotFound() {
+    void anUnpublishedAddressIsDescriptorNotFound() throws Exception {
         OnionAddress nobody = OnionAddress.fromPublicKey(Ed25519.generateKeyPair().publicKey());
-        ExecutionException failed = assertThrows(ExecutionException.class,
-                () -> nodeB.connect(TransportAddress.of(nobody, PORT), echo()).get(60, TimeUnit.SECONDS));
-        OnionServiceException why = assertInstanceOf(OnionServiceException.class, failed.getCause());
+        OnionServiceException why = ServiceTestNetwork.refusal(() -> nodeB.connect(TransportAddress.of(nobody, PORT),
+                echo()), Duration.ofSeconds(60));
         assertEquals(OnionServiceException.Failure.DESCRIPTOR_NOT_FOUND, why.failure(), why.getMessage());
         assertEquals(TransportException.Reason.NOT_FOUND, why.reason());
     }

@@ -134,6 +134,7 @@ final class ServiceTestNetwork implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(OnionServices::close);
+        relays.forEach(OnionRelay::close); // started here, not by net: net.close() would not stop their threads
         net.close();
     }
 
@@ -241,6 +242,35 @@ final class ServiceTestNetwork implements AutoCloseable {
                     throw error;
                 }
                 Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Failures that say nothing about the service: a relay or circuit on the way, or a slow machine. */
+    static final Set<OnionServiceException.Failure> TRANSIENT = Set.of(OnionServiceException.Failure.HSDIR_UNREACHABLE,
+            OnionServiceException.Failure.RENDEZVOUS_TIMEOUT, OnionServiceException.Failure.RENDEZVOUS_FAILED,
+            OnionServiceException.Failure.NO_CIRCUIT);
+
+    /**
+     * Tries {@code attempt} until it fails with something other than a {@link #TRANSIENT} failure, and returns
+     * that; fails the test if an attempt succeeds, fails otherwise, or only transient failures come within
+     * {@code timeout}. (A withdrawn service's intro point may, for example, hear of the closed intro circuit
+     * just after a first INTRODUCE1: that attempt then times out at the rendezvous point instead.)
+     */
+    static OnionServiceException refusal(java.util.function.Supplier<CompletionStage<?>> attempt, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Throwable failure = failureOf(attempt.get(), timeout);
+            if (!(failure instanceof OnionServiceException why)) {
+                throw new AssertionError("expected an OnionServiceException, got " + failure, failure);
+            }
+            if (!TRANSIENT.contains(why.failure())) {
+                return why;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only transient failures within " + timeout.toSeconds() + " s, the last: " + why,
+                        why);
             }
         }
     }
