@@ -8,6 +8,9 @@ let loaded = null;
 
 function input(setting) {
   const attributes = { id: `setting-${setting.name}`, name: setting.name, 'aria-describedby': `setting-${setting.name}-help` };
+  if (setting.type === 'choice') {
+    return el('select', attributes, setting.options.map((o) => el('option', { value: o, selected: o === setting.value }, o)));
+  }
   if (setting.type === 'integer') {
     // A text field, not type=number: a browser turns what it cannot parse into '' and the node would never see it.
     return el('input', { ...attributes, type: 'text', inputmode: 'numeric', size: 8, value: setting.value });

@@ -69,6 +69,15 @@ class ConsoleSettingsTest {
             assertEquals(8429, reset.json().get("values").get("swarmPort").intValue());
             Dictionary<String, Object> swarm = felix.configuration("org.veilswarm.swarm");
             assertNull(swarm == null ? null : swarm.get("port"), "null removes the property: the default applies");
+
+            Reply choice = put(http, bearer, "{\"linkTransport\":\"direct\"}");
+            assertEquals(200, choice.status(), choice.toString());
+            assertEquals("direct", felix.configuration("org.veilswarm.share").get("linkTransport"));
+            assertEquals("[\"prefer-onion\",\"onion-only\",\"direct\"]",
+                    setting(choice.json(), "linkTransport").get("options").toString());
+            Reply badChoice = put(http, bearer, "{\"linkTransport\":\"carrier-pigeon\"}");
+            assertEquals(400, badChoice.status(), badChoice.toString());
+            assertEquals("linkTransport", badChoice.json().get("field").textValue());
         }
 
         try (FelixHarness felix = FelixHarness.start(work, port, Map.of())) {

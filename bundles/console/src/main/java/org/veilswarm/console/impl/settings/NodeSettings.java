@@ -79,6 +79,8 @@ public final class NodeSettings implements DefaultDownloadDirectory {
             if (setting.type() == Setting.Type.INTEGER) {
                 json.put("min", setting.min());
                 json.put("max", setting.max());
+            } else if (setting.type() == Setting.Type.CHOICE) {
+                json.put("options", setting.options());
             } else {
                 json.put("maxLength", setting.max());
             }

@@ -1,5 +1,6 @@
 package org.veilswarm.console.impl.settings;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param defaultValue what the owning bundle uses when the property is not set
  * @param label a short name for the settings page
  * @param description what it does and when it takes effect
+ * @param options the allowed values of a {@link Type#CHOICE}; empty for other types
  */
 public record Setting(String name, String pid, String property, Type type, long min, long max, Object defaultValue,
-        String label, String description) {
+        String label, String description, List<String> options) {
 
     /** How a setting's value is written in JSON and stored in Configuration Admin. */
     public enum Type {
@@ -27,7 +29,14 @@ public record Setting(String name, String pid, String property, Type type, long 
         /** A JSON string of 1..max characters without control characters. */
         TEXT,
         /** A JSON string holding an absolute path of this machine. */
-        PATH
+        PATH,
+        /** A JSON string, one of {@link Setting#options()}. */
+        CHOICE
+    }
+
+    public Setting(String name, String pid, String property, Type type, long min, long max, Object defaultValue,
+            String label, String description) {
+        this(name, pid, property, type, min, max, defaultValue, label, description, List.of());
     }
 
     public Setting {
@@ -38,6 +47,10 @@ public record Setting(String name, String pid, String property, Type type, long 
         Objects.requireNonNull(defaultValue, "defaultValue");
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(description, "description");
+        options = List.copyOf(options);
+        if ((type == Type.CHOICE) == options.isEmpty()) {
+            throw new IllegalArgumentException(name + ": a choice needs options, and only a choice has them");
+        }
     }
 
     public String typeName() {

@@ -16,12 +16,15 @@ public final class SettingsCatalog {
     static final String NODE_PID = "org.veilswarm.node";
     static final String TRACKER_PID = "org.veilswarm.tracker";
     static final String SWARM_PID = "org.veilswarm.swarm";
+    static final String SHARE_PID = "org.veilswarm.share";
 
     public static final String NICKNAME = "nickname";
     public static final String DOWNLOAD_DIRECTORY = "downloadDirectory";
     public static final String TRACKER_PORT = "trackerPort";
     public static final String SWARM_PORT = "swarmPort";
     public static final String ANNOUNCE_INTERVAL = "announceIntervalSeconds";
+    public static final String LINK_TRANSPORT = "linkTransport";
+    public static final String ONION_WAIT = "onionWaitSeconds";
 
     private final List<Setting> settings;
     private final List<UnavailableSetting> unavailable;
@@ -45,11 +48,20 @@ public final class SettingsCatalog {
                                 + " overrides it at every start."),
                 new Setting(ANNOUNCE_INTERVAL, TRACKER_PID, "interval", Setting.Type.INTEGER, 900, 86_400, 1800,
                         "Announce interval (s)", "How often peers are asked to announce to this node's tracker"
-                                + " (at least the tracker's minimum interval, 900 s by default)."));
-        String share = "no bundle reads it yet: the org.veilswarm.share bundle has no configuration property for it";
+                                + " (at least the tracker's minimum interval, 900 s by default)."),
+                new Setting(LINK_TRANSPORT, SHARE_PID, "linkTransport", Setting.Type.CHOICE, 0, 0, "prefer-onion",
+                        "Transport share links name", "prefer-onion: the node's onion service when the tor or onion"
+                                + " transport publishes the tracker, else the direct transport (NOT anonymous, with"
+                                + " a warning); onion-only: no share without an onion link; direct: the direct"
+                                + " transport (LAN, tests). For shares created from now on.",
+                        List.of("prefer-onion", "onion-only", "direct")),
+                new Setting(ONION_WAIT, SHARE_PID, "onionWaitSeconds", Setting.Type.INTEGER, 0, 3600, 120,
+                        "Onion wait (s)", "How long a new share waits for the tracker's onion service when an"
+                                + " anonymous transport is bound but not published yet."));
+        String share = "no bundle reads it yet: the share bundle's configuration (PID org.veilswarm.share) has no"
+                + " property for it";
         this.unavailable = List.of(
                 new UnavailableSetting("servicesPerShare", "Onion services per share (K)", share),
-                new UnavailableSetting("shareTransports", "Transports shares are published on", share),
                 new UnavailableSetting("uploadLimit", "Upload rate limit",
                         "no bundle reads it yet: the swarm engine has a rate limiter but its component"
                                 + " (PID org.veilswarm.swarm) does not configure it"),

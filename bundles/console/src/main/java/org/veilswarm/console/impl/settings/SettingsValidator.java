@@ -81,6 +81,14 @@ public final class SettingsValidator {
             case PATH -> {
                 return path(setting, text(name, value));
             }
+            case CHOICE -> {
+                String text = value.isTextual() ? value.textValue() : null;
+                if (text == null || !setting.options().contains(text)) {
+                    throw new SettingsException(name, name + " must be one of " + String.join(", ",
+                            setting.options()) + ", got " + abbreviate(value.toString()));
+                }
+                return text;
+            }
             default -> throw new IllegalStateException("unknown type " + setting.type());
         }
     }

@@ -95,6 +95,7 @@ class SettingsValidatorTest {
         assertTrue(unknown.getMessage().startsWith("unknown setting \"trackerPrt\"; settings: nickname,"),
                 unknown.getMessage());
         SettingsException later = refused("{\"servicesPerShare\":3}");
+        assertEquals("uploadLimit", refused("{\"uploadLimit\":1000}").field());
         assertEquals("servicesPerShare", later.field());
         assertTrue(later.getMessage().contains("cannot be set: no bundle reads it yet"), later.getMessage());
         assertNull(refused("{}").field(), "an empty body names no field");
@@ -116,5 +117,17 @@ class SettingsValidatorTest {
         Map<Setting, Object> changes = valid("{\"trackerPort\":8429,\"swarmPort\":6969}");
         assertEquals(8429, value(changes, "trackerPort"));
         assertEquals(6969, value(changes, "swarmPort"));
+    }
+
+    @Test
+    void choicesAcceptOnlyTheirOptions() throws Exception {
+        assertEquals("onion-only", value(valid("{\"linkTransport\":\"onion-only\"}"), "linkTransport"));
+        SettingsException other = refused("{\"linkTransport\":\"tor\"}");
+        assertEquals("linkTransport", other.field());
+        assertEquals("linkTransport must be one of prefer-onion, onion-only, direct, got \"tor\"", other.getMessage());
+        assertEquals("linkTransport", refused("{\"linkTransport\":1}").field());
+        Setting wait = new SettingsCatalog(data).find("onionWaitSeconds").orElseThrow();
+        assertEquals("org.veilswarm.share", wait.pid());
+        assertEquals(120, wait.defaultValue());
     }
 }
