@@ -26,7 +26,8 @@ import org.osgi.service.feature.FeatureService;
 class FeatureFilesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "console", "transport-direct", "transport-tor"})
+    @ValueSource(strings = {"core", "console", "transport-direct", "transport-tor", "directory-consensus",
+            "directory-merkle", "directory-authority"})
     void featureParsesAndEveryListedBundleExistsAndIsABundle(String name) throws IOException {
         URL url = TestNodes.features().locate(name).orElseThrow(() -> new AssertionError("no feature file " + name));
         Feature feature;
@@ -54,7 +55,8 @@ class FeatureFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"console", "transport-direct", "transport-tor"})
+    @ValueSource(strings = {"console", "transport-direct", "transport-tor", "directory-consensus", "directory-merkle",
+            "directory-authority"})
     void everyOtherFeatureStartsAfterTheLoggingAndDeclarativeServicesOfCore(String name) {
         // slf4j's provider (start-order 2) must be active before anything that logs (REFERENCE.md: otherwise
         // Jetty's errors vanish), and SCR (4) before bundles with components.

@@ -54,8 +54,10 @@ class HotDeploymentTest {
         assertEquals("1.0.0", hot.getVersion().toString());
 
         Files.delete(deploy.resolve("hot.jar"));
-        await(() -> BundleInstallationTest.find(c, "org.example.hot") == null ? Boolean.TRUE : null,
-                "the removed bundle to be uninstalled");
+        // Felix drops the bundle from the framework's list before it sets UNINSTALLED on FileInstall's thread:
+        // wait for both (the state was once read as RESOLVED in between).
+        await(() -> BundleInstallationTest.find(c, "org.example.hot") == null && hot.getState() == Bundle.UNINSTALLED
+                ? Boolean.TRUE : null, "the removed bundle to be uninstalled");
         assertEquals(Bundle.UNINSTALLED, hot.getState());
     }
 

@@ -41,6 +41,10 @@ final class LauncherSettings {
     final Optional<Integer> trackerPort;
     final Optional<Integer> swarmPort;
     final Map<String, String> frameworkProperties;
+    /** {@code run --config FILE}: configurations written over what Configuration Admin holds at every start. */
+    final Optional<Path> configurationFile;
+    /** {@code run --exit-with PID}: the node stops when that process ends (a testnet's supervisor). */
+    final Optional<Long> exitWithPid;
 
     private LauncherSettings(Path home, Properties p, Arguments args) throws CliException {
         this.home = home;
@@ -64,6 +68,8 @@ final class LauncherSettings {
             }
         }
         this.frameworkProperties = fw;
+        this.configurationFile = args.option("config").map(LauncherSettings::expandCwd);
+        this.exitWithPid = pid(args.option("exit-with"));
     }
 
     static LauncherSettings load(Arguments args) throws CliException {
@@ -149,6 +155,21 @@ final class LauncherSettings {
             throw new CliException(what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1)
                     + " must be a number from 1 to 65535, not '" + value.get() + "'", 2);
         }
+    }
+
+    private static Optional<Long> pid(Optional<String> value) throws CliException {
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(value.get().trim());
+            if (pid > 0) {
+                return Optional.of(pid);
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new CliException("--exit-with must be a process id (a positive whole number), not '" + value.get() + "'", 2);
     }
 
     private static int port(String value) throws CliException {

@@ -37,6 +37,9 @@ final class RunCommand {
         // second node on the same machine never tries the default ports first.
         s.trackerPort.ifPresent(p -> builder.configuration(LauncherSettings.TRACKER_PID, Map.of("port", p)));
         s.swarmPort.ifPresent(p -> builder.configuration(LauncherSettings.SWARM_PID, Map.of("port", p)));
+        if (s.configurationFile.isPresent()) {
+            ConfigurationFile.read(s.configurationFile.get()).forEach(builder::configuration);
+        }
         try {
             s.frameworkProperties.forEach(builder::frameworkProperty);
         } catch (IllegalArgumentException e) {
@@ -50,6 +53,7 @@ final class RunCommand {
             node.stop();
         }, "veilswarm-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        s.exitWithPid.ifPresent(RunCommand::exitWith);
         try {
             node.start();
             String address = node.address(ADDRESS_WAIT).orElse("(address unknown: no node identity service)");
@@ -76,6 +80,22 @@ final class RunCommand {
         // Stopped from inside (e.g. the web console): release the data directory and leave with 0.
         node.stop();
         return !removed(hook);
+    }
+
+    /**
+     * Stops this JVM (through the shutdown hook, which stops the node cleanly) when process {@code pid} ends,
+     * so the nodes of a testnet never outlive their supervisor, even one killed with SIGKILL.
+     */
+    private static void exitWith(long pid) {
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.of(pid);
+        if (parent.isEmpty()) {
+            System.err.println("veilswarm: process " + pid + " (--exit-with) is not running; stopping");
+            System.exit(1);
+        }
+        parent.get().onExit().thenRun(() -> {
+            System.err.println("veilswarm: process " + pid + " (--exit-with) ended; stopping the node");
+            System.exit(0);
+        });
     }
 
     /** False if the JVM is already shutting down (a signal arrived meanwhile): the hook then does the work. */

@@ -2,7 +2,10 @@ package org.veilswarm.launcher.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.veilswarm.launcher.internal.LauncherVersion;
@@ -24,6 +27,21 @@ public final class VeilswarmCli {
             "              --deploy DIR      hot-deployment directory (default: deploy.dir, <installation>/deploy)",
             "              --tracker-port N  port of the node's tracker (default: tracker.port, else 6969)",
             "              --swarm-port N    port peers connect to (default: swarm.port, else 8429)",
+            "              --config FILE     JSON configurations, one object per PID, applied at every start",
+            "              --exit-with PID   stop the node when process PID ends (how testnet nodes follow their supervisor)",
+            "  testnet   Run a local test network on 127.0.0.1: N nodes (each its own process), the first of them",
+            "            directory authorities, every one a relay; waits until the directory is ready, prints every",
+            "            node's console URL, runs until Ctrl-C. See docs/testnet.md.",
+            "              --nodes N         nodes (default 8)",
+            "              --authorities A   how many of them are directory authorities (default 3)",
+            "              --dir DIR         where the nodes' data and configuration go (default ./testnet)",
+            "              --base-port P     node i uses ports P+10(i-1) to P+10(i-1)+4 (default 19000)",
+            "              --scheme S        directory scheme: consensus or merkle (default consensus)",
+            "              --features A,B    features of every node (default core,console,transport-onion,",
+            "                                directory-<scheme>,tracker,share; authorities add directory-authority)",
+            "              --timeout S       seconds to wait for the directory before giving up (default 180)",
+            "              --reset           delete the testnet directory first (new keys and identities)",
+            "  testnet stop  Stop the testnet running from a directory (every node process).   --dir DIR",
             "  status    Show the status of the node running on a data directory (via its REST API).",
             "              --data DIR",
             "  bundles   List the bundles of the node running on a data directory (via its REST API).",
@@ -42,8 +60,14 @@ public final class VeilswarmCli {
             "",
             "Defaults come from <installation>/etc/veilswarm.properties. Exit codes: 0 ok, 1 failure, 2 usage error.");
 
+    /** {@code testnet stop} is parsed as one command of its own. */
+    private static final String TESTNET_STOP = "testnet stop";
+
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "run", Set.of("data", "port", "host", "features", "deploy", "tracker-port", "swarm-port"),
+            "run", Set.of("data", "port", "host", "features", "deploy", "tracker-port", "swarm-port", "config",
+                    "exit-with"),
+            "testnet", Set.of("nodes", "authorities", "dir", "base-port", "scheme", "features", "timeout"),
+            TESTNET_STOP, Set.of("dir"),
             "status", Set.of("data"),
             "bundles", Set.of("data"),
             "share", Set.of("data"),
@@ -52,7 +76,7 @@ public final class VeilswarmCli {
             "version", Set.of(),
             "help", Set.of());
 
-    private static final Map<String, Set<String>> FLAGS = Map.of("share", Set.of("yes"));
+    private static final Map<String, Set<String>> FLAGS = Map.of("share", Set.of("yes"), "testnet", Set.of("reset"));
     private static final Map<String, Integer> OPERANDS = Map.of("share", 1, "get", 1);
 
     /** Held so the configured levels are not lost: java.util.logging keeps loggers only weakly. */
@@ -76,7 +100,7 @@ public final class VeilswarmCli {
 
     static Result execute(String[] args, PrintStream out, PrintStream err) {
         try {
-            Arguments a = Arguments.parse(args, OPTIONS, FLAGS, OPERANDS);
+            Arguments a = Arguments.parse(joinTestnetStop(args), OPTIONS, FLAGS, OPERANDS);
             switch (a.command()) {
                 case "help":
                     out.println(USAGE);
@@ -105,6 +129,11 @@ public final class VeilswarmCli {
                     return new Result(0, false);
                 case "run":
                     return new Result(0, RunCommand.run(LauncherSettings.load(a), out));
+                case "testnet":
+                    return new Result(0, TestnetCommand.run(testnetOptions(a), out));
+                case TESTNET_STOP:
+                    TestnetCommand.stop(testnetDirectory(a), out);
+                    return new Result(0, false);
                 default:
                     throw new CliException("Unknown command '" + a.command() + "'", 2);
             }
@@ -115,6 +144,52 @@ public final class VeilswarmCli {
             Thread.currentThread().interrupt();
             return new Result(1, false);
         }
+    }
+
+    private static String[] joinTestnetStop(String[] args) {
+        if (args.length >= 2 && args[0].equals("testnet") && args[1].equals("stop")) {
+            String[] joined = new String[args.length - 1];
+            joined[0] = TESTNET_STOP;
+            System.arraycopy(args, 2, joined, 1, args.length - 2);
+            return joined;
+        }
+        return args;
+    }
+
+    private static Path testnetDirectory(Arguments a) {
+        return Path.of(a.option("dir").orElse("testnet")).toAbsolutePath().normalize();
+    }
+
+    static TestnetCommand.Options testnetOptions(Arguments a) throws CliException {
+        String scheme = a.option("scheme").orElse("consensus").trim();
+        List<String> features = a.option("features").map(VeilswarmCli::list)
+                .orElse(TestnetPlan.defaultFeatures(scheme));
+        if (features.isEmpty()) {
+            throw new CliException("--features lists no feature", 2);
+        }
+        return new TestnetCommand.Options(testnetDirectory(a), number(a, "nodes", 8), number(a, "authorities", 3),
+                number(a, "base-port", 19_000), scheme, features, Duration.ofSeconds(number(a, "timeout", 180)),
+                a.flag("reset"));
+    }
+
+    private static List<String> list(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static int number(Arguments a, String option, int defaultValue) throws CliException {
+        Optional<String> value = a.option(option);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.get().trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new CliException("--" + option + " must be a positive whole number, not '" + value.get() + "'", 2);
     }
 
     /**

@@ -40,7 +40,7 @@ class VeilswarmCliTest {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"help"}, new String[0])) {
             Outcome o = cli(args);
             assertEquals(0, o.exitCode());
-            for (String command : List.of("run", "status", "bundles", "share", "get", "verify", "version")) {
+            for (String command : List.of("run", "testnet", "status", "bundles", "share", "get", "verify", "version")) {
                 assertTrue(o.out().contains("  " + command + " "), command + " in: " + o.out());
             }
         }

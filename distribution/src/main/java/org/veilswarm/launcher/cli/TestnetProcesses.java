@@ -1,0 +1,120 @@
+package org.veilswarm.launcher.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node processes of a testnet: each a {@code veilswarm run} in its own JVM (its own Felix), started by
+ * the supervisor with {@code --exit-with <supervisor pid>} so that none outlives it, its output appended to
+ * {@code node-<i>/logs/node.log} and its process id in {@code node-<i>/node.pid}.
+ *
+ * <p>Stopping is SIGTERM first (the node's shutdown hook stops its framework cleanly, releasing ports and the
+ * data directory), and SIGKILL only for a node still running after {@link #STOP_GRACE}.
+ */
+final class TestnetProcesses {
+
+    /**
+     * JVM flags of a testnet node: those of {@code bin/veilswarm run} (docs/performance.md) plus the C1 JIT only.
+     * Many nodes start at once on few cores, and C2's compilations were half of a node's start-up CPU (4.1 s
+     * against 2.2 s to a listening console, measured one node at a time) and ~25 MB of its RSS; a testnet's
+     * traffic does not need C2's peak speed. VEILSWARM_TESTNET_JAVA_OPTS replaces them.
+     */
+    static final String DEFAULT_JAVA_OPTS = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
+    /** Environment variable replacing {@link #DEFAULT_JAVA_OPTS}. */
+    static final String JAVA_OPTS_VARIABLE = "VEILSWARM_TESTNET_JAVA_OPTS";
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final Map<TestnetPlan.Node, Process> running = new LinkedHashMap<>();
+
+    /** Starts node {@code n} of the plan. */
+    synchronized Process start(Path home, TestnetPlan.Node n, List<String> features) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        String opts = Optional.ofNullable(System.getenv(JAVA_OPTS_VARIABLE)).filter(v -> !v.isBlank())
+                .orElse(DEFAULT_JAVA_OPTS);
+        command.addAll(List.of(opts.trim().split("\\s+")));
+        command.add("-Dveilswarm.home=" + home);
+        command.addAll(List.of("-cp", home.resolve("lib") + File.separator + "*", VeilswarmCli.class.getName(), "run",
+                "--data", n.directory().toString(),
+                "--port", Integer.toString(n.consolePort()),
+                "--host", "127.0.0.1",
+                "--features", String.join(",", features),
+                "--deploy", n.directory().resolve("deploy").toString(),
+                "--tracker-port", Integer.toString(n.trackerPort()),
+                "--swarm-port", Integer.toString(n.swarmPort()),
+                "--config", n.configFile().toString(),
+                "--exit-with", Long.toString(ProcessHandle.current().pid())));
+        Files.writeString(n.logFile(), "---- " + java.time.Instant.now() + " " + String.join(" ", command) + "\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Process p = new ProcessBuilder(command).directory(n.directory().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(n.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        running.put(n, p);
+        Files.writeString(n.pidFile(), p.pid() + "\n", StandardCharsets.US_ASCII);
+        return p;
+    }
+
+    synchronized Map<TestnetPlan.Node, Process> running() {
+        return Map.copyOf(running);
+    }
+
+    /** SIGTERM to every node at once, then waits for each; SIGKILL for those still running after the grace. */
+    void stopAll() {
+        Map<TestnetPlan.Node, Process> all;
+        synchronized (this) {
+            all = new LinkedHashMap<>(running);
+        }
+        all.values().forEach(Process::destroy);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        all.forEach((n, p) -> {
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+            if (!p.isAlive()) {
+                deleteQuietly(n.pidFile());
+            }
+        });
+    }
+
+    /** The java launcher running this JVM, so nodes run on the same Java as the CLI. */
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A leftover pid file names a process that is gone; `testnet stop` checks before acting on it.
+        }
+    }
+
+    /**
+     * The process a pid file names, if it still runs and is what the file says (its command line mentions
+     * {@code mustMention}): a pid reused by an unrelated process is never signalled.
+     */
+    static Optional<ProcessHandle> processOf(Path pidFile, String mustMention) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(mustMention)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package org.veilswarm.itests.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.veilswarm.itests.fixture.OnionEchoProbe;
+import org.veilswarm.itests.support.BundleJars;
+import org.veilswarm.itests.support.Distribution;
+import org.veilswarm.itests.support.Ports;
+
+/**
+ * The README's main job with real processes (issue #8 item 5): {@code veilswarm testnet --nodes 8} from the
+ * unpacked distribution starts eight node processes on 127.0.0.1 (three directory authorities, every node a
+ * relay), waits until every authority serves a consensus signed by a majority that lists every node's relay,
+ * and prints each node's console URL. Then a circuit through that network: a test-only bundle
+ * ({@link OnionEchoProbe}) installed through node 1's REST API publishes a native onion service, the same
+ * bundle on node 2 reaches it by its {@code .onion} address and 4 MiB come back with the same SHA-256. Finally
+ * {@code veilswarm testnet stop} ends the supervisor and every node process: none is left.
+ */
+class TestnetIT {
+    private static final int NODES = 8;
+    private static final int AUTHORITIES = 3;
+    private static final int ECHO_BYTES = 4 * 1024 * 1024;
+    private static final int ECHO_PORT = 7777;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(300);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(170);
+    private static final Pattern READY = Pattern.compile("Testnet ready in (\\d+) s: .*");
+    private static final Pattern NODE_ROW = Pattern.compile(
+            "(node-\\d+)\\s+(authority\\+relay|relay)\\s+([a-z2-7]{56}\\.onion)\\s+(http://127\\.0\\.0\\.1:\\d+/management/[A-Za-z0-9_-]+)");
+
+    private Process supervisor;
+    private Thread reader;
+    private Path testnet;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void leaveNothingRunning() throws InterruptedException {
+        if (supervisor != null && supervisor.isAlive()) {
+            supervisor.destroyForcibly();
+            supervisor.waitFor(30, TimeUnit.SECONDS);
+        }
+        // The nodes follow their supervisor (--exit-with); this only acts when that did not happen.
+        for (ProcessHandle h : nodeProcesses()) {
+            h.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anEightNodeTestnetIsReadyCarriesAnOnionStreamAndStopsWithoutLeftovers() throws Exception {
+        Path home = Distribution.home();
+        Path veilswarm = home.resolve("bin/veilswarm");
+        Path work = Distribution.freshDirectory("testnet");
+        testnet = work.resolve("testnet");
+        long started = System.nanoTime();
+        // Another process may take a port between the check and the start: the testnet then refuses with
+        // "Ports in use" before starting anything, and another range is tried.
+        for (int attempt = 1; ; attempt++) {
+            startSupervisor(veilswarm, freePortRange(NODES * 10));
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (output.stream().noneMatch(l -> l.startsWith("Started ")) && (supervisor.isAlive() || reader.isAlive())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            boolean portsTaken = !supervisor.isAlive() && output.stream().anyMatch(l -> l.contains("Ports in use"));
+            if (!portsTaken || attempt == 3) {
+                break;
+            }
+            reader.join(10_000);
+            output.clear();
+        }
+
+        // 1. Ready: the supervisor says so (its own check: majority-signed consensus listing every relay).
+        String readyLine = await("the testnet to be ready", READY_TIMEOUT,
+                () -> output.stream().filter(l -> READY.matcher(l).matches()).findFirst());
+        long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        for (String line : output) {
+            Matcher m = NODE_ROW.matcher(line.strip());
+            if (m.matches()) {
+                rows.put(m.group(1), new String[] {m.group(2), m.group(3), m.group(4)});
+            }
+        }
+        assertEquals(NODES, rows.size(), "one row per node with its onion address and console URL:\n" + output());
+        assertEquals(AUTHORITIES, rows.values().stream().filter(r -> r[0].startsWith("authority")).count(), output());
+        assertTrue(output.stream().anyMatch(l -> l.matches("\\[\\s*\\d+ s\\] consoles \\d+/8, .*")),
+                "no progress line while waiting:\n" + output());
+        List<Long> pids = new ArrayList<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        for (int i = 1; i <= NODES; i++) {
+            long pid = Long.parseLong(Files.readString(testnet.resolve("node-" + i + "/node.pid")).trim());
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "node-" + i + " is not running");
+            pids.add(pid);
+            rss.put("node-" + i, rssKiB(pid));
+        }
+
+        // 2. A circuit through the network: an onion service on node 1, reached from node 2 by its address.
+        Path probe = probeBundle(work);
+        Path serveDir = probeDirectory("node-1", "mode=serve\nport=" + ECHO_PORT + "\n");
+        install(rows.get("node-1")[2], probe);
+        String listening = awaitFile(serveDir.resolve("listening"), "node 1's onion service to be published");
+        assertTrue(listening.matches("[a-z2-7]{56}\\.onion:" + ECHO_PORT), "node 1's probe: " + listening);
+        long fetchStarted = System.nanoTime();
+        Path fetchDir = probeDirectory("node-2", "mode=fetch\ntarget=" + listening + "\nbytes=" + ECHO_BYTES + "\n");
+        install(rows.get("node-2")[2], probe);
+        String result = awaitFile(fetchDir.resolve("result"), "node 2 to reach node 1's onion service");
+        long fetchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fetchStarted);
+        String[] parts = result.split(" ");
+        assertEquals("ok", parts[0], "node 2's probe: " + result + "\n" + nodeLogTail("node-2"));
+        assertEquals(parts[1], parts[2], "SHA-256 of the bytes sent and of the echo received");
+        assertEquals(Integer.toString(ECHO_BYTES), parts[3]);
+
+        // 3. Stop: the supervisor and every node end, nothing of the testnet is left running.
+        CliRun stop = cli(veilswarm, "testnet", "stop", "--dir", testnet.toString());
+        assertEquals(0, stop.exit, stop.output);
+        assertTrue(supervisor.waitFor(60, TimeUnit.SECONDS), "the supervisor still runs after testnet stop");
+        for (long pid : pids) {
+            await("node process " + pid + " to end", Duration.ofSeconds(60),
+                    () -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty() ? Optional.of("gone")
+                            : Optional.empty());
+        }
+        assertTrue(nodeProcesses().isEmpty(), "processes of the testnet left: " + nodeProcesses());
+        await("the supervisor's last words", Duration.ofSeconds(10), () -> output.stream()
+                .filter(l -> l.equals("Testnet stopped: no node process left.")).findFirst());
+
+        System.out.printf("TestnetIT figures: %d nodes (%d authorities) ready in %d ms from the command (supervisor: %s);"
+                + " RSS per node at ready (KiB): %s; onion service published and %d bytes echoed node 2 -> node 1 in"
+                + " %d ms (connect included)%n", NODES, AUTHORITIES, readyMillis, readyLine, rss, ECHO_BYTES,
+                Long.parseLong(parts[4]), fetchMillis);
+    }
+
+    private void startSupervisor(Path veilswarm, int basePort) throws IOException {
+        supervisor = new ProcessBuilder(veilswarm.toString(), "testnet", "--nodes", Integer.toString(NODES),
+                "--authorities", Integer.toString(AUTHORITIES), "--dir", testnet.toString(), "--base-port",
+                Integer.toString(basePort), "--timeout", Long.toString(READY_TIMEOUT.toSeconds() - 10))
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        Process p = supervisor;
+        reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                output.add("(reading the supervisor's output failed: " + e + ")");
+            }
+        }, "testnet-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The probe's directory in a node's data directory, with its instructions written. */
+    private Path probeDirectory(String node, String properties) throws IOException {
+        Path dir = testnet.resolve(node).resolve("echo-probe");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("probe.properties"), properties, StandardCharsets.UTF_8);
+        return dir;
+    }
+
+    /** {@link OnionEchoProbe} and its nested classes as a bundle importing only API, crypto, Netty and OSGi. */
+    private static Path probeBundle(Path work) throws Exception {
+        Path classes = Path.of(OnionEchoProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String packagePath = OnionEchoProbe.class.getPackageName().replace('.', '/');
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(classes.resolve(packagePath))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(
+                    OnionEchoProbe.class.getSimpleName())).toList()) {
+                entries.put(packagePath + "/" + f.getFileName(), Files.readAllBytes(f));
+            }
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Bundle-Activator", OnionEchoProbe.class.getName());
+        headers.put("Import-Package", String.join(",", "org.osgi.framework", "org.osgi.util.tracker",
+                "org.veilswarm.api.node", "org.veilswarm.api.transport", "org.veilswarm.crypto", "io.netty.buffer",
+                "io.netty.channel"));
+        return BundleJars.write(work, "onion-echo-probe.jar",
+                BundleJars.bundle("org.veilswarm.itests.onion-echo-probe", "1.0.0", headers, entries));
+    }
+
+    /** Installs and starts {@code jar} on the node whose console URL is given (REST, Bearer token). */
+    private static void install(String consoleUrl, Path jar) throws IOException, InterruptedException {
+        URI management = URI.create(consoleUrl);
+        String token = management.getPath().substring("/management/".length());
+        HttpRequest request = HttpRequest.newBuilder(management.resolve("/api/bundles"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + jar.toUri() + "\",\"start\":true}")).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() / 100 == 2, "installing the probe: " + response.statusCode() + " "
+                + response.body());
+    }
+
+    private String awaitFile(Path file, String what) throws InterruptedException {
+        return await(what + " (" + file + ")", PROBE_TIMEOUT, () -> {
+            try {
+                return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Polls until {@code condition} gives a value; fails naming what was awaited, with the output so far. */
+    private <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> value = condition.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n--- testnet output ---\n"
+                        + output() + "\n--- node-1 log ---\n" + nodeLogTail("node-1") + "\n--- node-2 log ---\n"
+                        + nodeLogTail("node-2"));
+            }
+            if (supervisor != null && !supervisor.isAlive() && !what.startsWith("node process")) {
+                fail("the testnet supervisor exited (" + supervisor.exitValue() + ") while waiting for " + what
+                        + ":\n" + output());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private String output() {
+        return String.join("\n", output);
+    }
+
+    private String nodeLogTail(String node) {
+        try {
+            List<String> lines = Files.readAllLines(testnet.resolve(node).resolve("logs/node.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Processes whose command line names this test's testnet directory (its nodes, and its supervisor). */
+    private List<ProcessHandle> nodeProcesses() {
+        if (testnet == null) {
+            return List.of();
+        }
+        String mark = testnet.toString();
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains(mark)).orElse(false)).toList();
+    }
+
+    private static long rssKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // reported as -1
+        }
+        return -1;
+    }
+
+    /** A base port with {@code count} consecutive ports free on 127.0.0.1 now. */
+    private static int freePortRange(int count) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20_000 + random.nextInt(400) * 100;
+            boolean free = true;
+            for (int p = base; p < base + count && free; p++) {
+                free = Ports.bindable("127.0.0.1", p);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports on 127.0.0.1");
+    }
+
+    private record CliRun(int exit, String output) {
+    }
+
+    private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(veilswarm.toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", command) + " did not finish within 120 s");
+        }
+        return new CliRun(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}
