@@ -57,7 +57,9 @@ class ResumeKillTest {
                 Thread.currentThread().interrupt();
             }
             aliveAtKill.set(child.isAlive());
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
+            // SIGKILL: no shutdown hook, no close(). Through the ProcessHandle: Process.destroyForcibly would also
+            // close our end of the child's stdout while the reading loop below still drains it ("Stream closed").
+            child.toHandle().destroyForcibly();
         });
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
