@@ -8,8 +8,9 @@ import org.veilswarm.transport.onion.cell.CellFormatException.Defect;
 /**
  * RELAY_BEGIN: open a stream to ADDRPORT ("ADDRESS:PORT" and a NUL), then optional FLAGS [4]. ADDRESS
  * is a hostname, a dotted-quad IPv4 address or a bracketed IPv6 address; PORT is decimal, 1..65535.
- * Zero flags are left out when encoding, as tor does. On Veilswarm's onion services the address is
- * the service's and the port its virtual port.
+ * Zero flags are left out when encoding, as tor does. ADDRESS may be empty: a client opening a stream
+ * to an onion service sends only ":PORT" (C tor does; the service is the circuit's other end, rend-spec-v3
+ * §4, so there is nothing to name), and the port is the service's virtual port.
  *
  * @see <a href="https://spec.torproject.org/tor-spec/opening-streams.html">tor-spec §6.2 Opening streams and transferring data</a>
  */
@@ -26,7 +27,8 @@ public final class Begin implements RelayMessage {
     private final int flags;
 
     /**
-     * @param address hostname or IP address, without brackets (IPv6 addresses get them on the wire)
+     * @param address hostname or IP address, without brackets (IPv6 addresses get them on the wire), or
+     *     empty for a stream to the onion service at the circuit's end
      * @param port 1..65535
      * @param flags FLAGS as a 32-bit value (bit 1 = LSB)
      */
@@ -72,11 +74,8 @@ public final class Begin implements RelayMessage {
         return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
     }
 
-    /** Null if the address can appear in ADDRPORT, else what is wrong with it. */
+    /** Null if the address can appear in ADDRPORT (empty included: ":PORT"), else what is wrong with it. */
     private static String addressProblem(String address) {
-        if (address.isEmpty()) {
-            return "empty address";
-        }
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
             if (c <= 0x20 || c >= 0x7F || c == '[' || c == ']') {

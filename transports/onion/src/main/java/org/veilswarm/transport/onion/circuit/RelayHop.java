@@ -27,8 +27,13 @@ import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
  * This relay's hop of a circuit: the half towards the client ("previous", registered in that link's
  * table) and, once extended, the half towards the next relay ({@link Onward}, registered in the next
  * link's table). Forward cells arrive on the previous link's event loop, backward ones on the next
- * link's; each direction's crypto is used from one of them, except cells this hop originates, which
- * share the backward layer and so take {@link #backwardLock}.
+ * link's (or, at a rendezvous point, on the joined circuit's).
+ *
+ * <p>Every cell towards the client is sealed with the backward layer and written on the previous link's
+ * event loop, in one step: the client's backward crypto (AES-CTR and the running digest, tor-spec §5.5.3)
+ * needs the cells in the order they were sealed, and only sealing and writing on the thread that owns the
+ * link guarantees that. Cells from another loop wait in {@link #backlog}, drained by one task per burst
+ * (one flush for all of them); cells sealed on the owning loop first drain what waits.
  */
 final class RelayHop implements CircuitEnd {
     private static final int CELL_BYTES = CellFormat.CELL_LEN;
@@ -50,6 +55,20 @@ final class RelayHop implements CircuitEnd {
     private volatile Control control;
     /** The circuit this one is joined with at a rendezvous point (rend-spec-v3 §3.3), or null. */
     private volatile RelayHop joined;
+    /** Backward cells handed over by other loops, to seal and write on the previous link's loop in this order. */
+    private final java.util.Queue<Backward> backlog = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** A cell towards the client: one to add our layer to ({@code relayed}), or a payload this hop originates. */
+    private record Backward(RelayCell relayed, ByteBuf originated) {
+        void release() {
+            if (relayed != null) {
+                relayed.release();
+            } else {
+                originated.release();
+            }
+        }
+    }
 
     RelayHop(OnionRelay relay, CircuitTable previous, int previousId, RelayCircuitCrypto crypto, byte[] handshakeNonce) {
         this.relay = relay;
@@ -87,10 +106,7 @@ final class RelayHop implements CircuitEnd {
                 return;
             }
             relay.traffic().relayed(CELL_BYTES);
-            synchronized (backwardLock) {
-                crypto.encryptBackward(cell); // §5.5.3.1: add our layer on the way back
-                table.relayTo(previous, new Relay(previousId, cell.content()));
-            }
+            sendBackward(table, cell);
         }
 
         @Override
@@ -128,7 +144,7 @@ final class RelayHop implements CircuitEnd {
             RelayHop partner = joined;
             if (partner != null) {
                 relay.traffic().relayed(CELL_BYTES);
-                partner.fromJoined(previous, cell);
+                partner.sendBackward(previous, cell); // rend-spec-v3 §3.3: on with the partner's backward layer
                 return;
             }
             Onward next = onward;
@@ -186,16 +202,75 @@ final class RelayHop implements CircuitEnd {
         }
     }
 
-    /** A cell from the circuit joined with this one: add our backward layer and send it towards our client. */
-    private void fromJoined(CircuitTable source, RelayCell cell) {
-        synchronized (backwardLock) {
-            if (closed) {
-                cell.release();
-                return;
+    private io.netty.channel.EventLoop previousLoop() {
+        return previous.link().channel().eventLoop();
+    }
+
+    /**
+     * A cell read from {@code source} (our next link, or the link of the circuit joined with this one) going
+     * towards our client: §5.5.3.1, we add our backward layer. On the previous link's loop with nothing
+     * waiting it is sealed and queued at once, flushed when {@code source}'s read batch ends; otherwise it
+     * joins the backlog.
+     */
+    private void sendBackward(CircuitTable source, RelayCell cell) {
+        if (previousLoop().inEventLoop() && backlog.isEmpty()) {
+            synchronized (backwardLock) {
+                if (closed) {
+                    cell.release();
+                    return;
+                }
+                crypto.encryptBackward(cell);
+                source.relayTo(previous, new Relay(previousId, cell.content()));
             }
-            crypto.encryptBackward(cell);
-            source.relayTo(previous, new Relay(previousId, cell.content()));
+        } else {
+            enqueue(new Backward(cell, null));
         }
+    }
+
+    private void enqueue(Backward item) {
+        backlog.add(item);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                previousLoop().execute(this::drainBacklog);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                drainScheduled.set(false);
+                Backward dropped;
+                while ((dropped = backlog.poll()) != null) { // the link's loop is going away with the circuit
+                    dropped.release();
+                }
+            }
+        }
+    }
+
+    /** On the previous link's loop: seals and writes every waiting backward cell in order, then flushes once. */
+    private void drainBacklog() {
+        drainScheduled.set(false); // before polling: a cell added after the last poll schedules a new drain
+        if (drainInLoop()) {
+            previous.flush();
+        }
+    }
+
+    /** Seals and queues the backlog (on the previous link's loop); whether anything was queued. */
+    private boolean drainInLoop() {
+        boolean queued = false;
+        Backward item;
+        while ((item = backlog.poll()) != null) {
+            synchronized (backwardLock) {
+                if (closed) {
+                    item.release();
+                    continue;
+                }
+                if (item.relayed() != null) {
+                    crypto.encryptBackward(item.relayed());
+                    previous.queue(new Relay(previousId, item.relayed().content()));
+                } else {
+                    crypto.originateBackward(item.originated());
+                    previous.queue(new Relay(previousId, item.originated()));
+                }
+            }
+            queued = true;
+        }
+        return queued;
     }
 
     private Control control() {
@@ -226,22 +301,13 @@ final class RelayHop implements CircuitEnd {
         }
 
         /**
-         * On this hop's own loop: a handler on another circuit's loop (an intro point forwarding
-         * INTRODUCE2) must not write past a cell this loop sealed earlier but has not written yet, or the
-         * client's backward crypto would see the cells out of order.
+         * From any loop: a handler on another circuit's loop (an intro point forwarding INTRODUCE2, a
+         * rendezvous point sending RENDEZVOUS2 right after the join) puts the cell in the backlog in the order
+         * of the call, so it goes out before whatever that loop relays on this circuit afterwards.
          */
         @Override
         public void send(RelayMessage message) {
-            io.netty.channel.EventLoop loop = eventLoop();
-            if (loop.inEventLoop()) {
-                originate(0, message);
-            } else {
-                try {
-                    loop.execute(() -> originate(0, message));
-                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                    // the link's loop is going away with the circuit
-                }
-            }
+            originate(0, message);
         }
 
         @Override
@@ -377,13 +443,27 @@ final class RelayHop implements CircuitEnd {
         originate(streamId, message, true, false);
     }
 
-    /** @return the running digest of the sent cell if {@code wantDigest} (tor-spec §7.4), else null */
+    /**
+     * Off the previous link's loop (EXTENDED2 is answered on the next link's) the cell joins the backlog and
+     * no digest can be returned; the stream layer, which wants digests, runs on the previous link's loop.
+     *
+     * @return the running digest of the sent cell if {@code wantDigest} (tor-spec §7.4), else null
+     */
     private byte[] originate(int streamId, RelayMessage message, boolean flush, boolean wantDigest) {
         if (closed) {
             return null;
         }
         ByteBuf payload = RelayPayloadCodec.encode(streamId, message, previous.link().channel().alloc(), RelayPadding.RANDOM);
         relay.traffic().own(CELL_BYTES);
+        if (!previousLoop().inEventLoop()) {
+            if (wantDigest) {
+                payload.release();
+                throw new IllegalStateException("a cell whose digest is wanted must be sent on " + previousLoop());
+            }
+            enqueue(new Backward(null, payload));
+            return null;
+        }
+        drainInLoop(); // what other loops handed over was sealed before this cell is
         synchronized (backwardLock) {
             if (closed) {
                 payload.release();

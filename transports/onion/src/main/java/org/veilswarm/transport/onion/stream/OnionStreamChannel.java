@@ -66,6 +66,8 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
     private volatile boolean outputShutdown;
     private boolean readPending;
     private boolean delivering;
+    /** A task that delivers what arrived in the current read batch is queued on the event loop. */
+    private boolean deliveryScheduled;
     private boolean inputEnded;
     private boolean endSent;
     private boolean windowBlocked;
@@ -217,7 +219,18 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             return;
         }
         inbound.addLast(data.content());
-        if (readPending) {
+        if (readPending && !deliveryScheduled) {
+            // Not at once: the other cells of this link read (a TLS record holds up to 32) join them, so the
+            // pipeline sees one channelRead burst and one channelReadComplete (one flush of an echo, one run
+            // of stream SENDMEs) per link read, not per 498 bytes. The loop runs the task after its reads.
+            deliveryScheduled = true;
+            streams.eventLoop().execute(this::deliverBatch);
+        }
+    }
+
+    private void deliverBatch() {
+        deliveryScheduled = false;
+        if (readPending && !inbound.isEmpty() && !delivering && state != State.CLOSED) {
             readPending = false;
             deliver();
         }

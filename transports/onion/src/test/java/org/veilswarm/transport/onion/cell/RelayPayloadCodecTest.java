@@ -152,6 +152,33 @@ class RelayPayloadCodecTest {
         assertTrue(new Connected(InetAddress.getByName("::1"), 60).address().isPresent());
     }
 
+    /** tor-spec §6.2, rend-spec-v3: a client opening a stream to an onion service sends ":PORT" (C tor does). */
+    @Test
+    void beginToAnOnionServiceHasAnEmptyAddress() {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            RelayPayloadCodec.encodeMessage(new Begin("", 80, 0), out);
+            assertEquals(":80\0", out.toString(StandardCharsets.US_ASCII));
+            Begin decoded = (Begin) RelayPayloadCodec.decodeMessage(1, RelayCommand.BEGIN.code(), 7, out);
+            assertEquals("", decoded.address());
+            assertEquals(80, decoded.port());
+            assertEquals(new Begin("", 80, 0), decoded);
+        } finally {
+            out.release();
+        }
+        ByteBuf noPort = Unpooled.copiedBuffer(":\0", StandardCharsets.US_ASCII);
+        ByteBuf emptyBrackets = Unpooled.copiedBuffer("[]:80\0", StandardCharsets.US_ASCII);
+        try {
+            assertThrows(CellFormatException.class,
+                    () -> RelayPayloadCodec.decodeMessage(1, RelayCommand.BEGIN.code(), 7, noPort));
+            assertThrows(CellFormatException.class,
+                    () -> RelayPayloadCodec.decodeMessage(1, RelayCommand.BEGIN.code(), 7, emptyBrackets));
+        } finally {
+            noPort.release();
+            emptyBrackets.release();
+        }
+    }
+
     private static boolean isAllZero(byte[] bytes) {
         for (byte b : bytes) {
             if (b != 0) {
