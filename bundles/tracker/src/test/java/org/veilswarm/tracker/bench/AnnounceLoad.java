@@ -26,6 +26,10 @@ public final class AnnounceLoad {
     /** {@code 0123456789abcdef0123456789abcdef01234567}, percent-encoded byte by byte. */
     static final String INFO_HASH = "%01%23%45%67%89%ab%cd%ef%01%23%45%67%89%ab%cd%ef%01%23%45%67";
 
+    /** What the first failed announce got (an exception, or the start of the answer), for the report. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> FIRST_FAILURE =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private AnnounceLoad() {
     }
 
@@ -41,6 +45,7 @@ public final class AnnounceLoad {
         LongAdder failed = new LongAdder();
         LongAdder total = new LongAdder();
         List<Thread> workers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = FIRST_FAILURE;
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
                 byte[] in = new byte[8192];
@@ -50,6 +55,7 @@ public final class AnnounceLoad {
                         ok = announceOnce(port, path, in);
                     } catch (IOException e) {
                         ok = false;
+                        firstFailure.compareAndSet(null, e.toString());
                     }
                     if (ok) {
                         total.increment();
@@ -74,6 +80,9 @@ public final class AnnounceLoad {
         }
         System.out.printf(java.util.Locale.ROOT, "announces=%d failed=%d seconds=%.3f per_second=%.1f total=%d%n",
                 done.sum(), failed.sum(), seconds, done.sum() / seconds, total.sum());
+        if (FIRST_FAILURE.get() != null) {
+            System.out.println("first failure: " + FIRST_FAILURE.get());
+        }
     }
 
     private static boolean announceOnce(int port, String path, byte[] in) throws IOException {
@@ -94,7 +103,11 @@ public final class AnnounceLoad {
                 length += n;
             }
             String head = new String(in, 0, Math.min(length, 512), StandardCharsets.ISO_8859_1);
-            return head.startsWith("HTTP/1.") && head.contains(" 200 ") && head.contains("8:interval");
+            boolean ok = head.startsWith("HTTP/1.") && head.contains(" 200 ") && head.contains("8:interval");
+            if (!ok) {
+                FIRST_FAILURE.compareAndSet(null, head.replace("\r\n", " | "));
+            }
+            return ok;
         }
     }
 }

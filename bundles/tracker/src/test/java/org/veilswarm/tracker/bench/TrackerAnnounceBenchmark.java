@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,8 @@ import org.veilswarm.tracker.protocol.ShareTokenTable;
 import org.veilswarm.tracker.protocol.TrackedShare;
 import org.veilswarm.tracker.store.jdbc.JdbcTrackerStore;
 import org.veilswarm.tracker.store.jdbc.PooledDataSources;
+import org.veilswarm.tracker.store.jdbc.WriteBehindSettings;
+import org.veilswarm.tracker.store.jdbc.WriteBehindTrackerStore;
 import org.veilswarm.tracker.store.memory.MemoryTrackerStore;
 import org.veilswarm.transport.direct.impl.DirectTransportEngine;
 import org.veilswarm.transport.direct.impl.DirectTransportSettings;
@@ -47,7 +50,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * Announces per second on loopback, in one run: our tracker with the memory store, our tracker with the JDBC
- * store on an embedded H2 file (both on the direct transport), the same memory-store pipeline on a bare Netty
+ * store on an embedded H2 file as its component runs it by default (write-behind, {@code WriteBehindTrackerStore};
+ * with {@code -Dbench.writeThrough=true} also without it), both on the direct transport, the same memory-store pipeline on a bare Netty
  * server whose single event loop accepts and serves (no transport: it shows what the transport's separate
  * acceptor thread costs), and Debian's opentracker, each driven by the same load generator
  * ({@link AnnounceLoad}) in a JVM of its own. Rounds rotate the order so that none always runs first (cold) or
@@ -61,7 +65,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * request path after 15 s, and its CPU time would be charged to the announces.
  *
  * <p>System properties: {@code bench.rounds} (3), {@code bench.threads} (load threads, 4), {@code bench.jit},
- * {@code bench.warmup} and {@code bench.measure} (ms, 20,000, 5,000 and 10,000).
+ * {@code bench.warmup} and {@code bench.measure} (ms, 20,000, 5,000 and 10,000), {@code bench.writeThrough}
+ * (false); {@code bench.jvm} adds options to the benchmark's JVM (e.g. a JFR recording).
  */
 @Tag("bench")
 class TrackerAnnounceBenchmark {
@@ -75,6 +80,9 @@ class TrackerAnnounceBenchmark {
             "announces=(\\d+) failed=(\\d+) .* per_second=([0-9.]+) total=(\\d+)");
     private static final String MEMORY = "veilswarm memory";
     private static final String H2 = "veilswarm H2";
+    private static final String H2_THROUGH = "veilswarm H2 write-through";
+    /** {@code -Dbench.writeThrough=true} adds the JDBC store without write-behind (every announce commits). */
+    static final boolean WRITE_THROUGH = Boolean.getBoolean("bench.writeThrough");
     private static final String ONE_LOOP = "veilswarm memory, 1 loop";
     private static final String OPENTRACKER = "opentracker";
 
@@ -116,27 +124,40 @@ class TrackerAnnounceBenchmark {
                 .maxConnections(100_000).build());
                 HikariDataSource h2 = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2").resolve("tracker")
                         + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "", 4);
+                HikariDataSource h2Through = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2-through")
+                        .resolve("tracker") + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "", 4);
                 AutoCloseable opentracker = OpentrackerAccess.start(dir.resolve("opentracker"), List.of(HASH))) {
             Listener memory = engine.listen(null, 0, new TrackerServerInitializer(service(new MemoryTrackerStore(),
                     tokens))).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Listener jdbc = engine.listen(null, 0, new TrackerServerInitializer(service(new JdbcTrackerStore(h2),
-                    tokens), storeThreads)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // The JDBC store as the component runs it by default: write-behind over H2, called on store threads
+            // (the component still says tracker.store.blocking=true).
+            WriteBehindTrackerStore writeBehind = new WriteBehindTrackerStore(new JdbcTrackerStore(h2),
+                    WriteBehindSettings.DEFAULT);
+            Listener jdbc = engine.listen(null, 0, new TrackerServerInitializer(service(writeBehind, tokens),
+                    storeThreads)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Listener writeThrough = WRITE_THROUGH ? engine.listen(null, 0, new TrackerServerInitializer(service(
+                    new JdbcTrackerStore(h2Through), tokens), storeThreads)).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS) : null;
             Channel oneLoopServer = new ServerBootstrap().group(oneLoop).channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new TrackerServerInitializer(service(new MemoryTrackerStore(), tokens)))
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             long self = ProcessHandle.current().pid();
-            List<Target> targets = List.of(new Target(MEMORY, memory.address().port(), ourPath, self),
+            List<Target> targets = new ArrayList<>(List.of(new Target(MEMORY, memory.address().port(), ourPath, self),
                     new Target(H2, jdbc.address().port(), ourPath, self),
                     new Target(ONE_LOOP, ((InetSocketAddress) oneLoopServer.localAddress()).getPort(), ourPath, self),
                     new Target(OPENTRACKER, OpentrackerAccess.port(opentracker), "/announce",
-                            OpentrackerAccess.pid(opentracker)));
+                            OpentrackerAccess.pid(opentracker))));
+            if (writeThrough != null) {
+                targets.add(2, new Target(H2_THROUGH, writeThrough.address().port(), ourPath, self));
+            }
+            String separator = "\n|---|" + "---|".repeat(targets.size()) + "\n";
             report.append("\nannounces/s (ratio to opentracker in the same round)\n\n| round |");
             targets.forEach(t -> report.append(' ').append(t.name()).append(" |"));
-            report.append("\n|---|---|---|---|---|\n");
+            report.append(separator);
             StringBuilder cpu = new StringBuilder("\nserver CPU µs per announce (ratio to opentracker)\n\n| round |");
             targets.forEach(t -> cpu.append(' ').append(t.name()).append(" |"));
-            cpu.append("\n|---|---|---|---|---|\n");
+            cpu.append(separator);
             for (Target target : targets) {
                 if (target.pid() == self) {
                     load(target, JIT_WARM_UP_MILLIS, 1_000);
@@ -166,6 +187,11 @@ class TrackerAnnounceBenchmark {
             oneLoopServer.close().sync();
             memory.close();
             jdbc.close();
+            if (writeThrough != null) {
+                writeThrough.close();
+            }
+            writeBehind.close();
+            report.append(String.format(Locale.ROOT, "%nwrite-behind: %d flush transactions%n", writeBehind.flushes()));
         } finally {
             oneLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             storeThreads.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -197,7 +223,7 @@ class TrackerAnnounceBenchmark {
         long done = Long.parseLong(m.group(1));
         long failed = Long.parseLong(m.group(2));
         if (failed > done / 100) {
-            throw new AssertionError(target + ": " + failed + " failed announces, " + done + " answered");
+            throw new AssertionError(target + ": " + failed + " failed announces, " + done + " answered: " + output);
         }
         Duration cpuUsed = cpu(target.pid()).minus(cpuBefore);
         long total = Long.parseLong(m.group(4));

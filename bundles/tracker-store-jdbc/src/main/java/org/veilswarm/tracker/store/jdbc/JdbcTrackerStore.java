@@ -73,7 +73,15 @@ public final class JdbcTrackerStore implements TrackerStore {
     private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingInt(Ranked::score).reversed()
             .thenComparing(r -> r.record().added(), Comparator.reverseOrder())
             .thenComparing(r -> r.record().infoHash());
-    private static final String PEER_COLUMNS = "info_hash, peer_id, host, port, left_bytes, uploaded, downloaded, "
+    private static final String INSERT_CHANGES = "INSERT INTO changes (seq, kind, info_hash, peer_id, host, port, "
+            + "left_bytes, uploaded, downloaded, last_seen_seconds, last_seen_nanos, torrent_record) VALUES ";
+    private static final String CHANGE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_PEERS = "INSERT INTO peers (info_key, host, port, info_hash, peer_id, "
+            + "left_bytes, uploaded, downloaded, last_seen_seconds, last_seen_nanos, sample_key) VALUES ";
+    private static final String PEER_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Rows per multi-row insert of {@link Tx#appendAll}: 768 parameters, within every driver's limits. */
+    static final int CHANGE_ROWS_PER_INSERT = 64;
+    static final String PEER_COLUMNS = "info_hash, peer_id, host, port, left_bytes, uploaded, downloaded, "
             + "last_seen_seconds, last_seen_nanos";
     private static final String RECORD_COLUMNS = "info_key, info_hash, name, description, size_bytes, visibility, "
             + "added_seconds, added_nanos";
@@ -330,11 +338,11 @@ public final class JdbcTrackerStore implements TrackerStore {
         });
     }
 
-    private static String key(InfoHash hash) {
+    static String key(InfoHash hash) {
         return hash.truncated().hex();
     }
 
-    private static PeerEntry peerAt(ResultSet r, int first) throws SQLException {
+    static PeerEntry peerAt(ResultSet r, int first) throws SQLException {
         return new PeerEntry(InfoHash.ofHex(r.getString(first)), HEX.parseHex(r.getString(first + 1)),
                 new TransportAddress(r.getString(first + 2), r.getInt(first + 3)), r.getLong(first + 4),
                 r.getLong(first + 5), r.getLong(first + 6),
@@ -407,7 +415,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         return out;
     }
 
-    private <T> T read(String what, SqlFunction<Connection, T> body) {
+    <T> T read(String what, SqlFunction<Connection, T> body) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             return body.apply(c);
@@ -426,7 +434,7 @@ public final class JdbcTrackerStore implements TrackerStore {
      * If any write of a batch fails, the batch is rolled back and each of its writes is run again in a
      * transaction of its own, so that one failing write fails only its caller.
      */
-    private <T> T write(String what, SqlFunction<Tx, T> body) {
+    <T> T write(String what, SqlFunction<Tx, T> body) {
         PendingWrite<T> mine = new PendingWrite<>(what, body);
         queued.add(mine);
         writeLock.lock();
@@ -554,7 +562,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     }
 
     @FunctionalInterface
-    private interface SqlFunction<A, T> {
+    interface SqlFunction<A, T> {
         T apply(A argument) throws SQLException;
     }
 
@@ -562,7 +570,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     }
 
     /** The statements of one transaction; {@code head} is the feed head as this transaction advances it. */
-    private final class Tx implements AutoCloseable {
+    final class Tx implements AutoCloseable {
         final Connection c;
         long head;
         /** Statements prepared once per transaction: a batch of announces runs the same handful many times. */
@@ -719,6 +727,68 @@ public final class JdbcTrackerStore implements TrackerStore {
             }
         }
 
+        /**
+         * Writes a peer's row as it is now, without touching the torrent's counts (the write-behind store sets
+         * those from its own view): an update, or an insert when the torrent has no peer at that address.
+         */
+        void upsertPeerRow(String key, PeerEntry peer) throws SQLException {
+            Instant seen = peer.lastSeen();
+            int sampleKey = ThreadLocalRandom.current().nextInt();
+            // sample_key stays: the write-behind store samples from memory, and a key drawn once at random keeps
+            // the write-through store's samples random (one index entry fewer to move per row).
+            int updated = update("UPDATE peers SET info_hash = ?, peer_id = ?, left_bytes = ?, uploaded = ?, "
+                    + "downloaded = ?, last_seen_seconds = ?, last_seen_nanos = ? "
+                    + "WHERE info_key = ? AND host = ? AND port = ?", peer.infoHash().hex(),
+                    HEX.formatHex(peer.peerId()), peer.left(), peer.uploaded(), peer.downloaded(),
+                    seen.getEpochSecond(), seen.getNano(), key, peer.address().host(), peer.address().port());
+            if (updated == 0) {
+                update("INSERT INTO peers (info_key, host, port, info_hash, peer_id, left_bytes, uploaded, "
+                        + "downloaded, last_seen_seconds, last_seen_nanos, sample_key) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        key, peer.address().host(), peer.address().port(), peer.infoHash().hex(),
+                        HEX.formatHex(peer.peerId()), peer.left(), peer.uploaded(), peer.downloaded(),
+                        seen.getEpochSecond(), seen.getNano(), sampleKey);
+            }
+        }
+
+        /**
+         * Replaces every peer row of a torrent with {@code peers} (one delete, then multi-row inserts of up to
+         * {@link #CHANGE_ROWS_PER_INSERT} rows), without touching its counts: cheaper than a statement per peer
+         * when most of a swarm changed (H2 2.3 gets slower at each update of an indexed table within one large
+         * transaction).
+         */
+        void replacePeerRows(String key, List<PeerEntry> peers) throws SQLException {
+            update("DELETE FROM peers WHERE info_key = ?", key);
+            int at = 0;
+            while (at < peers.size()) {
+                int rows = peers.size() - at >= CHANGE_ROWS_PER_INSERT ? CHANGE_ROWS_PER_INSERT : 1;
+                PreparedStatement p = prepare(INSERT_PEERS + String.join(", ", Collections.nCopies(rows, PEER_ROW)));
+                for (int r = 0; r < rows; r++) {
+                    PeerEntry peer = peers.get(at + r);
+                    int o = r * 11;
+                    p.setString(o + 1, key);
+                    p.setString(o + 2, peer.address().host());
+                    p.setInt(o + 3, peer.address().port());
+                    p.setString(o + 4, peer.infoHash().hex());
+                    p.setString(o + 5, HEX.formatHex(peer.peerId()));
+                    p.setLong(o + 6, peer.left());
+                    p.setLong(o + 7, peer.uploaded());
+                    p.setLong(o + 8, peer.downloaded());
+                    p.setLong(o + 9, peer.lastSeen().getEpochSecond());
+                    p.setInt(o + 10, peer.lastSeen().getNano());
+                    p.setInt(o + 11, ThreadLocalRandom.current().nextInt());
+                }
+                p.executeUpdate();
+                at += rows;
+            }
+        }
+
+        /** Deletes a peer's row, if any, without touching the torrent's counts. */
+        void deletePeerRow(String key, TransportAddress address) throws SQLException {
+            update("DELETE FROM peers WHERE info_key = ? AND host = ? AND port = ?", key, address.host(),
+                    address.port());
+        }
+
         Optional<SwarmCounts> counts(String key) throws SQLException {
             PreparedStatement p = prepare(
                 "SELECT completed, seeders, leechers FROM torrents WHERE info_key = ?");
@@ -750,36 +820,64 @@ public final class JdbcTrackerStore implements TrackerStore {
 
         long append(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record) throws SQLException {
             head++;
-            PreparedStatement p = prepare("INSERT INTO changes (seq, kind, " + PEER_COLUMNS
-                + ", torrent_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            p.setLong(1, head);
-            p.setString(2, kind.name());
-            p.setString(3, hash.hex());
-            if (peer != null) {
-                p.setString(4, HEX.formatHex(peer.peerId()));
-                p.setString(5, peer.address().host());
-                p.setInt(6, peer.address().port());
-                p.setLong(7, peer.left());
-                p.setLong(8, peer.uploaded());
-                p.setLong(9, peer.downloaded());
-                p.setLong(10, peer.lastSeen().getEpochSecond());
-                p.setInt(11, peer.lastSeen().getNano());
-            } else {
-                p.setNull(4, Types.VARCHAR);
-                p.setNull(5, Types.VARCHAR);
-                p.setNull(6, Types.INTEGER);
-                for (int i = 7; i <= 10; i++) {
-                    p.setNull(i, Types.BIGINT);
-                }
-                p.setNull(11, Types.INTEGER);
-            }
-            if (record != null) {
-                p.setString(12, RecordCodec.encode(record));
-            } else {
-                p.setNull(12, Types.VARCHAR);
-            }
+            PreparedStatement p = prepare(INSERT_CHANGES + CHANGE_ROW);
+            bindChange(p, 0, head, kind, hash, peer, record);
             p.executeUpdate();
             return head;
+        }
+
+        /**
+         * Appends one change per element of {@code changes}, in order, with the next sequence numbers, in
+         * multi-row inserts of up to {@link #CHANGE_ROWS_PER_INSERT} rows (one statement instead of one per row:
+         * the write-behind store appends thousands per flush). Returns the sequence number of the first.
+         */
+        long appendAll(List<Object[]> changes) throws SQLException {
+            long first = head + 1;
+            int at = 0;
+            while (at < changes.size()) {
+                int rows = changes.size() - at >= CHANGE_ROWS_PER_INSERT ? CHANGE_ROWS_PER_INSERT : 1;
+                PreparedStatement p = prepare(INSERT_CHANGES + String.join(", ", Collections.nCopies(rows,
+                        CHANGE_ROW)));
+                for (int r = 0; r < rows; r++) {
+                    Object[] c = changes.get(at + r);
+                    head++;
+                    bindChange(p, r * 12, head, (Change.Kind) c[0], (InfoHash) c[1], (PeerEntry) c[2],
+                            (TorrentRecord) c[3]);
+                }
+                p.executeUpdate();
+                at += rows;
+            }
+            return first;
+        }
+
+        private void bindChange(PreparedStatement p, int offset, long seq, Change.Kind kind, InfoHash hash,
+                PeerEntry peer, TorrentRecord record) throws SQLException {
+            p.setLong(offset + 1, seq);
+            p.setString(offset + 2, kind.name());
+            p.setString(offset + 3, hash.hex());
+            if (peer != null) {
+                p.setString(offset + 4, HEX.formatHex(peer.peerId()));
+                p.setString(offset + 5, peer.address().host());
+                p.setInt(offset + 6, peer.address().port());
+                p.setLong(offset + 7, peer.left());
+                p.setLong(offset + 8, peer.uploaded());
+                p.setLong(offset + 9, peer.downloaded());
+                p.setLong(offset + 10, peer.lastSeen().getEpochSecond());
+                p.setInt(offset + 11, peer.lastSeen().getNano());
+            } else {
+                p.setNull(offset + 4, Types.VARCHAR);
+                p.setNull(offset + 5, Types.VARCHAR);
+                p.setNull(offset + 6, Types.INTEGER);
+                for (int i = 7; i <= 10; i++) {
+                    p.setNull(offset + i, Types.BIGINT);
+                }
+                p.setNull(offset + 11, Types.INTEGER);
+            }
+            if (record != null) {
+                p.setString(offset + 12, RecordCodec.encode(record));
+            } else {
+                p.setNull(offset + 12, Types.VARCHAR);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.veilswarm.tracker.store.jdbc;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -31,7 +32,9 @@ import com.zaxxer.hikari.HikariDataSource;
  * Registers a {@link JdbcTrackerStore} as the {@code tracker.store=jdbc} {@link TrackerStore}, over a HikariCP
  * pool. Without a configured URL the database is H2, embedded, in {@code <veilswarm.data.dir>/tracker/}; the data
  * survive restarts of the node and replacement of this bundle. A configuration change replaces the component.
- * Every call blocks on the database (see {@link JdbcTrackerStore}).
+ * By default announces are answered from memory and written behind ({@link WriteBehindTrackerStore}); with
+ * {@code writeBehindMillis=0} every call blocks on the database (see {@link JdbcTrackerStore}). The service says
+ * {@code tracker.store.blocking=true} either way: records, search and the feed still wait for the database.
  */
 @Component(service = TrackerStore.class, configurationPid = JdbcTrackerStoreComponent.PID,
         property = {TrackerStore.STORE + "=jdbc", JdbcTrackerStoreComponent.BLOCKING + ":Boolean=true",
@@ -73,18 +76,33 @@ public class JdbcTrackerStoreComponent implements TrackerStore {
         @AttributeDefinition(name = "Change feed retention", min = "1",
                 description = "Changes kept for mirrors; a mirror further behind takes a full snapshot.")
         int changeRetention() default 1_000_000;
+
+        @AttributeDefinition(name = "Write-behind interval (ms)", min = "0",
+                description = "Announces are answered from memory and written to the database every this many ms "
+                        + "(a crash loses at most that much). 0: every announce waits for its own commit "
+                        + "(write-through; use it when several trackers share one PostgreSQL database).")
+        int writeBehindMillis() default 1_000;
+
+        @AttributeDefinition(name = "Write-behind queue bound", min = "1",
+                description = "Writes queued for the database at most; beyond it announces are answered 503.")
+        int maxPendingWrites() default 100_000;
     }
 
     private final HikariDataSource pool;
-    private final JdbcTrackerStore store;
+    private final TrackerStore store;
+    private final WriteBehindTrackerStore writeBehind;
 
     @Activate
     public JdbcTrackerStoreComponent(BundleContext context, Config config) {
         String url = config.url().isBlank() ? defaultUrl(context.getProperty("veilswarm.data.dir")) : config.url();
         this.pool = PooledDataSources.open(url, config.user(), config.password(), config.poolSize());
         try {
-            this.store = new JdbcTrackerStore(pool, new JdbcStoreLimits(config.maxPeersPerTorrent(),
+            JdbcTrackerStore jdbc = new JdbcTrackerStore(pool, new JdbcStoreLimits(config.maxPeersPerTorrent(),
                     config.maxNumWant(), config.changeRetention()));
+            this.writeBehind = config.writeBehindMillis() > 0 ? new WriteBehindTrackerStore(jdbc,
+                    new WriteBehindSettings(Duration.ofMillis(config.writeBehindMillis()), config.maxPendingWrites(),
+                            Duration.ofMillis(Math.max(10_000L, 20L * config.writeBehindMillis())))) : null;
+            this.store = writeBehind != null ? writeBehind : jdbc;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -102,7 +120,13 @@ public class JdbcTrackerStoreComponent implements TrackerStore {
 
     @Deactivate
     void deactivate() {
-        pool.close();
+        try {
+            if (writeBehind != null) {
+                writeBehind.close(); // the queued announces go to the database before the pool closes
+            }
+        } finally {
+            pool.close();
+        }
     }
 
     @Override

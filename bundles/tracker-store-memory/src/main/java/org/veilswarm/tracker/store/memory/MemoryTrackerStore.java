@@ -3,7 +3,6 @@ package org.veilswarm.tracker.store.memory;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,10 +103,12 @@ public class MemoryTrackerStore implements TrackerStore {
                 swarm.downloaded++;
                 completedTotal++;
             }
-            if (swarm.put(peer, limits.maxPeersPerTorrent())) {
+            int slot = swarm.put(peer, limits.maxPeersPerTorrent());
+            if (slot >= 0) {
                 append(Change.Kind.PEER_PUT, peer.infoHash(), peer, null);
             }
-            List<PeerEntry> others = swarm.sample(peer, Math.min(announce.numWant(), limits.maxNumWant()));
+            List<PeerEntry> others = swarm.sample(slot, peer.seeder(), Math.min(announce.numWant(),
+                    limits.maxNumWant()));
             SwarmCounts counts = swarm.counts();
             forgetIfEmpty(key, swarm);
             return new AnnounceResult(others, counts);
@@ -324,21 +325,22 @@ public class MemoryTrackerStore implements TrackerStore {
         TorrentRecord record;
         SearchIndex text;
 
-        /** Adds or updates a peer; false if the torrent is full and the peer is new. */
-        boolean put(PeerEntry peer, int maxPeers) {
+        /** Adds or updates a peer and returns its slot; -1 if the torrent is full and the peer is new. */
+        int put(PeerEntry peer, int maxPeers) {
             Integer at = index.get(peer.address());
             if (at == null) {
                 if (peers.size() >= maxPeers) {
-                    return false;
+                    return -1;
                 }
-                index.put(peer.address(), peers.size());
+                int slot = peers.size();
+                index.put(peer.address(), slot);
                 peers.add(peer);
                 seeders += peer.seeder() ? 1 : 0;
-                return true;
+                return slot;
             }
             PeerEntry previous = peers.set(at, peer);
             seeders += (peer.seeder() ? 1 : 0) - (previous.seeder() ? 1 : 0);
-            return true;
+            return at;
         }
 
         PeerEntry remove(TransportAddress address) {
@@ -377,54 +379,45 @@ public class MemoryTrackerStore implements TrackerStore {
         }
 
         /**
-         * Up to {@code count} distinct random peers other than {@code self}, leechers only when {@code self} is
-         * a seeder. Probes random slots first (cost proportional to {@code count}, not to the swarm); if too
-         * few eligible peers turn up, falls back to one reservoir-sampling pass (Algorithm R) over all peers.
+         * Up to {@code count} distinct random peers other than the one in {@code selfSlot} (-1: none), leechers
+         * only for a seeder. The slots are visited from a random start with a random step coprime to the number
+         * of peers, which visits every slot once in a scattered order: the pass usually stops after about
+         * {@code count} slots (cost proportional to {@code count}, not to the swarm, no bookkeeping of slots
+         * tried), and finds every eligible peer when few are (a seeder in a swarm of seeders).
          */
-        List<PeerEntry> sample(PeerEntry self, int count) {
+        List<PeerEntry> sample(int selfSlot, boolean leechersOnly, int count) {
             int n = peers.size();
             List<PeerEntry> chosen = new ArrayList<>(Math.min(count, n));
             if (count == 0 || n == 0) {
                 return chosen;
             }
-            // The announcer's own slot, found once: comparing addresses per candidate costs more than the rest.
-            int selfSlot = index.getOrDefault(self.address(), -1);
-            boolean leechersOnly = self.seeder();
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            if (count < n / 2) {
-                BitSet tried = new BitSet(n);
-                int budget = Math.min(n, 3 * count + 8);
-                for (int tries = 0; chosen.size() < count && tries < budget; ) {
-                    int slot = random.nextInt(n);
-                    if (!tried.get(slot)) {
-                        tried.set(slot);
-                        tries++;
-                        if (eligible(slot, selfSlot, leechersOnly)) {
-                            chosen.add(peers.get(slot));
-                        }
-                    }
-                }
-                if (chosen.size() == count) {
-                    return chosen;
-                }
-                chosen.clear();
+            int step = 1;
+            if (n > 2) {
+                do {
+                    step = 1 + random.nextInt(n - 1);
+                } while (gcd(step, n) != 1);
             }
-            int seen = 0;
-            for (int slot = 0; slot < n; slot++) {
-                if (!eligible(slot, selfSlot, leechersOnly)) {
-                    continue;
-                }
-                seen++;
-                if (chosen.size() < count) {
+            int slot = random.nextInt(n);
+            for (int visited = 0; visited < n && chosen.size() < count; visited++) {
+                if (eligible(slot, selfSlot, leechersOnly)) {
                     chosen.add(peers.get(slot));
-                } else {
-                    int replace = random.nextInt(seen);
-                    if (replace < count) {
-                        chosen.set(replace, peers.get(slot));
-                    }
+                }
+                slot += step;
+                if (slot >= n) {
+                    slot -= n;
                 }
             }
             return chosen;
+        }
+
+        private static int gcd(int a, int b) {
+            while (b != 0) {
+                int t = a % b;
+                a = b;
+                b = t;
+            }
+            return a;
         }
 
         private boolean eligible(int slot, int selfSlot, boolean leechersOnly) {
