@@ -50,7 +50,7 @@ public final class SettingsCatalog {
                         "Announce interval (s)", "How often peers are asked to announce to this node's tracker"
                                 + " (at least the tracker's minimum interval, 900 s by default)."),
                 new Setting(LINK_TRANSPORT, SHARE_PID, "linkTransport", Setting.Type.CHOICE, 0, 0, "prefer-onion",
-                        "Transport share links name", "prefer-onion: the node's onion service when the tor or onion"
+                        "Link transport", "prefer-onion: the node's onion service when the tor or onion"
                                 + " transport publishes the tracker, else the direct transport (NOT anonymous, with"
                                 + " a warning); onion-only: no share without an onion link; direct: the direct"
                                 + " transport (LAN, tests). For shares created from now on.",
