@@ -100,6 +100,9 @@ class TestnetIT {
         String readyLine = await("the testnet to be ready", READY_TIMEOUT,
                 () -> output.stream().filter(l -> READY.matcher(l).matches()).findFirst());
         long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        // The table follows the ready line; its last line names the data directory.
+        await("the node table", Duration.ofSeconds(30),
+                () -> output.stream().filter(l -> l.startsWith("Data: ")).findFirst());
         Map<String, String[]> rows = new LinkedHashMap<>();
         for (String line : output) {
             Matcher m = NODE_ROW.matcher(line.strip());
@@ -143,11 +146,12 @@ class TestnetIT {
         for (long pid : pids) {
             await("node process " + pid + " to end", Duration.ofSeconds(60),
                     () -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty() ? Optional.of("gone")
-                            : Optional.empty());
+                            : Optional.empty(), false);
         }
         assertTrue(nodeProcesses().isEmpty(), "processes of the testnet left: " + nodeProcesses());
+        reader.join(10_000); // the supervisor has ended: its output is complete once the reader reached its end
         await("the supervisor's last words", Duration.ofSeconds(10), () -> output.stream()
-                .filter(l -> l.equals("Testnet stopped: no node process left.")).findFirst());
+                .filter(l -> l.equals("Testnet stopped: no node process left.")).findFirst(), false);
 
         System.out.printf("TestnetIT figures: %d nodes (%d authorities) ready in %d ms from the command (supervisor: %s);"
                 + " RSS per node at ready (KiB): %s; onion service published and %d bytes echoed node 2 -> node 1 in"
@@ -228,6 +232,12 @@ class TestnetIT {
 
     /** Polls until {@code condition} gives a value; fails naming what was awaited, with the output so far. */
     private <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition) throws InterruptedException {
+        return await(what, timeout, condition, true);
+    }
+
+    /** As {@link #await(String, Duration, Supplier)}; {@code supervisorMustRun} false once it was stopped on purpose. */
+    private <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition, boolean supervisorMustRun)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> value = condition.get();
@@ -239,7 +249,7 @@ class TestnetIT {
                         + output() + "\n--- node-1 log ---\n" + nodeLogTail("node-1") + "\n--- node-2 log ---\n"
                         + nodeLogTail("node-2"));
             }
-            if (supervisor != null && !supervisor.isAlive() && !what.startsWith("node process")) {
+            if (supervisorMustRun && supervisor != null && !supervisor.isAlive()) {
                 fail("the testnet supervisor exited (" + supervisor.exitValue() + ") while waiting for " + what
                         + ":\n" + output());
             }
@@ -283,11 +293,15 @@ class TestnetIT {
         return -1;
     }
 
-    /** A base port with {@code count} consecutive ports free on 127.0.0.1 now. */
+    /**
+     * A base port with {@code count} consecutive ports free on 127.0.0.1 now, below Linux's ephemeral range
+     * (32768 and up): there an outgoing connection of a node starting earlier could hold a port a later node
+     * is about to listen on.
+     */
     private static int freePortRange(int count) {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + random.nextInt(400) * 100;
+            int base = 20_000 + random.nextInt(120) * 100;
             boolean free = true;
             for (int p = base; p < base + count && free; p++) {
                 free = Ports.bindable("127.0.0.1", p);
