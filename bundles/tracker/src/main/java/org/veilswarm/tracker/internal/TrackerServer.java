@@ -19,11 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.PersistentListen;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
@@ -57,8 +59,15 @@ final class TrackerServer implements AutoCloseable {
     }
 
     /** A transport's listener, still being opened or open. */
-    private record Listening(String scheme, CompletableFuture<Listener> listener) {
+    private record Listening(String scheme, PersistentListen listen) {
+        CompletableFuture<Listener> listener() {
+            return listen.listener();
+        }
     }
+
+    /** Retries of a transport that cannot listen yet (no directory, tor bootstrapping): 1 s doubling to 60 s. */
+    private static final Duration LISTEN_FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LISTEN_MAX_RETRY = Duration.ofSeconds(60);
 
     private final ServiceKey key;
     private final int port;
@@ -232,30 +241,24 @@ final class TrackerServer implements AutoCloseable {
         }
     }
 
-    /** Starts listening on {@code transport}; a failure is logged and leaves the other transports serving. */
+    /**
+     * Starts listening on {@code transport}, and keeps trying while it cannot (an onion transport without a
+     * directory yet); failures are logged and leave the other transports serving.
+     */
     void addTransport(Transport transport, String scheme) {
-        CompletableFuture<Listener> opening;
         synchronized (this) {
             if (closed || listeners.containsKey(transport)) {
                 return;
             }
-            opening = new CompletableFuture<>();
-            listeners.put(transport, new Listening(scheme, opening));
-        }
-        try {
-            transport.listen(key, port, listening).whenComplete((listener, failure) -> {
-                if (failure != null) {
-                    LOG.log(Level.ERROR, "tracker: cannot listen on transport " + scheme + " port " + port + ": "
-                            + failure.getMessage());
-                    opening.completeExceptionally(failure);
-                } else {
-                    LOG.log(Level.INFO, "tracker: serving on " + scheme + " at " + listener.address());
-                    opening.complete(listener);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "tracker: transport " + scheme + " refused to listen: " + e.getMessage());
-            opening.completeExceptionally(e);
+            AtomicInteger failures = new AtomicInteger();
+            PersistentListen listen = PersistentListen.start(transport, key, port, listening, sweeper,
+                    LISTEN_FIRST_RETRY, LISTEN_MAX_RETRY, (failure, retryIn) -> LOG.log(
+                            failures.getAndIncrement() == 0 ? Level.ERROR : Level.DEBUG,
+                            "tracker: cannot listen on transport " + scheme + " port " + port + ": "
+                                    + failure.getMessage() + " (trying again in " + retryIn.toSeconds() + " s)"));
+            listen.listener().thenAccept(listener -> LOG.log(Level.INFO,
+                    "tracker: serving on " + scheme + " at " + listener.address()));
+            listeners.put(transport, new Listening(scheme, listen));
         }
     }
 
@@ -266,7 +269,7 @@ final class TrackerServer implements AutoCloseable {
             gone = listeners.remove(transport);
         }
         if (gone != null) {
-            gone.listener().thenAccept(Listener::closeAsync);
+            gone.listen().closeAsync();
         }
     }
 
@@ -302,7 +305,7 @@ final class TrackerServer implements AutoCloseable {
         }
         for (Listening l : all) {
             try {
-                l.listener().thenCompose(Listener::closeAsync).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                l.listen().closeAsync().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 LOG.log(Level.WARNING, "tracker: listener on " + l.scheme() + " did not close cleanly: " + e);
             } catch (InterruptedException e) {
