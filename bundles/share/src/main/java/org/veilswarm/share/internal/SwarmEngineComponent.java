@@ -1,9 +1,12 @@
 package org.veilswarm.share.internal;
 
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -19,7 +22,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.node.NodeIdentity;
-import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.PersistentListen;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.swarm.engine.EngineConfig;
 import org.veilswarm.swarm.engine.SwarmEngine;
@@ -36,6 +39,8 @@ public final class SwarmEngineComponent {
     static final String PORT_PROPERTY = "swarm.port";
     static final int DEFAULT_PORT = 8429;
     private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
+    private static final Duration LISTEN_FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LISTEN_MAX_RETRY = Duration.ofSeconds(60);
 
     @ObjectClassDefinition(name = "Veilswarm swarm engine", description = "BEP 52 torrents over every transport.")
     public @interface Config {
@@ -47,7 +52,13 @@ public final class SwarmEngineComponent {
     private final SwarmEngine engine = new SwarmEngine(EngineConfig.defaults());
     private final NodeIdentity identity;
     private final int port;
-    private final Map<Transport, CompletableFuture<Listener>> listeners = new IdentityHashMap<>();
+    private final Map<Transport, PersistentListen> listeners = new IdentityHashMap<>();
+    /** Retries listening on transports that cannot yet (no directory, tor bootstrapping). */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "veilswarm-swarm-listen-retry");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<Transport, DetachableTransport> attached = new IdentityHashMap<>();
 
     private final ServiceRegistration<SwarmEngine> registration;
@@ -70,14 +81,13 @@ public final class SwarmEngineComponent {
     synchronized void bindTransport(Transport transport) {
         DetachableTransport seen = new DetachableTransport(transport);
         attached.put(transport, seen);
-        CompletableFuture<Listener> listening = engine.listen(seen, identity.serviceKey(), port)
-                .toCompletableFuture();
-        listening.whenComplete((l, e) -> {
-            if (e != null) {
-                LOG.log(System.Logger.Level.ERROR, "swarm: cannot accept peers on " + transport.info().scheme()
-                        + " port " + port + ": " + e.getMessage());
-            }
-        });
+        String scheme = transport.info().scheme();
+        AtomicInteger failures = new AtomicInteger();
+        PersistentListen listening = engine.listenPersistently(seen, identity.serviceKey(), port, retries,
+                LISTEN_FIRST_RETRY, LISTEN_MAX_RETRY, (e, retryIn) -> LOG.log(
+                        failures.getAndIncrement() == 0 ? System.Logger.Level.ERROR : System.Logger.Level.DEBUG,
+                        "swarm: cannot accept peers on " + scheme + " port " + port + ": " + e.getMessage()
+                                + " (trying again in " + retryIn.toSeconds() + " s)"));
         listeners.put(transport, listening);
     }
 
@@ -86,9 +96,9 @@ public final class SwarmEngineComponent {
         if (seen != null) {
             seen.detach();
         }
-        CompletableFuture<Listener> listening = listeners.remove(transport);
+        PersistentListen listening = listeners.remove(transport);
         if (listening != null) {
-            listening.thenAccept(Listener::closeAsync);
+            listening.closeAsync();
         }
     }
 
@@ -99,6 +109,7 @@ public final class SwarmEngineComponent {
         } catch (IllegalStateException alreadyGone) {
             // the bundle is stopping
         }
+        retries.shutdownNow();
         engine.close();
     }
 }

@@ -13,10 +13,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import org.veilswarm.api.accounting.AccountingScheme;
 import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.PersistentListen;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
@@ -100,8 +103,28 @@ public final class SwarmEngine implements AutoCloseable {
     public CompletionStage<Listener> listen(Transport transport, ServiceKey key, int port) {
         requireOpen();
         addTransport(transport);
-        String scheme = transport.info().scheme();
-        return transport.listen(key, port, new ChannelInitializer<Channel>() {
+        return transport.listen(key, port, acceptor(transport.info().scheme())).thenApply(this::opened);
+    }
+
+    /**
+     * Like {@link #listen}, but keeps trying while the transport cannot listen yet (an onion transport before
+     * its directory is ready, tor while it bootstraps); the caller closes the returned handle to stop.
+     *
+     * @param failed told of each failed attempt and the delay until the next one
+     */
+    public PersistentListen listenPersistently(Transport transport, ServiceKey key, int port,
+            ScheduledExecutorService timer, Duration firstRetry, Duration maxRetry,
+            BiConsumer<Throwable, Duration> failed) {
+        requireOpen();
+        addTransport(transport);
+        PersistentListen listen = PersistentListen.start(transport, key, port, acceptor(transport.info().scheme()),
+                timer, firstRetry, maxRetry, failed);
+        listen.listener().thenAccept(this::opened);
+        return listen;
+    }
+
+    private ChannelInitializer<Channel> acceptor(String scheme) {
+        return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("peer", HandshakeHandler.responder(
@@ -109,10 +132,12 @@ public final class SwarmEngine implements AutoCloseable {
                         config.peerId(), config.limits(), UT_METADATA_ID));
                 ch.pipeline().addLast("swarm", new PeerConnection(SwarmEngine.this, null, scheme, null, false));
             }
-        }).thenApply(listener -> {
-            listeners.add(listener);
-            return listener;
-        });
+        };
+    }
+
+    private Listener opened(Listener listener) {
+        listeners.add(listener);
+        return listener;
     }
 
     /**
