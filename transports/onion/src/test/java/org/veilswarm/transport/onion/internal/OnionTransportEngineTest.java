@@ -58,6 +58,11 @@ class OnionTransportEngineTest {
         }
     };
     private final List<AutoCloseable> closeLater = new ArrayList<>();
+    /**
+     * Transport threads alive before this test: threads by identity, because an earlier test class in this JVM
+     * may have left some (or have them still on their way out), and those are not this test's to end.
+     */
+    private final java.util.Set<Thread> threadsBefore = liveTransportThreads();
 
     @AfterEach
     void closeAll() throws Exception {
@@ -215,7 +220,7 @@ class OnionTransportEngineTest {
         return assertInstanceOf(TransportException.class, e.getCause());
     }
 
-    private static void awaitNoThreads() throws InterruptedException {
+    private void awaitNoThreads() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!transportThreads().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -223,14 +228,24 @@ class OnionTransportEngineTest {
         assertEquals(List.of(), transportThreads());
     }
 
-    /** This class's engines are closed between tests, so no transport thread may outlive them. */
-    private static List<String> transportThreads() {
+    /** This test's engines are closed, so no transport thread started since it began may outlive them. */
+    private List<String> transportThreads() {
         List<String> names = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && t.getName().startsWith(OnionTransportEngine.THREAD_PREFIX)) {
+        for (Thread t : liveTransportThreads()) {
+            if (!threadsBefore.contains(t)) {
                 names.add(t.getName());
             }
         }
         return names;
+    }
+
+    private static java.util.Set<Thread> liveTransportThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith(OnionTransportEngine.THREAD_PREFIX)) {
+                threads.add(t);
+            }
+        }
+        return threads;
     }
 }
