@@ -406,6 +406,9 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
                 window.packaged();
                 streams.sendData(streamId, new Data(chunk));
                 sent = true;
+                // Only now: removing the bytes completes their write promises, whose listeners may close the
+                // stream at once (writeAndFlush(...).addListener(CLOSE)); END must follow this DATA, not pass it.
+                in.removeBytes(chunk.readableBytes());
             }
         } finally {
             if (sent) {
@@ -419,10 +422,11 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
     }
 
     /**
-     * Takes up to 498 bytes from the flushed messages: a slice of the first if it has that much, else a
-     * copy gathered from as many as fit (so byte-at-a-time writes flushed together share cells).
+     * Up to 498 bytes from the flushed messages, left in the buffer (the caller removes them once sent): a
+     * slice of the first if it has that much, else a copy gathered from as many as fit (so byte-at-a-time
+     * writes flushed together share cells).
      */
-    private ByteBuf nextChunk(ChannelOutboundBuffer in) {
+    private ByteBuf nextChunk(ChannelOutboundBuffer in) throws Exception {
         ByteBuf first = (ByteBuf) in.current();
         int readable = first.readableBytes();
         if (readable == 0) {
@@ -430,19 +434,14 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             return null;
         }
         if (readable >= Data.MAX_LENGTH || in.size() == 1) {
-            int length = Math.min(readable, Data.MAX_LENGTH);
-            ByteBuf slice = first.retainedSlice(first.readerIndex(), length);
-            in.removeBytes(length);
-            return slice;
+            return first.retainedSlice(first.readerIndex(), Math.min(readable, Data.MAX_LENGTH));
         }
         ByteBuf chunk = alloc().buffer(Data.MAX_LENGTH);
-        Object current;
-        while (chunk.isWritable() && (current = in.current()) != null) {
-            ByteBuf next = (ByteBuf) current;
-            int length = Math.min(chunk.writableBytes(), next.readableBytes());
-            chunk.writeBytes(next, next.readerIndex(), length);
-            in.removeBytes(length);
-        }
+        in.forEachFlushedMessage(message -> {
+            ByteBuf next = (ByteBuf) message;
+            chunk.writeBytes(next, next.readerIndex(), Math.min(chunk.writableBytes(), next.readableBytes()));
+            return chunk.isWritable();
+        });
         return chunk;
     }
 

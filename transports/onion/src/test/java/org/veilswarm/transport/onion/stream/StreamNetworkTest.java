@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -266,6 +267,29 @@ class StreamNetworkTest {
         assertEquals("received 12345", new String(answer, StandardCharsets.US_ASCII));
         assertEquals(null, collector.error.get(), "the service's END (DONE) is an orderly end, not an error");
         assertFalse(stream.isOpen());
+    }
+
+    /**
+     * The usual Netty way to answer and hang up, {@code writeAndFlush(answer).addListener(CLOSE)}: the close
+     * runs as soon as the last bytes leave the outbound buffer, so END must not overtake their DATA cell
+     * (the last 296 bytes of an 8 MiB answer were lost that way).
+     */
+    @Test
+    void closingWhenTheLastWriteCompletesLosesNoData() throws Exception {
+        net = new OnionTestNetwork(3);
+        byte[] answer = random(3 * Data.MAX_LENGTH * 100 + 296, 11);
+        net.services(net.relay(2)).register(PORT, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+        Collector collector = new Collector();
+        net.openStream(threeHops(), PORT, collector);
+        byte[] received = collector.closed.get(TRANSFER.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(answer.length, received.length, "every byte before the END");
+        assertArrayEquals(answer, received);
+        assertEquals(null, collector.error.get(), "an orderly END (DONE)");
     }
 
     @Test
