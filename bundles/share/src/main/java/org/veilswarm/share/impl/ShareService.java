@@ -52,12 +52,16 @@ import org.veilswarm.tracker.protocol.TrackerUrl;
  */
 public final class ShareService implements Shares, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
+    /** How often the tracker's endpoints are compared with those the shares were announced at. */
+    private static final java.time.Duration ENDPOINT_CHECK = java.time.Duration.ofSeconds(1);
 
     private final ShareContext context;
     private final Path dir;
     private final Announcer announcer;
     private final RevealScanner scanner = new RevealScanner();
     private final Map<String, Entry> shares = new LinkedHashMap<>();
+    /** The tracker endpoints the shares were last announced at; see {@link #followEndpoints}. */
+    private List<TransportAddress> announcedEndpoints = List.of();
 
     /** One share in memory. */
     private static final class Entry {
@@ -79,6 +83,15 @@ public final class ShareService implements Shares, AutoCloseable {
 
     /** Restores every share saved in {@code <data>/shares/}; a damaged one is skipped with a warning. */
     public synchronized void start() {
+        announcedEndpoints = List.copyOf(context.trackerShares().endpoints());
+        announcer.every("tracker-endpoints", ENDPOINT_CHECK, () -> {
+            try {
+                followEndpoints();
+            } catch (RuntimeException ex) {
+                // A periodic task that throws is never run again (ScheduledExecutorService): log and keep watching.
+                LOG.log(System.Logger.Level.WARNING, "cannot announce the shares at the tracker's endpoints", ex);
+            }
+        });
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -212,16 +225,46 @@ public final class ShareService implements Shares, AutoCloseable {
                 files, visibility, added);
     }
 
+    /**
+     * Announces the share to its own tracker at every endpoint the tracker listens on, each over the transport
+     * that reaches it: over the direct transport the tracker records this node's IP, over an anonymous one its
+     * onion address (the announce's {@code onion} parameter), so a downloader that has only tor or the onion
+     * transport still finds a peer it can reach. Endpoints come and go with transports (a tor transport installed
+     * into a running node): {@link #followEndpoints} announces again when they change.
+     */
     private void announceToOwnTracker(Entry e) {
+        announcer.stopAll(announceKeyPrefix(e.record.id()));
         TorrentSession session = e.session;
         Announcer.Progress progress = Announcer.seeding(() -> session.stats().uploaded());
         Optional<String> token = e.record.privateToken().or(() -> e.record.publicToken());
         token.ifPresent(t -> {
             Visibility v = e.record.privateToken().isPresent() ? Visibility.PRIVATE : Visibility.PUBLIC;
-            ownEndpoint().ifPresent(endpoint -> announcer.keepAnnouncing(e.record.id(),
-                    new TrackerUrl(endpoint, prefix(v, t) + "announce"), v2(e.metainfo), AnnounceEvent.STARTED,
-                    progress));
+            for (TransportAddress endpoint : context.trackerShares().endpoints()) {
+                announcer.keepAnnouncing(announceKeyPrefix(e.record.id()) + endpoint,
+                        new TrackerUrl(endpoint, prefix(v, t) + "announce"), v2(e.metainfo), AnnounceEvent.STARTED,
+                        progress);
+            }
         });
+    }
+
+    private static String announceKeyPrefix(String shareId) {
+        return "share:" + shareId + "@";
+    }
+
+    /** Announces every seeding share again when the tracker's endpoints changed since the last look. */
+    synchronized void followEndpoints() {
+        List<TransportAddress> now = List.copyOf(context.trackerShares().endpoints());
+        if (now.equals(announcedEndpoints)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "the tracker listens on " + now + " (was " + announcedEndpoints
+                + "): announcing " + shares.size() + " share(s) there");
+        announcedEndpoints = now;
+        for (Entry e : shares.values()) {
+            if (e.session != null && e.metainfo != null) {
+                announceToOwnTracker(e);
+            }
+        }
     }
 
     static String prefix(Visibility v, String token) {
@@ -339,7 +382,7 @@ public final class ShareService implements Shares, AutoCloseable {
             }
             e.record.privateToken().ifPresent(context.trackerShares()::revoke);
             e.record.publicToken().ifPresent(context.trackerShares()::revoke);
-            announcer.stop(id);
+            announcer.stopAll(announceKeyPrefix(id));
             try {
                 Files.deleteIfExists(dir.resolve(id + ".share"));
                 Files.deleteIfExists(dir.resolve(id + ".torrent"));

@@ -78,20 +78,21 @@ class OnionLinkShareTest {
         assertEquals(Files.size(file), done.completedBytes());
         assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("report.bin")));
 
-        // B announced itself complete to A over the anonymous transport: A's tracker, asked through it, counts two.
+        // B announced itself complete to A over the anonymous transport: A's tracker, asked through it, counts B and
+        // A twice (A announces itself at each endpoint of its tracker: at its IP and at its onion address).
         InfoHash hash = InfoHash.ofHex(share.id());
         TrackerClient overOnion = new TrackerClient(b.onion::connect, Duration.ofSeconds(10));
         TrackerUrl scrape = new TrackerUrl(link.tracker(), ShareService.prefix(link.visibility(), link.token()) + "scrape");
         long end = System.nanoTime() + WAIT.toNanos();
         SwarmCounts counts = new SwarmCounts(0, 0, 0);
-        while (System.nanoTime() < end && counts.complete() < 2) {
+        while (System.nanoTime() < end && counts.complete() < 3) {
             Map<InfoHash, SwarmCounts> answer = overOnion.scrape(scrape, List.of(hash.truncated())).get(10, TimeUnit.SECONDS);
             counts = answer.getOrDefault(hash.truncated(), counts);
-            if (counts.complete() < 2) {
+            if (counts.complete() < 3) {
                 Thread.sleep(100);
             }
         }
-        assertEquals(2, counts.complete(), "A's tracker lists A and B as seeders: " + counts);
+        assertEquals(3, counts.complete(), "A's tracker lists A (direct and onion) and B as seeders: " + counts);
     }
 
     /** A link tried before the source's onion service can be found (tor: descriptor not found yet) is tried again. */
@@ -116,6 +117,65 @@ class OnionLinkShareTest {
         onions.reveal(link.tracker());
         await(b, d.id(), DownloadState.SEEDING);
         assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("late.bin")));
+    }
+
+    /**
+     * Issue #9's hot swap at the share layer: A shares with the direct transport only, then an anonymous transport
+     * is bound into the running node (the tor bundle installed). The link then names A's onion address, and A
+     * announces itself at its tracker's new onion endpoint too, so B, which has ONLY the anonymous transport and
+     * cannot use the direct peer address A announced first, downloads by that link. Unbound again, links name the
+     * direct endpoint once more.
+     */
+    @Test
+    void anOnionTransportBoundIntoARunningNodeMakesItsSharesDownloadableByOnionOnlyNodes() throws Exception {
+        a = new TestNode(tmp.resolve("a"), freePort(), onions, LinkSettings.defaults(), true, false);
+        b = new TestNode(tmp.resolve("b"), freePort(), onions, LinkSettings.defaults(), false, true);
+        Path file = tmp.resolve("hot.bin");
+        Files.write(file, random(700_000, 6));
+        Share share = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE);
+        TransportAddress direct = share.privateLink().orElseThrow().tracker();
+        assertTrue(!direct.isOnion(), "direct only at first: " + direct);
+        InfoHash hash = InfoHash.ofHex(share.id());
+        awaitSeeders(a, hash, 1);
+
+        a.bindOnion();
+        ShareLink link = awaitLink(a, share.id(), true);
+        assertEquals(TransportAddress.of(a.identity.address(), a.trackerPort), link.tracker());
+        // A is listed at its onion address as well as its IP: two seeder entries in its own tracker.
+        awaitSeeders(a, hash, 2);
+
+        Download d = b.downloads.add(link.format(), tmp.resolve("into"));
+        await(b, d.id(), DownloadState.SEEDING);
+        assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("hot.bin")));
+
+        a.unbindOnion();
+        assertEquals(direct, awaitLink(a, share.id(), false).tracker());
+    }
+
+    private static ShareLink awaitLink(TestNode node, String id, boolean onion) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        Optional<ShareLink> link = Optional.empty();
+        while (System.nanoTime() < end) {
+            link = node.shares.get(id).orElseThrow().privateLink();
+            if (link.isPresent() && link.get().tracker().isOnion() == onion) {
+                return link.get();
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("the link never named " + (onion ? "an onion" : "a direct") + " endpoint: " + link);
+    }
+
+    private static void awaitSeeders(TestNode node, InfoHash hash, int seeders) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        SwarmCounts counts = new SwarmCounts(0, 0, 0);
+        while (System.nanoTime() < end) {
+            counts = node.store.scrape(List.of(hash.truncated())).getOrDefault(hash.truncated(), counts);
+            if (counts.complete() == seeders) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("expected " + seeders + " seeder entries in the tracker, saw " + counts);
     }
 
     @Test

@@ -26,6 +26,7 @@ final class TestNode implements AutoCloseable {
     final DirectTransportEngine transport =
             new DirectTransportEngine(DirectTransportSettings.builder().bindAddress("127.0.0.1").build());
     MemoryTrackerStore store;
+    int peerPort;
     TestTrackerServer tracker;
     SwarmEngine engine;
     ShareService shares;
@@ -45,11 +46,55 @@ final class TestNode implements AutoCloseable {
         this.trackerPort = trackerPort;
         this.onion = onionDirectory == null ? null : new LoopbackOnionTransport(onionDirectory);
         this.links = links;
+        bound.add(transport);
+        if (onion != null) {
+            bound.add(onion);
+        }
         start();
     }
 
+    /** The bound transports; {@link #bindOnion}/{@link #unbindOnion} change it while the node runs. */
+    private final List<Transport> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private org.veilswarm.api.transport.Listener onionPeerListener;
+
     private List<Transport> transports() {
-        return onion == null ? List.of(transport) : List.of(transport, onion);
+        return List.copyOf(bound);
+    }
+
+    /**
+     * A node whose onion transport is not bound at start ({@code onionLater}) or that has only the onion transport
+     * ({@code onionOnly}).
+     */
+    TestNode(Path dataDir, int trackerPort, LoopbackOnionTransport.Directory onionDirectory, LinkSettings links,
+            boolean onionLater, boolean onionOnly) throws Exception {
+        this.dataDir = dataDir;
+        this.trackerPort = trackerPort;
+        this.onion = new LoopbackOnionTransport(onionDirectory);
+        this.links = links;
+        if (!onionOnly) {
+            bound.add(transport);
+        }
+        if (!onionLater) {
+            bound.add(onion);
+        }
+        start();
+    }
+
+    /**
+     * Binds the onion transport into the running node, as a tor transport installed later: the tracker and the
+     * swarm engine listen on it (the engine at its peer port, under the node's key), then the share layer sees it.
+     */
+    void bindOnion() throws Exception {
+        tracker.addTransport(onion);
+        onionPeerListener = engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
+        bound.add(onion);
+    }
+
+    /** Unbinds the onion transport again. */
+    void unbindOnion() throws Exception {
+        bound.remove(onion);
+        tracker.removeTransport(onion);
+        onionPeerListener.closeAsync().toCompletableFuture().get();
     }
 
     /** Starts (or starts again after {@link #stop}) everything but the transport. */
@@ -57,14 +102,17 @@ final class TestNode implements AutoCloseable {
         store = new MemoryTrackerStore();
         startTracker();
         engine = new SwarmEngine(EngineConfig.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(3)));
-        int peerPort = engine.listen(transport, null, 0).toCompletableFuture().get().address().port();
-        if (onion != null) {
+        if (bound.contains(transport)) {
+            peerPort = engine.listen(transport, null, 0).toCompletableFuture().get().address().port();
+        } else if (peerPort == 0) {
+            peerPort = freePort();
+        }
+        if (bound.contains(onion)) {
             // As the node's swarm engine: the same port on every transport, under the node's key on anonymous ones.
             engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
         }
-        List<Transport> transports = transports();
         ShareContext context = new ShareContext(engine, tracker.shares(), () -> Optional.of(store),
-                () -> transports, Optional.of(identity), dataDir, peerPort, links);
+                this::transports, Optional.of(identity), dataDir, peerPort, links);
         shares = new ShareService(context);
         downloads = new DownloadService(context);
         shares.start();
@@ -95,6 +143,12 @@ final class TestNode implements AutoCloseable {
                 throw new AssertionError("the tracker listens on " + seen + " only (port " + trackerPort + ")");
             }
             Thread.sleep(250);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

@@ -38,6 +38,16 @@ public final class TestTrackerServer implements AutoCloseable {
         }
     }
 
+    /** Listens on one more transport, as the tracker component does when a transport is bound later. */
+    public void addTransport(Transport transport) {
+        server.addTransport(transport, transport.info().scheme());
+    }
+
+    /** Stops listening on a transport, as when it is unbound. */
+    public void removeTransport(Transport transport) {
+        server.removeTransport(transport);
+    }
+
     public TrackerShares shares() {
         return server.shares();
     }
