@@ -119,6 +119,7 @@ public final class OnionServices implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final ServiceContext context;
+    private final ServicePorts ports;
     private final Random random = new java.security.SecureRandom();
     private final List<OnionService> published = new CopyOnWriteArrayList<>();
     /** X25519 secret keys (KS_hsc_desc_enc) this client holds for services with client authorization. */
@@ -152,6 +153,7 @@ public final class OnionServices implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requests = new HsDirRequests<>(circuits.hsDirConnector(), settings.hsDirTimeout());
         this.context = new ServiceContext(circuits, serviceSide(), hsDirs, requests, settings, clock, timer);
+        this.ports = new ServicePorts((key, port, streams) -> publish(key, port, streams, ServiceOptions.PUBLIC));
     }
 
     /**
@@ -160,7 +162,13 @@ public final class OnionServices implements AutoCloseable {
      * then on the service keeps itself reachable (see {@link OnionService}) until it is closed.
      */
     public CompletableFuture<Listener> publish(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
-        return publish(key, port, childInitializer, ServiceOptions.PUBLIC).thenApply(service -> service);
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(childInitializer, "childInitializer");
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        // Several ports under one key (a node's tracker and swarm engine) share one service: see ServicePorts.
+        return ports.listen(key, port, childInitializer);
     }
 
     /** {@link #publish(ServiceKey, int, ChannelInitializer)} with options (client authorization). */
@@ -174,6 +182,14 @@ public final class OnionServices implements AutoCloseable {
         }
         LocalServices streams = new LocalServices();
         streams.register(port, childInitializer); // checks the port
+        return publish(key, port, streams, options);
+    }
+
+    private CompletableFuture<OnionService> publish(ServiceKey key, int port, LocalServices streams,
+            ServiceOptions options) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException());
+        }
         OnionAddress address = key.address();
         OnionService service = new OnionService(context, key, port, streams, options, published::remove);
         published.add(service);

@@ -3,6 +3,7 @@ package org.veilswarm.transport.onion.service;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.bootstrap.Bootstrap;
@@ -188,6 +189,67 @@ class OnionServicesTest {
                 echo()), Duration.ofSeconds(90));
         assertEquals(OnionServiceException.Failure.INTRODUCTION_FAILED, why.failure(), why.getMessage());
         assertEquals(TransportException.Reason.REFUSED, why.reason());
+    }
+
+    /**
+     * A node's tracker and swarm engine listen under the node's one key: both ports must be reachable at the one
+     * address (one service, one descriptor), closing one port leaves the other, and the last one withdraws.
+     */
+    @Test
+    void twoPortsUnderOneKeyShareOneServiceAndEachClosesOnItsOwn() throws Exception {
+        Ed25519KeyPair key = Ed25519.generateKeyPair();
+        OnionAddress address = OnionAddress.fromPublicKey(key.publicKey());
+        Listener tracker = nodeA.publish(serviceKey(key), PORT, echo()).get(60, TimeUnit.SECONDS);
+        Listener swarm = nodeA.publish(serviceKey(key), PORT + 1, echo()).get(60, TimeUnit.SECONDS);
+        try {
+            assertEquals(TransportAddress.of(address, PORT), tracker.address());
+            assertEquals(TransportAddress.of(address, PORT + 1), swarm.address());
+            assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> nodeA.publish(serviceKey(key), PORT, echo()).get(60, TimeUnit.SECONDS),
+                    "a port served already is refused");
+            assertEchoes(address, PORT);
+            assertEchoes(address, PORT + 1);
+
+            tracker.close();
+            assertFalse(tracker.isOpen());
+            assertTrue(swarm.isOpen(), "the other port keeps the service");
+            OnionServiceException why = ServiceTestNetwork.refusal(() -> nodeB.connect(TransportAddress.of(address, PORT),
+                    echo()), Duration.ofSeconds(90));
+            assertEquals(OnionServiceException.Failure.STREAM_REFUSED, why.failure(), why.getMessage());
+            assertEchoes(address, PORT + 1);
+        } finally {
+            tracker.close();
+            swarm.close();
+        }
+        OnionServiceException why = ServiceTestNetwork.refusal(() -> nodeB.connect(TransportAddress.of(address, PORT + 1),
+                echo()), Duration.ofSeconds(90));
+        assertEquals(OnionServiceException.Failure.INTRODUCTION_FAILED, why.failure(), why.getMessage());
+    }
+
+    private void assertEchoes(OnionAddress address, int port) throws Exception {
+        byte[] data = new byte[64 * 1024];
+        new Random(port).nextBytes(data);
+        EchoClient client = new EchoClient(data);
+        Channel stream = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (stream == null) { // a fresh rendezvous can time out on a loaded machine: try again until the deadline
+            try {
+                stream = nodeB.connect(TransportAddress.of(address, port), new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(client);
+                    }
+                }).get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof OnionServiceException why) || !ServiceTestNetwork.TRANSIENT.contains(why.failure())
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), client.done.get(120, TimeUnit.SECONDS),
+                "port " + port + " echoed everything");
+        stream.close().sync();
     }
 
     @Test
