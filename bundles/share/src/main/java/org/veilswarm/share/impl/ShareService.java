@@ -83,7 +83,8 @@ public final class ShareService implements Shares, AutoCloseable {
 
     /** Restores every share saved in {@code <data>/shares/}; a damaged one is skipped with a warning. */
     public synchronized void start() {
-        announcedEndpoints = List.copyOf(context.trackerShares().endpoints());
+        // The tracker is not asked here: activation stays as it was (a tracker being reconfigured at this moment
+        // fails nothing); the first check finds its endpoints and announces at any the shares below did not see.
         announcer.every("tracker-endpoints", ENDPOINT_CHECK, () -> {
             try {
                 followEndpoints();
@@ -257,8 +258,10 @@ public final class ShareService implements Shares, AutoCloseable {
         if (now.equals(announcedEndpoints)) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "the tracker listens on " + now + " (was " + announcedEndpoints
-                + "): announcing " + shares.size() + " share(s) there");
+        if (!shares.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "the tracker listens on " + now + " (was " + announcedEndpoints
+                    + "): announcing " + shares.size() + " share(s) there");
+        }
         announcedEndpoints = now;
         for (Entry e : shares.values()) {
             if (e.session != null && e.metainfo != null) {
