@@ -1,5 +1,6 @@
 package org.veilswarm.itests.dist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -43,7 +44,8 @@ import org.veilswarm.itests.support.Ports;
  * ({@link OnionEchoProbe}) installed through node 1's REST API publishes a native onion service, the same
  * bundle on node 2 reaches it by its {@code .onion} address and 4 MiB come back with the same SHA-256. Then
  * {@code veilswarm share FILE --yes} on node 1 prints a link naming node 1's onion address and tracker port (the
- * testnet has no direct transport). Finally {@code veilswarm testnet stop} ends the
+ * testnet has no direct transport) and {@code veilswarm get LINK} on node 2 downloads it over native onion
+ * services with the same SHA-256. Finally {@code veilswarm testnet stop} ends the
  * supervisor and every node process: none is left.
  */
 class LocalTestnetIT {
@@ -56,6 +58,8 @@ class LocalTestnetIT {
     private static final int SHARE_BYTES = 4 * 1024 * 1024;
     /** The share waits up to onionWaitSeconds (120 s by default) for the tracker's onion service itself. */
     private static final Duration SHARE_TIMEOUT = Duration.ofSeconds(180);
+    /** Mirror snapshot, metadata and 4 MiB over 3+3 hops; seconds when idle, generous for a loaded machine. */
+    private static final Duration GET_TIMEOUT = Duration.ofSeconds(240);
     private static final Pattern ONION_LINK = Pattern.compile(
             "http://([a-z2-7]{56}\\.onion):(\\d+)/private/[A-Za-z0-9_-]+");
     private static final Pattern READY = Pattern.compile("Testnet ready in (\\d+) s: .*");
@@ -148,9 +152,9 @@ class LocalTestnetIT {
         assertEquals(parts[1], parts[2], "SHA-256 of the bytes sent and of the echo received");
         assertEquals(Integer.toString(ECHO_BYTES), parts[3]);
 
-        // 3. Issue #8's first half: a file shared on node 1 gets a link naming node 1's onion address and its
-        // tracker port (the testnet has no direct transport, so the tracker publishes its onion service once the
-        // directory is ready). The download on node 2 is not here yet: docs/testnet.md, "Not here yet".
+        // 3. Issue #8's core: a file shared on node 1 gets a link naming node 1's onion address and its tracker
+        // port (the testnet has no direct transport, so the tracker publishes its onion service once the
+        // directory is ready), and node 2 downloads it by that link over native onion services.
         Path original = work.resolve("shared/testnet-share.bin");
         Files.createDirectories(original.getParent());
         byte[] bytes = new byte[SHARE_BYTES];
@@ -166,6 +170,18 @@ class LocalTestnetIT {
         assertTrue(onionLink.matches(), "the last line of veilswarm share is no onion link:\n" + share.output);
         assertEquals(rows.get("node-1")[1], onionLink.group(1), "the link names node 1's onion address");
         assertEquals(basePort + 1, Integer.parseInt(onionLink.group(2)), "the link names node 1's tracker port");
+
+        Path downloads = work.resolve("downloaded");
+        Files.createDirectories(downloads);
+        long getStarted = System.nanoTime();
+        CliRun get = cli(GET_TIMEOUT, veilswarm, "get", link, "--dir", downloads.toString(), "--data",
+                testnet.resolve("node-2").toString());
+        long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStarted);
+        assertEquals(0, get.exit, get.output + "\n--- node-2 log ---\n" + nodeLogTail("node-2")
+                + "\n--- node-1 log ---\n" + nodeLogTail("node-1"));
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        assertArrayEquals(sha.digest(bytes), sha.digest(Files.readAllBytes(downloads.resolve(original.getFileName()))),
+                "SHA-256 of the file node 2 downloaded by the link");
 
         // 4. Stop: the supervisor and every node end, nothing of the testnet is left running.
         CliRun stop = cli(veilswarm, "testnet", "stop", "--dir", testnet.toString());
@@ -186,8 +202,9 @@ class LocalTestnetIT {
                 + " %d ms (connect included)%n", NODES, AUTHORITIES, readyMillis, readyLine, rss, ECHO_BYTES,
                 Long.parseLong(parts[4]), fetchMillis);
         System.out.printf(java.util.Locale.ROOT, "LocalTestnetIT share figures: veilswarm share of %d MiB on node 1"
-                + " to an onion link in %.1f s (CLI start to exit: hashing + waiting for the tracker's onion service)%n",
-                SHARE_BYTES >> 20, shareMillis / 1e3);
+                + " to an onion link in %.1f s (CLI start to exit: hashing + waiting for the tracker's onion service);"
+                + " veilswarm get on node 2 by the link in %.1f s (%.2f MiB/s, CLI start to exit)%n",
+                SHARE_BYTES >> 20, shareMillis / 1e3, getMillis / 1e3, (SHARE_BYTES / 1048576.0) / (getMillis / 1e3));
     }
 
     private void startSupervisor(Path veilswarm, int basePort) throws IOException {
