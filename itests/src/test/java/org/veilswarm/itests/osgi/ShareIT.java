@@ -68,14 +68,28 @@ public class ShareIT extends NodeIT {
         tracker.put("port", trackerPort);
         NodeContext.configuration(cm, "org.veilswarm.tracker").update(tracker);
 
-        Shares shares = node.awaitService(Shares.class, null, NodeContext.TIMEOUT);
-        node.awaitService(Downloads.class, null, NodeContext.TIMEOUT);
-
         Path folder = node.dataDirectory().resolve("to-share");
         Files.createDirectories(folder.resolve("home/alice"));
         Files.write(folder.resolve("home/alice/notes.txt"), new byte[100_000]);
         Files.write(folder.resolve("b.bin"), new byte[300_000]);
-        RevealReport report = shares.preview(folder);
+
+        // The configuration updates above restart the tracker, swarm and share components asynchronously: a
+        // Shares service fetched meanwhile may be going away ("Service factory returned null"), so fetch and use
+        // it again until one answers.
+        Shares shares = null;
+        RevealReport report = null;
+        RuntimeException lastFailure = null;
+        for (int i = 0; i < 300 && report == null; i++) {
+            try {
+                shares = node.awaitService(Shares.class, null, NodeContext.TIMEOUT);
+                report = shares.preview(folder);
+            } catch (RuntimeException restarting) {
+                lastFailure = restarting;
+                Thread.sleep(100);
+            }
+        }
+        assertTrue("no Shares service answered: " + lastFailure, report != null);
+        node.awaitService(Downloads.class, null, NodeContext.TIMEOUT);
         assertEquals(2, report.fileCount());
         assertTrue(report.findings().toString(), report.findings().stream()
                 .anyMatch(f -> f.kind() == RevealFinding.Kind.USER_NAME_FOLDER && f.path().equals("home/alice")));
