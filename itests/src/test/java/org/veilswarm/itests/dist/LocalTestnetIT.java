@@ -35,6 +35,7 @@ import org.veilswarm.itests.fixture.OnionEchoProbe;
 import org.veilswarm.itests.support.BundleJars;
 import org.veilswarm.itests.support.Distribution;
 import org.veilswarm.itests.support.Ports;
+import org.veilswarm.itests.support.CliRun;
 
 /**
  * The README's main job with real processes (issue #8 item 5): {@code veilswarm testnet --nodes 8} from the
@@ -164,10 +165,10 @@ class LocalTestnetIT {
         CliRun share = cli(SHARE_TIMEOUT, veilswarm, "share", original.toString(), "--yes", "--data",
                 testnet.resolve("node-1").toString());
         long shareMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shareStarted);
-        assertEquals(0, share.exit, share.output + "\n--- node-1 log ---\n" + nodeLogTail("node-1"));
-        String link = share.output.strip().lines().reduce((x, y) -> y).orElse("");
+        assertEquals(0, share.exit(), share.output() + "\n--- node-1 log ---\n" + nodeLogTail("node-1"));
+        String link = share.output().strip().lines().reduce((x, y) -> y).orElse("");
         Matcher onionLink = ONION_LINK.matcher(link);
-        assertTrue(onionLink.matches(), "the last line of veilswarm share is no onion link:\n" + share.output);
+        assertTrue(onionLink.matches(), "the last line of veilswarm share is no onion link:\n" + share.output());
         assertEquals(rows.get("node-1")[1], onionLink.group(1), "the link names node 1's onion address");
         assertEquals(basePort + 1, Integer.parseInt(onionLink.group(2)), "the link names node 1's tracker port");
 
@@ -177,7 +178,7 @@ class LocalTestnetIT {
         CliRun get = cli(GET_TIMEOUT, veilswarm, "get", link, "--dir", downloads.toString(), "--data",
                 testnet.resolve("node-2").toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStarted);
-        assertEquals(0, get.exit, get.output + "\n--- node-2 log ---\n" + nodeLogTail("node-2")
+        assertEquals(0, get.exit(), get.output() + "\n--- node-2 log ---\n" + nodeLogTail("node-2")
                 + "\n--- node-1 log ---\n" + nodeLogTail("node-1"));
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
         assertArrayEquals(sha.digest(bytes), sha.digest(Files.readAllBytes(downloads.resolve(original.getFileName()))),
@@ -185,7 +186,7 @@ class LocalTestnetIT {
 
         // 4. Stop: the supervisor and every node end, nothing of the testnet is left running.
         CliRun stop = cli(veilswarm, "testnet", "stop", "--dir", testnet.toString());
-        assertEquals(0, stop.exit, stop.output);
+        assertEquals(0, stop.exit(), stop.output());
         assertTrue(supervisor.waitFor(60, TimeUnit.SECONDS), "the supervisor still runs after testnet stop");
         for (long pid : pids) {
             await("node process " + pid + " to end", Duration.ofSeconds(60),
@@ -361,34 +362,11 @@ class LocalTestnetIT {
         throw new IllegalStateException("no " + count + " consecutive free ports on 127.0.0.1");
     }
 
-    private record CliRun(int exit, String output) {
-    }
-
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
         return cli(Duration.ofSeconds(120), veilswarm, args);
     }
 
-    /**
-     * Runs the CLI with its output going to a file (a pipe nobody reads would fill and block a chatty command such
-     * as {@code get} with its progress lines) and waits up to {@code timeout}.
-     */
     private static CliRun cli(Duration timeout, Path veilswarm, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(veilswarm.toString());
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile("veilswarm-cli", ".log");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-                fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s:\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            return new CliRun(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        return CliRun.run(timeout, veilswarm, args);
     }
 }

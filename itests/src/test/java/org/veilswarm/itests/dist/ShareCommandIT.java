@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.itests.support.Distribution;
 import org.veilswarm.itests.support.Ports;
+import org.veilswarm.itests.support.CliRun;
 
 /**
  * The README's "share a file" path with real processes: two nodes from the unpacked distribution
@@ -77,19 +78,19 @@ class ShareCommandIT {
 
         CliRun missing = cli(veilswarm, "share", work.resolve("no-such-folder").toString(), "--yes", "--data",
                 a.data.toString());
-        assertEquals(1, missing.exit, missing.output);
-        assertTrue(missing.output.contains("does not exist"), missing.output);
+        assertEquals(1, missing.exit(), missing.output());
+        assertTrue(missing.output().contains("does not exist"), missing.output());
 
         // stdin is empty: the question gets no answer, so nothing is shared.
         CliRun unanswered = cli(veilswarm, "share", folder.toString(), "--data", a.data.toString());
-        assertEquals(1, unanswered.exit, unanswered.output);
-        assertTrue(unanswered.output.contains("About to share " + folder + ": 3 file(s)"), unanswered.output);
-        assertTrue(unanswered.output.contains("pass --yes"), unanswered.output);
+        assertEquals(1, unanswered.exit(), unanswered.output());
+        assertTrue(unanswered.output().contains("About to share " + folder + ": 3 file(s)"), unanswered.output());
+        assertTrue(unanswered.output().contains("pass --yes"), unanswered.output());
 
         CliRun share = cli(veilswarm, "share", folder.toString(), "--yes", "--data", a.data.toString());
-        assertEquals(0, share.exit, share.output);
-        String lastLine = share.output.strip().lines().reduce((x, y) -> y).orElse("");
-        assertTrue(LINK.matcher(lastLine).matches(), "the last line of veilswarm share is no link:\n" + share.output);
+        assertEquals(0, share.exit(), share.output());
+        String lastLine = share.output().strip().lines().reduce((x, y) -> y).orElse("");
+        assertTrue(LINK.matcher(lastLine).matches(), "the last line of veilswarm share is no link:\n" + share.output());
         assertTrue(lastLine.startsWith("http://127.0.0.1:" + a.trackerPort + "/private/"),
                 "the link does not point at node A's tracker port " + a.trackerPort + ": " + lastLine);
 
@@ -97,15 +98,15 @@ class ShareCommandIT {
         long started = System.nanoTime();
         CliRun get = cli(veilswarm, "get", lastLine, "--dir", target.toString(), "--data", b.data.toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertEquals(0, get.exit, get.output + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
-        assertTrue(get.output.contains("%"), "no progress in:\n" + get.output);
-        assertEquals(sha256Tree(folder), sha256Tree(target.resolve("holiday")), get.output);
+        assertEquals(0, get.exit(), get.output() + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
+        assertTrue(get.output().contains("%"), "no progress in:\n" + get.output());
+        assertEquals(sha256Tree(folder), sha256Tree(target.resolve("holiday")), get.output());
 
         String unknownLink = lastLine.substring(0, lastLine.lastIndexOf('/') + 1) + "A".repeat(43);
         CliRun bad = cli(veilswarm, "get", unknownLink, "--dir", work.resolve("nothing").toString(), "--data",
                 b.data.toString());
-        assertEquals(1, bad.exit, bad.output);
-        assertTrue(bad.output.contains("veilswarm: "), bad.output);
+        assertEquals(1, bad.exit(), bad.output());
+        assertTrue(bad.output().contains("veilswarm: "), bad.output());
 
         for (RunningNode n : nodes) {
             n.process.destroy(); // SIGTERM
@@ -137,31 +138,8 @@ class ShareCommandIT {
         return digests;
     }
 
-    private record CliRun(int exit, String output) {
-    }
-
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(veilswarm.toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                out.append("(reading failed: ").append(e).append(')');
-            }
-        });
-        reader.start();
-        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            reader.join(5000);
-            fail(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT.toSeconds() + " s:\n" + out);
-        }
-        reader.join(10_000);
-        return new CliRun(p.exitValue(), out.toString());
+        return CliRun.run(COMMAND_TIMEOUT, veilswarm, args);
     }
 
     private final class RunningNode {

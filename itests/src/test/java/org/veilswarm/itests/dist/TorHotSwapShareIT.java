@@ -35,6 +35,7 @@ import org.veilswarm.itests.support.Distribution;
 import org.veilswarm.itests.support.Ports;
 import org.veilswarm.transport.tor.testing.PrivateTorNetwork;
 import org.veilswarm.transport.tor.testing.RealTor;
+import org.veilswarm.itests.support.CliRun;
 
 /**
  * Issue 9's hot swap with real processes, in a private C tor network on 127.0.0.1 (tor module test fixture, as
@@ -97,10 +98,10 @@ class TorHotSwapShareIT {
         assertTrue(torsOf(a).isEmpty(), "node A runs no tor before the tor transport is installed");
 
         CliRun share = cli(veilswarm, "share", file.toString(), "--yes", "--data", a.data.toString());
-        assertEquals(0, share.exit, share.output + "\n--- node A ---\n" + a.log());
-        String directLink = share.output.strip().lines().reduce((x, y) -> y).orElse("");
+        assertEquals(0, share.exit(), share.output() + "\n--- node A ---\n" + a.log());
+        String directLink = share.output().strip().lines().reduce((x, y) -> y).orElse("");
         Matcher direct = DIRECT_LINK.matcher(directLink);
-        assertTrue(direct.matches(), "without tor the link names the direct transport:\n" + share.output);
+        assertTrue(direct.matches(), "without tor the link names the direct transport:\n" + share.output());
         String token = direct.group(2);
 
         // The transport-tor feature's bundles, in start order, except those A already runs (netty-codec-http).
@@ -136,8 +137,8 @@ class TorHotSwapShareIT {
         long getStart = System.nanoTime();
         CliRun get = cli(veilswarm, "get", onionLink, "--dir", target.toString(), "--data", b.data.toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStart);
-        assertEquals(0, get.exit, get.output + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
-        assertEquals(sha256(bytes), sha256(Files.readAllBytes(target.resolve("notes.bin"))), get.output);
+        assertEquals(0, get.exit(), get.output() + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
+        assertEquals(sha256(bytes), sha256(Files.readAllBytes(target.resolve("notes.bin"))), get.output());
 
         List<ProcessHandle> torsOfA = torsOf(a);
         HttpResponse<String> removed = request(consoleA, "DELETE", "/api/bundles/" + torBundle, null);
@@ -151,7 +152,7 @@ class TorHotSwapShareIT {
         await("the link to name the direct endpoint again", Duration.ofSeconds(60),
                 () -> privateLink(consoleA, token).filter(l -> l.equals(directLink)));
         CliRun status = cli(veilswarm, "status", "--data", a.data.toString());
-        assertEquals(0, status.exit, "A runs on after the uninstall:\n" + status.output + "\n--- node A ---\n" + a.log());
+        assertEquals(0, status.exit(), "A runs on after the uninstall:\n" + status.output() + "\n--- node A ---\n" + a.log());
         assertTrue(a.process.isAlive(), "node A is still running");
         System.out.printf(Locale.ROOT, "TOR-HOTSWAP install to onion link %.1f s; veilswarm get of %d MiB %.1f s;"
                 + " whole test %.1f s%n", onionMillis / 1e3, FILE_BYTES >> 20, getMillis / 1e3,
@@ -294,31 +295,8 @@ class TorHotSwapShareIT {
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("=", "\\=").replace(" ", "\\ ") + '"';
     }
 
-    private record CliRun(int exit, String output) {
-    }
-
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(veilswarm.toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                out.append("(reading failed: ").append(e).append(')');
-            }
-        });
-        reader.start();
-        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            reader.join(5000);
-            fail(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT.toSeconds() + " s:\n" + out);
-        }
-        reader.join(10_000);
-        return new CliRun(p.exitValue(), out.toString());
+        return CliRun.run(COMMAND_TIMEOUT, veilswarm, args);
     }
 
     private static final class RunningNode {

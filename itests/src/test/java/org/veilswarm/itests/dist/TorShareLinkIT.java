@@ -32,6 +32,7 @@ import org.veilswarm.itests.support.Ports;
 import org.veilswarm.transport.tor.testing.PrivateTorNetwork;
 import org.veilswarm.transport.onion.internal.NativeOnionServiceTransfer;
 import org.veilswarm.transport.tor.testing.RealTor;
+import org.veilswarm.itests.support.CliRun;
 
 /**
  * Issue 9's end-to-end proof with real processes: a private C tor network on 127.0.0.1 (3 authorities and 7
@@ -104,10 +105,10 @@ class TorShareLinkIT {
         long shareStart = System.nanoTime();
         CliRun share = cli(veilswarm, "share", file.toString(), "--yes", "--data", a.data.toString());
         long shareMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shareStart);
-        assertEquals(0, share.exit, share.output + "\n--- node A ---\n" + a.log());
-        String link = share.output.strip().lines().reduce((x, y) -> y).orElse("");
+        assertEquals(0, share.exit(), share.output() + "\n--- node A ---\n" + a.log());
+        String link = share.output().strip().lines().reduce((x, y) -> y).orElse("");
         Matcher onion = ONION_LINK.matcher(link);
-        assertTrue(onion.matches(), "the last line of veilswarm share is no onion link:\n" + share.output);
+        assertTrue(onion.matches(), "the last line of veilswarm share is no onion link:\n" + share.output());
         assertEquals(a.address(), onion.group(1), "the link names node A's own onion address (its identity key)");
         assertEquals(a.trackerPort, Integer.parseInt(onion.group(2)), "the link names A's tracker port");
 
@@ -115,8 +116,8 @@ class TorShareLinkIT {
         long getStart = System.nanoTime();
         CliRun get = cli(veilswarm, "get", link, "--dir", target.toString(), "--data", b.data.toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStart);
-        assertEquals(0, get.exit, get.output + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
-        assertEquals(sha256(bytes), sha256(Files.readAllBytes(target.resolve("footage.bin"))), get.output);
+        assertEquals(0, get.exit(), get.output() + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
+        assertEquals(sha256(bytes), sha256(Files.readAllBytes(target.resolve("footage.bin"))), get.output());
 
         List<ProcessHandle> tors = new ArrayList<>();
         for (RunningNode n : nodes) {
@@ -179,31 +180,8 @@ class TorShareLinkIT {
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("=", "\\=").replace(" ", "\\ ") + '"';
     }
 
-    private record CliRun(int exit, String output) {
-    }
-
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(veilswarm.toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                out.append("(reading failed: ").append(e).append(')');
-            }
-        });
-        reader.start();
-        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            reader.join(5000);
-            fail(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT.toSeconds() + " s:\n" + out);
-        }
-        reader.join(10_000);
-        return new CliRun(p.exitValue(), out.toString());
+        return CliRun.run(COMMAND_TIMEOUT, veilswarm, args);
     }
 
     private static final class RunningNode {
