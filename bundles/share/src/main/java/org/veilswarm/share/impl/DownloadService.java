@@ -49,11 +49,20 @@ import org.veilswarm.tracker.protocol.TrackerUrl;
 public final class DownloadService implements Downloads, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
     private static final Duration METADATA_TIMEOUT = Duration.ofMinutes(2);
-    private static final int FIND_ATTEMPTS = 8;
+    /**
+     * How long a new download waits for the source to list a peer it can reach. The owner's own announce at its
+     * tracker's onion endpoint goes over a circuit to its own onion service, and lands seconds (native, tor on an
+     * idle machine) to a minute (tor on a busy one) after its link names that endpoint; a get started meanwhile
+     * sees the owner only at an address an onion-only downloader cannot dial.
+     */
+    static final Duration PEER_WAIT = Duration.ofMinutes(3);
+    /** The longest pause between two looks at the source while waiting. */
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     private static final Duration REDIAL = Duration.ofSeconds(2);
 
     private final ShareContext context;
     private final Announcer announcer;
+    private final Duration peerWait;
     private final Map<String, Entry> downloads = new LinkedHashMap<>();
 
     /** One download in memory. */
@@ -85,8 +94,14 @@ public final class DownloadService implements Downloads, AutoCloseable {
     }
 
     public DownloadService(ShareContext context) {
+        this(context, PEER_WAIT);
+    }
+
+    /** As above, waiting up to {@code peerWait} for a reachable peer (tests shorten it). */
+    DownloadService(ShareContext context, Duration peerWait) {
         this.context = context;
         this.announcer = new Announcer(context);
+        this.peerWait = peerWait;
     }
 
     @Override
@@ -189,7 +204,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
                 }
             });
         } else {
-            opening = findPeers(transport, e, 0)
+            opening = findPeers(transport, e, 0, System.nanoTime() + peerWait.toNanos())
                     .thenCompose(peers -> {
                         if (e.superseded(gen)) {
                             throw new CompletionException(new IllegalStateException("paused"));
@@ -310,10 +325,14 @@ public final class DownloadService implements Downloads, AutoCloseable {
     }
 
     /**
-     * Snapshot and announce, retried a few times with growing pauses: a source whose share was created a moment
-     * ago may not have its record in the mirroring view yet, and its tracker may not list itself yet.
+     * Snapshot and announce, tried again with growing pauses (0.25, 0.5, 1, 2, 4, 5, 5, ... s) until
+     * {@link #peerWait} has passed: a source whose share was created a moment ago may not have its record in the
+     * mirroring view yet, its onion service may not be found yet, and its tracker may not list it yet at an address
+     * this node can reach. Each wait is logged (the node's log, the console's log view): what the source lists and
+     * when the download gives up.
      */
-    private CompletableFuture<List<TransportAddress>> findPeers(Transport transport, Entry e, int attempt) {
+    private CompletableFuture<List<TransportAddress>> findPeers(Transport transport, Entry e, int attempt,
+            long deadline) {
         return SourceSnapshot.fetch(transport, e.link, context.identity())
                 .thenCompose(torrents -> peersFor(e, torrents))
                 .handle((peers, error) -> {
@@ -322,19 +341,30 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
-                    // Only "not listed yet" and "not published yet" are worth waiting for; an unreachable source or a
-                    // 404 is reported at once.
+                    long pause = Math.min(MAX_PAUSE.toMillis(), 250L << Math.min(attempt, 8));
+                    // Only "not listed yet", "no reachable peer yet" and "not published yet" are worth waiting for; an
+                    // unreachable source or a 404 is reported at once.
                     if (!(cause instanceof ShareException || e.link.isOnion() && notPublishedYet(cause))
-                            || attempt + 1 >= FIND_ATTEMPTS
                             || e.state == DownloadState.PAUSED) {
                         return CompletableFuture.<List<TransportAddress>>failedFuture(error);
                     }
-                    long pause = Math.min(4000, 250L << attempt);
+                    if (System.nanoTime() + pause * 1_000_000L - deadline > 0) {
+                        return CompletableFuture.<List<TransportAddress>>failedFuture(new ShareException(
+                                cause.getMessage() + " (gave up after " + peerWait.toSeconds() + " s)", cause));
+                    }
+                    LOG.log(System.Logger.Level.INFO, "download " + e.id + ": " + cause.getMessage()
+                            + "; looking again in " + pause + " ms (attempt " + (attempt + 1) + ", gives up "
+                            + secondsLeft(deadline) + " s from now)");
                     return CompletableFuture.supplyAsync(() -> null,
                             CompletableFuture.delayedExecutor(pause, java.util.concurrent.TimeUnit.MILLISECONDS))
-                            .thenCompose(x -> findPeers(transport, e, attempt + 1));
+                            .thenCompose(x -> findPeers(transport, e, attempt + 1, deadline));
                 })
                 .thenCompose(f -> f);
+    }
+
+    /** Seconds until a {@link System#nanoTime()} deadline, for log lines. */
+    private static long secondsLeft(long deadline) {
+        return Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L);
     }
 
     /**
@@ -373,8 +403,20 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     if (peers.isEmpty()) {
                         throw new CompletionException(new ShareException("the source's tracker lists no peer for the share"));
                     }
-                    e.peers.addAll(peers);
-                    return new ArrayList<>(peers);
+                    // A peer no bound transport can dial (the owner still listed only at its IP for an onion-only
+                    // node) is no peer, and neither is this node itself (its own announce lists it at its onion
+                    // address): waiting for the source's next answer is better than failing the fetch.
+                    Optional<TransportAddress> self = context.identity()
+                            .map(i -> TransportAddress.of(i.address(), context.peerPort()));
+                    List<TransportAddress> reachable = peers.stream()
+                            .filter(p -> self.map(me -> !me.equals(p)).orElse(true))
+                            .filter(p -> context.transportFor(p).isPresent()).toList();
+                    if (reachable.isEmpty()) {
+                        throw new CompletionException(new ShareException("the source's tracker lists no peer this node"
+                                + " can reach yet (it lists " + peers + ")"));
+                    }
+                    e.peers.addAll(reachable);
+                    return new ArrayList<>(reachable);
                 });
     }
 

@@ -34,6 +34,13 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
         private final Map<TransportAddress, TransportAddress> services = new ConcurrentHashMap<>();
         private final Map<TransportAddress, TransportAddress> hidden = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+        /** Connections asked for, per onion service: how often a downloader looked at a source. */
+        private final Map<TransportAddress, java.util.concurrent.atomic.AtomicInteger> dials = new ConcurrentHashMap<>();
+
+        int dials(TransportAddress service) {
+            java.util.concurrent.atomic.AtomicInteger n = dials.get(service);
+            return n == null ? 0 : n.get();
+        }
 
         /** Makes {@code service} unfindable, as a descriptor not published yet. */
         void hide(TransportAddress service) {
@@ -102,6 +109,7 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
 
     @Override
     public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
+        directory.dials.computeIfAbsent(to, x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         TransportAddress local = to.isOnion() ? directory.services.get(to) : null;
         if (local == null) {
             directory.misses.incrementAndGet();

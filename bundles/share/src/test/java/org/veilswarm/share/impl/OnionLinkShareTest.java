@@ -152,6 +152,66 @@ class OnionLinkShareTest {
         assertEquals(direct, awaitLink(a, share.id(), false).tracker());
     }
 
+    /**
+     * Issue #9's early get: a download started after the owner's link names its onion endpoint but before the owner
+     * is listed there (its own announce over the anonymous transport has not landed) finds the owner at its IP only,
+     * which an onion-only node cannot dial. It waits, looking at the source again and again, instead of failing;
+     * once the owner's announce lands it downloads. The old downloader took the unreachable peer and failed.
+     */
+    @Test
+    void aDownloadStartedBeforeTheOwnerIsListedAtAnAddressItCanReachWaitsAndThenDownloads() throws Exception {
+        a = new TestNode(tmp.resolve("a"), freePort(), onions, LinkSettings.defaults(), true, false);
+        b = new TestNode(tmp.resolve("b"), freePort(), onions, LinkSettings.defaults(), false, true);
+        Path file = tmp.resolve("early.bin");
+        Files.write(file, random(500_000, 7));
+        Share share = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE);
+        InfoHash hash = InfoHash.ofHex(share.id());
+        awaitSeeders(a, hash, 1);
+        a.publishTrackerOnOnion();
+        ShareLink link = awaitLink(a, share.id(), true);
+        assertEquals(1, a.store.scrape(List.of(hash.truncated())).get(hash.truncated()).complete(),
+                "A is listed at its IP only");
+
+        Download d = b.downloads.add(link.format(), tmp.resolve("into"));
+        // Each look is a snapshot and an announce over the onion transport: six dials are three looks at least.
+        long end = System.nanoTime() + WAIT.toNanos();
+        Download seen = d;
+        while (onions.dials(link.tracker()) < 6 && System.nanoTime() < end && seen.state() != DownloadState.FAILED) {
+            Thread.sleep(20);
+            seen = b.downloads.get(d.id()).orElseThrow();
+        }
+        seen = b.downloads.get(d.id()).orElseThrow();
+        assertEquals(DownloadState.CONNECTING, seen.state(), "a source that lists no reachable peer yet is no failure: "
+                + seen.error().orElse("") + " (" + onions.dials(link.tracker()) + " dials to A's tracker)");
+        assertTrue(onions.dials(link.tracker()) >= 6, "B looked at A's tracker " + onions.dials(link.tracker())
+                + " times in " + WAIT.toSeconds() + " s");
+
+        a.bindOnionForPeersAndShares();
+        await(b, d.id(), DownloadState.SEEDING);
+        assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("early.bin")));
+    }
+
+    /** The wait is bounded: a source that never lists a reachable peer fails the download with the reason. */
+    @Test
+    void aDownloadGivesUpWhenTheSourceListsNoReachablePeerBeforeTheDeadline() throws Exception {
+        a = new TestNode(tmp.resolve("a"), freePort(), onions, LinkSettings.defaults(), true, false);
+        b = new TestNode(tmp.resolve("b"), freePort(), onions, LinkSettings.defaults(), false, true);
+        b.downloads.close();
+        b.downloads = new DownloadService(b.context, Duration.ofSeconds(3));
+        Path file = tmp.resolve("never.bin");
+        Files.write(file, random(100_000, 8));
+        Share share = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE);
+        awaitSeeders(a, InfoHash.ofHex(share.id()), 1);
+        a.publishTrackerOnOnion();
+        ShareLink link = awaitLink(a, share.id(), true);
+
+        Download d = b.downloads.add(link.format(), tmp.resolve("into"));
+        Download failed = await(b, d.id(), DownloadState.FAILED);
+        String error = failed.error().orElse("");
+        assertTrue(error.contains("no peer this node can reach") && error.contains("127.0.0.1:" + a.peerPort)
+                && error.contains("gave up after 3 s"), error);
+    }
+
     private static ShareLink awaitLink(TestNode node, String id, boolean onion) throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
         Optional<ShareLink> link = Optional.empty();

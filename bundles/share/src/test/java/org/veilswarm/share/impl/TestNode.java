@@ -29,6 +29,7 @@ final class TestNode implements AutoCloseable {
     int peerPort;
     TestTrackerServer tracker;
     SwarmEngine engine;
+    ShareContext context;
     ShareService shares;
     DownloadService downloads;
 
@@ -85,7 +86,21 @@ final class TestNode implements AutoCloseable {
      * swarm engine listen on it (the engine at its peer port, under the node's key), then the share layer sees it.
      */
     void bindOnion() throws Exception {
+        publishTrackerOnOnion();
+        bindOnionForPeersAndShares();
+    }
+
+    /**
+     * The first half of {@link #bindOnion}: the tracker listens on the onion transport (links name its onion
+     * endpoint), but the node cannot announce itself there yet, as between a tor transport's tracker service
+     * being published and the node's own announce over tor landing.
+     */
+    void publishTrackerOnOnion() {
         tracker.addTransport(onion);
+    }
+
+    /** The second half: the swarm engine listens on the onion transport and the share layer sees it. */
+    void bindOnionForPeersAndShares() throws Exception {
         onionPeerListener = engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
         bound.add(onion);
     }
@@ -111,7 +126,7 @@ final class TestNode implements AutoCloseable {
             // As the node's swarm engine: the same port on every transport, under the node's key on anonymous ones.
             engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
         }
-        ShareContext context = new ShareContext(engine, tracker.shares(), () -> Optional.of(store),
+        context = new ShareContext(engine, tracker.shares(), () -> Optional.of(store),
                 this::transports, Optional.of(identity), dataDir, peerPort, links);
         shares = new ShareService(context);
         downloads = new DownloadService(context);
