@@ -43,6 +43,16 @@ final class Announcer implements AutoCloseable {
         long left();
     }
 
+    /**
+     * Who an announce says we are, instead of the engine's peer id and the node's onion address: one of a share's
+     * own onion services (K-way multiplexing), listed by the tracker as a peer of its own.
+     *
+     * @param peerId the peer id the service presents in handshakes ({@code SwarmEngine#servicePeerId})
+     * @param onion  the service's address, named in announces over anonymous transports
+     */
+    record AnnounceAs(byte[] peerId, OnionAddress onion) {
+    }
+
     private final ShareContext context;
     private final byte[] peerId;
     private final ScheduledExecutorService timer;
@@ -61,6 +71,12 @@ final class Announcer implements AutoCloseable {
     /** One announce; completes with the tracker's answer or exceptionally (unreachable, refused, timeout). */
     CompletableFuture<AnnounceResponse> announce(TrackerUrl url, InfoHash infoHash, AnnounceEvent event,
             Progress progress) {
+        return announce(url, infoHash, event, progress, null);
+    }
+
+    /** As above, as {@code as} ({@code null}: as the node itself). */
+    CompletableFuture<AnnounceResponse> announce(TrackerUrl url, InfoHash infoHash, AnnounceEvent event,
+            Progress progress, AnnounceAs as) {
         Optional<Transport> transport = context.transportFor(url.address());
         if (transport.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no bound transport reaches the tracker "
@@ -69,8 +85,9 @@ final class Announcer implements AutoCloseable {
         Transport t = transport.get();
         // Over an anonymous transport the tracker cannot see where we are: name our onion service instead.
         Optional<OnionAddress> onion = t.info().anonymity() == org.veilswarm.api.transport.Anonymity.NONE
-                ? Optional.empty() : context.identity().map(i -> i.address());
-        AnnounceRequest request = new AnnounceRequest(infoHash.truncated(), peerId, context.peerPort(),
+                ? Optional.empty() : as != null ? Optional.of(as.onion()) : context.identity().map(i -> i.address());
+        AnnounceRequest request = new AnnounceRequest(infoHash.truncated(), as != null ? as.peerId() : peerId,
+                context.peerPort(),
                 progress.uploaded(), progress.downloaded(), progress.left(), event, OptionalInt.empty(), true, true,
                 onion);
         return new TrackerClient(t::connect, TIMEOUT).announce(url, request);
@@ -84,11 +101,18 @@ final class Announcer implements AutoCloseable {
         keepAnnouncing(key, url, infoHash, first, progress, response -> { });
     }
 
+    /** As above, as {@code as} ({@code null}: as the node itself). */
+    void keepAnnouncing(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent first, Progress progress,
+            AnnounceAs as) {
+        stop(key);
+        schedule(key, url, infoHash, first, progress, as, response -> { }, Duration.ZERO, 0);
+    }
+
     /** As above; {@code answers} hears every successful answer (a downloader connects to the peers listed). */
     void keepAnnouncing(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent first, Progress progress,
             Consumer<AnnounceResponse> answers) {
         stop(key);
-        schedule(key, url, infoHash, first, progress, answers, Duration.ZERO, 0);
+        schedule(key, url, infoHash, first, progress, null, answers, Duration.ZERO, 0);
     }
 
     /** Runs {@code task} every {@code period} under {@code key} until {@link #stop}. */
@@ -104,9 +128,9 @@ final class Announcer implements AutoCloseable {
      * yet is a node nobody can download from.
      */
     private void schedule(String key, TrackerUrl url, InfoHash infoHash, AnnounceEvent event, Progress progress,
-            Consumer<AnnounceResponse> answers, Duration delay, int failures) {
+            AnnounceAs as, Consumer<AnnounceResponse> answers, Duration delay, int failures) {
         ScheduledFuture<?>[] holder = new ScheduledFuture<?>[1];
-        holder[0] = timer.schedule(() -> announce(url, infoHash, event, progress).whenComplete((response, error) -> {
+        holder[0] = timer.schedule(() -> announce(url, infoHash, event, progress, as).whenComplete((response, error) -> {
             if (repeating.get(key) != holder[0]) {
                 return; // stopped or replaced meanwhile
             }
@@ -114,11 +138,11 @@ final class Announcer implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "announce to " + url.address() + " failed: " + error.getMessage());
                 Duration retry = Duration.ofSeconds(1L << Math.min(failures, 5));
                 // The event is kept: a STARTED or COMPLETED the tracker never heard must still reach it.
-                schedule(key, url, infoHash, event, progress, answers,
+                schedule(key, url, infoHash, event, progress, as, answers,
                         retry.compareTo(MIN_INTERVAL) < 0 ? retry : MIN_INTERVAL, failures + 1);
             } else {
                 answers.accept(response);
-                schedule(key, url, infoHash, AnnounceEvent.NONE, progress, answers,
+                schedule(key, url, infoHash, AnnounceEvent.NONE, progress, as, answers,
                         clamp(Duration.ofSeconds(response.interval())), 0);
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);

@@ -43,8 +43,8 @@ import org.veilswarm.tracker.protocol.TrackerUrl;
  * the torrent in this node's tracker under the link's token (so this node answers announces for it too), puts
  * the record in its store, and announces itself as a seeder to the source and to its own tracker.
  *
- * <p>Multiplexing over K onion services of the source (issue 8) hooks in at {@link #peersFor}: today the peers
- * are the ones the source's tracker lists, reached through the one transport that reaches the link's host.
+ * <p>Multiplexing over K onion services of the source (issues 5 and 8) needs nothing here: the source's tracker
+ * lists each of a share's K services as a peer of its own (docs/shares.md), and every listed peer is dialled.
  */
 public final class DownloadService implements Downloads, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
@@ -381,8 +381,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
     }
 
     /**
-     * The peers to start from: the source's answer to an announce, plus the peers in its snapshot. This is where
-     * a downloader would add the source's other onion services (K-way multiplexing) once they exist.
+     * The peers to start from: the source's answer to an announce, plus the peers in its snapshot (the K onion
+     * services of the share among them).
      */
     private CompletableFuture<List<TransportAddress>> peersFor(Entry e, List<SourceSnapshot.Torrent> torrents) {
         SourceSnapshot.Torrent torrent = torrents.stream().filter(t -> t.infoHash().isV2()).findFirst()

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.node.ServiceKeys;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.Anonymity;
 import org.veilswarm.api.transport.Transport;
@@ -27,11 +28,22 @@ import org.veilswarm.tracker.api.TrackerShares;
  * @param dataDir the node's data directory ({@code <data>/shares/}, {@code <data>/downloads/} below it)
  * @param peerPort the port the engine accepts peers on, announced to trackers
  * @param links which endpoint links name, and which transport reaches an address
+ * @param serviceKeys the node's per-share onion service keys; empty: shares are published under the node's key only
+ * @param servicesPerShare K, how many onion services of its own each share is published on (issue 5, K-way
+ *                   multiplexing) when {@code serviceKeys} is present; 0: under the node's key only
  */
 public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supplier<Optional<TrackerStore>> store,
         Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort,
-        LinkSettings links) {
+        LinkSettings links, Optional<ServiceKeys> serviceKeys, int servicesPerShare) {
+    /** Most onion services a share may be published on: each costs descriptors, intro circuits and a listener. */
+    public static final int MAX_SERVICES_PER_SHARE = 8;
+
     public ShareContext {
+        Objects.requireNonNull(serviceKeys, "serviceKeys");
+        if (servicesPerShare < 0 || servicesPerShare > MAX_SERVICES_PER_SHARE) {
+            throw new IllegalArgumentException("servicesPerShare must be 0-" + MAX_SERVICES_PER_SHARE + ", got "
+                    + servicesPerShare);
+        }
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(trackerShares, "trackerShares");
         Objects.requireNonNull(store, "store");
@@ -42,6 +54,13 @@ public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supp
         if (peerPort < 1 || peerPort > 65535) {
             throw new IllegalArgumentException("peerPort must be 1-65535, got " + peerPort);
         }
+    }
+
+    /** Every share under the node's key only (no per-share services). */
+    public ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supplier<Optional<TrackerStore>> store,
+            Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort,
+            LinkSettings links) {
+        this(engine, trackerShares, store, transports, identity, dataDir, peerPort, links, Optional.empty(), 0);
     }
 
     /** With {@link LinkSettings#defaults()}. */
@@ -61,6 +80,11 @@ public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supp
             return i >= 0 ? i : order.size() + (t.info().anonymity() == Anonymity.NONE ? 1 : 0);
         });
         return transports.get().stream().filter(t -> t.canReach(address)).min(preferred);
+    }
+
+    /** The per-share service count in effect: K when the node's service keys are available, else 0. */
+    int sharedServices() {
+        return serviceKeys.isPresent() ? servicesPerShare : 0;
     }
 
     /** Whether a bound transport is anonymous, i.e. could publish the tracker under the node's onion address. */

@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 
+import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.TorrentRecord;
 import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.metainfo.CancelToken;
 import org.veilswarm.metainfo.CreatedTorrent;
@@ -58,6 +60,7 @@ public final class ShareService implements Shares, AutoCloseable {
     private final ShareContext context;
     private final Path dir;
     private final Announcer announcer;
+    private final ShareServiceListeners services;
     private final RevealScanner scanner = new RevealScanner();
     private final Map<String, Entry> shares = new LinkedHashMap<>();
     /** The tracker endpoints the shares were last announced at; see {@link #followEndpoints}. */
@@ -69,6 +72,10 @@ public final class ShareService implements Shares, AutoCloseable {
         Metainfo metainfo;
         TorrentSession session;
         String error;
+        /** The share's own onion service keys (K-way multiplexing); empty: it is listed under the node's key. */
+        List<ServiceKey> keys = List.of();
+        /** The services that listened when the share last announced itself; see {@link #followServices}. */
+        Set<OnionAddress> announcedServices = Set.of();
 
         Entry(ShareRecord record) {
             this.record = record;
@@ -79,6 +86,7 @@ public final class ShareService implements Shares, AutoCloseable {
         this.context = context;
         this.dir = context.dataDir().resolve("shares");
         this.announcer = new Announcer(context);
+        this.services = new ShareServiceListeners(context.engine(), context.peerPort());
     }
 
     /** Restores every share saved in {@code <data>/shares/}; a damaged one is skipped with a warning. */
@@ -87,6 +95,7 @@ public final class ShareService implements Shares, AutoCloseable {
         // fails nothing); the first check finds its endpoints and announces at any the shares below did not see.
         announcer.every("tracker-endpoints", ENDPOINT_CHECK, () -> {
             try {
+                followServices();
                 followEndpoints();
             } catch (RuntimeException ex) {
                 // A periodic task that throws is never run again (ScheduledExecutorService): log and keep watching.
@@ -195,6 +204,7 @@ public final class ShareService implements Shares, AutoCloseable {
 
     /** Adds the torrent to the engine (checking the files), puts its record and announces to our own tracker. */
     private void seed(Entry e) {
+        e.keys = serviceKeys(e.record.id());
         Path root = e.record.path();
         Path downloadDir = root.getParent();
         try {
@@ -210,7 +220,60 @@ public final class ShareService implements Shares, AutoCloseable {
             return;
         }
         putRecord(e, e.record.publicToken().isPresent() ? Visibility.PUBLIC : Visibility.PRIVATE);
+        followServices();
         announceToOwnTracker(e);
+    }
+
+    /**
+     * The share's K onion service keys from the node ({@code <data>/keys/shares/<id>/}), the same after a restart;
+     * none when K is 0 or the node gives no keys. A key that cannot be read leaves the share under the node's key,
+     * with a warning naming the file.
+     */
+    private List<ServiceKey> serviceKeys(String id) {
+        int k = context.sharedServices();
+        if (k == 0) {
+            return List.of();
+        }
+        try {
+            return List.copyOf(context.serviceKeys().orElseThrow().forShare(id, k));
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "share " + id + ": cannot use its onion service keys, so it is "
+                    + "listed under the node's own onion service only: " + ex.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Keeps the shares' own onion services listening on the anonymous transports (a share with a token and a
+     * running torrent: not a removed, fully revoked or failed one) and announces a share again when the set of its
+     * services that listen changed, so its tracker lists exactly those.
+     */
+    synchronized void followServices() {
+        List<ServiceKey> wanted = new ArrayList<>();
+        for (Entry e : shares.values()) {
+            if (published(e)) {
+                wanted.addAll(e.keys);
+            }
+        }
+        services.follow(wanted, context.transports().get());
+        Set<OnionAddress> listening = services.listening();
+        for (Entry e : shares.values()) {
+            if (!published(e)) {
+                continue;
+            }
+            Set<OnionAddress> now = new java.util.LinkedHashSet<>();
+            e.keys.stream().map(ServiceKey::address).filter(listening::contains).forEach(now::add);
+            if (!now.equals(e.announcedServices)) {
+                LOG.log(System.Logger.Level.INFO, "share " + e.record.id() + " is on " + now.size() + " onion "
+                        + "service(s) of its own: " + now);
+                announceToOwnTracker(e);
+            }
+        }
+    }
+
+    private static boolean published(Entry e) {
+        return !e.keys.isEmpty() && e.session != null && e.metainfo != null
+                && (e.record.privateToken().isPresent() || e.record.publicToken().isPresent());
     }
 
     private void putRecord(Entry e, Visibility visibility) {
@@ -238,14 +301,36 @@ public final class ShareService implements Shares, AutoCloseable {
         TorrentSession session = e.session;
         Announcer.Progress progress = Announcer.seeding(() -> session.stats().uploaded());
         Optional<String> token = e.record.privateToken().or(() -> e.record.publicToken());
+        Set<OnionAddress> listening = e.keys.isEmpty() ? Set.of() : services.listening();
+        List<ServiceKey> open = e.keys.stream().filter(k -> listening.contains(k.address())).toList();
+        e.announcedServices = new java.util.LinkedHashSet<>(open.stream().map(ServiceKey::address).toList());
         token.ifPresent(t -> {
             Visibility v = e.record.privateToken().isPresent() ? Visibility.PRIVATE : Visibility.PUBLIC;
             for (TransportAddress endpoint : context.trackerShares().endpoints()) {
-                announcer.keepAnnouncing(announceKeyPrefix(e.record.id()) + endpoint,
-                        new TrackerUrl(endpoint, prefix(v, t) + "announce"), v2(e.metainfo), AnnounceEvent.STARTED,
-                        progress);
+                TrackerUrl url = new TrackerUrl(endpoint, prefix(v, t) + "announce");
+                String key = announceKeyPrefix(e.record.id()) + endpoint;
+                announcer.keepAnnouncing(key, url, v2(e.metainfo), AnnounceEvent.STARTED, progress);
+                if (!overAnonymousTransport(endpoint)) {
+                    continue;
+                }
+                // K-way multiplexing: over an anonymous transport the share is also listed once per service of its
+                // own that listens, each with its own peer id; services still being published are announced once
+                // they listen (followServices). The entry under the node's address stays: the link names the node,
+                // whose service is up from the start, and "listening" is not "reachable" on every transport (tor
+                // completes ADD_ONION before the descriptor is uploaded), while a downloader asks for the metadata
+                // only from the peers it is given first.
+                for (ServiceKey service : open) {
+                    announcer.keepAnnouncing(key + "#" + service.address(), url, v2(e.metainfo), AnnounceEvent.STARTED,
+                            progress, new Announcer.AnnounceAs(services.peerId(service), service.address()));
+                }
             }
         });
+    }
+
+    /** Whether announces to {@code endpoint} go over an anonymous transport (they then name an onion address). */
+    private boolean overAnonymousTransport(TransportAddress endpoint) {
+        return context.transportFor(endpoint)
+                .map(t -> t.info().anonymity() != org.veilswarm.api.transport.Anonymity.NONE).orElse(false);
     }
 
     private static String announceKeyPrefix(String shareId) {
@@ -369,6 +454,7 @@ public final class ShareService implements Shares, AutoCloseable {
         token.ifPresent(context.trackerShares()::revoke);
         commit(e, visibility == Visibility.PUBLIC ? e.record.withPublicToken(Optional.empty())
                 : e.record.withPrivateToken(Optional.empty()));
+        followServices(); // a share without a token left is withdrawn from its services
         if (e.session != null) {
             announceToOwnTracker(e);
         }
@@ -386,6 +472,14 @@ public final class ShareService implements Shares, AutoCloseable {
             e.record.privateToken().ifPresent(context.trackerShares()::revoke);
             e.record.publicToken().ifPresent(context.trackerShares()::revoke);
             announcer.stopAll(announceKeyPrefix(id));
+            followServices(); // withdraws the share's services at once
+            try {
+                // Also when K is 0 now: keys made under an earlier K retire with the share.
+                context.serviceKeys().ifPresent(keys -> keys.deleteShare(id));
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete the onion service keys of share " + id + ": "
+                        + ex.getMessage());
+            }
             try {
                 Files.deleteIfExists(dir.resolve(id + ".share"));
                 Files.deleteIfExists(dir.resolve(id + ".torrent"));
@@ -491,8 +585,19 @@ public final class ShareService implements Shares, AutoCloseable {
         }
     }
 
+    /** The onion services of share {@code id} that listen now, in key order (tests, logs). */
+    synchronized List<OnionAddress> servicesOf(String id) {
+        Entry e = shares.get(id);
+        if (e == null) {
+            return List.of();
+        }
+        Set<OnionAddress> listening = services.listening();
+        return e.keys.stream().map(ServiceKey::address).filter(listening::contains).toList();
+    }
+
     @Override
     public void close() {
         announcer.close();
+        services.close();
     }
 }

@@ -20,6 +20,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.veilswarm.api.node.NodeIdentity;
+import org.veilswarm.api.node.ServiceKeys;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.share.api.RevealReport;
@@ -38,7 +39,9 @@ import org.veilswarm.tracker.api.TrackerShares;
  * {@link ShareService}. Shares are kept in
  * {@code <veilswarm.data.dir>/shares/} and restored on activation (the tracker's tokens are registered again,
  * since the tracker keeps none across its own restarts). Configuration PID {@value #PID} (shared with
- * {@link DownloadComponent}) says which transport links name and which transport reaches a link.
+ * {@link DownloadComponent}) says which transport links name, which transport reaches a link, and on how many
+ * onion services of its own each share is published ({@code servicesPerShare}, keys from the node's
+ * {@link ServiceKeys}).
  */
 @Component(service = Shares.class, configurationPid = ShareComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -63,9 +66,26 @@ public final class ShareComponent implements Shares {
                 + "tracker's onion service when an anonymous transport is bound but not published yet.")
         int onionWaitSeconds() default 120;
 
+        @AttributeDefinition(name = "Onion services per share (K)", min = "0", max = "8", description = "How many "
+                + "onion services of its own each share is published on (K-way multiplexing): a downloader opens a "
+                + "peer connection to each over its own circuit. Each service has its own key, kept in "
+                + "<data>/keys/shares/. 0: shares are listed under the node's own onion service only. A change "
+                + "restarts the share component, which publishes every share again with the new K.")
+        int servicesPerShare() default 2;
+
         @AttributeDefinition(name = "Transport order", description = "Schemes tried first, in this order, when "
                 + "several transports reach an address (both tor and onion reach .onion addresses).")
         String[] transportOrder() default {"onion", "tor"};
+    }
+
+    /** K from the configuration, checked: 0 to {@link ShareContext#MAX_SERVICES_PER_SHARE}. */
+    static int servicesPerShare(Config config) {
+        int k = config.servicesPerShare();
+        if (k < 0 || k > ShareContext.MAX_SERVICES_PER_SHARE) {
+            throw new IllegalArgumentException("servicesPerShare must be 0-" + ShareContext.MAX_SERVICES_PER_SHARE
+                    + ", got " + k);
+        }
+        return k;
     }
 
     static LinkSettings linkSettings(Config config) {
@@ -84,12 +104,14 @@ public final class ShareComponent implements Shares {
     @Activate
     public ShareComponent(@Reference(name = "engine") SwarmEngine engine,
             @Reference(name = "trackerShares") TrackerShares trackerShares,
-            @Reference(name = "identity") NodeIdentity identity, Config config, BundleContext context) {
+            @Reference(name = "identity") NodeIdentity identity,
+            @Reference(name = "serviceKeys") ServiceKeys serviceKeys, Config config, BundleContext context) {
         String data = context.getProperty(DATA_DIR);
         Path dataDir = data != null ? Path.of(data) : context.getDataFile("").toPath();
         int port = peerPort(context);
         ShareContext shareContext = new ShareContext(engine, trackerShares, () -> Optional.ofNullable(store.get()),
-                () -> List.copyOf(transports), Optional.of(identity), dataDir, port, linkSettings(config));
+                () -> List.copyOf(transports), Optional.of(identity), dataDir, port, linkSettings(config),
+                Optional.of(serviceKeys), servicesPerShare(config));
         this.shares = new ShareService(shareContext);
         shares.start();
     }

@@ -79,20 +79,22 @@ class OnionLinkShareTest {
         assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("report.bin")));
 
         // B announced itself complete to A over the anonymous transport: A's tracker, asked through it, counts B and
-        // A twice (A announces itself at each endpoint of its tracker: at its IP and at its onion address).
+        // A four times (A announces itself at each endpoint of its tracker: at its IP, and at its onion endpoint
+        // under the node's address and once per onion service of the share: K = 2).
         InfoHash hash = InfoHash.ofHex(share.id());
         TrackerClient overOnion = new TrackerClient(b.onion::connect, Duration.ofSeconds(10));
         TrackerUrl scrape = new TrackerUrl(link.tracker(), ShareService.prefix(link.visibility(), link.token()) + "scrape");
         long end = System.nanoTime() + WAIT.toNanos();
         SwarmCounts counts = new SwarmCounts(0, 0, 0);
-        while (System.nanoTime() < end && counts.complete() < 3) {
+        while (System.nanoTime() < end && counts.complete() < 5) {
             Map<InfoHash, SwarmCounts> answer = overOnion.scrape(scrape, List.of(hash.truncated())).get(10, TimeUnit.SECONDS);
             counts = answer.getOrDefault(hash.truncated(), counts);
-            if (counts.complete() < 3) {
+            if (counts.complete() < 5) {
                 Thread.sleep(100);
             }
         }
-        assertEquals(3, counts.complete(), "A's tracker lists A (direct and onion) and B as seeders: " + counts);
+        assertEquals(5, counts.complete(), "A's tracker lists A (direct, node, 2 share services) and B as seeders: "
+                + counts);
     }
 
     /** A link tried before the source's onion service can be found (tor: descriptor not found yet) is tried again. */
@@ -141,8 +143,9 @@ class OnionLinkShareTest {
         a.bindOnion();
         ShareLink link = awaitLink(a, share.id(), true);
         assertEquals(TransportAddress.of(a.identity.address(), a.trackerPort), link.tracker());
-        // A is listed at its onion address as well as its IP: two seeder entries in its own tracker.
-        awaitSeeders(a, hash, 2);
+        // A is listed at its onion address and the share's two onion services as well as its IP: four seeder
+        // entries in its own tracker.
+        awaitSeeders(a, hash, 4);
 
         Download d = b.downloads.add(link.format(), tmp.resolve("into"));
         await(b, d.id(), DownloadState.SEEDING);

@@ -36,6 +36,12 @@ final class TestNode implements AutoCloseable {
     /** Besides the direct transport, when given: an anonymous one that publishes under the node's onion address. */
     final LoopbackOnionTransport onion;
     final LinkSettings links;
+    /** K, the onion services of its own each share is published on (the share bundle's default: 2). */
+    int servicesPerShare = 2;
+    /** The owner's upload limit (tests that watch a download while it runs). */
+    org.veilswarm.swarm.engine.RateLimiter uploadLimit = org.veilswarm.swarm.engine.RateLimiter.UNLIMITED;
+    /** The node bundle's per-share key store, over {@code <data>/keys/shares/}. */
+    org.veilswarm.node.impl.ShareKeyStore serviceKeys;
 
     TestNode(Path dataDir, int trackerPort) throws Exception {
         this(dataDir, trackerPort, null, LinkSettings.defaults());
@@ -43,6 +49,14 @@ final class TestNode implements AutoCloseable {
 
     TestNode(Path dataDir, int trackerPort, LoopbackOnionTransport.Directory onionDirectory, LinkSettings links)
             throws Exception {
+        this(dataDir, trackerPort, onionDirectory, links, 2, org.veilswarm.swarm.engine.RateLimiter.UNLIMITED);
+    }
+
+    /** With K onion services per share and an upload limit. */
+    TestNode(Path dataDir, int trackerPort, LoopbackOnionTransport.Directory onionDirectory, LinkSettings links,
+            int servicesPerShare, org.veilswarm.swarm.engine.RateLimiter uploadLimit) throws Exception {
+        this.servicesPerShare = servicesPerShare;
+        this.uploadLimit = uploadLimit;
         this.dataDir = dataDir;
         this.trackerPort = trackerPort;
         this.onion = onionDirectory == null ? null : new LoopbackOnionTransport(onionDirectory);
@@ -116,7 +130,8 @@ final class TestNode implements AutoCloseable {
     void start() throws Exception {
         store = new MemoryTrackerStore();
         startTracker();
-        engine = new SwarmEngine(EngineConfig.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(3)));
+        engine = new SwarmEngine(EngineConfig.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(3))
+                .withUploadLimit(uploadLimit));
         if (bound.contains(transport)) {
             peerPort = engine.listen(transport, null, 0).toCompletableFuture().get().address().port();
         } else if (peerPort == 0) {
@@ -126,8 +141,10 @@ final class TestNode implements AutoCloseable {
             // As the node's swarm engine: the same port on every transport, under the node's key on anonymous ones.
             engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
         }
+        serviceKeys = new org.veilswarm.node.impl.ShareKeyStore(dataDir.resolve("keys/shares"));
         context = new ShareContext(engine, tracker.shares(), () -> Optional.of(store),
-                this::transports, Optional.of(identity), dataDir, peerPort, links);
+                this::transports, Optional.of(identity), dataDir, peerPort, links, Optional.of(serviceKeys),
+                servicesPerShare);
         shares = new ShareService(context);
         downloads = new DownloadService(context);
         shares.start();

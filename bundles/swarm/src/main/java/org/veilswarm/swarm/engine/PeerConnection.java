@@ -37,6 +37,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     private final SwarmEngine engine;
     final long id;
     final boolean outbound;
+    /** The peer id this side presented: the engine's, or that of one of its services (K-way multiplexing). */
+    final byte[] localPeerId;
     final String transportScheme;
     /** Where the peer is; null for an inbound stream whose transport does not say (anonymous streams). */
     volatile TransportAddress address;
@@ -75,6 +77,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     PeerConnection(SwarmEngine engine, TorrentSession session, String transportScheme, TransportAddress address,
                    boolean outbound) {
+        this(engine, session, transportScheme, address, outbound, engine.config().peerId());
+    }
+
+    /** @param localPeerId the peer id this side presents on this connection ({@link SwarmEngine#peerAcceptor}) */
+    PeerConnection(SwarmEngine engine, TorrentSession session, String transportScheme, TransportAddress address,
+                   boolean outbound, byte[] localPeerId) {
+        this.localPeerId = localPeerId;
         this.engine = engine;
         this.session = session;
         this.transportScheme = transportScheme;

@@ -124,15 +124,59 @@ public final class SwarmEngine implements AutoCloseable {
     }
 
     private ChannelInitializer<Channel> acceptor(String scheme) {
+        return peerAcceptor(scheme, config.peerId());
+    }
+
+    /**
+     * Sets up each stream a caller's own listener accepts as an incoming peer of this engine that answers the
+     * handshake with {@code localPeerId} instead of {@link EngineConfig#peerId()}. This is K-way multiplexing
+     * (issue 5): a share published on K onion services of its own presents one peer id per service, so a
+     * downloader connected to all K sees K peers, not one peer and K-1 duplicate connections; and this side keeps
+     * one connection per (its peer id, the remote peer id) pair, so the downloader's K streams all stay.
+     *
+     * <p>The caller opens and closes the listener (for example with {@link PersistentListen#start}); the
+     * transport is not added to this engine's dialing transports.
+     *
+     * @param scheme the transport scheme, for the peers' statistics
+     * @param localPeerId 20 bytes; derive it from {@link EngineConfig#peerId()} (see {@link #servicePeerId})
+     */
+    public ChannelInitializer<Channel> peerAcceptor(String scheme, byte[] localPeerId) {
+        Objects.requireNonNull(scheme, "scheme");
+        byte[] ours = localPeerId.clone();
+        if (ours.length != org.veilswarm.peerwire.Handshake.PEER_ID_LENGTH) {
+            throw new IllegalArgumentException("a peer id is 20 bytes, not " + ours.length);
+        }
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("peer", HandshakeHandler.responder(
                         hash -> Optional.ofNullable(byHandshakeHash.get(hash)).map(TorrentSession::known),
-                        config.peerId(), config.limits(), UT_METADATA_ID));
-                ch.pipeline().addLast("swarm", new PeerConnection(SwarmEngine.this, null, scheme, null, false));
+                        ours, config.limits(), UT_METADATA_ID));
+                ch.pipeline().addLast("swarm", new PeerConnection(SwarmEngine.this, null, scheme, null, false, ours));
             }
         };
+    }
+
+    /**
+     * A peer id of this engine for one of its extra identities (a share's onion service named by
+     * {@code serviceName}): the client prefix of {@link EngineConfig#peerId()} (8 bytes, BEP 20 style) and 12 bytes
+     * of SHA-256 over the engine's peer id and the name, so it is stable while the engine runs and differs per
+     * service.
+     */
+    public byte[] servicePeerId(byte[] serviceName) {
+        byte[] base = config.peerId();
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update("veilswarm service peer id\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sha.update(base);
+            sha.update(serviceName);
+            byte[] digest = sha.digest();
+            byte[] id = base.clone();
+            System.arraycopy(digest, 0, id, 8, id.length - 8);
+            return id;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private Listener opened(Listener listener) {

@@ -355,7 +355,10 @@ public final class TorrentSession implements AutoCloseable {
             peer.close("connected to ourselves");
             return;
         }
-        PeerConnection existing = peers.stream().filter(p -> Arrays.equals(p.peerId, peer.peerId)).findFirst().orElse(null);
+        // One connection per pair of peer ids: a node presenting another peer id on each of its onion services
+        // (K-way multiplexing) is K peers, and so is a downloader connected to K of them, seen from that node.
+        PeerConnection existing = peers.stream().filter(p -> Arrays.equals(p.peerId, peer.peerId)
+                && Arrays.equals(p.localPeerId, peer.localPeerId)).findFirst().orElse(null);
         if (existing != null && !keepNewOverExisting(peer, existing)) {
             peer.close("duplicate connection");
             return;
@@ -424,7 +427,7 @@ public final class TorrentSession implements AutoCloseable {
         if (fresh.outbound == existing.outbound) {
             return false;
         }
-        byte[] ours = engine.config().peerId();
+        byte[] ours = fresh.localPeerId;
         byte[] freshInitiator = fresh.outbound ? ours : fresh.peerId;
         byte[] existingInitiator = existing.outbound ? ours : existing.peerId;
         return Arrays.compareUnsigned(freshInitiator, existingInitiator) < 0;

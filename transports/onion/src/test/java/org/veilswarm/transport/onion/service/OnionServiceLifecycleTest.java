@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.Channel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
@@ -46,8 +44,6 @@ class OnionServiceLifecycleTest {
             Duration.ofSeconds(10), Duration.ofSeconds(15), 1)
             .withSchedule(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
 
-    @TempDir
-    Path data;
     private ServiceTestNetwork network;
     private OnionServices client;
 
@@ -66,8 +62,9 @@ class OnionServiceLifecycleTest {
 
     @Test
     void aServiceIsWithdrawnOnStopAndComesBackUnderTheSameAddressAfterARestart() throws Exception {
-        Path keys = data.resolve("keys/services");
-        ServiceKey key = new ServiceKeyStore(keys).loadOrCreate("share-restart");
+        // The node bundle keeps share keys on disk (ShareKeyStore); a restart reads the same seed back.
+        byte[] seed = org.veilswarm.crypto.Randoms.bytes(Ed25519.SEED_LENGTH);
+        ServiceKey key = ServiceTestNetwork.serviceKey(Ed25519.keyPairFromSeed(seed));
         TransportAddress address = TransportAddress.of(key.address(), PORT);
 
         OnionServices firstRun = network.node(SETTINGS);
@@ -91,7 +88,7 @@ class OnionServiceLifecycleTest {
 
         firstRun.close(); // the node stops; a new process reads the key again
         OnionServices secondRun = network.node(SETTINGS);
-        ServiceKey reloaded = new ServiceKeyStore(keys).loadOrCreate("share-restart");
+        ServiceKey reloaded = ServiceTestNetwork.serviceKey(Ed25519.keyPairFromSeed(seed));
         assertEquals(key.address(), reloaded.address(), "same address after the restart");
         OnionService again = secondRun.publish(reloaded, PORT, ServiceTestNetwork.echo(), ServiceOptions.PUBLIC)
                 .get(60, TimeUnit.SECONDS);
@@ -141,7 +138,8 @@ class OnionServiceLifecycleTest {
 
     @Test
     void aShareOnTwoServicesGivesTwoStreamsAndOneSurvivesTheOthersCircuit() throws Exception {
-        List<ServiceKey> keys = new ServiceKeyStore(data.resolve("k-way")).loadOrCreateAll("share-k", 2);
+        List<ServiceKey> keys = List.of(ServiceTestNetwork.serviceKey(Ed25519.generateKeyPair()),
+                ServiceTestNetwork.serviceKey(Ed25519.generateKeyPair()));
         assertNotEquals(keys.get(0).address(), keys.get(1).address());
         OnionServices seeder = network.node(SETTINGS);
         List<OnionService> services = seeder.publishAll(keys, PORT, ServiceTestNetwork.echo(), ServiceOptions.PUBLIC)
