@@ -141,6 +141,11 @@ final class Announcer implements AutoCloseable {
                 schedule(key, url, infoHash, event, progress, as, answers,
                         retry.compareTo(MIN_INTERVAL) < 0 ? retry : MIN_INTERVAL, failures + 1);
             } else {
+                if (event != AnnounceEvent.NONE) {
+                    // Once per event: says when a tracker first heard of us (a downloader finds us only after this).
+                    LOG.log(System.Logger.Level.INFO, "announced " + event.name().toLowerCase(java.util.Locale.ROOT)
+                            + " to " + url.address() + " (" + response.peers().size() + " peers listed)");
+                }
                 answers.accept(response);
                 schedule(key, url, infoHash, AnnounceEvent.NONE, progress, as, answers,
                         clamp(Duration.ofSeconds(response.interval())), 0);

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,13 @@ final class OnionTransportEngine implements AutoCloseable {
     /** The HSDir role's store (rend-spec-v3 §2.2.6); null when not relaying. */
     private final HsDirStore hsDirStore;
     private volatile boolean closed;
+    /**
+     * Connects and listens in progress. {@link #close} fails them with {@code CLOSED}: their completions would run
+     * on this transport's event loops, which are shut down then, so they would otherwise never complete — and a
+     * caller waiting for one (the swarm engine counts an address as "being dialled" until its connect completes)
+     * would wait forever, long after a new transport took this one's place (a bundle update).
+     */
+    private final java.util.Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Starts the event loops and, if {@code settings.relay()}, the relay on the ORPort.
@@ -207,7 +215,7 @@ final class OnionTransportEngine implements AutoCloseable {
             return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
                     "cannot listen as " + key.address() + ":" + port + ": " + NO_DIRECTORY));
         }
-        return onionServices.publish(key, port, childInitializer);
+        return untilClosed(onionServices.publish(key, port, childInitializer), Listener::close);
     }
 
     CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
@@ -224,7 +232,28 @@ final class OnionTransportEngine implements AutoCloseable {
             return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
                     "cannot connect to " + to + ": " + NO_DIRECTORY));
         }
-        return onionServices.connect(to, initializer);
+        return untilClosed(onionServices.connect(to, initializer), Channel::close);
+    }
+
+    /**
+     * {@code work}'s outcome, or a {@code CLOSED} failure if this transport closes first; a result that arrives
+     * after that is released with {@code release}.
+     */
+    private <T> CompletionStage<T> untilClosed(CompletionStage<T> work, java.util.function.Consumer<T> release) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((v, e) -> pending.remove(result));
+        work.whenComplete((v, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else if (!result.complete(v) && v != null) {
+                release.accept(v);
+            }
+        });
+        if (closed) { // closed while this was being registered: close() may have missed it
+            result.completeExceptionally(closedException());
+        }
+        return result;
     }
 
     private static TransportException closedException() {
@@ -274,6 +303,9 @@ final class OnionTransportEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        for (CompletableFuture<?> f : List.copyOf(pending)) {
+            f.completeExceptionally(closedException());
+        }
         onionServices.close();
         firstHops.close();
         if (relay != null) {

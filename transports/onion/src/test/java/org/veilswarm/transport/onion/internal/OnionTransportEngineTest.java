@@ -134,6 +134,47 @@ class OnionTransportEngineTest {
     }
 
     @Test
+    void aConnectOrListenInProgressFailsWithClosedWhenTheTransportCloses() throws Exception {
+        // Every relay the directory lists is a port that accepts TCP and then says nothing: the first hop's link
+        // handshake waits, so both are still in progress when the transport closes. Before the fix they never
+        // completed (their completions were due on the closed event loops), and the swarm engine, which counts
+        // an address as being dialled until its connect completes, never dialled it again through the updated
+        // onion bundle's new transport.
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            OnionTransportEngine engine = start(settings(false, 0));
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            List<org.veilswarm.api.directory.RelayDescriptor> relays = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                byte[] identity = new byte[32];
+                byte[] ntor = new byte[32];
+                random.nextBytes(identity);
+                random.nextBytes(ntor);
+                relays.add(new org.veilswarm.api.directory.RelayDescriptor(identity, ntor,
+                        List.of((InetSocketAddress) silent.getLocalSocketAddress()), 1_000_000, 0, java.util.Set.of(),
+                        "0.1.0", java.util.Set.of(org.veilswarm.api.directory.RelayFlag.values()),
+                        java.time.Instant.now().minusSeconds(60)));
+            }
+            engine.directory().add(new org.veilswarm.directory.core.FullListRelaySampler(relays,
+                    new java.util.SplittableRandom(1), 64), "test");
+            ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                }
+            };
+            TransportAddress elsewhere = TransportAddress.of(
+                    OnionAddress.fromPublicKey(Ed25519.generateKeyPair().publicKey()), 80);
+            CompletionStage<Channel> connect = engine.connect(elsewhere, init);
+            CompletionStage<org.veilswarm.api.transport.Listener> listen = engine.listen(serviceKey, 80, init);
+            assertFalse(connect.toCompletableFuture().isDone(), "the connect ended before the close: " + connect);
+            assertFalse(listen.toCompletableFuture().isDone(), "the listen ended before the close: " + listen);
+
+            engine.close();
+            assertEquals(TransportException.Reason.CLOSED, failure(connect).reason());
+            assertEquals(TransportException.Reason.CLOSED, failure(listen).reason());
+        }
+    }
+
+    @Test
     void relayCountersCountCellsForwardedForOthers() throws Exception {
         OnionTransportEngine engine = start(settings(true, 0));
         EventLoopGroup group = new NioEventLoopGroup(1);
