@@ -33,6 +33,11 @@ import org.veilswarm.transport.direct.impl.DirectTransportEngine;
  */
 class ServicePeerIdTest {
     private static final long WAIT_MILLIS = 20_000;
+    /**
+     * The seeder's upload limit: the downloads below last seconds, so the connections are watched while they run
+     * (two seeds close their connection: "both seeding").
+     */
+    private static final long UPLOAD_BYTES_PER_SECOND = 512 * 1024;
 
     @TempDir
     Path dir;
@@ -40,10 +45,10 @@ class ServicePeerIdTest {
     @Test
     void twoListenersWithTwoServicePeerIdsAreTwoPeersOnBothSides() throws Exception {
         DirectTransportEngine transport = Loopback.transport();
-        SwarmEngine seeder = Loopback.engine(transport);
+        SwarmEngine seeder = limitedSeeder(transport);
         SwarmEngine leecher = Loopback.engine(transport);
         try {
-            Path content = Loopback.content(dir.resolve("src"), "file.bin", 7, 3 << 20);
+            Path content = Loopback.content(dir.resolve("src"), "file.bin", 7, 4 << 20);
             CreatedTorrent t = Loopback.torrent(content, TorrentMode.V2_ONLY, 1 << 16);
             TorrentSession seeding = seeder.add(t.metainfo(), dir.resolve("src"), dir.resolve("seed-state"),
                     TorrentOptions.defaults());
@@ -57,10 +62,10 @@ class ServicePeerIdTest {
             leeching.connect(a).toCompletableFuture().get(10, TimeUnit.SECONDS);
             leeching.connect(b).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-            Set<String> seen = await("the downloader to hold two peers", () -> peerIds(leeching), s -> s.size() == 2);
+            Set<String> seen = await("the downloader to hold two peers and the seeder both of its connections",
+                    () -> seeding.stats().peers().size() == 2 ? peerIds(leeching) : Set.<String>of(),
+                    s -> s.size() == 2);
             assertEquals(Set.of(hex(first), hex(second)), seen, "one peer per service peer id");
-            await("the seeder to keep both of the downloader's connections", () -> seeding.stats().peers().size(),
-                    n -> n == 2);
             leeching.completion().get(60, TimeUnit.SECONDS);
             assertArrayEquals(Files.readAllBytes(content), Files.readAllBytes(dir.resolve("dst/file.bin")));
         } finally {
@@ -73,10 +78,10 @@ class ServicePeerIdTest {
     @Test
     void withTheEnginesOwnPeerIdOnBothListenersTheSecondConnectionIsADuplicate() throws Exception {
         DirectTransportEngine transport = Loopback.transport();
-        SwarmEngine seeder = Loopback.engine(transport);
+        SwarmEngine seeder = limitedSeeder(transport);
         SwarmEngine leecher = Loopback.engine(transport);
         try {
-            Path content = Loopback.content(dir.resolve("src"), "file.bin", 8, 1 << 20);
+            Path content = Loopback.content(dir.resolve("src"), "file.bin", 8, 8 << 20);
             CreatedTorrent t = Loopback.torrent(content, TorrentMode.V2_ONLY, 1 << 16);
             seeder.add(t.metainfo(), dir.resolve("src"), dir.resolve("seed-state"), TorrentOptions.defaults());
             byte[] own = seeder.config().peerId();
@@ -90,7 +95,8 @@ class ServicePeerIdTest {
                     () -> leeching.connect(b).toCompletableFuture().get(10, TimeUnit.SECONDS),
                     "the second connection to the same peer id is closed as a duplicate");
             assertTrue(String.valueOf(refused.getCause().getMessage()).contains("closed"), refused.toString());
-            leeching.completion().get(60, TimeUnit.SECONDS);
+            // 8 MiB at 512 KiB/s: still downloading, over the first connection only.
+            assertEquals(TorrentState.DOWNLOADING, leeching.stats().state());
             assertEquals(1, leeching.stats().peers().size(), "one peer id, one connection kept");
         } finally {
             leecher.close();
@@ -117,6 +123,13 @@ class ServicePeerIdTest {
         } finally {
             engine.close();
         }
+    }
+
+    private static SwarmEngine limitedSeeder(DirectTransportEngine transport) {
+        SwarmEngine engine = new SwarmEngine(EngineConfig.defaults().withUploadLimit(
+                Loopback.limit(UPLOAD_BYTES_PER_SECOND)));
+        engine.addTransport(transport);
+        return engine;
     }
 
     private static TransportAddress listen(DirectTransportEngine transport,
