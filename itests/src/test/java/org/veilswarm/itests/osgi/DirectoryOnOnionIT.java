@@ -25,6 +25,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.veilswarm.api.directory.DirectoryScheme;
+import org.veilswarm.api.directory.DirectoryStreams;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.directory.RelayList;
@@ -42,7 +43,9 @@ import org.veilswarm.itests.support.VeilswarmOptions;
  * bundle's link-handshake probe ({@code reachability.method=link-handshake}) and, with the TCP fallback off,
  * lists the node's own relay Running only because the relay proved its identity in a real TLS link handshake;
  * the relay published its descriptor through the bound {@code consensus} scheme; the scheme's relay list (the
- * HSDir ring's source) holds it.
+ * HSDir ring's source) holds it. The scheme binds the onion bundle's directory streams ({@code
+ * directory.streams.method=begin-dir}) and, after bootstrapping from the authority, downloads the next list from
+ * the relay cache the list names (the node's own relay, which mirrors and serves it) over BEGIN_DIR.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -99,6 +102,9 @@ public class DirectoryOnOnionIT extends NodeIT {
         Hashtable<String, Object> scheme = new Hashtable<>();
         scheme.put("authorities", authorities);
         scheme.put("timeoutMillis", 10_000);
+        // The node's relay is also a directory cache: its scheme mirrors the list and serves it on BEGIN_DIR.
+        scheme.put("serveDirectory", true);
+        scheme.put("mirrorRefreshSeconds", 1);
         NodeContext.configuration(cm, "org.veilswarm.directory.consensus").update(scheme);
         DirectoryScheme consensus = node.awaitService(DirectoryScheme.class, "(directory.scheme=consensus)",
                 NodeContext.TIMEOUT);
@@ -128,5 +134,25 @@ public class DirectoryOnOnionIT extends NodeIT {
         assertEquals("127.0.0.1", relay.orAddresses().get(0).getAddress().getHostAddress());
         assertTrue(relay.flags().toString(), relay.flags().contains(RelayFlag.HSDIR));
         assertEquals(1, list.relaysWith(RelayFlag.HSDIR).toCompletableFuture().get(10, TimeUnit.SECONDS).size());
+
+        // The client side of caches: the scheme binds the onion bundle's directory streams, and once the list it
+        // bootstrapped from the authority expires (6 s), the next one comes from the relay cache the list names
+        // (the node's own relay) over a one-hop circuit and BEGIN_DIR.
+        ServiceReference<DirectoryStreams> streams = node.awaitReference(DirectoryStreams.class,
+                "(directory.streams.method=begin-dir)", NodeContext.TIMEOUT);
+        Bundle consensusBundle = node.bundle("org.veilswarm.directory-consensus");
+        Await.until("the consensus scheme to bind the onion bundle's directory streams", NodeContext.TIMEOUT,
+                () -> streams.getUsingBundles() != null
+                        && Arrays.asList(streams.getUsingBundles()).contains(consensusBundle),
+                () -> "streams used by " + Arrays.toString(streams.getUsingBundles()));
+        Await.until("a list downloaded from the relay cache over BEGIN_DIR", Duration.ofSeconds(90), () -> {
+            try {
+                list.relaysWith(RelayFlag.RUNNING).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            } catch (Exception notYet) {
+                // an authority or cache between periods: asked again
+            }
+            return !consensus.status().detail().contains("from relay caches: 0 ");
+        }, () -> "scheme status " + consensus.status());
+        assertTrue(consensus.status().detail(), consensus.status().detail().contains("directory streams bound"));
     }
 }

@@ -8,5 +8,5 @@
  * {@link org.veilswarm.api.directory.RelaySampler} returning verified, bandwidth-weighted picks).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.veilswarm.api.directory;

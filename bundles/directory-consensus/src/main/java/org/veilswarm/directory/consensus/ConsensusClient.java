@@ -21,6 +21,8 @@ import org.veilswarm.api.directory.RelaySampler;
 import org.veilswarm.directory.core.AuthoritySet;
 import org.veilswarm.directory.core.BadDirectories;
 import org.veilswarm.directory.core.ConsensusVerification;
+import org.veilswarm.directory.core.DirectoryTiers;
+import org.veilswarm.directory.core.SourceLog;
 import org.veilswarm.directory.core.FullListRelaySampler;
 import org.veilswarm.directory.core.RelayDescriptorParser;
 import org.veilswarm.directory.core.VerifiedConsensus;
@@ -39,7 +41,7 @@ public final class ConsensusClient implements RelaySampler {
     public static final int DEFAULT_MAX_DRAWS = 32;
 
     private final AuthoritySet authorities;
-    private final List<DirectoryHttpClient> directories;
+    private final DirectoryTiers<DirectoryHttpClient> directories;
     private final RelayDescriptorParser parser;
     private final Clock clock;
     private final RandomGenerator random;
@@ -47,6 +49,9 @@ public final class ConsensusClient implements RelaySampler {
     private final BadDirectories bad;
     private final AtomicLong transferred = new AtomicLong();
     private volatile Current current;
+    /** The last list verified, kept after it expires: its relays are the caches to ask for the next one. */
+    private volatile VerifiedConsensus lastVerified;
+    private final SourceLog sources = new SourceLog("consensus");
     private CompletableFuture<Current> inFlight;
 
     private record Current(VerifiedConsensus consensus, FullListRelaySampler sampler) {
@@ -63,9 +68,19 @@ public final class ConsensusClient implements RelaySampler {
     /** @param badFor how long a directory that served a lie is not asked (unless all are marked) */
     public ConsensusClient(AuthoritySet authorities, List<DirectoryHttpClient> directories,
             RelayDescriptorParser parser, Clock clock, RandomGenerator random, int maxDraws, Duration badFor) {
+        this(authorities, DirectoryTiers.fixed(directories, DirectoryHttpClient::name), parser, clock, random, maxDraws,
+                badFor);
+    }
+
+    /**
+     * A client asking relay caches first and the bootstrap directories (authorities, fallbacks) when no cache
+     * answers with a list that verifies ({@link DirectoryTiers}).
+     */
+    public ConsensusClient(AuthoritySet authorities, DirectoryTiers<DirectoryHttpClient> directories,
+            RelayDescriptorParser parser, Clock clock, RandomGenerator random, int maxDraws, Duration badFor) {
         this.bad = new BadDirectories(badFor);
         this.authorities = Objects.requireNonNull(authorities, "authorities");
-        this.directories = List.copyOf(directories);
+        this.directories = Objects.requireNonNull(directories, "directories");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -93,6 +108,19 @@ public final class ConsensusClient implements RelaySampler {
         return c != null && c.consensus().isValidAt(clock.instant()) ? Optional.of(c.consensus()) : Optional.empty();
     }
 
+    /**
+     * The last list verified, even if it expired since: the scheme takes the relay caches to ask from it (a
+     * client a little behind still knows its caches, as tor uses a recent consensus for that).
+     */
+    public Optional<VerifiedConsensus> lastVerified() {
+        return Optional.ofNullable(lastVerified);
+    }
+
+    /** Which directories served the lists, and how often each tier was used. */
+    public SourceLog sources() {
+        return sources;
+    }
+
     /** Names of directories marked now for serving a forged, minority-signed or malformed list. */
     public Set<String> badDirectories() {
         return bad.names(clock.instant());
@@ -110,7 +138,6 @@ public final class ConsensusClient implements RelaySampler {
         }
         CompletableFuture<Current> download = inFlight;
         if (download == null) {
-            bad.forgetIfAllBad(directories.stream().map(DirectoryHttpClient::name).toList(), clock.instant());
             download = fetch(new ArrayList<>()).toCompletableFuture();
             inFlight = download;
             CompletableFuture<Current> started = download;
@@ -127,25 +154,23 @@ public final class ConsensusClient implements RelaySampler {
     }
 
     private CompletionStage<Current> fetch(List<DirectoryHttpClient> tried) {
-        List<DirectoryHttpClient> usable = new ArrayList<>();
         Instant now = clock.instant();
-        for (DirectoryHttpClient d : directories) {
-            if (!bad.isBad(d.name(), now) && !tried.contains(d)) {
-                usable.add(d);
-            }
-        }
-        if (usable.isEmpty()) {
+        DirectoryHttpClient directory = directories.choose(tried, bad, now, random);
+        if (directory == null) {
             return CompletableFuture.failedFuture(new DirectoryException("no directory left to download a valid"
                     + " consensus from (" + bad.names(now).size() + " marked bad, " + tried.size() + " tried)"));
         }
-        DirectoryHttpClient directory = usable.get(random.nextInt(usable.size()));
         tried.add(directory);
+        boolean cache = directories.isCache(directory);
+        int[] wire = new int[1];
         // Verification parses every descriptor (a relay signature each): off the stream's event loop.
         return directory.get(DirectoryPaths.CONSENSUS).thenApplyAsync(response -> {
             transferred.addAndGet(response.transferred());
+            wire[0] = response.transferred();
             return authorities.verifyConsensus(response.body(), parser, clock.instant());
         }).handle((verification, error) -> {
             if (error != null) {
+                sources.unreachable("consensus", directory.name(), cache, error);
                 return fetch(tried);
             }
             if (!verification.accepted()) {
@@ -153,9 +178,13 @@ public final class ConsensusClient implements RelaySampler {
                 // this one again at the next download; only a lie marks it.
                 if (BadDirectories.blames(verification.outcome())) {
                     bad.mark(directory.name(), clock.instant());
+                    sources.markedBad("consensus", directory.name(), cache, verification.detail());
+                } else {
+                    sources.skipped("consensus", directory.name(), cache, verification.outcome().toString());
                 }
                 return fetch(tried);
             }
+            sources.served("consensus", directory.name(), cache, wire[0]);
             return CompletableFuture.completedFuture(install(verification));
         }).thenCompose(stage -> stage);
     }
@@ -164,6 +193,7 @@ public final class ConsensusClient implements RelaySampler {
         VerifiedConsensus consensus = verification.consensus().orElseThrow();
         Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws));
         current = c;
+        lastVerified = consensus;
         return c;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import org.veilswarm.api.directory.DirectoryException;
@@ -28,13 +29,16 @@ public final class MerkleRelaySampler implements RelaySampler {
     public static final int DEFAULT_MAX_DRAWS = 32;
 
     private final AuthoritySet authorities;
-    private final List<DirectoryQueries> directories;
+    private final DirectoryTiers<DirectoryQueries> directories;
     private final RandomGenerator random;
     private final Clock clock;
     private final MerkleAnswerVerifier verifier;
     private final int maxDraws;
     private final BadDirectories bad = new BadDirectories(BadDirectories.DEFAULT_MARK);
     private volatile VerifiedHeader current;
+    private CompletableFuture<VerifiedHeader> headerInFlight;
+    private volatile Consumer<RelayDescriptor> verifiedRelays = relay -> { };
+    private final SourceLog sources = new SourceLog("merkle");
     private final java.util.Map<RoleListKey, CompletableFuture<List<RelayDescriptor>>> roleLists = new java.util.HashMap<>();
 
     /**
@@ -48,8 +52,17 @@ public final class MerkleRelaySampler implements RelaySampler {
 
     public MerkleRelaySampler(AuthoritySet authorities, List<DirectoryQueries> directories, RandomGenerator random,
             Clock clock, MerkleAnswerVerifier verifier, int maxDraws) {
+        this(authorities, DirectoryTiers.fixed(directories, DirectoryQueries::name), random, clock, verifier, maxDraws);
+    }
+
+    /**
+     * A sampler asking relay caches first and the bootstrap directories when no cache answers
+     * ({@link DirectoryTiers}); every answer is verified whichever tier it came from.
+     */
+    public MerkleRelaySampler(AuthoritySet authorities, DirectoryTiers<DirectoryQueries> directories,
+            RandomGenerator random, Clock clock, MerkleAnswerVerifier verifier, int maxDraws) {
         this.authorities = Objects.requireNonNull(authorities, "authorities");
-        this.directories = List.copyOf(directories);
+        this.directories = Objects.requireNonNull(directories, "directories");
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -63,7 +76,43 @@ public final class MerkleRelaySampler implements RelaySampler {
     public CompletionStage<RelayDescriptor> pick(RelayRole role, PathConstraints constraints) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(constraints, "constraints");
-        return header().thenCompose(h -> draw(h, role, constraints, 1));
+        return header().thenCompose(h -> draw(h, role, constraints, 1).exceptionallyCompose(error -> {
+            if (!(unwrap(error) instanceof NoDirectoryLeftException)) {
+                return CompletableFuture.failedFuture(error);
+            }
+            // No directory answered for this consensus: a new period began and they serve the next one (caches
+            // and authorities keep only the newest). Fetch the header again and draw with it if it is newer.
+            return sharedFetch().thenCompose(next -> java.util.Arrays.equals(next.consensusId(),
+                    h.consensusId()) ? CompletableFuture.<RelayDescriptor>failedFuture(error)
+                            : draw(next, role, constraints, 1));
+        }));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+    }
+
+    /** Every directory was tried for one x, none answered, and none lied. */
+    private static final class NoDirectoryLeftException extends DirectoryException {
+        private static final long serialVersionUID = 1L;
+
+        NoDirectoryLeftException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Receives every relay a directory proved with a verified answer (the scheme learns relay caches from them).
+     * Called on whatever thread completed the answer: must not block.
+     */
+    public void onVerifiedRelay(Consumer<RelayDescriptor> listener) {
+        this.verifiedRelays = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Which directories served the header and the answers, and how often each tier was used. */
+    public SourceLog sources() {
+        return sources;
     }
 
     /** Names of directories caught lying (or serving unverifiable data). */
@@ -77,7 +126,26 @@ public final class MerkleRelaySampler implements RelaySampler {
         if (h != null && h.isValidAt(clock.instant())) {
             return CompletableFuture.completedFuture(h);
         }
-        return fetchHeader(new ArrayList<>());
+        return sharedFetch();
+    }
+
+    /** One header fetch at a time: concurrent picks (and status checks) share it. */
+    private synchronized CompletableFuture<VerifiedHeader> sharedFetch() {
+        CompletableFuture<VerifiedHeader> fetch = headerInFlight;
+        if (fetch == null) {
+            fetch = fetchHeader(new ArrayList<>()).toCompletableFuture();
+            headerInFlight = fetch;
+            CompletableFuture<VerifiedHeader> started = fetch;
+            // May run at once (nothing to ask): it then clears the field before this method returns.
+            fetch.whenComplete((r, e) -> {
+                synchronized (this) {
+                    if (headerInFlight == started) {
+                        headerInFlight = null;
+                    }
+                }
+            });
+        }
+        return fetch;
     }
 
     private CompletionStage<VerifiedHeader> fetchHeader(List<DirectoryQueries> tried) {
@@ -86,18 +154,30 @@ public final class MerkleRelaySampler implements RelaySampler {
             return failed("no directory left to fetch a valid header from (" + bad.names(clock.instant()).size() + " marked bad)");
         }
         tried.add(directory);
+        boolean cache = directories.isCache(directory);
         return directory.header().handle((bytes, error) -> {
             if (error != null) {
+                sources.unreachable("header", directory.name(), cache, error);
                 return fetchHeader(tried);
             }
             HeaderVerification v = authorities.verify(bytes, clock.instant());
             if (!v.accepted()) {
                 if (BadDirectories.blames(v.outcome())) {
                     bad.mark(directory.name(), clock.instant());
+                    sources.markedBad("header", directory.name(), cache, v.outcome().toString());
+                } else {
+                    sources.skipped("header", directory.name(), cache, v.outcome().toString());
                 }
                 return fetchHeader(tried);
             }
             VerifiedHeader h = v.header().orElseThrow();
+            VerifiedHeader held = current;
+            if (held != null && h.header().validAfter().isBefore(held.header().validAfter())) {
+                // A directory behind (an older header, still valid): never roll the client back; ask another.
+                sources.skipped("header", directory.name(), cache, "older than the one held");
+                return fetchHeader(tried);
+            }
+            sources.served("header", directory.name(), cache, bytes.length);
             current = h;
             return CompletableFuture.completedFuture(h);
         }).thenCompose(stage -> stage);
@@ -134,21 +214,30 @@ public final class MerkleRelaySampler implements RelaySampler {
     private CompletionStage<Leaf> leaf(VerifiedHeader header, RelayRole role, long x, List<DirectoryQueries> tried) {
         DirectoryQueries directory = chooseDirectory(tried);
         if (directory == null) {
-            return failed("no directory left to answer find (" + bad.names(clock.instant()).size() + " marked bad, " + tried.size()
-                    + " tried)");
+            String message = "no directory left to answer find (" + bad.names(clock.instant()).size() + " marked bad, "
+                    + tried.size() + " tried)";
+            // None lied, none answered: maybe they all serve a newer consensus (pick() then fetches the header).
+            boolean noneLied = tried.stream().noneMatch(d -> bad.isBad(d.name(), clock.instant()));
+            return CompletableFuture.failedFuture(noneLied ? new NoDirectoryLeftException(message)
+                    : new DirectoryException(message));
         }
         tried.add(directory);
+        boolean cache = directories.isCache(directory);
         return directory.find(header.consensusId(), role, x).handle((bytes, error) -> {
             if (error != null) {
                 // Unreachable is not lying: try another, but do not mark it bad.
+                sources.unreachable("find", directory.name(), cache, error);
                 return leaf(header, role, x, tried);
             }
             try {
                 MerkleAnswer answer = MerkleAnswer.decode(bytes);
-                return CompletableFuture.completedFuture(new Leaf(verifier.verify(header, role, x, answer),
-                        answer.rangeEnd()));
+                RelayDescriptor relay = verifier.verify(header, role, x, answer);
+                sources.served("find", directory.name(), cache, bytes.length);
+                verifiedRelays.accept(relay);
+                return CompletableFuture.completedFuture(new Leaf(relay, answer.rangeEnd()));
             } catch (AnswerRejectedException e) {
                 bad.mark(directory.name(), clock.instant());
+                sources.markedBad("find", directory.name(), cache, e.getMessage());
                 return leaf(header, role, x, tried);
             }
         }).thenCompose(stage -> stage);
@@ -208,17 +297,7 @@ public final class MerkleRelaySampler implements RelaySampler {
     }
 
     private DirectoryQueries chooseDirectory(List<DirectoryQueries> tried) {
-        Instant now = clock.instant();
-        if (tried.isEmpty()) {
-            bad.forgetIfAllBad(directories.stream().map(DirectoryQueries::name).toList(), now);
-        }
-        List<DirectoryQueries> usable = new ArrayList<>();
-        for (DirectoryQueries d : directories) {
-            if (!bad.isBad(d.name(), now) && !tried.contains(d)) {
-                usable.add(d);
-            }
-        }
-        return usable.isEmpty() ? null : usable.get(random.nextInt(usable.size()));
+        return directories.choose(tried, bad, clock.instant(), random);
     }
 
     private static <T> CompletionStage<T> failed(String message) {

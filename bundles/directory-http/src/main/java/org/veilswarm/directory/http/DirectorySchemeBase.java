@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import org.veilswarm.api.directory.DirectoryScheme;
+import org.veilswarm.api.directory.DirectoryStreams;
+import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelaySampler;
 import org.veilswarm.api.directory.SignedRelayDescriptor;
 import org.veilswarm.directory.core.AuthoritySet;
@@ -28,9 +30,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * (docs/protocols/directory-consensus.md §5), and the cache role (a {@link DirectoryMirror} refreshed on a
  * schedule and served on directory streams, {@link #directoryService()}). Subclasses add the client role
  * (the sampler they hand to {@link #clientRole}, and {@link #status()}) and call {@link #close()} when
- * deactivated.
+ * deactivated. Clients bootstrap from the configured directories over TCP and, once they hold a verified
+ * directory and a {@link DirectoryStreams} service is bound ({@link #streamsBound}), ask the relay caches that
+ * directory names ({@link #cacheClient}; docs/protocols/directory-consensus.md §5.1).
  */
 public abstract class DirectorySchemeBase implements DirectoryScheme {
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.directory.client");
     /** Largest body accepted from an authority: the full list, which mirrors download. */
     public static final int MAX_AUTHORITY_RESPONSE = 64 * 1024 * 1024;
 
@@ -42,6 +47,7 @@ public abstract class DirectorySchemeBase implements DirectoryScheme {
     private final Optional<DirectoryMirror> mirror;
     private final Optional<ChannelInitializer<Channel>> directoryService;
     private volatile RelaySampler sampler;
+    private volatile DirectoryStreams streams;
 
     /**
      * @param name the scheme's name, equal to its {@value DirectoryScheme#SCHEME} service property
@@ -122,6 +128,45 @@ public abstract class DirectorySchemeBase implements DirectoryScheme {
                     gzip));
         }
         return clients;
+    }
+
+    /**
+     * A directory stream service came (the onion transport's BEGIN_DIR on one-hop circuits): the client asks the
+     * relay caches its verified directory names from now on. The scheme's DS bind method calls it.
+     */
+    protected final void streamsBound(DirectoryStreams service) {
+        this.streams = Objects.requireNonNull(service, "service");
+        LOG.log(System.Logger.Level.INFO, () -> name + ": directory streams bound; relay caches will be asked first");
+    }
+
+    /** The service went (a greedy replacement binds the new one first: only the current one is dropped). */
+    protected final void streamsUnbound(DirectoryStreams service) {
+        if (streams == service) {
+            streams = null;
+            LOG.log(System.Logger.Level.INFO, () -> name + ": no directory stream service; asking the bootstrap "
+                    + "directories only");
+        }
+    }
+
+    /** The directory stream service bound now, or null. */
+    protected final DirectoryStreams directoryStreams() {
+        return streams;
+    }
+
+    /**
+     * An HTTP client to {@code relay} acting as a directory cache, over the directory stream service bound at
+     * the time of each request ({@link RelayCacheConnector}).
+     */
+    protected final DirectoryHttpClient cacheClient(RelayDescriptor relay, Duration timeout, int maxResponseBytes,
+            boolean gzip) {
+        return new DirectoryHttpClient(new RelayCacheConnector(this::directoryStreams, relay), timeout,
+                maxResponseBytes, gzip);
+    }
+
+    /** One line on where documents come from now, for the scheme's status. */
+    protected final String streamsDetail(int cachesKnown) {
+        return streams == null ? "no directory stream service bound: bootstrap directories only"
+                : "directory streams bound, " + cachesKnown + " relay caches known";
     }
 
     /** Relay role: uploads the descriptor to every authority; completes when a strict majority accepted it. */

@@ -7,5 +7,5 @@
  * resources are {@link org.veilswarm.directory.http.DirectoryHttpService}s.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.veilswarm.directory.http;
