@@ -171,6 +171,7 @@ public final class ConsensusClient implements RelaySampler {
         }).handle((verification, error) -> {
             if (error != null) {
                 sources.unreachable("consensus", directory.name(), cache, error);
+                directories.failed(directory, error, clock.instant());
                 return fetch(tried);
             }
             if (!verification.accepted()) {

@@ -1,10 +1,14 @@
 package org.veilswarm.directory.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -20,6 +24,9 @@ import java.util.random.RandomGenerator;
  * @param <T> the client's directory handle
  */
 public final class DirectoryTiers<T> {
+    /** How long a relay that answered no directory request is not asked again, by default. */
+    public static final Duration DEFAULT_SKIP = Duration.ofMinutes(10);
+
     /** Caches asked per request before falling back to the bootstrap directories. */
     public static final int DEFAULT_CACHE_ATTEMPTS = 3;
 
@@ -27,6 +34,9 @@ public final class DirectoryTiers<T> {
     private final List<T> bootstrap;
     private final Function<T, String> name;
     private final int cacheAttempts;
+    private final Predicate<Throwable> noCache;
+    private final Duration skipFor;
+    private final Map<String, Instant> skipped = new ConcurrentHashMap<>();
 
     /**
      * @param caches the caches known now (asked at every choice: the client's verified directory changes)
@@ -35,6 +45,18 @@ public final class DirectoryTiers<T> {
      * @param cacheAttempts caches tried per request before the bootstrap tier
      */
     public DirectoryTiers(Supplier<List<T>> caches, List<T> bootstrap, Function<T, String> name, int cacheAttempts) {
+        this(caches, bootstrap, name, cacheAttempts, error -> false, DEFAULT_SKIP);
+    }
+
+    /**
+     * @param noCache whether a request's failure says the relay serves no directory (its stream was refused or
+     *        closed unanswered, or the relay was not reached), rather than an answer with an error status
+     * @param skipFor how long such a relay is not asked again
+     */
+    public DirectoryTiers(Supplier<List<T>> caches, List<T> bootstrap, Function<T, String> name, int cacheAttempts,
+            Predicate<Throwable> noCache, Duration skipFor) {
+        this.noCache = Objects.requireNonNull(noCache, "noCache");
+        this.skipFor = Objects.requireNonNull(skipFor, "skipFor");
         this.caches = Objects.requireNonNull(caches, "caches");
         this.bootstrap = List.copyOf(bootstrap);
         this.name = Objects.requireNonNull(name, "name");
@@ -78,7 +100,7 @@ public final class DirectoryTiers<T> {
         }
         long cachesTried = tried.stream().filter(cacheTier::contains).count();
         if (cachesTried < cacheAttempts) {
-            T cache = pick(cacheTier, tried, bad, now, random);
+            T cache = pick(cacheTier.stream().filter(d -> !isSkipped(d, now)).toList(), tried, bad, now, random);
             if (cache != null) {
                 return cache;
             }
@@ -86,9 +108,31 @@ public final class DirectoryTiers<T> {
         return pick(bootstrap, tried, bad, now, random);
     }
 
+    /**
+     * A request to {@code directory} failed with {@code error}. A cache whose failure says it serves no directory
+     * (every listed relay is asked, and a relay that is no cache refuses or closes the stream) is not asked again
+     * for {@code skipFor}, so a client does not pay a circuit to it at every request. Not a mark of lying.
+     */
+    public void failed(T directory, Throwable error, Instant now) {
+        if (isCache(directory) && noCache.test(error)) {
+            skipped.put(name.apply(directory), now.plus(skipFor));
+        }
+    }
+
+    /** Caches skipped now for answering nothing. */
+    public int skippedCaches(Instant now) {
+        skipped.values().removeIf(until -> !now.isBefore(until));
+        return skipped.size();
+    }
+
     /** Whether {@code directory} is one of the caches known now. */
     public boolean isCache(T directory) {
         return caches.get().contains(directory);
+    }
+
+    private boolean isSkipped(T directory, Instant now) {
+        Instant until = skipped.get(name.apply(directory));
+        return until != null && now.isBefore(until);
     }
 
     private T pick(List<T> tier, List<T> tried, BadDirectories bad, Instant now, RandomGenerator random) {

@@ -158,6 +158,7 @@ public final class MerkleRelaySampler implements RelaySampler {
         return directory.header().handle((bytes, error) -> {
             if (error != null) {
                 sources.unreachable("header", directory.name(), cache, error);
+                directories.failed(directory, error, clock.instant());
                 return fetchHeader(tried);
             }
             HeaderVerification v = authorities.verify(bytes, clock.instant());
@@ -227,6 +228,7 @@ public final class MerkleRelaySampler implements RelaySampler {
             if (error != null) {
                 // Unreachable is not lying: try another, but do not mark it bad.
                 sources.unreachable("find", directory.name(), cache, error);
+                directories.failed(directory, error, clock.instant());
                 return leaf(header, role, x, tried);
             }
             try {

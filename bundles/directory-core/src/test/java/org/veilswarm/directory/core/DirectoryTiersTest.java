@@ -56,6 +56,26 @@ class DirectoryTiersTest {
     }
 
     @Test
+    void aCacheThatAnswersNothingIsSkippedForAWhileAnErrorStatusIsNot() {
+        DirectoryTiers<String> tiers = new DirectoryTiers<>(() -> List.of("c1", "c2"), List.of("a1"),
+                Function.identity(), 2, error -> error.getMessage().equals("stream refused"), Duration.ofMinutes(10));
+        SplittableRandom random = new SplittableRandom(1);
+        tiers.failed("c1", new IllegalStateException("404 no such consensus"), TestRelays.NOW);
+        tiers.failed("a1", new IllegalStateException("stream refused"), TestRelays.NOW);
+        assertEquals(0, tiers.skippedCaches(TestRelays.NOW), "an error status, and a bootstrap directory: not skipped");
+        tiers.failed("c1", new IllegalStateException("stream refused"), TestRelays.NOW);
+        assertEquals(1, tiers.skippedCaches(TestRelays.NOW));
+        for (int i = 0; i < 20; i++) {
+            assertEquals("c2", tiers.choose(new ArrayList<>(), NONE_BAD, TestRelays.NOW, random));
+        }
+        assertEquals("a1", tiers.choose(new ArrayList<>(List.of("c2")), NONE_BAD, TestRelays.NOW, random),
+                "the skipped cache is not a second try");
+        java.time.Instant later = TestRelays.NOW.plus(Duration.ofMinutes(10));
+        assertEquals(0, tiers.skippedCaches(later));
+        assertEquals("c1", tiers.choose(new ArrayList<>(List.of("c2")), NONE_BAD, later, random), "asked again later");
+    }
+
+    @Test
     void whenEveryDirectoryServesTheNextConsensusThePickFetchesTheHeaderAgain() throws Exception {
         List<Ed25519KeyPair> authorities = TestRelays.authorities(3);
         AuthoritySet set = TestRelays.authoritySet(authorities);

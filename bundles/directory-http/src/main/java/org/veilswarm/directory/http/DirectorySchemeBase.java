@@ -164,9 +164,22 @@ public abstract class DirectorySchemeBase implements DirectoryScheme {
     }
 
     /** One line on where documents come from now, for the scheme's status. */
-    protected final String streamsDetail(int cachesKnown) {
+    protected final String streamsDetail(int cachesKnown, int cachesSkipped) {
         return streams == null ? "no directory stream service bound: bootstrap directories only"
-                : "directory streams bound, " + cachesKnown + " relay caches known";
+                : "directory streams bound, " + cachesKnown + " relay caches known (" + cachesSkipped
+                        + " skipped for answering nothing)";
+    }
+
+    /**
+     * Whether a failed request says the relay serves no directory: the stream was refused or closed unanswered,
+     * or the relay was not reached; not an HTTP error status (a cache that has no document for the request yet).
+     */
+    public static boolean servesNoDirectory(Throwable error) {
+        Throwable e = error;
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return !(e instanceof DirectoryHttpException h && h.status() > 0);
     }
 
     /** Relay role: uploads the descriptor to every authority; completes when a strict majority accepted it. */

@@ -87,6 +87,7 @@ public class ConsensusDirectoryScheme extends DirectorySchemeBase implements Rel
     }
 
     private final ConsensusClient client;
+    private final DirectoryTiers<DirectoryHttpClient> tiers;
     private final Clock clock;
     private final Duration timeout;
     private final int maxListBytes;
@@ -117,8 +118,9 @@ public class ConsensusDirectoryScheme extends DirectorySchemeBase implements Rel
                 timeout, config.maxListBytes(), true);
         // The list's bytes are majority-signed and every authority checked each relay signature on upload:
         // checking 10,000 relay signatures again would cost the client seconds (directory-consensus.md §6).
-        this.client = clientRole(new ConsensusClient(authorities(), new DirectoryTiers<>(this::cacheClients, bootstrap,
-                DirectoryHttpClient::name, config.cacheAttempts()), RelayDescriptorParser.vouchedForByAuthorities(),
+        this.tiers = new DirectoryTiers<>(this::cacheClients, bootstrap, DirectoryHttpClient::name,
+                config.cacheAttempts(), DirectorySchemeBase::servesNoDirectory, DirectoryTiers.DEFAULT_SKIP);
+        this.client = clientRole(new ConsensusClient(authorities(), tiers, RelayDescriptorParser.vouchedForByAuthorities(),
                 clock, new SecureRandom(), ConsensusClient.DEFAULT_MAX_DRAWS, BadDirectories.DEFAULT_MARK));
     }
 
@@ -172,7 +174,8 @@ public class ConsensusDirectoryScheme extends DirectorySchemeBase implements Rel
     @Override
     public DirectoryStatus status() {
         Optional<VerifiedConsensus> c = client.cached();
-        String sources = "; " + streamsDetail(directoryStreams() == null ? 0 : cacheClients().size()) + "; "
+        String sources = "; " + streamsDetail(directoryStreams() == null ? 0 : cacheClients().size(),
+                tiers.skippedCaches(clock.instant())) + "; "
                 + client.sources().summary() + "; " + client.badDirectories().size() + " directories marked bad";
         if (c.isEmpty()) {
             return new DirectoryStatus(NAME, false, 0, Optional.empty(), "no verified consensus yet" + sources);

@@ -107,6 +107,8 @@ public class MerkleDirectoryScheme extends DirectorySchemeBase implements RelayL
     private final MerkleRelaySampler sampler;
     private final int maxListedRelays;
     private final KnownCaches caches;
+    private final DirectoryTiers<DirectoryQueries> tiers;
+    private final Clock clock;
 
     @Activate
     public MerkleDirectoryScheme(Config config) {
@@ -131,8 +133,10 @@ public class MerkleDirectoryScheme extends DirectorySchemeBase implements RelayL
         }
         this.caches = new KnownCaches(config.maxCaches(), relay -> new HttpDirectoryQueries(cacheClient(relay, timeout,
                 HttpDirectoryQueries.MAX_RESPONSE_BYTES, false)));
-        this.sampler = clientRole(new MerkleRelaySampler(authorities(), new DirectoryTiers<>(this::cacheQueries,
-                bootstrap, DirectoryQueries::name, config.cacheAttempts()), new SecureRandom(), clock,
+        this.clock = clock;
+        this.tiers = new DirectoryTiers<>(this::cacheQueries, bootstrap, DirectoryQueries::name, config.cacheAttempts(),
+                DirectorySchemeBase::servesNoDirectory, DirectoryTiers.DEFAULT_SKIP);
+        this.sampler = clientRole(new MerkleRelaySampler(authorities(), tiers, new SecureRandom(), clock,
                 new MerkleAnswerVerifier(RelayDescriptorParser.withSystemClock()), config.maxDraws()));
         // Every relay a verified answer proves is listed by a majority of the authorities: a cache to ask next.
         sampler.onVerifiedRelay(caches::learn);
@@ -194,7 +198,7 @@ public class MerkleDirectoryScheme extends DirectorySchemeBase implements RelayL
     @Override
     public DirectoryStatus status() {
         CompletableFuture<VerifiedHeader> h = sampler.header().toCompletableFuture();
-        String sources = "; " + streamsDetail(cacheQueries().size()) + "; " + sampler.sources().summary() + "; "
+        String sources = "; " + streamsDetail(cacheQueries().size(), tiers.skippedCaches(clock.instant())) + "; " + sampler.sources().summary() + "; "
                 + sampler.badDirectories().size() + " directories marked bad";
         if (!h.isDone() || h.isCompletedExceptionally()) {
             return new DirectoryStatus(NAME, false, 0, Optional.empty(), "no verified header yet" + sources);
