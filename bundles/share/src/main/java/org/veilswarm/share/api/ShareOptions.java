@@ -10,14 +10,37 @@ import org.veilswarm.api.tracker.Visibility;
  * @param visibility {@link Visibility#PRIVATE} (the default) gives a {@code /private/<token>} link only;
  *                   {@link Visibility#PUBLIC} also publishes it at once
  * @param hybrid also write BEP 3 v1 piece hashes (for v1-only clients); costs a second hash pass
+ * @param services K for this share: on how many onion services of its own it is published (0 to
+ *                 {@link #MAX_SERVICES}; 0: under the node's own service only), or {@link #NODE_SETTING} for the
+ *                 node's setting ({@code servicesPerShare} of PID {@code org.veilswarm.share}, default 2). Kept
+ *                 with the share, so it survives restarts and changes of the node's setting.
  */
-public record ShareOptions(Visibility visibility, boolean hybrid) {
+public record ShareOptions(Visibility visibility, boolean hybrid, int services) {
+    /** {@link #services()}: use the node's setting. */
+    public static final int NODE_SETTING = -1;
+    /** Most onion services a share may be published on: each costs descriptors, intro circuits and a listener. */
+    public static final int MAX_SERVICES = 8;
+
     public ShareOptions {
         Objects.requireNonNull(visibility, "visibility");
+        if (services < NODE_SETTING || services > MAX_SERVICES) {
+            throw new IllegalArgumentException("services must be 0-" + MAX_SERVICES + " (or " + NODE_SETTING
+                    + " for the node's setting), got " + services);
+        }
     }
 
-    /** Private, v2 only. */
+    /** With the node's setting for the number of onion services. */
+    public ShareOptions(Visibility visibility, boolean hybrid) {
+        this(visibility, hybrid, NODE_SETTING);
+    }
+
+    /** Private, v2 only, the node's number of onion services. */
     public static ShareOptions defaults() {
         return new ShareOptions(Visibility.PRIVATE, false);
+    }
+
+    /** The same options with {@code services} onion services of its own. */
+    public ShareOptions withServices(int services) {
+        return new ShareOptions(visibility, hybrid, services);
     }
 }

@@ -2,8 +2,9 @@
  * Shares and downloads by share link, the services the console and the CLI drive:
  * {@link org.veilswarm.share.api.Shares} (look at what a folder reveals, share it, publish, revoke, remove) and
  * {@link org.veilswarm.share.api.Downloads} (download by link, pause, resume, remove, progress). Value types
- * carry only JDK types and API enums so they map to JSON directly. See docs/shares.md.
+ * carry only JDK types and API enums so they map to JSON directly. See docs/shares.md. 1.1.0:
+ * {@link org.veilswarm.share.api.ShareOptions#services()}, the onion services of a share of its own.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.veilswarm.share.api;

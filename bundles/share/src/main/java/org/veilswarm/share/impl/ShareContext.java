@@ -36,7 +36,7 @@ public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supp
         Supplier<List<Transport>> transports, Optional<NodeIdentity> identity, Path dataDir, int peerPort,
         LinkSettings links, Optional<ServiceKeys> serviceKeys, int servicesPerShare) {
     /** Most onion services a share may be published on: each costs descriptors, intro circuits and a listener. */
-    public static final int MAX_SERVICES_PER_SHARE = 8;
+    public static final int MAX_SERVICES_PER_SHARE = org.veilswarm.share.api.ShareOptions.MAX_SERVICES;
 
     public ShareContext {
         Objects.requireNonNull(serviceKeys, "serviceKeys");
@@ -82,9 +82,12 @@ public record ShareContext(SwarmEngine engine, TrackerShares trackerShares, Supp
         return transports.get().stream().filter(t -> t.canReach(address)).min(preferred);
     }
 
-    /** The per-share service count in effect: K when the node's service keys are available, else 0. */
-    int sharedServices() {
-        return serviceKeys.isPresent() ? servicesPerShare : 0;
+    /**
+     * The number of onion services in effect for a share that chose {@code chosen} (empty: the node's setting): 0
+     * when the node's service keys are not available.
+     */
+    int sharedServices(java.util.OptionalInt chosen) {
+        return serviceKeys.isPresent() ? chosen.orElse(servicesPerShare) : 0;
     }
 
     /** Whether a bound transport is anonymous, i.e. could publish the tracker under the node's onion address. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
@@ -18,8 +19,15 @@ import java.util.Properties;
  * @param privateToken empty once revoked
  * @param publicToken present once published, until revoked
  * @param created when it was shared
+ * @param services the onion services of its own it is published on, when chosen for this share; empty: the node's
+ *                 setting
  */
-record ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created) {
+record ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created,
+        OptionalInt services) {
+
+    ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created) {
+        this(id, path, privateToken, publicToken, created, OptionalInt.empty());
+    }
 
     private static final String FORMAT = "1";
 
@@ -31,6 +39,7 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
         privateToken.ifPresent(t -> p.setProperty("private.token", t));
         publicToken.ifPresent(t -> p.setProperty("public.token", t));
         p.setProperty("created", created.toString());
+        services.ifPresent(k -> p.setProperty("services", Integer.toString(k)));
         StringWriter w = new StringWriter();
         try {
             p.store(w, null);
@@ -52,9 +61,15 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
             throw new IOException("share id is not 64 hex digits");
         }
         try {
+            String services = p.getProperty("services");
+            OptionalInt k = services == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(services.trim()));
+            if (k.isPresent() && (k.getAsInt() < 0 || k.getAsInt() > org.veilswarm.share.api.ShareOptions.MAX_SERVICES)) {
+                throw new IllegalArgumentException("services must be 0-" + org.veilswarm.share.api.ShareOptions.MAX_SERVICES
+                        + ", got " + k.getAsInt());
+            }
             return new ShareRecord(id, Path.of(required(p, "path")),
                     Optional.ofNullable(p.getProperty("private.token")), Optional.ofNullable(p.getProperty("public.token")),
-                    Instant.parse(required(p, "created")));
+                    Instant.parse(required(p, "created")), k);
         } catch (RuntimeException e) {
             throw new IOException("damaged share file: " + e.getMessage(), e);
         }
@@ -69,11 +84,11 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
     }
 
     ShareRecord withPrivateToken(Optional<String> token) {
-        return new ShareRecord(id, path, token, publicToken, created);
+        return new ShareRecord(id, path, token, publicToken, created, services);
     }
 
     ShareRecord withPublicToken(Optional<String> token) {
-        return new ShareRecord(id, path, privateToken, token, created);
+        return new ShareRecord(id, path, privateToken, token, created, services);
     }
 
     @Override

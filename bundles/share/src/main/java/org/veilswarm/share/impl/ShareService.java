@@ -184,7 +184,8 @@ public final class ShareService implements Shares, AutoCloseable {
             }
             TrackerShare registered = context.trackerShares().register(Visibility.PRIVATE, Set.of(v2(metainfo)));
             Entry e = new Entry(new ShareRecord(id, root, Optional.of(registered.token()), Optional.empty(),
-                    Instant.now()));
+                    Instant.now(), options.services() == ShareOptions.NODE_SETTING ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of(options.services())));
             e.metainfo = metainfo;
             try {
                 OwnerOnlyFiles.write(dir.resolve(id + ".torrent"), created.bytes());
@@ -204,7 +205,7 @@ public final class ShareService implements Shares, AutoCloseable {
 
     /** Adds the torrent to the engine (checking the files), puts its record and announces to our own tracker. */
     private void seed(Entry e) {
-        e.keys = serviceKeys(e.record.id());
+        e.keys = serviceKeys(e.record);
         Path root = e.record.path();
         Path downloadDir = root.getParent();
         try {
@@ -226,11 +227,13 @@ public final class ShareService implements Shares, AutoCloseable {
 
     /**
      * The share's K onion service keys from the node ({@code <data>/keys/shares/<id>/}), the same after a restart;
-     * none when K is 0 or the node gives no keys. A key that cannot be read leaves the share under the node's key,
+     * K is the share's own choice ({@link ShareOptions#services()}) or else the node's setting; none when K is 0 or
+     * the node gives no keys. A key that cannot be read leaves the share under the node's key,
      * with a warning naming the file.
      */
-    private List<ServiceKey> serviceKeys(String id) {
-        int k = context.sharedServices();
+    private List<ServiceKey> serviceKeys(ShareRecord record) {
+        String id = record.id();
+        int k = context.sharedServices(record.services());
         if (k == 0) {
             return List.of();
         }

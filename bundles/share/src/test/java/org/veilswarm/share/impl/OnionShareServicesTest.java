@@ -167,6 +167,29 @@ class OnionShareServicesTest {
         assertFalse(Files.exists(a.dataDir.resolve("keys/shares")), "no keys made");
     }
 
+    @Test
+    void aShareChoosesItsOwnNumberOfServicesAndKeepsItAcrossARestart() throws Exception {
+        a = new TestNode(tmp.resolve("a"), freePort(), onions, LinkSettings.defaults()); // the node's K: 2
+        Path file = tmp.resolve("one.bin");
+        Files.write(file, random(200_000, 15));
+        Share share = a.shares.create(file, ShareOptions.defaults().withServices(1), ShareProgressListener.NONE);
+        List<OnionAddress> one = await("one service", () -> a.shares.servicesOf(share.id()), s -> s.size() == 1);
+        awaitSeeders(a, InfoHash.ofHex(share.id()), 3); // IP, node, the one service
+
+        a.stop();
+        a.start();
+        assertEquals(one, await("the service after a restart", () -> a.shares.servicesOf(share.id()),
+                s -> !s.isEmpty()), "still one service, the same");
+        assertTrue(Files.readString(a.dataDir.resolve("shares").resolve(share.id() + ".share")).contains("services=1"));
+        assertFalse(Files.exists(a.dataDir.resolve("keys/shares").resolve(share.id()).resolve("1.ed25519")),
+                "no second key was ever made (the restart used the share's own K, not the node's 2)");
+        for (int bad : new int[] {-2, ShareOptions.MAX_SERVICES + 1}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ShareOptions.defaults().withServices(bad));
+            assertTrue(e.getMessage().contains("services must be 0-8"), e.getMessage());
+        }
+    }
+
     /** The onion addresses of B's peers for the torrent now. */
     private static Set<TransportAddress> onionPeers(TestNode node, InfoHash hash) {
         return node.engine.torrent(HashValue.of(hash.bytes())).map(TorrentSession::stats)
