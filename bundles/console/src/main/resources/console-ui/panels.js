@@ -18,6 +18,11 @@ export async function loadStats() {
   const uploaded = rates(withTransfers, (s) => s.uploadedBytes);
   const downloaded = rates(withTransfers, (s) => s.downloadedBytes);
   const transfersNa = withTransfers.length === 0 ? (unavailable.transfers ?? 'not reported') : null;
+  // Circuit counts are levels, not totals: plotted as they are, from samples where a transport reported them.
+  const withCircuits = samples.filter((s) => s.circuits !== null && s.circuits !== undefined);
+  const circuitPoints = (read) => withCircuits.map((s) => ({ t: s.time, v: read(s.circuits) }));
+  const circuitsNa = withCircuits.length === 0 ? (unavailable.circuits ?? 'not reported') : null;
+  const lastCircuits = withCircuits.length > 0 ? withCircuits[withCircuits.length - 1].circuits : null;
   const bytesPerSecond = (v) => `${formatBytes(v)}/s`;
   const na = (reason) => `n/a (${reason})`;
   replaceChildren($('stats-charts'),
@@ -31,8 +36,10 @@ export async function loadStats() {
     ], { title: 'Relay traffic (bytes/s)', format: bytesPerSecond }),
     lineChart([{ name: 'cells relayed', color: '#9a6200', points: cells }],
       { title: 'Cells relayed per second', format: (v) => v.toFixed(v >= 10 ? 0 : 1) }),
-    lineChart([{ name: 'circuits', color: '#555', points: [] }],
-      { title: 'Circuits', unavailable: unavailable.circuits ?? 'not reported' }));
+    lineChart([
+      { name: 'own open', color: '#1f7a3d', points: circuitPoints((c) => c.ownOpen) },
+      { name: 'relayed for others', color: '#3b4cca', points: circuitPoints((c) => c.relayedOpen) },
+    ], { title: 'Circuits open', format: (v) => v.toFixed(0), unavailable: circuitsNa }));
   const lastTransfers = withTransfers.length > 0 ? withTransfers[withTransfers.length - 1] : null;
   const transfer = (read) => (lastTransfers ? read(lastTransfers) : na(transfersNa));
   replaceChildren($('stats-totals'),
@@ -49,7 +56,10 @@ export async function loadStats() {
     el('dt', {}, 'Own circuit traffic'),
     el('dd', {}, last ? formatBytes(last.bytesOwn) : '–'),
     el('dt', {}, 'Circuits'),
-    el('dd', { id: 'stats-circuits' }, last && last.circuits !== null ? String(last.circuits) : na(unavailable.circuits ?? 'not reported')),
+    el('dd', { id: 'stats-circuits' }, lastCircuits
+      ? `${lastCircuits.ownOpen} own open, ${lastCircuits.relayedOpen} relayed for others; `
+        + `${lastCircuits.ownBuilt} built, ${lastCircuits.ownFailed} failed since the transport started`
+      : na(circuitsNa)),
     el('dt', {}, 'Transports sampled'),
     el('dd', {}, last ? (Object.keys(last.transports).join(', ') || 'none') : '–'),
     el('dt', {}, 'Sampling'),

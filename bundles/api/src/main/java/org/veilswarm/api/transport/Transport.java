@@ -1,5 +1,6 @@
 package org.veilswarm.api.transport;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -55,4 +56,15 @@ public interface Transport {
      * Transports that never relay return {@link RelayCounters#NONE}.
      */
     RelayCounters relayCounters();
+
+    /**
+     * The transport's circuits now: open ones of this node and of others it relays, and build totals. Empty
+     * for transports without circuits or that cannot count them (the default), which the console shows as
+     * "not reported", never as zero. Must not block: implementations answer from counters they keep.
+     *
+     * @since 1.2
+     */
+    default Optional<CircuitCounts> circuitCounts() {
+        return Optional.empty();
+    }
 }

@@ -10,5 +10,5 @@
  * service property {@link org.veilswarm.api.transport.Transport#SCHEME}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.veilswarm.api.transport;

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.stats.StatsSample;
@@ -57,6 +58,15 @@ public final class StatsServlet extends HttpServlet {
         HttpResponses.json(response, 200, json(sampler.samples()));
     }
 
+    private static Map<String, Object> circuits(CircuitCounts counts) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ownOpen", counts.ownOpen());
+        json.put("relayedOpen", counts.relayedOpen());
+        json.put("ownBuilt", counts.ownBuilt());
+        json.put("ownFailed", counts.ownFailed());
+        return json;
+    }
+
     private Map<String, Object> json(List<StatsSample> samples) {
         List<Map<String, Object>> points = new ArrayList<>(samples.size());
         for (StatsSample sample : samples) {
@@ -77,8 +87,11 @@ public final class StatsServlet extends HttpServlet {
             point.put("downloadRate", transfers == null ? null : transfers.downloadRate());
             point.put("torrents", transfers == null ? null : transfers.torrents());
             point.put("swarmPeers", transfers == null ? null : transfers.peers());
-            // No service reports circuits (docs/console.md, "Not done yet"): null, shown as n/a, never 0.
-            point.put("circuits", null);
+            // Null (shown as n/a, never 0) while no transport reports circuits: direct has none.
+            point.put("circuits", sample.circuitTotals().map(StatsServlet::circuits).orElse(null));
+            Map<String, Object> byScheme = new LinkedHashMap<>();
+            sample.circuits().forEach((scheme, counts) -> byScheme.put(scheme, circuits(counts)));
+            point.put("circuitsByTransport", byScheme);
             points.add(point);
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -89,7 +102,10 @@ public final class StatsServlet extends HttpServlet {
         if (samples.isEmpty() || samples.get(samples.size() - 1).transfers().isEmpty()) {
             unavailable.put("transfers", "no swarm engine runs (the share feature is not installed or not started)");
         }
-        unavailable.put("circuits", "no installed service reports circuits yet");
+        if (samples.isEmpty() || samples.get(samples.size() - 1).circuits().isEmpty()) {
+            unavailable.put("circuits", "no transport with circuits runs (onion or tor); the direct transport has"
+                    + " none");
+        }
         json.put("unavailable", unavailable);
         return json;
     }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
+import org.veilswarm.api.transport.CircuitCounts;
+
 /**
  * One point of the statistics time series: running totals since the console started sampling, per transport
  * scheme. Totals, not rates, so a client can compute rates over any window and a missed sample loses nothing.
@@ -11,16 +13,41 @@ import java.util.Optional;
  * @param time when the sample was taken
  * @param transports scheme → totals of that transport
  * @param transfers uploads and downloads of the swarm, empty while no swarm engine runs (no share feature)
+ * @param circuits scheme → circuit counts of each transport that reports them (onion, tor); empty map: none does
  */
-public record StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers) {
+public record StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers,
+        Map<String, CircuitCounts> circuits) {
 
     public StatsSample {
         transports = Map.copyOf(transports);
         java.util.Objects.requireNonNull(transfers, "transfers");
+        circuits = Map.copyOf(circuits);
+    }
+
+    public StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers) {
+        this(time, transports, transfers, Map.of());
     }
 
     public StatsSample(Instant time, Map<String, Totals> transports) {
         this(time, transports, Optional.empty());
+    }
+
+    /** The circuit counts of every reporting transport added up; empty when no transport reports circuits. */
+    public Optional<CircuitCounts> circuitTotals() {
+        if (circuits.isEmpty()) {
+            return Optional.empty();
+        }
+        int ownOpen = 0;
+        int relayedOpen = 0;
+        long built = 0;
+        long failed = 0;
+        for (CircuitCounts c : circuits.values()) {
+            ownOpen += c.ownOpen();
+            relayedOpen += c.relayedOpen();
+            built += c.ownBuilt();
+            failed += c.ownFailed();
+        }
+        return Optional.of(new CircuitCounts(ownOpen, relayedOpen, built, failed));
     }
 
     /**

@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.api.transport.Transport;
 
 /**
@@ -96,16 +97,18 @@ public final class StatsSampler {
     /** Takes one sample now (the timer calls this; tests may too). */
     public void sample() {
         Map<String, StatsSample.Totals> byScheme = new TreeMap<>();
+        Map<String, CircuitCounts> circuits = new TreeMap<>();
         for (Transport transport : transports) {
             String scheme = schemes.getOrDefault(transport, "unnamed");
             try {
                 byScheme.put(scheme, totals.computeIfAbsent(scheme, s -> new EpochTotals())
                         .update(transport.relayCounters()));
+                transport.circuitCounts().ifPresent(counts -> circuits.put(scheme, counts));
             } catch (RuntimeException e) {
                 // A transport going away mid-sample: its line just has a gap at this point.
             }
         }
-        ring.add(new StatsSample(clock.instant(), byScheme, transfers()));
+        ring.add(new StatsSample(clock.instant(), byScheme, transfers(), circuits));
     }
 
     /** Set by DS; tests set it to read transfers from a source of their own. */

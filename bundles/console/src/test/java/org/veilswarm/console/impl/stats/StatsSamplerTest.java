@@ -7,6 +7,7 @@ import java.lang.annotation.Annotation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import io.netty.channel.Channel;
@@ -14,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.RelayCounters;
 import org.veilswarm.api.transport.RelayCounters.RelayCount;
@@ -25,7 +27,7 @@ import org.veilswarm.api.transport.TransportInfo;
 class StatsSamplerTest {
 
     /** A transport that only counts: the sampler reads nothing else. */
-    private static final class CountingTransport implements Transport {
+    private static class CountingTransport implements Transport {
         volatile long relayed;
 
         @Override
@@ -63,6 +65,16 @@ class StatsSamplerTest {
                     return List.of();
                 }
             };
+        }
+    }
+
+    /** A transport with circuits, as the onion and tor transports report them. */
+    private static final class CircuitTransport extends CountingTransport {
+        volatile CircuitCounts circuits = new CircuitCounts(0, 0, 0, 0);
+
+        @Override
+        public Optional<CircuitCounts> circuitCounts() {
+            return Optional.of(circuits);
         }
     }
 
@@ -174,5 +186,30 @@ class StatsSamplerTest {
         sampler.sample();
         assertEquals(1, sampler.samples().size());
         assertTrue(sampler.samples().get(0).transfers().isEmpty());
+    }
+
+    @Test
+    void circuitsAreTakenFromTransportsThatReportThemAndAddedUp() {
+        sampler = new StatsSampler(config(10), false);
+        sampler.addTransport(new CountingTransport(), Map.of(Transport.SCHEME, "direct"));
+        sampler.sample();
+        assertTrue(sampler.samples().get(0).circuitTotals().isEmpty(),
+                "a transport without circuits reports none: n/a, not zero");
+
+        CircuitTransport onion = new CircuitTransport();
+        CircuitTransport tor = new CircuitTransport();
+        sampler.addTransport(onion, Map.of(Transport.SCHEME, "onion"));
+        sampler.addTransport(tor, Map.of(Transport.SCHEME, "tor"));
+        onion.circuits = new CircuitCounts(3, 5, 10, 2);
+        tor.circuits = new CircuitCounts(1, 0, 4, 1);
+        sampler.sample();
+        StatsSample last = sampler.samples().get(1);
+        assertEquals(Map.of("onion", onion.circuits, "tor", tor.circuits), last.circuits());
+        assertEquals(Optional.of(new CircuitCounts(4, 5, 14, 3)), last.circuitTotals());
+
+        sampler.removeTransport(onion);
+        sampler.removeTransport(tor);
+        sampler.sample();
+        assertTrue(sampler.samples().get(2).circuitTotals().isEmpty(), "gone with their transports");
     }
 }

@@ -257,4 +257,9 @@ public class OnionTransportComponent implements Transport {
     public RelayCounters relayCounters() {
         return engine.relayCounters();
     }
+
+    @Override
+    public java.util.Optional<org.veilswarm.api.transport.CircuitCounts> circuitCounts() {
+        return java.util.Optional.of(engine.circuitCounts());
+    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.veilswarm.api.transport.Anonymity;
+import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.RelayCounters;
 import org.veilswarm.api.transport.ServiceKey;
@@ -263,6 +264,12 @@ final class OnionTransportEngine implements AutoCloseable {
     /** Cells and bytes relayed for others per epoch; {@link RelayCounters#NONE} when not relaying. */
     RelayCounters relayCounters() {
         return relay == null ? RelayCounters.NONE : relay.counters();
+    }
+
+    /** This node's circuits (open, built, failed) and the circuits it carries for others now. */
+    CircuitCounts circuitCounts() {
+        var own = circuits.counter();
+        return new CircuitCounts(own.open(), relay == null ? 0 : relay.circuitCount(), own.built(), own.failed());
     }
 
     /** The address the ORPort is bound to; empty when not relaying. */

@@ -18,6 +18,7 @@ import org.veilswarm.transport.onion.circuit.RelayTarget;
 public final class PathCircuits {
     private final CircuitBuilder builder;
     private final FirstHopLinks links;
+    private final OriginCircuitCounter counter = new OriginCircuitCounter();
 
     public PathCircuits(CircuitBuilder builder, FirstHopLinks links) {
         this.builder = Objects.requireNonNull(builder, "builder");
@@ -50,7 +51,18 @@ public final class PathCircuits {
                 }
             }));
         }
-        return circuit;
+        return circuit.whenComplete((built, failure) -> {
+            if (failure == null) {
+                counter.countBuilt(built);
+            } else {
+                counter.countFailed();
+            }
+        });
+    }
+
+    /** Built, failed and open circuits of this node, for the transport's {@code circuitCounts()}. */
+    public OriginCircuitCounter counter() {
+        return counter;
     }
 
     private static <T> CompletionStage<T> stage(Future<T> future) {

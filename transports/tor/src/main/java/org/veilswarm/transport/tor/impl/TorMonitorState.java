@@ -33,6 +33,8 @@ final class TorMonitorState implements TorMonitor {
     private final BandwidthHistory bandwidth = new BandwidthHistory(BANDWIDTH_SAMPLES);
     private final LogDeduplicator log = new LogDeduplicator(LOG_ENTRIES);
     private final Map<String, CircuitInfo> circuits = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder circuitsBuilt = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder circuitsFailed = new java.util.concurrent.atomic.LongAdder();
     private volatile TorState state;
     private volatile BootstrapProgress bootstrap = BootstrapProgress.UNKNOWN;
 
@@ -59,11 +61,19 @@ final class TorMonitorState implements TorMonitor {
         if (event instanceof BandwidthEvent bw) {
             bandwidth.add(new BandwidthSample(clock.instant(), bw.bytesRead(), bw.bytesWritten()));
         } else if (event instanceof CircuitEvent circ) {
+            // CIRC events are about circuits this tor originated (control-spec §4.1.1): a build counts once,
+            // when its status first becomes BUILT; FAILED is a build that did not finish.
+            if (circ.status().equals("FAILED")) {
+                circuitsFailed.increment();
+            }
             if (GONE.contains(circ.status())) {
                 circuits.remove(circ.circuitId());
             } else {
-                circuits.put(circ.circuitId(), new CircuitInfo(circ.circuitId(), circ.status(), circ.path(),
-                        circ.arguments().getOrDefault("PURPOSE", ""), clock.instant()));
+                CircuitInfo before = circuits.put(circ.circuitId(), new CircuitInfo(circ.circuitId(), circ.status(),
+                        circ.path(), circ.arguments().getOrDefault("PURPOSE", ""), clock.instant()));
+                if (circ.status().equals("BUILT") && (before == null || !before.status().equals("BUILT"))) {
+                    circuitsBuilt.increment();
+                }
             }
         } else if (event instanceof StatusEvent status) {
             status.bootstrap().ifPresent(this::setBootstrap);
@@ -71,6 +81,15 @@ final class TorMonitorState implements TorMonitor {
             log.add(line.severity(), line.message(), clock.instant());
         }
         // CIRC_BW feeds the relay counters; other events are not shown.
+    }
+
+    /**
+     * Circuits of this tor as its CIRC events tell: open (BUILT, not yet closed), built and failed since the
+     * events were subscribed. tor reports no events for circuits it relays for others, so that count is 0.
+     */
+    org.veilswarm.api.transport.CircuitCounts circuitCounts() {
+        int open = (int) circuits.values().stream().filter(c -> c.status().equals("BUILT")).count();
+        return new org.veilswarm.api.transport.CircuitCounts(open, 0, circuitsBuilt.sum(), circuitsFailed.sum());
     }
 
     @Override

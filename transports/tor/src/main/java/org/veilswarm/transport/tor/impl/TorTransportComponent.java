@@ -167,6 +167,11 @@ public class TorTransportComponent implements Transport, TorMonitor {
     }
 
     @Override
+    public java.util.Optional<org.veilswarm.api.transport.CircuitCounts> circuitCounts() {
+        return engine.circuitCounts();
+    }
+
+    @Override
     public TorState state() {
         return engine.monitor().state();
     }

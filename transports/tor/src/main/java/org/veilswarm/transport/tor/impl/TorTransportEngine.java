@@ -621,6 +621,12 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         return counters;
     }
 
+    /** This tor's own circuits from its CIRC events (see {@link TorMonitorState#circuitCounts()}). */
+    @Override
+    public java.util.Optional<org.veilswarm.api.transport.CircuitCounts> circuitCounts() {
+        return java.util.Optional.of(monitor.circuitCounts());
+    }
+
     /** Streams open now, inbound and outbound. */
     public int openStreams() {
         return streams.size();

@@ -71,6 +71,25 @@ class MonitoringTest {
     }
 
     @Test
+    void circuitCountsFollowCircEvents() {
+        TorMonitorState monitor = new TorMonitorState(clock);
+        assertEquals(new org.veilswarm.api.transport.CircuitCounts(0, 0, 0, 0), monitor.circuitCounts());
+        feed(monitor, "CIRC 7 LAUNCHED PURPOSE=GENERAL");
+        feed(monitor, "CIRC 7 EXTENDED $AAAA~relay0 PURPOSE=GENERAL");
+        feed(monitor, "CIRC 7 BUILT $AAAA~relay0,$BBBB~relay1,$CCCC~relay2 PURPOSE=GENERAL");
+        feed(monitor, "CIRC 7 BUILT $AAAA~relay0,$BBBB~relay1,$CCCC~relay2 PURPOSE=HS_CLIENT_REND");
+        feed(monitor, "CIRC 8 LAUNCHED PURPOSE=GENERAL");
+        feed(monitor, "CIRC 8 BUILT $AAAA~relay0,$BBBB~relay1,$CCCC~relay2 PURPOSE=GENERAL");
+        feed(monitor, "CIRC 9 LAUNCHED PURPOSE=GENERAL");
+        feed(monitor, "CIRC 9 FAILED $AAAA~relay0 REASON=TIMEOUT");
+        assertEquals(new org.veilswarm.api.transport.CircuitCounts(2, 0, 2, 1), monitor.circuitCounts(),
+                "two open (a purpose change is no second build), one failed");
+        feed(monitor, "CIRC 7 CLOSED $AAAA~relay0,$BBBB~relay1,$CCCC~relay2 REASON=FINISHED");
+        assertEquals(new org.veilswarm.api.transport.CircuitCounts(1, 0, 2, 1), monitor.circuitCounts(),
+                "a closed circuit is no longer open but stays built");
+    }
+
+    @Test
     void aClientCreditsNothingAsRelayedWhateverItsOverhead() {
         TorRelayCounters counters = new TorRelayCounters(clock, false);
         counters.onBandwidth(9_000, 8_000);
