@@ -80,6 +80,7 @@ export const api = {
   pauseDownload: (id) => call('POST', `/api/downloads/${encodeURIComponent(id)}/pause`),
   resumeDownload: (id) => call('POST', `/api/downloads/${encodeURIComponent(id)}/resume`),
   removeDownload: (id) => call('DELETE', `/api/downloads/${encodeURIComponent(id)}`),
+  directory: (offset, limit) => call('GET', `/api/directory?offset=${offset}&limit=${limit}`),
   settings: () => call('GET', '/api/settings'),
   saveSettings: (changes) => call('PUT', '/api/settings', changes),
   logs: (level, dedup) => call('GET', `/api/logs?level=${encodeURIComponent(level)}&dedup=${dedup}&limit=500`),

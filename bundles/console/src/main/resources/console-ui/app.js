@@ -1,6 +1,7 @@
 import { api, session, ApiError } from './api.js';
 import { el, replaceChildren, formatDuration } from './dom.js';
 import { loadLogs, loadStats } from './panels.js';
+import { bindDirectoryPaging, loadDirectory } from './directory.js';
 import { bindDownloadForm, bindShareForm, loadDownloads, loadShares } from './transfers.js';
 import { bindSettingsForm, loadSettings } from './settings.js';
 
@@ -207,6 +208,7 @@ const TABS = {
   shares: () => loadShares(report).catch(report),
   downloads: () => loadDownloads(report).catch(report),
   stats: () => loadStats().catch(report),
+  directory: () => loadDirectory().catch(report),
   logs: () => loadLogs().catch(report),
   settings: () => loadSettings().catch(report),
 };
@@ -220,7 +222,7 @@ function selectTab(name) {
   clearInterval(refreshTimer);
   TABS[name]();
   // Statistics and logs move on their own: refresh them while they are shown.
-  if (['shares', 'downloads', 'stats', 'logs'].includes(name)) refreshTimer = setInterval(TABS[name], 5000);
+  if (['shares', 'downloads', 'stats', 'directory', 'logs'].includes(name)) refreshTimer = setInterval(TABS[name], 5000);
   if (window.location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
 }
 
@@ -241,6 +243,8 @@ async function main() {
   bindShareForm(report);
   bindDownloadForm(report);
   $('tab-stats').addEventListener('click', () => selectTab('stats'));
+  $('tab-directory').addEventListener('click', () => selectTab('directory'));
+  bindDirectoryPaging(report);
   $('tab-logs').addEventListener('click', () => selectTab('logs'));
   $('tab-settings').addEventListener('click', () => selectTab('settings'));
   bindSettingsForm(report);

@@ -633,6 +633,22 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void theDirectoryViewSaysNoSchemeIsInstalledAndRefusesBadParameters() {
+        assertEquals(401, http.get("/api/directory").status());
+        Reply reply = http.get("/api/directory", bearer());
+        assertEquals(200, reply.status(), reply.toString());
+        assertTrue(reply.json().get("active").isNull(), reply.toString());
+        assertEquals(0, reply.json().get("schemes").size(), reply.toString());
+        assertTrue(reply.json().get("activeBecause").textValue().startsWith("no directory scheme is installed"),
+                reply.toString());
+        Reply badLimit = http.get("/api/directory?limit=9999", bearer());
+        assertEquals(400, badLimit.status(), badLimit.toString());
+        assertTrue(badLimit.json().get("error").textValue().startsWith("limit must be"), badLimit.toString());
+        assertEquals(404, http.get("/api/directory?scheme=nosuch", bearer()).status());
+        assertEquals(405, http.post("/api/directory", bearer()).status());
+    }
+
+    @Test
     void statsAndLogsNeedAuthenticationAndRefuseOtherMethods() {
         assertEquals(401, http.get("/api/stats").status());
         assertEquals(401, http.get("/api/logs").status());

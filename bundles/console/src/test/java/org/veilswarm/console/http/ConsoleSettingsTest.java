@@ -75,6 +75,14 @@ class ConsoleSettingsTest {
             assertEquals("direct", felix.configuration("org.veilswarm.share").get("linkTransport"));
             assertEquals("[\"prefer-onion\",\"onion-only\",\"direct\"]",
                     setting(choice.json(), "linkTransport").get("options").toString());
+            Reply limits = put(http, bearer, "{\"uploadLimit\":65536,\"relayBandwidthRate\":1048576}");
+            assertEquals(200, limits.status(), limits.toString());
+            assertEquals(65536, felix.configuration("org.veilswarm.swarm").get("uploadRate"));
+            assertEquals(1048576, felix.configuration("org.veilswarm.transport.onion").get("bandwidthRate"));
+            Reply badBurst = put(http, bearer, "{\"relayBandwidthBurst\":1000}");
+            assertEquals(400, badBurst.status(), badBurst.toString());
+            assertEquals("relayBandwidthBurst", badBurst.json().get("field").textValue());
+            assertNull(felix.configuration("org.veilswarm.transport.onion").get("bandwidthBurst"));
             Reply badChoice = put(http, bearer, "{\"linkTransport\":\"carrier-pigeon\"}");
             assertEquals(400, badChoice.status(), badChoice.toString());
             assertEquals("linkTransport", badChoice.json().get("field").textValue());

@@ -24,7 +24,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.transport.PersistentListen;
 import org.veilswarm.api.transport.Transport;
+import org.veilswarm.swarm.choker.HierarchicalRateLimiter;
 import org.veilswarm.swarm.engine.EngineConfig;
+import org.veilswarm.swarm.engine.RateLimiter;
 import org.veilswarm.swarm.engine.SwarmEngine;
 
 /**
@@ -47,9 +49,17 @@ public final class SwarmEngineComponent {
         @AttributeDefinition(name = "Peer port", min = "1", max = "65535", description = "Port peers connect to, "
                 + "on every transport (the onion service port on anonymous transports).")
         int port() default DEFAULT_PORT;
+
+        @AttributeDefinition(name = "Upload rate limit (bytes/s)", min = "0", description = "Payload bytes per "
+                + "second sent to peers over all torrents; 0 for no limit. A change restarts the engine.")
+        long uploadRate() default 0;
+
+        @AttributeDefinition(name = "Download rate limit (bytes/s)", min = "0", description = "Payload bytes per "
+                + "second requested from peers over all torrents; 0 for no limit. A change restarts the engine.")
+        long downloadRate() default 0;
     }
 
-    private final SwarmEngine engine = new SwarmEngine(EngineConfig.defaults());
+    private final SwarmEngine engine;
     private final NodeIdentity identity;
     private final int port;
     private final Map<Transport, PersistentListen> listeners = new IdentityHashMap<>();
@@ -72,8 +82,27 @@ public final class SwarmEngineComponent {
             BundleContext context) {
         this.identity = identity;
         this.port = config.port();
+        this.engine = new SwarmEngine(EngineConfig.defaults().withUploadLimit(limit("uploadRate", config.uploadRate()))
+                .withDownloadLimit(limit("downloadRate", config.downloadRate())));
         this.registration = context.registerService(SwarmEngine.class, engine,
                 new Hashtable<>(Map.of(PORT_PROPERTY, port)));
+    }
+
+    /**
+     * A global token bucket of {@code bytesPerSecond} holding one second's worth (the usual burst, see
+     * {@link RateLimiter}); 0 is no limit. A negative rate fails activation naming the property.
+     */
+    static RateLimiter limit(String property, long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException(property + " must be 0 (no limit) or a positive number of bytes per"
+                    + " second, got " + bytesPerSecond);
+        }
+        if (bytesPerSecond == 0) {
+            return RateLimiter.UNLIMITED;
+        }
+        HierarchicalRateLimiter bucket = HierarchicalRateLimiter.root(bytesPerSecond,
+                Math.min(bytesPerSecond, HierarchicalRateLimiter.MAX_BURST), System::nanoTime);
+        return bucket::reserve;
     }
 
     @Reference(name = "transport", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -26,8 +26,8 @@ import org.veilswarm.api.node.NodeInfo;
  * ch. 104). Configuration Admin persists them in {@code <data>/config/} and hands them to the owning bundles,
  * which apply them as they do any configuration change, now or whenever they start.
  */
-@Component(service = {NodeSettings.class, DefaultDownloadDirectory.class})
-public final class NodeSettings implements DefaultDownloadDirectory {
+@Component(service = {NodeSettings.class, DefaultDownloadDirectory.class, ConfiguredProperties.class})
+public final class NodeSettings implements DefaultDownloadDirectory, ConfiguredProperties {
 
     /**
      * Not bound to any bundle ({@code "?"}, multi-location, 104.4.1): whichever bundle provides the PID gets it,
@@ -122,6 +122,21 @@ public final class NodeSettings implements DefaultDownloadDirectory {
             configuration.updateIfDifferent(properties);
         }
         return changes.keySet().stream().map(Setting::name).toList();
+    }
+
+    /** Listed, not fetched: listConfigurations creates nothing. */
+    @Override
+    public java.util.Optional<Object> configuredProperty(String pid, String property) throws IOException {
+        Configuration[] found;
+        try {
+            found = admin.listConfigurations("(" + org.osgi.framework.Constants.SERVICE_PID + "=" + pid + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("not a plain PID: " + pid, e);
+        }
+        if (found == null || found.length == 0 || found[0].getProperties() == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(found[0].getProperties().get(property));
     }
 
     private Object configured(Setting setting) throws IOException {

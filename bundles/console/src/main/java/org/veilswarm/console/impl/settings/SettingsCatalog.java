@@ -17,6 +17,7 @@ public final class SettingsCatalog {
     static final String TRACKER_PID = "org.veilswarm.tracker";
     static final String SWARM_PID = "org.veilswarm.swarm";
     static final String SHARE_PID = "org.veilswarm.share";
+    static final String ONION_PID = "org.veilswarm.transport.onion";
 
     public static final String NICKNAME = "nickname";
     public static final String DOWNLOAD_DIRECTORY = "downloadDirectory";
@@ -25,6 +26,12 @@ public final class SettingsCatalog {
     public static final String ANNOUNCE_INTERVAL = "announceIntervalSeconds";
     public static final String LINK_TRANSPORT = "linkTransport";
     public static final String ONION_WAIT = "onionWaitSeconds";
+    public static final String UPLOAD_LIMIT = "uploadLimit";
+    public static final String DOWNLOAD_LIMIT = "downloadLimit";
+    public static final String RELAY_RATE = "relayBandwidthRate";
+    public static final String RELAY_BURST = "relayBandwidthBurst";
+    /** Rates are stored as Integer: up to 2 GiB/s, far above what a node moves. */
+    private static final long MAX_RATE = Integer.MAX_VALUE;
 
     private final List<Setting> settings;
     private final List<UnavailableSetting> unavailable;
@@ -57,17 +64,26 @@ public final class SettingsCatalog {
                         List.of("prefer-onion", "onion-only", "direct")),
                 new Setting(ONION_WAIT, SHARE_PID, "onionWaitSeconds", Setting.Type.INTEGER, 0, 3600, 120,
                         "Onion wait (s)", "How long a new share waits for the tracker's onion service when an"
-                                + " anonymous transport is bound but not published yet."));
+                                + " anonymous transport is bound but not published yet."),
+                new Setting(UPLOAD_LIMIT, SWARM_PID, "uploadRate", Setting.Type.INTEGER, 0, MAX_RATE, 0,
+                        "Upload rate limit (bytes/s)", "Payload bytes per second sent to peers over all torrents;"
+                                + " 0 for no limit. The swarm engine restarts with it at once (connections drop and"
+                                + " are made again)."),
+                new Setting(DOWNLOAD_LIMIT, SWARM_PID, "downloadRate", Setting.Type.INTEGER, 0, MAX_RATE, 0,
+                        "Download rate limit (bytes/s)", "Payload bytes per second requested from peers over all"
+                                + " torrents; 0 for no limit. The swarm engine restarts with it at once."),
+                new Setting(RELAY_RATE, ONION_PID, "bandwidthRate", Setting.Type.INTEGER, 0, MAX_RATE, 0,
+                        "Relay bandwidth rate (bytes/s)", "Average bytes per second the native onion relay reads"
+                                + " over all its links (relayed and own traffic); 0 for no limit. Links wait, no"
+                                + " cell is dropped. The onion transport restarts at once: its circuits and onion"
+                                + " services are built again."),
+                new Setting(RELAY_BURST, ONION_PID, "bandwidthBurst", Setting.Type.INTEGER, 0, MAX_RATE, 0,
+                        "Relay bandwidth burst (bytes)", "Bytes the onion relay may read at once above the rate;"
+                                + " 0 for equal to the rate, else at least the rate. Restarts the onion transport."));
         String share = "no bundle reads it yet: the share bundle's configuration (PID org.veilswarm.share) has no"
                 + " property for it";
         this.unavailable = List.of(
-                new UnavailableSetting("servicesPerShare", "Onion services per share (K)", share),
-                new UnavailableSetting("uploadLimit", "Upload rate limit",
-                        "no bundle reads it yet: the swarm engine has a rate limiter but its component"
-                                + " (PID org.veilswarm.swarm) does not configure it"),
-                new UnavailableSetting("downloadLimit", "Download rate limit",
-                        "no bundle reads it yet: the swarm engine has a rate limiter but its component"
-                                + " (PID org.veilswarm.swarm) does not configure it"));
+                new UnavailableSetting("servicesPerShare", "Onion services per share (K)", share));
     }
 
     public List<Setting> settings() {

@@ -53,6 +53,7 @@ public final class SettingsValidator {
             changes.put(setting.get(), value.isNull() ? null : parse(setting.get(), value));
         }
         checkPorts(changes, current);
+        checkRelayBurst(changes, current);
         return changes;
     }
 
@@ -141,7 +142,24 @@ public final class SettingsValidator {
         }
     }
 
+    /** The onion transport refuses to start with a burst below its rate (as tor does): refuse it here instead. */
+    private static void checkRelayBurst(Map<Setting, Object> changes, Map<String, Object> current)
+            throws SettingsException {
+        Integer rate = effective(SettingsCatalog.RELAY_RATE, changes, current);
+        Integer burst = effective(SettingsCatalog.RELAY_BURST, changes, current);
+        if (rate != null && burst != null && rate > 0 && burst > 0 && burst < rate) {
+            boolean burstChanged = changes.keySet().stream().anyMatch(s -> s.name().equals(SettingsCatalog.RELAY_BURST));
+            throw new SettingsException(burstChanged ? SettingsCatalog.RELAY_BURST : SettingsCatalog.RELAY_RATE,
+                    "relayBandwidthBurst (" + burst + ") must be 0 or at least relayBandwidthRate (" + rate
+                            + "): the relay could never read a second's worth at once");
+        }
+    }
+
     private Integer effectivePort(String name, Map<Setting, Object> changes, Map<String, Object> current) {
+        return effective(name, changes, current);
+    }
+
+    private static Integer effective(String name, Map<Setting, Object> changes, Map<String, Object> current) {
         for (Map.Entry<Setting, Object> change : changes.entrySet()) {
             if (change.getKey().name().equals(name)) {
                 Object value = change.getValue() == null ? change.getKey().defaultValue() : change.getValue();

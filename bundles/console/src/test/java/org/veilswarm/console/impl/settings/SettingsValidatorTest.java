@@ -95,10 +95,38 @@ class SettingsValidatorTest {
         assertTrue(unknown.getMessage().startsWith("unknown setting \"trackerPrt\"; settings: nickname,"),
                 unknown.getMessage());
         SettingsException later = refused("{\"servicesPerShare\":3}");
-        assertEquals("uploadLimit", refused("{\"uploadLimit\":1000}").field());
         assertEquals("servicesPerShare", later.field());
         assertTrue(later.getMessage().contains("cannot be set: no bundle reads it yet"), later.getMessage());
         assertNull(refused("{}").field(), "an empty body names no field");
+    }
+
+    @Test
+    void rateLimitsGoToTheSwarmEngineAndTheOnionRelayAndABurstBelowTheRateIsRefused() throws Exception {
+        Map<Setting, Object> changes = valid("{\"uploadLimit\":65536,\"downloadLimit\":0,"
+                + "\"relayBandwidthRate\":1048576,\"relayBandwidthBurst\":2097152}");
+        assertEquals(65536, value(changes, "uploadLimit"));
+        Setting upload = changes.keySet().stream().filter(s -> s.name().equals("uploadLimit")).findFirst().orElseThrow();
+        assertEquals("org.veilswarm.swarm", upload.pid());
+        assertEquals("uploadRate", upload.property());
+        Setting relay = changes.keySet().stream().filter(s -> s.name().equals("relayBandwidthBurst")).findFirst()
+                .orElseThrow();
+        assertEquals("org.veilswarm.transport.onion", relay.pid());
+        assertEquals("bandwidthBurst", relay.property());
+
+        SettingsException negative = refused("{\"uploadLimit\":-1}");
+        assertEquals("uploadLimit", negative.field());
+        assertEquals("uploadLimit must be an integer from 0 to 2147483647, got -1", negative.getMessage());
+        assertEquals("downloadLimit", refused("{\"downloadLimit\":\"fast\"}").field());
+        SettingsException burst = refused("{\"relayBandwidthRate\":2000000,\"relayBandwidthBurst\":1000}");
+        assertEquals("relayBandwidthBurst", burst.field());
+        assertTrue(burst.getMessage().startsWith("relayBandwidthBurst (1000) must be 0 or at least relayBandwidthRate"
+                + " (2000000)"), burst.getMessage());
+        // Against the burst in effect: raising the rate above it names the rate.
+        SettingsException rate = assertThrows(SettingsException.class, () -> validator().validate(
+                body("{\"relayBandwidthRate\":5000}"), Map.of("trackerPort", 6969, "swarmPort", 8429,
+                        "relayBandwidthRate", 1000, "relayBandwidthBurst", 2000)));
+        assertEquals("relayBandwidthRate", rate.field());
+        assertEquals(1, valid("{\"relayBandwidthRate\":5000}").size(), "a burst of 0 means the rate");
     }
 
     @Test
