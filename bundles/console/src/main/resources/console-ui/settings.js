@@ -32,6 +32,7 @@ export async function loadSettings() {
   replaceChildren($('settings-fields'), loaded.settings.map(field));
   replaceChildren($('settings-unavailable'), loaded.unavailable.map((u) =>
     el('li', {}, el('strong', {}, u.label), ` (${u.name}): n/a, ${u.reason}`)));
+  $('settings-unavailable-heading').hidden = loaded.unavailable.length === 0;
   return loaded;
 }
 

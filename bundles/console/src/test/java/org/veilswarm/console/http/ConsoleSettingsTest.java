@@ -42,7 +42,8 @@ class ConsoleSettingsTest {
             assertFalse(trackerPort.get("configured").booleanValue());
             assertEquals("org.veilswarm.tracker", trackerPort.get("pid").textValue());
             assertEquals(65535, trackerPort.get("max").intValue());
-            assertTrue(initial.get("unavailable").toString().contains("servicesPerShare"), initial.toString());
+            assertEquals(2, initial.get("values").get("servicesPerShare").intValue(), "K's default");
+            assertEquals(0, initial.get("unavailable").size(), initial.toString());
 
             Reply bad = put(http, bearer, "{\"nickname\":\"attic\",\"trackerPort\":99999}");
             assertEquals(400, bad.status(), bad.toString());
@@ -75,8 +76,10 @@ class ConsoleSettingsTest {
             assertEquals("direct", felix.configuration("org.veilswarm.share").get("linkTransport"));
             assertEquals("[\"prefer-onion\",\"onion-only\",\"direct\"]",
                     setting(choice.json(), "linkTransport").get("options").toString());
-            Reply limits = put(http, bearer, "{\"uploadLimit\":65536,\"relayBandwidthRate\":1048576}");
+            Reply limits = put(http, bearer, "{\"uploadLimit\":65536,\"relayBandwidthRate\":1048576,"
+                    + "\"servicesPerShare\":3}");
             assertEquals(200, limits.status(), limits.toString());
+            assertEquals(3, felix.configuration("org.veilswarm.share").get("servicesPerShare"));
             assertEquals(65536, felix.configuration("org.veilswarm.swarm").get("uploadRate"));
             assertEquals(1048576, felix.configuration("org.veilswarm.transport.onion").get("bandwidthRate"));
             Reply badBurst = put(http, bearer, "{\"relayBandwidthBurst\":1000}");

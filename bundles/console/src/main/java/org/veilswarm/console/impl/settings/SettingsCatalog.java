@@ -26,6 +26,7 @@ public final class SettingsCatalog {
     public static final String ANNOUNCE_INTERVAL = "announceIntervalSeconds";
     public static final String LINK_TRANSPORT = "linkTransport";
     public static final String ONION_WAIT = "onionWaitSeconds";
+    public static final String SERVICES_PER_SHARE = "servicesPerShare";
     public static final String UPLOAD_LIMIT = "uploadLimit";
     public static final String DOWNLOAD_LIMIT = "downloadLimit";
     public static final String RELAY_RATE = "relayBandwidthRate";
@@ -65,6 +66,11 @@ public final class SettingsCatalog {
                 new Setting(ONION_WAIT, SHARE_PID, "onionWaitSeconds", Setting.Type.INTEGER, 0, 3600, 120,
                         "Onion wait (s)", "How long a new share waits for the tracker's onion service when an"
                                 + " anonymous transport is bound but not published yet."),
+                new Setting(SERVICES_PER_SHARE, SHARE_PID, "servicesPerShare", Setting.Type.INTEGER, 0, 8, 2,
+                        "Onion services per share (K)", "How many onion services of its own each share is published"
+                                + " on; a downloader connects to each over its own circuit. 0: shares are listed"
+                                + " under the node's own onion service only. The share component restarts and"
+                                + " publishes every share again with the new K."),
                 new Setting(UPLOAD_LIMIT, SWARM_PID, "uploadRate", Setting.Type.INTEGER, 0, MAX_RATE, 0,
                         "Upload rate limit (bytes/s)", "Payload bytes per second sent to peers over all torrents;"
                                 + " 0 for no limit. The swarm engine restarts with it at once (connections drop and"
@@ -80,10 +86,8 @@ public final class SettingsCatalog {
                 new Setting(RELAY_BURST, ONION_PID, "bandwidthBurst", Setting.Type.INTEGER, 0, MAX_RATE, 0,
                         "Relay bandwidth burst (bytes)", "Bytes the onion relay may read at once above the rate;"
                                 + " 0 for equal to the rate, else at least the rate. Restarts the onion transport."));
-        String share = "no bundle reads it yet: the share bundle's configuration (PID org.veilswarm.share) has no"
-                + " property for it";
-        this.unavailable = List.of(
-                new UnavailableSetting("servicesPerShare", "Onion services per share (K)", share));
+        // Every setting issue #8 asks for has a bundle that reads it; new ones start here until one does.
+        this.unavailable = List.of();
     }
 
     public List<Setting> settings() {

@@ -94,9 +94,11 @@ class SettingsValidatorTest {
         assertEquals("trackerPrt", unknown.field());
         assertTrue(unknown.getMessage().startsWith("unknown setting \"trackerPrt\"; settings: nickname,"),
                 unknown.getMessage());
-        SettingsException later = refused("{\"servicesPerShare\":3}");
-        assertEquals("servicesPerShare", later.field());
-        assertTrue(later.getMessage().contains("cannot be set: no bundle reads it yet"), later.getMessage());
+        SettingsException k = refused("{\"servicesPerShare\":9}");
+        assertEquals("servicesPerShare", k.field());
+        assertEquals("servicesPerShare must be an integer from 0 to 8, got 9", k.getMessage());
+        Setting services = valid("{\"servicesPerShare\":3}").keySet().iterator().next();
+        assertEquals("org.veilswarm.share", services.pid());
         assertNull(refused("{}").field(), "an empty body names no field");
     }
 
