@@ -89,7 +89,7 @@ class SettingsValidatorTest {
     }
 
     @Test
-    void unknownAndNotYetConfigurableSettingsAreRefusedWithTheReason() {
+    void unknownAndNotYetConfigurableSettingsAreRefusedWithTheReason() throws Exception {
         SettingsException unknown = refused("{\"trackerPrt\":1}");
         assertEquals("trackerPrt", unknown.field());
         assertTrue(unknown.getMessage().startsWith("unknown setting \"trackerPrt\"; settings: nickname,"),
