@@ -25,6 +25,31 @@ public interface TrackerStore {
     /** Records an announce (a {@code stopped} event removes the peer) and returns other peers of the torrent. */
     AnnounceResult announce(Announce announce);
 
+    /**
+     * {@link #announce} answered with the peers as compact lists, which is what almost every client asks for.
+     * Same rules and same effect as {@link #announce}; stores that keep each peer's {@link CompactPeer} entry
+     * override this to copy bytes instead of building {@link PeerEntry} lists (the default does that and
+     * encodes them).
+     *
+     * @since 1.1
+     */
+    default CompactAnnounceResult announceCompact(Announce announce) {
+        AnnounceResult result = announce(announce);
+        return CompactAnnounceResult.of(result.peers(), result.counts());
+    }
+
+    /**
+     * Whether {@link #announce}, {@link #announceCompact} and {@link #scrape} may wait (for a database, a lock
+     * held across I/O): if so, the tracker calls them on threads of its own, never on a transport's event loop,
+     * and pays a hand-over between threads for every request. The default says yes, the safe guess. A store
+     * that answers them from memory says no even if its other calls block.
+     *
+     * @since 1.1
+     */
+    default boolean announceMayBlock() {
+        return true;
+    }
+
     /** Scrape figures (BEP 48) of the given torrents; unknown torrents are absent from the map. */
     Map<InfoHash, SwarmCounts> scrape(Collection<InfoHash> infoHashes);
 

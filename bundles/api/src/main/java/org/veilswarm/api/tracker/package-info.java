@@ -6,5 +6,5 @@
  * property {@link org.veilswarm.api.tracker.TrackerStore#STORE} ({@code memory}, {@code jdbc}, ...).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.veilswarm.api.tracker;

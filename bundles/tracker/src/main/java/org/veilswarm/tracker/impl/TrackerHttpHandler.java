@@ -12,7 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -20,10 +20,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 /**
- * Turns aggregated requests into {@link TrackerService} answers, and enforces the per-request deadline: a
+ * Turns requests ({@link PlainRequest}s, or aggregated ones from Netty's codec) into {@link TrackerService} answers, and enforces the per-request deadline: a
  * stream must deliver a complete request within {@code requestTimeout} of opening or of the previous answer,
  * else it is closed. That bounds slowloris streams (a byte now and then never trips a read-idle timer) and
  * idle keep-alive streams with one timer.
@@ -32,7 +33,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
  * one thread of the store executor group, the same for the whole stream, so pipelined answers keep their
  * order; the stream reads nothing more until the answer is written (back-pressure instead of a queue).
  */
-final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class TrackerHttpHandler extends ChannelInboundHandlerAdapter {
     private final TrackerService service;
     private final long timeoutNanos;
     private final EventExecutorGroup storeExecutors;
@@ -69,22 +70,35 @@ final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        disarmDeadline();
-        if (request.decoderResult().isFailure()) {
-            Throwable cause = request.decoderResult().cause();
-            // RFC 9110 §15.5.15 (414) and RFC 6585 §5 (431); anything else malformed is a 400 (§15.5.1).
-            HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
-            respond(ctx, status, AnnounceResponse.failure(status.reasonPhrase()), false);
-            return;
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof PlainRequest plain) {
+            disarmDeadline();
+            handle(ctx, "GET", plain.target(), plain.keepAlive());
+        } else if (msg instanceof FullHttpRequest request) {
+            try {
+                disarmDeadline();
+                if (request.decoderResult().isFailure()) {
+                    Throwable cause = request.decoderResult().cause();
+                    // RFC 9110 §15.5.15 (414) and RFC 6585 §5 (431); anything else malformed is a 400 (§15.5.1).
+                    HttpResponseStatus status = cause instanceof TooLongHttpLineException
+                            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                            : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                            : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                            : HttpResponseStatus.BAD_REQUEST;
+                    respond(ctx, status, AnnounceResponse.failure(status.reasonPhrase()), false);
+                    return;
+                }
+                handle(ctx, request.method().name(), request.uri(), HttpUtil.isKeepAlive(request));
+            } finally {
+                ReferenceCountUtil.release(request);
+            }
+        } else {
+            ctx.fireChannelRead(msg);
         }
-        String method = request.method().name();
-        String target = request.uri();
+    }
+
+    private void handle(ChannelHandlerContext ctx, String method, String target, boolean keepAlive) {
         SocketAddress remote = ctx.channel().remoteAddress();
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (storeExecutor == null || offloaded == 0 && !offload.getAsBoolean()) {
             answer(ctx, service.handle(method, target, remote), keepAlive);
             return;
@@ -120,14 +134,11 @@ final class TrackerHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, boolean keepAlive) {
         ByteBuf response = TrackerResponseBytes.encode(ctx.alloc(), status, body, keepAlive);
-        // Written from the response encoder's context, so it goes to the socket as it is, past the encoder
-        // (which the mirror handler's own responses still use).
-        ChannelHandlerContext raw = ctx.pipeline().context(TrackerServerInitializer.RESPONSE_ENCODER);
-        if (raw == null) {
-            response.release();
-            ctx.close(); // the stream is closing: its pipeline is being taken apart
-            return;
-        }
+        // Written from the response encoder's context if the stream has one (PlainRequestReader handed it to
+        // Netty's codec), so it goes to the socket as it is, past the encoder (which the mirror handler's own
+        // responses still use); else from this handler's, past nothing but inbound handlers.
+        ChannelHandlerContext encoder = ctx.pipeline().context(TrackerServerInitializer.RESPONSE_ENCODER);
+        ChannelHandlerContext raw = encoder != null ? encoder : ctx;
         boolean wasOffloaded = !ctx.executor().inEventLoop();
         ChannelFuture written = raw.writeAndFlush(response);
         if (wasOffloaded) {

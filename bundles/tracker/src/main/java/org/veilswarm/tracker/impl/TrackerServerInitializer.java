@@ -5,19 +5,21 @@ import java.util.function.BooleanSupplier;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 /**
- * The pipeline of one inbound tracker stream, on whatever transport accepted it: HTTP/1.1 codec with small
- * line and header limits, an aggregator that takes almost no body, and the tracker handler. Pass an
+ * The pipeline of one inbound tracker stream, on whatever transport accepted it: the {@link PlainRequestReader},
+ * which reads plain announces and scrapes itself and otherwise puts Netty's HTTP/1.1 codec (small line and
+ * header limits, an aggregator that takes almost no body) behind itself, and the tracker handler. Pass an
  * executor group when the store blocks (JDBC), so that store calls leave the transport's event loop.
  */
 public final class TrackerServerInitializer extends ChannelInitializer<Channel> {
     /** Name of the HTTP response encoder in the pipeline. */
     static final String RESPONSE_ENCODER = "http-response";
+    /** Name of the HTTP request decoder, once a stream needs it. */
+    static final String DECODER = "http";
+    /** Name of the HTTP request aggregator, once a stream needs it. */
+    static final String AGGREGATOR = "aggregate";
     private final TrackerService service;
     private final EventExecutorGroup storeExecutor;
     private final BooleanSupplier offload;
@@ -44,13 +46,7 @@ public final class TrackerServerInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
-        TrackerSettings s = service.settings();
-        // Decoder and encoder apart rather than HttpServerCodec: the tracker handler writes its answers as
-        // ready bytes past the encoder (TrackerResponseBytes), and the server codec would queue every
-        // request's method for a response it never sees.
-        ch.pipeline().addLast("http", new HttpRequestDecoder(s.maxRequestLine(), s.maxHeaderBytes(), 8192));
-        ch.pipeline().addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
-        ch.pipeline().addLast("aggregate", new HttpObjectAggregator(s.maxBodyBytes(), true));
+        ch.pipeline().addLast(PlainRequestReader.NAME, new PlainRequestReader(service.settings()));
         ch.pipeline().addLast("tracker", new TrackerHttpHandler(service, storeExecutor, offload));
     }
 }

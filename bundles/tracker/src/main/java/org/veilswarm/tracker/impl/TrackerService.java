@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceResult;
+import org.veilswarm.api.tracker.CompactAnnounceResult;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -145,17 +146,23 @@ public final class TrackerService {
         int numWant = Math.min(request.numWant().orElse(settings.defaultNumWant()), settings.maxNumWant());
         PeerEntry peer = new PeerEntry(request.infoHash(), request.peerId(), address, request.left(),
                 request.uploaded(), request.downloaded(), clock.instant());
-        AnnounceResult result;
+        Announce announce = new Announce(peer, request.event(), numWant);
         try {
-            result = store.announce(new Announce(peer, request.event(), numWant));
+            if (request.compact()) {
+                // What almost every client asks for: the store copies its peers' compact entries.
+                CompactAnnounceResult result = store.announceCompact(announce);
+                announces.increment();
+                return AnnounceResponse.encodeCompact(result, settings.interval(), settings.minInterval());
+            }
+            AnnounceResult result = store.announce(announce);
+            announces.increment();
+            SwarmCounts counts = result.counts();
+            return AnnounceResponse.encode(result.peers(), settings.interval(), settings.minInterval(),
+                    counts.complete(), counts.incomplete(), false, request.noPeerId());
         } catch (IllegalStateException e) {
             // The store's own refusal (full); its message is meant for clients.
             throw new TrackerRequestException(e.getMessage());
         }
-        announces.increment();
-        SwarmCounts counts = result.counts();
-        return AnnounceResponse.encode(result.peers(), settings.interval(), settings.minInterval(), counts.complete(),
-                counts.incomplete(), request.compact(), request.noPeerId());
     }
 
     private byte[] scrape(TrackerStore store, TrackedShare share, String query) throws TrackerRequestException {

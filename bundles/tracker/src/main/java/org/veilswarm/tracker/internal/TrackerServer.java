@@ -212,7 +212,9 @@ final class TrackerServer implements AutoCloseable {
 
     /** Uses {@code newStore} from now on (requests already running finish on the store they started with). */
     void storeBound(TrackerStore newStore, boolean blocking) {
-        store.set(new BoundStore(Objects.requireNonNull(newStore, "store"), blocking));
+        // Requests run on the event loop unless the store's announces and scrapes may block: a store whose
+        // other calls block (records, feed) may still answer those from memory (JDBC with write-behind).
+        store.set(new BoundStore(Objects.requireNonNull(newStore, "store"), blocking && newStore.announceMayBlock()));
         TrackerStore before = mirroredInto.getAndSet(newStore);
         if (mirrors != null && before != null && before != newStore) {
             // The copies are in the old store: the mirrors copy again into the new one (off the DS thread).

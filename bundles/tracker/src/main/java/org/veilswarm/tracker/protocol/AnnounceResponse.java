@@ -1,11 +1,11 @@
 package org.veilswarm.tracker.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.veilswarm.api.tracker.CompactAnnounceResult;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.bencode.BencodeDecoder;
@@ -70,43 +70,105 @@ public record AnnounceResponse(int interval, int minInterval, int complete, int 
     }
 
     /**
-     * The compact answer, written straight into its bytes: the form almost every announce gets, so it skips
-     * building a dictionary. Keys in the byte order BEP 3 requires (complete, incomplete, interval,
-     * min interval, peers, peers6, peers_onion); {@code AnnounceResponseTest} checks the bytes against the
-     * generic encoder's.
+     * The compact answer from a store's compact lists ({@link CompactAnnounceResult}): the form almost every
+     * announce gets, written straight into an array of its exact size.
      */
+    public static byte[] encodeCompact(CompactAnnounceResult result, int interval, int minInterval) {
+        return encodeCompact(result.ipv4(), result.ipv6(), result.onion(), interval, minInterval,
+                result.counts().complete(), result.counts().incomplete());
+    }
+
     private static byte[] encodeCompact(CompactPeers.Encoded peers, int interval, int minInterval, int complete,
             int incomplete) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + peers.ipv4().length + peers.ipv6().length
-                + peers.onion().length);
-        out.write('d');
-        integer(out, "8:complete", complete);
-        integer(out, "10:incomplete", incomplete);
-        integer(out, "8:interval", interval);
-        integer(out, "12:min interval", minInterval);
-        string(out, "5:peers", peers.ipv4());
-        if (peers.ipv6().length > 0) {
-            string(out, "6:peers6", peers.ipv6());
-        }
-        if (peers.onion().length > 0) {
-            string(out, "11:peers_onion", peers.onion());
-        }
-        out.write('e');
-        return out.toByteArray();
+        return encodeCompact(peers.ipv4(), peers.ipv6(), peers.onion(), interval, minInterval, complete, incomplete);
     }
 
-    private static void integer(ByteArrayOutputStream out, String encodedKey, int value) {
-        out.writeBytes(encodedKey.getBytes(StandardCharsets.US_ASCII));
-        out.write('i');
-        out.writeBytes(Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
-        out.write('e');
+    /**
+     * Keys in the byte order BEP 3 requires (complete, incomplete, interval, min interval, peers, peers6,
+     * peers_onion); {@code AnnounceResponseTest} checks the bytes against the generic encoder's.
+     */
+    private static byte[] encodeCompact(byte[] ipv4, byte[] ipv6, byte[] onion, int interval, int minInterval,
+            int complete, int incomplete) {
+        int length = 2 + integerLength(COMPLETE, complete) + integerLength(INCOMPLETE, incomplete)
+                + integerLength(INTERVAL, interval) + integerLength(MIN_INTERVAL, minInterval)
+                + stringLength(PEERS, ipv4) + (ipv6.length > 0 ? stringLength(PEERS6, ipv6) : 0)
+                + (onion.length > 0 ? stringLength(PEERS_ONION, onion) : 0);
+        byte[] out = new byte[length];
+        int at = 0;
+        out[at++] = 'd';
+        at = integer(out, at, COMPLETE, complete);
+        at = integer(out, at, INCOMPLETE, incomplete);
+        at = integer(out, at, INTERVAL, interval);
+        at = integer(out, at, MIN_INTERVAL, minInterval);
+        at = string(out, at, PEERS, ipv4);
+        if (ipv6.length > 0) {
+            at = string(out, at, PEERS6, ipv6);
+        }
+        if (onion.length > 0) {
+            at = string(out, at, PEERS_ONION, onion);
+        }
+        out[at] = 'e';
+        return out;
     }
 
-    private static void string(ByteArrayOutputStream out, String encodedKey, byte[] value) {
-        out.writeBytes(encodedKey.getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(Integer.toString(value.length).getBytes(StandardCharsets.US_ASCII));
-        out.write(':');
-        out.writeBytes(value);
+    private static final byte[] COMPLETE = ascii("8:complete");
+    private static final byte[] INCOMPLETE = ascii("10:incomplete");
+    private static final byte[] INTERVAL = ascii("8:interval");
+    private static final byte[] MIN_INTERVAL = ascii("12:min interval");
+    private static final byte[] PEERS = ascii("5:peers");
+    private static final byte[] PEERS6 = ascii("6:peers6");
+    private static final byte[] PEERS_ONION = ascii("11:peers_onion");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int digits(long value) {
+        int n = value < 0 ? 2 : 1;
+        for (long v = Math.abs(value); v >= 10; v /= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int integerLength(byte[] encodedKey, int value) {
+        return encodedKey.length + 2 + digits(value);
+    }
+
+    private static int stringLength(byte[] encodedKey, byte[] value) {
+        return encodedKey.length + digits(value.length) + 1 + value.length;
+    }
+
+    private static int integer(byte[] out, int at, byte[] encodedKey, int value) {
+        System.arraycopy(encodedKey, 0, out, at, encodedKey.length);
+        at += encodedKey.length;
+        out[at++] = 'i';
+        at = decimal(out, at, value);
+        out[at++] = 'e';
+        return at;
+    }
+
+    private static int string(byte[] out, int at, byte[] encodedKey, byte[] value) {
+        System.arraycopy(encodedKey, 0, out, at, encodedKey.length);
+        at += encodedKey.length;
+        at = decimal(out, at, value.length);
+        out[at++] = ':';
+        System.arraycopy(value, 0, out, at, value.length);
+        return at + value.length;
+    }
+
+    private static int decimal(byte[] out, int at, long value) {
+        if (value < 0) {
+            out[at++] = '-';
+            value = -value;
+        }
+        int end = at + digits(value);
+        int i = end;
+        do {
+            out[--i] = (byte) ('0' + value % 10);
+            value /= 10;
+        } while (value > 0);
+        return end;
     }
 
     /** The bencoded {@code failure reason} answer (BEP 3). */

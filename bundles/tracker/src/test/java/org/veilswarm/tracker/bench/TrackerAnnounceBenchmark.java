@@ -133,8 +133,9 @@ class TrackerAnnounceBenchmark {
             // (the component still says tracker.store.blocking=true).
             WriteBehindTrackerStore writeBehind = new WriteBehindTrackerStore(new JdbcTrackerStore(h2),
                     WriteBehindSettings.DEFAULT);
+            // As TrackerServer decides: on the store threads only if its announces may block (write-behind: no).
             Listener jdbc = engine.listen(null, 0, new TrackerServerInitializer(service(writeBehind, tokens),
-                    storeThreads)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    storeThreads, writeBehind::announceMayBlock)).toCompletableFuture().get(10, TimeUnit.SECONDS);
             Listener writeThrough = WRITE_THROUGH ? engine.listen(null, 0, new TrackerServerInitializer(service(
                     new JdbcTrackerStore(h2Through), tokens), storeThreads)).toCompletableFuture()
                     .get(10, TimeUnit.SECONDS) : null;

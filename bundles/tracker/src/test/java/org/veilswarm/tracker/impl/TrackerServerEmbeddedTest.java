@@ -259,4 +259,87 @@ class TrackerServerEmbeddedTest {
         server.runScheduledPendingTasks();
         assertFalse(server.isOpen());
     }
+
+    /** Whatever the server wrote back, as {@code count} responses. */
+    private List<Response> readResponses(int count) {
+        EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
+        try {
+            for (int i = 0; i < count; i++) {
+                client.writeOutbound(new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET,
+                        "/"));
+            }
+            ByteBuf ignored;
+            while ((ignored = client.readOutbound()) != null) {
+                ignored.release();
+            }
+            ByteBuf out;
+            while ((out = server.readOutbound()) != null) {
+                client.writeInbound(out);
+            }
+            List<Response> responses = new java.util.ArrayList<>();
+            FullHttpResponse response;
+            while ((response = client.readInbound()) != null) {
+                responses.add(new Response(response.status().code(), ByteBufUtil.getBytes(response.content()),
+                        response.headers().get("Connection")));
+                response.release();
+            }
+            assertEquals(count, responses.size(), "responses written");
+            return responses;
+        } finally {
+            client.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void plainAnnouncesSkipTheHttpCodecAndAnythingElseIsHandedToItWithTheSameAnswers() throws Exception {
+        String query = TrackerFixture.announceQuery(1, 7001, 5, "");
+        Response plain = exchange(get(fixture.announcePath() + "?" + query));
+        assertEquals(200, plain.status());
+        assertNull(server.pipeline().get(TrackerServerInitializer.DECODER), "a plain announce needs no codec");
+        assertNull(server.pipeline().get(TrackerServerInitializer.AGGREGATOR));
+
+        // A body (even an empty chunked one) is not plain: Netty's codec reads it, and answers the same way.
+        Response chunked = exchange("GET " + fixture.announcePath() + "?" + TrackerFixture.announceQuery(2, 7002, 5,
+                "") + " HTTP/1.1\r\nHost: tracker\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertEquals(200, chunked.status());
+        assertTrue(server.pipeline().get(TrackerServerInitializer.DECODER) != null, "the codec took the stream over");
+        assertNull(server.pipeline().get(PlainRequestReader.NAME));
+        assertEquals(List.of(new TransportAddress("127.0.0.1", 7001)), AnnounceResponse.parse(chunked.body()).peers());
+        Response after = exchange(get(fixture.announcePath() + "?" + TrackerFixture.announceQuery(3, 7003, 0, "")));
+        assertEquals(2, AnnounceResponse.parse(after.body()).peers().size(), "the codec serves the stream on");
+    }
+
+    @Test
+    void aRequestArrivingInPiecesAndPipelinedRequestsAreAnsweredInOrder() throws Exception {
+        server = newServer(new InetSocketAddress("127.0.0.1", 40000));
+        String first = get(fixture.announcePath() + "?" + TrackerFixture.announceQuery(1, 7001, 5, ""));
+        for (int i = 0; i < first.length(); i += 7) {
+            server.writeInbound(Unpooled.copiedBuffer(first.substring(i, Math.min(first.length(), i + 7)),
+                    StandardCharsets.ISO_8859_1));
+        }
+        assertEquals(200, readResponse().status());
+        assertNull(server.pipeline().get(TrackerServerInitializer.DECODER), "pieces of a plain request stay plain");
+
+        // Two requests in one read: the second one must not be lost or answered first.
+        server.writeInbound(Unpooled.copiedBuffer(get(fixture.announcePath() + "?" + TrackerFixture.announceQuery(2,
+                7002, 5, "")) + get(fixture.announcePath() + "?" + TrackerFixture.announceQuery(3, 7003, 5, "")),
+                StandardCharsets.ISO_8859_1));
+        List<Response> both = readResponses(2);
+        assertEquals(1, AnnounceResponse.parse(both.get(0).body()).peers().size(), "peer 2 sees peer 1");
+        assertEquals(2, AnnounceResponse.parse(both.get(1).body()).peers().size(), "peer 3 sees peers 1 and 2");
+    }
+
+    @Test
+    void connectionHeadersDecideWhetherThePlainStreamStaysOpen() {
+        Response kept = exchange("GET " + fixture.announcePath() + "?" + TrackerFixture.announceQuery(1, 7001, 5, "")
+                + " HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+        assertEquals(200, kept.status());
+        assertTrue(server.isOpen(), "HTTP/1.0 with keep-alive stays open");
+        Response closed = exchange("GET " + fixture.announcePath() + "?" + TrackerFixture.announceQuery(2, 7002, 5, "")
+                + " HTTP/1.1\r\nHost: x\r\nconnection: TE, close\r\n\r\n");
+        assertEquals(200, closed.status());
+        assertEquals("close", closed.connection());
+        assertFalse(server.isOpen(), "HTTP/1.1 with close is closed after the answer");
+    }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceResult;
+import org.veilswarm.api.tracker.CompactAnnounceResult;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.TransportAddress;
@@ -136,6 +137,16 @@ class TrackerServerTest {
             public AnnounceResult announce(Announce announce) {
                 throw new RuntimeException("pool closed: jdbc:h2:file:/secret/path");
             }
+
+            @Override
+            public CompactAnnounceResult announceCompact(Announce announce) {
+                throw new RuntimeException("pool closed: jdbc:h2:file:/secret/path");
+            }
+
+            @Override
+            public boolean announceMayBlock() {
+                return true;
+            }
         }, true);
         server.addTransport(transport(), "direct");
         RawHttp answer = RawHttp.get(awaitEndpoints(1).get(0).port(), announce(share, 1));
@@ -152,6 +163,17 @@ class TrackerServerTest {
                 threads.add(Thread.currentThread().getName());
                 return super.announce(announce);
             }
+
+            @Override
+            public CompactAnnounceResult announceCompact(Announce announce) {
+                threads.add(Thread.currentThread().getName());
+                return super.announceCompact(announce);
+            }
+
+            @Override
+            public boolean announceMayBlock() {
+                return true;
+            }
         }, true);
         TrackerShare share = server.shares().register(Visibility.PUBLIC, Set.of(HASH));
         server.addTransport(transport(), "direct");
@@ -161,6 +183,26 @@ class TrackerServerTest {
         }
         assertEquals(4, threads.size());
         assertTrue(threads.stream().allMatch(name -> name.startsWith("veilswarm-tracker-store")), threads.toString());
+    }
+
+    @Test
+    void aStoreWhoseAnnouncesNeverBlockIsCalledOnTheEventLoopThoughItsOtherCallsBlock() throws Exception {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        server.storeBound(new MemoryTrackerStore() {
+            @Override
+            public CompactAnnounceResult announceCompact(Announce announce) {
+                threads.add(Thread.currentThread().getName());
+                return super.announceCompact(announce);
+            }
+        }, true); // like JDBC with write-behind: tracker.store.blocking=true, announceMayBlock() false
+        TrackerShare share = server.shares().register(Visibility.PUBLIC, Set.of(HASH));
+        server.addTransport(transport(), "direct");
+        int port = awaitEndpoints(1).get(0).port();
+        for (int peer = 0; peer < 2; peer++) {
+            assertEquals(200, RawHttp.get(port, announce(share, peer)).status());
+        }
+        assertEquals(2, threads.size());
+        assertTrue(threads.stream().noneMatch(name -> name.startsWith("veilswarm-tracker-store")), threads.toString());
     }
 
     @Test

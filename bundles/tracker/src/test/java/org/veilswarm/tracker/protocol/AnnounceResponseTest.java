@@ -99,6 +99,11 @@ class AnnounceResponseTest {
             byte[] actual = AnnounceResponse.encode(peers, interval, minInterval, complete, incomplete, true, false);
             assertEquals(new String(expected, StandardCharsets.ISO_8859_1), new String(actual, StandardCharsets.ISO_8859_1),
                     "peers " + peers.stream().map(PeerEntry::address).toList());
+            // The stores' compact lists (CompactPeer entries, API 1.1) give the same bytes as the host-text path.
+            byte[] fromStore = AnnounceResponse.encodeCompact(org.veilswarm.api.tracker.CompactAnnounceResult.of(peers,
+                    new org.veilswarm.api.tracker.SwarmCounts(complete, incomplete, 0)), interval, minInterval);
+            assertEquals(new String(expected, StandardCharsets.ISO_8859_1),
+                    new String(fromStore, StandardCharsets.ISO_8859_1), "compact lists of " + peers.size() + " peers");
         }
     }
 }

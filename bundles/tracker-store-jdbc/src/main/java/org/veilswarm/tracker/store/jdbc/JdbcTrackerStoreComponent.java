@@ -19,6 +19,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceResult;
+import org.veilswarm.api.tracker.CompactAnnounceResult;
 import org.veilswarm.api.tracker.Change;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -132,6 +133,17 @@ public class JdbcTrackerStoreComponent implements TrackerStore {
     @Override
     public AnnounceResult announce(Announce announce) {
         return store.announce(announce);
+    }
+
+    /** No with write-behind (answered from memory), yes with write-through. */
+    @Override
+    public boolean announceMayBlock() {
+        return store.announceMayBlock();
+    }
+
+    @Override
+    public CompactAnnounceResult announceCompact(Announce announce) {
+        return store.announceCompact(announce);
     }
 
     @Override

@@ -27,6 +27,9 @@ import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.AnnounceResult;
 import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.CompactAnnounceResult;
+import org.veilswarm.api.tracker.CompactListBuilder;
+import org.veilswarm.api.tracker.CompactPeer;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -47,11 +50,12 @@ import org.veilswarm.api.transport.TransportAddress;
  * as the write-through store would have. What a crash can lose is the queue: the announces of the last flush
  * interval (plus what the database itself had not written to disk). Peers re-announce within their interval,
  * so a lost announce costs nothing lasting; the file never holds half a flush. The queue is bounded: past a
- * tenth of {@link WriteBehindSettings#maxPendingWrites()} announcers flush it themselves (back-pressure: answers
- * slow down to what the database takes), and when the database fails for longer than
+ * tenth of {@link WriteBehindSettings#maxPendingWrites()} an announce wakes the flusher thread, which writes at
+ * once (announcers never write, so announces never wait: {@link #announceMayBlock()} is false and the tracker
+ * calls them on its event loops), and when the database fails for longer than
  * {@link WriteBehindSettings#maxLag()} or the queue is full, announces are refused with
  * {@link TrackerDatabaseException} (the tracker answers 503) instead of answering from a view the database may
- * never get. Because of that back-pressure, announces may block: call them off event loops.
+ * never get.
  *
  * <p><b>What waits for the database</b>: records ({@link #putTorrent}, {@link #removeTorrent}), replicated
  * changes ({@link #apply}, which must return its sequence number) and expiry flush before they return, so they
@@ -80,6 +84,8 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
     private final AtomicLong completedTotal = new AtomicLong();
     private final AtomicLong flushes = new AtomicLong();
     private final ReentrantLock flushLock = new ReentrantLock();
+    /** Whether an announcer has asked the flusher thread for a flush that has not started yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean flushWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService flusher;
     /** {@link System#nanoTime()} when the oldest queued write was queued, or 0 if none is queued. */
     private volatile long pendingSinceNanos;
@@ -110,6 +116,32 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
 
     @Override
     public AnnounceResult announce(Announce announce) {
+        return record(announce, (s, slots, counts) -> new AnnounceResult(s.peersAt(slots), counts));
+    }
+
+    /** {@link #announce}, the peers copied from the compact entries each peer got when it first announced. */
+    @Override
+    public CompactAnnounceResult announceCompact(Announce announce) {
+        return record(announce, (s, slots, counts) -> s.compactAt(slots, counts));
+    }
+
+    /**
+     * Never: announces and scrapes are answered from the view; a long queue wakes the flusher thread instead of
+     * being written by the announcer, and a full one refuses announces at once.
+     */
+    @Override
+    public boolean announceMayBlock() {
+        return false;
+    }
+
+    /** How an announce's answer is built from the chosen peers' slots; runs under the torrent's lock. */
+    private interface Answer<T> {
+        T build(Swarm swarm, int[] slots, SwarmCounts counts);
+    }
+
+    private static final int[] NO_SLOTS = new int[0];
+
+    private <T> T record(Announce announce, Answer<T> answer) {
         Objects.requireNonNull(announce, "announce");
         admit();
         PeerEntry peer = announce.peer();
@@ -118,7 +150,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             while (true) {
                 Swarm s = swarms.get(key);
                 if (s == null) {
-                    return new AnnounceResult(List.of(), new SwarmCounts(0, 0, 0));
+                    return answer.build(Swarm.EMPTY, NO_SLOTS, new SwarmCounts(0, 0, 0));
                 }
                 synchronized (s) {
                     if (s.detached) {
@@ -130,27 +162,27 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     if (removed) {
                         queue(s, new Write(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null, true));
                     }
-                    return new AnnounceResult(List.of(), counts);
+                    return answer.build(s, NO_SLOTS, counts);
                 }
             }
         }
         int wanted = Math.min(announce.numWant(), limits.maxNumWant());
-        AnnounceResult result = answer(key, peer, announce.event(), wanted);
-        if (pending.get() >= settings.maxPendingWrites() / 10) {
-            // The flusher does not keep up (a busy machine gives its one thread too little time): announcers
-            // write the queue themselves, so that answers slow down to what the database takes instead of the
-            // queue growing until announces are refused. This announce is answered either way; a failed flush
-            // leaves the queue as it was, and admit() refuses announces once it is full.
+        T result = answer(key, peer, announce.event(), wanted, answer);
+        if (pending.get() >= settings.maxPendingWrites() / 10 && !flushWanted.getAndSet(true)) {
+            // A long queue: the flusher writes it now rather than at its next interval, and again as long as it
+            // stays long. The announcer does not write it itself, so that announces never wait for the database
+            // (the tracker calls this store on its event loops); if the database does not keep up, the queue
+            // fills and admit() refuses announces (503, announce again later) until it has room.
             try {
-                flush();
-            } catch (TrackerDatabaseException failed) {
-                LOG.log(Level.DEBUG, "tracker store: flush by an announcer failed: " + failed.getMessage());
+                flusher.execute(this::flushWanted);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                flushWanted.set(false);
             }
         }
         return result;
     }
 
-    private AnnounceResult answer(String key, PeerEntry peer, AnnounceEvent event, int wanted) {
+    private <T> T answer(String key, PeerEntry peer, AnnounceEvent event, int wanted, Answer<T> answer) {
         while (true) {
             Swarm s = swarms.computeIfAbsent(key, Swarm::new);
             synchronized (s) {
@@ -167,7 +199,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                 } else if (event == AnnounceEvent.COMPLETED) {
                     queue(s, null); // a completion by a peer the full torrent could not take: the count only
                 }
-                return new AnnounceResult(s.sample(peer, wanted), s.counts());
+                return answer.build(s, s.sample(peer, wanted), s.counts());
             }
         }
     }
@@ -419,6 +451,11 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         swarms.remove(s.key, s);
     }
 
+    private void flushWanted() {
+        flushWanted.set(false);
+        flushQuietly();
+    }
+
     private void flushQuietly() {
         try {
             flush();
@@ -667,8 +704,12 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
      * monitor.
      */
     private static final class Swarm {
+        /** Stands in for a torrent that does not exist, to build an empty answer. */
+        static final Swarm EMPTY = new Swarm("");
         final String key;
         final ArrayList<PeerEntry> peers = new ArrayList<>();
+        /** Each peer's {@link CompactPeer} entry, in the same slot: an address's entry never changes. */
+        final ArrayList<byte[]> compact = new ArrayList<>();
         final HashMap<TransportAddress, Integer> index = new HashMap<>();
         int seeders;
         long completed;
@@ -703,6 +744,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                 }
                 index.put(peer.address(), peers.size());
                 peers.add(peer);
+                compact.add(CompactPeer.of(peer.address()));
                 seeders += peer.seeder() ? 1 : 0;
                 return true;
             }
@@ -718,8 +760,10 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             }
             PeerEntry removed = peers.get(at);
             PeerEntry last = peers.remove(peers.size() - 1);
+            byte[] lastCompact = compact.remove(compact.size() - 1);
             if (at < peers.size()) {
                 peers.set(at, last);
+                compact.set(at, lastCompact);
                 index.put(last.address(), at);
             }
             seeders -= removed.seeder() ? 1 : 0;
@@ -728,6 +772,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
 
         void clear() {
             peers.clear();
+            compact.clear();
             index.clear();
             seeders = 0;
             completed = 0;
@@ -750,10 +795,10 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
          * visited from a random start with a random step coprime to the number of peers (a random permutation's
          * worth of spread at the cost of one pass that usually stops after {@code count} slots).
          */
-        List<PeerEntry> sample(PeerEntry self, int count) {
+        int[] sample(PeerEntry self, int count) {
             int n = peers.size();
             if (count <= 0 || n == 0) {
-                return List.of();
+                return NO_SLOTS;
             }
             Integer own = index.get(self.address());
             int selfSlot = own == null ? -1 : own;
@@ -765,19 +810,35 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     step = 1 + random.nextInt(n - 1);
                 } while (gcd(step, n) != 1);
             }
-            List<PeerEntry> out = new ArrayList<>(Math.min(count, n));
+            int[] out = new int[Math.min(count, n)];
+            int found = 0;
             int slot = random.nextInt(n);
-            for (int visited = 0; visited < n && out.size() < count; visited++) {
-                PeerEntry p = peers.get(slot);
-                if (slot != selfSlot && !(leechersOnly && p.seeder())) {
-                    out.add(p);
+            for (int visited = 0; visited < n && found < out.length; visited++) {
+                if (slot != selfSlot && !(leechersOnly && peers.get(slot).seeder())) {
+                    out[found++] = slot;
                 }
                 slot += step;
                 if (slot >= n) {
                     slot -= n;
                 }
             }
+            return found == out.length ? out : java.util.Arrays.copyOf(out, found);
+        }
+
+        List<PeerEntry> peersAt(int[] slots) {
+            List<PeerEntry> out = new ArrayList<>(slots.length);
+            for (int slot : slots) {
+                out.add(peers.get(slot));
+            }
             return out;
+        }
+
+        CompactAnnounceResult compactAt(int[] slots, SwarmCounts counts) {
+            CompactListBuilder out = new CompactListBuilder(slots.length);
+            for (int slot : slots) {
+                out.add(compact.get(slot));
+            }
+            return out.build(counts);
         }
 
         private static int gcd(int a, int b) {

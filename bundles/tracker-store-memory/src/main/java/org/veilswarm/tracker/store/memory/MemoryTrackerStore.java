@@ -19,6 +19,9 @@ import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.AnnounceResult;
 import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.CompactAnnounceResult;
+import org.veilswarm.api.tracker.CompactListBuilder;
+import org.veilswarm.api.tracker.CompactPeer;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.SearchIndex;
@@ -85,6 +88,29 @@ public class MemoryTrackerStore implements TrackerStore {
 
     @Override
     public AnnounceResult announce(Announce announce) {
+        return record(announce, (swarm, slots, counts) -> new AnnounceResult(swarm.peersAt(slots), counts));
+    }
+
+    /** {@link #announce}, the peers copied from the compact entries each peer got when it first announced. */
+    @Override
+    public CompactAnnounceResult announceCompact(Announce announce) {
+        return record(announce, (swarm, slots, counts) -> swarm.compactAt(slots, counts));
+    }
+
+    /** Never: every call is a few map operations under one lock. */
+    @Override
+    public boolean announceMayBlock() {
+        return false;
+    }
+
+    /** How an announce's answer is built from the chosen peers' slots (null: none, the peer stopped). */
+    private interface Answer<T> {
+        T build(Swarm swarm, int[] slots, SwarmCounts counts);
+    }
+
+    private static final int[] NO_SLOTS = new int[0];
+
+    private <T> T record(Announce announce, Answer<T> answer) {
         PeerEntry peer = announce.peer();
         InfoHash key = peer.infoHash().truncated();
         synchronized (lock) {
@@ -94,7 +120,8 @@ public class MemoryTrackerStore implements TrackerStore {
                     append(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null);
                     forgetIfEmpty(key, swarm);
                 }
-                return new AnnounceResult(List.of(), swarm == null ? new SwarmCounts(0, 0, 0) : swarm.counts());
+                return answer.build(swarm == null ? Swarm.EMPTY : swarm, NO_SLOTS,
+                        swarm == null ? new SwarmCounts(0, 0, 0) : swarm.counts());
             }
             if (swarm == null) {
                 swarm = newSwarm(key);
@@ -107,11 +134,10 @@ public class MemoryTrackerStore implements TrackerStore {
             if (slot >= 0) {
                 append(Change.Kind.PEER_PUT, peer.infoHash(), peer, null);
             }
-            List<PeerEntry> others = swarm.sample(slot, peer.seeder(), Math.min(announce.numWant(),
-                    limits.maxNumWant()));
+            int[] others = swarm.sample(slot, peer.seeder(), Math.min(announce.numWant(), limits.maxNumWant()));
             SwarmCounts counts = swarm.counts();
             forgetIfEmpty(key, swarm);
-            return new AnnounceResult(others, counts);
+            return answer.build(swarm, others, counts);
         }
     }
 
@@ -318,7 +344,11 @@ public class MemoryTrackerStore implements TrackerStore {
      * access and removal is a swap with the last), counters and record. Guarded by the store lock.
      */
     private static final class Swarm {
+        /** Stands in for a torrent that does not exist, to build an empty answer. */
+        static final Swarm EMPTY = new Swarm();
         final ArrayList<PeerEntry> peers = new ArrayList<>();
+        /** Each peer's {@link CompactPeer} entry, in the same slot: an address's entry never changes. */
+        final ArrayList<byte[]> compact = new ArrayList<>();
         final HashMap<TransportAddress, Integer> index = new HashMap<>();
         int seeders;
         long downloaded;
@@ -335,6 +365,7 @@ public class MemoryTrackerStore implements TrackerStore {
                 int slot = peers.size();
                 index.put(peer.address(), slot);
                 peers.add(peer);
+                compact.add(CompactPeer.of(peer.address()));
                 seeders += peer.seeder() ? 1 : 0;
                 return slot;
             }
@@ -350,8 +381,10 @@ public class MemoryTrackerStore implements TrackerStore {
             }
             PeerEntry removed = peers.get(at);
             PeerEntry last = peers.remove(peers.size() - 1);
+            byte[] lastCompact = compact.remove(compact.size() - 1);
             if (at < peers.size()) {
                 peers.set(at, last);
+                compact.set(at, lastCompact);
                 index.put(last.address(), at);
             }
             seeders -= removed.seeder() ? 1 : 0;
@@ -385,12 +418,13 @@ public class MemoryTrackerStore implements TrackerStore {
          * {@code count} slots (cost proportional to {@code count}, not to the swarm, no bookkeeping of slots
          * tried), and finds every eligible peer when few are (a seeder in a swarm of seeders).
          */
-        List<PeerEntry> sample(int selfSlot, boolean leechersOnly, int count) {
+        int[] sample(int selfSlot, boolean leechersOnly, int count) {
             int n = peers.size();
-            List<PeerEntry> chosen = new ArrayList<>(Math.min(count, n));
             if (count == 0 || n == 0) {
-                return chosen;
+                return NO_SLOTS;
             }
+            int[] chosen = new int[Math.min(count, n)];
+            int found = 0;
             ThreadLocalRandom random = ThreadLocalRandom.current();
             int step = 1;
             if (n > 2) {
@@ -399,16 +433,32 @@ public class MemoryTrackerStore implements TrackerStore {
                 } while (gcd(step, n) != 1);
             }
             int slot = random.nextInt(n);
-            for (int visited = 0; visited < n && chosen.size() < count; visited++) {
+            for (int visited = 0; visited < n && found < chosen.length; visited++) {
                 if (eligible(slot, selfSlot, leechersOnly)) {
-                    chosen.add(peers.get(slot));
+                    chosen[found++] = slot;
                 }
                 slot += step;
                 if (slot >= n) {
                     slot -= n;
                 }
             }
-            return chosen;
+            return found == chosen.length ? chosen : java.util.Arrays.copyOf(chosen, found);
+        }
+
+        List<PeerEntry> peersAt(int[] slots) {
+            List<PeerEntry> out = new ArrayList<>(slots.length);
+            for (int slot : slots) {
+                out.add(peers.get(slot));
+            }
+            return out;
+        }
+
+        CompactAnnounceResult compactAt(int[] slots, SwarmCounts counts) {
+            CompactListBuilder out = new CompactListBuilder(slots.length);
+            for (int slot : slots) {
+                out.add(compact.get(slot));
+            }
+            return out.build(counts);
         }
 
         private static int gcd(int a, int b) {

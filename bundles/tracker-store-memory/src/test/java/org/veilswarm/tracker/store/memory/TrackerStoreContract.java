@@ -26,6 +26,8 @@ import org.veilswarm.api.tracker.Announce;
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.AnnounceResult;
 import org.veilswarm.api.tracker.Change;
+import org.veilswarm.api.tracker.CompactAnnounceResult;
+import org.veilswarm.api.tracker.CompactPeer;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -33,6 +35,7 @@ import org.veilswarm.api.tracker.TorrentRecord;
 import org.veilswarm.api.tracker.TrackerStatistics;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.TransportAddress;
 
 /**
@@ -96,6 +99,78 @@ public abstract class TrackerStoreContract {
         AnnounceResult again = store.announce(announce(peer(h, 1, 100, T0.plusSeconds(60)), AnnounceEvent.NONE, 50));
         assertEquals(Set.of(peer(h, 2, 100, T0).address()), addresses(again.peers()));
         assertEquals(new SwarmCounts(0, 2, 0), again.counts(), "a re-announce updates, it does not add");
+    }
+
+    /** The entries of a compact answer's three lists, as hex, in a set (the sample's order is random). */
+    protected static Set<String> entries(CompactAnnounceResult result) {
+        Set<String> out = new HashSet<>();
+        split(result.ipv4(), CompactPeer.IPV4, out);
+        split(result.ipv6(), CompactPeer.IPV6, out);
+        split(result.onion(), CompactPeer.ONION, out);
+        return out;
+    }
+
+    private static void split(byte[] list, int entry, Set<String> out) {
+        for (int i = 0; i < list.length; i += entry) {
+            out.add(java.util.HexFormat.of().formatHex(list, i, i + entry));
+        }
+    }
+
+    protected static Set<String> entriesOf(TransportAddress... addresses) {
+        Set<String> out = new HashSet<>();
+        for (TransportAddress a : addresses) {
+            byte[] entry = CompactPeer.of(a);
+            if (entry.length > 0) {
+                out.add(java.util.HexFormat.of().formatHex(entry));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void announceCompactRecordsLikeAnnounceAndListsEveryFamilyInItsCompactForm() {
+        InfoHash h = hash(40);
+        byte[] key = new byte[OnionAddress.KEY_LENGTH];
+        key[0] = 7;
+        TransportAddress v4 = new TransportAddress("10.1.2.3", 6881);
+        TransportAddress mapped = new TransportAddress("::ffff:10.1.2.4", 6882);
+        TransportAddress v6 = new TransportAddress("2001:db8::1", 6883);
+        TransportAddress onion = TransportAddress.of(OnionAddress.fromPublicKey(key), 6884);
+        TransportAddress dns = new TransportAddress("peer.example", 6885);
+        int n = 0;
+        for (TransportAddress a : List.of(v4, mapped, v6, onion, dns)) {
+            CompactAnnounceResult r = store.announceCompact(announce(new PeerEntry(h, peerId(++n), a, 0, 0, 0, T0),
+                    AnnounceEvent.STARTED, 50));
+            assertEquals(new SwarmCounts(n, 0, 0), r.counts(), "every announce is recorded: " + a);
+        }
+        TransportAddress leecher = new TransportAddress("10.9.9.9", 7000);
+        CompactAnnounceResult answer = store.announceCompact(announce(new PeerEntry(h, peerId(99), leecher, 10, 0, 0,
+                T0), AnnounceEvent.STARTED, 50));
+        assertEquals(new SwarmCounts(5, 1, 0), answer.counts());
+        assertEquals(entriesOf(v4, mapped, v6, onion), entries(answer),
+                "IPv4 (mapped ones too), IPv6 and onion entries; no entry for a DNS name");
+        assertEquals(12, answer.ipv4().length);
+        assertEquals(18, answer.ipv6().length);
+        assertEquals(34, answer.onion().length);
+        assertEquals(Set.of(v4, mapped, v6, onion, dns), addresses(store.announce(announce(new PeerEntry(h, peerId(98),
+                new TransportAddress("10.9.9.8", 7000), 10, 0, 0, T0), AnnounceEvent.STARTED, 50)).peers())
+                .stream().filter(a -> !a.host().startsWith("10.9.9.")).collect(Collectors.toSet()),
+                "announce and announceCompact see the same swarm");
+
+        CompactAnnounceResult seeder = store.announceCompact(announce(new PeerEntry(h, peerId(1), v4, 0, 0, 0, T0),
+                AnnounceEvent.NONE, 50));
+        assertEquals(entriesOf(leecher, new TransportAddress("10.9.9.8", 7000)), entries(seeder),
+                "a seeder gets leechers only");
+        int listed = store.announceCompact(announce(new PeerEntry(h, peerId(99), leecher, 10, 0, 0, T0),
+                AnnounceEvent.NONE, 3)).peerCount();
+        assertTrue(listed == 2 || listed == 3, "numwant 3 bounds the answer (one of the 3 may be the DNS-named peer, "
+                + "which has no compact entry): " + listed);
+        CompactAnnounceResult stopped = store.announceCompact(announce(new PeerEntry(h, peerId(99), leecher, 10, 0, 0,
+                T0), AnnounceEvent.STOPPED, 50));
+        assertEquals(0, stopped.peerCount());
+        assertEquals(new SwarmCounts(5, 1, 0), stopped.counts(), "the stopped leecher is gone");
+        assertEquals(new SwarmCounts(0, 0, 0), store.announceCompact(announce(peer(hash(41), 1, 0, T0),
+                AnnounceEvent.STOPPED, 50)).counts(), "a stopped announce of an unknown torrent");
     }
 
     @Test
