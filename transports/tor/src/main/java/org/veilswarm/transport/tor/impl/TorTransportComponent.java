@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.osgi.framework.BundleContext;
@@ -37,7 +38,8 @@ import org.veilswarm.transport.tor.monitor.TorState;
  * configuration it launches its own client tor in {@code <veilswarm.data.dir>/tor}. Activation never waits
  * for tor: the service is there at once, calls wait until tor has bootstrapped, and a failure shows in the
  * monitor and the log while the node runs on its other transports. A configuration change restarts the
- * component (no {@code modified}, OSGi Compendium 112.7.1), and with it an owned tor.
+ * component (no {@code modified}, OSGi Compendium 112.7.1), and with it an owned tor. A configuration file in the
+ * deploy directory that is not applied yet is waited for ({@link PendingDeployedConfiguration}).
  */
 @Component(service = {Transport.class, TorMonitor.class}, configurationPid = TorTransportComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = Transport.SCHEME + "=" + TorTransportEngine.SCHEME)
@@ -103,9 +105,21 @@ public class TorTransportComponent implements Transport, TorMonitor {
 
     private final TorTransportEngine engine;
 
+    /**
+     * Starts the engine, unless this activation has no configuration while one for {@link #PID} lies in the
+     * deploy directory: FileInstall applies it in a moment, DS then replaces this instance by one with it, and
+     * until then no tor runs (the defaults would launch one for the public Tor network).
+     */
     @Activate
-    public TorTransportComponent(Config config, BundleContext context) {
-        this.engine = new TorTransportEngine(settingsOf(config, dataDirectory(context))).start();
+    public TorTransportComponent(Config config, BundleContext context, Map<String, Object> properties) {
+        this.engine = new TorTransportEngine(settingsOf(config, dataDirectory(context)));
+        Optional<Path> pending = PendingDeployedConfiguration.find(PID, properties,
+                context.getProperty(PendingDeployedConfiguration.FILEINSTALL_DIR));
+        if (pending.isPresent()) {
+            engine.awaitConfiguration(pending.get());
+        } else {
+            engine.start();
+        }
     }
 
     private static Path dataDirectory(BundleContext context) {

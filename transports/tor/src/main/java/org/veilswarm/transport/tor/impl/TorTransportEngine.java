@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +133,19 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         return this;
     }
 
+    /**
+     * Instead of {@link #start}: launches nothing, because the configuration meant for this transport is in
+     * {@code file} and about to be applied (the component is then replaced by one with that configuration); the
+     * monitor and the log say so. Calls made meanwhile wait, and fail as closed when this engine is closed.
+     */
+    public TorTransportEngine awaitConfiguration(Path file) {
+        String why = "waiting for the configuration in " + file + " to be applied (hot deployment); no tor is launched"
+                + " with the defaults meanwhile";
+        monitor.setState(Phase.STARTING, why);
+        LOG.log(Level.INFO, "tor transport: " + why);
+        return this;
+    }
+
     /** Completes when tor is bootstrapped and the SOCKS port known, or fails with a {@link TransportException}. */
     public CompletableFuture<Void> ready() {
         return ready.thenApply(b -> (Void) null);
@@ -165,6 +179,9 @@ public final class TorTransportEngine implements Transport, AutoCloseable {
         try {
             monitor.setState(Phase.STARTING, settings.mode() == TorTransportSettings.Mode.OWNED
                     ? "launching tor in " + settings.dataDirectory() : "connecting to " + settings.controlHost() + ":" + settings.controlPort());
+            if (settings.mode() == TorTransportSettings.Mode.OWNED) {
+                LOG.log(Level.INFO, "tor transport: launching tor in {0}", settings.dataDirectory());
+            }
             TorBackend opened = settings.mode() == TorTransportSettings.Mode.OWNED ? TorBackend.launch(settings) : TorBackend.attach(settings);
             backend = opened;
             if (closed) {
