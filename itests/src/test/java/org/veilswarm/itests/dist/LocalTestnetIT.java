@@ -95,7 +95,7 @@ class LocalTestnetIT {
         // Another process may take a port between the check and the start: the testnet then refuses with
         // "Ports in use" before starting anything, and another range is tried.
         for (int attempt = 1; ; attempt++) {
-            basePort = freePortRange(NODES * 10);
+            basePort = Ports.freePortRange(NODES * 10);
             startSupervisor(veilswarm, basePort);
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             while (output.stream().noneMatch(l -> l.startsWith("Started ")) && (supervisor.isAlive() || reader.isAlive())
@@ -340,26 +340,6 @@ class LocalTestnetIT {
             // reported as -1
         }
         return -1;
-    }
-
-    /**
-     * A base port with {@code count} consecutive ports free on 127.0.0.1 now, below Linux's ephemeral range
-     * (32768 and up): there an outgoing connection of a node starting earlier could hold a port a later node
-     * is about to listen on.
-     */
-    private static int freePortRange(int count) {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + random.nextInt(120) * 100;
-            boolean free = true;
-            for (int p = base; p < base + count && free; p++) {
-                free = Ports.bindable("127.0.0.1", p);
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports on 127.0.0.1");
     }
 
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {

@@ -4,25 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.jar.JarFile;
@@ -36,6 +30,7 @@ import org.veilswarm.itests.support.Ports;
 import org.veilswarm.transport.tor.testing.PrivateTorNetwork;
 import org.veilswarm.transport.tor.testing.RealTor;
 import org.veilswarm.itests.support.CliRun;
+import org.veilswarm.itests.support.TorNetworkNode;
 
 /**
  * Issue 9's hot swap with real processes, in a private C tor network on 127.0.0.1 (tor module test fixture, as
@@ -44,33 +39,28 @@ import org.veilswarm.itests.support.CliRun;
  * over its console ({@code POST /api/bundles}), its tor configured for the private network beforehand (seeded
  * Configuration Admin store), so no tor ever starts with the defaults. The share's link ({@code GET /api/shares})
  * then names A's onion address, and node B, which has the tor transport only, downloads the file by that link
- * ({@code veilswarm get}): equal SHA-256. This needs A to announce itself at its tracker's onion endpoint too (the
- * share bundle follows its tracker's endpoints): B could not reach the direct peer address A announced first.
+ * ({@code veilswarm get}), started as soon as the link names the onion address: equal SHA-256. This needs A to
+ * announce itself at its tracker's onion endpoint too (the share bundle follows its tracker's endpoints), which
+ * lands seconds later: B cannot reach the direct peer address A announced first, and waits for the onion one.
  * Then the tor bundle is uninstalled ({@code DELETE /api/bundles/{id}}): A's tor process is gone and A goes on on
  * the direct transport ({@code veilswarm status} answers, the link names the direct endpoint again).
  */
 class TorHotSwapShareIT {
-    private static final Pattern CONSOLE_LINE = Pattern.compile("Console: (http://127\\.0\\.0\\.1:\\d+/management/\\S+)\\s*");
-    private static final Pattern NODE_LINE = Pattern.compile("Veilswarm node ([a-z2-7]{56}\\.onion) running\\s*");
     private static final Pattern DIRECT_LINK = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/private/([A-Za-z0-9_-]+)");
     private static final Pattern FEATURE_BUNDLE = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"start-order\"");
     private static final Pattern BUNDLE_ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
-    private static final String TRACKER_ON_TOR = "tracker: serving on tor at ";
     private static final int FILE_BYTES = 2 * 1024 * 1024;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration TOR_READY_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(240);
 
-    private final List<RunningNode> nodes = new ArrayList<>();
+    private final List<TorNetworkNode> nodes = new ArrayList<>();
     private PrivateTorNetwork network;
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (RunningNode n : nodes) {
-            if (n.process.isAlive()) {
-                n.process.destroyForcibly();
-                n.process.waitFor(30, TimeUnit.SECONDS);
-            }
+        for (TorNetworkNode n : nodes) {
+            n.close();
         }
         if (network != null) {
             network.close();
@@ -91,13 +81,13 @@ class TorHotSwapShareIT {
 
         long t0 = System.nanoTime();
         network = PrivateTorNetwork.start(work.resolve("net"), 3, 7, Duration.ofSeconds(150));
-        RunningNode a = start(veilswarm, work, "node-a", tor, "core,console,tracker,share,transport-direct");
-        RunningNode b = start(veilswarm, work, "node-b", tor, "core,console,tracker,share,transport-tor");
-        String consoleA = awaitConsole(a);
-        awaitConsole(b);
-        assertTrue(torsOf(a).isEmpty(), "node A runs no tor before the tor transport is installed");
+        TorNetworkNode a = start(veilswarm, work, "node-a", tor, "core,console,tracker,share,transport-direct");
+        TorNetworkNode b = start(veilswarm, work, "node-b", tor, "core,console,tracker,share,transport-tor");
+        String consoleA = a.awaitConsole(START_TIMEOUT);
+        b.awaitConsole(START_TIMEOUT);
+        assertTrue(a.tors().isEmpty(), "node A runs no tor before the tor transport is installed");
 
-        CliRun share = cli(veilswarm, "share", file.toString(), "--yes", "--data", a.data.toString());
+        CliRun share = cli(veilswarm, "share", file.toString(), "--yes", "--data", a.data().toString());
         assertEquals(0, share.exit(), share.output() + "\n--- node A ---\n" + a.log());
         String directLink = share.output().strip().lines().reduce((x, y) -> y).orElse("");
         Matcher direct = DIRECT_LINK.matcher(directLink);
@@ -119,28 +109,25 @@ class TorHotSwapShareIT {
             }
         }
         assertTrue(torBundle >= 0, "the transport-tor feature holds the tor bundle");
-        awaitLine(a, TRACKER_ON_TOR, TOR_READY_TIMEOUT);
+        a.awaitLine(TorNetworkNode.TRACKER_ON_TOR, TOR_READY_TIMEOUT);
         String onionLink = await("the share's link to name A's onion address", TOR_READY_TIMEOUT,
                 () -> privateLink(consoleA, token).filter(l -> l.contains(".onion")));
         long onionMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - installStart);
-        assertTrue(onionLink.startsWith("http://" + a.address() + ":" + a.trackerPort + "/private/" + token),
+        assertTrue(onionLink.startsWith("http://" + a.address() + ":" + a.trackerPort() + "/private/" + token),
                 "the link names A's own onion address and tracker port, same token: " + onionLink);
-        assertEquals(1, torsOf(a).size(), "A owns one tor now");
-        // A announces itself at its tracker's new onion endpoint over tor (a circuit to its own service): until
-        // then the tracker lists A only at its IP, and B's download would fail at once with no peer it can reach
-        // (the downloader does not yet wait for later announces; see docs/transports/tor.md, Not done).
-        String infoHash = await("the share's info-hash", Duration.ofSeconds(10), () -> shareId(consoleA));
-        await("A's tracker to list A at its onion address as well as its IP", TOR_READY_TIMEOUT,
-                () -> seeders(direct.group(1), token, infoHash).filter(n -> n >= 2));
-
+        assertEquals(1, a.tors().size(), "A owns one tor now");
+        // B's get starts right away: A announces itself at its tracker's new onion endpoint over tor (a circuit to
+        // its own service) only seconds later, and until then its tracker lists A at its IP alone, which tor-only B
+        // cannot dial. The downloader waits for a peer it can reach (issue #9's early get) instead of failing.
         Path target = work.resolve("downloads");
         long getStart = System.nanoTime();
-        CliRun get = cli(veilswarm, "get", onionLink, "--dir", target.toString(), "--data", b.data.toString());
+        CliRun get = cli(veilswarm, "get", onionLink, "--dir", target.toString(), "--data", b.data().toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStart);
         assertEquals(0, get.exit(), get.output() + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
-        assertEquals(sha256(bytes), sha256(Files.readAllBytes(target.resolve("notes.bin"))), get.output());
+        assertEquals(TorNetworkNode.sha256(bytes), TorNetworkNode.sha256(Files.readAllBytes(target.resolve("notes.bin"))),
+                get.output());
 
-        List<ProcessHandle> torsOfA = torsOf(a);
+        List<ProcessHandle> torsOfA = a.tors();
         HttpResponse<String> removed = request(consoleA, "DELETE", "/api/bundles/" + torBundle, null);
         assertTrue(removed.statusCode() / 100 == 2, "uninstalling the tor bundle: " + removed.statusCode() + " "
                 + removed.body());
@@ -148,12 +135,12 @@ class TorHotSwapShareIT {
             await("A's tor " + t.pid() + " to stop", Duration.ofSeconds(60),
                     () -> t.isAlive() ? Optional.empty() : Optional.of(true));
         }
-        assertTrue(torsOf(a).isEmpty(), "no tor left for A: " + torsOf(a));
+        assertTrue(a.tors().isEmpty(), "no tor left for A: " + a.tors());
         await("the link to name the direct endpoint again", Duration.ofSeconds(60),
                 () -> privateLink(consoleA, token).filter(l -> l.equals(directLink)));
-        CliRun status = cli(veilswarm, "status", "--data", a.data.toString());
+        CliRun status = cli(veilswarm, "status", "--data", a.data().toString());
         assertEquals(0, status.exit(), "A runs on after the uninstall:\n" + status.output() + "\n--- node A ---\n" + a.log());
-        assertTrue(a.process.isAlive(), "node A is still running");
+        assertTrue(a.process().isAlive(), "node A is still running");
         System.out.printf(Locale.ROOT, "TOR-HOTSWAP install to onion link %.1f s; veilswarm get of %d MiB %.1f s;"
                 + " whole test %.1f s%n", onionMillis / 1e3, FILE_BYTES >> 20, getMillis / 1e3,
                 (System.nanoTime() - t0) / 1e9);
@@ -216,40 +203,6 @@ class TorHotSwapShareIT {
         }
     }
 
-    private static Optional<String> shareId(String console) {
-        try {
-            Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f]{64})\"")
-                    .matcher(request(console, "GET", "/api/shares", null).body());
-            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    /** The seeders A's tracker counts for the share, scraped over the direct transport (BEP 48, 20-byte hash). */
-    private static Optional<Integer> seeders(String trackerPort, String token, String v2Hex) {
-        byte[] hash = HexFormat.of().parseHex(v2Hex.substring(0, 40));
-        StringBuilder q = new StringBuilder();
-        for (byte x : hash) {
-            q.append('%').append(String.format(Locale.ROOT, "%02X", x & 0xff));
-        }
-        try {
-            HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + trackerPort + "/private/" + token
-                    + "/scrape?info_hash=" + q)).timeout(Duration.ofSeconds(20)).GET().build();
-            HttpResponse<byte[]> answer = HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofByteArray());
-            Matcher m = Pattern.compile("8:completei(\\d+)e").matcher(new String(answer.body(), StandardCharsets.ISO_8859_1));
-            return answer.statusCode() == 200 && m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
     /** A console REST call with the management token as Bearer credentials. */
     private static HttpResponse<String> request(String consoleUrl, String method, String path, String json)
             throws IOException, InterruptedException {
@@ -277,128 +230,18 @@ class TorHotSwapShareIT {
         return fail("waited " + timeout.toSeconds() + " s for " + what);
     }
 
-    /** The tor processes whose command line names the node's data directory (its owned tor's torrc is there). */
-    private static List<ProcessHandle> torsOf(RunningNode n) {
-        String dir = n.data.toString();
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.endsWith("/tor")).orElse(false))
-                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(dir)).orElse(false))
-                .toList();
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    /** A string in Felix's typed configuration format, escaped as its writer does (see TorShareLinkIT). */
-    private static String quoted(String value) {
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("=", "\\=").replace(" ", "\\ ") + '"';
-    }
-
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
         return CliRun.run(COMMAND_TIMEOUT, veilswarm, args);
     }
 
-    private static final class RunningNode {
-        final Path data;
-        final int trackerPort;
-        final Process process;
-        final List<String> output = new CopyOnWriteArrayList<>();
-
-        RunningNode(Path data, int trackerPort, Process process) {
-            this.data = data;
-            this.trackerPort = trackerPort;
-            this.process = process;
-        }
-
-        String address() {
-            return output.stream().map(NODE_LINE::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst()
-                    .orElseThrow(() -> new AssertionError("the node printed no address:\n" + log()));
-        }
-
-        String log() {
-            return String.join("\n", output);
-        }
-    }
-
     /**
-     * {@code veilswarm run} with the given features, its own data directory and free ports, its Configuration Admin
-     * store seeded with the tor transport's configuration for the private network — for node A too, whose tor bundle
-     * comes later: the configuration waits in the store, so the tor it launches never uses the defaults.
+     * A node with the given features, its Configuration Admin store seeded with the tor transport's configuration
+     * for the private network — for node A too, whose tor bundle comes later: the configuration waits in the
+     * store, so the tor it launches never uses the defaults.
      */
-    private RunningNode start(Path veilswarm, Path work, String name, Path tor, String features) throws IOException {
-        Path data = work.resolve(name);
-        Path store = data.resolve("config/org/veilswarm/transport");
-        Files.createDirectories(store, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        List<String> lines = new ArrayList<>(network.clientTorrcLines());
-        StringBuilder config = new StringBuilder();
-        config.append("service.pid=\"org.veilswarm.transport.tor\"\n");
-        config.append("mode=\"owned\"\n");
-        config.append("torExecutable=").append(quoted(tor.toString())).append('\n');
-        config.append("bootstrapTimeoutSeconds=I\"150\"\n");
-        config.append("connectTimeoutSeconds=I\"60\"\n");
-        config.append("extraTorrcLines=[");
-        for (int i = 0; i < lines.size(); i++) {
-            config.append(i == 0 ? "" : ",").append(quoted(lines.get(i)));
-        }
-        config.append("]\n");
-        Files.writeString(store.resolve("tor.config"), config);
-
-        int console = Ports.freeLoopbackPort();
-        int tracker = Ports.freeLoopbackPort();
-        int swarm = Ports.freeLoopbackPort();
-        Process p = new ProcessBuilder(veilswarm.toString(), "run", "--data", data.toString(), "--port",
-                Integer.toString(console), "--tracker-port", Integer.toString(tracker), "--swarm-port",
-                Integer.toString(swarm), "--features", features).redirectErrorStream(true).start();
-        RunningNode node = new RunningNode(data, tracker, p);
+    private TorNetworkNode start(Path veilswarm, Path work, String name, Path tor, String features) throws IOException {
+        TorNetworkNode node = TorNetworkNode.start(veilswarm, work, name, features, network, tor);
         nodes.add(node);
-        Path logFile = work.resolve(name + ".log");
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    java.io.PrintWriter copy = new java.io.PrintWriter(Files.newBufferedWriter(logFile), true)) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    copy.println(line);
-                    node.output.add(line);
-                }
-            } catch (IOException e) {
-                node.output.add("(reading the node's output failed: " + e + ")");
-            }
-        }, "veilswarm-node-output");
-        reader.setDaemon(true);
-        reader.start();
         return node;
-    }
-
-    private static void awaitLine(RunningNode node, String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (node.output.stream().anyMatch(l -> l.contains(text))) {
-                return;
-            }
-            if (!node.process.isAlive()) {
-                fail("node " + node.data + " exited with " + node.process.exitValue() + ":\n" + node.log());
-            }
-            Thread.sleep(200);
-        }
-        fail("node " + node.data + " logged no '" + text + "' within " + timeout.toSeconds() + " s:\n" + node.log());
-    }
-
-    /** Waits for the console line; returns the management URL. */
-    private static String awaitConsole(RunningNode node) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Matcher> line = node.output.stream().map(CONSOLE_LINE::matcher).filter(Matcher::matches).findFirst();
-            if (line.isPresent()) {
-                return line.get().group(1);
-            }
-            if (!node.process.isAlive()) {
-                fail("veilswarm run exited with " + node.process.exitValue() + " before printing its console URL:\n"
-                        + node.log());
-            }
-            Thread.sleep(200);
-        }
-        fail("node " + node.data + " printed no console URL within " + START_TIMEOUT.toSeconds() + " s:\n" + node.log());
-        return null;
     }
 }

@@ -41,4 +41,24 @@ public final class Ports {
             return false;
         }
     }
+
+    /**
+     * A base port with {@code count} consecutive ports free on 127.0.0.1 now, below Linux's ephemeral range
+     * (32768 and up): there an outgoing connection of a node starting earlier could hold a port a later node
+     * is about to listen on ({@code veilswarm testnet --base-port}).
+     */
+    public static int freePortRange(int count) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20_000 + random.nextInt(120) * 100;
+            boolean free = true;
+            for (int p = base; p < base + count && free; p++) {
+                free = bindable("127.0.0.1", p);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports on 127.0.0.1");
+    }
 }

@@ -189,8 +189,9 @@ class OnionLinkShareTest {
         assertTrue(onions.dials(link.tracker()) >= 6, "B looked at A's tracker " + onions.dials(link.tracker())
                 + " times in " + WAIT.toSeconds() + " s");
 
+        // A's own announce there is retried with a back-off of up to 30 s (Announcer), which by now may be long.
         a.bindOnionForPeersAndShares();
-        await(b, d.id(), DownloadState.SEEDING);
+        await(b, d.id(), DownloadState.SEEDING, Duration.ofSeconds(120));
         assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("early.bin")));
     }
 
@@ -287,7 +288,12 @@ class OnionLinkShareTest {
     }
 
     private static Download await(TestNode node, String id, DownloadState wanted) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
+        return await(node, id, wanted, WAIT);
+    }
+
+    private static Download await(TestNode node, String id, DownloadState wanted, Duration wait)
+            throws InterruptedException {
+        long end = System.nanoTime() + wait.toNanos();
         Download d = node.downloads.get(id).orElseThrow();
         while (System.nanoTime() < end) {
             d = node.downloads.get(id).orElseThrow();
