@@ -24,12 +24,31 @@ import java.util.concurrent.TimeUnit;
 final class TestnetProcesses {
 
     /**
-     * JVM flags of a testnet node: those of {@code bin/veilswarm run} (docs/performance.md) plus the C1 JIT only.
-     * Many nodes start at once on few cores, and C2's compilations were half of a node's start-up CPU (4.1 s
-     * against 2.2 s to a listening console, measured one node at a time) and ~25 MB of its RSS; a testnet's
-     * traffic does not need C2's peak speed. VEILSWARM_TESTNET_JAVA_OPTS replaces them.
+     * JVM flags of a testnet node, the small-footprint profile of docs/performance.md ("Node memory"): issue #8
+     * asks for at most 128 MB RSS per node. What each buys, measured on a 2-core machine:
+     * <ul>
+     * <li>{@code -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}: the heap starts small and grows only
+     * as the live set needs. With {@code -Xmx128m} alone the initial heap is the whole 128 MB (1/64 of RAM is
+     * more), and SerialGC fills the old generation up to it before its first full collection, so ~70 MB of a
+     * node's RSS was heap with ~30 MB live. {@code -Xmx128m} stays as the ceiling (64 MiB downloads, bundle
+     * updates);</li>
+     * <li>{@code -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1}: C1 only, one compiler thread. Many nodes start at
+     * once on few cores, and C2's compilations were half of a node's start-up CPU (4.1 s against 2.2 s to a
+     * listening console) and ~25 MB of its RSS; a testnet's traffic does not need C2's peak speed;</li>
+     * <li>{@code io.netty.allocator.numDirectArenas/numHeapArenas=1, maxOrder=7}: one pooled arena of 1 MiB
+     * chunks instead of 2 × cores arenas of 4 MiB chunks each;</li>
+     * <li>{@code MALLOC_ARENA_MAX=2} (environment, {@link #MALLOC_ARENA_MAX}): glibc's per-thread malloc arenas
+     * for some fifty threads.</li>
+     * </ul>
+     * VEILSWARM_TESTNET_JAVA_OPTS replaces the flags (not the environment variable: set MALLOC_ARENA_MAX yourself
+     * to change that).
      */
-    static final String DEFAULT_JAVA_OPTS = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
+    static final String DEFAULT_JAVA_OPTS = "-Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+            + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError"
+            + " -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"
+            + " -Dio.netty.allocator.maxOrder=7";
+    /** glibc malloc arenas of a node, unless the supervisor's environment sets MALLOC_ARENA_MAX itself. */
+    static final String MALLOC_ARENA_MAX = "2";
     /** Environment variable replacing {@link #DEFAULT_JAVA_OPTS}. */
     static final String JAVA_OPTS_VARIABLE = "VEILSWARM_TESTNET_JAVA_OPTS";
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -56,9 +75,11 @@ final class TestnetProcesses {
                 "--exit-with", Long.toString(ProcessHandle.current().pid())));
         Files.writeString(n.logFile(), "---- " + java.time.Instant.now() + " " + String.join(" ", command) + "\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Process p = new ProcessBuilder(command).directory(n.directory().toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command).directory(n.directory().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+        Process p = builder.start();
         running.put(n, p);
         Files.writeString(n.pidFile(), p.pid() + "\n", StandardCharsets.US_ASCII);
         return p;
