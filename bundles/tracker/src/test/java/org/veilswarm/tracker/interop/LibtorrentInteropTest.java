@@ -61,10 +61,9 @@ class LibtorrentInteropTest {
             InfoHash hash = InfoHash.ofHex(field(created, "info_hash"));
             tokens.put(token, new TrackedShare(Visibility.PUBLIC, Set.of(hash)));
 
-            int seedPort = Opentracker.freePort();
-            int leechPort = Opentracker.freePort();
-            String outcome = python(script.toString(), "swarm", dir.toString(), String.valueOf(seedPort),
-                    String.valueOf(leechPort), "40");
+            String outcome = python(script.toString(), "swarm", dir.toString(), "40");
+            int seedPort = intField(outcome, "seed_port");
+            int leechPort = intField(outcome, "leech_port");
 
             List<PeerEntry> announced = store.changesSince(0, 10_000).stream()
                     .filter(c -> c.kind() == Change.Kind.PEER_PUT).map(c -> c.peer().orElseThrow()).toList();
@@ -81,6 +80,12 @@ class LibtorrentInteropTest {
             assertEquals(0, service.failures(), "libtorrent's announces all parsed");
             listener.close();
         }
+    }
+
+    private static int intField(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\": (\\d+)").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return Integer.parseInt(m.group(1));
     }
 
     private static String field(String json, String name) {

@@ -19,8 +19,9 @@ import org.veilswarm.api.tracker.InfoHash;
 final class Opentracker implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/opentracker");
 
-    final int port;
-    private final Process process;
+    /** Set once opentracker listens (it may take more than one port: see the constructor). */
+    int port;
+    private Process process;
     private final Path log;
 
     Opentracker(Path dir, List<InfoHash> whitelist) throws Exception {
@@ -28,7 +29,6 @@ final class Opentracker implements AutoCloseable {
             throw new AssertionError("opentracker is not installed: run scripts/test.sh, or "
                     + "`sudo apt-get install opentracker` (Debian package)");
         }
-        this.port = freePort();
         StringBuilder hashes = new StringBuilder();
         whitelist.forEach(h -> hashes.append(h.hex()).append('\n'));
         Files.writeString(dir.resolve("whitelist.txt"), hashes, StandardCharsets.US_ASCII);
@@ -37,29 +37,50 @@ final class Opentracker implements AutoCloseable {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir.resolve("whitelist.txt"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        this.log = dir.resolve("opentracker.log");
+        // The free port is found before opentracker binds it, so another process (other builds run on the same
+        // machine) can take it in between: opentracker then exits at once with "Address already in use", and
+        // it is started again on another port.
+        int attempt = 0;
+        while (true) {
+            int candidate = freePort();
+            Process started = start(dir, candidate);
+            if (awaitListening(started, candidate)) {
+                this.port = candidate;
+                this.process = started;
+                return;
+            }
+            String output = Files.readString(log);
+            if (!output.contains("Address already in use") || ++attempt == 5) {
+                throw new AssertionError("opentracker exited with " + started.exitValue() + ": " + output);
+            }
+        }
+    }
+
+    private Process start(Path dir, int port) throws IOException {
         // opentracker chroots to tracker.rootdir before reading the whitelist: the whitelist path is inside it.
         Path config = dir.resolve("opentracker.conf");
         Files.writeString(config, "listen.tcp 127.0.0.1:" + port + "\nlisten.udp 127.0.0.1:" + port
                 + "\naccess.whitelist /whitelist.txt\ntracker.rootdir " + dir.toAbsolutePath() + "\n");
-        this.log = dir.resolve("opentracker.log");
-        this.process = new ProcessBuilder(BINARY.toString(), "-f", config.toString())
+        return new ProcessBuilder(BINARY.toString(), "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitListening();
     }
 
-    private void awaitListening() throws Exception {
+    /** True once the port accepts connections while the process lives; false when the process exited. */
+    private boolean awaitListening(Process started, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("opentracker exited with " + process.exitValue() + ": " + Files.readString(log));
+            if (!started.isAlive()) {
+                return false;
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
+                return started.isAlive();
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
         }
+        started.destroyForcibly();
         throw new AssertionError("opentracker did not listen on 127.0.0.1:" + port + ": " + Files.readString(log));
     }
 

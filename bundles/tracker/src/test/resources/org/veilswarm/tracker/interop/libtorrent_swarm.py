@@ -2,8 +2,9 @@
 
   create <dir> <tracker_url>                   writes <dir>/seed/payload.bin and <dir>/test.torrent (v1),
                                                prints {"info_hash": "<40 hex>"}
-  swarm <dir> <seed_port> <leech_port> <secs>  a seeder and a downloader session, both told only the
-                                               tracker; prints one JSON line with the outcome
+  swarm <dir> <secs>                           a seeder and a downloader session, both told only the
+                                               tracker; prints one JSON line with the outcome and the
+                                               ports the two sessions listened on
 """
 import json
 import os
@@ -13,9 +14,11 @@ import time
 import libtorrent as lt
 
 
-def settings(port):
+def settings():
     return {
-        'listen_interfaces': '127.0.0.1:%d' % port,
+        # Port 0: the kernel picks a free port (a port chosen beforehand could be taken by another process
+        # before libtorrent binds it); the outcome reports the ports the sessions got.
+        'listen_interfaces': '127.0.0.1:0',
         'enable_dht': False, 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False,
         'dht_bootstrap_nodes': '',
         'allow_multiple_connections_per_ip': True,
@@ -53,8 +56,8 @@ def add(session, directory, save_path):
     return session.add_torrent(params)
 
 
-def swarm(directory, seed_port, leech_port, seconds):
-    seeder = lt.session(settings(seed_port))
+def swarm(directory, seconds):
+    seeder = lt.session(settings())
     seed = add(seeder, directory, os.path.join(directory, 'seed'))
     deadline = time.time() + seconds
     tracker_replies = {'seeder': 0, 'leecher': 0}
@@ -76,7 +79,7 @@ def swarm(directory, seed_port, leech_port, seconds):
         drain(seeder, 'seeder')
         time.sleep(0.05)
 
-    leecher = lt.session(settings(leech_port))
+    leecher = lt.session(settings())
     os.makedirs(os.path.join(directory, 'leech'), exist_ok=True)
     leech = add(leecher, directory, os.path.join(directory, 'leech'))
     while time.time() < deadline and not leech.status().is_seeding:
@@ -88,6 +91,8 @@ def swarm(directory, seed_port, leech_port, seconds):
     drain(leecher, 'leecher')
     status = leech.status()
     print(json.dumps({
+        'seed_port': seeder.listen_port(),
+        'leech_port': leecher.listen_port(),
         'seeder_is_seeding': seed.status().is_seeding,
         'downloaded': status.is_seeding,
         'progress': status.progress,
@@ -105,4 +110,4 @@ if __name__ == '__main__':
     if sys.argv[1] == 'create':
         create(sys.argv[2], sys.argv[3])
     else:
-        swarm(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+        swarm(sys.argv[2], float(sys.argv[3]))
