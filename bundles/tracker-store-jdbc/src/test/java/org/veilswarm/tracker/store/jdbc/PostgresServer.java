@@ -57,21 +57,29 @@ final class PostgresServer implements AutoCloseable {
         run(command(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
                 "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                 "--no-sync", "--locale=C"), Duration.ofSeconds(90));
-        int port = freePort();
-        // fsync off: a test database needs no crash safety, and commits are then not bound by the disk.
-        ProcessBuilder pb = new ProcessBuilder(command(root, bin.resolve("postgres").toString(), "-D", data.toString(),
-                "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1", "-p", Integer.toString(port),
-                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile());
-        Process process = pb.start();
-        PostgresServer server = new PostgresServer(dir, bin, root, port, process);
-        try {
-            server.awaitReady(Duration.ofSeconds(60));
-        } catch (Exception e) {
-            server.close();
-            throw e;
+        // The free port is found before postgres binds it, so another process (other builds share the machine) can
+        // take it in between: postgres then exits with "Address already in use" and is started on another port.
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            // fsync off: a test database needs no crash safety, and commits are then not bound by the disk.
+            ProcessBuilder pb = new ProcessBuilder(command(root, bin.resolve("postgres").toString(), "-D",
+                    data.toString(), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1", "-p",
+                    Integer.toString(port), "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+                    "full_page_writes=off"));
+            pb.redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile());
+            Process process = pb.start();
+            PostgresServer server = new PostgresServer(dir, bin, root, port, process);
+            try {
+                server.awaitReady(Duration.ofSeconds(60));
+                return server;
+            } catch (Exception e) {
+                if (attempt < 5 && !process.isAlive() && server.log().contains("Address already in use")) {
+                    continue;
+                }
+                server.close();
+                throw e;
+            }
         }
-        return server;
     }
 
     int port() {
@@ -97,7 +105,12 @@ final class PostgresServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("postgres exited with " + process.exitValue() + ": " + log());
             }
-            try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD)) {
+            // With a login timeout: a listener that is not our postgres (see start) may accept and never answer.
+            java.util.Properties login = new java.util.Properties();
+            login.setProperty("user", USER);
+            login.setProperty("password", PASSWORD);
+            login.setProperty("loginTimeout", "10");
+            try (Connection c = DriverManager.getConnection(url("postgres"), login)) {
                 return;
             } catch (SQLException e) {
                 last = e;
