@@ -21,7 +21,9 @@ import org.veilswarm.transport.direct.impl.DirectTransportSettings;
  */
 final class TestNode implements AutoCloseable {
     final Path dataDir;
-    final int trackerPort;
+    /** Fixed once the tracker first listened: a restart keeps it, so links stay valid. */
+    int trackerPort;
+    private boolean trackerListened;
     final TestIdentity identity = new TestIdentity();
     final DirectTransportEngine transport =
             new DirectTransportEngine(DirectTransportSettings.builder().bindAddress("127.0.0.1").build());
@@ -154,7 +156,8 @@ final class TestNode implements AutoCloseable {
     /**
      * The tracker on its fixed port, listening on every transport before anything uses it. Right after a stop the
      * port may still be held by the previous listener, whose close is asynchronous (a loaded machine): the tracker
-     * is then started again after a pause, until a deadline.
+     * is then started again after a pause, until a deadline. At the first start the port (found free by the
+     * test) may have been taken by another process meanwhile: another free port is tried then.
      */
     private void startTracker() throws InterruptedException {
         int expected = transports().size();
@@ -167,6 +170,7 @@ final class TestNode implements AutoCloseable {
                 Thread.sleep(25);
             }
             if (tracker.endpoints().size() == expected) {
+                trackerListened = true;
                 return;
             }
             List<TransportAddress> seen = tracker.endpoints();
@@ -175,6 +179,13 @@ final class TestNode implements AutoCloseable {
                 throw new AssertionError("the tracker listens on " + seen + " only (port " + trackerPort + ")");
             }
             Thread.sleep(250);
+            if (!trackerListened) {
+                try {
+                    trackerPort = freePort();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
     }
 
