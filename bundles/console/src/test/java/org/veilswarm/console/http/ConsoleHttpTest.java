@@ -71,10 +71,23 @@ class ConsoleHttpTest {
         }
     }
 
+    /**
+     * A port free on 127.0.0.1 now, below Linux's ephemeral range (32768 and up): Felix HTTP binds it seconds later,
+     * and meanwhile the kernel may give a port of that range to any other process's outgoing connection or port-0
+     * listener (other builds share the machine). 10000-19999: LocalTestnetIT's node ranges start at 20000.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        Random random = new Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10_000 + random.nextInt(10_000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 10000-19999 on 127.0.0.1");
     }
 
     private String[] bearer() {
