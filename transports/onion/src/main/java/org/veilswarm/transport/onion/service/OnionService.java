@@ -16,25 +16,31 @@ import org.veilswarm.transport.onion.hs.DescriptorSchedule;
 import org.veilswarm.transport.onion.hs.TimePeriod;
 import org.veilswarm.transport.onion.hs.rend.ServiceIntroPoint;
 import org.veilswarm.transport.onion.stream.LocalServices;
+import org.veilswarm.transport.onion.stream.StreamAcceptor;
 
 /**
  * A published onion service: the {@link Listener} that {@link OnionServices#publish} hands out. It keeps one
  * {@link PeriodPublisher} per time period it must cover (rend-spec-v3 §2.2.4.2) and re-uploads every
  * descriptor after a random delay between {@link OnionServices.Settings#reuploadMin()} and
  * {@link OnionServices.Settings#reuploadMax()} (§2.2.2: 60–120 minutes), at which point it also moves to
- * the periods the clock now asks for. Closing it withdraws the service: timers stop, intro and rendezvous
- * circuits close, so introductions fail at once; descriptors stay at the HSDirs until they expire (the
- * HSDir protocol has no delete, as in C tor).
+ * the periods the clock now asks for. Closing it withdraws the service: timers stop, intro circuits close,
+ * so introductions fail at once, and no new stream is accepted; descriptors stay at the HSDirs until they
+ * expire (the HSDir protocol has no delete, as in C tor). Streams already accepted stay open, with their
+ * rendezvous circuits, until their client ends them (the {@link Listener} contract) or {@link #shutdown()}
+ * (the node stops). A period the clock leaves behind is withdrawn the same way.
  */
 public final class OnionService implements Listener {
     private final ServiceContext context;
     private final ServiceKey key;
     private final ServiceOptions options;
     private final TransportAddress address;
-    private final LocalServices streams;
+    /** The stream table, refusing every stream once the service is withdrawn. */
+    private final StreamAcceptor streams;
     private final java.util.function.Consumer<OnionService> onWithdraw;
     private final Map<Long, PeriodPublisher> periods = new LinkedHashMap<>(); // guarded by this
     private Runnable cancelReupload; // guarded by this
+    /** Withdrawn publishers whose rendezvous circuits may still carry accepted streams; guarded by this. */
+    private final List<PeriodPublisher> retired = new ArrayList<>();
     private volatile boolean open = true;
 
     OnionService(ServiceContext context, ServiceKey key, int port, LocalServices streams, ServiceOptions options,
@@ -43,7 +49,7 @@ public final class OnionService implements Listener {
         this.key = key;
         this.options = options;
         this.address = TransportAddress.of(key.address(), port);
-        this.streams = streams;
+        this.streams = request -> open ? streams.accept(request) : null;
         this.onWithdraw = onWithdraw;
     }
 
@@ -72,7 +78,8 @@ public final class OnionService implements Listener {
         periods.entrySet().removeIf(entry -> {
             boolean gone = wanted.stream().noneMatch(p -> p.number() == entry.getKey());
             if (gone) {
-                entry.getValue().close();
+                entry.getValue().withdraw();
+                retired.add(entry.getValue());
             }
             return gone;
         });
@@ -156,7 +163,10 @@ public final class OnionService implements Listener {
         return publishers().stream().mapToLong(p -> p.rendezvous().rejectedIntroductions()).sum();
     }
 
-    /** Stops re-uploads and closes every intro and rendezvous circuit of the service. */
+    /**
+     * Stops re-uploads and new streams, closes every intro circuit; rendezvous circuits with accepted streams
+     * stay until their client closes them or {@link #shutdown()} runs.
+     */
     void withdraw() {
         List<PeriodPublisher> closing;
         synchronized (this) {
@@ -169,9 +179,32 @@ public final class OnionService implements Listener {
             }
             closing = List.copyOf(periods.values());
             periods.clear();
+            retired.addAll(closing);
+        }
+        closing.forEach(PeriodPublisher::withdraw);
+        onWithdraw.accept(this);
+    }
+
+    /** {@link #withdraw()}, then closes the rendezvous circuits still open (and their streams): the node stops. */
+    void shutdown() {
+        withdraw();
+        List<PeriodPublisher> closing;
+        synchronized (this) {
+            closing = List.copyOf(retired);
+            retired.clear();
         }
         closing.forEach(PeriodPublisher::close);
-        onWithdraw.accept(this);
+    }
+
+    /** Joined rendezvous circuits open now, those of withdrawn periods included. */
+    public int openConnections() {
+        List<PeriodPublisher> all;
+        synchronized (this) {
+            retired.removeIf(p -> p.rendezvous().connections().isEmpty());
+            all = new ArrayList<>(periods.values());
+            all.addAll(retired);
+        }
+        return all.stream().mapToInt(p -> p.rendezvous().connections().size()).sum();
     }
 
     @Override

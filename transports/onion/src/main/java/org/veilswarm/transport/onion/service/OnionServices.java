@@ -191,7 +191,8 @@ public final class OnionServices implements AutoCloseable {
             return CompletableFuture.failedFuture(closedException());
         }
         OnionAddress address = key.address();
-        OnionService service = new OnionService(context, key, port, streams, options, published::remove);
+        OnionService service = new OnionService(context, key, port, streams, options, withdrawn -> forgetFinished());
+        forgetFinished();
         published.add(service);
         return service.start()
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof OnionServiceException o ? o
@@ -475,12 +476,23 @@ public final class OnionServices implements AutoCloseable {
         return (int) published.stream().filter(OnionService::isOpen).count();
     }
 
-    /** Withdraws every published service; later calls fail with {@link OnionServiceException.Failure#CLOSED}. */
+    /**
+     * Withdrawn services stay listed while their rendezvous circuits carry accepted streams, so that
+     * {@link #close()} can end those; the others are dropped.
+     */
+    private void forgetFinished() {
+        published.removeIf(service -> !service.isOpen() && service.openConnections() == 0);
+    }
+
+    /**
+     * Withdraws every published service and closes the streams they accepted; later calls fail with
+     * {@link OnionServiceException.Failure#CLOSED}.
+     */
     @Override
     public void close() {
         closed = true;
         for (OnionService service : published) {
-            service.withdraw();
+            service.shutdown();
         }
         published.clear();
         clientKeys.values().forEach(key -> Arrays.fill(key, (byte) 0));

@@ -309,17 +309,26 @@ final class PeriodPublisher implements AutoCloseable {
         return rendezvous;
     }
 
-    /** Stops every timer and closes the intro and rendezvous circuits; the descriptor expires at the HSDirs. */
-    @Override
-    public void close() {
+    /**
+     * Stops every timer and closes the intro circuits, so that introductions fail; joined rendezvous circuits
+     * and their streams stay until they end or {@link #close()} runs. The descriptor expires at the HSDirs.
+     */
+    void withdraw() {
         synchronized (this) {
             closed = true;
             if (cancelRetry != null) {
                 cancelRetry.run();
             }
         }
-        rendezvous.close();
+        rendezvous.stopIntroductions();
         firstUpload.completeExceptionally(new OnionServiceException(OnionServiceException.Failure.CLOSED,
                 "the service was withdrawn", null));
+    }
+
+    /** {@link #withdraw()}, and every rendezvous circuit closes too. */
+    @Override
+    public void close() {
+        withdraw();
+        rendezvous.close();
     }
 }

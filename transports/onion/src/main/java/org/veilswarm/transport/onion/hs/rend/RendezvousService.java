@@ -55,6 +55,8 @@ public final class RendezvousService implements AutoCloseable {
     private final LongAdder failedRendezvous = new LongAdder();
     private final java.util.concurrent.Semaphore rendezvousBuilds = new java.util.concurrent.Semaphore(MAX_RENDEZVOUS_BUILDS);
     private volatile boolean closed;
+    /** Set by {@link #close()}: joined circuits close too, also one that joins while it runs. */
+    private volatile boolean connectionsClosed;
 
     public RendezvousService(CircuitFactory circuits, byte[] subcredential, StreamAcceptor acceptor, Duration stepTimeout) {
         this(circuits, subcredential, acceptor, stepTimeout, DEFAULT_REPLAY_CAPACITY);
@@ -170,6 +172,10 @@ public final class RendezvousService implements AutoCloseable {
                 failedRendezvous.increment();
                 return;
             }
+            if (closed) {
+                circuit.destroy(); // introduced before the service stopped, never answered: not a connection
+                return;
+            }
             try {
                 int rendezvousHop = circuit.hops() - 1;
                 HsCircuitKeys keys = result.keys();
@@ -182,6 +188,10 @@ public final class RendezvousService implements AutoCloseable {
                 RendezvousConnection connection = new RendezvousConnection(circuit, streams);
                 connections.add(connection);
                 circuit.whenClosed().addListener(done -> connections.remove(connection));
+                if (connectionsClosed) {
+                    connection.close();
+                    return;
+                }
                 circuit.send(rendezvousHop, 0, RendezvousCells.rendezvous1(plaintext.rendezvousCookie(),
                         result.handshakeInfo()));
             } catch (CircuitClosedException e) {
@@ -222,13 +232,24 @@ public final class RendezvousService implements AutoCloseable {
         return subcredential.clone();
     }
 
-    /** Closes every intro circuit and rendezvous circuit. */
-    @Override
-    public void close() {
+    /**
+     * Stops taking introductions: every intro circuit closes, rendezvous circuits still being built are
+     * dropped when they complete, and joined rendezvous circuits stay up with their streams until their
+     * other end closes them (a withdrawn service keeps the connections it accepted, as the transport's
+     * {@code Listener} promises) or {@link #close()} runs.
+     */
+    public void stopIntroductions() {
         closed = true;
         for (ServiceIntroPoint point : new ArrayList<>(introPoints)) {
             point.circuit().destroy();
         }
+    }
+
+    /** Closes every intro circuit and rendezvous circuit. */
+    @Override
+    public void close() {
+        connectionsClosed = true;
+        stopIntroductions();
         for (RendezvousConnection connection : new ArrayList<>(connections)) {
             connection.close();
         }
