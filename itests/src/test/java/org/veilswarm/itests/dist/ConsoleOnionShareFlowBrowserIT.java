@@ -42,11 +42,12 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.veilswarm.itests.support.Distribution;
-import org.veilswarm.itests.support.LocalTestnet;
+import org.veilswarm.itests.support.RunningTestnet;
 
 /**
  * Issue #8's browser flow over native onion services: a {@code veilswarm testnet} of six real node processes
- * (three authorities, every node a relay, no direct transport) and headless Chromium. In node 1's console:
+ * (three authorities, every node a relay, no direct transport; started through {@link RunningTestnet}) and
+ * headless Chromium. In node 1's console:
  * sign in by the management link, Shares → a folder by path → the link is an {@code .onion} link naming node 1 →
  * "Copy link"; in node 2's console: Downloads → the link pasted → the row reaches 100 % and seeds → the files
  * equal node 1's by SHA-256. Then the pages the download went through: Statistics shows circuits (not n/a) and
@@ -66,7 +67,7 @@ class ConsoleOnionShareFlowBrowserIT {
     private static final Pattern ONION_LINK = Pattern.compile(
             "http://([a-z2-7]{56}\\.onion):(\\d+)/private/[A-Za-z0-9_-]+");
 
-    private LocalTestnet testnet;
+    private RunningTestnet testnet;
     private WebDriver browser;
     private Path work;
 
@@ -102,11 +103,11 @@ class ConsoleOnionShareFlowBrowserIT {
         write(folder.resolve("big.bin"), random, 2 * 1024 * 1024 + 4321);
         write(folder.resolve("day two/small.bin"), random, 999);
 
-        testnet = LocalTestnet.start(Distribution.home().resolve("bin/veilswarm"), work.resolve("testnet"), NODES,
-                AUTHORITIES, READY_TIMEOUT);
+        testnet = RunningTestnet.start(Distribution.home().resolve("bin/veilswarm"), work.resolve("testnet"), NODES,
+                AUTHORITIES, READY_TIMEOUT, Map.of());
         long readyMillis = elapsedMillis(started);
-        LocalTestnet.Node one = testnet.node("node-1");
-        LocalTestnet.Node two = testnet.node("node-2");
+        RunningTestnet.Node one = testnet.node(1);
+        RunningTestnet.Node two = testnet.node(2);
         browser = chromium();
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
@@ -124,7 +125,7 @@ class ConsoleOnionShareFlowBrowserIT {
                 .strip();
         Matcher onion = ONION_LINK.matcher(link);
         assertTrue(onion.matches(), "an onion share link: " + link);
-        assertEquals(one.onionAddress(), onion.group(1), "the link names node 1's onion address");
+        assertEquals(one.address(), onion.group(1), "the link names node 1's onion address");
         String copied = copyLink(wait);
         assertTrue(copied.equals("Copied ✓") || copied.equals("Selected: press Ctrl+C"), copied);
         screenshot("console-onion-shares.png");
@@ -203,7 +204,6 @@ class ConsoleOnionShareFlowBrowserIT {
         screenshot("console-settings-limits.png");
 
         browser.switchTo().window(windowOne);
-        testnet.stop();
         System.out.printf(java.util.Locale.ROOT, "ConsoleOnionShareFlowBrowserIT figures: %d-node testnet ready in"
                 + " %.1f s; share in the console to an onion link in %.1f s; download by the link to 100 %% in"
                 + " %.1f s; %d bytes relayed for others over the testnet; node 2 circuits: %s; link %s; whole test"
@@ -222,9 +222,9 @@ class ConsoleOnionShareFlowBrowserIT {
         Pattern relayed = Pattern.compile("\"bytesRelayed\":(\\d+)");
         return testnet.await("bytes relayed for others in the nodes' statistics", STATS_WAIT, () -> {
             long sum = 0;
-            for (LocalTestnet.Node node : testnet.nodes()) {
+            for (RunningTestnet.Node node : testnet.nodes()) {
                 try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/api/stats"))
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base(node) + "/api/stats"))
                             .header("Authorization", "Bearer " + node.token()).timeout(Duration.ofSeconds(10)).build(),
                             HttpResponse.BodyHandlers.ofString());
                     Matcher m = relayed.matcher(response.body());
@@ -241,7 +241,11 @@ class ConsoleOnionShareFlowBrowserIT {
                 }
             }
             return sum >= atLeast ? Optional.of(sum) : Optional.empty();
-        }, true);
+        });
+    }
+
+    private static String base(RunningTestnet.Node node) {
+        return "http://127.0.0.1:" + node.consolePort();
     }
 
     private WebDriver chromium() {
@@ -262,14 +266,14 @@ class ConsoleOnionShareFlowBrowserIT {
         return new ChromeDriver(service, options);
     }
 
-    private void signIn(LocalTestnet.Node node, WebDriverWait wait) {
-        browser.get(node.consoleUrl());
+    private void signIn(RunningTestnet.Node node, WebDriverWait wait) {
+        browser.get(base(node) + "/management/" + node.token());
         wait.until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/console/")
                 && !d.findElement(By.id("node-address")).getText().equals("…"));
     }
 
     /** Waits until element {@code id}'s text passes {@code condition}; fails with what it last showed. */
-    private String waitForText(WebDriverWait wait, String id, Predicate<String> condition, LocalTestnet.Node node) {
+    private String waitForText(WebDriverWait wait, String id, Predicate<String> condition, RunningTestnet.Node node) {
         String[] last = {null};
         try {
             return wait.until(d -> {
@@ -283,7 +287,7 @@ class ConsoleOnionShareFlowBrowserIT {
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("#" + id + " never showed what was expected; last: '" + last[0]
                     + "'; message box: '" + browser.findElement(By.id("message")).getText() + "'\n--- " + node.name()
-                    + " log ---\n" + testnet.nodeLogTail(node.name()), e);
+                    + " log ---\n" + node.logTail(40), e);
         }
     }
 
@@ -342,7 +346,7 @@ class ConsoleOnionShareFlowBrowserIT {
     }
 
     private String diagnostics() {
-        return "\n--- node-1 ---\n" + testnet.nodeLogTail("node-1") + "\n--- node-2 ---\n" + testnet.nodeLogTail("node-2");
+        return "\n--- node-1 ---\n" + testnet.node(1).logTail(40) + "\n--- node-2 ---\n" + testnet.node(2).logTail(40);
     }
 
     private static long elapsedMillis(long since) {
