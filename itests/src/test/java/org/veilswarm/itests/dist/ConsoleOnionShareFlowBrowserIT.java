@@ -57,7 +57,7 @@ import org.veilswarm.itests.support.RunningTestnet;
 class ConsoleOnionShareFlowBrowserIT {
     private static final int NODES = 6;
     private static final int AUTHORITIES = 3;
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** A share waits up to onionWaitSeconds (120 s) for the tracker's onion service; hashing is quick. */
     private static final Duration SHARE_WAIT = Duration.ofSeconds(150);
