@@ -263,6 +263,9 @@ final class TestnetPlan {
             root.add(pid, Json.createObjectBuilder()
                     .add("authorities", authorities.build())
                     .add("timeoutMillis", 10_000)
+                    // Every relay a directory cache, as C tor's DirCache 1 default: clients refresh the
+                    // directory from relays over one-hop BEGIN_DIR once bootstrapped (directory-consensus.md §5.1).
+                    .add("serveDirectory", true)
                     .add("mirrorRefreshSeconds", VOTING_INTERVAL_SECONDS));
             authorities = Json.createArrayBuilder();
             authorityEntries.forEach(authorities::add);
