@@ -100,6 +100,11 @@ final class ServiceTestNetwork implements AutoCloseable {
 
     /** A node of this network: its own links, a sampler over the listed relays. */
     OnionServices node(OnionServices.Settings settings) {
+        return node(settings, Clock.systemUTC());
+    }
+
+    /** A node whose time periods, descriptors and revision counters follow {@code clock}. */
+    OnionServices node(OnionServices.Settings settings, Clock clock) {
         CircuitBuilder builder = new CircuitBuilder(CircuitSettings.defaults());
         PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(net.group())
                 .channel(NioSocketChannel.class), LinkSettings.defaults(), builder));
@@ -114,7 +119,7 @@ final class ServiceTestNetwork implements AutoCloseable {
             return CompletableFuture.completedFuture(listed().stream()
                     .filter(relay -> descriptors.indexOf(relay) < hsDirCount).toList());
         };
-        OnionServices node = new OnionServices(sampler, hsDirs, circuits, null, settings, Clock.systemUTC(), net.group());
+        OnionServices node = new OnionServices(sampler, hsDirs, circuits, null, settings, clock, net.group());
         nodes.add(node);
         return node;
     }
