@@ -29,7 +29,9 @@ import org.veilswarm.transport.onion.service.OnionServices;
  * Reports the time from {@code publish} to the first echoed byte, connect latency (median of
  * {@code onion.service.benchConnects}), the echo throughput of one stream of {@code onion.service.benchMiB}
  * MiB each way (default 64, SHA-256 checked) against a direct TCP echo of the same bytes in the same run,
- * and the aggregate of two services (K=2) each echoing half as much at once. Tagged "bench": only with
+ * and the aggregate of two services (K=2) each echoing half as much at once; before the echo rounds, one
+ * direction at a time as the C tor anchor measures it ({@link OneWay}: client -> service and service ->
+ * client, {@code onion.service.benchMiB} each, SHA-256 checked, against a one-way direct TCP transfer). Tagged "bench": only with
  * {@code -Pbench}.
  */
 @Tag("bench")
@@ -76,6 +78,20 @@ class OnionServiceBenchTest {
                     + "64-byte round trip median %.1f ms", median(connects), Arrays.toString(round(connects)),
                     median(roundTrips));
 
+            // Like for like with the C tor anchor (one direction at a time), before the echo rounds.
+            Listener sink = nodeA.publish(ServiceNetwork.serviceKey(first), PORT + 1,
+                    OneWay.each(() -> new OneWay.Receiver(BYTES, true))).get(120, TimeUnit.SECONDS);
+            Listener source = nodeA.publish(ServiceNetwork.serviceKey(first), PORT + 2,
+                    OneWay.each(() -> new OneWay.Sender(BYTES))).get(120, TimeUnit.SECONDS);
+            double tcpOneWay = directTcpUpload(BYTES);
+            double upload = upload(nodeB, sink.address(), BYTES);
+            double download = download(nodeB, source.address(), BYTES);
+            report("BENCH one direction, %d MiB, SHA-256 checked: client->service %.2f MiB/s (%.2f %% of TCP), "
+                    + "service->client %.2f MiB/s (%.2f %%), direct TCP one way %.1f MiB/s", BYTES >> 20, upload,
+                    100 * upload / tcpOneWay, download, 100 * download / tcpOneWay, tcpOneWay);
+            sink.close();
+            source.close();
+
             Ed25519KeyPair second = Ed25519.generateKeyPair();
             Listener two = nodeA.publish(ServiceNetwork.serviceKey(second), PORT, ServiceNetwork.echo()).get(120,
                     TimeUnit.SECONDS);
@@ -113,6 +129,48 @@ class OnionServiceBenchTest {
             stream.close().sync();
         }
         return (bytes * addresses.size() / 1048576.0) / ((end - start) / 1e9);
+    }
+
+    /** Client -> service: sends {@code bytes}, the service answers with their digest; MiB/s. */
+    private static double upload(OnionServices node, TransportAddress address, long bytes) throws Exception {
+        OneWay.Sender sender = new OneWay.Sender(bytes);
+        Channel stream = Streams.connect(node, address, sender);
+        String digest = sender.reply().get(1800, TimeUnit.SECONDS);
+        long nanos = System.nanoTime() - sender.startNanos();
+        assertEquals(OneWay.digestOf(bytes), digest, "SHA-256 of what the service received");
+        stream.close().sync();
+        return (bytes / 1048576.0) / (nanos / 1e9);
+    }
+
+    /** Service -> client: the service sends {@code bytes} as soon as the stream is open; MiB/s. */
+    private static double download(OnionServices node, TransportAddress address, long bytes) throws Exception {
+        OneWay.Receiver receiver = new OneWay.Receiver(bytes, false);
+        Channel stream = Streams.connect(node, address, receiver);
+        String digest = receiver.done().get(1800, TimeUnit.SECONDS);
+        assertEquals(OneWay.digestOf(bytes), digest, "SHA-256 of what the client received");
+        stream.close().sync();
+        return (bytes / 1048576.0) / (receiver.nanos() / 1e9);
+    }
+
+    /** The same upload over a plain Netty TCP connection on 127.0.0.1. */
+    private static double directTcpUpload(long bytes) throws Exception {
+        EventLoopGroup group = new NioEventLoopGroup(2);
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(OneWay.each(() -> new OneWay.Receiver(bytes, true)))
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            OneWay.Sender sender = new OneWay.Sender(bytes);
+            Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(OneWay.each(() -> sender)).connect(server.localAddress()).sync().channel();
+            String digest = sender.reply().get(600, TimeUnit.SECONDS);
+            long nanos = System.nanoTime() - sender.startNanos();
+            assertEquals(OneWay.digestOf(bytes), digest);
+            channel.close().sync();
+            server.close().sync();
+            return (bytes / 1048576.0) / (nanos / 1e9);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 
     private static double directTcp(long bytes) throws Exception {
