@@ -35,12 +35,27 @@ public final class TestNodes {
                 .consolePort(freePort()).deployDirectory(data.resolve("deploy"));
     }
 
-    /** A port nothing listens on right now: bind port 0 on loopback, note the port, close. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on right now, in 10000-19999 and not handed out before in this JVM: below Linux's
+     * ephemeral range (32768 and up), where the kernel may give the port to any other process's outgoing
+     * connection or port-0 listener before the node binds it, seconds later (other builds share the machine).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 10_000 + random.nextInt(10_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in 10000-19999 on 127.0.0.1"));
     }
 }

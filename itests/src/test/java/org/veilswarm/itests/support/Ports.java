@@ -12,13 +12,24 @@ public final class Ports {
     private Ports() {
     }
 
-    /** A port the kernel just handed out for 127.0.0.1 and that is free again now. */
+    /** Ports handed out by {@link #freeLoopbackPort} in this JVM: never handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free on 127.0.0.1 now, in 10000-19999: below Linux's ephemeral range (32768 and up), where the
+     * kernel may give the port to any other process's outgoing connection or port-0 listener before the node
+     * process started with it binds it, seconds later (other builds share the machine); below
+     * {@link #freePortRange}'s ranges (20000 and up). Not one handed out before in this JVM.
+     */
     public static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind an ephemeral port on 127.0.0.1", e);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 10_000 + random.nextInt(10_000);
+            if (!HANDED_OUT.contains(port) && bindable("127.0.0.1", port) && HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new IllegalStateException("no free port in 10000-19999 on 127.0.0.1");
     }
 
     /** Whether something accepts TCP connections on {@code host:port}. */

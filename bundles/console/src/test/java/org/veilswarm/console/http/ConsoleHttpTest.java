@@ -71,6 +71,8 @@ class ConsoleHttpTest {
         }
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * A port free on 127.0.0.1 now, below Linux's ephemeral range (32768 and up): Felix HTTP binds it seconds later,
      * and meanwhile the kernel may give a port of that range to any other process's outgoing connection or port-0
@@ -80,6 +82,9 @@ class ConsoleHttpTest {
         Random random = new Random();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = 10_000 + random.nextInt(10_000);
+            if (!HANDED_OUT.add(port)) {
+                continue; // never the same port twice in this JVM
+            }
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
                 return port;

@@ -261,13 +261,29 @@ public final class PrivateTorNetwork implements AutoCloseable {
         return authorities.size() + relays.size();
     }
 
-    /** A free TCP port on 127.0.0.1 now; another process could take it before tor binds it (rare; the start then fails loudly). */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free TCP port on 127.0.0.1 now, in 10000-19999 and not handed out before in this JVM. Another process could
+     * take it before tor binds it (seconds later: authority keys are generated first), and then the start fails
+     * loudly; below Linux's ephemeral range (32768 and up) no outgoing connection or port-0 listener of another
+     * process is given it meanwhile (other builds share the machine).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 10_000 + random.nextInt(10_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in 10000-19999 on 127.0.0.1"));
     }
 
     private static void sleep(long millis) throws IOException {
