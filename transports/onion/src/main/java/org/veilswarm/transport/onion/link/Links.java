@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -112,7 +113,11 @@ public final class Links {
             throw new IllegalArgumentException("expected identity must be a 32-byte Ed25519 key");
         }
         byte[] identity = expectedIdentity.clone();
-        Promise<Link> result = bootstrap.config().group().next().newPromise();
+        // The channel registers on the same loop as the promise: a handshake failing while the group shuts
+        // down (a bundle update) then notifies on its own loop instead of on another loop that has already
+        // terminated, which Netty rejected and logged at ERROR.
+        EventLoop loop = bootstrap.config().group().next();
+        Promise<Link> result = loop.newPromise();
         SslContext tls;
         try {
             tls = initiatorTls();
@@ -120,7 +125,7 @@ public final class Links {
             result.setFailure(new LinkHandshakeException(Reason.TLS, "cannot set up TLS: " + e.getMessage(), e));
             return result;
         }
-        Bootstrap copy = bootstrap.clone().handler(new ChannelInitializer<>() {
+        Bootstrap copy = bootstrap.clone(loop).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 install(channel.pipeline(), tls.newHandler(channel.alloc()), Role.INITIATOR, ownKeys, identity, settings,
