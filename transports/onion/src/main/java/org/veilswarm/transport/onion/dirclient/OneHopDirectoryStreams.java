@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.veilswarm.api.directory.DirectoryStreams;
 import org.veilswarm.api.directory.RelayDescriptor;
@@ -55,6 +56,8 @@ public final class OneHopDirectoryStreams implements DirectoryStreams, AutoClose
     private static final class Kept {
         final CompletableFuture<Built> built;
         volatile long lastUsed = System.nanoTime();
+        /** Streams asked for and not yet open (or failed): the circuit is not idle while any is on its way. */
+        final AtomicInteger opening = new AtomicInteger();
 
         Kept(CompletableFuture<Built> built) {
             this.built = built;
@@ -93,16 +96,26 @@ public final class OneHopDirectoryStreams implements DirectoryStreams, AutoClose
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("directory streams closed"));
         }
-        Kept circuit = kept.compute(relay.identityKey(), (k, existing) -> existing != null && existing.usable()
-                ? existing : new Kept(build(relay)));
-        circuit.lastUsed = System.nanoTime();
+        // Counted inside compute, which the idle check also uses for this key: a circuit picked here is never
+        // destroyed as idle before its stream opens, however long the open waits for a loop.
+        Kept circuit = kept.compute(relay.identityKey(), (k, existing) -> {
+            Kept chosen = existing != null && existing.usable() ? existing : new Kept(build(relay));
+            chosen.opening.incrementAndGet();
+            chosen.lastUsed = System.nanoTime();
+            return chosen;
+        });
         return circuit.built.thenCompose(b -> {
             CompletableFuture<Channel> stream = new CompletableFuture<>();
             b.streams().openDirectory(initializer).addListener(done -> {
                 circuit.lastUsed = System.nanoTime();
+                circuit.opening.decrementAndGet();
                 if (done.isSuccess()) {
                     opened.increment();
-                    stream.complete((Channel) done.getNow());
+                    Channel channel = (Channel) done.getNow();
+                    // Idle time counts from the last stream's end, not its start: a long answer must not leave
+                    // the circuit due for destruction the moment it is read.
+                    channel.closeFuture().addListener(closed -> circuit.lastUsed = System.nanoTime());
+                    stream.complete(channel);
                 } else {
                     stream.completeExceptionally(done.cause());
                 }
@@ -140,9 +153,19 @@ public final class OneHopDirectoryStreams implements DirectoryStreams, AutoClose
             }
             if (!circuit.usable()) {
                 kept.remove(relay, circuit);
-            } else if (circuit.built.join().streams().size() == 0 && now - circuit.lastUsed >= idleNanos
-                    && kept.remove(relay, circuit)) {
-                destroy(circuit);
+                return;
+            }
+            Kept[] idle = new Kept[1];
+            kept.computeIfPresent(relay, (k, current) -> {
+                if (current == circuit && current.opening.get() == 0 && current.built.join().streams().size() == 0
+                        && now - current.lastUsed >= idleNanos) {
+                    idle[0] = current;
+                    return null;
+                }
+                return current;
+            });
+            if (idle[0] != null) {
+                destroy(idle[0]);
             }
         });
     }
