@@ -69,6 +69,7 @@ export const api = {
   components: () => call('GET', '/api/components'),
   logout: () => call('POST', '/api/logout'),
   stats: () => call('GET', '/api/stats'),
+  tor: () => call('GET', '/api/tor'),
   shares: () => call('GET', '/api/shares'),
   previewShare: (path) => call('POST', '/api/shares', { path, previewOnly: true }),
   createShare: (path, visibility) => call('POST', '/api/shares', { path, visibility }),

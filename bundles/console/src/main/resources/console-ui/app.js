@@ -2,6 +2,7 @@ import { api, session, ApiError } from './api.js';
 import { el, replaceChildren, formatDuration } from './dom.js';
 import { loadLogs, loadStats } from './panels.js';
 import { bindDirectoryPaging, loadDirectory } from './directory.js';
+import { loadTor } from './tor.js';
 import { bindDownloadForm, bindShareForm, loadDownloads, loadShares } from './transfers.js';
 import { bindSettingsForm, loadSettings } from './settings.js';
 
@@ -209,6 +210,7 @@ const TABS = {
   downloads: () => loadDownloads(report).catch(report),
   stats: () => loadStats().catch(report),
   directory: () => loadDirectory().catch(report),
+  tor: () => loadTor().catch(report),
   logs: () => loadLogs().catch(report),
   settings: () => loadSettings().catch(report),
 };
@@ -222,7 +224,7 @@ function selectTab(name) {
   clearInterval(refreshTimer);
   TABS[name]();
   // Statistics and logs move on their own: refresh them while they are shown.
-  if (['shares', 'downloads', 'stats', 'directory', 'logs'].includes(name)) refreshTimer = setInterval(TABS[name], 5000);
+  if (['shares', 'downloads', 'stats', 'directory', 'tor', 'logs'].includes(name)) refreshTimer = setInterval(TABS[name], 5000);
   if (window.location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
 }
 
@@ -245,6 +247,7 @@ async function main() {
   $('tab-stats').addEventListener('click', () => selectTab('stats'));
   $('tab-directory').addEventListener('click', () => selectTab('directory'));
   bindDirectoryPaging(report);
+  $('tab-tor').addEventListener('click', () => selectTab('tor'));
   $('tab-logs').addEventListener('click', () => selectTab('logs'));
   $('tab-settings').addEventListener('click', () => selectTab('settings'));
   bindSettingsForm(report);

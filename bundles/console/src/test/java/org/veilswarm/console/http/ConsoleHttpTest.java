@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -664,6 +665,98 @@ class ConsoleHttpTest {
         assertTrue(badLimit.json().get("error").textValue().startsWith("limit must be"), badLimit.toString());
         assertEquals(404, http.get("/api/directory?scheme=nosuch", bearer()).status());
         assertEquals(405, http.post("/api/directory", bearer()).status());
+    }
+
+    /**
+     * /api/tor without a tor transport, then with a bundle exporting the tor bundle's monitor package and
+     * registering an in-memory {@code TorMonitor} (FixedTorMonitor), then after that bundle is stopped: the
+     * console follows the service (dynamic import, optional dynamic reference) and never answers 404.
+     */
+    @Test
+    void theTorViewFollowsATorMonitorAsItComesAndGoes() throws Exception {
+        assertEquals(401, http.get("/api/tor").status());
+        assertEquals(405, http.post("/api/tor", bearer()).status());
+        Reply absent = http.get("/api/tor", bearer());
+        assertEquals(200, absent.status(), absent.toString());
+        assertFalse(absent.json().get("installed").booleanValue(), absent.toString());
+        assertTrue(absent.json().get("detail").textValue().startsWith("no tor transport is installed"),
+                absent.toString());
+
+        Bundle monitor = felix.context().installBundle(fixedTorMonitorBundle(work.resolve("tor-monitor.jar"))
+                .toUri().toString());
+        monitor.start();
+        JsonNode tor = awaitTor(true);
+        assertEquals("READY", tor.get("state").get("phase").textValue(), tor.toString());
+        assertEquals(100, tor.get("bootstrap").get("progress").intValue(), tor.toString());
+        assertEquals("done", tor.get("bootstrap").get("tag").textValue(), tor.toString());
+        JsonNode bandwidth = tor.get("bandwidth");
+        assertEquals(5, bandwidth.size(), tor.toString());
+        assertEquals(4000, bandwidth.get(4).get("read").longValue(), tor.toString());
+        assertEquals(40, bandwidth.get(4).get("written").longValue(), tor.toString());
+        assertEquals(1000, bandwidth.get(1).get("time").longValue() - bandwidth.get(0).get("time").longValue());
+        JsonNode circuits = tor.get("circuits");
+        assertEquals(2, circuits.get("total").intValue(), tor.toString());
+        assertEquals("BUILT", circuits.get("items").get(0).get("status").textValue(), tor.toString());
+        assertEquals(3, circuits.get("items").get(0).get("pathLength").intValue(), tor.toString());
+        assertEquals("HS_SERVICE_INTRO", circuits.get("items").get(1).get("purpose").textValue(), tor.toString());
+        JsonNode repeated = tor.get("log").get("items").get(1);
+        assertEquals(3, repeated.get("count").intValue(), tor.toString());
+        assertEquals("[WARN] Problem bootstrapping. \u00d73", repeated.get("display").textValue(), tor.toString());
+
+        // Stopped, not uninstalled: the console's dynamic import is wired to this bundle's package, so an
+        // uninstall would put the console into the next refresh (which other tests' DELETEs trigger) and restart it.
+        monitor.stop();
+        awaitTor(false);
+    }
+
+    /** Polls /api/tor until its "installed" is {@code installed}; fails with the last answer seen. */
+    private JsonNode awaitTor(boolean installed) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Reply reply = http.get("/api/tor", bearer());
+        while (System.nanoTime() < deadline) {
+            reply = http.get("/api/tor", bearer());
+            if (reply.status() == 200 && reply.json().get("installed").booleanValue() == installed) {
+                return reply.json();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("/api/tor never said installed=" + installed + " within 30 s; last: " + reply);
+    }
+
+    /**
+     * A bundle with the tor bundle's monitor API package (exported, version 1.0.0 as in its package-info) and
+     * FixedTorMonitor with its activator: the classes are copied from the test class path.
+     */
+    private static Path fixedTorMonitorBundle(Path file) throws IOException {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        java.util.jar.Attributes main = manifest.getMainAttributes();
+        main.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "test.tor.monitor");
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Export-Package", "org.veilswarm.transport.tor.monitor;version=1.0.0");
+        main.putValue("Import-Package", "org.osgi.framework");
+        main.putValue("Bundle-Activator", "org.veilswarm.console.testtor.FixedTorMonitorActivator");
+        List<String> classes = List.of("org/veilswarm/transport/tor/monitor/TorMonitor",
+                "org/veilswarm/transport/tor/monitor/TorState", "org/veilswarm/transport/tor/monitor/TorState$Phase",
+                "org/veilswarm/transport/tor/monitor/BootstrapProgress",
+                "org/veilswarm/transport/tor/monitor/BandwidthSample",
+                "org/veilswarm/transport/tor/monitor/CircuitInfo", "org/veilswarm/transport/tor/monitor/LogEntry",
+                "org/veilswarm/console/testtor/FixedTorMonitor",
+                "org/veilswarm/console/testtor/FixedTorMonitorActivator");
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(file),
+                manifest)) {
+            for (String name : classes) {
+                try (java.io.InputStream in = ConsoleHttpTest.class.getClassLoader()
+                        .getResourceAsStream(name + ".class")) {
+                    assertNotNull(in, name + ".class is not on the test class path");
+                    jar.putNextEntry(new java.util.zip.ZipEntry(name + ".class"));
+                    in.transferTo(jar);
+                    jar.closeEntry();
+                }
+            }
+        }
+        return file;
     }
 
     @Test
