@@ -16,6 +16,7 @@ public final class FrameworkProperties {
     public static final String HTTP_HOST = "org.apache.felix.http.host";
     public static final String CM_DIR = "felix.cm.dir";
     public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
+    public static final String FILEINSTALL_ENABLE_CONFIG_SAVE = "felix.fileinstall.enableConfigSave";
     public static final String STORAGE = "org.osgi.framework.storage";
     public static final String SYSTEM_PACKAGES_EXTRA = "org.osgi.framework.system.packages.extra";
     public static final String BOOT_DELEGATION_IMPLICIT = "felix.bootdelegation.implicit";
@@ -53,6 +54,12 @@ public final class FrameworkProperties {
         p.put("felix.fileinstall.poll", "2000");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.log.level", "2");
+        // A deployed .cfg/.config file is the operator's: FileInstall must not write configurations back into it
+        // (its default). The write-back runs on every update of the PID, including FileInstall's own first one,
+        // truncates the file and rewrites it in another format, and a scan that reads it meanwhile applies an
+        // empty or partial configuration: a tor transport restarted with the defaults 3 s after its deployed
+        // configuration (issue #9; DeployedConfigurationTest).
+        p.put(FILEINSTALL_ENABLE_CONFIG_SAVE, "false");
         // The launcher raises the start level step by step (see StartLevelSteps); bundles installed later get
         // a level above every feature bundle.
         p.put("org.osgi.framework.startlevel.beginning", "1");

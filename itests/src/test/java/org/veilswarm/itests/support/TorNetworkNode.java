@@ -98,14 +98,29 @@ public final class TorNetworkNode implements AutoCloseable {
      * Felix Configuration Admin's file store ({@code felix.cm.dir = <data>/config}: one file per PID, its dots made
      * directories, Felix's typed configuration format), which Configuration Admin reads when it starts, before the
      * tor bundle does. Seeded rather than dropped into {@code deploy/}: a node applies a deployed file only after
-     * FileInstall's first scan (the tor transport waits for such a file, see docs/transports/tor.md; not used by
-     * the ITs: see its "Not done").
+     * FileInstall's first scan (the tor transport waits for such a file, see docs/transports/tor.md).
      */
     public static void seedTorConfiguration(Path data, PrivateTorNetwork network, Path tor) throws IOException {
         Path store = data.resolve("config/org/veilswarm/transport");
         // Owner-only, as the launcher wants its data directory (it would warn about, and tighten, anything wider).
         Files.createDirectories(store, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.writeString(store.resolve("tor.config"), torConfiguration(network, tor));
+    }
+
+    /**
+     * Drops the tor transport's configuration into {@code <data>/deploy}, for a node started with
+     * {@code --deploy <data>/deploy} (the default deploy directory is the distribution's {@code deploy/}), as an
+     * operator would: FileInstall applies it a moment after the bundles started; the tor transport waits for it
+     * rather than launching a tor with the defaults meanwhile. Returns the deploy directory.
+     */
+    public static Path deployTorConfiguration(Path data, PrivateTorNetwork network, Path tor) throws IOException {
+        Path deploy = data.resolve("deploy");
+        Files.createDirectories(deploy, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        String config = torConfiguration(network, tor);
+        // FileInstall names the PID after the file; the store's own service.pid line is not an operator's.
+        Files.writeString(deploy.resolve("org.veilswarm.transport.tor.config"),
+                config.substring(config.indexOf('\n') + 1));
+        return deploy;
     }
 
     /** The number of tors the node's tor transport launched (its log line for each). */
