@@ -215,6 +215,14 @@ const TABS = {
   settings: () => loadSettings().catch(report),
 };
 let refreshTimer = null;
+// Set once the operator picks a tab: the start-up selection below must not take them back while the first
+// requests are still on their way (a slow node answered after the click and hid the chosen panel).
+let tabChosen = false;
+
+function chooseTab(name) {
+  tabChosen = true;
+  selectTab(name);
+}
 
 function selectTab(name) {
   for (const tab of Object.keys(TABS)) {
@@ -238,18 +246,18 @@ async function logout() {
 }
 
 async function main() {
-  $('tab-bundles').addEventListener('click', () => selectTab('bundles'));
-  $('tab-components').addEventListener('click', () => selectTab('components'));
-  $('tab-shares').addEventListener('click', () => selectTab('shares'));
-  $('tab-downloads').addEventListener('click', () => selectTab('downloads'));
+  $('tab-bundles').addEventListener('click', () => chooseTab('bundles'));
+  $('tab-components').addEventListener('click', () => chooseTab('components'));
+  $('tab-shares').addEventListener('click', () => chooseTab('shares'));
+  $('tab-downloads').addEventListener('click', () => chooseTab('downloads'));
   bindShareForm(report);
   bindDownloadForm(report);
-  $('tab-stats').addEventListener('click', () => selectTab('stats'));
-  $('tab-directory').addEventListener('click', () => selectTab('directory'));
+  $('tab-stats').addEventListener('click', () => chooseTab('stats'));
+  $('tab-directory').addEventListener('click', () => chooseTab('directory'));
   bindDirectoryPaging(report);
-  $('tab-tor').addEventListener('click', () => selectTab('tor'));
-  $('tab-logs').addEventListener('click', () => selectTab('logs'));
-  $('tab-settings').addEventListener('click', () => selectTab('settings'));
+  $('tab-tor').addEventListener('click', () => chooseTab('tor'));
+  $('tab-logs').addEventListener('click', () => chooseTab('logs'));
+  $('tab-settings').addEventListener('click', () => chooseTab('settings'));
   bindSettingsForm(report);
   $('log-level').addEventListener('change', () => loadLogs().catch(report));
   $('log-dedup').addEventListener('change', () => loadLogs().catch(report));
@@ -266,7 +274,7 @@ async function main() {
   }
   const initial = window.location.hash.slice(1);
   await loadNode();
-  selectTab(Object.hasOwn(TABS, initial) ? initial : 'bundles');
+  if (!tabChosen) selectTab(Object.hasOwn(TABS, initial) ? initial : 'bundles');
   setInterval(loadNode, 30000);
 }
 

@@ -101,7 +101,9 @@ class ConsolePagesBrowserIT {
         URI managementUrl = node.consoleUrl(Duration.ofSeconds(60));
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         browser.get(managementUrl.toString());
-        wait.until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/console/"));
+        // The page has loaded the node once its address is shown: the tab buttons answer from then on.
+        wait.until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/console/")
+                && !d.findElement(By.id("node-address")).getText().equals("…"));
 
         browser.findElement(By.id("tab-stats")).click();
         wait.until(dr -> dr.findElement(By.id("panel-stats")).isDisplayed()
