@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +98,7 @@ class TorShareLinkIT {
         // more on a loaded machine): wait for that rather than for the share command's own, shorter patience.
         a.awaitLine(TorNetworkNode.TRACKER_ON_TOR, TOR_READY_TIMEOUT);
         b.awaitLine(TorNetworkNode.TRACKER_ON_TOR, TOR_READY_TIMEOUT);
+        awaitTorMonitorReady(a.awaitConsole(START_TIMEOUT));
 
         assertEquals(1, a.torLaunches(), "A's tor transport launched one tor (configured before start):\n" + a.log());
         assertEquals(1, b.torLaunches(), "B's tor transport launched one tor, with the deployed configuration:\n"
@@ -147,6 +152,30 @@ class TorShareLinkIT {
                 + " %.2f s, connect %.2f s, %d MiB service-to-client stream %.2f s = %.2f MiB/s; whole test %.1f s%n",
                 nativeRun.publishSeconds(), nativeRun.connectSeconds(), FILE_BYTES >> 20, nativeRun.transferSeconds(),
                 (FILE_BYTES / 1048576.0) / nativeRun.transferSeconds(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The console's GET /api/tor on a node whose tor bootstrapped: the monitor says READY at 100 %. Polled: the
+     * transport's state follows tor's events, which may arrive just after the tracker line.
+     */
+    private static void awaitTorMonitorReady(String managementUrl) throws IOException, InterruptedException {
+        URI management = URI.create(managementUrl);
+        String token = management.getPath().substring(management.getPath().lastIndexOf('/') + 1);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(management.resolve("/api/tor"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            body = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200 && body.contains("\"phase\":\"READY\"")
+                    && body.contains("\"progress\":100")) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("GET /api/tor never showed READY at bootstrap 100 within 60 s; last: " + body);
     }
 
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
