@@ -342,9 +342,10 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     long pause = Math.min(MAX_PAUSE.toMillis(), 250L << Math.min(attempt, 8));
-                    // Only "not listed yet", "no reachable peer yet" and "not published yet" are worth waiting for; an
-                    // unreachable source or a 404 is reported at once.
-                    if (!(cause instanceof ShareException || e.link.isOnion() && notPublishedYet(cause))
+                    // "Not listed yet", "no reachable peer yet", and over onion "not published yet" or a circuit that
+                    // failed on the way are worth waiting for; a refusal, a 404 or an unreachable direct source is
+                    // reported at once.
+                    if (!(cause instanceof ShareException || e.link.isOnion() && transientOnionFailure(cause))
                             || e.state == DownloadState.PAUSED) {
                         return CompletableFuture.<List<TransportAddress>>failedFuture(error);
                     }
@@ -368,13 +369,21 @@ public final class DownloadService implements Downloads, AutoCloseable {
     }
 
     /**
-     * An onion service whose descriptor is not found (yet): a source that has just started, or has just published
-     * the tracker, is found a moment later (tor: SOCKS 0xF0/0xF2, native: no descriptor at the HSDirs).
+     * An onion connect that may work on the next try: a descriptor not found (yet) — a source that has just started,
+     * or has just published the tracker, is found a moment later (tor: SOCKS 0xF0/0xF2, native: no descriptor at
+     * the HSDirs) — or circuits that failed or timed out on the way (a rendezvous circuit destroyed by a relay that
+     * is restarting or not yet in everyone's directory; HSDirs not answering; a circuit limit). The transport
+     * already retried with new circuits; the source is asked again after a pause, until the deadline. Refusals
+     * (intro points refusing, no authorization, no listener on the port), protocol errors and a closed transport
+     * are final.
      */
-    static boolean notPublishedYet(Throwable failure) {
+    static boolean transientOnionFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TransportException te) {
-                return te.reason() == TransportException.Reason.NOT_FOUND;
+                return switch (te.reason()) {
+                    case NOT_FOUND, TIMEOUT, OTHER, RESOURCE_LIMIT -> true;
+                    default -> false;
+                };
             }
         }
         return false;

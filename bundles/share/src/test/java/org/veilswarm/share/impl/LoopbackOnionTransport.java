@@ -63,8 +63,21 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
     private final TransportInfo info = new TransportInfo(SCHEME, Anonymity.MUTUAL, false, 0,
             "test: onion names over loopback TCP");
 
+    /** Failures this node's next connects to a service get, as a real transport's circuits may fail. */
+    private final Map<TransportAddress, java.util.Queue<TransportException.Reason>> failures =
+            new ConcurrentHashMap<>();
+
     LoopbackOnionTransport(Directory directory) {
         this.directory = directory;
+    }
+
+    /** This node's next {@code times} connects to {@code service} fail with {@code reason}. */
+    void failNext(TransportAddress service, int times, TransportException.Reason reason) {
+        java.util.Queue<TransportException.Reason> queue = failures.computeIfAbsent(service,
+                x -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(reason);
+        }
     }
 
     @Override
@@ -110,6 +123,12 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
     @Override
     public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
         directory.dials.computeIfAbsent(to, x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        java.util.Queue<TransportException.Reason> failing = failures.get(to);
+        TransportException.Reason failure = failing == null ? null : failing.poll();
+        if (failure != null) {
+            return CompletableFuture.failedFuture(new TransportException(failure,
+                    "injected: circuits to " + to + " failed (" + failure + ")"));
+        }
         TransportAddress local = to.isOnion() ? directory.services.get(to) : null;
         if (local == null) {
             directory.misses.incrementAndGet();

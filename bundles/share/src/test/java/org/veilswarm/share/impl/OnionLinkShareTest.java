@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.share.api.Download;
 import org.veilswarm.share.api.DownloadState;
 import org.veilswarm.share.api.Share;
@@ -119,6 +120,30 @@ class OnionLinkShareTest {
         onions.reveal(link.tracker());
         await(b, d.id(), DownloadState.SEEDING);
         assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("late.bin")));
+    }
+
+    /**
+     * Circuits that fail on the way to a source (a rendezvous circuit destroyed by a relay still joining a fresh
+     * network: reason OTHER; a timeout) are no verdict on the source: the download asks again and completes.
+     * Seen in a testnet run, where the first connect of a download failed with RENDEZVOUS_FAILED and the
+     * download failed at once.
+     */
+    @Test
+    void aDownloadAsksAgainWhenCircuitsToTheSourceFail() throws Exception {
+        a = new TestNode(tmp.resolve("a"), freePort(), onions, LinkSettings.defaults());
+        b = new TestNode(tmp.resolve("b"), freePort(), onions, LinkSettings.defaults());
+        Path file = tmp.resolve("flaky.bin");
+        Files.write(file, random(200_000, 9));
+        ShareLink link = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE).privateLink()
+                .orElseThrow();
+        int dialsBefore = onions.dials(link.tracker());
+        b.onion.failNext(link.tracker(), 1, TransportException.Reason.OTHER);
+        b.onion.failNext(link.tracker(), 1, TransportException.Reason.TIMEOUT);
+        Download d = b.downloads.add(link.format(), tmp.resolve("into"));
+        await(b, d.id(), DownloadState.SEEDING);
+        assertTrue(onions.dials(link.tracker()) - dialsBefore >= 3, "two failed connects and then good ones: "
+                + (onions.dials(link.tracker()) - dialsBefore) + " dials");
+        assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("flaky.bin")));
     }
 
     /**
