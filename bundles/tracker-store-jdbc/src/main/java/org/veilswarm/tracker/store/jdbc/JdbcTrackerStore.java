@@ -73,14 +73,11 @@ public final class JdbcTrackerStore implements TrackerStore {
     private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingInt(Ranked::score).reversed()
             .thenComparing(r -> r.record().added(), Comparator.reverseOrder())
             .thenComparing(r -> r.record().infoHash());
-    private static final String INSERT_CHANGES = "INSERT INTO changes (seq, kind, info_hash, peer_id, host, port, "
-            + "left_bytes, uploaded, downloaded, last_seen_seconds, last_seen_nanos, torrent_record) VALUES ";
-    private static final String CHANGE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_PEERS = "INSERT INTO peers (info_key, host, port, info_hash, peer_id, "
             + "left_bytes, uploaded, downloaded, last_seen_seconds, last_seen_nanos, sample_key) VALUES ";
     private static final String PEER_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** Rows per multi-row insert of {@link Tx#appendAll}: 768 parameters, within every driver's limits. */
-    static final int CHANGE_ROWS_PER_INSERT = 64;
+    /** Rows per multi-row insert of {@link Tx#replacePeerRows}: 704 parameters, within every driver's limits. */
+    static final int PEER_ROWS_PER_INSERT = 64;
     static final String PEER_COLUMNS = "info_hash, peer_id, host, port, left_bytes, uploaded, downloaded, "
             + "last_seen_seconds, last_seen_nanos";
     private static final String RECORD_COLUMNS = "info_key, info_hash, name, description, size_bytes, visibility, "
@@ -197,9 +194,26 @@ public final class JdbcTrackerStore implements TrackerStore {
                 tx.append(Change.Kind.PEER_REMOVE, old.get(i).infoHash(), old.get(i), null);
             }
             tx.update("DELETE FROM torrents WHERE info_hash IS NULL AND seeders = 0 AND leechers = 0");
-            tx.update("DELETE FROM changes WHERE seq <= ?", tx.head - limits.changeRetention());
+            trimFeed(tx);
             return old.size();
         });
+    }
+
+    /**
+     * What {@link #expirePeers} does besides removing peers: forgets torrents without record or peer and deletes
+     * the changes beyond the retention (whole rows: a row is kept while any of its changes is within it). For
+     * the write-behind store, whose rows may lag its peers' last-seen times by design.
+     */
+    void trimAfterExpiry() {
+        write("trim feed", tx -> {
+            tx.update("DELETE FROM torrents WHERE info_hash IS NULL AND seeders = 0 AND leechers = 0");
+            trimFeed(tx);
+            return null;
+        });
+    }
+
+    private void trimFeed(Tx tx) throws SQLException {
+        tx.update("DELETE FROM change_batches WHERE last_seq <= ?", tx.head - limits.changeRetention());
     }
 
     @Override
@@ -292,20 +306,27 @@ public final class JdbcTrackerStore implements TrackerStore {
         }
         return read("read change feed", c -> {
             List<Change> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT seq, kind, " + PEER_COLUMNS
-                    + ", torrent_record FROM changes WHERE seq > ? ORDER BY seq LIMIT " + max)) {
-                p.setLong(1, afterSequence);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        Change.Kind kind = Change.Kind.valueOf(r.getString(2));
-                        InfoHash hash = InfoHash.ofHex(r.getString(3));
-                        boolean peerKind = kind == Change.Kind.PEER_PUT || kind == Change.Kind.PEER_REMOVE;
-                        Optional<PeerEntry> peer = peerKind ? Optional.of(peerAt(r, 3)) : Optional.empty();
-                        String record = r.getString(12);
-                        out.add(new Change(r.getLong(1), kind, hash, peer,
-                                Optional.ofNullable(record).map(RecordCodec::decode)));
+            // Rows hold runs of consecutive changes (FeedCodec): read rows in order, a few at a time, until
+            // `max` changes are decoded or the feed ends.
+            long after = afterSequence;
+            try (PreparedStatement p = c.prepareStatement("SELECT last_seq, first_seq, entries FROM change_batches "
+                    + "WHERE last_seq > ? ORDER BY last_seq LIMIT 4")) {
+                while (out.size() < max) {
+                    p.setLong(1, after);
+                    int rows = 0;
+                    try (ResultSet r = p.executeQuery()) {
+                        while (r.next() && out.size() < max) {
+                            rows++;
+                            after = r.getLong(1);
+                            FeedCodec.decode(r.getString(3), r.getLong(2), afterSequence, max, out);
+                        }
+                    }
+                    if (rows == 0) {
+                        break;
                     }
                 }
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                throw new SQLException("the change feed is damaged: " + e.getMessage(), e);
             }
             return out;
         });
@@ -502,6 +523,7 @@ public final class JdbcTrackerStore implements TrackerStore {
                     results[i] = batch.get(i).body.apply(tx);
                 }
                 if (tx.head != before) {
+                    tx.writeFeed();
                     tx.update("UPDATE feed_head SET seq = ? WHERE id = 1", tx.head);
                 }
                 c.commit();
@@ -573,6 +595,8 @@ public final class JdbcTrackerStore implements TrackerStore {
     final class Tx implements AutoCloseable {
         final Connection c;
         long head;
+        /** Changes appended in this transaction, head - size + 1 .. head; written by {@link #writeFeed}. */
+        private final List<FeedCodec.Entry> feed = new ArrayList<>();
         /** Statements prepared once per transaction: a batch of announces runs the same handful many times. */
         private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
@@ -753,7 +777,7 @@ public final class JdbcTrackerStore implements TrackerStore {
 
         /**
          * Replaces every peer row of a torrent with {@code peers} (one delete, then multi-row inserts of up to
-         * {@link #CHANGE_ROWS_PER_INSERT} rows), without touching its counts: cheaper than a statement per peer
+         * {@link #PEER_ROWS_PER_INSERT} rows), without touching its counts: cheaper than a statement per peer
          * when most of a swarm changed (H2 2.3 gets slower at each update of an indexed table within one large
          * transaction).
          */
@@ -761,7 +785,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             update("DELETE FROM peers WHERE info_key = ?", key);
             int at = 0;
             while (at < peers.size()) {
-                int rows = peers.size() - at >= CHANGE_ROWS_PER_INSERT ? CHANGE_ROWS_PER_INSERT : 1;
+                int rows = peers.size() - at >= PEER_ROWS_PER_INSERT ? PEER_ROWS_PER_INSERT : 1;
                 PreparedStatement p = prepare(INSERT_PEERS + String.join(", ", Collections.nCopies(rows, PEER_ROW)));
                 for (int r = 0; r < rows; r++) {
                     PeerEntry peer = peers.get(at + r);
@@ -818,66 +842,39 @@ public final class JdbcTrackerStore implements TrackerStore {
             }
         }
 
-        long append(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record) throws SQLException {
-            head++;
-            PreparedStatement p = prepare(INSERT_CHANGES + CHANGE_ROW);
-            bindChange(p, 0, head, kind, hash, peer, record);
-            p.executeUpdate();
-            return head;
+        /** Queues a change for this transaction's feed rows; returns its sequence number. */
+        long append(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record) {
+            feed.add(new FeedCodec.Pending(kind, hash, peer, record));
+            return ++head;
         }
 
         /**
-         * Appends one change per element of {@code changes}, in order, with the next sequence numbers, in
-         * multi-row inserts of up to {@link #CHANGE_ROWS_PER_INSERT} rows (one statement instead of one per row:
-         * the write-behind store appends thousands per flush). Returns the sequence number of the first.
+         * Queues one change per element of {@code changes}, in order, with the next sequence numbers (the
+         * write-behind store appends thousands per flush). Returns the sequence number of the first.
          */
-        long appendAll(List<Object[]> changes) throws SQLException {
+        long appendAll(List<? extends FeedCodec.Entry> changes) {
             long first = head + 1;
-            int at = 0;
-            while (at < changes.size()) {
-                int rows = changes.size() - at >= CHANGE_ROWS_PER_INSERT ? CHANGE_ROWS_PER_INSERT : 1;
-                PreparedStatement p = prepare(INSERT_CHANGES + String.join(", ", Collections.nCopies(rows,
-                        CHANGE_ROW)));
-                for (int r = 0; r < rows; r++) {
-                    Object[] c = changes.get(at + r);
-                    head++;
-                    bindChange(p, r * 12, head, (Change.Kind) c[0], (InfoHash) c[1], (PeerEntry) c[2],
-                            (TorrentRecord) c[3]);
-                }
-                p.executeUpdate();
-                at += rows;
-            }
+            feed.addAll(changes);
+            head += changes.size();
             return first;
         }
 
-        private void bindChange(PreparedStatement p, int offset, long seq, Change.Kind kind, InfoHash hash,
-                PeerEntry peer, TorrentRecord record) throws SQLException {
-            p.setLong(offset + 1, seq);
-            p.setString(offset + 2, kind.name());
-            p.setString(offset + 3, hash.hex());
-            if (peer != null) {
-                p.setString(offset + 4, HEX.formatHex(peer.peerId()));
-                p.setString(offset + 5, peer.address().host());
-                p.setInt(offset + 6, peer.address().port());
-                p.setLong(offset + 7, peer.left());
-                p.setLong(offset + 8, peer.uploaded());
-                p.setLong(offset + 9, peer.downloaded());
-                p.setLong(offset + 10, peer.lastSeen().getEpochSecond());
-                p.setInt(offset + 11, peer.lastSeen().getNano());
-            } else {
-                p.setNull(offset + 4, Types.VARCHAR);
-                p.setNull(offset + 5, Types.VARCHAR);
-                p.setNull(offset + 6, Types.INTEGER);
-                for (int i = 7; i <= 10; i++) {
-                    p.setNull(offset + i, Types.BIGINT);
+        /**
+         * Writes the changes appended in this transaction as {@code change_batches} rows of up to
+         * {@link FeedCodec#MAX_CHANGES} (usually one row per transaction) just before it commits.
+         */
+        void writeFeed() throws SQLException {
+            if (feed.isEmpty()) {
+                return;
+            }
+            long seq = head - feed.size() + 1;
+            try (FeedMigration.BatchWriter out = new FeedMigration.BatchWriter(c)) {
+                for (FeedCodec.Entry e : feed) {
+                    out.add(seq++, e);
                 }
-                p.setNull(offset + 11, Types.INTEGER);
+                out.finish();
             }
-            if (record != null) {
-                p.setString(offset + 12, RecordCodec.encode(record));
-            } else {
-                p.setNull(offset + 12, Types.VARCHAR);
-            }
+            feed.clear();
         }
     }
 

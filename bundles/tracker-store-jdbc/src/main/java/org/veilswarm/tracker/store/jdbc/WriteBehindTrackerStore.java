@@ -45,9 +45,10 @@ import org.veilswarm.api.transport.TransportAddress;
  *
  * <p><b>The database stays the source of truth, within a bound.</b> The view is loaded from the database when
  * the store is created, and every mutation goes through it; a flush writes the queued changes in the order the
- * view made them (per torrent; torrents are independent), peer rows coalesced to their latest state, the
- * torrent's counts as the view had them, and one feed row per change with the next sequence numbers, exactly
- * as the write-through store would have. What a crash can lose is the queue: the announces of the last flush
+ * view made them (per torrent; torrents are independent), peer rows coalesced to their latest state (and not
+ * rewritten for a re-announce that only moved the time, see {@link #ROW_REFRESH}), the torrent's counts as the
+ * view had them, and every change in the feed with the next sequence numbers, exactly as the write-through store
+ * would have (stored as one {@code change_batches} row per flush, {@link FeedCodec}). What a crash can lose is the queue: the announces of the last flush
  * interval (plus what the database itself had not written to disk). Peers re-announce within their interval,
  * so a lost announce costs nothing lasting; the file never holds half a flush. The queue is bounded: past a
  * tenth of {@link WriteBehindSettings#maxPendingWrites()} an announce wakes the flusher thread, which writes at
@@ -140,6 +141,14 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
     }
 
     private static final int[] NO_SLOTS = new int[0];
+    /**
+     * How far a peer's row may lag its last-seen time: a re-announce that changes nothing else writes a feed
+     * change but no row until its time is this much later than the row's. After a crash a peer may therefore
+     * expire this much earlier than the view would have expired it (it re-announces); a clean stop writes
+     * every row exactly ({@link #close}).
+     */
+    static final java.time.Duration ROW_REFRESH = java.time.Duration.ofSeconds(60);
+    private static final long ROW_REFRESH_NANOS = ROW_REFRESH.toNanos();
 
     private <T> T record(Announce announce, Answer<T> answer) {
         Objects.requireNonNull(announce, "announce");
@@ -160,7 +169,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     // The counts as they are with the peer gone, before an emptied torrent forgets its counter.
                     SwarmCounts counts = s.counts();
                     if (removed) {
-                        queue(s, new Write(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null, true));
+                        queue(s, Write.change(Change.Kind.PEER_REMOVE, peer.infoHash(), peer, null, true));
                     }
                     return answer.build(s, NO_SLOTS, counts);
                 }
@@ -194,8 +203,10 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     s.completedDelta++;
                     completedTotal.incrementAndGet();
                 }
-                if (s.put(peer, limits.maxPeersPerTorrent())) {
-                    queue(s, new Write(Change.Kind.PEER_PUT, peer.infoHash(), peer, null, true));
+                int put = s.put(peer, limits.maxPeersPerTorrent());
+                if (put != Swarm.REFUSED) {
+                    queue(s, new Write(Change.Kind.PEER_PUT, peer.infoHash(), peer, null, true, put == Swarm.ROW,
+                            true));
                 } else if (event == AnnounceEvent.COMPLETED) {
                     queue(s, null); // a completion by a peer the full torrent could not take: the count only
                 }
@@ -231,14 +242,15 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     continue;
                 }
                 for (PeerEntry old : s.expire(cutoff)) {
-                    queue(s, new Write(Change.Kind.PEER_REMOVE, old.infoHash(), old, null, true));
+                    queue(s, Write.change(Change.Kind.PEER_REMOVE, old.infoHash(), old, null, true));
                     removed++;
                 }
             }
         }
         flush();
-        // Finds no peer of its own (the flush removed them) but trims empty torrents and the feed's retention.
-        db.expirePeers(cutoff);
+        // Not db.expirePeers(cutoff): the rows' last-seen times may lag the view's (ROW_REFRESH), and a peer the
+        // view keeps must keep its row. The flush removed the expired ones; this trims torrents and the feed.
+        db.trimAfterExpiry();
         return removed;
     }
 
@@ -247,7 +259,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         Objects.requireNonNull(record, "record");
         Write w = mutate(JdbcTrackerStore.key(record.infoHash()), s -> {
             s.record = true;
-            return new Write(Change.Kind.TORRENT_PUT, record.infoHash(), null, record, true);
+            return Write.change(Change.Kind.TORRENT_PUT, record.infoHash(), null, record, true);
         });
         awaitWritten(w);
     }
@@ -275,7 +287,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     return false;
                 }
                 s.clear();
-                w = new Write(Change.Kind.TORRENT_REMOVE, infoHash, null, null, true);
+                w = Write.change(Change.Kind.TORRENT_REMOVE, infoHash, null, null, true);
                 queue(s, w);
                 detach(s);
             }
@@ -327,13 +339,14 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         Write w = mutate(JdbcTrackerStore.key(change.infoHash()), s -> {
             boolean recorded = true;
             switch (change.kind()) {
-                case PEER_PUT -> recorded = s.put(change.peer().orElseThrow(), limits.maxPeersPerTorrent());
+                case PEER_PUT -> recorded = s.put(change.peer().orElseThrow(), limits.maxPeersPerTorrent())
+                        != Swarm.REFUSED;
                 case PEER_REMOVE -> s.remove(change.peer().orElseThrow().address());
                 case TORRENT_PUT -> s.record = true;
                 case TORRENT_REMOVE -> s.clear();
             }
             // Logged whether or not it altered anything, so that a mirror of this mirror sees the same operations.
-            return new Write(change.kind(), change.infoHash(), change.peer().orElse(null),
+            return Write.change(change.kind(), change.infoHash(), change.peer().orElse(null),
                     change.torrent().orElse(null), recorded);
         });
         return awaitWritten(w);
@@ -373,6 +386,16 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             flusher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // A clean stop leaves every row exact, last-seen times included (flushes may have let them lag).
+        for (Swarm s : swarms.values()) {
+            synchronized (s) {
+                if (!s.detached) {
+                    for (PeerEntry stale : s.staleRows()) {
+                        queue(s, new Write(Change.Kind.PEER_PUT, stale.infoHash(), stale, null, true, true, false));
+                    }
+                }
+            }
         }
         flush();
     }
@@ -489,11 +512,11 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         long[] sequences;
         try {
             sequences = db.write("write queued announces", tx -> {
-                List<Object[]> feed = new ArrayList<>(batchWrites(batches));
+                List<Write> feed = new ArrayList<>(batchWrites(batches));
                 for (Batch b : batches) {
                     writeBatch(tx, b, feed);
                 }
-                // The feed rows have no tie to the others: all of them at the end, in the order of the writes.
+                // The feed has no tie to the other rows: all of it at the end, in the order of the writes.
                 long first = tx.appendAll(feed);
                 long[] out = new long[feed.size()];
                 for (int k = 0; k < out.length; k++) {
@@ -510,7 +533,9 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         int i = 0;
         for (Batch b : batches) {
             for (Write w : b.writes()) {
-                w.sequence = sequences[i++];
+                if (w.feed) {
+                    w.sequence = sequences[i++];
+                }
             }
             if (b.forget()) {
                 Swarm s = b.swarm();
@@ -531,15 +556,17 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
      * number a quarter of its peers or more (a busy swarm), and touch no record (those keep their order).
      */
     private static boolean rewrites(Swarm s) {
-        if (s.writes.size() < 64 || s.writes.size() < s.peers.size() / 4) {
+        if (s.writes.size() < 64) {
             return false;
         }
+        int rows = 0;
         for (Write w : s.writes) {
             if (w.kind == Change.Kind.TORRENT_PUT || w.kind == Change.Kind.TORRENT_REMOVE) {
                 return false;
             }
+            rows += w.row || w.kind == Change.Kind.PEER_REMOVE ? 1 : 0;
         }
-        return true;
+        return rows >= 64 && rows >= s.peers.size() / 4;
     }
 
     private static int batchWrites(List<Batch> batches) {
@@ -552,10 +579,10 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
 
     /**
      * One torrent's queued writes, in order: peer rows coalesced to their latest state (a record write or a
-     * removal of the torrent first writes the peer rows before it), then the counts; a feed row for every write
-     * goes to {@code feed}.
+     * removal of the torrent first writes the peer rows before it; a put that changed only the last-seen time
+     * writes no row, see {@link Swarm#put}), then the counts; every write that is a change goes to {@code feed}.
      */
-    private static void writeBatch(JdbcTrackerStore.Tx tx, Batch b, List<Object[]> feed)
+    private static void writeBatch(JdbcTrackerStore.Tx tx, Batch b, List<Write> feed)
             throws java.sql.SQLException {
         String key = b.swarm().key;
         if (b.peers() != null) {
@@ -565,7 +592,9 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             }
             tx.replacePeerRows(key, b.peers());
             for (Write w : b.writes()) {
-                feed.add(new Object[] {w.kind, w.hash, w.peer, w.record});
+                if (w.feed) {
+                    feed.add(w);
+                }
             }
             writeCounts(tx, b, key);
             return;
@@ -574,7 +603,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         for (Write w : b.writes()) {
             switch (w.kind) {
                 case PEER_PUT -> {
-                    if (w.recorded) {
+                    if (w.row) {
                         rows.put(w.peer.address(), w);
                     }
                 }
@@ -589,7 +618,9 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     tx.update("DELETE FROM torrents WHERE info_key = ?", key);
                 }
             }
-            feed.add(new Object[] {w.kind, w.hash, w.peer, w.record});
+            if (w.feed) {
+                feed.add(w);
+            }
         }
         writeRows(tx, key, rows);
         writeCounts(tx, b, key);
@@ -655,7 +686,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                     + " FROM peers"); ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     swarms.computeIfAbsent(r.getString(1), Swarm::new).put(JdbcTrackerStore.peerAt(r, 2),
-                            Integer.MAX_VALUE);
+                            Integer.MAX_VALUE); // its row: the one just read
                 }
             }
             try (PreparedStatement p = c.prepareStatement("SELECT amount FROM counters WHERE name = 'completed'");
@@ -667,26 +698,59 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
     }
 
     /**
-     * A change the view made and the database has not yet got.
-     *
-     * @param recorded for {@code PEER_PUT}: whether the peer got a row (false: a full torrent refused it; the
-     *                 change is still logged, as {@link #apply} promises)
+     * A change the view made and the database has not yet got: a feed entry, a peer row to write, or both.
      */
-    private static final class Write {
+    private static final class Write implements FeedCodec.Entry {
         final Change.Kind kind;
         final InfoHash hash;
         final PeerEntry peer;
         final TorrentRecord record;
-        final boolean recorded;
+        /** For {@code PEER_PUT}: whether the peer's row is written (false: a full torrent refused the peer, or only
+         * its last-seen time changed, within {@link #ROW_REFRESH} of its row's). */
+        final boolean row;
+        /** Whether it is a change of the feed (false: a row refreshed at a clean stop). */
+        final boolean feed;
         /** The feed sequence number, set once the write has committed. */
         volatile long sequence;
 
-        Write(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record, boolean recorded) {
+        /**
+         * @param recorded for {@code PEER_PUT}: whether the peer has a row (false: a full torrent refused it; the
+         *                 change is still logged, as {@link #apply} promises)
+         * @param row      for {@code PEER_PUT}: whether its row is written by this write
+         */
+        Write(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record, boolean recorded, boolean row,
+                boolean feed) {
             this.kind = kind;
             this.hash = hash;
             this.peer = peer;
             this.record = record;
-            this.recorded = recorded;
+            this.row = recorded && row;
+            this.feed = feed;
+        }
+
+        /** A change of the feed that writes the peer's row if it is a recorded {@code PEER_PUT}. */
+        static Write change(Change.Kind kind, InfoHash hash, PeerEntry peer, TorrentRecord record, boolean recorded) {
+            return new Write(kind, hash, peer, record, recorded, true, true);
+        }
+
+        @Override
+        public Change.Kind kind() {
+            return kind;
+        }
+
+        @Override
+        public InfoHash hash() {
+            return hash;
+        }
+
+        @Override
+        public PeerEntry peer() {
+            return peer;
+        }
+
+        @Override
+        public TorrentRecord record() {
+            return record;
         }
     }
 
@@ -710,6 +774,11 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         final ArrayList<PeerEntry> peers = new ArrayList<>();
         /** Each peer's {@link CompactPeer} entry, in the same slot: an address's entry never changes. */
         final ArrayList<byte[]> compact = new ArrayList<>();
+        /**
+         * Each peer as its database row is once the queued writes are written, in the same slot: the same object
+         * as in {@link #peers} unless re-announces changed only the last-seen time since (see {@link #put}).
+         */
+        final ArrayList<PeerEntry> rows = new ArrayList<>();
         final HashMap<TransportAddress, Integer> index = new HashMap<>();
         int seeders;
         long completed;
@@ -735,22 +804,66 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             return new SwarmCounts(seeders, peers.size() - seeders, completed);
         }
 
-        /** Adds or updates a peer; false if the torrent is full and the peer is new. */
-        boolean put(PeerEntry peer, int maxPeers) {
+        /** {@link #put}: the torrent is full and the peer is new. */
+        static final int REFUSED = 0;
+        /** {@link #put}: the peer's row must be written. */
+        static final int ROW = 1;
+        /** {@link #put}: only the last-seen time changed, by less than {@link #ROW_REFRESH} since its row's. */
+        static final int FEED_ONLY = 2;
+
+        /**
+         * Adds or updates a peer: {@link #REFUSED}, {@link #ROW} or {@link #FEED_ONLY}. A periodic re-announce
+         * that changes nothing but the time need not rewrite the row at every flush: the row's last-seen time is
+         * only used to expire peers after a restart, so it may lag by {@link #ROW_REFRESH}.
+         */
+        int put(PeerEntry peer, int maxPeers) {
             Integer at = index.get(peer.address());
             if (at == null) {
                 if (peers.size() >= maxPeers) {
-                    return false;
+                    return REFUSED;
                 }
                 index.put(peer.address(), peers.size());
                 peers.add(peer);
                 compact.add(CompactPeer.of(peer.address()));
+                rows.add(peer);
                 seeders += peer.seeder() ? 1 : 0;
-                return true;
+                return ROW;
             }
-            PeerEntry previous = peers.set(at, peer);
+            int slot = at;
+            PeerEntry previous = peers.set(slot, peer);
             seeders += (peer.seeder() ? 1 : 0) - (previous.seeder() ? 1 : 0);
-            return true;
+            if (onlyLaterBy(rows.get(slot), peer, ROW_REFRESH_NANOS)) {
+                return FEED_ONLY;
+            }
+            rows.set(slot, peer);
+            return ROW;
+        }
+
+        /** Whether {@code now} differs from {@code row} only in a last-seen time less than {@code nanos} later. */
+        private static boolean onlyLaterBy(PeerEntry row, PeerEntry now, long nanos) {
+            if (row.left() != now.left() || row.uploaded() != now.uploaded() || row.downloaded() != now.downloaded()
+                    || !row.infoHash().equals(now.infoHash())
+                    || !java.util.Arrays.equals(row.peerId(), now.peerId())) {
+                return false;
+            }
+            long seconds = now.lastSeen().getEpochSecond() - row.lastSeen().getEpochSecond();
+            if (seconds < 0 || seconds > nanos / 1_000_000_000L + 1) {
+                return false;
+            }
+            long later = seconds * 1_000_000_000L + now.lastSeen().getNano() - row.lastSeen().getNano();
+            return later >= 0 && later < nanos;
+        }
+
+        /** The peers whose rows lag them (re-announced with only a later last-seen time); their rows become them. */
+        List<PeerEntry> staleRows() {
+            List<PeerEntry> out = new ArrayList<>();
+            for (int i = 0; i < peers.size(); i++) {
+                if (rows.get(i) != peers.get(i)) {
+                    out.add(peers.get(i));
+                    rows.set(i, peers.get(i));
+                }
+            }
+            return out;
         }
 
         PeerEntry remove(TransportAddress address) {
@@ -761,9 +874,11 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             PeerEntry removed = peers.get(at);
             PeerEntry last = peers.remove(peers.size() - 1);
             byte[] lastCompact = compact.remove(compact.size() - 1);
+            PeerEntry lastRow = rows.remove(rows.size() - 1);
             if (at < peers.size()) {
                 peers.set(at, last);
                 compact.set(at, lastCompact);
+                rows.set(at, lastRow);
                 index.put(last.address(), at);
             }
             seeders -= removed.seeder() ? 1 : 0;
@@ -773,6 +888,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
         void clear() {
             peers.clear();
             compact.clear();
+            rows.clear();
             index.clear();
             seeders = 0;
             completed = 0;

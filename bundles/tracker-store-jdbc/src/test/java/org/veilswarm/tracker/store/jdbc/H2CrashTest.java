@@ -3,16 +3,10 @@ package org.veilswarm.tracker.store.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veilswarm.api.tracker.Change;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -45,50 +39,23 @@ class H2CrashTest {
                 + " announces after SIGKILL");
     }
 
-    /** Starts the victim, kills it with SIGKILL once it acknowledged enough; the last acknowledged peer. */
+    /** Starts the victim, kills it once it acknowledged enough; the last acknowledged peer. */
     private static int killAfterAcks(String url) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process victim = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                H2CrashVictim.class.getName(), url).redirectErrorStream(true).start();
-        int lastAck = -1;
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.startsWith("acked ")) {
-                    lastAck = Integer.parseInt(line.substring(6));
-                    if (lastAck + 1 >= ACKS_BEFORE_KILL) {
-                        victim.destroyForcibly(); // SIGKILL on Linux: no hook, no close, nothing flushed by us
-                        break;
-                    }
-                }
+        int[] lastAck = {-1};
+        CrashVictims.runUntil(H2CrashVictim.class, url, line -> {
+            if (line.startsWith("acked ")) {
+                lastAck[0] = Integer.parseInt(line.substring(6));
             }
-        } finally {
-            victim.destroyForcibly();
-            assertTrue(victim.waitFor(30, TimeUnit.SECONDS), "victim did not die");
-        }
-        assertEquals(ACKS_BEFORE_KILL - 1, lastAck, "the victim stopped before it was killed");
-        return lastAck;
+            return lastAck[0] + 1 >= ACKS_BEFORE_KILL;
+        });
+        assertEquals(ACKS_BEFORE_KILL - 1, lastAck[0], "the victim stopped before it was killed");
+        return lastAck[0];
     }
 
-    /**
-     * Reopens the file and checks that its feed is 1..k without gaps, each change the PEER_PUT of announce
-     * k-1 in order (announces were made one after the other); returns k.
-     */
+    /** Reopens the file and returns how many announces survived (a gap-free prefix, see CrashVictims). */
     private static int survivingPrefix(String url) {
         try (HikariDataSource pool = PooledDataSources.open(url, "veilswarm", "", 2)) {
-            JdbcTrackerStore store = new JdbcTrackerStore(pool);
-            List<Change> feed = store.changesSince(0, H2CrashVictim.MAX_PEERS + 1);
-            for (int i = 0; i < feed.size(); i++) {
-                Change c = feed.get(i);
-                assertEquals(i + 1, c.sequence(), "gap in the feed after the crash");
-                assertEquals(Change.Kind.PEER_PUT, c.kind());
-                assertEquals(H2CrashVictim.peer(i).address(), c.peer().orElseThrow().address(),
-                        "changes out of commit order after the crash");
-            }
-            assertEquals(feed.size(), store.headSequence());
-            var counts = store.scrape(List.of(H2CrashVictim.HASH)).get(H2CrashVictim.HASH);
-            assertEquals(feed.size(), counts == null ? 0 : counts.incomplete(), "peers and feed disagree");
-            return feed.size();
+            return CrashVictims.survivingPrefix(new JdbcTrackerStore(pool));
         }
     }
 }

@@ -40,6 +40,104 @@ class JdbcAnnounceBenchmark {
     @TempDir
     Path dir;
 
+    /**
+     * The write-behind store's cost beside the memory store's at the same paced load ({@code bench.rate}
+     * announces/s, default 5,000, about what the HTTP benchmark reaches): CPU time of the whole process and of
+     * the flusher thread per announce, over {@code bench.paced.millis} (default 10 s) after 3 s of warm-up.
+     */
+    @Test
+    void writeBehindCostAtAPacedLoad() throws Exception {
+        int rate = Integer.getInteger("bench.rate", 5_000);
+        long millis = Long.getLong("bench.paced.millis", 10_000);
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "paced: %,d announces/s from %d threads, %d ms measured after 3 s", rate,
+                THREADS, millis));
+        rows.add("");
+        rows.add("| store | announces/s | process CPU µs per announce | flusher CPU µs per announce |");
+        rows.add("|---|---|---|---|");
+        Paced memory = paced(new MemoryTrackerStore(), rate, millis);
+        rows.add(String.format(Locale.ROOT, "| memory | %,.0f | %.2f | - |", memory.perSecond(), memory.cpuMicros()));
+        try (HikariDataSource h2 = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("paced")
+                + ";DB_CLOSE_ON_EXIT=FALSE", "veilswarm", "", THREADS);
+                WriteBehindTrackerStore store = new WriteBehindTrackerStore(new JdbcTrackerStore(h2),
+                        WriteBehindSettings.DEFAULT)) {
+            Paced wb = paced(store, rate, millis);
+            rows.add(String.format(Locale.ROOT, "| H2 write-behind (flush every 1 s) | %,.0f | %.2f | %.2f |",
+                    wb.perSecond(), wb.cpuMicros(), wb.flusherMicros()));
+        }
+        String table = String.join("\n", rows) + "\n";
+        System.out.println(table);
+        Files.writeString(Path.of("target", "bench-tracker-store-paced.txt"), table, StandardCharsets.UTF_8);
+        assertTrue(memory.perSecond() > 0);
+    }
+
+    private record Paced(double perSecond, double cpuMicros, double flusherMicros) {
+    }
+
+    private static Paced paced(TrackerStore store, int rate, long millis) throws Exception {
+        for (int i = 0; i < PEERS; i++) {
+            store.announce(announce(i, AnnounceEvent.STARTED));
+        }
+        runPaced(store, rate, 3_000);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long flusherBefore = flusherCpu(threads);
+        long cpuBefore = processCpu();
+        long[] done = runPaced(store, rate, millis);
+        long cpu = processCpu() - cpuBefore;
+        long flusher = flusherCpu(threads) - flusherBefore;
+        return new Paced(done[0] / (done[1] / 1e9), cpu / 1e3 / done[0], flusher / 1e3 / done[0]);
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long flusherCpu(java.lang.management.ThreadMXBean threads) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("veilswarm-tracker-store-flush")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
+    }
+
+    /** Announces at {@code rate} per second in all from {@link #THREADS} threads; {announces, nanoseconds}. */
+    private static long[] runPaced(TrackerStore store, int rate, long millis) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            long start = System.nanoTime();
+            long end = start + millis * 1_000_000L;
+            long interval = 1_000_000_000L * THREADS / rate;
+            List<Future<Long>> counts = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                counts.add(pool.submit(() -> {
+                    long n = 0;
+                    long next = System.nanoTime();
+                    for (int i = thread; System.nanoTime() < end; i = (i + THREADS) % PEERS) {
+                        store.announce(announce(i, AnnounceEvent.NONE));
+                        n++;
+                        next += interval;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    }
+                    return n;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> f : counts) {
+                total += f.get();
+            }
+            return new long[] {total, System.nanoTime() - start};
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void announcesPerSecond() throws Exception {
         List<String> rows = new ArrayList<>();

@@ -85,6 +85,18 @@ class PostgresTrackerStoreTest extends TrackerStoreContract {
         assertEquals(1, second.statistics().completed());
     }
 
+    /** Migration from schema version 1 on PostgreSQL (see {@code SchemaMigratorTest} for H2). */
+    @Test
+    void aVersion1DatabaseKeepsItsDataWhenMigrated() throws Exception {
+        String url = newDatabase();
+        try (HikariDataSource pool = PooledDataSources.open(url, PostgresServer.USER, PostgresServer.PASSWORD, 2)) {
+            SchemaVersion1Database.write(pool);
+        }
+        try (HikariDataSource pool = PooledDataSources.open(url, PostgresServer.USER, PostgresServer.PASSWORD, 2)) {
+            SchemaVersion1Database.assertKept(pool);
+        }
+    }
+
     @Test
     void aWrongPasswordFailsClearlyWithoutQuotingIt() {
         String url = newDatabase();

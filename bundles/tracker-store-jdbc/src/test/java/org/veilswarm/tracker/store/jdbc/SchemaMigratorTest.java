@@ -26,7 +26,7 @@ class SchemaMigratorTest {
     @Test
     void aFreshDatabaseGetsEveryVersionAndAReRunIsANoOp() throws Exception {
         try (HikariDataSource pool = pool("fresh")) {
-            assertEquals(List.of(1), SchemaMigrator.migrate(pool));
+            assertEquals(List.of(1, 2), SchemaMigrator.migrate(pool));
             assertEquals(SchemaMigrator.LATEST, SchemaMigrator.currentVersion(pool));
             assertEquals(List.of(), SchemaMigrator.migrate(pool));
             new JdbcTrackerStore(pool);
@@ -34,8 +34,24 @@ class SchemaMigratorTest {
             try (Connection c = pool.getConnection(); Statement s = c.createStatement();
                     var r = s.executeQuery("SELECT COUNT(*) FROM schema_version")) {
                 r.next();
-                assertEquals(1, r.getInt(1), "one row per applied version, never twice");
+                assertEquals(SchemaMigrator.LATEST, r.getInt(1), "one row per applied version, never twice");
             }
+        }
+    }
+
+    /**
+     * A file written by a version 1 store (records, peers, counters, a feed longer than one version 2 row),
+     * closed, then opened by the current store: migrated to version 2 with everything kept, the feed change for
+     * change with its sequence numbers.
+     */
+    @Test
+    void aVersion1FileKeepsItsDataWhenOpenedByTheCurrentStore() throws Exception {
+        try (HikariDataSource pool = pool("v1")) {
+            SchemaVersion1Database.write(pool);
+            assertEquals(1, SchemaMigrator.currentVersion(pool));
+        }
+        try (HikariDataSource pool = pool("v1")) {
+            SchemaVersion1Database.assertKept(pool);
         }
     }
 

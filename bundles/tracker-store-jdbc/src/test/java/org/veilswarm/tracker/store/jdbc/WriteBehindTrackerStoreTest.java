@@ -144,6 +144,54 @@ class WriteBehindTrackerStoreTest extends TrackerStoreContract {
         assertEquals(91, left, "the row holds the latest announce");
     }
 
+    /**
+     * A re-announce that changes nothing but the time is a feed change but rewrites the peer's row only once its
+     * time is {@link WriteBehindTrackerStore#ROW_REFRESH} past the row's; any other change writes the row at the
+     * next flush. Expiry goes by the view's times, not the lagging rows'; a clean stop writes the rows exactly.
+     */
+    @Test
+    void aReAnnounceThatOnlyMovesTheTimeRewritesTheRowOnlyAfterTheRefreshStep() throws Exception {
+        HikariDataSource pool = pool(newUrl());
+        WriteBehindTrackerStore store = writeBehind(pool, JdbcStoreLimits.DEFAULT, HOURLY);
+        InfoHash h = hash(6);
+        long refresh = WriteBehindTrackerStore.ROW_REFRESH.toSeconds();
+        store.announce(announce(peer(h, 1, 10, T0), AnnounceEvent.STARTED, 0));
+        store.flush();
+        store.announce(announce(peer(h, 1, 10, T0.plusSeconds(10)), AnnounceEvent.NONE, 0));
+        store.flush();
+        assertEquals(T0, rowLastSeen(pool), "only the time moved: the row is not rewritten");
+        store.announce(announce(peer(h, 1, 5, T0.plusSeconds(11)), AnnounceEvent.NONE, 0));
+        store.flush();
+        assertEquals(T0.plusSeconds(11), rowLastSeen(pool), "left changed: the row is rewritten");
+        store.announce(announce(peer(h, 1, 5, T0.plusSeconds(20)), AnnounceEvent.NONE, 0));
+        store.flush();
+        assertEquals(T0.plusSeconds(11), rowLastSeen(pool));
+
+        assertEquals(0, store.expirePeers(T0.plusSeconds(15)), "the view saw the peer at T0 + 20 s");
+        assertEquals(Map.of(h, new SwarmCounts(0, 1, 0)), new JdbcTrackerStore(pool).scrape(List.of(h)),
+                "its lagging row is kept");
+        List<Change> feed = store.changesSince(0, 10);
+        assertEquals(4, feed.size(), "every announce is in the feed");
+        assertEquals(peer(h, 1, 5, T0.plusSeconds(20)), feed.get(3).peer().orElseThrow());
+
+        store.announce(announce(peer(h, 1, 5, T0.plusSeconds(11 + refresh)), AnnounceEvent.NONE, 0));
+        store.flush();
+        assertEquals(T0.plusSeconds(11 + refresh), rowLastSeen(pool), "a refresh step later the row is rewritten");
+        store.announce(announce(peer(h, 1, 5, T0.plusSeconds(12 + refresh)), AnnounceEvent.NONE, 0));
+        store.close();
+        assertEquals(T0.plusSeconds(12 + refresh), rowLastSeen(pool), "a clean stop writes the exact time");
+    }
+
+    private static java.time.Instant rowLastSeen(HikariDataSource pool) throws java.sql.SQLException {
+        try (var c = pool.getConnection(); var s = c.createStatement();
+                var r = s.executeQuery("SELECT last_seen_seconds, last_seen_nanos FROM peers")) {
+            assertTrue(r.next(), "the peer has a row");
+            java.time.Instant seen = java.time.Instant.ofEpochSecond(r.getLong(1), r.getInt(2));
+            assertFalse(r.next(), "one row");
+            return seen;
+        }
+    }
+
     @Test
     void aLongQueueWakesTheFlusherAndAnnouncesAreRefusedWhenTheDatabaseTakesNothing() throws InterruptedException {
         HikariDataSource pool = pool(newUrl());
