@@ -26,6 +26,7 @@ public final class PersistentListen implements AutoCloseable {
     private final ServiceKey key;
     private final int port;
     private final ChannelInitializer<Channel> childInitializer;
+    private final ListenOptions options;
     private final ScheduledExecutorService timer;
     private final Duration maxDelay;
     private final BiConsumer<Throwable, Duration> failed;
@@ -35,7 +36,9 @@ public final class PersistentListen implements AutoCloseable {
     private boolean closed;
 
     private PersistentListen(Transport transport, ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
-            ScheduledExecutorService timer, Duration firstDelay, Duration maxDelay, BiConsumer<Throwable, Duration> failed) {
+            ListenOptions options, ScheduledExecutorService timer, Duration firstDelay, Duration maxDelay,
+            BiConsumer<Throwable, Duration> failed) {
+        this.options = Objects.requireNonNull(options, "options");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.key = key; // transports decide whether they need one (direct does not)
         this.port = port;
@@ -58,8 +61,20 @@ public final class PersistentListen implements AutoCloseable {
     public static PersistentListen start(Transport transport, ServiceKey key, int port,
             ChannelInitializer<Channel> childInitializer, ScheduledExecutorService timer, Duration firstDelay,
             Duration maxDelay, BiConsumer<Throwable, Duration> failed) {
-        PersistentListen l = new PersistentListen(transport, key, port, childInitializer, timer, firstDelay, maxDelay,
-                failed);
+        return start(transport, key, port, childInitializer, ListenOptions.PUBLIC, timer, firstDelay, maxDelay, failed);
+    }
+
+    /**
+     * {@link #start(Transport, ServiceKey, int, ChannelInitializer, ScheduledExecutorService, Duration, Duration,
+     * BiConsumer)} listening with {@code options} (client authorization).
+     *
+     * @since 1.3
+     */
+    public static PersistentListen start(Transport transport, ServiceKey key, int port,
+            ChannelInitializer<Channel> childInitializer, ListenOptions options, ScheduledExecutorService timer,
+            Duration firstDelay, Duration maxDelay, BiConsumer<Throwable, Duration> failed) {
+        PersistentListen l = new PersistentListen(transport, key, port, childInitializer, options, timer, firstDelay,
+                maxDelay, failed);
         l.attempt();
         return l;
     }
@@ -77,7 +92,8 @@ public final class PersistentListen implements AutoCloseable {
         }
         CompletionStage<Listener> stage;
         try {
-            stage = transport.listen(key, port, childInitializer);
+            stage = options.clientAuthorization() ? transport.listen(key, port, childInitializer, options)
+                    : transport.listen(key, port, childInitializer);
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }

@@ -1,6 +1,8 @@
 package org.veilswarm.api.transport;
 
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -50,6 +52,77 @@ public interface Transport {
      * {@code initializer} before any data flows.
      */
     CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer);
+
+    /**
+     * {@link #listen(ServiceKey, int, ChannelInitializer)} with options: {@link ListenOptions#authorizedClients()}
+     * publishes an onion service that only the holders of those clients' secret keys can reach (rend-spec-v3
+     * §2.5.1.2). A transport that cannot do what {@code options} ask fails the stage with
+     * {@link TransportException.Reason#UNSUPPORTED_OPTION} rather than publish a service more open than asked;
+     * that is what this default does unless the options are {@link ListenOptions#PUBLIC}.
+     *
+     * @since 1.3
+     */
+    default CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            ListenOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (!options.clientAuthorization()) {
+            return listen(key, port, childInitializer);
+        }
+        return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_OPTION,
+                "the " + info().scheme() + " transport does not support onion service client authorization"));
+    }
+
+    /**
+     * {@link #connect(TransportAddress, ChannelInitializer)} with options: {@link ConnectOptions#clientAuthKey()}
+     * opens the descriptor of a service with client authorization. A transport that cannot use the options fails
+     * the stage with {@link TransportException.Reason#UNSUPPORTED_OPTION}, as this default does unless they are
+     * {@link ConnectOptions#NONE}.
+     *
+     * @since 1.3
+     */
+    default CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            ConnectOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.clientAuthKey().isEmpty()) {
+            return connect(to, initializer);
+        }
+        return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_OPTION,
+                "the " + info().scheme() + " transport does not support onion service client authorization"));
+    }
+
+    /**
+     * Whether {@link #listen(ServiceKey, int, ChannelInitializer, ListenOptions)} and
+     * {@link #connect(TransportAddress, ChannelInitializer, ConnectOptions)} take client authorization keys.
+     *
+     * @since 1.3
+     */
+    default boolean supportsClientAuthorization() {
+        return false;
+    }
+
+    /**
+     * Remembers {@code key} for every later connect to {@code service} on this transport, whoever asks (as C tor's
+     * {@code ONION_CLIENT_AUTH_ADD} does): the way to reach a service with client authorization through code that
+     * connects without options, such as a swarm engine dialling peers. A key passed in {@link ConnectOptions} takes
+     * precedence. Replaces an earlier key for the service.
+     *
+     * @return whether the transport keeps the key; {@code false} (the default) where it has no client authorization
+     * @since 1.3
+     */
+    default boolean addClientAuthorization(org.veilswarm.api.node.OnionAddress service, ClientAuthSecretKey key) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(key, "key");
+        return false;
+    }
+
+    /**
+     * Forgets the key {@link #addClientAuthorization} kept for {@code service}, if any.
+     *
+     * @since 1.3
+     */
+    default void removeClientAuthorization(org.veilswarm.api.node.OnionAddress service) {
+        Objects.requireNonNull(service, "service");
+    }
 
     /**
      * Bytes and cells this transport forwarded for other nodes, per epoch, for share-ratio accounting.

@@ -23,6 +23,11 @@ public class TransportException extends IOException {
         RESOURCE_LIMIT,
         /** The local address or port to listen on is unavailable (in use, or not an address of this host). */
         LOCAL_UNAVAILABLE,
+        /**
+         * The transport cannot do what the options of a listen or connect ask (for example onion service client
+         * authorization on a transport without it). Since 1.3.
+         */
+        UNSUPPORTED_OPTION,
         /** The transport or the listener is closed. */
         CLOSED,
         /** Anything else; the message says what. */

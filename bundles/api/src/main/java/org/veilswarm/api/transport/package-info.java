@@ -8,7 +8,14 @@
  *
  * <p>A transport is registered as a {@link org.veilswarm.api.transport.Transport} service with the
  * service property {@link org.veilswarm.api.transport.Transport#SCHEME}.
+ *
+ * <p>1.3: onion service client authorization (rend-spec-v3 §2.5.1.2, as OnionShare's private shares use it):
+ * {@link org.veilswarm.api.transport.ListenOptions} publish a service only the holders of
+ * {@link org.veilswarm.api.transport.ClientAuthSecretKey}s of its authorized clients can reach,
+ * {@link org.veilswarm.api.transport.ConnectOptions} carry such a key; keys in C tor's text forms
+ * ({@code descriptor:x25519:<base32>}). Transports without it fail with
+ * {@link org.veilswarm.api.transport.TransportException.Reason#UNSUPPORTED_OPTION}. See docs/transports/onion.md.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.veilswarm.api.transport;

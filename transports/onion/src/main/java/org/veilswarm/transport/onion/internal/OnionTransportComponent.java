@@ -254,6 +254,35 @@ public class OnionTransportComponent implements Transport {
     }
 
     @Override
+    public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            org.veilswarm.api.transport.ListenOptions options) {
+        return engine.listen(key, port, childInitializer, options);
+    }
+
+    @Override
+    public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            org.veilswarm.api.transport.ConnectOptions options) {
+        return engine.connect(to, initializer, options);
+    }
+
+    @Override
+    public boolean addClientAuthorization(org.veilswarm.api.node.OnionAddress service,
+            org.veilswarm.api.transport.ClientAuthSecretKey key) {
+        return engine.addClientAuthorization(service, key);
+    }
+
+    @Override
+    public void removeClientAuthorization(org.veilswarm.api.node.OnionAddress service) {
+        engine.removeClientAuthorization(service);
+    }
+
+    /** rend-spec-v3 §2.5.1.2 client authorization, both sides (service descriptors and client keys). */
+    @Override
+    public boolean supportsClientAuthorization() {
+        return true;
+    }
+
+    @Override
     public RelayCounters relayCounters() {
         return engine.relayCounters();
     }

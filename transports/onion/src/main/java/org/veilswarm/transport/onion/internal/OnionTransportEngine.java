@@ -201,6 +201,17 @@ final class OnionTransportEngine implements AutoCloseable {
     }
 
     CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
+        return listen(key, port, childInitializer, org.veilswarm.api.transport.ListenOptions.PUBLIC);
+    }
+
+    /**
+     * With client authorization ({@link org.veilswarm.api.transport.ListenOptions#authorizedClients()}) the service
+     * is published on its own (descriptor cookie encrypted to each client, rend-spec-v3 §2.5.1.2), not shared with
+     * other ports under the same key: one key is either public or private, never both.
+     */
+    CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            org.veilswarm.api.transport.ListenOptions options) {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(childInitializer, "childInitializer");
         if (port < 0 || port > 65_535) {
@@ -216,10 +227,23 @@ final class OnionTransportEngine implements AutoCloseable {
             return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
                     "cannot listen as " + key.address() + ":" + port + ": " + NO_DIRECTORY));
         }
+        if (options.clientAuthorization()) {
+            org.veilswarm.transport.onion.service.ServiceOptions serviceOptions =
+                    org.veilswarm.transport.onion.service.ServiceOptions.authorizedClients(options.authorizedClients()
+                            .stream().map(org.veilswarm.api.transport.ClientAuthPublicKey::bytes).toList());
+            return untilClosed(onionServices.publish(key, port, childInitializer, serviceOptions)
+                    .thenApply(service -> (Listener) service), Listener::close);
+        }
         return untilClosed(onionServices.publish(key, port, childInitializer), Listener::close);
     }
 
     CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
+        return connect(to, initializer, org.veilswarm.api.transport.ConnectOptions.NONE);
+    }
+
+    CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            org.veilswarm.api.transport.ConnectOptions options) {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(initializer, "initializer");
         if (closed) {
@@ -233,7 +257,32 @@ final class OnionTransportEngine implements AutoCloseable {
             return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
                     "cannot connect to " + to + ": " + NO_DIRECTORY));
         }
-        return untilClosed(onionServices.connect(to, initializer), Channel::close);
+        byte[] clientKey = options.clientAuthKey().map(org.veilswarm.api.transport.ClientAuthSecretKey::bytes)
+                .orElse(null);
+        try {
+            return untilClosed(clientKey == null ? onionServices.connect(to, initializer)
+                    : onionServices.connect(to, initializer, clientKey), Channel::close);
+        } finally {
+            if (clientKey != null) {
+                java.util.Arrays.fill(clientKey, (byte) 0); // OnionServices took its own copy
+            }
+        }
+    }
+
+    /** Keeps {@code key} for every later connect to {@code service} (api Transport 1.3). */
+    boolean addClientAuthorization(org.veilswarm.api.node.OnionAddress service,
+            org.veilswarm.api.transport.ClientAuthSecretKey key) {
+        byte[] secret = key.bytes();
+        try {
+            onionServices.clientAuthorization(service, secret);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
+        }
+        return true;
+    }
+
+    void removeClientAuthorization(org.veilswarm.api.node.OnionAddress service) {
+        onionServices.removeClientAuthorization(service);
     }
 
     /**

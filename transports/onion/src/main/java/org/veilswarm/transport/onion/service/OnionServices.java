@@ -261,7 +261,20 @@ public final class OnionServices implements AutoCloseable {
      * {@code initializer}. The rendezvous circuit is closed with the stream.
      */
     public CompletableFuture<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
-        return connect(to, initializer, null);
+        return connect(to, initializer, null, null);
+    }
+
+    /**
+     * {@link #connect(TransportAddress, ChannelInitializer)} with the X25519 secret key (KS_hsc_desc_enc) of this
+     * one attempt, for a service with client authorization (rend-spec-v3 §2.5.1.2); it takes precedence over a
+     * key registered with {@link #clientAuthorization}. A public service's descriptor opens with any key.
+     */
+    public CompletableFuture<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            byte[] clientSecretKey) {
+        if (clientSecretKey != null && clientSecretKey.length != org.veilswarm.crypto.X25519.KEY_LENGTH) {
+            throw new IllegalArgumentException("a client authorization key is an X25519 secret key of 32 bytes");
+        }
+        return connect(to, initializer, null, clientSecretKey == null ? null : clientSecretKey.clone());
     }
 
     /**
@@ -291,14 +304,18 @@ public final class OnionServices implements AutoCloseable {
                 }
                 return more;
             });
-            streams.add(path.thenCompose(chosen -> connect(to, initializer, chosen)));
+            streams.add(path.thenCompose(chosen -> connect(to, initializer, chosen, null)));
         }
         return streams;
     }
 
-    /** @param rendezvousPath guard, middle and rendezvous point for the first attempt, or null to pick them */
+    /**
+     * @param rendezvousPath guard, middle and rendezvous point for the first attempt, or null to pick them
+     * @param oneTimeClientKey the client authorization key of this attempt (a copy the fetch consumes), or null for
+     *     the one registered for the address, if any
+     */
     private CompletableFuture<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
-            List<RelayDescriptor> rendezvousPath) {
+            List<RelayDescriptor> rendezvousPath, byte[] oneTimeClientKey) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(initializer, "initializer");
         if (closed) {
@@ -307,7 +324,7 @@ public final class OnionServices implements AutoCloseable {
         OnionAddress address = to.onion().orElseThrow(() -> new IllegalArgumentException("not an onion address: " + to));
         Instant now = clock.instant();
         TimePeriod period = DescriptorSchedule.clientPeriod(now);
-        byte[] clientKey = clientKeys.get(address);
+        byte[] clientKey = oneTimeClientKey != null ? oneTimeClientKey : clientKeys.get(address);
         return hsDirs.hsDirs().toCompletableFuture()
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(new OnionServiceException(
                         OnionServiceException.Failure.NO_DIRECTORY, "cannot list HSDirs: " + unwrap(e).getMessage(),
