@@ -35,6 +35,15 @@ final class ShareCommands {
      */
     static void share(RunningNodeClient client, Path path, boolean yes, InputStream in, PrintStream out,
             ProgressDisplay progress) throws CliException, InterruptedException {
+        share(client, path, yes, false, in, out, progress);
+    }
+
+    /**
+     * As above; {@code clientAuth}: for authorized clients only, the share's client authorization key printed after
+     * the link (a downloader needs both: {@code veilswarm get LINK --key KEY}).
+     */
+    static void share(RunningNodeClient client, Path path, boolean yes, boolean clientAuth, InputStream in,
+            PrintStream out, ProgressDisplay progress) throws CliException, InterruptedException {
         if (!Files.exists(path)) {
             throw new CliException("Nothing to share: " + path + " does not exist.");
         }
@@ -45,7 +54,8 @@ final class ShareCommands {
             throw new CliException("Not shared.");
         }
         JsonObject creation = client.post("/api/shares",
-                Json.createObjectBuilder().add("path", path.toString()).add("visibility", "private").build());
+                Json.createObjectBuilder().add("path", path.toString()).add("visibility", "private")
+                        .add("clientAuth", clientAuth).build());
         String id = string(creation, "id");
         if (id == null) {
             throw new CliException("The node did not say which creation to follow: " + creation);
@@ -66,6 +76,16 @@ final class ShareCommands {
                 out.println("Shared " + string((JsonObject) share, "name") + " (" + ProgressDisplay.bytes(total)
                         + "). Link:");
                 out.println(link);
+                String key = string((JsonObject) share, "clientAuthKey");
+                if (clientAuth) {
+                    if (key == null) {
+                        throw new CliException("The share was created but the node reports no client authorization "
+                                + "key: " + creation);
+                    }
+                    out.println("Client authorization key (authorized clients only: give it with the link, over "
+                            + "another channel if you can; 'veilswarm get LINK --key KEY'):");
+                    out.println(key);
+                }
                 return;
             }
             if ("FAILED".equals(state)) {
@@ -85,8 +105,18 @@ final class ShareCommands {
      */
     static void get(RunningNodeClient client, String link, Path directory, PrintStream out, ProgressDisplay progress)
             throws CliException, InterruptedException {
-        JsonObject download = client.post("/api/downloads",
-                Json.createObjectBuilder().add("link", link).add("dir", directory.toString()).build());
+        get(client, link, directory, null, out, progress);
+    }
+
+    /** As above, with the client authorization key of a share for authorized clients only (null: none). */
+    static void get(RunningNodeClient client, String link, Path directory, String clientAuthKey, PrintStream out,
+            ProgressDisplay progress) throws CliException, InterruptedException {
+        jakarta.json.JsonObjectBuilder request = Json.createObjectBuilder().add("link", link)
+                .add("dir", directory.toString());
+        if (clientAuthKey != null) {
+            request.add("clientAuthKey", clientAuthKey);
+        }
+        JsonObject download = client.post("/api/downloads", request.build());
         String id = string(download, "id");
         if (id == null) {
             throw new CliException("The node did not say which download to follow: " + download);
@@ -118,6 +148,33 @@ final class ShareCommands {
             progress.update(label(download), total == 0 ? 0 : (double) done / total, detail);
             Thread.sleep(POLL_INTERVAL.toMillis());
             download = asObject(client.get(downloadPath), downloadPath);
+        }
+    }
+
+    /**
+     * The key of {@code --key} or {@code --key-file} (its first line that is not blank or a comment), or null;
+     * both at once is a usage error. The node checks the key itself and says what is wrong with it.
+     */
+    static String clientAuthKey(java.util.Optional<String> key, java.util.Optional<String> keyFile) throws CliException {
+        if (key.isPresent() && keyFile.isPresent()) {
+            throw new CliException("--key and --key-file: give the client authorization key once", 2);
+        }
+        if (key.isPresent()) {
+            if (key.get().isBlank()) {
+                throw new CliException("--key needs the client authorization key", 2);
+            }
+            return key.get().strip();
+        }
+        if (keyFile.isEmpty()) {
+            return null;
+        }
+        Path file = Path.of(keyFile.get());
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                    .orElseThrow(() -> new CliException("--key-file " + file + " holds no key", 2));
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot read --key-file " + file + ": " + e.getMessage(), 2);
         }
     }
 

@@ -50,10 +50,14 @@ public final class VeilswarmCli {
             "            asks, hashes it (progress bar) and prints the share link.   veilswarm share PATH",
             "              --data DIR",
             "              --yes             do not ask before sharing",
+            "              --client-auth     for authorized clients only (as OnionShare's private shares): the share's",
+            "                                onion services need the x25519 key printed after the link",
             "  get       Download a share by its link into a directory and wait until done (exit 0) or failed (1).",
             "            veilswarm get LINK",
             "              --data DIR",
             "              --dir D           where to put the files (default: the current directory)",
+            "              --key KEY         client authorization key of a share for authorized clients only",
+            "              --key-file FILE   the same, read from a file (first line; a tor .auth_private line works)",
             "  verify    Check that every bundle the installed features list is present in bundles/.",
             "  version   Print the Veilswarm version.",
             "  help      Print this help (also --help, -h).",
@@ -71,12 +75,13 @@ public final class VeilswarmCli {
             "status", Set.of("data"),
             "bundles", Set.of("data"),
             "share", Set.of("data"),
-            "get", Set.of("data", "dir"),
+            "get", Set.of("data", "dir", "key", "key-file"),
             "verify", Set.of(),
             "version", Set.of(),
             "help", Set.of());
 
-    private static final Map<String, Set<String>> FLAGS = Map.of("share", Set.of("yes"), "testnet", Set.of("reset"));
+    private static final Map<String, Set<String>> FLAGS = Map.of("share", Set.of("yes", "client-auth"), "testnet",
+            Set.of("reset"));
     private static final Map<String, Integer> OPERANDS = Map.of("share", 1, "get", 1);
 
     /** Held so the configured levels are not lost: java.util.logging keeps loggers only weakly. */
@@ -119,12 +124,14 @@ public final class VeilswarmCli {
                     return new Result(0, false);
                 case "share":
                     ShareCommands.share(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)),
-                            Path.of(a.operands().get(0)).toAbsolutePath().normalize(), a.flag("yes"), System.in, out,
+                            Path.of(a.operands().get(0)).toAbsolutePath().normalize(), a.flag("yes"),
+                            a.flag("client-auth"), System.in, out,
                             new ProgressDisplay(out, ProgressDisplay.stdoutIsTerminal()));
                     return new Result(0, false);
                 case "get":
                     ShareCommands.get(RunningNodeClient.forDataDirectory(LauncherSettings.dataDirectory(a)),
-                            a.operands().get(0), Path.of(a.option("dir").orElse("")).toAbsolutePath().normalize(), out,
+                            a.operands().get(0), Path.of(a.option("dir").orElse("")).toAbsolutePath().normalize(),
+                            ShareCommands.clientAuthKey(a.option("key"), a.option("key-file")), out,
                             new ProgressDisplay(out, ProgressDisplay.stdoutIsTerminal()));
                     return new Result(0, false);
                 case "run":

@@ -73,8 +73,12 @@ public final class DownloadsServlet extends HttpServlet {
                             current.list().stream().map(ShareJson::download).toList());
                     case "POST" -> {
                         ObjectNode body = Json.readObject(request.getInputStream());
-                        ApiPaths.checkFields(body, List.of("link", "dir"));
-                        Download added = current.add(ApiPaths.text(body, "link"), directory(body));
+                        ApiPaths.checkFields(body, List.of("link", "dir", "clientAuthKey"));
+                        // a share for authorized clients only: its secret x25519 key (issue 5)
+                        Download added = body.hasNonNull("clientAuthKey")
+                                ? current.add(ApiPaths.text(body, "link"), directory(body),
+                                        ApiPaths.text(body, "clientAuthKey"))
+                                : current.add(ApiPaths.text(body, "link"), directory(body));
                         response.setHeader("Location", "/api/downloads/" + added.id());
                         HttpResponses.json(response, 201, ShareJson.download(added));
                     }

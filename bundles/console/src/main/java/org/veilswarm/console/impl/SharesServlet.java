@@ -127,14 +127,18 @@ public final class SharesServlet extends HttpServlet {
 
     private void create(Shares current, ObjectNode body, HttpServletResponse response)
             throws ApiException, IOException {
-        ApiPaths.checkFields(body, List.of("path", "previewOnly", "visibility"));
+        ApiPaths.checkFields(body, List.of("path", "previewOnly", "visibility", "clientAuth"));
         Path path = ApiPaths.absolutePath(body, "path");
         if (ApiPaths.flag(body, "previewOnly", false)) {
             HttpResponses.json(response, 200, ShareJson.reveal(current.preview(path)));
             return;
         }
         Visibility visibility = body.has("visibility") ? visibility(body) : Visibility.PRIVATE;
-        ShareCreations.Creation creation = creations.start(current, path, new ShareOptions(visibility, false));
+        ShareOptions options = new ShareOptions(visibility, false);
+        if (ApiPaths.flag(body, "clientAuth", false)) {
+            options = options.withClientAuth(true); // authorized clients only (issue 5)
+        }
+        ShareCreations.Creation creation = creations.start(current, path, options);
         response.setHeader("Location", "/api/shares/creations/" + creation.json().get("id"));
         HttpResponses.json(response, 202, creation.json());
     }

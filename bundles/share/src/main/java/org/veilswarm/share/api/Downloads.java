@@ -24,6 +24,19 @@ public interface Downloads {
      */
     Download add(String link, Path directory);
 
+    /**
+     * {@link #add(String, Path)} for a share with client authorization: {@code clientAuthKey} is the share's secret
+     * x25519 key ({@link Share#clientAuthKey()}: 52 base32 characters, {@code descriptor:x25519:<key>} or a tor
+     * {@code .auth_private} line), used for every onion service of the share; kept with the download (0600) so it
+     * resumes after a restart. Adding a link that is being downloaded gives that download the key.
+     *
+     * @throws ShareLinkException if {@code link} is not a share link
+     * @throws ShareException if the key is malformed (the message says why, never quoting it), no bound transport
+     *         supports client authorization, or as {@link #add(String, Path)}
+     * @since 1.2
+     */
+    Download add(String link, Path directory, String clientAuthKey);
+
     /** All downloads, oldest first. */
     List<Download> list();
 

@@ -20,10 +20,22 @@ import java.util.Optional;
  * @param error why it failed, when {@link ShareState#FAILED}
  * @param uploadedBytes bytes uploaded to peers since this node started
  * @param peers peers connected now
+ * @param clientAuthKey for a share with client authorization ({@link ShareOptions#clientAuth()}), the secret x25519
+ *        key a downloader needs besides the link (52 base32 characters, OnionShare's "private key"; see
+ *        {@code org.veilswarm.api.transport.ClientAuthSecretKey}); empty for other shares. Since 1.2.
  */
 public record Share(String id, String name, Path path, long totalBytes, int fileCount, Optional<ShareLink> privateLink,
         Optional<ShareLink> publicLink, Instant created, ShareState state, Optional<String> error, long uploadedBytes,
-        int peers) {
+        int peers, Optional<String> clientAuthKey) {
+
+    /** Without client authorization. */
+    public Share(String id, String name, Path path, long totalBytes, int fileCount, Optional<ShareLink> privateLink,
+            Optional<ShareLink> publicLink, Instant created, ShareState state, Optional<String> error,
+            long uploadedBytes, int peers) {
+        this(id, name, path, totalBytes, fileCount, privateLink, publicLink, created, state, error, uploadedBytes, peers,
+                Optional.empty());
+    }
+
     public Share {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -33,6 +45,7 @@ public record Share(String id, String name, Path path, long totalBytes, int file
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(clientAuthKey, "clientAuthKey");
     }
 
     /** The link to hand out: the public one when published, otherwise the private one. */

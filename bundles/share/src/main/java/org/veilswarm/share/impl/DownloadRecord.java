@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.veilswarm.share.api.ShareLink;
@@ -20,8 +21,14 @@ import org.veilswarm.share.api.ShareLink;
  * @param directory where the files go
  * @param paused paused by the user: a restart leaves it paused
  * @param added when it was added
+ * @param clientAuthKey the share's client authorization key (base32), for a share for authorized clients only
  */
-record DownloadRecord(String id, ShareLink link, Path directory, boolean paused, Instant added) {
+record DownloadRecord(String id, ShareLink link, Path directory, boolean paused, Instant added,
+        Optional<String> clientAuthKey) {
+
+    DownloadRecord(String id, ShareLink link, Path directory, boolean paused, Instant added) {
+        this(id, link, directory, paused, added, Optional.empty());
+    }
 
     private static final String FORMAT = "1";
 
@@ -33,6 +40,7 @@ record DownloadRecord(String id, ShareLink link, Path directory, boolean paused,
         p.setProperty("directory", directory.toString());
         p.setProperty("paused", Boolean.toString(paused));
         p.setProperty("added", added.toString());
+        clientAuthKey.ifPresent(k -> p.setProperty("client.auth.key", k));
         StringWriter w = new StringWriter();
         try {
             p.store(w, null);
@@ -63,8 +71,10 @@ record DownloadRecord(String id, ShareLink link, Path directory, boolean paused,
             throw new IOException("download file " + id + " holds the link of another download");
         }
         try {
+            Optional<String> key = Optional.ofNullable(p.getProperty("client.auth.key"));
+            key.ifPresent(org.veilswarm.api.transport.ClientAuthSecretKey::parse); // damaged: said so, not quoted
             return new DownloadRecord(id, link, Path.of(required(p, "directory")),
-                    Boolean.parseBoolean(required(p, "paused")), Instant.parse(required(p, "added")));
+                    Boolean.parseBoolean(required(p, "paused")), Instant.parse(required(p, "added")), key);
         } catch (RuntimeException e) {
             throw new IOException("damaged download file: " + e.getMessage(), e);
         }
@@ -79,7 +89,11 @@ record DownloadRecord(String id, ShareLink link, Path directory, boolean paused,
     }
 
     DownloadRecord withPaused(boolean value) {
-        return new DownloadRecord(id, link, directory, value, added);
+        return new DownloadRecord(id, link, directory, value, added, clientAuthKey);
+    }
+
+    DownloadRecord withClientAuthKey(Optional<String> key) {
+        return new DownloadRecord(id, link, directory, paused, added, key);
     }
 
     @Override

@@ -18,8 +18,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.AnnounceEvent;
+import org.veilswarm.tracker.protocol.AnnounceResponse;
 import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.transport.ClientAuthSecretKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
@@ -48,7 +51,9 @@ import org.veilswarm.tracker.protocol.TrackerUrl;
  */
 public final class DownloadService implements Downloads, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.veilswarm.share");
-    private static final Duration METADATA_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration METADATA_TIMEOUT = Duration.ofMinutes(2);
+    /** How often a download for authorized clients only (which never announces) reads the source's peers again. */
+    private static final Duration SNAPSHOT_REFRESH = Duration.ofSeconds(60);
     /**
      * How long a new download waits for the source to list a peer it can reach. The owner's own announce at its
      * tracker's onion endpoint goes over a circuit to its own onion service, and lands seconds (native, tor on an
@@ -63,6 +68,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
     private final ShareContext context;
     private final Announcer announcer;
     private final Duration peerWait;
+    private final Duration metadataTimeout;
     private final Map<String, Entry> downloads = new LinkedHashMap<>();
 
     /** One download in memory. */
@@ -79,6 +85,10 @@ public final class DownloadService implements Downloads, AutoCloseable {
         volatile String error;
         volatile CompletableFuture<?> work = CompletableFuture.completedFuture(null);
         final Set<TransportAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** The share's client authorization key, for a share for authorized clients only (else null). */
+        volatile ClientAuthSecretKey clientKey;
+        /** The onion services the key was given to the transports for (forgotten on remove). */
+        final Set<OnionAddress> authorized = java.util.concurrent.ConcurrentHashMap.newKeySet();
         /** Counts starts: a chain of an earlier start (paused, then resumed) must not touch this one's state. */
         final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -99,13 +109,41 @@ public final class DownloadService implements Downloads, AutoCloseable {
 
     /** As above, waiting up to {@code peerWait} for a reachable peer (tests shorten it). */
     DownloadService(ShareContext context, Duration peerWait) {
+        this(context, peerWait, METADATA_TIMEOUT);
+    }
+
+    /** As above, giving up on the torrent's metadata after {@code metadataTimeout} (tests shorten it). */
+    DownloadService(ShareContext context, Duration peerWait, Duration metadataTimeout) {
         this.context = context;
         this.announcer = new Announcer(context);
         this.peerWait = peerWait;
+        this.metadataTimeout = metadataTimeout;
     }
 
     @Override
     public Download add(String linkText, Path directory) {
+        return add(linkText, directory, (ClientAuthSecretKey) null);
+    }
+
+    @Override
+    public Download add(String linkText, Path directory, String clientAuthKey) {
+        if (clientAuthKey == null || clientAuthKey.isBlank()) {
+            throw new ShareException("no client authorization key given");
+        }
+        ClientAuthSecretKey key;
+        try {
+            key = ClientAuthSecretKey.parse(clientAuthKey);
+        } catch (IllegalArgumentException e) {
+            throw new ShareException("bad client authorization key: " + e.getMessage(), e);
+        }
+        if (context.transports().get().stream().noneMatch(Transport::supportsClientAuthorization)) {
+            throw new ShareException("no bound transport supports onion service client authorization (the native "
+                    + "onion transport does; tor does not here yet)");
+        }
+        return add(linkText, directory, key);
+    }
+
+    private Download add(String linkText, Path directory, ClientAuthSecretKey key) {
         ShareLink link = ShareLink.parse(linkText);
         if (context.transportFor(link.tracker()).isEmpty()) {
             throw new ShareException("no bound transport reaches " + link.tracker()
@@ -122,16 +160,35 @@ public final class DownloadService implements Downloads, AutoCloseable {
         synchronized (this) {
             Entry existing = downloads.get(id);
             if (existing != null) {
-                return view(existing);
+                if (key == null || key.equals(existing.clientKey)) {
+                    return view(existing);
+                }
+                existing.clientKey = key;
+                existing.record = existing.record.withClientAuthKey(Optional.of(key.base32()));
+                try {
+                    save(existing.record);
+                } catch (IOException ex) {
+                    throw new ShareException("cannot save the download in " + downloadsDir() + ": " + ex.getMessage(),
+                            ex);
+                }
+                e = existing;
+                if (e.state != DownloadState.FAILED) {
+                    authorize(e, e.peers);
+                    return view(e);
+                }
+            } else {
+                e = new Entry(id, link, dir);
+                e.clientKey = key;
+                e.record = new DownloadRecord(id, link, dir, false, java.time.Instant.now(),
+                        Optional.ofNullable(key).map(ClientAuthSecretKey::base32));
+                try {
+                    save(e.record);
+                } catch (IOException ex) {
+                    throw new ShareException("cannot save the download in " + downloadsDir() + ": " + ex.getMessage(),
+                            ex);
+                }
+                downloads.put(id, e);
             }
-            e = new Entry(id, link, dir);
-            e.record = new DownloadRecord(id, link, dir, false, java.time.Instant.now());
-            try {
-                save(e.record);
-            } catch (IOException ex) {
-                throw new ShareException("cannot save the download in " + downloadsDir() + ": " + ex.getMessage(), ex);
-            }
-            downloads.put(id, e);
         }
         start(e);
         return view(e);
@@ -167,6 +224,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
             for (DownloadRecord r : records) {
                 Entry e = new Entry(r.id(), r.link(), r.directory());
                 e.record = r;
+                e.clientKey = r.clientAuthKey().map(ClientAuthSecretKey::parse).orElse(null);
                 savedMetainfo(e).ifPresent(m -> describe(e, m));
                 if (r.paused()) {
                     e.state = DownloadState.PAUSED;
@@ -213,7 +271,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
                         HashValue v2 = HashValue.of(e.infoHash.bytes());
                         refuseDuplicate(v2);
                         return context.engine().addFromInfoHash(v2, peers, e.directory, stateDir(e),
-                                TorrentOptions.defaults(), METADATA_TIMEOUT);
+                                TorrentOptions.defaults(), metadataTimeout);
                     })
                     .thenApply(session -> {
                         saveMetainfo(e, session.metainfo());
@@ -228,11 +286,17 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     }
                     e.session = session;
                     e.state = DownloadState.DOWNLOADING;
-                    announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
-                            progress(e), response -> {
-                                e.peers.addAll(response.peers());
-                                connectAll(e);
-                            });
+                    if (e.clientKey != null) {
+                        // Peers from the source's snapshot (a GET that lists nobody), now and every minute.
+                        refreshPeers(transport, e);
+                        announcer.every(e.id + "/snapshot", SNAPSHOT_REFRESH, () -> refreshPeers(transport, e));
+                    } else {
+                        announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
+                                progress(e), response -> {
+                                    e.peers.addAll(response.peers());
+                                    connectAll(e);
+                                });
+                    }
                     // The engine does not dial again by itself: a downloader left without peers (a duplicate
                     // connection closed by the other side, a restarted seeder) dials every known peer again.
                     announcer.every(e.id + "/redial", REDIAL, () -> {
@@ -253,7 +317,12 @@ public final class DownloadService implements Downloads, AutoCloseable {
             if (error != null && !e.superseded(gen)) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                         : error;
-                fail(e, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+                String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                explainRefusal(e).whenComplete((explained, ignored) -> {
+                    if (!e.superseded(gen)) {
+                        fail(e, explained != null ? explained : reason);
+                    }
+                });
             }
         });
     }
@@ -402,7 +471,12 @@ public final class DownloadService implements Downloads, AutoCloseable {
         e.name = torrent.name().orElse(null);
         e.size = torrent.size();
         Set<TransportAddress> peers = new LinkedHashSet<>(torrent.peers());
-        return announcer.announce(announceUrl(e), e.infoHash, AnnounceEvent.STARTED, progress(e))
+        // A download of a share for authorized clients only never announces itself: the tracker would list this
+        // node's public address to every holder of the link (see clientAuthOnly below).
+        CompletableFuture<AnnounceResponse> announced = e.clientKey != null
+                ? CompletableFuture.failedFuture(new IllegalStateException("not announced (client authorization)"))
+                : announcer.announce(announceUrl(e), e.infoHash, AnnounceEvent.STARTED, progress(e));
+        return announced
                 .handle((response, error) -> {
                     if (response != null) {
                         peers.addAll(response.peers());
@@ -424,6 +498,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
                         throw new CompletionException(new ShareException("the source's tracker lists no peer this node"
                                 + " can reach yet (it lists " + peers + ")"));
                     }
+                    authorize(e, reachable);
                     e.peers.addAll(reachable);
                     return new ArrayList<>(reachable);
                 });
@@ -434,6 +509,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
         if (s == null) {
             return;
         }
+        authorize(e, e.peers);
         for (TransportAddress peer : List.copyOf(e.peers)) {
             s.connect(peer);
         }
@@ -442,6 +518,14 @@ public final class DownloadService implements Downloads, AutoCloseable {
     private void becomeSeeder(Entry e) {
         announcer.stop(e.id + "/redial");
         e.state = DownloadState.SEEDING;
+        if (e.clientKey != null) {
+            // Tracking the share here or announcing this node would list its public onion service (or its IP) for
+            // a share meant for authorized clients only: it seeds to the peers that connect, nothing more.
+            announcer.stop(e.id + "/snapshot");
+            LOG.log(System.Logger.Level.INFO, "download " + e.id + " complete; a share for authorized clients only is "
+                    + "neither tracked nor announced by a downloader");
+            return;
+        }
         // Track it too, under the link's own token: a holder of the link may announce here as at the source.
         context.trackerShares().restore(e.link.token(), e.link.visibility(), Set.of(e.infoHash));
         Metainfo metainfo = e.session.metainfo();
@@ -487,6 +571,86 @@ public final class DownloadService implements Downloads, AutoCloseable {
 
     private Path stateDir(Entry e) {
         return context.dataDir().resolve("downloads").resolve(e.id);
+    }
+
+    /**
+     * Gives the download's client authorization key to every bound transport for each onion peer among
+     * {@code peers} (rend-spec-v3 §2.5.1.2; the swarm engine dials without options, as C tor clients do after
+     * ONION_CLIENT_AUTH_ADD). The link's own host, the source's tracker, is a public service and needs none.
+     */
+    private void authorize(Entry e, java.util.Collection<TransportAddress> peers) {
+        ClientAuthSecretKey key = e.clientKey;
+        if (key == null) {
+            return;
+        }
+        for (TransportAddress peer : List.copyOf(peers)) {
+            Optional<OnionAddress> service = peer.onion();
+            if (service.isEmpty() || peer.host().equals(e.link.tracker().host())) {
+                continue;
+            }
+            context.transports().get().forEach(t -> t.addClientAuthorization(service.get(), key));
+            e.authorized.add(service.get());
+        }
+    }
+
+    /** The peers of a download for authorized clients only, from a new snapshot of the source (no announce). */
+    private void refreshPeers(Transport transport, Entry e) {
+        SourceSnapshot.fetch(transport, e.link, context.identity()).thenAccept(torrents -> torrents.stream()
+                .filter(t -> t.infoHash().equals(e.infoHash)).findFirst().ifPresent(t -> {
+                    Optional<TransportAddress> self = context.identity()
+                            .map(i -> TransportAddress.of(i.address(), context.peerPort()));
+                    t.peers().stream().filter(p -> self.map(me -> !me.equals(p)).orElse(true))
+                            .filter(p -> context.transportFor(p).isPresent()).forEach(e.peers::add);
+                    connectAll(e);
+                }));
+    }
+
+    /**
+     * Why a download without a key got nowhere, when the reason is client authorization: the metadata fetch only
+     * says it timed out, as the swarm engine's dials fail quietly. One onion peer (not the source's tracker) is
+     * asked directly; a refusal for client authorization becomes the download's error with what to do. Completes
+     * with null otherwise, and never fails.
+     */
+    private CompletableFuture<String> explainRefusal(Entry e) {
+        if (e.clientKey != null || !e.link.isOnion()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Optional<TransportAddress> peer = e.peers.stream()
+                .filter(p -> p.isOnion() && !p.host().equals(e.link.tracker().host())).findFirst();
+        Optional<Transport> transport = peer.flatMap(context::transportFor);
+        if (transport.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<String> explained = new CompletableFuture<>();
+        try {
+            transport.get().connect(peer.get(), new io.netty.channel.ChannelInitializer<>() {
+                @Override
+                protected void initChannel(io.netty.channel.Channel channel) {
+                    // a probe: nothing is sent
+                }
+            }).whenComplete((channel, error) -> {
+                if (channel != null) {
+                    channel.close();
+                }
+                explained.complete(clientAuthorizationRefusal(error) ? "the share is for authorized clients only: "
+                        + "its onion services refuse this node without the share's client authorization key (add the "
+                        + "download with its key, e.g. 'veilswarm get LINK --key KEY')" : null);
+            });
+        } catch (RuntimeException ex) {
+            explained.complete(null);
+        }
+        return explained;
+    }
+
+    /** A transport's refusal for client authorization (api transport 1.3: REFUSED, "client authorization"). */
+    static boolean clientAuthorizationRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransportException te) {
+                return te.reason() == TransportException.Reason.REFUSED && te.getMessage() != null
+                        && te.getMessage().toLowerCase(java.util.Locale.ROOT).contains("client authorization");
+            }
+        }
+        return false;
     }
 
     private void fail(Entry e, String reason) {
@@ -546,6 +710,9 @@ public final class DownloadService implements Downloads, AutoCloseable {
         TorrentSession s = e.session;
         if (s != null) {
             s.close();
+        }
+        for (OnionAddress service : e.authorized) {
+            context.transports().get().forEach(t -> t.removeClientAuthorization(service));
         }
         if (e.infoHash != null) {
             context.trackerShares().find(e.link.token()).ifPresent(share -> context.trackerShares().revoke(e.link.token()));

@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 
+import org.veilswarm.api.transport.ClientAuthPublicKey;
+import org.veilswarm.api.transport.ClientAuthSecretKey;
+
 /**
  * One share as kept in {@code <data>/shares/<id>.share} (a Java properties file, 0600: it holds the tokens)
  * beside {@code <id>.torrent} (the metainfo, so a restart does not hash the files again).
@@ -21,12 +24,19 @@ import java.util.Properties;
  * @param created when it was shared
  * @param services the onion services of its own it is published on, when chosen for this share; empty: the node's
  *                 setting
+ * @param clientAuth the x25519 key pair of the share's authorized client, for a share with client authorization
+ *                 (both halves kept: the owner hands out the secret one, its services list the public one)
  */
 record ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created,
-        OptionalInt services) {
+        OptionalInt services, Optional<ClientAuthSecretKey.Pair> clientAuth) {
 
     ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created) {
-        this(id, path, privateToken, publicToken, created, OptionalInt.empty());
+        this(id, path, privateToken, publicToken, created, OptionalInt.empty(), Optional.empty());
+    }
+
+    ShareRecord(String id, Path path, Optional<String> privateToken, Optional<String> publicToken, Instant created,
+            OptionalInt services) {
+        this(id, path, privateToken, publicToken, created, services, Optional.empty());
     }
 
     private static final String FORMAT = "1";
@@ -40,6 +50,10 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
         publicToken.ifPresent(t -> p.setProperty("public.token", t));
         p.setProperty("created", created.toString());
         services.ifPresent(k -> p.setProperty("services", Integer.toString(k)));
+        clientAuth.ifPresent(pair -> {
+            p.setProperty("client.auth.secret", pair.secret().base32());
+            p.setProperty("client.auth.public", pair.publicKey().base32());
+        });
         StringWriter w = new StringWriter();
         try {
             p.store(w, null);
@@ -67,10 +81,16 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
                 throw new IllegalArgumentException("services must be 0-" + org.veilswarm.share.api.ShareOptions.MAX_SERVICES
                         + ", got " + k.getAsInt());
             }
+            Optional<ClientAuthSecretKey.Pair> clientAuth = Optional.empty();
+            if (p.getProperty("client.auth.secret") != null || p.getProperty("client.auth.public") != null) {
+                clientAuth = Optional.of(new ClientAuthSecretKey.Pair(
+                        ClientAuthSecretKey.parse(required(p, "client.auth.secret")),
+                        ClientAuthPublicKey.parse(required(p, "client.auth.public"))));
+            }
             return new ShareRecord(id, Path.of(required(p, "path")),
                     Optional.ofNullable(p.getProperty("private.token")), Optional.ofNullable(p.getProperty("public.token")),
-                    Instant.parse(required(p, "created")), k);
-        } catch (RuntimeException e) {
+                    Instant.parse(required(p, "created")), k, clientAuth);
+        } catch (RuntimeException | IOException e) {
             throw new IOException("damaged share file: " + e.getMessage(), e);
         }
     }
@@ -84,11 +104,11 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
     }
 
     ShareRecord withPrivateToken(Optional<String> token) {
-        return new ShareRecord(id, path, token, publicToken, created, services);
+        return new ShareRecord(id, path, token, publicToken, created, services, clientAuth);
     }
 
     ShareRecord withPublicToken(Optional<String> token) {
-        return new ShareRecord(id, path, privateToken, token, created, services);
+        return new ShareRecord(id, path, privateToken, token, created, services, clientAuth);
     }
 
     @Override

@@ -18,7 +18,10 @@ import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.TorrentRecord;
 import org.veilswarm.api.tracker.Visibility;
+import org.veilswarm.api.transport.ClientAuthSecretKey;
+import org.veilswarm.api.transport.ListenOptions;
 import org.veilswarm.api.transport.ServiceKey;
+import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.metainfo.CancelToken;
 import org.veilswarm.metainfo.CreatedTorrent;
@@ -150,6 +153,25 @@ public final class ShareService implements Shares, AutoCloseable {
         if (!Files.exists(root)) {
             throw new ShareException("nothing to share at " + root + ": no such file or folder");
         }
+        // Client authorization lives on the share's own services: without any it would be listed under the node's
+        // public service, i.e. open to every holder of the link. K is fixed with the share so that a later change
+        // of the node's setting to 0 cannot do that either.
+        java.util.OptionalInt chosenServices = options.services() == ShareOptions.NODE_SETTING
+                ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(options.services());
+        if (options.clientAuth()) {
+            int k = context.sharedServices(chosenServices);
+            if (k == 0) {
+                throw new ShareException("a share for authorized clients only needs onion services of its own, and "
+                        + "this node gives it none (servicesPerShare of PID org.veilswarm.share is 0, or no service keys)");
+            }
+            chosenServices = java.util.OptionalInt.of(k);
+            if (context.transports().get().stream().noneMatch(Transport::supportsClientAuthorization)) {
+                LOG.log(System.Logger.Level.WARNING, "sharing " + root + " for authorized clients only, but no bound "
+                        + "transport supports client authorization (the native onion transport does): its services "
+                        + "are published once one is bound");
+            }
+        }
+        java.util.OptionalInt services = chosenServices;
         TransportAddress endpoint = awaitLinkEndpoint();
         if (!endpoint.isOnion()) {
             LOG.log(System.Logger.Level.WARNING, "sharing " + root + " with a link to " + endpoint + ": the direct "
@@ -184,8 +206,8 @@ public final class ShareService implements Shares, AutoCloseable {
             }
             TrackerShare registered = context.trackerShares().register(Visibility.PRIVATE, Set.of(v2(metainfo)));
             Entry e = new Entry(new ShareRecord(id, root, Optional.of(registered.token()), Optional.empty(),
-                    Instant.now(), options.services() == ShareOptions.NODE_SETTING ? java.util.OptionalInt.empty()
-                    : java.util.OptionalInt.of(options.services())));
+                    Instant.now(), services, options.clientAuth() ? Optional.of(ClientAuthSecretKey.generate())
+                    : Optional.empty()));
             e.metainfo = metainfo;
             try {
                 OwnerOnlyFiles.write(dir.resolve(id + ".torrent"), created.bytes());
@@ -205,6 +227,10 @@ public final class ShareService implements Shares, AutoCloseable {
 
     /** Adds the torrent to the engine (checking the files), puts its record and announces to our own tracker. */
     private void seed(Entry e) {
+        if (e.record.clientAuth().isPresent()) {
+            // before the engine has the torrent: its node-wide listeners must never serve it (HiddenTorrents)
+            HiddenTorrents.of(context.engine()).hide(handshakeHashes(e.metainfo));
+        }
         e.keys = serviceKeys(e.record);
         Path root = e.record.path();
         Path downloadDir = root.getParent();
@@ -253,12 +279,15 @@ public final class ShareService implements Shares, AutoCloseable {
      */
     synchronized void followServices() {
         List<ServiceKey> wanted = new ArrayList<>();
+        Map<OnionAddress, ListenOptions> options = new java.util.HashMap<>();
         for (Entry e : shares.values()) {
             if (published(e)) {
                 wanted.addAll(e.keys);
+                e.record.clientAuth().ifPresent(pair -> e.keys.forEach(k -> options.put(k.address(),
+                        ListenOptions.authorizedOnly(pair.publicKey()))));
             }
         }
-        services.follow(wanted, context.transports().get());
+        services.follow(wanted, options, context.transports().get());
         Set<OnionAddress> listening = services.listening();
         for (Entry e : shares.values()) {
             if (!published(e)) {
@@ -309,10 +338,15 @@ public final class ShareService implements Shares, AutoCloseable {
         e.announcedServices = new java.util.LinkedHashSet<>(open.stream().map(ServiceKey::address).toList());
         token.ifPresent(t -> {
             Visibility v = e.record.privateToken().isPresent() ? Visibility.PRIVATE : Visibility.PUBLIC;
+            boolean clientAuth = e.record.clientAuth().isPresent();
             for (TransportAddress endpoint : context.trackerShares().endpoints()) {
                 TrackerUrl url = new TrackerUrl(endpoint, prefix(v, t) + "announce");
                 String key = announceKeyPrefix(e.record.id()) + endpoint;
-                announcer.keepAnnouncing(key, url, v2(e.metainfo), AnnounceEvent.STARTED, progress);
+                // A share for authorized clients only is listed under its own services alone: the node's address
+                // (its public onion service, or its IP over direct) would serve it to every holder of the link.
+                if (!clientAuth) {
+                    announcer.keepAnnouncing(key, url, v2(e.metainfo), AnnounceEvent.STARTED, progress);
+                }
                 if (!overAnonymousTransport(endpoint)) {
                     continue;
                 }
@@ -476,6 +510,9 @@ public final class ShareService implements Shares, AutoCloseable {
             e.record.publicToken().ifPresent(context.trackerShares()::revoke);
             announcer.stopAll(announceKeyPrefix(id));
             followServices(); // withdraws the share's services at once
+            if (e.metainfo != null) {
+                HiddenTorrents.of(context.engine()).unhide(handshakeHashes(e.metainfo));
+            }
             try {
                 // Also when K is 0 now: keys made under an earlier K retire with the share.
                 context.serviceKeys().ifPresent(keys -> keys.deleteShare(id));
@@ -557,7 +594,16 @@ public final class ShareService implements Shares, AutoCloseable {
         long size = e.metainfo != null ? e.metainfo.info().totalLength() : 0;
         int count = e.metainfo != null ? e.metainfo.info().files().size() : 0;
         return new Share(e.record.id(), name, e.record.path(), size, count, privateLink, publicLink,
-                e.record.created(), state, Optional.ofNullable(error), uploaded, peers);
+                e.record.created(), state, Optional.ofNullable(error), uploaded, peers,
+                e.record.clientAuth().map(pair -> pair.secret().base32()));
+    }
+
+    /** The 20-byte info-hashes a BEP 3 handshake may name the torrent by: truncated v2 (BEP 52), and v1 if hybrid. */
+    private static List<byte[]> handshakeHashes(Metainfo metainfo) {
+        List<byte[]> hashes = new ArrayList<>();
+        hashes.add(metainfo.infoHashes().v2Truncated().bytes());
+        metainfo.infoHashes().v1().ifPresent(v1 -> hashes.add(v1.bytes()));
+        return hashes;
     }
 
     private static InfoHash v2(Metainfo metainfo) {

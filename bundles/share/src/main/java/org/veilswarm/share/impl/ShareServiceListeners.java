@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.veilswarm.api.node.OnionAddress;
+import org.veilswarm.api.transport.ListenOptions;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.PersistentListen;
 import org.veilswarm.api.transport.ServiceKey;
@@ -48,6 +49,8 @@ final class ShareServiceListeners implements AutoCloseable {
     private final SwarmEngine engine;
     private final int port;
     private final Map<Slot, PersistentListen> open = new HashMap<>();
+    /** Services with client authorization not listened on a transport without it (logged once each). */
+    private final Set<Slot> skipped = new HashSet<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "veilswarm-share-services");
         t.setDaemon(true);
@@ -70,6 +73,16 @@ final class ShareServiceListeners implements AutoCloseable {
      * ignored: the direct transport has no onion services), and stops every other listener opened here.
      */
     synchronized void follow(List<ServiceKey> keys, List<Transport> transports) {
+        follow(keys, Map.of(), transports);
+    }
+
+    /**
+     * As {@link #follow(List, List)}, a service listed in {@code options} listening with its options: one with
+     * client authorization only on transports that {@link Transport#supportsClientAuthorization() support it}
+     * (elsewhere it would be refused, or worse, public), skipped with one INFO line per transport.
+     */
+    synchronized void follow(List<ServiceKey> keys, Map<OnionAddress, ListenOptions> options,
+            List<Transport> transports) {
         if (closed) {
             return;
         }
@@ -79,6 +92,15 @@ final class ShareServiceListeners implements AutoCloseable {
                 continue;
             }
             for (ServiceKey key : keys) {
+                ListenOptions o = options.getOrDefault(key.address(), ListenOptions.PUBLIC);
+                if (o.clientAuthorization() && !t.supportsClientAuthorization()) {
+                    if (skipped.add(new Slot(t, key.address()))) {
+                        LOG.log(System.Logger.Level.INFO, "share service " + key.address() + " needs client "
+                                + "authorization, which the " + t.info().scheme() + " transport does not support: "
+                                + "not published there");
+                    }
+                    continue;
+                }
                 wanted.put(new Slot(t, key.address()), key);
             }
         }
@@ -97,7 +119,8 @@ final class ShareServiceListeners implements AutoCloseable {
             String scheme = slot.transport().info().scheme();
             AtomicInteger failures = new AtomicInteger();
             PersistentListen listen = PersistentListen.start(slot.transport(), key, port,
-                    engine.peerAcceptor(scheme, peerId(key)), retries, FIRST_RETRY, MAX_RETRY, (error, retryIn) ->
+                    engine.peerAcceptor(scheme, peerId(key)), options.getOrDefault(key.address(), ListenOptions.PUBLIC),
+                    retries, FIRST_RETRY, MAX_RETRY, (error, retryIn) ->
                             LOG.log(failures.getAndIncrement() == 0 ? System.Logger.Level.WARNING
                                     : System.Logger.Level.DEBUG, "share service " + slot.service() + " on " + scheme
                                     + " port " + port + ": " + error.getMessage() + " (trying again in "

@@ -6,6 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.veilswarm.api.node.OnionAddress;
+import org.veilswarm.api.transport.ClientAuthSecretKey;
+import org.veilswarm.api.transport.ConnectOptions;
+import org.veilswarm.api.transport.ListenOptions;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.RelayCounters;
 import org.veilswarm.api.transport.ServiceKey;
@@ -57,6 +61,40 @@ final class DetachableTransport implements Transport {
     public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
         Transport t = delegate;
         return t != null ? t.connect(to, initializer) : CompletableFuture.failedFuture(gone());
+    }
+
+    @Override
+    public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            ListenOptions options) {
+        Transport t = delegate;
+        return t != null ? t.listen(key, port, childInitializer, options) : CompletableFuture.failedFuture(gone());
+    }
+
+    @Override
+    public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            ConnectOptions options) {
+        Transport t = delegate;
+        return t != null ? t.connect(to, initializer, options) : CompletableFuture.failedFuture(gone());
+    }
+
+    @Override
+    public boolean supportsClientAuthorization() {
+        Transport t = delegate;
+        return t != null && t.supportsClientAuthorization();
+    }
+
+    @Override
+    public boolean addClientAuthorization(OnionAddress service, ClientAuthSecretKey key) {
+        Transport t = delegate;
+        return t != null && t.addClientAuthorization(service, key);
+    }
+
+    @Override
+    public void removeClientAuthorization(OnionAddress service) {
+        Transport t = delegate;
+        if (t != null) {
+            t.removeClientAuthorization(service);
+        }
     }
 
     @Override

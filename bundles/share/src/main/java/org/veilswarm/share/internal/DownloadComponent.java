@@ -84,6 +84,11 @@ public final class DownloadComponent implements Downloads {
     }
 
     @Override
+    public Download add(String link, Path directory, String clientAuthKey) {
+        return downloads.add(link, directory, clientAuthKey);
+    }
+
+    @Override
     public List<Download> list() {
         return downloads.list();
     }

@@ -112,7 +112,9 @@ public final class SwarmEngineComponent {
         attached.put(transport, seen);
         String scheme = transport.info().scheme();
         AtomicInteger failures = new AtomicInteger();
-        PersistentListen listening = engine.listenPersistently(seen, identity.serviceKey(), port, retries,
+        // Gated: torrents of shares for authorized clients only are never served under the node's own key or IP.
+        PersistentListen listening = engine.listenPersistently(
+                org.veilswarm.share.impl.HiddenTorrents.of(engine).gate(seen), identity.serviceKey(), port, retries,
                 LISTEN_FIRST_RETRY, LISTEN_MAX_RETRY, (e, retryIn) -> LOG.log(
                         failures.getAndIncrement() == 0 ? System.Logger.Level.ERROR : System.Logger.Level.DEBUG,
                         "swarm: cannot accept peers on " + scheme + " port " + port + ": " + e.getMessage()

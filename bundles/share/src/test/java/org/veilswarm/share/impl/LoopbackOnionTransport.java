@@ -10,6 +10,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.veilswarm.api.transport.Anonymity;
+import org.veilswarm.api.transport.ClientAuthPublicKey;
+import org.veilswarm.api.transport.ClientAuthSecretKey;
+import org.veilswarm.api.transport.ConnectOptions;
+import org.veilswarm.api.transport.ListenOptions;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.RelayCounters;
 import org.veilswarm.api.transport.ServiceKey;
@@ -34,6 +38,11 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
         private final Map<TransportAddress, TransportAddress> services = new ConcurrentHashMap<>();
         private final Map<TransportAddress, TransportAddress> hidden = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+        /** Services with client authorization: the public keys of their authorized clients. */
+        private final Map<TransportAddress, java.util.Set<ClientAuthPublicKey>> authorizedClients =
+                new ConcurrentHashMap<>();
+        /** Connects refused for client authorization (no key, or a key not authorized). */
+        final java.util.concurrent.atomic.AtomicInteger authRefusals = new java.util.concurrent.atomic.AtomicInteger();
         /** Connections asked for, per onion service: how often a downloader looked at a source. */
         private final Map<TransportAddress, java.util.concurrent.atomic.AtomicInteger> dials = new ConcurrentHashMap<>();
 
@@ -67,6 +76,9 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
     private final Map<TransportAddress, java.util.Queue<TransportException.Reason>> failures =
             new ConcurrentHashMap<>();
 
+    /** Client authorization keys given with {@link #addClientAuthorization}, as C tor's ONION_CLIENT_AUTH_ADD. */
+    private final Map<org.veilswarm.api.node.OnionAddress, ClientAuthSecretKey> clientKeys = new ConcurrentHashMap<>();
+
     LoopbackOnionTransport(Directory directory) {
         this.directory = directory;
     }
@@ -92,8 +104,20 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
 
     @Override
     public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
+        return listen(key, port, childInitializer, ListenOptions.PUBLIC);
+    }
+
+    /** Like the onion transports, the service's clients are checked before anything reaches it (see connect). */
+    @Override
+    public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            ListenOptions options) {
         Objects.requireNonNull(key, "an onion service needs a key");
         TransportAddress published = TransportAddress.of(key.address(), port);
+        if (options.clientAuthorization()) {
+            directory.authorizedClients.put(published, options.authorizedClients());
+        } else {
+            directory.authorizedClients.remove(published);
+        }
         return loopback.listen(null, 0, childInitializer).thenCompose(local -> {
             if (directory.services.putIfAbsent(published, local.address()) != null) {
                 local.close();
@@ -122,6 +146,42 @@ final class LoopbackOnionTransport implements Transport, AutoCloseable {
 
     @Override
     public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
+        return connect(to, initializer, ConnectOptions.NONE);
+    }
+
+    @Override
+    public boolean supportsClientAuthorization() {
+        return true;
+    }
+
+    @Override
+    public boolean addClientAuthorization(org.veilswarm.api.node.OnionAddress service, ClientAuthSecretKey key) {
+        clientKeys.put(service, key);
+        return true;
+    }
+
+    @Override
+    public void removeClientAuthorization(org.veilswarm.api.node.OnionAddress service) {
+        clientKeys.remove(service);
+    }
+
+    @Override
+    public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            ConnectOptions options) {
+        java.util.Set<ClientAuthPublicKey> authorized = directory.authorizedClients.get(to);
+        if (authorized != null && directory.services.containsKey(to)) {
+            ClientAuthSecretKey key = options.clientAuthKey()
+                    .orElseGet(() -> to.onion().map(clientKeys::get).orElse(null));
+            // X25519 public key of the client's secret key, as the descriptor's auth-client lines are matched
+            boolean allowed = key != null && authorized.contains(ClientAuthPublicKey.of(
+                    org.veilswarm.crypto.X25519.publicKey(key.bytes())));
+            if (!allowed) {
+                directory.authRefusals.incrementAndGet();
+                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.REFUSED,
+                        "CLIENT_AUTHORIZATION_REQUIRED: client authorization required for " + to
+                                + (key == null ? " (no key)" : " (key not authorized)")));
+            }
+        }
         directory.dials.computeIfAbsent(to, x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         java.util.Queue<TransportException.Reason> failing = failures.get(to);
         TransportException.Reason failure = failing == null ? null : failing.poll();

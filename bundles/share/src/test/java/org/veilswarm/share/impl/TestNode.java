@@ -117,7 +117,8 @@ final class TestNode implements AutoCloseable {
 
     /** The second half: the swarm engine listens on the onion transport and the share layer sees it. */
     void bindOnionForPeersAndShares() throws Exception {
-        onionPeerListener = engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
+        onionPeerListener = engine.listen(HiddenTorrents.of(engine).gate(onion), identity.serviceKey(), peerPort)
+                .toCompletableFuture().get();
         bound.add(onion);
     }
 
@@ -135,13 +136,16 @@ final class TestNode implements AutoCloseable {
         engine = new SwarmEngine(EngineConfig.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(3))
                 .withUploadLimit(uploadLimit));
         if (bound.contains(transport)) {
-            peerPort = engine.listen(transport, null, 0).toCompletableFuture().get().address().port();
+            // gated as the node's SwarmEngineComponent does (HiddenTorrents)
+            peerPort = engine.listen(HiddenTorrents.of(engine).gate(transport), null, 0).toCompletableFuture().get()
+                    .address().port();
         } else if (peerPort == 0) {
             peerPort = freePort();
         }
         if (bound.contains(onion)) {
             // As the node's swarm engine: the same port on every transport, under the node's key on anonymous ones.
-            engine.listen(onion, identity.serviceKey(), peerPort).toCompletableFuture().get();
+            engine.listen(HiddenTorrents.of(engine).gate(onion), identity.serviceKey(), peerPort).toCompletableFuture()
+                    .get();
         }
         serviceKeys = new org.veilswarm.node.impl.ShareKeyStore(dataDir.resolve("keys/shares"));
         context = new ShareContext(engine, tracker.shares(), () -> Optional.of(store),

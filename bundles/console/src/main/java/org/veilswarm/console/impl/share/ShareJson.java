@@ -33,6 +33,10 @@ public final class ShareJson {
         json.put("uploadedBytes", share.uploadedBytes());
         json.put("peers", share.peers());
         json.put("error", share.error().orElse(null));
+        // A share for authorized clients only: the secret key a downloader needs besides the link (the console API
+        // answers the node's operator only).
+        json.put("clientAuth", share.clientAuthKey().isPresent());
+        share.clientAuthKey().ifPresent(key -> json.put("clientAuthKey", key));
         return json;
     }
 
