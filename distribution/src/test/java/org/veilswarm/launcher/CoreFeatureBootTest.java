@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.veilswarm.launcher.internal.FrameworkProperties;
 
 /** Boots the real core feature in Felix and checks that it is whole. */
 class CoreFeatureBootTest {
@@ -94,6 +98,52 @@ class CoreFeatureBootTest {
         assertEquals(data.resolve("felix-cache").toAbsolutePath().toString(), c.getProperty("org.osgi.framework.storage"));
         assertEquals(data.resolve("deploy").toAbsolutePath().toString(), c.getProperty("felix.fileinstall.dir"));
         assertTrue(data.resolve("felix-cache").toFile().isDirectory());
+    }
+
+    /**
+     * Felix keeps at most {@link FrameworkProperties#OPEN_BUNDLE_FILES} bundle JARs open (each open one holds its
+     * central directory on the heap), and a bundle whose JAR was closed still serves its entries: every bundle's
+     * manifest is read after the start, and the count is checked again.
+     */
+    @Test
+    void felixKeepsFewBundleJarsOpenAndReopensThemOnDemand() throws IOException {
+        node = TestNodes.builder(data).features("core").build();
+        node.start();
+        assertEquals("10", node.framework().getBundleContext().getProperty("felix.cache.filelimit"));
+        long afterStart = openFilesUnder(data.resolve("felix-cache"));
+        assertTrue(afterStart <= FrameworkProperties.OPEN_BUNDLE_FILES,
+                afterStart + " bundle JARs open after the start of 29 bundles");
+
+        int read = 0;
+        for (Bundle b : node.framework().getBundleContext().getBundles()) {
+            if (!b.getLocation().startsWith("veilswarm:bundle:")) {
+                continue;
+            }
+            URL manifest = b.getEntry("META-INF/MANIFEST.MF");
+            assertNotNull(manifest, b.getSymbolicName() + " has no manifest entry");
+            try (InputStream in = manifest.openStream()) {
+                assertTrue(in.readAllBytes().length > 0, b.getSymbolicName() + "'s manifest is empty");
+            }
+            read++;
+        }
+        assertEquals(29, read);
+        long afterReads = openFilesUnder(data.resolve("felix-cache"));
+        assertTrue(afterReads <= FrameworkProperties.OPEN_BUNDLE_FILES,
+                afterReads + " bundle JARs open after reading every bundle's manifest");
+    }
+
+    /** Open JAR files of this process below {@code directory} (Linux /proc; Felix also holds a lock file there). */
+    private static long openFilesUnder(Path directory) throws IOException {
+        Path root = directory.toRealPath();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd);
+                } catch (IOException gone) {
+                    return Path.of("/");
+                }
+            }).filter(target -> target.startsWith(root) && target.toString().endsWith(".jar")).count();
+        }
     }
 
     @Test

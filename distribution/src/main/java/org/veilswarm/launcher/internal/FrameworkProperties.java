@@ -21,6 +21,15 @@ public final class FrameworkProperties {
     public static final String SYSTEM_PACKAGES_EXTRA = "org.osgi.framework.system.packages.extra";
     public static final String BOOT_DELEGATION_IMPLICIT = "felix.bootdelegation.implicit";
     public static final String WEBCONSOLE_REQUIRED_PROVIDERS = "felix.webconsole.security.providers";
+    public static final String CACHE_FILE_LIMIT = "felix.cache.filelimit";
+
+    /**
+     * Bundle JARs Felix keeps open at once (the least recently used one is closed and reopened when a class or
+     * resource is read from it again). Every open JAR keeps its central directory on the heap: 1.8-1.9 MB of
+     * byte[] for the ~60 bundles of a testnet node, loaded once at start and rarely read again (docs/performance.md
+     * "Node memory"). Override with {@code framework.felix.cache.filelimit} (0: no limit, Felix's default).
+     */
+    public static final int OPEN_BUNDLE_FILES = 10;
 
     /** Sub-directories of the data directory for framework storage and Configuration Admin files. */
     public static final String STORAGE_DIRECTORY = "felix-cache";
@@ -71,6 +80,7 @@ public final class FrameworkProperties {
         // The Felix Web Console serves nothing until our security provider (registered by the console bundle)
         // is present, so there is no window at start-up in which its built-in admin/admin login works.
         p.put(WEBCONSOLE_REQUIRED_PROVIDERS, "veilswarm");
+        p.put(CACHE_FILE_LIMIT, Integer.toString(OPEN_BUNDLE_FILES));
         p.putAll(extra);
         String packages = extra.get(SYSTEM_PACKAGES_EXTRA);
         p.put(SYSTEM_PACKAGES_EXTRA, packages == null || packages.isBlank() ? EXPORTED_BY_LAUNCHER
