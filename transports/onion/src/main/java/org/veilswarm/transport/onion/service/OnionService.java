@@ -149,6 +149,12 @@ public final class OnionService implements Listener {
                 .distinct().toList();
     }
 
+    /** The open intro points of one period, with their circuits (tests close those to make the service move). */
+    List<ServiceIntroPoint> openIntroPoints(TimePeriod period) {
+        return publishers().stream().filter(p -> p.period().number() == period.number())
+                .flatMap(p -> p.openIntroPoints().stream()).toList();
+    }
+
     /** The intro points of the descriptors uploaded last, per time period number. */
     public Map<Long, List<RelayTarget>> uploadedIntroPoints() {
         Map<Long, List<RelayTarget>> out = new LinkedHashMap<>();

@@ -24,8 +24,20 @@ public final class OnionServiceException extends TransportException {
         DESCRIPTOR_INVALID(Reason.PROTOCOL),
         /** No HSDir could be reached or answered in time. */
         HSDIR_UNREACHABLE(Reason.TIMEOUT),
-        /** No introduction point accepted INTRODUCE1 (§3.2): the service is gone or its intro points are. */
+        /**
+         * The network's last word for now (§3.2): every intro point of the descriptor refused the introduction
+         * (INTRODUCE_ACK "service not recognized" or "bad format"), and no HSDir of the fetch set holds a
+         * descriptor naming other intro points. The service is withdrawn, or its node is down or has not uploaded
+         * its new intro points yet: asking again at once gives the same answer. A caller that expects the service
+         * to be up (a node's tracker named by a share link) may ask again later.
+         */
         INTRODUCTION_FAILED(Reason.REFUSED),
+        /**
+         * No introduction succeeded, but not because the service refused: an intro point could not be reached or
+         * did not answer in time (relays on the way failing or still joining), or the service had moved its intro
+         * points and the fresher descriptor's points failed too. Asking again may work.
+         */
+        INTRODUCTION_INTERRUPTED(Reason.OTHER),
         /** The service never answered at the rendezvous point (§3.3). */
         RENDEZVOUS_TIMEOUT(Reason.TIMEOUT),
         /** The rendezvous circuit failed or RENDEZVOUS2 did not verify. */

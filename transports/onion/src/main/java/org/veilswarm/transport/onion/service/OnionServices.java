@@ -329,12 +329,98 @@ public final class OnionServices implements AutoCloseable {
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(new OnionServiceException(
                         OnionServiceException.Failure.NO_DIRECTORY, "cannot list HSDirs: " + unwrap(e).getMessage(),
                         unwrap(e))))
-                .thenCompose(relays -> requests.fetch(HsDirRing.ofRelays(relays, period, SharedRandomSource.none()),
-                        address, period, clientKey == null ? null : clientKey.clone(), now, random)
-                        .exceptionallyCompose(e -> CompletableFuture.failedFuture(fetchFailure(address, unwrap(e)))))
-                .thenApply(descriptor -> targets(address, descriptor, HsKeys.subcredential(address.publicKey(), period)))
-                .thenCompose(targets -> rendezvous(address, to.port(), targets, initializer, settings.connectRetries(),
-                        rendezvousPath));
+                .thenCompose(relays -> {
+                    HsDirRing<RelayDescriptor> ring = HsDirRing.ofRelays(relays, period, SharedRandomSource.none());
+                    return requests.fetch(ring, address, period, clientKey == null ? null : clientKey.clone(), now,
+                                    random)
+                            .exceptionallyCompose(e -> CompletableFuture.failedFuture(fetchFailure(address, unwrap(e))))
+                            .thenCompose(descriptor -> introduce(new Introduction(address, to.port(), period, now, ring,
+                                    clientKey), descriptor, initializer, rendezvousPath));
+                })
+                .whenComplete((channel, failure) -> {
+                    if (oneTimeClientKey != null) {
+                        Arrays.fill(oneTimeClientKey, (byte) 0); // kept for a refetch until the connect ends
+                    }
+                });
+    }
+
+    /** What a connect needs to fetch the descriptor of {@code address} again. */
+    private record Introduction(OnionAddress address, int port, TimePeriod period, Instant now,
+            HsDirRing<RelayDescriptor> ring, byte[] clientKey) {
+    }
+
+    /**
+     * Introduces at the descriptor's intro points, one after the other (§3.2); when every one failed, looks once
+     * more at the HSDirs for a descriptor naming other intro points ({@link DescriptorRefetch}: the service may
+     * have moved them since the copy we got was uploaded) and introduces at those. Which failure comes out says
+     * whether asking again may help: {@link OnionServiceException.Failure#INTRODUCTION_FAILED} (reason REFUSED)
+     * only when the intro points refused and the network has nothing newer, else
+     * {@link OnionServiceException.Failure#INTRODUCTION_INTERRUPTED}.
+     */
+    private CompletableFuture<Channel> introduce(Introduction intro, DecryptedDescriptor descriptor,
+            ChannelInitializer<Channel> initializer, List<RelayDescriptor> rendezvousPath) {
+        byte[] subcredential = HsKeys.subcredential(intro.address().publicKey(), intro.period());
+        List<IntroductionTarget> targets = targets(intro.address(), descriptor, subcredential);
+        return rendezvous(intro.address(), intro.port(), targets, initializer, settings.connectRetries(),
+                rendezvousPath)
+                .exceptionallyCompose(e -> {
+                    Throwable cause = unwrap(e);
+                    if (!(cause instanceof IntroductionFailedException failed) || closed) {
+                        return CompletableFuture.failedFuture(connectFailure(intro.address(), cause));
+                    }
+                    Set<java.nio.ByteBuffer> tried = DescriptorRefetch.authKeys(descriptor);
+                    byte[] clientKey = intro.clientKey();
+                    return DescriptorRefetch.withOtherIntroPoints(circuits.hsDirConnector(), settings.hsDirTimeout(),
+                                    intro.ring(), intro.address(), intro.period(),
+                                    clientKey == null ? null : clientKey.clone(), intro.now(), random, tried)
+                            .exceptionally(refetchError -> java.util.Optional.empty())
+                            .thenCompose(fresh -> {
+                                if (fresh.isEmpty() || closed) {
+                                    return CompletableFuture.<Channel>failedFuture(introductionFailure(intro.address(),
+                                            failed, false));
+                                }
+                                List<IntroductionTarget> untried = targets(intro.address(), fresh.get(), subcredential)
+                                        .stream().filter(t -> !tried.contains(java.nio.ByteBuffer.wrap(t.authKey())))
+                                        .toList();
+                                if (untried.isEmpty()) {
+                                    return CompletableFuture.<Channel>failedFuture(introductionFailure(intro.address(),
+                                            failed, false));
+                                }
+                                return rendezvous(intro.address(), intro.port(), untried, initializer,
+                                        settings.connectRetries(), null)
+                                        .exceptionallyCompose(again -> CompletableFuture.failedFuture(
+                                                unwrap(again) instanceof IntroductionFailedException stillFailed
+                                                        ? introductionFailure(intro.address(), stillFailed, true)
+                                                        : connectFailure(intro.address(), unwrap(again))));
+                            });
+                });
+    }
+
+    /**
+     * Every intro point failed: REFUSED when each of them refused (the intro point no longer knows the service,
+     * rend-spec-v3 §3.2: INTRODUCE_ACK status 1, or status 2) and {@code descriptorMoved} is false; otherwise —
+     * an intro point unreachable or silent, or the fresher descriptor's points failing too (the service is
+     * alive and moving them) — a failure worth another try.
+     */
+    private static OnionServiceException introductionFailure(OnionAddress address, IntroductionFailedException cause,
+            boolean descriptorMoved) {
+        boolean refused = refusal(cause);
+        for (Throwable earlier : cause.getSuppressed()) {
+            refused &= earlier instanceof IntroductionFailedException e && refusal(e);
+        }
+        if (refused && !descriptorMoved) {
+            return new OnionServiceException(OnionServiceException.Failure.INTRODUCTION_FAILED, address + ": every "
+                    + "introduction point refused and no HSDir has a descriptor naming others (" + cause.getMessage()
+                    + ")", cause);
+        }
+        return new OnionServiceException(OnionServiceException.Failure.INTRODUCTION_INTERRUPTED, address + ": "
+                + (descriptorMoved ? "the service moved its introduction points and the new ones failed too ("
+                : "no introduction point answered (") + cause.getMessage() + ")", cause);
+    }
+
+    private static boolean refusal(IntroductionFailedException e) {
+        return e.reason() == IntroductionFailedException.Reason.SERVICE_NOT_RECOGNIZED
+                || e.reason() == IntroductionFailedException.Reason.BAD_MESSAGE_FORMAT;
     }
 
     private static List<IntroductionTarget> targets(OnionAddress address, DecryptedDescriptor descriptor,
@@ -355,6 +441,7 @@ public final class OnionServices implements AutoCloseable {
         return targets;
     }
 
+    /** Fails with the step's own exception (an {@link IntroductionFailedException}, say), not yet mapped. */
     private CompletableFuture<Channel> rendezvous(OnionAddress address, int port, List<IntroductionTarget> targets,
             ChannelInitializer<Channel> initializer, int retriesLeft, List<RelayDescriptor> rendezvousPath) {
         CompletableFuture<CircuitFactory> factory = rendezvousPath != null
@@ -376,7 +463,7 @@ public final class OnionServices implements AutoCloseable {
                     if (retry && retriesLeft > 0 && !closed) {
                         return rendezvous(address, port, targets, initializer, retriesLeft - 1, null);
                     }
-                    return CompletableFuture.<Channel>failedFuture(connectFailure(address, cause));
+                    return CompletableFuture.<Channel>failedFuture(cause);
                 })
                 .thenCompose(next -> next);
     }

@@ -254,7 +254,7 @@ final class ServiceTestNetwork implements AutoCloseable {
     /** Failures that say nothing about the service: a relay or circuit on the way, or a slow machine. */
     static final Set<OnionServiceException.Failure> TRANSIENT = Set.of(OnionServiceException.Failure.HSDIR_UNREACHABLE,
             OnionServiceException.Failure.RENDEZVOUS_TIMEOUT, OnionServiceException.Failure.RENDEZVOUS_FAILED,
-            OnionServiceException.Failure.NO_CIRCUIT);
+            OnionServiceException.Failure.NO_CIRCUIT, OnionServiceException.Failure.INTRODUCTION_INTERRUPTED);
 
     /**
      * Tries {@code attempt} until it fails with something other than a {@link #TRANSIENT} failure, and returns
