@@ -411,9 +411,9 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     long pause = Math.min(MAX_PAUSE.toMillis(), 250L << Math.min(attempt, 8));
-                    // "Not listed yet", "no reachable peer yet", and over onion "not published yet" or a circuit that
-                    // failed on the way are worth waiting for; a refusal, a 404 or an unreachable direct source is
-                    // reported at once.
+                    // "Not listed yet", "no reachable peer yet", and over onion "not published yet", a circuit that
+                    // failed on the way or a source refusing introductions for now are worth waiting for; a direct
+                    // source refusing or unreachable is reported at once.
                     if (!(cause instanceof ShareException || e.link.isOnion() && transientOnionFailure(cause))
                             || e.state == DownloadState.PAUSED) {
                         return CompletableFuture.<List<TransportAddress>>failedFuture(error);
@@ -438,19 +438,31 @@ public final class DownloadService implements Downloads, AutoCloseable {
     }
 
     /**
-     * An onion connect that may work on the next try: a descriptor not found (yet) — a source that has just started,
-     * or has just published the tracker, is found a moment later (tor: SOCKS 0xF0/0xF2, native: no descriptor at
-     * the HSDirs) — or circuits that failed or timed out on the way (a rendezvous circuit destroyed by a relay that
-     * is restarting or not yet in everyone's directory; HSDirs not answering; a circuit limit). The transport
-     * already retried with new circuits; the source is asked again after a pause, until the deadline. Refusals
-     * (intro points refusing, no authorization, no listener on the port), protocol errors and a closed transport
-     * are final.
+     * An onion connect to the source that may work on the next try:
+     * <ul>
+     * <li>a descriptor not found (yet): a source that has just started, or has just published the tracker, is found
+     *     a moment later (tor: SOCKS 0xF0, native: no descriptor at the HSDirs);</li>
+     * <li>circuits that failed or timed out on the way (a rendezvous circuit destroyed by a relay that is restarting
+     *     or not yet in everyone's directory; HSDirs not answering; intro points unreachable; a circuit limit):
+     *     reasons TIMEOUT, OTHER, RESOURCE_LIMIT;</li>
+     * <li>a refusal (REFUSED): over the native transport, every introduction point refused and no HSDir had a
+     *     descriptor naming others (INTRODUCTION_FAILED; tor reports the same as SOCKS 0xF2, NOT_FOUND). A link
+     *     names a node's tracker, which stays published while that node runs, so this means the node is down or
+     *     restarting, or is moving its intro points and has not uploaded them yet (seen in a testnet run seconds
+     *     after it was ready): each may end within the deadline.</li>
+     * </ul>
+     * The transport already retried with new circuits and a fresh descriptor; the source is asked again after a
+     * pause, until the deadline, and the last failure is reported then. The price: a link whose service refuses
+     * for good (no listener on the port) is reported after the wait, not at once. A refusal for client
+     * authorization ({@link #clientAuthorizationRefusal}), protocol errors, an address the transport cannot reach
+     * and a closed transport are final.
      */
     static boolean transientOnionFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TransportException te) {
                 return switch (te.reason()) {
                     case NOT_FOUND, TIMEOUT, OTHER, RESOURCE_LIMIT -> true;
+                    case REFUSED -> !clientAuthorizationRefusal(te);
                     default -> false;
                 };
             }

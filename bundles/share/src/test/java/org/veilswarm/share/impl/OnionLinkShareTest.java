@@ -147,6 +147,30 @@ class OnionLinkShareTest {
     }
 
     /**
+     * A source whose introduction points refuse (the native transport's INTRODUCTION_FAILED, reason REFUSED: the
+     * intro points no longer know the service and no HSDir had a descriptor naming others) is a node that is down,
+     * restarting or moving its intro points: the download asks again within its deadline and completes once the
+     * source answers. Seen in a testnet run, where the first download by link seconds after the testnet was ready
+     * failed at once with "INTRODUCE_ACK status 1" (the code before treated every refusal as final).
+     */
+    @Test
+    void aDownloadAsksAgainWhenTheSourcesIntroductionPointsRefuseForAWhile() throws Exception {
+        a = new TestNode(tmp.resolve("a"), freePort(), onions, LinkSettings.defaults());
+        b = new TestNode(tmp.resolve("b"), freePort(), onions, LinkSettings.defaults());
+        Path file = tmp.resolve("moving.bin");
+        Files.write(file, random(200_000, 11));
+        ShareLink link = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE).privateLink()
+                .orElseThrow();
+        int dialsBefore = onions.dials(link.tracker());
+        b.onion.failNext(link.tracker(), 2, TransportException.Reason.REFUSED);
+        Download d = b.downloads.add(link.format(), tmp.resolve("into"));
+        await(b, d.id(), DownloadState.SEEDING);
+        assertTrue(onions.dials(link.tracker()) - dialsBefore >= 3, "two refused connects and then good ones: "
+                + (onions.dials(link.tracker()) - dialsBefore) + " dials");
+        assertEquals(sha256(file), sha256(tmp.resolve("into").resolve("moving.bin")));
+    }
+
+    /**
      * Issue #9's hot swap at the share layer: A shares with the direct transport only, then an anonymous transport
      * is bound into the running node (the tor bundle installed). The link then names A's onion address, and A
      * announces itself at its tracker's new onion endpoint too, so B, which has ONLY the anonymous transport and
