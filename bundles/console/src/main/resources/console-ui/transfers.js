@@ -77,7 +77,9 @@ async function pollCreation(id, report) {
   } else {
     // The bar stays, full, beside the link: the operator sees the hashing finished, not just a link appearing.
     replaceChildren($('share-progress'), `Hashed ${creation.path}: `, progressBar(creation.totalBytes, creation.totalBytes),
-      ' Shared: ', el('span', { class: 'mono', id: 'share-created-link' }, creation.share.link ?? ''));
+      ' Shared: ', el('span', { class: 'mono', id: 'share-created-link' }, creation.share.link ?? ''),
+      creation.share.clientAuthKey ? el('span', {}, ' Client key (give it with the link): ',
+        el('span', { class: 'mono', id: 'share-created-key' }, creation.share.clientAuthKey)) : null);
     await loadShares(report, true);
   }
 }
@@ -96,7 +98,8 @@ export function bindShareForm(report) {
       if (findings.length && !window.confirm(`${summary}\n${findings.length} things this share reveals:\n${findings.slice(0, 10).join('\n')}\nShare anyway?`)) {
         return;
       }
-      const creation = await api.createShare(path, form.elements.public.checked ? 'public' : 'private');
+      const creation = await api.createShare(path, form.elements.public.checked ? 'public' : 'private',
+        form.elements.clientAuth.checked);
       await pollCreation(creation.id, report);
     } catch (error) {
       report(error);
@@ -133,8 +136,10 @@ export function bindDownloadForm(report) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
-      await api.addDownload(form.elements.link.value.trim(), form.elements.dir.value.trim());
+      await api.addDownload(form.elements.link.value.trim(), form.elements.dir.value.trim(),
+        form.elements.clientAuthKey.value.trim());
       form.elements.link.value = '';
+      form.elements.clientAuthKey.value = '';
       await loadDownloads(report);
     } catch (error) {
       report(error);

@@ -138,6 +138,11 @@ public final class OnionService implements Listener {
         return publishers().stream().mapToLong(PeriodPublisher::uploads).sum();
     }
 
+    /** Intro points replaced while they still worked (worn out: introductions, lifetime, replay cache). */
+    public long introPointsRotated() {
+        return publishers().stream().mapToLong(PeriodPublisher::introPointsRotated).sum();
+    }
+
     /** Intro circuits that closed while the service was up (each was replaced). */
     public long introPointsLost() {
         return publishers().stream().mapToLong(PeriodPublisher::introPointsLost).sum();

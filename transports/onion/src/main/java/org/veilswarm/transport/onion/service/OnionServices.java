@@ -125,6 +125,7 @@ public final class OnionServices implements AutoCloseable {
     /** X25519 secret keys (KS_hsc_desc_enc) this client holds for services with client authorization. */
     private final Map<OnionAddress, byte[]> clientKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile IntroPointRotation rotation = IntroPointRotation.DEFAULT;
 
     /**
      * @param sampler picks the relays of every circuit
@@ -152,7 +153,8 @@ public final class OnionServices implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requests = new HsDirRequests<>(circuits.hsDirConnector(), settings.hsDirTimeout());
-        this.context = new ServiceContext(circuits, serviceSide(), hsDirs, requests, settings, clock, timer);
+        this.context = new ServiceContext(circuits, serviceSide(), hsDirs, requests, settings, clock, timer,
+                () -> rotation);
         this.ports = new ServicePorts((key, port, streams) -> publish(key, port, streams, ServiceOptions.PUBLIC));
     }
 
@@ -573,6 +575,14 @@ public final class OnionServices implements AutoCloseable {
                 return rendezvousPoint;
             }
         };
+    }
+
+    /**
+     * When the services' intro points are replaced while they still work (by default C tor's: 16384-32768
+     * introductions or 18-24 h); applies to intro points established from now on.
+     */
+    public void introPointRotation(IntroPointRotation rotation) {
+        this.rotation = Objects.requireNonNull(rotation, "rotation");
     }
 
     /** Services published and not yet withdrawn. */

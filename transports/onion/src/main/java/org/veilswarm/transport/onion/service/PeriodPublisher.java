@@ -38,6 +38,10 @@ import org.veilswarm.transport.onion.stream.StreamAcceptor;
  *     uploads a new descriptor (C tor does the same when an intro point disappears, §3.1);</li>
  * <li>it uploads again when asked ({@link #maintain(boolean) maintain(true)}: the periodic re-upload of
  *     §2.2.2, or a new HSDir list);</li>
+ * <li>it rotates intro points that still work but are worn out ({@link IntroPointRotation}: introductions,
+ *     lifetime, a full replay cache): a replacement is established and the descriptor uploaded without the old
+ *     point, and only then is the old point's circuit closed, so clients holding the old descriptor can still
+ *     introduce themselves there meanwhile;</li>
  * <li>whatever could not be done (too few intro points, no HSDir stored the descriptor) is retried after
  *     {@link OnionServices.Settings#retryDelay()}.</li>
  * </ul>
@@ -57,6 +61,12 @@ final class PeriodPublisher implements AutoCloseable {
     private final CompletableFuture<Void> firstUpload = new CompletableFuture<>();
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong introPointsLost = new AtomicLong();
+    private final AtomicLong introPointsRotated = new AtomicLong();
+    /** Intro points being rotated out: left out of new descriptors, closed once one is uploaded. */
+    private final Set<ServiceIntroPoint> retiring = ConcurrentHashMap.newKeySet();
+    /** Introductions after which each intro point is rotated (drawn per point). */
+    private final java.util.Map<ServiceIntroPoint, Integer> introductionLimits = new ConcurrentHashMap<>();
+    private final java.util.Random random = new java.security.SecureRandom();
     private volatile List<RelayTarget> uploadedIntroPoints = List.of();
     private volatile Throwable lastFailure;
     // Guarded by this.
@@ -75,6 +85,24 @@ final class PeriodPublisher implements AutoCloseable {
         this.period = period;
         this.rendezvous = new RendezvousService(context.serviceSide(),
                 HsKeys.subcredential(key.address().publicKey(), period), streams, context.settings().stepTimeout());
+        rendezvous.onIntroduced(this::checkWornOut);
+    }
+
+    /** After an introduction at {@code point}: rotate it once its count or its replay cache says so. */
+    private void checkWornOut(ServiceIntroPoint point) {
+        Integer limit = introductionLimits.get(point);
+        if (point.replayCacheFull() || limit != null && point.introductions() >= limit) {
+            retire(point);
+        }
+    }
+
+    /** Starts rotating {@code point} out (see the class comment); once per point. */
+    private void retire(ServiceIntroPoint point) {
+        if (closed || !point.isOpen() || !retiring.add(point)) {
+            return;
+        }
+        introPointsRotated.incrementAndGet();
+        maintain(true);
     }
 
     TimePeriod period() {
@@ -117,11 +145,17 @@ final class PeriodPublisher implements AutoCloseable {
             uploadWanted = false;
             runAgain = false;
         }
+        List<ServiceIntroPoint> retired = List.copyOf(retiring);
         CompletableFuture<Boolean> work;
         try {
             work = establishMissing(ESTABLISH_ROUNDS, false)
-                    .thenCompose(changed -> changed || upload ? upload().thenApply(ok -> true)
-                            : CompletableFuture.completedFuture(false));
+                    .thenCompose(changed -> changed || upload || !retired.isEmpty() ? upload().thenApply(ok -> true)
+                            : CompletableFuture.completedFuture(false))
+                    .thenApply(uploaded -> {
+                        // The descriptor out there no longer lists them: their circuits can go.
+                        retired.forEach(point -> point.circuit().destroy());
+                        return uploaded;
+                    });
         } catch (RuntimeException e) {
             work = CompletableFuture.failedFuture(e);
         }
@@ -220,7 +254,15 @@ final class PeriodPublisher implements AutoCloseable {
                 lastFailure = OnionServices.unwrap(failure);
                 return false;
             }
+            introductionLimits.put(point, context.rotation().get().drawIntroductions(random));
+            Runnable cancelLifetime = context.timer().schedule(() -> retire(point),
+                    context.rotation().get().drawLifetime(random));
             point.circuit().whenClosed().addListener(done -> {
+                cancelLifetime.run();
+                introductionLimits.remove(point);
+                if (retiring.remove(point)) {
+                    return; // rotated out on purpose, its replacement is up
+                }
                 if (!closed) {
                     introPointsLost.incrementAndGet();
                     maintain(false);
@@ -288,8 +330,13 @@ final class PeriodPublisher implements AutoCloseable {
         }
     }
 
+    /** Open intro points that are not being rotated out: what descriptors list and what the count is kept at. */
     List<ServiceIntroPoint> openIntroPoints() {
-        return rendezvous.introPoints().stream().filter(ServiceIntroPoint::isOpen).toList();
+        return rendezvous.introPoints().stream().filter(p -> p.isOpen() && !retiring.contains(p)).toList();
+    }
+
+    long introPointsRotated() {
+        return introPointsRotated.get();
     }
 
     /** The intro points of the descriptor uploaded last. */

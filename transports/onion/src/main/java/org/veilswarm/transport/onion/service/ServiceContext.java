@@ -8,5 +8,5 @@ import org.veilswarm.transport.onion.hs.rend.CircuitFactory;
 /** What every published service of one {@link OnionServices} shares: circuits, the HSDirs, timers. */
 record ServiceContext(ServiceCircuits circuits, CircuitFactory serviceSide, HsDirList hsDirs,
         HsDirRequests<RelayDescriptor> requests, OnionServices.Settings settings, Clock clock,
-        ServiceTimer timer) {
+        ServiceTimer timer, java.util.function.Supplier<IntroPointRotation> rotation) {
 }

@@ -49,6 +49,7 @@ public final class RendezvousService implements AutoCloseable {
     private final StreamAcceptor acceptor;
     private final Duration stepTimeout;
     private final int replayCapacity;
+    private volatile java.util.function.Consumer<ServiceIntroPoint> introducedObserver;
     private final List<ServiceIntroPoint> introPoints = new CopyOnWriteArrayList<>();
     private final List<RendezvousConnection> connections = new CopyOnWriteArrayList<>();
     private final LongAdder rejectedIntroductions = new LongAdder();
@@ -141,6 +142,7 @@ public final class RendezvousService implements AutoCloseable {
                 }
                 case FULL -> {
                     rejectedIntroductions.increment(); // time to rotate this intro point
+                    notifyIntroduced(point);
                     return;
                 }
                 default -> {
@@ -153,6 +155,7 @@ public final class RendezvousService implements AutoCloseable {
             return;
         }
         point.introductions.increment();
+        notifyIntroduced(point);
         if (closed) {
             return;
         }
@@ -199,6 +202,21 @@ public final class RendezvousService implements AutoCloseable {
                 circuit.destroy();
             }
         });
+    }
+
+    /**
+     * Told of every fresh introduction at an intro point, and of each one refused because its replay cache is
+     * full: the publisher rotates worn-out intro points. Runs on the intro circuit's event loop; must not block.
+     */
+    public void onIntroduced(java.util.function.Consumer<ServiceIntroPoint> observer) {
+        this.introducedObserver = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    private void notifyIntroduced(ServiceIntroPoint point) {
+        java.util.function.Consumer<ServiceIntroPoint> observer = introducedObserver;
+        if (observer != null) {
+            observer.accept(point);
+        }
     }
 
     public List<ServiceIntroPoint> introPoints() {

@@ -35,6 +35,10 @@ final class ReplayCache {
         return Result.FRESH;
     }
 
+    synchronized boolean full() {
+        return seen.size() >= capacity;
+    }
+
     synchronized int size() {
         return seen.size();
     }

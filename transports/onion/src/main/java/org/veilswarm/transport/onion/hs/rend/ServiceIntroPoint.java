@@ -62,6 +62,11 @@ public final class ServiceIntroPoint {
         return replaysRefused.sum();
     }
 
+    /** Whether the replay cache is full: every further introduction here is refused (§3.2.2), time to rotate. */
+    public boolean replayCacheFull() {
+        return replays.full();
+    }
+
     /** INTRODUCE2 cells accepted (fresh and authentic). */
     public long introductions() {
         return introductions.sum();
