@@ -56,6 +56,8 @@ final class FeedMigration {
         private final PreparedStatement insert;
         private final StringBuilder text = new StringBuilder();
         private final StringBuilder scratch = new StringBuilder();
+        private InfoHash lastHash;
+        private String lastHashHex;
         private long first;
         private long last;
         private int count;
@@ -73,7 +75,11 @@ final class FeedMigration {
             if (count == 0) {
                 first = seq;
             }
-            FeedCodec.append(text, scratch, e);
+            if (!e.hash().equals(lastHash)) {
+                lastHash = e.hash();
+                lastHashHex = lastHash.hex();
+            }
+            FeedCodec.append(text, scratch, e, lastHashHex);
             last = seq;
             count++;
         }

@@ -498,7 +498,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                 batches.add(new Batch(s, s.writes, s.completedDelta, s.completed, s.seeders,
                         s.peers.size() - s.seeders, !s.exists(), rewrites(s) ? List.copyOf(s.peers) : null));
                 writes += s.writes.size();
-                s.writes = new ArrayList<>();
+                s.writes = new ArrayList<>(Math.max(10, s.writes.size())); // about as many by the next flush
                 s.completedDelta = 0;
                 if (s.takenBy == started) {
                     break; // queued again while this flush ran: the rest waits for the next flush
