@@ -3,6 +3,7 @@ package org.veilswarm.crypto;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Objects;
+import org.bouncycastle.crypto.digests.SHA3Digest;
 
 /**
  * A digest that keeps absorbing data and whose current value can be read at any time without
@@ -10,75 +11,182 @@ import java.util.Objects;
  * circuits, SHA3-256 for onion-service circuits). {@link #copy()} snapshots the state, e.g. to
  * roll back after a cell turns out not to be addressed to this hop.
  *
+ * <p>SHA-1 and SHA-256 run on the JDK (its SHA-NI intrinsics on CPUs that have them); SHA3-256 runs
+ * on Bouncy Castle's {@code SHA3Digest}, whose unrolled Keccak permutation took about half the time of
+ * JDK 17's per relay cell (update of 509 bytes + a snapshot's final value: docs/performance.md "Onion
+ * services", session 5). Onion-service circuits pay that twice per cell, once at each end
+ * (rend-spec-v3 §3.3.1), so it was the largest single item in the stream profile.
+ *
  * <p>Not thread-safe: one instance belongs to one circuit hop direction.
  */
 public final class RunningDigest {
-    private final MessageDigest digest;
+    private final State state;
 
-    private RunningDigest(MessageDigest digest) {
-        this.digest = digest;
+    private RunningDigest(State state) {
+        this.state = state;
     }
 
     public static RunningDigest sha1() {
-        return new RunningDigest(Digests.newMessageDigest("SHA-1"));
+        return new RunningDigest(new JdkState(Digests.newMessageDigest("SHA-1")));
     }
 
     public static RunningDigest sha256() {
-        return new RunningDigest(Digests.newMessageDigest("SHA-256"));
+        return new RunningDigest(new JdkState(Digests.newMessageDigest("SHA-256")));
     }
 
     public static RunningDigest sha3_256() {
-        return new RunningDigest(Digests.newMessageDigest("SHA3-256"));
+        return new RunningDigest(new Sha3State(new SHA3Digest(256)));
     }
 
     public RunningDigest update(byte[] data) {
-        digest.update(Objects.requireNonNull(data, "data"));
+        Objects.requireNonNull(data, "data");
+        state.update(data, 0, data.length);
         return this;
     }
 
     public RunningDigest update(byte[] data, int offset, int length) {
         Objects.requireNonNull(data, "data");
         Objects.checkFromIndexSize(offset, length, data.length);
-        digest.update(data, offset, length);
+        state.update(data, offset, length);
         return this;
     }
 
     /** Absorbs the buffer's remaining bytes; the position moves to the limit. */
     public RunningDigest update(ByteBuffer data) {
-        digest.update(Objects.requireNonNull(data, "data"));
+        state.update(Objects.requireNonNull(data, "data"));
         return this;
     }
 
     /** The digest of everything absorbed so far; this digest keeps running. */
     public byte[] currentValue() {
-        return cloneDigest().digest();
+        return state.copy().finish();
     }
 
     /** An independent digest in the same state. */
     public RunningDigest copy() {
-        return new RunningDigest(cloneDigest());
+        return new RunningDigest(state.copy());
     }
 
     /** Digest length in bytes (20 for SHA-1, 32 for the others). */
     public int length() {
-        return digest.getDigestLength();
+        return state.length();
     }
 
     public String algorithm() {
-        return digest.getAlgorithm();
-    }
-
-    private MessageDigest cloneDigest() {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            // The JDK's SHA-1/SHA-2/SHA-3 implementations are all cloneable.
-            throw new IllegalStateException(digest.getAlgorithm() + " digest cannot be cloned", e);
-        }
+        return state.algorithm();
     }
 
     @Override
     public String toString() {
-        return "RunningDigest[" + digest.getAlgorithm() + "]";
+        return "RunningDigest[" + algorithm() + "]";
+    }
+
+    /** One implementation's digest state. */
+    private interface State {
+        void update(byte[] data, int offset, int length);
+
+        void update(ByteBuffer data);
+
+        State copy();
+
+        /** The final value; this state is used up. */
+        byte[] finish();
+
+        int length();
+
+        String algorithm();
+    }
+
+    private static final class JdkState implements State {
+        private final MessageDigest digest;
+
+        JdkState(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void update(byte[] data, int offset, int length) {
+            digest.update(data, offset, length);
+        }
+
+        @Override
+        public void update(ByteBuffer data) {
+            digest.update(data);
+        }
+
+        @Override
+        public State copy() {
+            try {
+                return new JdkState((MessageDigest) digest.clone());
+            } catch (CloneNotSupportedException e) {
+                // The JDK's SHA-1/SHA-2 implementations are all cloneable.
+                throw new IllegalStateException(digest.getAlgorithm() + " digest cannot be cloned", e);
+            }
+        }
+
+        @Override
+        public byte[] finish() {
+            return digest.digest();
+        }
+
+        @Override
+        public int length() {
+            return digest.getDigestLength();
+        }
+
+        @Override
+        public String algorithm() {
+            return digest.getAlgorithm();
+        }
+    }
+
+    private static final class Sha3State implements State {
+        private final SHA3Digest digest;
+
+        Sha3State(SHA3Digest digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void update(byte[] data, int offset, int length) {
+            digest.update(data, offset, length);
+        }
+
+        @Override
+        public void update(ByteBuffer data) {
+            if (data.hasArray()) {
+                digest.update(data.array(), data.arrayOffset() + data.position(), data.remaining());
+                data.position(data.limit());
+                return;
+            }
+            byte[] chunk = new byte[Math.min(data.remaining(), 4096)];
+            while (data.hasRemaining()) {
+                int n = Math.min(chunk.length, data.remaining());
+                data.get(chunk, 0, n);
+                digest.update(chunk, 0, n);
+            }
+        }
+
+        @Override
+        public State copy() {
+            return new Sha3State(new SHA3Digest(digest));
+        }
+
+        @Override
+        public byte[] finish() {
+            byte[] value = new byte[digest.getDigestSize()];
+            digest.doFinal(value, 0);
+            return value;
+        }
+
+        @Override
+        public int length() {
+            return digest.getDigestSize();
+        }
+
+        @Override
+        public String algorithm() {
+            return "SHA3-256";
+        }
     }
 }

@@ -70,6 +70,36 @@ class DigestsTest {
         assertEquals(32, RunningDigest.sha3_256().length());
     }
 
+    /**
+     * The running SHA3-256 (Bouncy Castle) against the JDK's one-shot SHA3-256 over relay-cell-sized pieces,
+     * read after every piece (as tor's running digests are) and from snapshots, with heap and direct buffers.
+     */
+    @Test
+    void runningSha3MatchesTheJdkPieceByPiece() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        byte[] data = new byte[40_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) random.nextInt();
+        }
+        RunningDigest digest = RunningDigest.sha3_256();
+        int absorbed = 0;
+        int piece = 0;
+        while (absorbed < data.length) {
+            int length = Math.min(data.length - absorbed, piece % 3 == 0 ? 509 : random.nextInt(300));
+            switch (piece % 3) {
+                case 0 -> digest.update(data, absorbed, length);
+                case 1 -> digest.update(ByteBuffer.wrap(data, absorbed, length));
+                default -> digest.update(ByteBuffer.allocateDirect(length).put(data, absorbed, length).flip());
+            }
+            absorbed += length;
+            byte[] expected = Digests.sha3_256(data, 0, absorbed);
+            assertArrayEquals(expected, digest.currentValue(), "after " + absorbed + " bytes");
+            assertArrayEquals(expected, digest.copy().currentValue(), "snapshot after " + absorbed + " bytes");
+            piece++;
+        }
+        assertEquals("SHA3-256", digest.algorithm());
+    }
+
     @Test
     void runningDigestAcceptsRangesAndBuffers() {
         byte[] data = "xxabcyy".getBytes(StandardCharsets.US_ASCII);
