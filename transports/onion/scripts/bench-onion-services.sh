@@ -5,16 +5,21 @@
 # (transports/tor TorTransportPrivateNetworkIT, needs the Debian package tor). Offline Maven; run from anywhere.
 # MIB=64 (default) sets the size echoed through the native services and sent one way in each direction
 # (client -> service, service -> client: like for like with the C tor IT, which times one direction at a time);
-# ROUNDS=2 (default) sets the echo rounds.
+# ROUNDS=2 (default) sets the echo rounds. The C tor IT moves the same MIB each way (-Dtor.network.fileMiB).
+# LOOPS=node (default: one event loop thread per relay and per node, as C tor has one process each) or
+# LOOPS=shared (the whole native network on 2 threads, the layout before session 5).
+# JVM_ARGS adds options to the native bench's JVM, e.g. JVM_ARGS=-XX:StartFlightRecording=settings=profile,filename=/tmp/b.jfr
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 MIB=${MIB:-64}
 ROUNDS=${ROUNDS:-2}
+LOOPS=${LOOPS:-node}
+JVM_ARGS=${JVM_ARGS:-}
 mvn -B -o -q -pl transports/onion,transports/tor -am install -DskipTests
 echo "== native onion services ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
 mvn -B -o -pl transports/onion -Pbench surefire:test -Dtest=OnionServiceBenchTest -Donion.service.benchMiB="$MIB" \
-    -Donion.service.benchRounds="$ROUNDS" \
+    -Donion.service.benchRounds="$ROUNDS" -Donion.service.benchLoops="$LOOPS" -Donion.bench.jvmArgs="$JVM_ARGS" \
     | grep -E '^BENCH|Tests run:|FAIL'
 echo "== C tor onion services ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
 mvn -B -o -pl transports/tor -Ptor-network verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=TorTransportPrivateNetworkIT | grep -E '^TOR-TRANSPORT network|Tests run:|FAIL'
+    -Dit.test=TorTransportPrivateNetworkIT -Dtor.network.fileMiB="$MIB" | grep -E '^TOR-TRANSPORT network|Tests run:|FAIL'

@@ -31,7 +31,8 @@ import org.veilswarm.transport.onion.service.OnionServices;
  * MiB each way (default 64, SHA-256 checked) against a direct TCP echo of the same bytes in the same run,
  * and the aggregate of two services (K=2) each echoing half as much at once; before the echo rounds, one
  * direction at a time as the C tor anchor measures it ({@link OneWay}: client -> service and service ->
- * client, {@code onion.service.benchMiB} each, SHA-256 checked, against a one-way direct TCP transfer). Tagged "bench": only with
+ * client, {@code onion.service.benchMiB} each, SHA-256 checked, against a one-way direct TCP transfer;
+ * {@code onion.service.benchOneWayRounds} times, default 2, the first also warming the JIT up). Tagged "bench": only with
  * {@code -Pbench}.
  */
 @Tag("bench")
@@ -40,11 +41,15 @@ class OnionServiceBenchTest {
     private static final long BYTES = Long.getLong("onion.service.benchMiB", 64) << 20;
     private static final int ROUNDS = Integer.getInteger("onion.service.benchRounds", 2);
     private static final int CONNECTS = Integer.getInteger("onion.service.benchConnects", 5);
+    private static final int ONE_WAY_ROUNDS = Integer.getInteger("onion.service.benchOneWayRounds", 2);
     private static final int PORT = 6881;
 
     @Test
     void onionServiceBenchmark() throws Exception {
         try (ServiceNetwork network = new ServiceNetwork(RELAYS)) {
+            report("BENCH %d relays, event loops: %s", RELAYS, ServiceNetwork.LOOP_PER_NODE
+                    ? "one thread per relay and per node (-Donion.service.benchLoops=node)"
+                    : "all on 2 shared threads (-Donion.service.benchLoops=shared)");
             OnionServices nodeA = network.node();
             OnionServices nodeB = network.node();
             Ed25519KeyPair first = Ed25519.generateKeyPair();
@@ -83,12 +88,17 @@ class OnionServiceBenchTest {
                     OneWay.each(() -> new OneWay.Receiver(BYTES, true))).get(120, TimeUnit.SECONDS);
             Listener source = nodeA.publish(ServiceNetwork.serviceKey(first), PORT + 2,
                     OneWay.each(() -> new OneWay.Sender(BYTES))).get(120, TimeUnit.SECONDS);
-            double tcpOneWay = directTcpUpload(BYTES);
-            double upload = upload(nodeB, sink.address(), BYTES);
-            double download = download(nodeB, source.address(), BYTES);
-            report("BENCH one direction, %d MiB, SHA-256 checked: client->service %.2f MiB/s (%.2f %% of TCP), "
-                    + "service->client %.2f MiB/s (%.2f %%), direct TCP one way %.1f MiB/s", BYTES >> 20, upload,
-                    100 * upload / tcpOneWay, download, 100 * download / tcpOneWay, tcpOneWay);
+            for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
+                double tcpOneWay = directTcpUpload(BYTES);
+                double upload = upload(nodeB, sink.address(), BYTES);
+                double download = download(nodeB, source.address(), BYTES);
+                // Round 0 also warms the JIT up (C tor is compiled ahead of time; a JVM under load took most of a
+                // 64 MiB transfer to compile the data path: docs/performance.md, session 5).
+                report("BENCH one direction round %d%s, %d MiB, SHA-256 checked: client->service %.2f MiB/s (%.2f %% of"
+                        + " TCP), service->client %.2f MiB/s (%.2f %%), direct TCP one way %.1f MiB/s", round,
+                        round == 0 && ONE_WAY_ROUNDS > 1 ? " (JIT warm-up)" : "", BYTES >> 20, upload,
+                        100 * upload / tcpOneWay, download, 100 * download / tcpOneWay, tcpOneWay);
+            }
             sink.close();
             source.close();
 

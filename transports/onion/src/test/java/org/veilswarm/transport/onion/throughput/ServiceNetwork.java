@@ -3,6 +3,8 @@ package org.veilswarm.transport.onion.throughput;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.node.OnionAddress;
@@ -39,13 +42,23 @@ import org.veilswarm.transport.onion.service.OnionServices;
  * An in-JVM onion-service network on 127.0.0.1 for throughput tests: {@code relays} relays, each an HSDir
  * (over BEGIN_DIR), introduction and rendezvous point, listed in a static relay list every node samples
  * from (no directory authorities: the onion module's tests do not depend on the authority bundles), and
- * nodes ({@link OnionServices}) that publish and connect over them. All on the fixture's event loops.
+ * nodes ({@link OnionServices}) that publish and connect over them.
+ *
+ * <p>Threads: with {@code onion.service.benchLoops=node} (the default) every relay and every node has its own
+ * single-thread event loop, as each C tor relay and client of the anchor network is one process with one
+ * main thread; a relay's links (towards the client and towards the service) then share its thread, as in
+ * C tor. With {@code shared}, everything runs on the fixture's 2 event loop threads (the layout of the
+ * session 4 figures): a relay's two links of a circuit may then sit on different threads, and the whole
+ * network competes for the CPU as 2 threads against the anchor's 12 processes.
  */
 final class ServiceNetwork implements AutoCloseable {
     static final OnionServices.Settings SETTINGS = new OnionServices.Settings(2, Duration.ofSeconds(20),
             Duration.ofSeconds(30), Duration.ofSeconds(20), 1);
 
+    static final boolean LOOP_PER_NODE = !"shared".equals(System.getProperty("onion.service.benchLoops", "node"));
+
     private final OnionTestNetwork net;
+    private final List<EventLoopGroup> loops = new ArrayList<>();
     private final List<OnionRelay> relays = new ArrayList<>();
     private final List<RelayDescriptor> descriptors = new ArrayList<>();
     private final List<OnionServices> nodes = new ArrayList<>();
@@ -58,7 +71,7 @@ final class ServiceNetwork implements AutoCloseable {
             Set<RelayFlag> flags = Set.of(RelayFlag.RUNNING, RelayFlag.VALID, RelayFlag.GUARD, RelayFlag.FAST,
                     RelayFlag.STABLE, RelayFlag.HSDIR);
             for (int i = 0; i < relayCount; i++) {
-                OnionRelay relay = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(), net.group(),
+                OnionRelay relay = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(), loop(),
                         new InetSocketAddress("127.0.0.1", 0), LinkSettings.defaults(), CircuitSettings.defaults());
                 relays.add(relay);
                 descriptors.add(new RelayDescriptor(relay.identity(), relay.ntorOnionKey(), List.of(relay.address()),
@@ -80,13 +93,23 @@ final class ServiceNetwork implements AutoCloseable {
     /** A new node (its own links and path sampling) that can publish services and connect to them. */
     OnionServices node() {
         CircuitBuilder builder = new CircuitBuilder(CircuitSettings.defaults());
-        PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(net.group())
+        PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(loop())
                 .channel(NioSocketChannel.class), LinkSettings.defaults(), builder));
         HsDirList hsDirs = () -> CompletableFuture.completedFuture(descriptors);
         OnionServices node = new OnionServices(new FullListRelaySampler(descriptors, new SplittableRandom(++seeds), 64),
                 hsDirs, circuits, null, SETTINGS, Clock.systemUTC());
         nodes.add(node);
         return node;
+    }
+
+    /** The event loop group for a new relay or node: its own thread, or the fixture's shared two. */
+    private EventLoopGroup loop() {
+        if (!LOOP_PER_NODE) {
+            return net.group();
+        }
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        loops.add(group);
+        return group;
     }
 
     static ServiceKey serviceKey(Ed25519KeyPair key) {
@@ -117,6 +140,7 @@ final class ServiceNetwork implements AutoCloseable {
     public void close() {
         nodes.forEach(OnionServices::close);
         relays.forEach(OnionRelay::close);
+        loops.forEach(group -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         net.close();
     }
 }
