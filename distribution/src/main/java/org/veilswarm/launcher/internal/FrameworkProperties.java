@@ -35,8 +35,14 @@ public final class FrameworkProperties {
     public static final String STORAGE_DIRECTORY = "felix-cache";
     public static final String CONFIG_DIRECTORY = "config";
 
-    /** The launcher shares Configuration Admin's API with the framework (OSGi Core R8 4.2.2). */
-    public static final String EXPORTED_BY_LAUNCHER = "org.osgi.service.cm;version=1.6.0";
+    /**
+     * The launcher shares Configuration Admin's API with the framework (OSGi Core R8 4.2.2). The system bundle also
+     * exports the JDK's {@code sun.nio.ch}: Netty's native epoll library looks up {@code sun.nio.ch.FileChannelImpl}
+     * when it loads, through netty-common's class loader ({@code DynamicImport-Package: *}); without an exporter
+     * the library does not load and the direct transport falls back to NIO (docs/performance.md, "Tracker
+     * announces"). Loading that class needs no access to the package's internals.
+     */
+    public static final String EXPORTED_BY_LAUNCHER = "org.osgi.service.cm;version=1.6.0,sun.nio.ch";
 
     /** Keys the launcher derives from its own settings: setting them as extra properties is an error. */
     public static final Set<String> RESERVED = Set.of(DATA_DIR, HTTP_PORT, HTTP_HOST, CM_DIR, FILEINSTALL_DIR, STORAGE,

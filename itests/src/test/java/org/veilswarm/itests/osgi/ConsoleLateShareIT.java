@@ -87,7 +87,7 @@ public class ConsoleLateShareIT extends NodeIT {
         return VeilswarmOptions.features("share").get(0).bundles().stream()
                 .filter(b -> !booted.contains(b.id()))
                 .sorted(Comparator.comparingInt(Feature.Bundle::startOrder))
-                .map(b -> artifacts.jar(b.groupId(), b.artifactId(), b.version()).toUri().toString())
+                .map(b -> artifacts.jar(b).toUri().toString())
                 .toList();
     }
 

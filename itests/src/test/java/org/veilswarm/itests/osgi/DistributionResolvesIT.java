@@ -88,7 +88,7 @@ public class DistributionResolvesIT extends NodeIT {
         Set<String> expected = new TreeSet<>();
         for (Feature feature : node.features()) {
             for (Feature.Bundle b : feature.bundles()) {
-                expected.add(artifacts.jar(b.groupId(), b.artifactId(), b.version()).toUri().toString());
+                expected.add(artifacts.jar(b).toUri().toString());
             }
         }
         Set<String> installed = new TreeSet<>();

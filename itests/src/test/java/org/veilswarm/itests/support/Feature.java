@@ -27,12 +27,19 @@ public record Feature(String id, List<Bundle> bundles, Map<String, Map<String, O
      * A bundle entry: Maven coordinates and the start level the launcher gives it.
      *
      * @param startOrder the feature's {@code start-order}; a bundle without one starts with the default level
+     * @param classifier the Maven classifier (a native library's platform, such as {@code linux-x86_64}), or empty
      */
-    public record Bundle(String groupId, String artifactId, String version, int startOrder) {
+    public record Bundle(String groupId, String artifactId, String version, int startOrder, String classifier) {
 
-        /** {@code groupId:artifactId:version}, the ch. 159 bundle id. */
+        /** A jar without classifier. */
+        public Bundle(String groupId, String artifactId, String version, int startOrder) {
+            this(groupId, artifactId, version, startOrder, "");
+        }
+
+        /** {@code groupId:artifactId:version}, or {@code groupId:artifactId:jar:classifier:version}: the ch. 159 id. */
         public String id() {
-            return groupId + ":" + artifactId + ":" + version;
+            return classifier.isEmpty() ? groupId + ":" + artifactId + ":" + version
+                    : groupId + ":" + artifactId + ":jar:" + classifier + ":" + version;
         }
     }
 
@@ -90,14 +97,17 @@ public record Feature(String id, List<Bundle> bundles, Map<String, Map<String, O
             throw new IOException(source + ": bundle entry is neither a string nor an object: " + entry);
         }
         String[] parts = bundleId == null ? new String[0] : bundleId.split(":");
-        // ch. 159.2.2: groupId:artifactId[:type[:classifier]]:version; our features use the plain three-part form.
-        if (parts.length != 3 || bundleId.contains("${")) {
-            throw new IOException(source + ": bundle id '" + bundleId + "' is not groupId:artifactId:version");
+        // ch. 159.2.2: groupId:artifactId[:type[:classifier]]:version; our features use the plain three-part form,
+        // and the five-part one for jars with a classifier (Netty's native epoll library).
+        if (!(parts.length == 3 || parts.length == 5 && parts[2].equals("jar")) || bundleId.contains("${")) {
+            throw new IOException(source + ": bundle id '" + bundleId + "' is not groupId:artifactId:version"
+                    + " or groupId:artifactId:jar:classifier:version");
         }
         if (startOrder < 1) {
             throw new IOException(source + ": start-order of " + bundleId + " must be >= 1, got " + startOrder);
         }
-        return new Bundle(parts[0], parts[1], parts[2], startOrder);
+        return parts.length == 5 ? new Bundle(parts[0], parts[1], parts[4], startOrder, parts[3])
+                : new Bundle(parts[0], parts[1], parts[2], startOrder);
     }
 
     /**

@@ -56,12 +56,27 @@ public final class ResolvedArtifacts {
             if (f.length < 6 || !f[f.length - 1].startsWith("/")) {
                 continue;
             }
-            String key = f[0] + ":" + f[1] + ":" + f[f.length - 3];
             if (f.length == 6) {
-                files.put(key, Path.of(f[f.length - 1]));
+                files.put(f[0] + ":" + f[1] + ":" + f[f.length - 3], Path.of(f[f.length - 1]));
+            } else if (f.length == 7) { // with a classifier: g:a:jar:classifier:version:scope:path
+                files.put(f[0] + ":" + f[1] + ":" + f[3] + ":" + f[f.length - 3], Path.of(f[f.length - 1]));
             }
         }
         return new ResolvedArtifacts(files, localRepository);
+    }
+
+    /** The jar of a feature's bundle entry, classifier included. */
+    public Path jar(Feature.Bundle bundle) {
+        if (bundle.classifier().isEmpty()) {
+            return jar(bundle.groupId(), bundle.artifactId(), bundle.version());
+        }
+        String key = bundle.groupId() + ":" + bundle.artifactId() + ":" + bundle.classifier() + ":" + bundle.version();
+        Path resolved = files.get(key);
+        if (resolved != null && Files.isRegularFile(resolved)) {
+            return resolved;
+        }
+        throw new IllegalStateException(bundle.id() + " is not among the artifacts Maven resolved for itests ("
+                + (resolved == null ? "not listed" : resolved + " missing") + "): add it to itests/pom.xml");
     }
 
     /**

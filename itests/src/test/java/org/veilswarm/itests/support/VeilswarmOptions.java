@@ -115,8 +115,9 @@ public final class VeilswarmOptions {
         options.add(frameworkProperty(FEATURES_PROPERTY).value(
                 features.stream().map(f -> f.source().toString()).collect(Collectors.joining(","))));
         for (Feature.Bundle b : bundles.values()) {
-            Path jar = artifacts.jar(b.groupId(), b.artifactId(), b.version());
-            options.add(bundle(jar.toUri().toString()).startLevel(startLevel(b)).start());
+            Path jar = artifacts.jar(b);
+            // A fragment (Netty's native epoll library) attaches to its host and cannot be started.
+            options.add(bundle(jar.toUri().toString()).startLevel(startLevel(b)).start(!isFragment(jar)));
         }
         try {
             Files.createDirectories(data.resolve("deploy"));
@@ -124,6 +125,15 @@ public final class VeilswarmOptions {
             throw new UncheckedIOException(e);
         }
         return options.toArray(Option[]::new);
+    }
+
+    private static boolean isFragment(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Fragment-Host") != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the manifest of " + jar, e);
+        }
     }
 
     /**

@@ -84,6 +84,11 @@ class TrackerAnnounceBenchmark {
     /** {@code -Dbench.writeThrough=true} adds the JDBC store without write-behind (every announce commits). */
     static final boolean WRITE_THROUGH = Boolean.getBoolean("bench.writeThrough");
     private static final String ONE_LOOP = "veilswarm memory, 1 loop";
+    private static final String MEMORY_NIO = "veilswarm memory, NIO";
+    /** {@code -Dbench.nio=true} adds the memory store on the direct transport forced to NIO (nativeTransport=false). */
+    static final boolean NIO = Boolean.getBoolean("bench.nio");
+    /** {@code -Dbench.listenerPerLoop=false}: the transport's listeners accept on one socket even with epoll. */
+    static final boolean LISTENER_PER_LOOP = Boolean.parseBoolean(System.getProperty("bench.listenerPerLoop", "true"));
     private static final String OPENTRACKER = "opentracker";
 
     @TempDir
@@ -115,13 +120,16 @@ class TrackerAnnounceBenchmark {
         Files.createDirectories(dir.resolve("opentracker"));
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "load: %d threads in a separate JVM, one connection per announce, "
-                + "%d ms of JIT warm-up per server of ours, then per target and round %d ms warm-up, %d ms measured%n",
-                THREADS, JIT_WARM_UP_MILLIS, WARM_UP_MILLIS, MEASURE_MILLIS));
+                + "%d ms of JIT warm-up per server of ours, then per target and round %d ms warm-up, %d ms measured%n"
+                + "load average at the start: %s%n",
+                THREADS, JIT_WARM_UP_MILLIS, WARM_UP_MILLIS, MEASURE_MILLIS, loadAverage()));
         DefaultEventExecutorGroup storeThreads = new DefaultEventExecutorGroup(4,
                 new DefaultThreadFactory("bench-store", true));
         NioEventLoopGroup oneLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-one-loop", true));
         try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.builder()
-                .maxConnections(100_000).build());
+                .maxConnections(100_000).listenerPerLoop(LISTENER_PER_LOOP).build());
+                DirectTransportEngine nioEngine = new DirectTransportEngine(DirectTransportSettings.builder()
+                        .maxConnections(100_000).nativeTransport(false).build());
                 HikariDataSource h2 = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2").resolve("tracker")
                         + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "", 4);
                 HikariDataSource h2Through = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2-through")
@@ -152,6 +160,13 @@ class TrackerAnnounceBenchmark {
             if (writeThrough != null) {
                 targets.add(2, new Target(H2_THROUGH, writeThrough.address().port(), ourPath, self));
             }
+            if (NIO) {
+                Listener nio = nioEngine.listen(null, 0, new TrackerServerInitializer(service(new MemoryTrackerStore(),
+                        tokens))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                targets.add(1, new Target(MEMORY_NIO, nio.address().port(), ourPath, self));
+            }
+            report.append("direct transport I/O: ").append(engine.ioName())
+                    .append(LISTENER_PER_LOOP ? ", one listening socket per loop" : ", one listening socket").append('\n');
             String separator = "\n|---|" + "---|".repeat(targets.size()) + "\n";
             report.append("\nannounces/s (ratio to opentracker in the same round)\n\n| round |");
             targets.forEach(t -> report.append(' ').append(t.name()).append(" |"));
@@ -185,6 +200,7 @@ class TrackerAnnounceBenchmark {
                 System.out.print(report.toString() + cpu);
             }
             report.append(cpu);
+            report.append(String.format(Locale.ROOT, "%nload average at the end: %s%n", loadAverage()));
             oneLoopServer.close().sync();
             memory.close();
             jdbc.close();
@@ -229,6 +245,16 @@ class TrackerAnnounceBenchmark {
         Duration cpuUsed = cpu(target.pid()).minus(cpuBefore);
         long total = Long.parseLong(m.group(4));
         return new Result(Double.parseDouble(m.group(3)), cpuUsed.toNanos() / 1e3 / Math.max(1, total));
+    }
+
+    /** The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "unknown" where there is none. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Total CPU time (user and system) of a process so far. */

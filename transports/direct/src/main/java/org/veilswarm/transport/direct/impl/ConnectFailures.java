@@ -1,5 +1,6 @@
 package org.veilswarm.transport.direct.impl;
 
+import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -81,19 +82,24 @@ final class ConnectFailures {
             return new TransportException(Reason.CLOSED,
                     "cannot listen on " + local + ": the direct transport is closing", cause);
         }
-        if (cause instanceof BindException && lower.contains("in use")) {
+        if (isBindError(cause) && lower.contains("in use")) {
             return new TransportException(Reason.LOCAL_UNAVAILABLE, "cannot listen on " + local
                     + ": the port is already in use (another listener or program holds it)", cause);
         }
-        if (cause instanceof BindException && lower.contains("assign")) {
+        if (isBindError(cause) && lower.contains("assign")) {
             return new TransportException(Reason.LOCAL_UNAVAILABLE, "cannot listen on " + local
                     + ": this host has no such address (check bindAddress)", cause);
         }
-        if (cause instanceof BindException && lower.contains("permission")) {
+        if (isBindError(cause) && lower.contains("permission")) {
             return new TransportException(Reason.LOCAL_UNAVAILABLE, "cannot listen on " + local
                     + ": permission denied (ports below 1024 need privileges)", cause);
         }
         return new TransportException(Reason.OTHER, "cannot listen on " + local + ": " + detail, cause);
+    }
+
+    /** The JDK's {@link BindException}, or Netty epoll's native I/O exception for {@code bind(2)} (same text). */
+    private static boolean isBindError(Throwable cause) {
+        return cause instanceof BindException || cause instanceof IOException;
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -1,7 +1,9 @@
 package org.veilswarm.transport.direct.impl;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.veilswarm.api.transport.Listener;
@@ -10,21 +12,32 @@ import org.veilswarm.api.transport.TransportAddress;
 import io.netty.channel.Channel;
 
 /**
- * A bound TCP server socket. Closing it closes only the server channel: streams it accepted are separate
- * channels and stay open, as {@link Listener#closeAsync()} requires.
+ * A bound TCP port: one server socket, or with epoll's {@code SO_REUSEPORT} one per event loop, all on the same
+ * port. They open and close together: when one closes (closed by {@link #closeAsync()} or by an error), the others
+ * are closed too, and the listener counts as closed once all are. Closing closes only the server sockets: streams
+ * they accepted are separate channels and stay open, as {@link Listener#closeAsync()} requires.
  */
 final class DirectListener implements Listener {
-    private final Channel serverChannel;
+    private final List<Channel> serverChannels;
     private final TransportAddress address;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    DirectListener(Channel serverChannel, TransportAddress address, Consumer<DirectListener> onClosed) {
-        this.serverChannel = serverChannel;
+    DirectListener(List<Channel> serverChannels, TransportAddress address, Consumer<DirectListener> onClosed) {
+        if (serverChannels.isEmpty()) {
+            throw new IllegalArgumentException("a listener needs at least one server channel");
+        }
+        this.serverChannels = List.copyOf(serverChannels);
         this.address = address;
-        serverChannel.closeFuture().addListener(f -> {
-            onClosed.accept(this);
-            closed.complete(null);
-        });
+        AtomicInteger open = new AtomicInteger(this.serverChannels.size());
+        for (Channel channel : this.serverChannels) {
+            channel.closeFuture().addListener(f -> {
+                closeChannels();
+                if (open.decrementAndGet() == 0) {
+                    onClosed.accept(this);
+                    closed.complete(null);
+                }
+            });
+        }
     }
 
     @Override
@@ -34,18 +47,29 @@ final class DirectListener implements Listener {
 
     @Override
     public boolean isOpen() {
-        return serverChannel.isOpen();
+        for (Channel channel : serverChannels) {
+            if (!channel.isOpen()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public CompletionStage<Void> closeAsync() {
-        serverChannel.close();
+        closeChannels();
         return closed.minimalCompletionStage();
     }
 
-    /** The server channel, for the engine's shutdown. */
-    Channel serverChannel() {
-        return serverChannel;
+    /** The server channels, one per accepting loop; for the engine's shutdown and for tests. */
+    List<Channel> serverChannels() {
+        return serverChannels;
+    }
+
+    private void closeChannels() {
+        for (Channel channel : serverChannels) {
+            channel.close();
+        }
     }
 
     @Override

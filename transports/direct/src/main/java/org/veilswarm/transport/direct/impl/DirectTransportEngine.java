@@ -1,8 +1,10 @@
 package org.veilswarm.transport.direct.impl;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +35,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -46,14 +47,15 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * The direct transport: streams are plain TCP connections, carried by Netty's NIO transport.
+ * The direct transport: streams are plain TCP connections, carried by Netty's native epoll transport on Linux
+ * and by its NIO transport elsewhere ({@link DirectIo}).
  * <strong>It gives no anonymity and no encryption</strong>: every peer learns this node's IP address, and
  * anyone on the path sees what is transferred. Use it on a LAN, in tests, and to talk to ordinary
  * BitTorrent clients.
  *
  * <p>A plain Java object: construct it with settings, use it, {@link #close()} it. The DS component only
  * wires it to configuration. The engine owns its event loops ({@code workerThreads} threads that accept and
- * carry streams, NIO only so it runs the same on every platform) and every channel it creates;
+ * carry streams) and every channel it creates;
  * {@link #close()} closes all of them and stops the threads, so a stopped bundle leaves nothing behind.
  *
  * <p>Host names are resolved with the JDK resolver on two small daemon threads, never on an event loop,
@@ -74,6 +76,7 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
 
     private final DirectTransportSettings settings;
     private final TransportInfo info;
+    private final DirectIo io;
     private final EventLoopGroup workers;
     private final ThreadPoolExecutor resolver;
     private final InboundAdmission admission;
@@ -91,8 +94,11 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.info = new TransportInfo(SCHEME, Anonymity.NONE, false, 0,
                 "plain TCP, no encryption; listeners bind " + NetUtil.toAddressString(settings.bindAddress()));
-        this.workers = new NioEventLoopGroup(settings.workerThreads(),
+        this.io = DirectIo.choose(settings.nativeTransport());
+        this.workers = io.newEventLoopGroup(settings.workerThreads(),
                 new DefaultThreadFactory(THREAD_NAME_PREFIX + "io", true));
+        LOG.log(Level.INFO, "direct transport I/O: {0}{1}", io.why(), io.epoll() && settings.listenerPerLoop()
+                && settings.workerThreads() > 1 ? "; one SO_REUSEPORT listening socket per event loop" : "");
         this.resolver = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 10, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(RESOLVER_QUEUE), new DefaultThreadFactory(THREAD_NAME_PREFIX + "dns", true));
         this.resolver.allowCoreThreadTimeOut(true);
@@ -108,6 +114,11 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
                     + "will name {0}, which peers cannot connect to; set advertisedHost",
                     hostText(settings.bindAddress()));
         }
+    }
+
+    /** The Netty I/O this engine runs on: {@code "epoll"} (native, Linux) or {@code "nio"}. */
+    public String ioName() {
+        return io.name();
     }
 
     /** The settings this engine runs with. */
@@ -150,37 +161,76 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
             return CompletableFuture.failedFuture(ConnectFailures.closed());
         }
         String local = hostText(settings.bindAddress()) + ":" + port;
-        // Accepts on one of the I/O loops (no separate acceptor thread) and spreads the accepted streams over all
-        // loops round robin: a swarm's peers on one listener must not share a single thread.
+        List<EventLoopGroup> acceptors = new ArrayList<>();
+        if (io.epoll() && settings.listenerPerLoop() && settings.workerThreads() > 1) {
+            // One SO_REUSEPORT socket per loop: the kernel spreads incoming connections over them, and each loop
+            // accepts and serves its own, with no hand-over between threads.
+            for (EventExecutor loop : workers) {
+                acceptors.add((EventLoop) loop);
+            }
+        } else {
+            // Accepts on one of the I/O loops (no separate acceptor thread) and spreads the accepted streams over
+            // all loops round robin: a swarm's peers on one listener must not share a single thread.
+            acceptors.add(workers);
+        }
+        if (acceptors.size() > 1 && port != 0) {
+            // Linux lets any socket of the same user that also sets SO_REUSEPORT join the port's group, so a
+            // second listener (another engine, another node of this user) would silently share our connections
+            // instead of failing. A plain socket cannot join: if it binds, nobody listens there now.
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(settings.bindAddress(), port));
+            } catch (IOException e) {
+                result.completeExceptionally(ConnectFailures.bindFailed(local, e));
+                return result;
+            }
+        }
+        bindAll(acceptors, port, new ArrayList<>(), childInitializer, result, local);
+        return result;
+    }
+
+    /** Binds a server socket for {@code acceptors.get(bound.size())}, then the next on the same port. */
+    private void bindAll(List<EventLoopGroup> acceptors, int port, List<Channel> bound,
+            ChannelInitializer<Channel> childInitializer, CompletableFuture<Listener> result, String local) {
+        EventLoopGroup group = acceptors.get(bound.size());
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(workers, workers)
-                .channel(NioServerSocketChannel.class)
+                .group(group, group)
+                .channel(io.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, settings.acceptBacklog())
                 // Lets a restarted node rebind its port while old connections sit in TIME_WAIT; Linux still
-                // refuses a second listener on the same port.
+                // refuses a second listener on the same port (unless, as below, every socket sets SO_REUSEPORT,
+                // and then only for the same user).
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, settings.tcpKeepAlive())
                 .childHandler(new InboundStreamInitializer(childInitializer));
-        bootstrap.bind(new InetSocketAddress(settings.bindAddress(), port)).addListener((ChannelFuture bound) -> {
-            if (!bound.isSuccess()) {
-                result.completeExceptionally(ConnectFailures.bindFailed(local, bound.cause()));
+        if (acceptors.size() > 1) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        bootstrap.bind(new InetSocketAddress(settings.bindAddress(), port)).addListener((ChannelFuture done) -> {
+            if (!done.isSuccess()) {
+                bound.forEach(Channel::close);
+                result.completeExceptionally(ConnectFailures.bindFailed(local, done.cause()));
                 return;
             }
-            Channel server = bound.channel();
-            int actualPort = ((InetSocketAddress) server.localAddress()).getPort();
-            DirectListener listener = new DirectListener(server,
+            bound.add(done.channel());
+            int actualPort = ((InetSocketAddress) done.channel().localAddress()).getPort();
+            if (bound.size() < acceptors.size() && !closed && !result.isDone()) {
+                bindAll(acceptors, actualPort, bound, childInitializer, result,
+                        hostText(settings.bindAddress()) + ":" + actualPort);
+                return;
+            }
+            DirectListener listener = new DirectListener(bound,
                     new TransportAddress(settings.reportedHost(), actualPort), listeners::remove);
             listeners.add(listener);
             if (closed || !result.complete(listener)) {
-                server.close(); // closed or cancelled while binding
+                listener.closeAsync(); // closed or cancelled while binding
                 return;
             }
             LOG.log(Level.WARNING, "this node is reachable WITHOUT ANONYMITY on {0}:{1,number,#} "
                     + "(direct transport, plain TCP); listener address {2}",
                     hostText(settings.bindAddress()), actualPort, listener.address());
         });
-        return result;
     }
 
     /**
@@ -273,7 +323,9 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
             boolean mayWait = !onOwnEventLoop();
             List<Future<?>> closing = new ArrayList<>();
             for (DirectListener listener : List.copyOf(listeners)) {
-                closing.add(listener.serverChannel().close());
+                for (Channel server : listener.serverChannels()) {
+                    closing.add(server.close());
+                }
             }
             closing.add(streams.close());
             if (mayWait) {
@@ -363,7 +415,7 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
         }
         Bootstrap bootstrap = new Bootstrap()
                 .group(workers)
-                .channel(NioSocketChannel.class)
+                .channel(io.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, settings.tcpKeepAlive())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, remainingMillis))

@@ -22,10 +22,15 @@ import io.netty.util.NetUtil;
  * @param acceptBacklog pending connections the kernel queues per listener (capped by {@code somaxconn})
  * @param tcpKeepAlive whether to set {@code SO_KEEPALIVE} on every stream, so dead peers are noticed
  * @param allowedSources which remote addresses may connect to listeners
+ * @param nativeTransport whether to use Netty's native epoll transport where it loads (Linux); false: always
+ *     the JDK's NIO
+ * @param listenerPerLoop with epoll, whether a listener binds one {@code SO_REUSEPORT} socket per event loop,
+ *     so every loop accepts its own connections (the kernel spreads them); false, or with NIO: one socket,
+ *     accepting on one loop, handing streams round robin to all loops
  */
 public record DirectTransportSettings(InetAddress bindAddress, String advertisedHost, int workerThreads,
         int connectTimeoutMillis, int maxConnections, int acceptBacklog, boolean tcpKeepAlive,
-        SourceFilter allowedSources) {
+        SourceFilter allowedSources, boolean nativeTransport, boolean listenerPerLoop) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_WORKER_THREADS = 2;
@@ -33,6 +38,8 @@ public record DirectTransportSettings(InetAddress bindAddress, String advertised
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final int DEFAULT_ACCEPT_BACKLOG = 1024;
     public static final boolean DEFAULT_TCP_KEEP_ALIVE = true;
+    public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
+    public static final boolean DEFAULT_LISTENER_PER_LOOP = true;
 
     static final int MAX_WORKER_THREADS = 256;
     static final int MAX_CONNECT_TIMEOUT_MILLIS = 600_000;
@@ -84,6 +91,8 @@ public record DirectTransportSettings(InetAddress bindAddress, String advertised
         private int acceptBacklog = DEFAULT_ACCEPT_BACKLOG;
         private boolean tcpKeepAlive = DEFAULT_TCP_KEEP_ALIVE;
         private SourceFilter allowedSources = SourceFilter.anyone();
+        private boolean nativeTransport = DEFAULT_NATIVE_TRANSPORT;
+        private boolean listenerPerLoop = DEFAULT_LISTENER_PER_LOOP;
 
         private Builder() {
         }
@@ -155,9 +164,21 @@ public record DirectTransportSettings(InetAddress bindAddress, String advertised
             return this;
         }
 
+        /** @param on false: the JDK's NIO even where Netty's native epoll transport would load */
+        public Builder nativeTransport(boolean on) {
+            this.nativeTransport = on;
+            return this;
+        }
+
+        /** @param on with epoll, one {@code SO_REUSEPORT} socket per event loop for every listener */
+        public Builder listenerPerLoop(boolean on) {
+            this.listenerPerLoop = on;
+            return this;
+        }
+
         public DirectTransportSettings build() {
             return new DirectTransportSettings(bindAddress, advertisedHost, workerThreads, connectTimeoutMillis,
-                    maxConnections, acceptBacklog, tcpKeepAlive, allowedSources);
+                    maxConnections, acceptBacklog, tcpKeepAlive, allowedSources, nativeTransport, listenerPerLoop);
         }
     }
 }

@@ -190,6 +190,24 @@ class DirectTransportEngineTest {
     }
 
     @Test
+    void aSecondListenerOnTheSamePortFailsInsteadOfSharingIt() throws Exception {
+        DirectTransportEngine first = engine(DirectTransportSettings.defaults());
+        DirectTransportEngine second = engine(DirectTransportSettings.defaults());
+        Listener listening = listen(first, 0, ch -> { });
+
+        // With epoll every listener is a group of SO_REUSEPORT sockets, which Linux would let a second group of
+        // the same user join: both the same engine and another one must be refused as with a plain socket.
+        for (DirectTransportEngine engine : List.of(first, second)) {
+            TransportException e = failure(engine.listen(KEY, listening.address().port(), init(ch -> { })));
+            assertEquals(Reason.LOCAL_UNAVAILABLE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+        }
+        try (Socket s = new Socket("127.0.0.1", listening.address().port())) {
+            assertTrue(s.isConnected());
+        }
+    }
+
+    @Test
     void mapsAClosedPortToRefused() throws Exception {
         DirectTransportEngine engine = engine(DirectTransportSettings.defaults());
         int port = freePort();
@@ -379,8 +397,13 @@ class DirectTransportEngineTest {
 
     // ---- helpers
 
+    /** The settings every engine of this class runs with; a subclass runs the same tests on other I/O. */
+    DirectTransportSettings adjust(DirectTransportSettings settings) {
+        return settings;
+    }
+
     private DirectTransportEngine engine(DirectTransportSettings settings) {
-        DirectTransportEngine engine = new DirectTransportEngine(settings);
+        DirectTransportEngine engine = new DirectTransportEngine(adjust(settings));
         toClose.add(engine);
         return engine;
     }
