@@ -85,7 +85,11 @@ class TrackerAnnounceBenchmark {
     static final boolean WRITE_THROUGH = Boolean.getBoolean("bench.writeThrough");
     private static final String ONE_LOOP = "veilswarm memory, 1 loop";
     private static final String MEMORY_NIO = "veilswarm memory, NIO";
-    /** {@code -Dbench.nio=true} adds the memory store on the direct transport forced to NIO (nativeTransport=false). */
+    private static final String MEMORY_ONE_SOCKET = "veilswarm memory, 1 socket";
+    /**
+     * {@code -Dbench.nio=true} adds the memory store on two other direct transports: forced to NIO
+     * ({@code nativeTransport=false}), and epoll with one listening socket ({@code listenerPerLoop=false}).
+     */
     static final boolean NIO = Boolean.getBoolean("bench.nio");
     /** {@code -Dbench.listenerPerLoop=false}: the transport's listeners accept on one socket even with epoll. */
     static final boolean LISTENER_PER_LOOP = Boolean.parseBoolean(System.getProperty("bench.listenerPerLoop", "true"));
@@ -130,6 +134,8 @@ class TrackerAnnounceBenchmark {
                 .maxConnections(100_000).listenerPerLoop(LISTENER_PER_LOOP).build());
                 DirectTransportEngine nioEngine = new DirectTransportEngine(DirectTransportSettings.builder()
                         .maxConnections(100_000).nativeTransport(false).build());
+                DirectTransportEngine oneSocketEngine = new DirectTransportEngine(DirectTransportSettings.builder()
+                        .maxConnections(100_000).listenerPerLoop(!LISTENER_PER_LOOP).build());
                 HikariDataSource h2 = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2").resolve("tracker")
                         + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "", 4);
                 HikariDataSource h2Through = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2-through")
@@ -164,6 +170,10 @@ class TrackerAnnounceBenchmark {
                 Listener nio = nioEngine.listen(null, 0, new TrackerServerInitializer(service(new MemoryTrackerStore(),
                         tokens))).toCompletableFuture().get(10, TimeUnit.SECONDS);
                 targets.add(1, new Target(MEMORY_NIO, nio.address().port(), ourPath, self));
+                Listener oneSocket = oneSocketEngine.listen(null, 0, new TrackerServerInitializer(service(
+                        new MemoryTrackerStore(), tokens))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                targets.add(2, new Target(LISTENER_PER_LOOP ? MEMORY_ONE_SOCKET : "veilswarm memory, socket per loop",
+                        oneSocket.address().port(), ourPath, self));
             }
             report.append("direct transport I/O: ").append(engine.ioName())
                     .append(LISTENER_PER_LOOP ? ", one listening socket per loop" : ", one listening socket").append('\n');

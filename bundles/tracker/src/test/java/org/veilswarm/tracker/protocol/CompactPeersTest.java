@@ -44,12 +44,13 @@ class CompactPeersTest {
     }
 
     @Test
-    void onlyDottedQuadsAreIpv4Literals() {
-        assertArrayEquals(new byte[] {(byte) 192, 0, 2, (byte) 255}, CompactPeers.ipv4Literal("192.0.2.255"));
-        for (String no : new String[] {"256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", "01234.1.1.1", "a.b.c.d",
-            "", "1.2.3.4x"}) {
-            assertEquals(null, CompactPeers.ipv4Literal(no), no);
+    void onlyDottedQuadsAreIpv4AndHostNamesHaveNoCompactForm() {
+        CompactPeers.Encoded e = CompactPeers.encode(List.of(new TransportAddress("192.0.2.255", 1)));
+        assertArrayEquals(HexFormat.of().parseHex("c00002ff0001"), e.ipv4());
+        for (String no : new String[] {"256.0.0.1", "1.2.3", "1.2.3.4.5", "01234.1.1.1", "a.b.c.d", "1.2.3.4x",
+            "tracker.example"}) {
+            CompactPeers.Encoded none = CompactPeers.encode(List.of(new TransportAddress(no, 1)));
+            assertEquals(0, none.ipv4().length + none.ipv6().length + none.onion().length, no);
         }
-        assertEquals(java.util.Optional.empty(), CompactPeers.ipLiteral("tracker.example"));
     }
 }
