@@ -201,7 +201,9 @@ public final class DirectTransportEngine implements Transport, AutoCloseable {
                 // refuses a second listener on the same port (unless, as below, every socket sets SO_REUSEPORT,
                 // and then only for the same user).
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // No TCP_NODELAY child option: Netty's socket channels (NIO and epoll) turn it on when they are
+                // created, and setting it again would cost one more system call per accepted connection - for a
+                // tracker, one per announce (echoesOverListenAndConnectWithNagleOff checks accepted streams).
                 .childOption(ChannelOption.SO_KEEPALIVE, settings.tcpKeepAlive())
                 .childHandler(new InboundStreamInitializer(childInitializer));
         if (acceptors.size() > 1) {
