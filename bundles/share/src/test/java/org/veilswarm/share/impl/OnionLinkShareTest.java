@@ -31,6 +31,7 @@ import org.veilswarm.share.api.ShareException;
 import org.veilswarm.share.api.ShareLink;
 import org.veilswarm.share.api.ShareOptions;
 import org.veilswarm.share.api.ShareProgressListener;
+import org.veilswarm.tracker.mirror.TestIdentity;
 import org.veilswarm.tracker.protocol.TrackerClient;
 import org.veilswarm.tracker.protocol.TrackerUrl;
 

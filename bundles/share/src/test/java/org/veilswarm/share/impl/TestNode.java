@@ -10,6 +10,7 @@ import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.swarm.engine.EngineConfig;
 import org.veilswarm.swarm.engine.SwarmEngine;
 import org.veilswarm.tracker.internal.TestTrackerServer;
+import org.veilswarm.tracker.mirror.TestIdentity;
 import org.veilswarm.tracker.store.memory.MemoryTrackerStore;
 import org.veilswarm.transport.direct.impl.DirectTransportEngine;
 import org.veilswarm.transport.direct.impl.DirectTransportSettings;

@@ -6,7 +6,10 @@ import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 
-/** A node identity over a fresh Ed25519 key from the crypto bundle (the node bundle's one reads a key file). */
+/**
+ * A node identity over a fresh Ed25519 key from the crypto bundle (the node bundle's one reads a key file). Shared
+ * with later modules' tests through the tracker test-jar.
+ */
 public final class TestIdentity implements NodeIdentity {
     private final Ed25519KeyPair keys = Ed25519.generateKeyPair();
 
@@ -36,6 +39,16 @@ public final class TestIdentity implements NodeIdentity {
 
     @Override
     public ServiceKey serviceKey() {
-        throw new UnsupportedOperationException("mirroring signs with the identity key only");
+        return new ServiceKey() {
+            @Override
+            public OnionAddress address() {
+                return TestIdentity.this.address();
+            }
+
+            @Override
+            public byte[] expandedSecretKey() {
+                return Ed25519.expandSecretKey(keys.seed());
+            }
+        };
     }
 }
