@@ -1,9 +1,6 @@
 package org.veilswarm.share.impl;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,40 +27,29 @@ record DownloadRecord(String id, ShareLink link, Path directory, boolean paused,
         this(id, link, directory, paused, added, Optional.empty());
     }
 
-    private static final String FORMAT = "1";
+    private static final RecordFile FILE = new RecordFile("download", "1");
 
     byte[] encode() {
-        Properties p = new Properties();
-        p.setProperty("format", FORMAT);
+        Properties p = FILE.start();
         p.setProperty("id", id);
         p.setProperty("link", link.format());
         p.setProperty("directory", directory.toString());
         p.setProperty("paused", Boolean.toString(paused));
         p.setProperty("added", added.toString());
         clientAuthKey.ifPresent(k -> p.setProperty("client.auth.key", k));
-        StringWriter w = new StringWriter();
-        try {
-            p.store(w, null);
-        } catch (IOException e) {
-            throw new IllegalStateException("a StringWriter does not fail", e);
-        }
-        return w.toString().getBytes(StandardCharsets.UTF_8);
+        return FILE.encode(p);
     }
 
     /** @throws IOException naming what is wrong with a damaged file (never repeating the link's token) */
     static DownloadRecord decode(byte[] bytes) throws IOException {
-        Properties p = new Properties();
-        p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
-        if (!FORMAT.equals(p.getProperty("format"))) {
-            throw new IOException("unknown download file format " + p.getProperty("format"));
-        }
-        String id = required(p, "id");
+        Properties p = FILE.decode(bytes);
+        String id = FILE.required(p, "id");
         if (!id.matches("[0-9a-f]{16}")) {
             throw new IOException("download id is not 16 hex digits");
         }
         ShareLink link;
         try {
-            link = ShareLink.parse(required(p, "link"));
+            link = ShareLink.parse(FILE.required(p, "link"));
         } catch (RuntimeException e) {
             throw new IOException("damaged download file: " + e.getMessage(), e);
         }
@@ -73,19 +59,11 @@ record DownloadRecord(String id, ShareLink link, Path directory, boolean paused,
         try {
             Optional<String> key = Optional.ofNullable(p.getProperty("client.auth.key"));
             key.ifPresent(org.veilswarm.api.transport.ClientAuthSecretKey::parse); // damaged: said so, not quoted
-            return new DownloadRecord(id, link, Path.of(required(p, "directory")),
-                    Boolean.parseBoolean(required(p, "paused")), Instant.parse(required(p, "added")), key);
+            return new DownloadRecord(id, link, Path.of(FILE.required(p, "directory")),
+                    Boolean.parseBoolean(FILE.required(p, "paused")), Instant.parse(FILE.required(p, "added")), key);
         } catch (RuntimeException e) {
             throw new IOException("damaged download file: " + e.getMessage(), e);
         }
-    }
-
-    private static String required(Properties p, String key) throws IOException {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IOException("download file without " + key);
-        }
-        return v;
     }
 
     DownloadRecord withPaused(boolean value) {

@@ -1,9 +1,6 @@
 package org.veilswarm.share.impl;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,11 +36,10 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
         this(id, path, privateToken, publicToken, created, services, Optional.empty());
     }
 
-    private static final String FORMAT = "1";
+    private static final RecordFile FILE = new RecordFile("share", "1");
 
     byte[] encode() {
-        Properties p = new Properties();
-        p.setProperty("format", FORMAT);
+        Properties p = FILE.start();
         p.setProperty("id", id);
         p.setProperty("path", path.toString());
         privateToken.ifPresent(t -> p.setProperty("private.token", t));
@@ -54,23 +50,13 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
             p.setProperty("client.auth.secret", pair.secret().base32());
             p.setProperty("client.auth.public", pair.publicKey().base32());
         });
-        StringWriter w = new StringWriter();
-        try {
-            p.store(w, null);
-        } catch (IOException e) {
-            throw new IllegalStateException("a StringWriter does not fail", e);
-        }
-        return w.toString().getBytes(StandardCharsets.UTF_8);
+        return FILE.encode(p);
     }
 
     /** @throws IOException naming what is wrong with a damaged file */
     static ShareRecord decode(byte[] bytes) throws IOException {
-        Properties p = new Properties();
-        p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
-        if (!FORMAT.equals(p.getProperty("format"))) {
-            throw new IOException("unknown share file format " + p.getProperty("format"));
-        }
-        String id = required(p, "id");
+        Properties p = FILE.decode(bytes);
+        String id = FILE.required(p, "id");
         if (!id.matches("[0-9a-f]{64}")) {
             throw new IOException("share id is not 64 hex digits");
         }
@@ -84,23 +70,15 @@ record ShareRecord(String id, Path path, Optional<String> privateToken, Optional
             Optional<ClientAuthSecretKey.Pair> clientAuth = Optional.empty();
             if (p.getProperty("client.auth.secret") != null || p.getProperty("client.auth.public") != null) {
                 clientAuth = Optional.of(new ClientAuthSecretKey.Pair(
-                        ClientAuthSecretKey.parse(required(p, "client.auth.secret")),
-                        ClientAuthPublicKey.parse(required(p, "client.auth.public"))));
+                        ClientAuthSecretKey.parse(FILE.required(p, "client.auth.secret")),
+                        ClientAuthPublicKey.parse(FILE.required(p, "client.auth.public"))));
             }
-            return new ShareRecord(id, Path.of(required(p, "path")),
+            return new ShareRecord(id, Path.of(FILE.required(p, "path")),
                     Optional.ofNullable(p.getProperty("private.token")), Optional.ofNullable(p.getProperty("public.token")),
-                    Instant.parse(required(p, "created")), k, clientAuth);
+                    Instant.parse(FILE.required(p, "created")), k, clientAuth);
         } catch (RuntimeException | IOException e) {
             throw new IOException("damaged share file: " + e.getMessage(), e);
         }
-    }
-
-    private static String required(Properties p, String key) throws IOException {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IOException("share file without " + key);
-        }
-        return v;
     }
 
     ShareRecord withPrivateToken(Optional<String> token) {
