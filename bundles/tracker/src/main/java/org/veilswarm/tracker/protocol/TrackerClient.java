@@ -9,26 +9,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
+import org.veilswarm.tracker.http.StreamGet;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Announces to and scrapes HTTP trackers over any {@link StreamConnector}: one stream per request, closed
@@ -114,103 +102,42 @@ public final class TrackerClient {
 
     /** GETs {@code url?query} and completes with the body of a 200 answer. */
     public CompletableFuture<byte[]> get(TrackerUrl url, String query) {
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
-        AtomicReference<Channel> channel = new AtomicReference<>();
         String target = query.isEmpty() ? url.path() : url.path() + "?" + query;
-        connector.connect(url.address(), new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
-                        new ResponseHandler(url, target, result));
-            }
-        }).whenComplete((ch, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            } else {
-                channel.set(ch);
-                if (result.isDone()) {
-                    ch.close();
-                }
-            }
-        });
-        result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((body, error) -> {
-            Channel ch = channel.get();
-            if (ch != null) {
-                ch.close();
-            }
-        });
-        return result.exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                e instanceof TimeoutException ? new TimeoutException("tracker " + url + " did not answer within "
-                        + timeout) : e));
-    }
+        return StreamGet.get(connector, url.address(), url.hostHeader(), USER_AGENT, target, MAX_RESPONSE_BYTES,
+                timeout, new StreamGet.Outcomes<>() {
+                    @Override
+                    public byte[] answer(FullHttpResponse response) throws TrackerResponseException {
+                        if (!response.status().equals(HttpResponseStatus.OK)) {
+                            throw new TrackerResponseException("tracker " + url + " answered HTTP "
+                                    + response.status());
+                        }
+                        return ByteBufUtil.getBytes(response.content());
+                    }
 
-    /** Sends the request once the stream is active and completes the future with the answer. */
-    private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-        private final TrackerUrl url;
-        private final String target;
-        private final CompletableFuture<byte[]> result;
-        private boolean sent;
+                    @Override
+                    public Throwable connectFailed(Throwable cause) {
+                        return cause;
+                    }
 
-        ResponseHandler(TrackerUrl url, String target, CompletableFuture<byte[]> result) {
-            this.url = url;
-            this.target = target;
-            this.result = result;
-        }
+                    @Override
+                    public Throwable sendFailed(Throwable cause) {
+                        return cause;
+                    }
 
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            if (ctx.channel().isActive()) {
-                send(ctx);
-            }
-        }
+                    @Override
+                    public Throwable closedEarly() {
+                        return new TrackerResponseException("tracker " + url + " closed the stream before answering");
+                    }
 
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            send(ctx);
-            super.channelActive(ctx);
-        }
+                    @Override
+                    public Throwable failed(Throwable cause) {
+                        return new TrackerResponseException("tracker " + url + ": " + cause.getMessage(), cause);
+                    }
 
-        private void send(ChannelHandlerContext ctx) {
-            if (sent) {
-                return;
-            }
-            sent = true;
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
-            request.headers().set(HttpHeaderNames.HOST, url.hostHeader())
-                    .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                    .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
-            ctx.writeAndFlush(request).addListener(f -> {
-                if (!f.isSuccess()) {
-                    result.completeExceptionally(f.cause());
-                    ctx.close();
-                }
-            });
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            if (!response.status().equals(HttpResponseStatus.OK)) {
-                result.completeExceptionally(new TrackerResponseException("tracker " + url + " answered HTTP "
-                        + response.status()));
-            } else {
-                result.complete(ByteBufUtil.getBytes(response.content()));
-            }
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            result.completeExceptionally(new TrackerResponseException("tracker " + url
-                    + " closed the stream before answering"));
-            super.channelInactive(ctx);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            result.completeExceptionally(new TrackerResponseException("tracker " + url + ": " + cause.getMessage(),
-                    cause));
-            ctx.close();
-        }
+                    @Override
+                    public Throwable timedOut() {
+                        return new TimeoutException("tracker " + url + " did not answer within " + timeout);
+                    }
+                });
     }
 }
