@@ -108,8 +108,8 @@ public final class TrackerMirror implements AutoCloseable {
             } catch (MirrorException e) {
                 // Another share took one of these swarms while the mirror was stopped: serve none of the saved
                 // torrents, and let a snapshot (checked like any) decide again.
+                lastError = e.getMessage(); // before the count: whoever sees the count sees the error
                 rejected.incrementAndGet();
-                lastError = e.getMessage();
                 cursor = MirrorCursor.EMPTY;
             }
             onTorrents.accept(trackedShare());
@@ -159,8 +159,10 @@ public final class TrackerMirror implements AutoCloseable {
                 step();
                 return;
             }
-            rejected.incrementAndGet();
+            // The error before the count: whoever sees the count go up (status()) sees this error, not the null
+            // the last success left.
             lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            rejected.incrementAndGet();
             Duration pause = backoff;
             backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
                     : backoff.multipliedBy(2);
