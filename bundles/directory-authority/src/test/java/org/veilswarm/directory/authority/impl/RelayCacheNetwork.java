@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,12 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.veilswarm.api.directory.DirectoryStreams;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.directory.SignedRelayDescriptor;
@@ -69,6 +73,8 @@ public final class RelayCacheNetwork implements AutoCloseable {
     private final List<Cache> caches = new ArrayList<>();
     private final OneHopDirectoryStreams clientStreams;
     private io.netty.util.concurrent.ScheduledFuture<?> mirroring;
+    /** Deactivates the schemes started on this network. */
+    private final List<Runnable> closeFirst = new CopyOnWriteArrayList<>();
 
     /** One relay acting as a directory cache. */
     public static final class Cache {
@@ -234,6 +240,23 @@ public final class RelayCacheNetwork implements AutoCloseable {
         return authorityConfig.toArray(String[]::new);
     }
 
+    /**
+     * Makes a directory scheme with the configuration DS would pass it ({@code configType}: the scheme's {@code Config})
+     * to bootstrap from these authorities, ask at most {@code cacheAttempts} relay caches for one answer and give each
+     * request 15 s; binds the client's directory streams to it, and deactivates it first when this network closes.
+     */
+    public <C, S> S startScheme(Class<C> configType, int cacheAttempts, Function<C, S> create,
+            BiConsumer<S, DirectoryStreams> bindStreams, Consumer<S> deactivate) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("authorities", authorityConfig());
+        values.put("timeoutMillis", 15_000);
+        values.put("cacheAttempts", cacheAttempts);
+        S scheme = create.apply(config(configType, values));
+        closeFirst.add(() -> deactivate.accept(scheme));
+        bindStreams.accept(scheme, clientStreams);
+        return scheme;
+    }
+
     public AuthoritySet authoritySet() {
         return new AuthoritySet(authorityKeys.stream().map(k -> new RelayDescriptor.Key(k.publicKey()))
                 .collect(java.util.stream.Collectors.toSet()));
@@ -354,6 +377,7 @@ public final class RelayCacheNetwork implements AutoCloseable {
 
     @Override
     public void close() {
+        closeFirst.forEach(Runnable::run);
         clientStreams.close();
         stopAuthorities();
         caches.forEach(c -> net.kill(c.relay()));

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.directory.DirectoryStatus;
@@ -37,26 +35,17 @@ import org.veilswarm.directory.http.RelayCacheConnector;
  * from a cache; caches that lie are caught and marked, and the list comes from an honest one.
  */
 class ConsensusFromRelayCachesTest {
+    @AutoClose // deactivates the scheme first
     private RelayCacheNetwork net;
+    private final RelayCacheNetwork.MovableClock clock = new RelayCacheNetwork.MovableClock();
     private ConsensusDirectoryScheme scheme;
 
-    @AfterEach
-    void stop() {
-        if (scheme != null) {
-            scheme.deactivate();
-        }
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    private ConsensusDirectoryScheme scheme(RelayCacheNetwork.MovableClock clock, int cacheAttempts) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("authorities", net.authorityConfig());
-        values.put("timeoutMillis", 15_000);
-        values.put("cacheAttempts", cacheAttempts);
-        return new ConsensusDirectoryScheme(RelayCacheNetwork.config(ConsensusDirectoryScheme.Config.class, values),
-                clock);
+    /** One authority and four relay caches, and the scheme on them. */
+    private void start(Path dir, int cacheAttempts) throws Exception {
+        net = new RelayCacheNetwork(dir, 1, 4);
+        scheme = net.startScheme(ConsensusDirectoryScheme.Config.class, cacheAttempts,
+                c -> new ConsensusDirectoryScheme(c, clock), ConsensusDirectoryScheme::bindDirectoryStreams,
+                ConsensusDirectoryScheme::deactivate);
     }
 
     /** Bootstraps from an authority, waits until every cache holds a later list, stops every authority. */
@@ -75,10 +64,7 @@ class ConsensusFromRelayCachesTest {
     @Test
     void afterBootstrappingFromAnAuthorityTheNextListComesFromARelayCacheOverBeginDir(@TempDir Path dir)
             throws Exception {
-        net = new RelayCacheNetwork(dir, 1, 4);
-        RelayCacheNetwork.MovableClock clock = new RelayCacheNetwork.MovableClock();
-        scheme = scheme(clock, 3);
-        scheme.bindDirectoryStreams(net.clientStreams());
+        start(dir, 3);
         VerifiedConsensus first = bootstrapThenStopAuthorities();
         long bootstrapBytes = scheme.client().sources().bootstrapBytes();
 
@@ -118,10 +104,7 @@ class ConsensusFromRelayCachesTest {
     @Test
     void lyingCachesAreMarkedBadAStaleOneIsSkippedAndTheListComesFromTheHonestCache(@TempDir Path dir)
             throws Exception {
-        net = new RelayCacheNetwork(dir, 1, 4);
-        RelayCacheNetwork.MovableClock clock = new RelayCacheNetwork.MovableClock();
-        scheme = scheme(clock, 4); // every cache may be asked: the only honest one is always reached
-        scheme.bindDirectoryStreams(net.clientStreams());
+        start(dir, 4); // every cache may be asked: the only honest one is always reached
         VerifiedConsensus first = bootstrapThenStopAuthorities();
 
         List<Cache> caches = net.caches();

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.directory.DirectoryException;
@@ -46,25 +44,17 @@ import org.veilswarm.directory.http.RelayCacheConnector;
  * relay, a forged sibling hash or an answer for a stale consensus are caught, marked bad, and another is asked.
  */
 class MerkleFromRelayCachesTest {
+    @AutoClose // deactivates the scheme first
     private RelayCacheNetwork net;
+    private final RelayCacheNetwork.MovableClock clock = new RelayCacheNetwork.MovableClock();
     private MerkleDirectoryScheme scheme;
 
-    @AfterEach
-    void stop() {
-        if (scheme != null) {
-            scheme.deactivate();
-        }
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    private MerkleDirectoryScheme scheme(RelayCacheNetwork.MovableClock clock, int cacheAttempts) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("authorities", net.authorityConfig());
-        values.put("timeoutMillis", 15_000);
-        values.put("cacheAttempts", cacheAttempts);
-        return new MerkleDirectoryScheme(RelayCacheNetwork.config(MerkleDirectoryScheme.Config.class, values), clock);
+    /** One authority and four relay caches, and the scheme on them. */
+    private void start(Path dir, int cacheAttempts) throws Exception {
+        net = new RelayCacheNetwork(dir, 1, 4);
+        scheme = net.startScheme(MerkleDirectoryScheme.Config.class, cacheAttempts,
+                c -> new MerkleDirectoryScheme(c, clock), MerkleDirectoryScheme::bindDirectoryStreams,
+                MerkleDirectoryScheme::deactivate);
     }
 
     private RelayDescriptor pick() throws Exception {
@@ -103,10 +93,7 @@ class MerkleFromRelayCachesTest {
     @Test
     void afterBootstrappingFromAnAuthorityHeadersAndFindAnswersComeFromRelayCachesOverBeginDir(@TempDir Path dir)
             throws Exception {
-        net = new RelayCacheNetwork(dir, 1, 4);
-        RelayCacheNetwork.MovableClock clock = new RelayCacheNetwork.MovableClock();
-        scheme = scheme(clock, 3);
-        scheme.bindDirectoryStreams(net.clientStreams());
+        start(dir, 3);
         VerifiedHeader first = bootstrapThenStopAuthorities();
         SourceLog sources = scheme.merkleSampler().sources();
         long bootstrapBytes = sources.bootstrapBytes();
@@ -148,10 +135,7 @@ class MerkleFromRelayCachesTest {
     @Test
     void cachesAnsweringWithTheWrongRelayAForgedSiblingOrAStaleConsensusAreMarkedBad(@TempDir Path dir)
             throws Exception {
-        net = new RelayCacheNetwork(dir, 1, 4);
-        RelayCacheNetwork.MovableClock clock = new RelayCacheNetwork.MovableClock();
-        scheme = scheme(clock, 4); // every cache may be asked for one x: the honest one is always reached
-        scheme.bindDirectoryStreams(net.clientStreams());
+        start(dir, 4); // every cache may be asked for one x: the honest one is always reached
         VerifiedHeader first = bootstrapThenStopAuthorities();
         long cacheAnswersBefore = scheme.merkleSampler().sources().cacheAnswers();
         long bootstrapAnswers = scheme.merkleSampler().sources().bootstrapAnswers();
