@@ -2,46 +2,30 @@ package org.veilswarm.itests.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.veilswarm.itests.support.Distribution;
+import org.veilswarm.itests.support.HeadlessChromium;
 import org.veilswarm.itests.support.RunningTestnet;
 
 /**
@@ -73,11 +57,7 @@ class ConsoleOnionShareFlowBrowserIT {
 
     @BeforeEach
     void checkBrowser() {
-        for (String executable : List.of(ConsoleBrowserIT.CHROMIUM, ConsoleBrowserIT.CHROMEDRIVER)) {
-            if (!Files.isExecutable(Path.of(executable))) {
-                fail(executable + " is missing: " + ConsoleBrowserIT.INSTALL_HINT);
-            }
-        }
+        HeadlessChromium.requireInstalled();
         work = Distribution.freshDirectory("console-onion-share-flow");
     }
 
@@ -97,69 +77,44 @@ class ConsoleOnionShareFlowBrowserIT {
     @Test
     void shareOnOneTestnetNodeDownloadByOnionLinkOnAnotherAndSeeCircuitsDirectoryAndSettings() throws Exception {
         long started = System.nanoTime();
-        Path folder = work.resolve("holiday");
-        Files.createDirectories(folder.resolve("day two"));
-        Random random = new Random(8);
-        write(folder.resolve("big.bin"), random, 2 * 1024 * 1024 + 4321);
-        write(folder.resolve("day two/small.bin"), random, 999);
+        Path folder = ConsolePage.holidayFolder(work);
 
         testnet = RunningTestnet.start(Distribution.home().resolve("bin/veilswarm"), work.resolve("testnet"), NODES,
                 AUTHORITIES, READY_TIMEOUT, Map.of());
         long readyMillis = elapsedMillis(started);
         RunningTestnet.Node one = testnet.node(1);
         RunningTestnet.Node two = testnet.node(2);
-        browser = chromium();
+        // A reveal finding asks for confirmation in a dialog; none is expected for these files, but if one shows,
+        // proceed.
+        browser = HeadlessChromium.start(work, true);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
         // Node 1: share the folder by its path; the link names node 1's onion service.
         signIn(one, wait);
         String windowOne = browser.getWindowHandle();
-        browser.findElement(By.id("tab-shares")).click();
-        wait.until(d -> d.findElement(By.id("share-form")).isDisplayed());
-        browser.findElement(By.cssSelector("#share-form input[name=path]")).sendKeys(folder.toString());
-        long shareStarted = System.nanoTime();
-        browser.findElement(By.cssSelector("#share-form button[type=submit]")).click();
+        long shareStarted = ConsolePage.shareByPath(browser, wait, folder);
         waitForText(new WebDriverWait(browser, SHARE_WAIT), "share-progress", t -> t.contains("Shared:"), one);
         long shareMillis = elapsedMillis(shareStarted);
-        String link = wait.until(d -> text(() -> shareRow(d, "holiday").findElement(By.cssSelector(".share-link"))))
-                .strip();
+        String link = ConsolePage.shareLink(wait, "holiday");
         Matcher onion = ONION_LINK.matcher(link);
         assertTrue(onion.matches(), "an onion share link: " + link);
         assertEquals(one.address(), onion.group(1), "the link names node 1's onion address");
-        String copied = copyLink(wait);
+        String copied = ConsolePage.copyLink(wait, "holiday");
         assertTrue(copied.equals("Copied ✓") || copied.equals("Selected: press Ctrl+C"), copied);
-        screenshot("console-onion-shares.png");
+        HeadlessChromium.screenshot(browser, "console-onion-shares.png");
 
         // Node 2: paste the link into Downloads and watch it reach 100 %.
         browser.switchTo().newWindow(WindowType.TAB);
         signIn(two, wait);
-        browser.findElement(By.id("tab-downloads")).click();
-        wait.until(d -> d.findElement(By.id("download-form")).isDisplayed());
-        WebElement linkField = browser.findElement(By.cssSelector("#download-form input[name=link]"));
-        if (copied.startsWith("Copied")) {
-            linkField.sendKeys(Keys.chord(Keys.CONTROL, "v"));
-        }
-        boolean pasted = link.equals(linkField.getAttribute("value"));
-        if (!pasted) {
-            // The headless browser's clipboard did not carry it (no clipboard daemon): type what the page showed.
-            linkField.clear();
-            linkField.sendKeys(link);
-        }
         Path target = work.resolve("downloads");
-        browser.findElement(By.cssSelector("#download-form input[name=dir]")).sendKeys(target.toString());
-        long downloadStarted = System.nanoTime();
-        browser.findElement(By.cssSelector("#download-form button[type=submit]")).click();
-        String done = new WebDriverWait(browser, DOWNLOAD_WAIT).until(d -> {
-            String row = downloadRow(d);
-            if (row != null && row.contains("FAILED")) {
-                fail("the download failed in node 2's console: " + row + diagnostics());
-            }
-            return row != null && row.contains("100 %") && row.contains("SEEDING") ? row : null;
-        });
-        long downloadMillis = elapsedMillis(downloadStarted);
+        ConsolePage.GivenLink given = ConsolePage.downloadLink(browser, wait, link, copied, target);
+        boolean pasted = given.pasted();
+        String done = ConsolePage.awaitDownloadSeeding(browser, DOWNLOAD_WAIT, "node 2's console", this::diagnostics);
+        long downloadMillis = elapsedMillis(given.submitted());
         assertTrue(done.contains("holiday"), done);
-        screenshot("console-onion-downloads.png");
-        assertEquals(sha256Tree(folder), sha256Tree(target.resolve("holiday")), "node 2's files equal node 1's");
+        HeadlessChromium.screenshot(browser, "console-onion-downloads.png");
+        assertEquals(ConsolePage.sha256Tree(folder), ConsolePage.sha256Tree(target.resolve("holiday")),
+                "node 2's files equal node 1's");
 
         // Statistics: the onion transport reports circuits, and relays of the testnet counted what they carried.
         long relayedByTestnet = awaitRelayedByTestnet(1);
@@ -170,7 +125,7 @@ class ConsoleOnionShareFlowBrowserIT {
         // The circuits graph is the last one: scroll so the picture shows it with the totals below.
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "document.querySelector(\"#stats-charts svg:last-of-type\").scrollIntoView()");
-        screenshot("console-statistics-circuits.png");
+        HeadlessChromium.screenshot(browser, "console-statistics-circuits.png");
 
         // Directory: the consensus every node uses, with every node's relay.
         browser.findElement(By.id("tab-directory")).click();
@@ -178,7 +133,7 @@ class ConsoleOnionShareFlowBrowserIT {
         waitForText(wait, "directory-relays", t -> t.equals(Integer.toString(NODES)), two);
         waitForText(wait, "directory-page", t -> t.endsWith("of " + NODES), two);
         assertEquals(NODES, browser.findElements(By.cssSelector("#directory-relays-table tbody tr")).size());
-        screenshot("console-directory.png");
+        HeadlessChromium.screenshot(browser, "console-directory.png");
 
         // Settings: a relay burst below the rate is refused under its field and nothing is stored; an upload limit
         // is saved (the swarm engine restarts with it; node 2 only seeds by now).
@@ -201,7 +156,7 @@ class ConsoleOnionShareFlowBrowserIT {
         upload.sendKeys("1048576");
         browser.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
         waitForText(wait, "settings-status", t -> t.equals("Saved: uploadLimit."), two);
-        screenshot("console-settings-limits.png");
+        HeadlessChromium.screenshot(browser, "console-settings-limits.png");
 
         browser.switchTo().window(windowOne);
         System.out.printf(java.util.Locale.ROOT, "ConsoleOnionShareFlowBrowserIT figures: %d-node testnet ready in"
@@ -248,101 +203,12 @@ class ConsoleOnionShareFlowBrowserIT {
         return "http://127.0.0.1:" + node.consolePort();
     }
 
-    private WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(ConsoleBrowserIT.CHROMIUM);
-        // A reveal finding asks for confirmation in a dialog; none is expected for these files, but if one shows,
-        // proceed.
-        options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.ACCEPT);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--disable-default-apps", "--window-size=1280,1000",
-                "--user-data-dir=" + work.resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(ConsoleBrowserIT.CHROMEDRIVER))
-                .usingAnyFreePort()
-                .withLogFile(work.resolve("chromedriver.log").toFile())
-                .build();
-        return new ChromeDriver(service, options);
-    }
-
     private void signIn(RunningTestnet.Node node, WebDriverWait wait) {
-        browser.get(base(node) + "/management/" + node.token());
-        wait.until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/console/")
-                && !d.findElement(By.id("node-address")).getText().equals("…"));
+        ConsolePage.signIn(browser, wait, base(node) + "/management/" + node.token());
     }
 
-    /** Waits until element {@code id}'s text passes {@code condition}; fails with what it last showed. */
     private String waitForText(WebDriverWait wait, String id, Predicate<String> condition, RunningTestnet.Node node) {
-        String[] last = {null};
-        try {
-            return wait.until(d -> {
-                try {
-                    last[0] = d.findElement(By.id(id)).getText().strip();
-                    return condition.test(last[0]) ? last[0] : null;
-                } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
-                    return null;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("#" + id + " never showed what was expected; last: '" + last[0]
-                    + "'; message box: '" + browser.findElement(By.id("message")).getText() + "'\n--- " + node.name()
-                    + " log ---\n" + node.logTail(40), e);
-        }
-    }
-
-    /** Clicks the share's "Copy link" and returns the label it changed to (clicks again if the list was redrawn). */
-    private String copyLink(WebDriverWait wait) {
-        return wait.until(d -> {
-            try {
-                WebElement button = shareRow(d, "holiday").findElement(By.cssSelector("button.copy-link"));
-                button.click();
-                long deadline = System.nanoTime() + 3_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    String label = button.getText();
-                    if (!label.equals("Copy link")) {
-                        return label;
-                    }
-                    Thread.sleep(50);
-                }
-                return null;
-            } catch (StaleElementReferenceException | NullPointerException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        });
-    }
-
-    private static String text(java.util.function.Supplier<WebElement> find) {
-        try {
-            return find.get().getText();
-        } catch (StaleElementReferenceException | NullPointerException e) {
-            return null;
-        }
-    }
-
-    private static WebElement shareRow(WebDriver driver, String name) {
-        try {
-            for (WebElement row : driver.findElements(By.cssSelector("#shares tbody tr"))) {
-                if (row.getText().contains(name) && !row.findElements(By.cssSelector(".share-link")).isEmpty()) {
-                    return row;
-                }
-            }
-        } catch (StaleElementReferenceException e) {
-            return null;
-        }
-        return null;
-    }
-
-    private static String downloadRow(WebDriver driver) {
-        try {
-            List<WebElement> rows = driver.findElements(By.cssSelector("#downloads tbody tr"));
-            return rows.isEmpty() ? null : rows.get(0).getText();
-        } catch (StaleElementReferenceException e) {
-            return null;
-        }
+        return ConsolePage.waitForText(browser, wait, id, condition, node.name() + " log", () -> node.logTail(40));
     }
 
     private String diagnostics() {
@@ -351,29 +217,5 @@ class ConsoleOnionShareFlowBrowserIT {
 
     private static long elapsedMillis(long since) {
         return (System.nanoTime() - since) / 1_000_000;
-    }
-
-    private static void write(Path file, Random random, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        random.nextBytes(bytes);
-        Files.write(file, bytes);
-    }
-
-    private static Map<String, String> sha256Tree(Path root) throws Exception {
-        Map<String, String> digests = new TreeMap<>();
-        assertTrue(Files.isDirectory(root), root + " is not a directory");
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                digests.put(root.relativize(f).toString(), HexFormat.of().formatHex(sha.digest(Files.readAllBytes(f))));
-            }
-        }
-        return digests;
-    }
-
-    private void screenshot(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("veilswarm.itests.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 }

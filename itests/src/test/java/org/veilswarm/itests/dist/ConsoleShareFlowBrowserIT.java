@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -16,39 +15,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.veilswarm.itests.support.Distribution;
+import org.veilswarm.itests.support.HeadlessChromium;
 import org.veilswarm.itests.support.Ports;
 
 /**
@@ -75,11 +60,7 @@ class ConsoleShareFlowBrowserIT {
 
     @BeforeEach
     void checkBrowser() {
-        for (String executable : List.of(ConsoleBrowserIT.CHROMIUM, ConsoleBrowserIT.CHROMEDRIVER)) {
-            if (!Files.isExecutable(Path.of(executable))) {
-                fail(executable + " is missing: " + ConsoleBrowserIT.INSTALL_HINT);
-            }
-        }
+        HeadlessChromium.requireInstalled();
         work = Distribution.freshDirectory("console-share-flow");
     }
 
@@ -103,70 +84,46 @@ class ConsoleShareFlowBrowserIT {
     @Test
     void shareInOneConsoleDownloadByLinkInAnotherAndSeeItInTheStatistics() throws Exception {
         Path home = Distribution.home();
-        Path folder = work.resolve("holiday");
-        Files.createDirectories(folder.resolve("day two"));
-        Random random = new Random(8);
-        write(folder.resolve("big.bin"), random, 2 * 1024 * 1024 + 4321);
-        write(folder.resolve("day two/small.bin"), random, 999);
-        long folderBytes = 2 * 1024 * 1024 + 4321 + 999;
+        Path folder = ConsolePage.holidayFolder(work);
+        long folderBytes = ConsolePage.HOLIDAY_BYTES;
 
         // Both JVMs start at once: the slow part of a node start is the JVM and Felix, not anything shared.
         RunningNode a = launch(home.resolve("bin/veilswarm"), work.resolve("node-a"));
         RunningNode b = launch(home.resolve("bin/veilswarm"), work.resolve("node-b"));
         awaitConsole(a);
         awaitConsole(b);
-        browser = chromium();
+        // A reveal finding asks for confirmation in a dialog; none is expected for these files, but if one shows,
+        // proceed (the reveal text is still asserted).
+        browser = HeadlessChromium.start(work, true);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
         // Node A: share the folder by its path.
         signIn(a, wait);
         String windowA = browser.getWindowHandle();
-        browser.findElement(By.id("tab-shares")).click();
-        wait.until(d -> d.findElement(By.id("share-form")).isDisplayed());
-        browser.findElement(By.cssSelector("#share-form input[name=path]")).sendKeys(folder.toString());
-        browser.findElement(By.cssSelector("#share-form button[type=submit]")).click();
+        ConsolePage.shareByPath(browser, wait, folder);
         String progress = waitForText(wait, "share-progress", t -> t.contains("Shared:"), a);
         assertTrue(progress.startsWith("Hashed " + folder + ":") && progress.contains("100 %"),
                 "the hashing bar is shown full beside the link: " + progress);
         assertEquals("100", browser.findElement(By.cssSelector("#share-progress progress")).getAttribute("value"));
         assertTrue(browser.findElement(By.id("share-reveal")).getText().contains("2 files"),
                 "the reveal report came first: " + browser.findElement(By.id("share-reveal")).getText());
-        String link = wait.until(d -> text(() -> shareRow(d, "holiday").findElement(By.cssSelector(".share-link"))))
-                .strip();
+        String link = ConsolePage.shareLink(wait, "holiday");
         assertTrue(link.matches("http://[^/]+:\\d+/private/[A-Za-z0-9_-]+"), "a share link: " + link);
         assertEquals(link, browser.findElement(By.id("share-created-link")).getText().strip());
-        String copied = copyLink(wait);
+        String copied = ConsolePage.copyLink(wait, "holiday");
         assertTrue(copied.equals("Copied ✓") || copied.equals("Selected: press Ctrl+C"), copied);
-        screenshot("console-shares.png");
+        HeadlessChromium.screenshot(browser, "console-shares.png");
 
         // Node B: paste the link into Downloads.
         browser.switchTo().newWindow(WindowType.TAB);
         signIn(b, wait);
-        browser.findElement(By.id("tab-downloads")).click();
-        wait.until(d -> d.findElement(By.id("download-form")).isDisplayed());
-        WebElement linkField = browser.findElement(By.cssSelector("#download-form input[name=link]"));
-        if (copied.startsWith("Copied")) {
-            linkField.sendKeys(Keys.chord(Keys.CONTROL, "v"));
-        }
-        boolean pasted = link.equals(linkField.getAttribute("value"));
-        if (!pasted) {
-            // The headless browser's clipboard did not carry it (no clipboard daemon): type what the page showed.
-            linkField.clear();
-            linkField.sendKeys(link);
-        }
         Path target = work.resolve("downloads");
-        browser.findElement(By.cssSelector("#download-form input[name=dir]")).sendKeys(target.toString());
-        browser.findElement(By.cssSelector("#download-form button[type=submit]")).click();
-        String done = new WebDriverWait(browser, DOWNLOAD_WAIT).until(d -> {
-            String text = downloadRow(d);
-            if (text != null && text.contains("FAILED")) {
-                fail("the download failed in B's console: " + text + diagnostics(a, b));
-            }
-            return text != null && text.contains("100 %") && text.contains("SEEDING") ? text : null;
-        });
+        boolean pasted = ConsolePage.downloadLink(browser, wait, link, copied, target).pasted();
+        String done = ConsolePage.awaitDownloadSeeding(browser, DOWNLOAD_WAIT, "B's console", () -> diagnostics(a, b));
         assertTrue(done.contains("holiday"), done);
-        screenshot("console-downloads.png");
-        assertEquals(sha256Tree(folder), sha256Tree(target.resolve("holiday")), "B's files equal A's");
+        HeadlessChromium.screenshot(browser, "console-downloads.png");
+        assertEquals(ConsolePage.sha256Tree(folder), ConsolePage.sha256Tree(target.resolve("holiday")),
+                "B's files equal A's");
 
         // Statistics: A uploaded the folder, B downloaded it (payload bytes, so at least the folder's size).
         long uploaded = awaitStat(a, "uploadedBytes", folderBytes);
@@ -176,7 +133,7 @@ class ConsoleShareFlowBrowserIT {
         wait.until(d -> !d.findElements(By.cssSelector("#stats-charts svg path[data-series=downloaded]")).isEmpty());
         // No service reports circuits: the page says n/a, not 0.
         waitForText(wait, "stats-circuits", t -> t.startsWith("n/a"), b);
-        screenshot("console-statistics-transfers.png");
+        HeadlessChromium.screenshot(browser, "console-statistics-transfers.png");
 
         // B's settings page: a bad port is refused naming the field, a nickname is saved and shown in the header.
         browser.findElement(By.id("tab-settings")).click();
@@ -197,7 +154,7 @@ class ConsoleShareFlowBrowserIT {
         nickname.sendKeys("node-b-attic");
         browser.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
         waitForText(wait, "settings-status", t -> t.equals("Saved: nickname."), b);
-        screenshot("console-settings.png");
+        HeadlessChromium.screenshot(browser, "console-settings.png");
         browser.navigate().refresh();
         waitForText(wait, "node-nickname", t -> t.equals("node-b-attic"), b);
 
@@ -207,105 +164,12 @@ class ConsoleShareFlowBrowserIT {
                 pasted ? "pasted from the clipboard (Ctrl+V)" : "typed (the clipboard did not carry it)");
     }
 
-    private WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(ConsoleBrowserIT.CHROMIUM);
-        // A reveal finding asks for confirmation in a dialog; none is expected for these files, but if one shows,
-        // proceed (the reveal text is still asserted).
-        options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.ACCEPT);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--disable-default-apps", "--window-size=1280,1000",
-                "--user-data-dir=" + work.resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(ConsoleBrowserIT.CHROMEDRIVER))
-                .usingAnyFreePort()
-                .withLogFile(work.resolve("chromedriver.log").toFile())
-                .build();
-        return new ChromeDriver(service, options);
-    }
-
     private void signIn(RunningNode node, WebDriverWait wait) {
-        browser.get(node.consoleUrl);
-        wait.until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/console/")
-                && !d.findElement(By.id("node-address")).getText().equals("…"));
+        ConsolePage.signIn(browser, wait, node.consoleUrl);
     }
 
-    /** Waits until element {@code id}'s text passes {@code condition}; fails with what it last showed. */
-    private String waitForText(WebDriverWait wait, String id, java.util.function.Predicate<String> condition,
-            RunningNode node) {
-        String[] last = {null};
-        try {
-            return wait.until(d -> {
-                try {
-                    last[0] = d.findElement(By.id(id)).getText().strip();
-                    return condition.test(last[0]) ? last[0] : null;
-                } catch (StaleElementReferenceException e) {
-                    return null;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("#" + id + " never showed what was expected; last: '" + last[0] + "'; message box: '"
-                    + browser.findElement(By.id("message")).getText() + "'\n--- node output ---\n" + node.log(), e);
-        }
-    }
-
-    /**
-     * Clicks the share's "Copy link" and returns the label it changed to. The list refreshes every 5 s; should it
-     * be redrawn between finding the button and reading its label, click again.
-     */
-    private String copyLink(WebDriverWait wait) {
-        return wait.until(d -> {
-            try {
-                WebElement button = shareRow(d, "holiday").findElement(By.cssSelector("button.copy-link"));
-                button.click();
-                long deadline = System.nanoTime() + 3_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    String label = button.getText();
-                    if (!label.equals("Copy link")) {
-                        return label;
-                    }
-                    Thread.sleep(50);
-                }
-                return null;
-            } catch (StaleElementReferenceException | NullPointerException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        });
-    }
-
-    /** The element's text, or null (ask again) when it is missing or was redrawn while we looked. */
-    private static String text(java.util.function.Supplier<WebElement> find) {
-        try {
-            return find.get().getText();
-        } catch (StaleElementReferenceException | NullPointerException e) {
-            return null;
-        }
-    }
-
-    private static WebElement shareRow(WebDriver driver, String name) {
-        try {
-            for (WebElement row : driver.findElements(By.cssSelector("#shares tbody tr"))) {
-                if (row.getText().contains(name) && !row.findElements(By.cssSelector(".share-link")).isEmpty()) {
-                    return row;
-                }
-            }
-        } catch (StaleElementReferenceException e) {
-            return null;
-        }
-        return null;
-    }
-
-    private static String downloadRow(WebDriver driver) {
-        try {
-            List<WebElement> rows = driver.findElements(By.cssSelector("#downloads tbody tr"));
-            return rows.isEmpty() ? null : rows.get(0).getText();
-        } catch (StaleElementReferenceException e) {
-            return null;
-        }
+    private String waitForText(WebDriverWait wait, String id, Predicate<String> condition, RunningNode node) {
+        return ConsolePage.waitForText(browser, wait, id, condition, "node output", node::log);
     }
 
     /** Polls {@code GET /api/stats} until the newest sample's {@code field} is at least {@code atLeast}. */
@@ -339,30 +203,6 @@ class ConsoleShareFlowBrowserIT {
 
     private static String diagnostics(RunningNode a, RunningNode b) {
         return "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log();
-    }
-
-    private static void write(Path file, Random random, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        random.nextBytes(bytes);
-        Files.write(file, bytes);
-    }
-
-    private static Map<String, String> sha256Tree(Path root) throws IOException, NoSuchAlgorithmException {
-        Map<String, String> digests = new TreeMap<>();
-        assertTrue(Files.isDirectory(root), root + " is not a directory");
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                digests.put(root.relativize(f).toString(), HexFormat.of().formatHex(sha.digest(Files.readAllBytes(f))));
-            }
-        }
-        return digests;
-    }
-
-    private void screenshot(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("veilswarm.itests.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
     private static final class RunningNode {
