@@ -4,40 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.veilswarm.itests.support.BundleJars;
-import org.veilswarm.itests.support.Distribution;
-import org.veilswarm.itests.support.Ports;
-import org.veilswarm.launcher.BundleSource;
-import org.veilswarm.launcher.FeatureSource;
-import org.veilswarm.launcher.VeilswarmNode;
+import org.veilswarm.itests.support.HeadlessChromium;
 
 /**
  * The web console in a real browser: a node booted with the launcher API from this build's distribution
@@ -47,63 +32,12 @@ import org.veilswarm.launcher.VeilswarmNode;
  * the page and in the node's framework. Screenshots go to {@code veilswarm.itests.screenshots} (target/screenshots;
  * the pom says how to refresh docs/img/console-*.png, which docs/console.md shows).
  */
-class ConsoleBrowserIT {
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    static final String INSTALL_HINT = "install chromium and chromium-driver: apt-get install -y chromium chromium-driver"
-            + " (the test script test.sh does this)";
+class ConsoleBrowserIT extends NodeWithBrowser {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String FIXTURE_BSN = "org.veilswarm.itests.browser-upload";
 
-    private VeilswarmNode node;
-    private WebDriver browser;
-    private Path work;
-
-    @BeforeEach
-    void startNodeAndBrowser() {
-        // Never skipped: a machine without the browser fails this test with the remedy.
-        for (String executable : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(Path.of(executable))) {
-                fail(executable + " is missing: " + INSTALL_HINT);
-            }
-        }
-        Path home = Distribution.home();
-        work = Distribution.freshDirectory("console-browser");
-        node = VeilswarmNode.builder()
-                .dataDirectory(work.resolve("data"))
-                .features("core", "console", "transport-direct")
-                .bundleSource(BundleSource.mavenRepository(home.resolve("bundles")))
-                .featureSource(FeatureSource.directory(home.resolve("features")))
-                .consolePort(Ports.freeLoopbackPort())
-                .build();
-        node.start();
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--disable-default-apps", "--window-size=1280,1000",
-                "--user-data-dir=" + work.resolve("chromium-profile"));
-        // The driver executable is given: Selenium Manager has nothing to look up or download.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .withLogFile(work.resolve("chromedriver.log").toFile())
-                .build();
-        browser = new ChromeDriver(service, options);
-    }
-
-    @AfterEach
-    void stopBrowserAndNode() {
-        try {
-            if (browser != null) {
-                browser.quit();
-            }
-        } finally {
-            if (node != null) {
-                node.stop();
-            }
-        }
+    ConsoleBrowserIT() {
+        super("console-browser");
     }
 
     @Test
@@ -191,8 +125,6 @@ class ConsoleBrowserIT {
     }
 
     private void screenshot(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("veilswarm.itests.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        HeadlessChromium.screenshot(browser, name);
     }
 }

@@ -5,35 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.veilswarm.itests.support.Distribution;
-import org.veilswarm.itests.support.Ports;
-import org.veilswarm.launcher.BundleSource;
-import org.veilswarm.launcher.FeatureSource;
-import org.veilswarm.launcher.VeilswarmNode;
+import org.veilswarm.itests.support.HeadlessChromium;
 
 /**
  * The console's statistics and logs tabs in headless Chromium, on a node booted from this build's distribution:
@@ -41,69 +27,23 @@ import org.veilswarm.launcher.VeilswarmNode;
  * enough samples, the shares tab shows its form and why shares are unavailable on a node without the share
  * bundle, and the logs tab shows a line logged three times as one "×3" row.
  */
-class ConsolePagesBrowserIT {
+class ConsolePagesBrowserIT extends NodeWithBrowser {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Default sampling is every 5 s and a rate needs two samples; the page refreshes every 5 s. */
     private static final Duration GRAPH_WAIT = Duration.ofSeconds(60);
     private static final String REPEATED = "pages browser test: relay circuit timed out";
 
-    private VeilswarmNode node;
-    private WebDriver browser;
-    private Path work;
-
-    @BeforeEach
-    void startNodeAndBrowser() {
-        for (String executable : List.of(ConsoleBrowserIT.CHROMIUM, ConsoleBrowserIT.CHROMEDRIVER)) {
-            if (!Files.isExecutable(Path.of(executable))) {
-                fail(executable + " is missing: " + ConsoleBrowserIT.INSTALL_HINT);
-            }
-        }
-        Path home = Distribution.home();
-        work = Distribution.freshDirectory("console-pages-browser");
-        node = VeilswarmNode.builder()
-                .dataDirectory(work.resolve("data"))
-                .features("core", "console", "transport-direct")
-                .bundleSource(BundleSource.mavenRepository(home.resolve("bundles")))
-                .featureSource(FeatureSource.directory(home.resolve("features")))
-                .consolePort(Ports.freeLoopbackPort())
-                .build();
-        node.start();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(ConsoleBrowserIT.CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--disable-default-apps", "--window-size=1280,1000",
-                "--user-data-dir=" + work.resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(ConsoleBrowserIT.CHROMEDRIVER))
-                .usingAnyFreePort()
-                .withLogFile(work.resolve("chromedriver.log").toFile())
-                .build();
-        browser = new ChromeDriver(service, options);
-    }
-
-    @AfterEach
-    void stopBrowserAndNode() {
-        try {
-            if (browser != null) {
-                browser.quit();
-            }
-        } finally {
-            if (node != null) {
-                node.stop();
-            }
-        }
+    ConsolePagesBrowserIT() {
+        super("console-pages-browser");
     }
 
     @Test
     void statisticsTabDrawsTheRelayGraphAndLogsTabFoldsRepeatedLines() throws IOException {
         URI managementUrl = node.consoleUrl(Duration.ofSeconds(60));
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.get(managementUrl.toString());
         // The page has loaded the node once its address is shown: the tab buttons answer from then on.
-        wait.until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/console/")
-                && !d.findElement(By.id("node-address")).getText().equals("…"));
+        ConsolePage.signIn(browser, wait, managementUrl.toString());
 
         browser.findElement(By.id("tab-stats")).click();
         wait.until(dr -> dr.findElement(By.id("panel-stats")).isDisplayed()
@@ -181,8 +121,6 @@ class ConsolePagesBrowserIT {
     }
 
     private void screenshot(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("veilswarm.itests.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        HeadlessChromium.screenshot(browser, name);
     }
 }
