@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Locale;
 
+import org.veilswarm.api.internal.Base32;
+
 /**
  * A version 3 onion address: the 32-byte Ed25519 public key of a service plus a checksum and version,
  * base32-encoded and followed by {@code .onion}.
@@ -32,7 +34,6 @@ public final class OnionAddress {
     public static final int LABEL_LENGTH = 56;
 
     private static final byte[] CHECKSUM_PREFIX = ".onion checksum".getBytes(StandardCharsets.US_ASCII);
-    private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
     private final byte[] publicKey;
     private final String label;
@@ -59,7 +60,7 @@ public final class OnionAddress {
         raw[KEY_LENGTH] = checksum[0];
         raw[KEY_LENGTH + 1] = checksum[1];
         raw[KEY_LENGTH + 2] = VERSION;
-        return new OnionAddress(key, base32(raw));
+        return new OnionAddress(key, Base32.encode(raw));
     }
 
     /**
@@ -85,7 +86,12 @@ public final class OnionAddress {
             throw new IllegalArgumentException("not a v3 onion address: expected " + LABEL_LENGTH
                     + " base32 characters, got " + name.length());
         }
-        byte[] raw = unbase32(name);
+        byte[] raw;
+        try {
+            raw = Base32.decode(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a v3 onion address: " + e.getMessage(), e);
+        }
         if (raw[KEY_LENGTH + 2] != VERSION) {
             throw new IllegalArgumentException("unsupported onion address version " + (raw[KEY_LENGTH + 2] & 0xff)
                     + " (only version 3 exists)");
@@ -149,45 +155,5 @@ public final class OnionAddress {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM lacks SHA3-256 (required since Java 9)", e);
         }
-    }
-
-    /** RFC 4648 base32, lower case, no padding: 35 bytes are exactly 56 characters. */
-    private static String base32(byte[] data) {
-        StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : data) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(BASE32.charAt((buffer >>> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(BASE32.charAt((buffer << (5 - bits)) & 31));
-        }
-        return out.toString();
-    }
-
-    private static byte[] unbase32(String text) {
-        byte[] out = new byte[text.length() * 5 / 8];
-        int buffer = 0;
-        int bits = 0;
-        int n = 0;
-        for (int i = 0; i < text.length(); i++) {
-            int v = BASE32.indexOf(text.charAt(i));
-            if (v < 0) {
-                throw new IllegalArgumentException("not a v3 onion address: '" + text.charAt(i)
-                        + "' is not a base32 character (a-z, 2-7)");
-            }
-            buffer = (buffer << 5) | v;
-            bits += 5;
-            if (bits >= 8) {
-                out[n++] = (byte) (buffer >>> (bits - 8));
-                bits -= 8;
-            }
-        }
-        return out;
     }
 }

@@ -116,14 +116,21 @@ public final class PersistentListen implements AutoCloseable {
                 wait = delay;
                 Duration doubled = delay.multipliedBy(2);
                 delay = doubled.compareTo(maxDelay) > 0 ? maxDelay : doubled;
+            }
+            // Reported before the next attempt is scheduled: that attempt may fail and report on the timer's
+            // thread while this one is still on its way, and failures must be reported in the order they happen.
+            failed.accept(error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : error, wait);
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
                 try {
                     next = timer.schedule(this::attempt, wait.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException shutDown) {
                     return;
                 }
             }
-            failed.accept(error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                    ? c.getCause() : error, wait);
         });
     }
 
