@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.crypto.Ed25519;
@@ -24,18 +24,11 @@ import org.veilswarm.transport.onion.circuit.RelayTarget;
 class IntroPointChurnTest {
     private static final int PORT = 6881;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(2, Duration.ofSeconds(15),
-            Duration.ofSeconds(20), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(500));
+    private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(2, Duration.ofSeconds(20),
+            Duration.ofSeconds(2), Duration.ofSeconds(3));
 
+    @AutoClose
     private ServiceTestNetwork network;
-
-    @AfterEach
-    void stop() {
-        if (network != null) {
-            network.close();
-        }
-    }
 
     @Test
     void aKilledIntroductionPointIsReplacedTheDescriptorUploadedAgainAndNewClientsConnect() throws Exception {

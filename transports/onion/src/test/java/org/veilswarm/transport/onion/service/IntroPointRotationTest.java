@@ -7,7 +7,7 @@ import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.crypto.Ed25519;
@@ -23,21 +23,13 @@ import org.veilswarm.transport.onion.circuit.RelayTarget;
 class IntroPointRotationTest {
     private static final int PORT = 6882;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(2, Duration.ofSeconds(15),
-            Duration.ofSeconds(20), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofMinutes(60), Duration.ofMinutes(120), Duration.ofMillis(500));
-    private static final OnionServices.Settings ONE_POINT = new OnionServices.Settings(1, Duration.ofSeconds(15),
-            Duration.ofSeconds(20), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofMinutes(60), Duration.ofMinutes(120), Duration.ofMillis(500));
+    private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(2, Duration.ofSeconds(20),
+            Duration.ofMinutes(60), Duration.ofMinutes(120));
+    private static final OnionServices.Settings ONE_POINT = ServiceTestNetwork.settings(1, Duration.ofSeconds(20),
+            Duration.ofMinutes(60), Duration.ofMinutes(120));
 
+    @AutoClose
     private ServiceTestNetwork network;
-
-    @AfterEach
-    void stop() {
-        if (network != null) {
-            network.close();
-        }
-    }
 
     @Test
     void anIntroPointIsRotatedAfterItsIntroductionsAndClientsStillConnect() throws Exception {

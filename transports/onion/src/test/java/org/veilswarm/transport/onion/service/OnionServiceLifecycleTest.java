@@ -40,9 +40,8 @@ class OnionServiceLifecycleTest {
     private static final int PORT = 6881;
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** One intro point per descriptor keeps publishing short; re-uploads every 1-2 s. */
-    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(1, Duration.ofSeconds(15),
-            Duration.ofSeconds(10), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+    private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(1, Duration.ofSeconds(10),
+            Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private ServiceTestNetwork network;
     private OnionServices client;

@@ -27,9 +27,8 @@ import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
 class ServiceListenerCloseTest {
     private static final int PORT = 6881;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(1, Duration.ofSeconds(15),
-            Duration.ofSeconds(10), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+    private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(1, Duration.ofSeconds(10),
+            Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private ServiceTestNetwork network;
 

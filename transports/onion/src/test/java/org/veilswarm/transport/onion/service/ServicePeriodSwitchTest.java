@@ -37,9 +37,8 @@ class ServicePeriodSwitchTest {
     private static final int PORT = 6881;
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Re-uploads (the moment the service follows the periods, §2.2.2) every 1-2 s instead of 60-120 min. */
-    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(1, Duration.ofSeconds(15),
-            Duration.ofSeconds(10), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+    private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(1, Duration.ofSeconds(10),
+            Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private ServiceTestNetwork network;
 

@@ -143,6 +143,17 @@ final class ServiceTestNetwork implements AutoCloseable {
         net.close();
     }
 
+    /**
+     * Settings of the service tests: {@code introPoints} intro points, 15 s per circuit step and HSDir request,
+     * {@code rendezvousTimeout} for the service's answer, one connect retry, descriptors uploaded again every
+     * {@code reuploadMin}..{@code reuploadMax} and failed work retried after 0.5 s.
+     */
+    static OnionServices.Settings settings(int introPoints, Duration rendezvousTimeout, Duration reuploadMin,
+            Duration reuploadMax) {
+        return new OnionServices.Settings(introPoints, Duration.ofSeconds(15), rendezvousTimeout, Duration.ofSeconds(15),
+                1).withSchedule(reuploadMin, reuploadMax, Duration.ofMillis(500));
+    }
+
     static ServiceKey serviceKey(Ed25519KeyPair key) {
         return new ServiceKey() {
             @Override

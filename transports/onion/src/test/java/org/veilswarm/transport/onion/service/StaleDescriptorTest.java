@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.crypto.Ed25519;
@@ -40,18 +40,11 @@ class StaleDescriptorTest {
     private static final int CONNECTS = 8;
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Two intro points; no periodic re-upload during the test (it would overwrite the stale copies). */
-    private static final OnionServices.Settings SETTINGS = new OnionServices.Settings(2, Duration.ofSeconds(15),
-            Duration.ofSeconds(20), Duration.ofSeconds(15), 1)
-            .withSchedule(Duration.ofMinutes(60), Duration.ofMinutes(120), Duration.ofMillis(500));
+    private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(2, Duration.ofSeconds(20),
+            Duration.ofMinutes(60), Duration.ofMinutes(120));
 
+    @AutoClose
     private ServiceTestNetwork network;
-
-    @AfterEach
-    void stop() {
-        if (network != null) {
-            network.close();
-        }
-    }
 
     @Test
     void aClientGivenADescriptorFromBeforeTheServiceMovedItsIntroPointsStillConnects() throws Exception {
