@@ -1,21 +1,20 @@
 package org.veilswarm.share.impl;
 
+import static org.veilswarm.share.impl.ShareTestSupport.freePort;
+import static org.veilswarm.share.impl.ShareTestSupport.random;
+import static org.veilswarm.share.impl.ShareTestSupport.sha256;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -186,21 +185,5 @@ class ClientAuthShareTest {
             seen = value.get();
         }
         return seen;
-    }
-
-    private static byte[] random(int n, long seed) {
-        byte[] bytes = new byte[n];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.veilswarm.share.impl;
 
+import static org.veilswarm.share.impl.ShareTestSupport.freePort;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -191,12 +193,6 @@ final class TestNode implements AutoCloseable {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

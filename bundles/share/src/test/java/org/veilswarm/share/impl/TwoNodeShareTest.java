@@ -1,21 +1,21 @@
 package org.veilswarm.share.impl;
 
+import static org.veilswarm.share.impl.ShareTestSupport.freePort;
+import static org.veilswarm.share.impl.ShareTestSupport.random;
+import static org.veilswarm.share.impl.ShareTestSupport.sha256;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -301,12 +301,6 @@ class TwoNodeShareTest {
         return root;
     }
 
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     private static Map<String, String> digests(Path root) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
@@ -315,14 +309,6 @@ class TwoNodeShareTest {
             }
         }
         return out;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Download await(TestNode node, String id, DownloadState wanted) throws InterruptedException {
@@ -370,12 +356,6 @@ class TwoNodeShareTest {
             return counts.getOrDefault(hash.truncated(), new SwarmCounts(0, 0, 0));
         } catch (Exception e) {
             return new SwarmCounts(0, 0, 0);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }
