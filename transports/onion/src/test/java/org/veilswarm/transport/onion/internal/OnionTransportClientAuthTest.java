@@ -12,10 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,19 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.directory.RelayDescriptor;
-import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.ClientAuthSecretKey;
 import org.veilswarm.api.transport.ConnectOptions;
 import org.veilswarm.api.transport.ListenOptions;
 import org.veilswarm.api.transport.Listener;
-import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.directory.core.FullListRelaySampler;
-import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.service.OnionServiceException;
 
 /**
@@ -59,9 +54,10 @@ class OnionTransportClientAuthTest {
     void onlyTheAuthorizedClientReachesAServiceWithClientAuthorization() throws Exception {
         for (int i = 0; i < ENGINES; i++) {
             engines.add(new OnionTransportEngine(new OnionTransportSettings("127.0.0.1", 0, "", true, 1000, 0, 0, 1),
-                    serviceKey(Ed25519.generateKeyPair())));
+                    EngineTestValues.serviceKey(Ed25519.generateKeyPair())));
         }
-        List<RelayDescriptor> relays = engines.stream().map(e -> descriptor(e.relayTarget().orElseThrow())).toList();
+        List<RelayDescriptor> relays = engines.stream()
+                .map(e -> EngineTestValues.descriptor(e.relayTarget().orElseThrow())).toList();
         for (int i = 0; i < ENGINES; i++) {
             engines.get(i).directory().add(new FullListRelaySampler(relays, new SplittableRandom(i), 64), "test");
         }
@@ -71,7 +67,7 @@ class OnionTransportClientAuthTest {
         ClientAuthSecretKey.Pair stranger = ClientAuthSecretKey.generate();
         AtomicInteger accepted = new AtomicInteger();
 
-        Listener listener = engines.get(0).listen(serviceKey(key), 7000, new ChannelInitializer<>() {
+        Listener listener = engines.get(0).listen(EngineTestValues.serviceKey(key), 7000, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 accepted.incrementAndGet();
@@ -138,24 +134,5 @@ class OnionTransportClientAuthTest {
                 });
             }
         };
-    }
-
-    private static ServiceKey serviceKey(Ed25519KeyPair key) {
-        return new ServiceKey() {
-            @Override
-            public OnionAddress address() {
-                return OnionAddress.fromPublicKey(key.publicKey());
-            }
-
-            @Override
-            public byte[] expandedSecretKey() {
-                return key.expandedSecretKey();
-            }
-        };
-    }
-
-    private static RelayDescriptor descriptor(RelayTarget target) {
-        return new RelayDescriptor(target.identity(), target.ntorOnionKey(), List.of(target.address()), 1_000_000, 0,
-                Set.of(), "0.1.0", Set.of(RelayFlag.values()), Instant.now().minusSeconds(60));
     }
 }

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.RelayDescriptor;
-import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
@@ -27,13 +25,13 @@ import org.veilswarm.directory.core.FullListRelaySampler;
 import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
 import org.veilswarm.transport.onion.testing.LeakCheck;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
-import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.path.DirectorySamplers;
 import org.veilswarm.transport.onion.path.PathSelectionException;
 
 /** The transport's directory hooks without a framework: samplers bound by scheme, and BEGIN_DIR serving. */
 @ExtendWith(LeakCheck.class)
 class OnionTransportDirectoryTest {
+    private static final Instant PUBLISHED = Instant.parse("2026-01-01T00:00:00Z");
     private final Ed25519KeyPair nodeKey = Ed25519.generateKeyPair();
     private final ServiceKey serviceKey = new ServiceKey() {
         @Override
@@ -62,11 +60,6 @@ class OnionTransportDirectoryTest {
         return engine;
     }
 
-    private static RelayDescriptor descriptor(RelayTarget target) {
-        return new RelayDescriptor(target.identity(), target.ntorOnionKey(), List.of(target.address()), 1_000_000, 0,
-                Set.of(), "0.1.0", Set.of(RelayFlag.values()), Instant.parse("2026-01-01T00:00:00Z"));
-    }
-
     private static Throwable failure(OnionTransportEngine engine) {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> engine.buildCircuit().toCompletableFuture().get(20, TimeUnit.SECONDS));
@@ -83,8 +76,8 @@ class OnionTransportDirectoryTest {
         assertTrue(engine.info().summary().contains("no merkle directory bound"), engine.info().summary());
 
         List<RelayDescriptor> relays = new ArrayList<>();
-        net.relays().forEach(r -> relays.add(descriptor(r.target())));
-        relays.add(descriptor(engine.relayTarget().orElseThrow())); // this node's relay is in the directory too
+        net.relays().forEach(r -> relays.add(EngineTestValues.descriptor(r.target(), PUBLISHED)));
+        relays.add(EngineTestValues.descriptor(engine.relayTarget().orElseThrow(), PUBLISHED)); // this node's relay is in the directory too
         FullListRelaySampler sampler = new FullListRelaySampler(relays, new SplittableRandom(1), 64);
         engine.directory().add(sampler, "consensus");
         assertTrue(failure(engine).getMessage().contains("no merkle directory bound"), "another scheme is not used");

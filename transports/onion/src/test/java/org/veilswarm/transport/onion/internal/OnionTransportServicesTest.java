@@ -11,25 +11,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.api.directory.RelayDescriptor;
-import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.Listener;
-import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.directory.core.FullListRelaySampler;
-import org.veilswarm.transport.onion.circuit.RelayTarget;
 
 /**
  * The transport SPI end to end over 7 relaying engines on 127.0.0.1 (each its own HSDir over BEGIN_DIR and
@@ -45,30 +40,11 @@ class OnionTransportServicesTest {
         engines.forEach(OnionTransportEngine::close);
     }
 
-    private static ServiceKey serviceKey(Ed25519KeyPair key) {
-        return new ServiceKey() {
-            @Override
-            public OnionAddress address() {
-                return OnionAddress.fromPublicKey(key.publicKey());
-            }
-
-            @Override
-            public byte[] expandedSecretKey() {
-                return key.expandedSecretKey();
-            }
-        };
-    }
-
-    private static RelayDescriptor descriptor(RelayTarget target) {
-        return new RelayDescriptor(target.identity(), target.ntorOnionKey(), List.of(target.address()), 1_000_000, 0,
-                Set.of(), "0.1.0", Set.of(RelayFlag.values()), Instant.now().minusSeconds(60));
-    }
-
     @Test
     void aServiceListenedOnOneEngineIsReachedByAddressFromAnother() throws Exception {
         for (int i = 0; i < ENGINES; i++) {
             engines.add(new OnionTransportEngine(new OnionTransportSettings("127.0.0.1", 0, "", true, 1000, 0, 0, 1),
-                    serviceKey(Ed25519.generateKeyPair())));
+                    EngineTestValues.serviceKey(Ed25519.generateKeyPair())));
         }
         Ed25519KeyPair key = Ed25519.generateKeyPair();
         TransportAddress address = TransportAddress.of(OnionAddress.fromPublicKey(key.publicKey()), 7000);
@@ -76,14 +52,15 @@ class OnionTransportServicesTest {
         OnionTransportEngine client = engines.get(1);
         assertFalse(client.canReach(address), "no directory bound yet");
 
-        List<RelayDescriptor> relays = engines.stream().map(e -> descriptor(e.relayTarget().orElseThrow())).toList();
+        List<RelayDescriptor> relays = engines.stream()
+                .map(e -> EngineTestValues.descriptor(e.relayTarget().orElseThrow())).toList();
         for (int i = 0; i < ENGINES; i++) {
             engines.get(i).directory().add(new FullListRelaySampler(relays, new SplittableRandom(i), 64), "test");
         }
         assertTrue(client.canReach(address));
         assertFalse(client.canReach(new TransportAddress("127.0.0.1", 7000)), "onion addresses only");
 
-        Listener listener = service.listen(serviceKey(key), 7000, new ChannelInitializer<>() {
+        Listener listener = service.listen(EngineTestValues.serviceKey(key), 7000, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {

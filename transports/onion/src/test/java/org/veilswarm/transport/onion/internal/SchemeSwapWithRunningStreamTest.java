@@ -16,18 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.RelayDescriptor;
-import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
 import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
-import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.stream.CircuitStreams;
 import org.veilswarm.transport.onion.testing.LeakCheck;
 
@@ -39,6 +36,7 @@ import org.veilswarm.transport.onion.testing.LeakCheck;
  */
 @ExtendWith(LeakCheck.class)
 class SchemeSwapWithRunningStreamTest {
+    private static final Instant PUBLISHED = Instant.parse("2026-01-01T00:00:00Z");
     private static final int CHUNK = 4096;
     private final List<AutoCloseable> closeLater = new ArrayList<>();
 
@@ -58,11 +56,6 @@ class SchemeSwapWithRunningStreamTest {
         }
     }
 
-    private static RelayDescriptor descriptor(RelayTarget target) {
-        return new RelayDescriptor(target.identity(), target.ntorOnionKey(), List.of(target.address()), 1_000_000, 0,
-                Set.of(), "0.1.0", Set.of(RelayFlag.values()), Instant.parse("2026-01-01T00:00:00Z"));
-    }
-
     @Test
     void aStreamKeepsFlowingAcrossASwapAndNewCircuitsUseTheNewScheme() throws Exception {
         OnionTestNetwork net = new OnionTestNetwork(6);
@@ -76,7 +69,7 @@ class SchemeSwapWithRunningStreamTest {
                     ch.pipeline().addLast(echo);
                 }
             });
-            descriptors.add(descriptor(relay.target()));
+            descriptors.add(EngineTestValues.descriptor(relay.target(), PUBLISHED));
         }
         TestDirectorySchemes.Scheme consensus = TestDirectorySchemes.scheme("consensus", descriptors.subList(0, 3),
                 Optional.empty());

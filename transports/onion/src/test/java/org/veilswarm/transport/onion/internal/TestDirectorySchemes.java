@@ -134,17 +134,7 @@ final class TestDirectorySchemes {
     /** A node identity around a fresh key (the transport derives its relay identity from it). */
     static NodeIdentity nodeIdentity() {
         Ed25519KeyPair key = Ed25519.generateKeyPair();
-        ServiceKey serviceKey = new ServiceKey() {
-            @Override
-            public OnionAddress address() {
-                return OnionAddress.fromPublicKey(key.publicKey());
-            }
-
-            @Override
-            public byte[] expandedSecretKey() {
-                return key.expandedSecretKey();
-            }
-        };
+        ServiceKey serviceKey = EngineTestValues.serviceKey(key);
         return new NodeIdentity() {
             @Override
             public OnionAddress address() {

@@ -27,7 +27,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +43,7 @@ import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.crypto.X25519;
 import org.veilswarm.directory.core.FullListRelaySampler;
+import org.veilswarm.transport.onion.internal.EngineTestValues;
 import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.CircuitSettings;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
@@ -115,17 +115,7 @@ class OnionServicesTest {
     }
 
     private static ServiceKey serviceKey(Ed25519KeyPair key) {
-        return new ServiceKey() {
-            @Override
-            public OnionAddress address() {
-                return OnionAddress.fromPublicKey(key.publicKey());
-            }
-
-            @Override
-            public byte[] expandedSecretKey() {
-                return key.expandedSecretKey();
-            }
-        };
+        return EngineTestValues.serviceKey(key);
     }
 
     private static ChannelInitializer<Channel> echo() {

@@ -31,12 +31,12 @@ import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.directory.RelayRole;
 import org.veilswarm.api.directory.RelaySampler;
-import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.crypto.X25519;
 import org.veilswarm.directory.core.FullListRelaySampler;
+import org.veilswarm.transport.onion.internal.EngineTestValues;
 import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.CircuitSettings;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
@@ -155,17 +155,7 @@ final class ServiceTestNetwork implements AutoCloseable {
     }
 
     static ServiceKey serviceKey(Ed25519KeyPair key) {
-        return new ServiceKey() {
-            @Override
-            public OnionAddress address() {
-                return OnionAddress.fromPublicKey(key.publicKey());
-            }
-
-            @Override
-            public byte[] expandedSecretKey() {
-                return key.expandedSecretKey();
-            }
-        };
+        return EngineTestValues.serviceKey(key);
     }
 
     /** A service that answers every line with "echo: " and the line. */

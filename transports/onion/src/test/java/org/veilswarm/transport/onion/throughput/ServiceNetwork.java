@@ -18,12 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
-import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.crypto.X25519;
 import org.veilswarm.directory.core.FullListRelaySampler;
+import org.veilswarm.transport.onion.internal.EngineTestValues;
 import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.CircuitSettings;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
@@ -113,17 +113,7 @@ final class ServiceNetwork implements AutoCloseable {
     }
 
     static ServiceKey serviceKey(Ed25519KeyPair key) {
-        return new ServiceKey() {
-            @Override
-            public OnionAddress address() {
-                return OnionAddress.fromPublicKey(key.publicKey());
-            }
-
-            @Override
-            public byte[] expandedSecretKey() {
-                return key.expandedSecretKey();
-            }
-        };
+        return EngineTestValues.serviceKey(key);
     }
 
     /** Echoes every byte back, flushing once per read burst. */
