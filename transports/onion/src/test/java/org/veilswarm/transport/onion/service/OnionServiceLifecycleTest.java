@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,6 +43,7 @@ class OnionServiceLifecycleTest {
     private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(1, Duration.ofSeconds(10),
             Duration.ofSeconds(1), Duration.ofSeconds(2));
 
+    @AutoClose
     private ServiceTestNetwork network;
     private OnionServices client;
 
@@ -50,13 +51,6 @@ class OnionServiceLifecycleTest {
     void start() throws Exception {
         network = new ServiceTestNetwork(8, 3);
         client = network.node(SETTINGS);
-    }
-
-    @AfterAll
-    void stop() {
-        if (network != null) {
-            network.close();
-        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,18 +30,12 @@ class ServiceListenerCloseTest {
     private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(1, Duration.ofSeconds(10),
             Duration.ofSeconds(1), Duration.ofSeconds(2));
 
+    @AutoClose
     private ServiceTestNetwork network;
 
     @BeforeAll
     void start() throws Exception {
         network = new ServiceTestNetwork(8, 3);
-    }
-
-    @AfterAll
-    void stop() {
-        if (network != null) {
-            network.close();
-        }
     }
 
     @Test

@@ -3,16 +3,13 @@ package org.veilswarm.transport.onion.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.channel.Channel;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,6 +17,7 @@ import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
+import org.veilswarm.transport.onion.hs.MutableClock;
 import org.veilswarm.transport.onion.hs.DescriptorSchedule;
 import org.veilswarm.transport.onion.hs.HsKeys;
 import org.veilswarm.transport.onion.hs.TimePeriod;
@@ -40,6 +38,7 @@ class ServicePeriodSwitchTest {
     private static final OnionServices.Settings SETTINGS = ServiceTestNetwork.settings(1, Duration.ofSeconds(10),
             Duration.ofSeconds(1), Duration.ofSeconds(2));
 
+    @AutoClose
     private ServiceTestNetwork network;
 
     @BeforeAll
@@ -47,17 +46,10 @@ class ServicePeriodSwitchTest {
         network = new ServiceTestNetwork(8, 3);
     }
 
-    @AfterAll
-    void stop() {
-        if (network != null) {
-            network.close();
-        }
-    }
-
     @Test
     void theServiceFollowsTheTimePeriodSwitchAndClientsOfTheNewPeriodFindIt() throws Exception {
         // 23:30 UTC tomorrow: period N began at 12:00, the next shared random run is at 00:00 (§2.2.4.2 "-").
-        MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))
                 .plus(Duration.ofMinutes(23 * 60 + 30)));
         TimePeriod n = TimePeriod.containing(clock.instant());
         assertEquals(List.of(n.previous(), n), DescriptorSchedule.servicePeriods(clock.instant()));
@@ -101,33 +93,5 @@ class ServicePeriodSwitchTest {
         byte[] blinded = HsKeys.blindedPublicKey(key.address().publicKey(), period);
         OnionTestNetwork.await(() -> network.stores.subList(0, 3).stream().anyMatch(s -> s.fetch(blinded).isPresent()),
                 "a descriptor stored under the blinded key of period " + period.number(), WAIT);
-    }
-
-    /** A clock the test moves forward by hand (read from the event loops and timers, hence volatile). */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
