@@ -449,7 +449,10 @@ public final class DownloadService implements Downloads, AutoCloseable {
      *     descriptor naming others (INTRODUCTION_FAILED; tor reports the same as SOCKS 0xF2, NOT_FOUND). A link
      *     names a node's tracker, which stays published while that node runs, so this means the node is down or
      *     restarting, or is moving its intro points and has not uploaded them yet (seen in a testnet run seconds
-     *     after it was ready): each may end within the deadline.</li>
+     *     after it was ready): each may end within the deadline;</li>
+     * <li>a stream that opened but whose request got no answer in time ({@link java.util.concurrent.TimeoutException}
+     *     from the tracker client): a circuit of the path stalled or was torn down without a word (seen in a testnet
+     *     run: two rendezvous circuits destroyed, then a third opened and its snapshot request waited 30 s).</li>
      * </ul>
      * The transport already retried with new circuits and a fresh descriptor; the source is asked again after a
      * pause, until the deadline, and the last failure is reported then. The price: a link whose service refuses
@@ -459,6 +462,9 @@ public final class DownloadService implements Downloads, AutoCloseable {
      */
     static boolean transientOnionFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
             if (t instanceof TransportException te) {
                 return switch (te.reason()) {
                     case NOT_FOUND, TIMEOUT, OTHER, RESOURCE_LIMIT -> true;
