@@ -131,11 +131,11 @@ class TrackerAnnounceBenchmark {
                 new DefaultThreadFactory("bench-store", true));
         NioEventLoopGroup oneLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-one-loop", true));
         try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.builder()
-                .maxConnections(100_000).listenerPerLoop(LISTENER_PER_LOOP).build());
+                .maxConnections(100_000).nativeTransport(true).listenerPerLoop(LISTENER_PER_LOOP).build());
                 DirectTransportEngine nioEngine = new DirectTransportEngine(DirectTransportSettings.builder()
                         .maxConnections(100_000).nativeTransport(false).build());
                 DirectTransportEngine oneSocketEngine = new DirectTransportEngine(DirectTransportSettings.builder()
-                        .maxConnections(100_000).listenerPerLoop(!LISTENER_PER_LOOP).build());
+                        .maxConnections(100_000).nativeTransport(true).listenerPerLoop(!LISTENER_PER_LOOP).build());
                 HikariDataSource h2 = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2").resolve("tracker")
                         + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "", 4);
                 HikariDataSource h2Through = PooledDataSources.open("jdbc:h2:file:" + dir.resolve("h2-through")

@@ -38,7 +38,7 @@ class DirectIoTest {
     @Test
     void onLinuxX86ItRunsOnNativeEpollWithOneListeningSocketPerLoop() throws Exception {
         try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.builder()
-                .workerThreads(WORKERS).build())) {
+                .workerThreads(WORKERS).nativeTransport(true).build())) {
             Accepted accepted = new Accepted();
             DirectListener listener = (DirectListener) await(engine.listen(null, 0, accepted));
             Channel client = await(engine.connect(listener.address(), DirectTransportEngineTest.init(ch -> { })));
@@ -64,7 +64,7 @@ class DirectIoTest {
     @Test
     void withListenerPerLoopOffOneSocketAcceptsForAllLoops() throws Exception {
         try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.builder()
-                .workerThreads(WORKERS).listenerPerLoop(false).build())) {
+                .workerThreads(WORKERS).nativeTransport(true).listenerPerLoop(false).build())) {
             DirectListener listener = (DirectListener) await(engine.listen(null, 0, new Accepted()));
             assertEquals(1, listener.serverChannels().size());
             assertEquals(LINUX_X86_64 ? "epoll" : "nio", engine.ioName());
@@ -121,7 +121,8 @@ class DirectIoTest {
     /** Run in a JVM of its own by {@link #whereEpollDoesNotLoadItFallsBackToNioAndSaysWhy()}. */
     static final class NioFallbackProbe {
         public static void main(String[] args) throws Exception {
-            try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.defaults())) {
+            try (DirectTransportEngine engine = new DirectTransportEngine(DirectTransportSettings.builder()
+                    .nativeTransport(true).build())) {
                 Listener listener = await(engine.listen(null, 0, DirectTransportEngineTest.init(
                         ch -> ch.pipeline().addLast(new EchoHandler()))));
                 boolean echoed;
