@@ -43,15 +43,34 @@ public final class QueryParameters {
                 }
                 int eq = rawQuery.indexOf('=', start);
                 int nameEnd = eq < 0 || eq > end ? end : eq;
-                byte[] name = PercentEncoding.decode(rawQuery, start, nameEnd, "a parameter name");
-                String nameText = new String(name, StandardCharsets.ISO_8859_1);
-                byte[] value = nameEnd == end ? new byte[0]
-                        : PercentEncoding.decode(rawQuery, nameEnd + 1, end, printable(nameText));
+                String nameText = rawQuery.indexOf('%', start) < 0 || rawQuery.indexOf('%', start) >= nameEnd
+                        ? plainName(rawQuery, start, nameEnd)
+                        : new String(PercentEncoding.decode(rawQuery, start, nameEnd, "a parameter name"),
+                                StandardCharsets.ISO_8859_1);
+                byte[] value = nameEnd == end ? NO_BYTES
+                        : PercentEncoding.decode(rawQuery, nameEnd + 1, end, nameText, true);
                 out.add(new Parameter(nameText, value));
             }
             start = end + 1;
         }
         return new QueryParameters(List.copyOf(out));
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /**
+     * A name without escapes, as {@link PercentEncoding#decode} would return it (same checks, same errors),
+     * without the intermediate array: most names are short ASCII words.
+     */
+    private static String plainName(String rawQuery, int from, int to) throws TrackerRequestException {
+        for (int i = from; i < to; i++) {
+            char c = rawQuery.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                throw new TrackerRequestException("unencoded byte 0x" + Integer.toHexString(c)
+                        + " in a parameter name");
+            }
+        }
+        return rawQuery.substring(from, to);
     }
 
     /** Every pair in order. */

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -780,6 +781,8 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
          */
         final ArrayList<PeerEntry> rows = new ArrayList<>();
         final HashMap<TransportAddress, Integer> index = new HashMap<>();
+        /** Which slots hold a seeder: a seeder's {@link #sample} reads a bit per slot it visits, not the entry. */
+        final BitSet seederSlots = new BitSet();
         int seeders;
         long completed;
         boolean record;
@@ -826,11 +829,13 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
                 peers.add(peer);
                 compact.add(CompactPeer.of(peer.address()));
                 rows.add(peer);
+                seederSlots.set(peers.size() - 1, peer.seeder());
                 seeders += peer.seeder() ? 1 : 0;
                 return ROW;
             }
             int slot = at;
             PeerEntry previous = peers.set(slot, peer);
+            seederSlots.set(slot, peer.seeder());
             seeders += (peer.seeder() ? 1 : 0) - (previous.seeder() ? 1 : 0);
             if (onlyLaterBy(rows.get(slot), peer, ROW_REFRESH_NANOS)) {
                 return FEED_ONLY;
@@ -875,8 +880,10 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             PeerEntry last = peers.remove(peers.size() - 1);
             byte[] lastCompact = compact.remove(compact.size() - 1);
             PeerEntry lastRow = rows.remove(rows.size() - 1);
+            seederSlots.clear(peers.size());
             if (at < peers.size()) {
                 peers.set(at, last);
+                seederSlots.set(at, last.seeder());
                 compact.set(at, lastCompact);
                 rows.set(at, lastRow);
                 index.put(last.address(), at);
@@ -890,6 +897,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             compact.clear();
             rows.clear();
             index.clear();
+            seederSlots.clear();
             seeders = 0;
             completed = 0;
             record = false;
@@ -930,7 +938,7 @@ public final class WriteBehindTrackerStore implements TrackerStore, AutoCloseabl
             int found = 0;
             int slot = random.nextInt(n);
             for (int visited = 0; visited < n && found < out.length; visited++) {
-                if (slot != selfSlot && !(leechersOnly && peers.get(slot).seeder())) {
+                if (slot != selfSlot && !(leechersOnly && seederSlots.get(slot))) {
                     out[found++] = slot;
                 }
                 slot += step;

@@ -3,6 +3,7 @@ package org.veilswarm.tracker.store.memory;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -350,6 +351,11 @@ public class MemoryTrackerStore implements TrackerStore {
         /** Each peer's {@link CompactPeer} entry, in the same slot: an address's entry never changes. */
         final ArrayList<byte[]> compact = new ArrayList<>();
         final HashMap<TransportAddress, Integer> index = new HashMap<>();
+        /**
+         * Which slots hold a seeder, beside {@link #peers}: a seeder's sample visits every slot it draws until
+         * it has found enough leechers, and reading a bit is cheaper than following each slot's entry.
+         */
+        final BitSet seederSlots = new BitSet();
         int seeders;
         long downloaded;
         TorrentRecord record;
@@ -366,10 +372,12 @@ public class MemoryTrackerStore implements TrackerStore {
                 index.put(peer.address(), slot);
                 peers.add(peer);
                 compact.add(CompactPeer.of(peer.address()));
+                seederSlots.set(slot, peer.seeder());
                 seeders += peer.seeder() ? 1 : 0;
                 return slot;
             }
             PeerEntry previous = peers.set(at, peer);
+            seederSlots.set(at, peer.seeder());
             seeders += (peer.seeder() ? 1 : 0) - (previous.seeder() ? 1 : 0);
             return at;
         }
@@ -382,9 +390,11 @@ public class MemoryTrackerStore implements TrackerStore {
             PeerEntry removed = peers.get(at);
             PeerEntry last = peers.remove(peers.size() - 1);
             byte[] lastCompact = compact.remove(compact.size() - 1);
+            seederSlots.clear(peers.size());
             if (at < peers.size()) {
                 peers.set(at, last);
                 compact.set(at, lastCompact);
+                seederSlots.set(at, last.seeder());
                 index.put(last.address(), at);
             }
             seeders -= removed.seeder() ? 1 : 0;
@@ -471,7 +481,7 @@ public class MemoryTrackerStore implements TrackerStore {
         }
 
         private boolean eligible(int slot, int selfSlot, boolean leechersOnly) {
-            return slot != selfSlot && !(leechersOnly && peers.get(slot).seeder());
+            return slot != selfSlot && !(leechersOnly && seederSlots.get(slot));
         }
     }
 }

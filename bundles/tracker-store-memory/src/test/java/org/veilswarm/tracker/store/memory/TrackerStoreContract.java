@@ -184,6 +184,30 @@ public abstract class TrackerStoreContract {
         assertEquals(Set.of(peer(h, 2, 10, T0).address()), addresses(probe.peers()));
     }
 
+    /**
+     * Seeders get leechers only, also after peers left (a store may move another peer into a leaver's place)
+     * and after peers turned from leecher to seeder and back: whatever a store keeps beside the peers to tell
+     * seeders apart must follow every such change. The seeder asks for more than there are, so it must get
+     * exactly every leecher.
+     */
+    @Test
+    void seedersGetExactlyTheLeechersAfterPeersLeftAndChangedSides() {
+        InfoHash h = hash(8);
+        for (int i = 1; i <= 20; i++) {
+            store.announce(announce(peer(h, i, i % 2 == 1 ? 0 : 5, T0), AnnounceEvent.STARTED, 0));
+        }
+        for (int i : new int[] {1, 2, 4, 6}) {
+            store.announce(announce(peer(h, i, i % 2 == 1 ? 0 : 5, T0), AnnounceEvent.STOPPED, 0));
+        }
+        store.announce(announce(peer(h, 8, 0, T0), AnnounceEvent.COMPLETED, 0));
+        store.announce(announce(peer(h, 19, 7, T0), AnnounceEvent.NONE, 0));
+        List<PeerEntry> forSeeder = store.announce(announce(peer(h, 21, 0, T0), AnnounceEvent.STARTED, 50)).peers();
+        Set<TransportAddress> leechers = Set.of(10, 12, 14, 16, 18, 19, 20).stream()
+                .map(i -> peer(h, i, 5, T0).address()).collect(java.util.stream.Collectors.toSet());
+        assertEquals(leechers, addresses(forSeeder));
+        assertEquals(7, forSeeder.size());
+    }
+
     @Test
     void completedCountsADownloadAndTheSeeder() {
         InfoHash h = hash(3);
