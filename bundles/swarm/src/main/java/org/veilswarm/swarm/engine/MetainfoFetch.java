@@ -56,6 +56,8 @@ final class MetainfoFetch {
 
     /** BEP 52: hash requests "SHOULD NOT" ask for more than 512 hashes. */
     private static final int MAX_HASHES_PER_REQUEST = 512;
+    /** BEP 20 style: {@code -VS0100-}. */
+    private static final int CLIENT_PREFIX_LENGTH = 8;
     private static final Logger LOG = Logger.getLogger(MetainfoFetch.class.getName());
 
     private final SwarmEngine engine;
@@ -63,9 +65,18 @@ final class MetainfoFetch {
     private final MetadataAssembler<Channel> assembler;
     private final CompletableFuture<Metainfo> result = new CompletableFuture<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    /**
+     * The peer id this fetch's connections present: the engine's client prefix and 12 random characters, not the
+     * engine's own id. When the fetch is done the torrent connects to the same peers again while the fetch closes
+     * its connections; a peer that handles the torrent's connection before it has seen the fetch's end would find
+     * two connections from one peer id in the same direction, keep the old one and close the new one
+     * ({@link TorrentSession} keeps one connection per pair of peer ids), leaving the download without that peer.
+     */
+    private final byte[] peerId;
 
     MetainfoFetch(SwarmEngine engine, HashValue v2InfoHash) {
         this.engine = engine;
+        this.peerId = ownPeerId(engine.config().peerId());
         this.hashes = new InfoHashes(v2InfoHash, Optional.empty());
         this.assembler = new MetadataAssembler<>(ExpectedInfoHashes.v2(v2InfoHash), MetadataOptions.DEFAULT);
         result.whenComplete((m, e) -> channels.forEach(Channel::close));
@@ -84,7 +95,7 @@ final class MetainfoFetch {
                 if (result.isDone()) {
                     ch.close();
                 }
-                ch.pipeline().addLast("peer", HandshakeHandler.initiator(known, false, engine.config().peerId(),
+                ch.pipeline().addLast("peer", HandshakeHandler.initiator(known, false, peerId,
                         engine.config().limits(), SwarmEngine.UT_METADATA_ID));
                 ch.pipeline().addLast("metadata", new MetadataFetchHandler(assembler, SwarmEngine.UT_METADATA_ID,
                         engine.config().clientName(), System::nanoTime, Duration.ofMillis(250)));
@@ -195,6 +206,13 @@ final class MetainfoFetch {
                 ctx.close();
             }
         }
+    }
+
+    /** A fetch's own peer id: the 8-byte client prefix of {@code enginePeerId}, then 12 random letters and digits. */
+    static byte[] ownPeerId(byte[] enginePeerId) {
+        byte[] id = EngineConfig.randomPeerId();
+        System.arraycopy(enginePeerId, 0, id, 0, CLIENT_PREFIX_LENGTH);
+        return id;
     }
 
     /** The peers to try, each with the transport that reaches it. */
