@@ -35,11 +35,18 @@ public final class Links {
     public static final String CELL_ENCODER = "onion-cell-encoder";
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    /** Pooled heap buffers shared by all links, socket reads included (see {@link #install}). */
+    /** Heap buffers for all links, socket reads included (see {@link #install}). */
     private static final io.netty.buffer.ByteBufAllocator HEAP_BUFFERS = new HeapIoAllocator();
 
-    /** Netty reads sockets into {@code ioBuffer()}s, direct whatever the allocator prefers; not here. */
-    private static final class HeapIoAllocator extends io.netty.buffer.PooledByteBufAllocator {
+    /**
+     * Heap buffers from Netty's shared pool ({@code PooledByteBufAllocator.DEFAULT}), also for socket reads:
+     * Netty reads sockets into {@code ioBuffer()}s, direct whatever the allocator prefers. Links borrow the
+     * default pool instead of a pool of their own, whose arenas and per-thread caches held 3–5 MB more of a
+     * relay's RSS while it served a share (docs/performance.md "Node memory").
+     */
+    private static final class HeapIoAllocator extends io.netty.buffer.AbstractByteBufAllocator {
+        private static final io.netty.buffer.ByteBufAllocator POOL = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+
         HeapIoAllocator() {
             super(false);
         }
@@ -57,6 +64,21 @@ public final class Links {
         @Override
         public io.netty.buffer.ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
             return heapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected io.netty.buffer.ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return POOL.heapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected io.netty.buffer.ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return POOL.directBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return POOL.isDirectBufferPooled();
         }
     }
     private static volatile SslContext clientContext;
