@@ -3,7 +3,6 @@ package org.veilswarm.crypto;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Objects;
-import org.bouncycastle.crypto.digests.SHA3Digest;
 
 /**
  * A digest that keeps absorbing data and whose current value can be read at any time without
@@ -12,10 +11,10 @@ import org.bouncycastle.crypto.digests.SHA3Digest;
  * roll back after a cell turns out not to be addressed to this hop.
  *
  * <p>SHA-1 and SHA-256 run on the JDK (its SHA-NI intrinsics on CPUs that have them); SHA3-256 runs
- * on Bouncy Castle's {@code SHA3Digest}, whose unrolled Keccak permutation took about half the time of
- * JDK 17's per relay cell (update of 509 bytes + a snapshot's final value: docs/performance.md "Onion
- * services", session 5). Onion-service circuits pay that twice per cell, once at each end
- * (rend-spec-v3 §3.3.1), so it was the largest single item in the stream profile.
+ * on {@link Sha3_256}, whose state is cheap to snapshot (session 5 moved it from JDK 17's SHA3 to Bouncy
+ * Castle's, session 6 to this one: docs/performance.md "Onion services"). Onion-service circuits pay it
+ * twice per cell, once at each end (rend-spec-v3 §3.3.1), so it was the largest single item in the
+ * stream profile.
  *
  * <p>Not thread-safe: one instance belongs to one circuit hop direction.
  */
@@ -35,7 +34,7 @@ public final class RunningDigest {
     }
 
     public static RunningDigest sha3_256() {
-        return new RunningDigest(new Sha3State(new SHA3Digest(256)));
+        return new RunningDigest(new Sha3State(new Sha3_256()));
     }
 
     public RunningDigest update(byte[] data) {
@@ -59,7 +58,7 @@ public final class RunningDigest {
 
     /** The digest of everything absorbed so far; this digest keeps running. */
     public byte[] currentValue() {
-        return state.copy().finish();
+        return state.peek();
     }
 
     /** An independent digest in the same state. */
@@ -91,6 +90,11 @@ public final class RunningDigest {
 
         /** The final value; this state is used up. */
         byte[] finish();
+
+        /** The current value; this state keeps running. */
+        default byte[] peek() {
+            return copy().finish();
+        }
 
         int length();
 
@@ -141,9 +145,9 @@ public final class RunningDigest {
     }
 
     private static final class Sha3State implements State {
-        private final SHA3Digest digest;
+        private final Sha3_256 digest;
 
-        Sha3State(SHA3Digest digest) {
+        Sha3State(Sha3_256 digest) {
             this.digest = digest;
         }
 
@@ -169,19 +173,22 @@ public final class RunningDigest {
 
         @Override
         public State copy() {
-            return new Sha3State(new SHA3Digest(digest));
+            return new Sha3State(digest.copy());
+        }
+
+        @Override
+        public byte[] peek() {
+            return digest.currentValue();
         }
 
         @Override
         public byte[] finish() {
-            byte[] value = new byte[digest.getDigestSize()];
-            digest.doFinal(value, 0);
-            return value;
+            return digest.currentValue();
         }
 
         @Override
         public int length() {
-            return digest.getDigestSize();
+            return Sha3_256.LENGTH;
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.veilswarm.transport.onion.cell;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
 
@@ -14,9 +15,19 @@ import io.netty.handler.codec.MessageToByteEncoder;
  *
  * <p>Every value type validates its fields when constructed, so whatever reaches this encoder can be
  * encoded; only a {@link MalformedCell} or a cell written before negotiation is refused.
+ *
+ * <p>Relay cells written with a void promise once the protocol is negotiated (the circuit layer's writes)
+ * are packed into one buffer of up to {@link #BATCH_CELLS} cells, handed on when it is full, when another
+ * cell is written, or on flush: the TLS layer then gets one buffer per record instead of one per cell
+ * (before, every 514-byte cell was a pooled buffer of its own that the TLS handler copied again into a
+ * record). Handshake cells and writes whose outcome someone waits for keep their own buffer and promise.
  */
 public final class CellEncoder extends MessageToByteEncoder<Cell> {
+    /** Cells per batch: as many as fit in one TLS record's 16,384 bytes of plaintext (RFC 8446 §5.1). */
+    static final int BATCH_CELLS = 16_384 / CellFormat.CELL_LEN;
     private int linkProtocol;
+    /** Relay cells encoded but not yet handed to the next handler, or null. */
+    private ByteBuf batch;
 
     /** An encoder for a new link (2-byte circuit IDs until {@link #setLinkProtocol(int)}). */
     public CellEncoder() {
@@ -49,6 +60,60 @@ public final class CellEncoder extends MessageToByteEncoder<Cell> {
     /** The negotiated link protocol, or 0 before {@link #setLinkProtocol(int)}. */
     public int linkProtocol() {
         return linkProtocol;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof RelayCell relay && linkProtocol != 0 && promise.isVoid()) {
+            try {
+                if (batch == null) {
+                    batch = ctx.alloc().ioBuffer(BATCH_CELLS * CellFormat.CELL_LEN);
+                }
+                write(relay, CellFormat.CIRCID_LEN, batch);
+            } finally {
+                relay.release();
+            }
+            if (batch.writableBytes() < CellFormat.CELL_LEN) {
+                writeBatch(ctx);
+            }
+            return;
+        }
+        writeBatch(ctx); // what was batched goes first: cells leave in the order they were written
+        super.write(ctx, msg, promise);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        writeBatch(ctx);
+        ctx.flush();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        releaseBatch();
+        super.close(ctx, promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        releaseBatch();
+        super.handlerRemoved(ctx);
+    }
+
+    private void writeBatch(ChannelHandlerContext ctx) {
+        ByteBuf ready = batch;
+        if (ready != null) {
+            batch = null;
+            ctx.write(ready, ctx.voidPromise());
+        }
+    }
+
+    private void releaseBatch() {
+        ByteBuf dropped = batch;
+        if (dropped != null) {
+            batch = null;
+            dropped.release();
+        }
     }
 
     @Override

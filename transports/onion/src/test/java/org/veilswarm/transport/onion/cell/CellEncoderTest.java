@@ -91,4 +91,57 @@ class CellEncoderTest {
             tooShort.release();
         }
     }
+
+    @Test
+    void relayCellsWrittenWithoutPromisesLeaveInOrderPackedIntoRecordSizedBuffers() {
+        EmbeddedChannel channel = new EmbeddedChannel(CellEncoder.forLinkProtocol(4));
+        int cells = CellEncoder.BATCH_CELLS + 5;
+        for (int i = 1; i <= cells; i++) {
+            channel.write(new Relay(i, payload(i)), channel.voidPromise());
+        }
+        // A full batch goes on at once, the rest waits for another kind of cell (which goes after it) or a flush.
+        channel.write(new Destroy(99, DestroyReason.FINISHED));
+        channel.write(new Relay(cells + 1, payload(cells + 1)), channel.voidPromise());
+        channel.flush();
+        ByteBuf full = channel.readOutbound();
+        assertEquals(CellEncoder.BATCH_CELLS * CellFormat.CELL_LEN, full.readableBytes());
+        assertTrue(full.readableBytes() <= 16_384, "one TLS record's plaintext");
+        ByteBuf rest = channel.readOutbound();
+        ByteBuf destroy = channel.readOutbound();
+        ByteBuf last = channel.readOutbound();
+        assertEquals(5 * CellFormat.CELL_LEN, rest.readableBytes());
+        assertEquals(CellFormat.CELL_LEN, destroy.readableBytes());
+        assertEquals(99, destroy.getInt(0));
+        assertEquals(CellFormat.CELL_LEN, last.readableBytes());
+        int circuit = 1;
+        for (ByteBuf batch : List.of(full, rest)) {
+            for (int at = 0; at < batch.readableBytes(); at += CellFormat.CELL_LEN, circuit++) {
+                assertEquals(circuit, batch.getInt(at), "circuit ID of cell " + circuit);
+                assertEquals(CellCommand.RELAY.code(), batch.getUnsignedByte(at + 4));
+                assertEquals((byte) circuit, batch.getByte(at + 5 + 100), "payload of cell " + circuit);
+            }
+            batch.release();
+        }
+        assertEquals(cells + 1, circuit);
+        assertEquals(cells + 1, last.getInt(0));
+        destroy.release();
+        last.release();
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aBatchNotFlushedIsReleasedWhenTheLinkCloses() {
+        ByteBuf payload = payload(1);
+        EmbeddedChannel channel = new EmbeddedChannel(CellEncoder.forLinkProtocol(4));
+        channel.write(new Relay(1, payload), channel.voidPromise());
+        assertEquals(0, payload.refCnt(), "copied into the batch");
+        channel.close();
+        assertFalse(channel.finish()); // LeakCheck fails the test if the batch buffer was not released
+    }
+
+    private static ByteBuf payload(int mark) {
+        ByteBuf payload = PooledByteBufAllocator.DEFAULT.heapBuffer(CellFormat.PAYLOAD_LEN).writeZero(CellFormat.PAYLOAD_LEN);
+        payload.setByte(100, mark);
+        return payload;
+    }
 }
