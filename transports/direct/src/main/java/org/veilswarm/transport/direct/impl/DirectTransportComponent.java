@@ -73,7 +73,7 @@ public class DirectTransportComponent implements Transport {
 
         @AttributeDefinition(name = "Native transport (epoll)", description = "Use Netty's native epoll "
                 + "transport where it loads (Linux x86_64): fewer system calls per connection than the JDK's NIO. "
-                + "Off (the default), or where epoll does not load: NIO (the log says which one runs and why).")
+                + "On by default; off, or where epoll does not load: NIO (the log says which one runs and why).")
         boolean nativeTransport() default DirectTransportSettings.DEFAULT_NATIVE_TRANSPORT;
 
         @AttributeDefinition(name = "One listening socket per event loop", description = "With epoll, every "

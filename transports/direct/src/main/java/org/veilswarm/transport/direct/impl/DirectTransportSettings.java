@@ -39,10 +39,11 @@ public record DirectTransportSettings(InetAddress bindAddress, String advertised
     public static final int DEFAULT_ACCEPT_BACKLOG = 1024;
     public static final boolean DEFAULT_TCP_KEEP_ALIVE = true;
     /**
-     * NIO by default: two magnet fetches between engines of one JVM stalled (30 s timeouts in MetainfoFetchRepliesTest
-     * and MagnetDownloadTest) after epoll became the default, cause not found; epoll stays one setting away.
+     * Epoll where it loads. It was NIO for a while: two magnet fetches in the swarm tests stalled on epoll, which
+     * turned out to be the swarm's duplicate-connection rule racing a fetch's close against the next connection
+     * (fixed in MetainfoFetch, MagnetFetchThenDownloadTest), made likely by epoll's accept on every loop.
      */
-    public static final boolean DEFAULT_NATIVE_TRANSPORT = false;
+    public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
     public static final boolean DEFAULT_LISTENER_PER_LOOP = true;
 
     static final int MAX_WORKER_THREADS = 256;
