@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -45,7 +44,6 @@ import org.veilswarm.console.impl.bundles.BundleOperations;
 import org.veilswarm.console.impl.components.ComponentJson;
 import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.http.ApiRouter;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.http.Json;
 import org.veilswarm.console.impl.http.MultipartUpload;
 import org.veilswarm.console.impl.node.NodeJson;
@@ -57,13 +55,12 @@ import org.veilswarm.console.impl.node.NodeJson;
 @Component(service = Servlet.class, configurationPid = ConsoleAccess.PID)
 @HttpWhiteboardServletPattern("/api/*")
 @HttpWhiteboardServletName("veilswarm-console-api")
-public final class ApiServlet extends HttpServlet {
+public final class ApiServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
     /** Multipart overhead allowed on top of the file limit (boundaries, part headers, small fields). */
     private static final long MULTIPART_OVERHEAD = 1024 * 1024;
 
-    private final transient ConsoleAccess access;
     private final transient BundleContext context;
     private final transient BundleOperations bundles;
     private final transient ConsoleLog log;
@@ -81,20 +78,15 @@ public final class ApiServlet extends HttpServlet {
     @Activate
     public ApiServlet(BundleContext context, @Reference ConsoleAccess access,
             @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger logger) {
+        super(access);
         this.context = context;
-        this.access = access;
         this.log = new ConsoleLog(logger, ApiServlet.class);
         this.bundles = new BundleOperations(context, this::protectedBundles);
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // Checked here too, not only in the preprocessor: the API must stay closed on any whiteboard.
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
         try {
             refuseMissingService(request.getPathInfo());
             ApiRouter.Route route = ApiRouter.route(request.getMethod(), request.getPathInfo());
@@ -116,8 +108,6 @@ public final class ApiServlet extends HttpServlet {
                 case LIST_COMPONENTS -> HttpResponses.json(response, 200, ComponentJson.list(componentRuntime()));
                 default -> throw new IllegalStateException("unrouted operation " + route.operation());
             }
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
         } catch (RuntimeException e) {
             log.error("console API request " + request.getMethod() + " " + request.getRequestURI() + " failed", e);
             HttpResponses.error(response, 500, "internal error: " + e);
@@ -164,13 +154,13 @@ public final class ApiServlet extends HttpServlet {
         json.put("authenticated", true);
         json.put("via", principal.via().name().toLowerCase(Locale.ROOT));
         json.put("csrfToken", principal.session() == null ? null : principal.session().csrfToken());
-        json.put("idleTimeoutMinutes", access.config().sessionIdleMinutes());
+        json.put("idleTimeoutMinutes", access().config().sessionIdleMinutes());
         return json;
     }
 
     private void logout(Principal principal, HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean ended = principal.session() != null
-                && access.authenticator().sessions().invalidate(principal.session().id());
+                && access().authenticator().sessions().invalidate(principal.session().id());
         HttpResponses.clearSessionCookie(request, response);
         HttpResponses.json(response, 200, Map.of("loggedOut", ended));
     }
@@ -203,7 +193,7 @@ public final class ApiServlet extends HttpServlet {
         bundles.checkUpdatable(id, hasBody);
         if (!hasBody) {
             HttpResponses.json(response, 200, BundleJson.summary(bundles.updateFromLocation(id,
-                    access.maxUploadBytes(), Duration.ofSeconds(access.config().downloadTimeoutSeconds()))));
+                    access().maxUploadBytes(), Duration.ofSeconds(access().config().downloadTimeoutSeconds()))));
             return;
         }
         BundleSource source = readSource(request, false);
@@ -220,7 +210,7 @@ public final class ApiServlet extends HttpServlet {
 
     private BundleSource readSource(HttpServletRequest request, boolean startAllowed)
             throws ApiException, IOException {
-        long max = access.maxUploadBytes();
+        long max = access().maxUploadBytes();
         String contentType = request.getContentType() == null ? "" : request.getContentType();
         String type = contentType.toLowerCase(Locale.ROOT);
         if (type.startsWith("multipart/form-data")) {
@@ -254,7 +244,7 @@ public final class ApiServlet extends HttpServlet {
             }
             boolean start = startNode != null && startNode.booleanValue();
             Path file = BundleDownload.fetch(url.textValue(), max,
-                    Duration.ofSeconds(access.config().downloadTimeoutSeconds()), null);
+                    Duration.ofSeconds(access().config().downloadTimeoutSeconds()), null);
             return new BundleSource(file, null, url.textValue().strip(), start);
         }
         throw new ApiException(415, "Content-Type must be multipart/form-data (the bundle jar in field 'file')"

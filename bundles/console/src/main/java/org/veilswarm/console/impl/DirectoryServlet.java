@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -27,7 +26,6 @@ import org.veilswarm.api.directory.RelayList;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.directory.DirectoryView;
 import org.veilswarm.console.impl.http.ApiException;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.settings.ConfiguredProperties;
 
 /**
@@ -38,12 +36,11 @@ import org.veilswarm.console.impl.settings.ConfiguredProperties;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/directory")
 @HttpWhiteboardServletName("veilswarm-console-directory")
-public final class DirectoryServlet extends HttpServlet {
+public final class DirectoryServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
     static final String ONION_PID = "org.veilswarm.transport.onion";
 
-    private final transient ConsoleAccess access;
     private final transient DirectoryView view = new DirectoryView(Duration.ofSeconds(5));
     private final transient Map<DirectoryScheme, DirectoryView.Bound> schemes = new ConcurrentHashMap<>();
     private final transient Map<RelayList, String> relayLists = new ConcurrentHashMap<>();
@@ -54,7 +51,7 @@ public final class DirectoryServlet extends HttpServlet {
 
     @Activate
     public DirectoryServlet(@Reference ConsoleAccess access) {
-        this.access = access;
+        super(access);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -79,25 +76,15 @@ public final class DirectoryServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
-        try {
-            if (!request.getMethod().equals("GET")) {
-                throw ApiPaths.notAllowed(request.getMethod(), "/api/directory", "GET");
-            }
-            DirectoryView.RelayQuery query = DirectoryView.RelayQuery.parse(request.getParameter("scheme"),
-                    request.getParameter("flag"), request.getParameter("offset"), request.getParameter("limit"));
-            Map<String, RelayList> lists = new ConcurrentHashMap<>();
-            relayLists.forEach((list, scheme) -> lists.put(scheme, list));
-            HttpResponses.json(response, 200, view.json(new ArrayList<>(schemes.values()), lists, configuredScheme(),
-                    query));
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
-        }
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
+        ApiPaths.only(request.getMethod(), "GET", "/api/directory");
+        DirectoryView.RelayQuery query = DirectoryView.RelayQuery.parse(request.getParameter("scheme"),
+                request.getParameter("flag"), request.getParameter("offset"), request.getParameter("limit"));
+        Map<String, RelayList> lists = new ConcurrentHashMap<>();
+        relayLists.forEach((list, scheme) -> lists.put(scheme, list));
+        HttpResponses.json(response, 200, view.json(new ArrayList<>(schemes.values()), lists, configuredScheme(),
+                query));
     }
 
     private Optional<String> configuredScheme() throws IOException {

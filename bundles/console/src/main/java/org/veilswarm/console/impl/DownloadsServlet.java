@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,7 +20,6 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.http.Json;
 import org.veilswarm.console.impl.settings.DefaultDownloadDirectory;
 import org.veilswarm.console.impl.share.ShareJson;
@@ -38,11 +36,9 @@ import org.veilswarm.share.api.ShareException;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/downloads", "/api/downloads/*"})
 @HttpWhiteboardServletName("veilswarm-console-downloads")
-public final class DownloadsServlet extends HttpServlet {
+public final class DownloadsServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
-
-    private final transient ConsoleAccess access;
 
     private final transient Downloads downloads;
 
@@ -52,17 +48,13 @@ public final class DownloadsServlet extends HttpServlet {
 
     @Activate
     public DownloadsServlet(@Reference ConsoleAccess access, @Reference Downloads downloads) {
-        this.access = access;
+        super(access);
         this.downloads = downloads;
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
         String method = request.getMethod();
         try {
             List<String> path = ApiPaths.segments(request.getPathInfo());
@@ -107,8 +99,6 @@ public final class DownloadsServlet extends HttpServlet {
                 return;
             }
             throw ApiException.notFound("no such API endpoint: /api/downloads" + request.getPathInfo());
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
         } catch (ShareException | IllegalArgumentException e) {
             HttpResponses.error(response, 400, e.getMessage());
         }

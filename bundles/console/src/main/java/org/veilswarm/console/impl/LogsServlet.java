@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -20,7 +19,6 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.logs.LogCollector;
 import org.veilswarm.console.impl.logs.LogDeduplicator;
 import org.veilswarm.console.impl.logs.LogGroup;
@@ -33,50 +31,38 @@ import org.veilswarm.console.impl.logs.LogLine;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/logs")
 @HttpWhiteboardServletName("veilswarm-console-logs")
-public final class LogsServlet extends HttpServlet {
+public final class LogsServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
     static final int MAX_LIMIT = 1000;
 
-    private final transient ConsoleAccess access;
     private final transient LogCollector collector;
 
     @Activate
     public LogsServlet(@Reference ConsoleAccess access, @Reference LogCollector collector) {
-        this.access = access;
+        super(access);
         this.collector = collector;
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
-        try {
-            if (!request.getMethod().equals("GET")) {
-                throw new ApiException(405, "method " + request.getMethod() + " not allowed on /api/logs;"
-                        + " allowed: GET", Map.of("Allow", "GET"));
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
+        ApiPaths.only(request.getMethod(), "GET", "/api/logs");
+        LogLevel least = level(request.getParameter("level"));
+        int limit = limit(request.getParameter("limit"));
+        boolean dedup = flag(request.getParameter("dedup"));
+        List<LogLine> lines = new ArrayList<>();
+        for (LogLine line : collector.lines()) {
+            if (LogLevel.valueOf(line.level()).ordinal() <= least.ordinal()) {
+                lines.add(line);
             }
-            LogLevel least = level(request.getParameter("level"));
-            int limit = limit(request.getParameter("limit"));
-            boolean dedup = flag(request.getParameter("dedup"));
-            List<LogLine> lines = new ArrayList<>();
-            for (LogLine line : collector.lines()) {
-                if (LogLevel.valueOf(line.level()).ordinal() <= least.ordinal()) {
-                    lines.add(line);
-                }
-            }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("available", collector.available());
-            json.put("level", least.name());
-            json.put("dedup", dedup);
-            json.put("entries", dedup ? groups(LogDeduplicator.fold(lines), limit) : plain(lines, limit));
-            HttpResponses.json(response, 200, json);
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
         }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("available", collector.available());
+        json.put("level", least.name());
+        json.put("dedup", dedup);
+        json.put("entries", dedup ? groups(LogDeduplicator.fold(lines), limit) : plain(lines, limit));
+        HttpResponses.json(response, 200, json);
     }
 
     private static List<Map<String, Object>> groups(List<LogGroup> groups, int limit) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -19,7 +18,6 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.http.Json;
 import org.veilswarm.console.impl.settings.NodeSettings;
 import org.veilswarm.console.impl.settings.SettingsException;
@@ -32,26 +30,21 @@ import org.veilswarm.console.impl.settings.SettingsException;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/settings")
 @HttpWhiteboardServletName("veilswarm-console-settings")
-public final class SettingsServlet extends HttpServlet {
+public final class SettingsServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ConsoleAccess access;
     private final transient NodeSettings settings;
 
     @Activate
     public SettingsServlet(@Reference ConsoleAccess access, @Reference NodeSettings settings) {
-        this.access = access;
+        super(access);
         this.settings = settings;
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
         try {
             switch (request.getMethod()) {
                 case "GET" -> HttpResponses.json(response, 200, body(List.of()));
@@ -62,8 +55,6 @@ public final class SettingsServlet extends HttpServlet {
                 }
                 default -> throw ApiPaths.notAllowed(request.getMethod(), "/api/settings", "GET, PUT");
             }
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
         } catch (SettingsException e) {
             Map<String, Object> error = new LinkedHashMap<>(Json.error(400, e.getMessage()));
             error.put("field", e.field());

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -23,7 +22,6 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.http.Json;
 import org.veilswarm.console.impl.share.ShareCreations;
 import org.veilswarm.console.impl.share.ShareJson;
@@ -41,18 +39,17 @@ import org.veilswarm.share.api.Shares;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/shares", "/api/shares/*"})
 @HttpWhiteboardServletName("veilswarm-console-shares")
-public final class SharesServlet extends HttpServlet {
+public final class SharesServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ConsoleAccess access;
     private final transient ShareCreations creations = new ShareCreations();
 
     private final transient Shares shares;
 
     @Activate
     public SharesServlet(@Reference ConsoleAccess access, @Reference Shares shares) {
-        this.access = access;
+        super(access);
         this.shares = shares;
     }
 
@@ -62,12 +59,8 @@ public final class SharesServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
         String method = request.getMethod();
         try {
             List<String> path = ApiPaths.segments(request.getPathInfo());
@@ -118,8 +111,6 @@ public final class SharesServlet extends HttpServlet {
                 return;
             }
             throw ApiException.notFound("no such API endpoint: /api/shares" + request.getPathInfo());
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
         } catch (ShareException | IllegalArgumentException e) {
             HttpResponses.error(response, 400, e.getMessage());
         }

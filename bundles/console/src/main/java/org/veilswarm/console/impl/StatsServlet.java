@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -18,7 +17,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.console.impl.auth.Principal;
-import org.veilswarm.console.impl.http.ConsolePaths;
+import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.stats.StatsSample;
 import org.veilswarm.console.impl.stats.StatsSampler;
 
@@ -29,32 +28,22 @@ import org.veilswarm.console.impl.stats.StatsSampler;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/stats")
 @HttpWhiteboardServletName("veilswarm-console-stats")
-public final class StatsServlet extends HttpServlet {
+public final class StatsServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ConsoleAccess access;
     private final transient StatsSampler sampler;
 
     @Activate
     public StatsServlet(@Reference ConsoleAccess access, @Reference StatsSampler sampler) {
-        this.access = access;
+        super(access);
         this.sampler = sampler;
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
-        if (!request.getMethod().equals("GET")) {
-            response.setHeader("Allow", "GET");
-            HttpResponses.error(response, 405, "method " + request.getMethod() + " not allowed on /api/stats;"
-                    + " allowed: GET");
-            return;
-        }
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
+        ApiPaths.only(request.getMethod(), "GET", "/api/stats");
         HttpResponses.json(response, 200, json(sampler.samples()));
     }
 

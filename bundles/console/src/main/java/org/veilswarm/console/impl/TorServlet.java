@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,7 +20,6 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 import org.osgi.util.tracker.ServiceTracker;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
-import org.veilswarm.console.impl.http.ConsolePaths;
 import org.veilswarm.console.impl.tor.TorMonitorJson;
 
 /**
@@ -37,13 +35,11 @@ import org.veilswarm.console.impl.tor.TorMonitorJson;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/tor")
 @HttpWhiteboardServletName("veilswarm-console-tor")
-public final class TorServlet extends HttpServlet {
+public final class TorServlet extends GuardedApiServlet {
 
     private static final long serialVersionUID = 1L;
     static final String NOT_INSTALLED = "no tor transport is installed (feature transport-tor); its monitor appears"
             + " here once it is";
-
-    private final transient ConsoleAccess access;
 
     private final transient ServiceTracker<Object, Object> monitors;
 
@@ -54,7 +50,7 @@ public final class TorServlet extends HttpServlet {
      */
     @Activate
     public TorServlet(BundleContext context, @Reference ConsoleAccess access) throws InvalidSyntaxException {
-        this.access = access;
+        super(access);
         this.monitors = new ServiceTracker<>(context,
                 context.createFilter("(" + Constants.OBJECTCLASS + "=" + TorMonitorJson.SERVICE + ")"), null);
         monitors.open(true);
@@ -66,20 +62,10 @@ public final class TorServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Principal principal = access.guard().admit(request, response, ConsolePaths.Area.API);
-        if (principal == null) {
-            return;
-        }
-        response.setHeader("Cache-Control", "no-store");
-        try {
-            if (!request.getMethod().equals("GET")) {
-                throw ApiPaths.notAllowed(request.getMethod(), "/api/tor", "GET");
-            }
-            HttpResponses.json(response, 200, json(monitors.getService()));
-        } catch (ApiException e) {
-            HttpResponses.error(response, e);
-        }
+    void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ApiException {
+        ApiPaths.only(request.getMethod(), "GET", "/api/tor");
+        HttpResponses.json(response, 200, json(monitors.getService()));
     }
 
     static Map<String, Object> json(Object current) {
