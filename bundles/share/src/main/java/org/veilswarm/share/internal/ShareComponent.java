@@ -3,8 +3,6 @@ package org.veilswarm.share.internal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -12,17 +10,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.node.ServiceKeys;
-import org.veilswarm.api.tracker.TrackerStore;
-import org.veilswarm.api.transport.Transport;
 import org.veilswarm.share.api.RevealReport;
 import org.veilswarm.share.api.Share;
 import org.veilswarm.share.api.ShareOptions;
@@ -46,7 +39,7 @@ import org.veilswarm.tracker.api.TrackerShares;
 @Component(service = Shares.class, configurationPid = ShareComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ShareComponent.Config.class)
-public final class ShareComponent implements Shares {
+public final class ShareComponent extends ShareContextComponent implements Shares {
     static final String DATA_DIR = "veilswarm.data.dir";
     static final String PID = "org.veilswarm.share";
 
@@ -97,8 +90,6 @@ public final class ShareComponent implements Shares {
                 java.util.Arrays.stream(config.transportOrder()).map(String::trim).filter(t -> !t.isEmpty()).toList());
     }
 
-    private final List<Transport> transports = new CopyOnWriteArrayList<>();
-    private final AtomicReference<TrackerStore> store = new AtomicReference<>();
     private final ShareService shares;
 
     @Activate
@@ -106,13 +97,8 @@ public final class ShareComponent implements Shares {
             @Reference(name = "trackerShares") TrackerShares trackerShares,
             @Reference(name = "identity") NodeIdentity identity,
             @Reference(name = "serviceKeys") ServiceKeys serviceKeys, Config config, BundleContext context) {
-        String data = context.getProperty(DATA_DIR);
-        Path dataDir = data != null ? Path.of(data) : context.getDataFile("").toPath();
-        int port = peerPort(context);
-        ShareContext shareContext = new ShareContext(engine, trackerShares, () -> Optional.ofNullable(store.get()),
-                () -> List.copyOf(transports), Optional.of(identity), dataDir, port, linkSettings(config),
-                Optional.of(serviceKeys), servicesPerShare(config));
-        this.shares = new ShareService(shareContext);
+        this.shares = new ShareService(shareContext(engine, trackerShares, identity, config, context,
+                Optional.of(serviceKeys), servicesPerShare(config)));
         shares.start();
     }
 
@@ -125,26 +111,6 @@ public final class ShareComponent implements Shares {
     @Deactivate
     void deactivate() {
         shares.close();
-    }
-
-    @Reference(name = "transport", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindTransport(Transport transport) {
-        transports.add(transport);
-    }
-
-    void unbindTransport(Transport transport) {
-        transports.remove(transport);
-    }
-
-    @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindStore(TrackerStore s) {
-        store.set(s);
-    }
-
-    void unbindStore(TrackerStore s) {
-        store.compareAndSet(s, null);
     }
 
     // --- Shares ------------------------------------------------------------------------------------------
