@@ -736,9 +736,9 @@ public final class DownloadService implements Downloads, AutoCloseable {
             context.trackerShares().find(e.link.token()).ifPresent(share -> context.trackerShares().revoke(e.link.token()));
         }
         if (deleteFiles && s != null) {
-            deleteTree(e.directory.resolve(s.metainfo().info().name()));
+            FileTrees.delete(e.directory.resolve(s.metainfo().info().name()));
         }
-        deleteTree(stateDir(e));
+        FileTrees.delete(stateDir(e));
         try {
             Files.deleteIfExists(downloadsDir().resolve(e.id + ".download"));
             Files.deleteIfExists(downloadsDir().resolve(e.id + ".torrent"));
@@ -794,23 +794,6 @@ public final class DownloadService implements Downloads, AutoCloseable {
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("every Java platform has SHA-256", ex);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException ex) {
-                    // best effort
-                }
-            });
-        } catch (IOException ex) {
-            LOG.log(System.Logger.Level.WARNING, "cannot delete " + root + ": " + ex.getMessage());
         }
     }
 

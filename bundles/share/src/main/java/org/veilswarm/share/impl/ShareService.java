@@ -533,7 +533,7 @@ public final class ShareService implements Shares, AutoCloseable {
         if (e.metainfo != null) {
             context.store().get().ifPresent(store -> store.removeTorrent(v2(e.metainfo)));
         }
-        deleteTree(dir.resolve(id));
+        FileTrees.delete(dir.resolve(id));
         return true;
     }
 
@@ -615,23 +615,6 @@ public final class ShareService implements Shares, AutoCloseable {
             return Set.of(v2(e.metainfo));
         }
         return Set.of(InfoHash.ofHex(e.record.id()));
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException ex) {
-                    // left for the next removal
-                }
-            });
-        } catch (IOException ex) {
-            LOG.log(System.Logger.Level.WARNING, "cannot delete " + root + ": " + ex.getMessage());
-        }
     }
 
     /** The onion services of share {@code id} that listen now, in key order (tests, logs). */
