@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.veilswarm.launcher.cli.CliOutcome.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,29 +38,18 @@ class TestnetCommandTest {
     @TempDir
     Path tmp;
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
-
-    private static Outcome cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        VeilswarmCli.Result r = VeilswarmCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(r.exitCode(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void badOptionsExitWithTwoAndNameTheOption() {
-        Outcome nodes = cli("testnet", "--nodes", "0", "--dir", tmp.resolve("a").toString());
+        CliOutcome nodes = cli("testnet", "--nodes", "0", "--dir", tmp.resolve("a").toString());
         assertEquals(2, nodes.exitCode(), nodes.err());
         assertTrue(nodes.err().contains("--nodes"), nodes.err());
-        Outcome authorities = cli("testnet", "--nodes", "2", "--authorities", "3", "--dir", tmp.resolve("b").toString());
+        CliOutcome authorities = cli("testnet", "--nodes", "2", "--authorities", "3", "--dir", tmp.resolve("b").toString());
         assertEquals(2, authorities.exitCode(), authorities.err());
         assertTrue(authorities.err().contains("--authorities must be 1 to the number of nodes (2)"), authorities.err());
-        Outcome scheme = cli("testnet", "--scheme", "gossip", "--dir", tmp.resolve("c").toString());
+        CliOutcome scheme = cli("testnet", "--scheme", "gossip", "--dir", tmp.resolve("c").toString());
         assertEquals(2, scheme.exitCode(), scheme.err());
         assertTrue(scheme.err().contains("--scheme must be consensus or merkle"), scheme.err());
-        Outcome port = cli("testnet", "--base-port", "80", "--dir", tmp.resolve("d").toString());
+        CliOutcome port = cli("testnet", "--base-port", "80", "--dir", tmp.resolve("d").toString());
         assertEquals(2, port.exitCode(), port.err());
         assertTrue(port.err().contains("--base-port"), port.err());
         assertFalse(Files.exists(tmp.resolve("a")), "nothing is written for a refused command");
@@ -71,10 +59,10 @@ class TestnetCommandTest {
     void aDirectoryThatIsNotATestnetIsNeverUsedNorDeleted() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("photos"));
         Files.writeString(dir.resolve("holiday.jpg"), "not a testnet");
-        Outcome run = cli("testnet", "--dir", dir.toString());
+        CliOutcome run = cli("testnet", "--dir", dir.toString());
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("is not a testnet directory"), run.err());
-        Outcome reset = cli("testnet", "--reset", "--dir", dir.toString());
+        CliOutcome reset = cli("testnet", "--reset", "--dir", dir.toString());
         assertEquals(2, reset.exitCode(), reset.err());
         assertTrue(reset.err().contains("--reset deletes only a testnet directory"), reset.err());
         assertTrue(Files.exists(dir.resolve("holiday.jpg")));
@@ -82,12 +70,12 @@ class TestnetCommandTest {
 
     @Test
     void stopWithoutATestnetSaysSo() throws Exception {
-        Outcome none = cli("testnet", "stop", "--dir", tmp.resolve("nothing").toString());
+        CliOutcome none = cli("testnet", "stop", "--dir", tmp.resolve("nothing").toString());
         assertEquals(1, none.exitCode());
         assertTrue(none.err().contains("No testnet in"), none.err());
 
         new TestnetPlan(tmp.resolve("net"), 2, 1, 21_000, "consensus").write();
-        Outcome idle = cli("testnet", "stop", "--dir", tmp.resolve("net").toString());
+        CliOutcome idle = cli("testnet", "stop", "--dir", tmp.resolve("net").toString());
         assertEquals(0, idle.exitCode(), idle.err());
         assertTrue(idle.out().contains("No testnet is running from"), idle.out());
     }
@@ -137,7 +125,7 @@ class TestnetCommandTest {
         new TestnetPlan(tmp.resolve("net"), 5, 3, 30_000, "merkle").write();
         assertArrayEquals(seed, Files.readAllBytes(third.authorityKeyFile()));
         assertTrue(TestnetPlan.read(tmp.resolve("net")).orElseThrow().sameShapeAs(plan));
-        Outcome other = cli("testnet", "--nodes", "4", "--dir", tmp.resolve("net").toString());
+        CliOutcome other = cli("testnet", "--nodes", "4", "--dir", tmp.resolve("net").toString());
         assertEquals(2, other.exitCode(), other.err());
         assertTrue(other.err().contains("holds another testnet (5 nodes, 3 authorities, merkle, base port 30000)"),
                 other.err());

@@ -2,10 +2,8 @@ package org.veilswarm.launcher.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.veilswarm.launcher.cli.CliOutcome.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,22 +21,10 @@ class VeilswarmCliTest {
     @TempDir
     Path tmp;
 
-    /** What a command printed and returned. */
-    private record Outcome(int exitCode, String out, String err) {
-    }
-
-    private static Outcome cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        VeilswarmCli.Result r = VeilswarmCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(r.exitCode(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void helpListsEveryCommand() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"help"}, new String[0])) {
-            Outcome o = cli(args);
+            CliOutcome o = cli(args);
             assertEquals(0, o.exitCode());
             for (String command : List.of("run", "testnet", "status", "bundles", "share", "get", "verify", "version")) {
                 assertTrue(o.out().contains("  " + command + " "), command + " in: " + o.out());
@@ -48,22 +34,22 @@ class VeilswarmCliTest {
 
     @Test
     void versionIsTheBuiltVersion() {
-        Outcome o = cli("version");
+        CliOutcome o = cli("version");
         assertEquals(0, o.exitCode());
         assertTrue(o.out().matches("veilswarm \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"), o.out());
     }
 
     @Test
     void usageErrorsExitWithTwoAndSayWhat() {
-        Outcome unknown = cli("frobnicate");
+        CliOutcome unknown = cli("frobnicate");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("Unknown command 'frobnicate'"), unknown.err());
 
-        Outcome badOption = cli("status", "--port", "1");
+        CliOutcome badOption = cli("status", "--port", "1");
         assertEquals(2, badOption.exitCode());
         assertTrue(badOption.err().contains("'status' has no option --port"), badOption.err());
 
-        Outcome noValue = cli("status", "--data");
+        CliOutcome noValue = cli("status", "--data");
         assertEquals(2, noValue.exitCode());
         assertTrue(noValue.err().contains("--data needs a value"), noValue.err());
     }
@@ -72,7 +58,7 @@ class VeilswarmCliTest {
     void statusWithoutARunningNodeExitsWithOneAndSaysHowToStartOne() {
         Path data = tmp.resolve("nothing-here");
         for (String command : List.of("status", "bundles")) {
-            Outcome o = cli(command, "--data", data.toString());
+            CliOutcome o = cli(command, "--data", data.toString());
             assertEquals(1, o.exitCode());
             assertTrue(o.err().contains("No Veilswarm node is running with data directory " + data), o.err());
             assertTrue(o.err().contains("veilswarm run --data " + data), o.err());
@@ -82,19 +68,19 @@ class VeilswarmCliTest {
 
     @Test
     void shareAndGetNeedTheirArgumentAndARunningNode() {
-        Outcome noPath = cli("share", "--yes");
+        CliOutcome noPath = cli("share", "--yes");
         assertEquals(2, noPath.exitCode());
         assertTrue(noPath.err().contains("'share' needs 1 argument"), noPath.err());
-        Outcome twoLinks = cli("get", "http://a:1/private/x", "http://b:1/private/y");
+        CliOutcome twoLinks = cli("get", "http://a:1/private/x", "http://b:1/private/y");
         assertEquals(2, twoLinks.exitCode(), twoLinks.err());
-        Outcome flagOnGet = cli("get", "http://a:1/private/x", "--yes");
+        CliOutcome flagOnGet = cli("get", "http://a:1/private/x", "--yes");
         assertEquals(2, flagOnGet.exitCode(), flagOnGet.err());
 
         Path data = tmp.resolve("no-node");
-        Outcome share = cli("share", tmp.toString(), "--yes", "--data", data.toString());
+        CliOutcome share = cli("share", tmp.toString(), "--yes", "--data", data.toString());
         assertEquals(1, share.exitCode());
         assertTrue(share.err().contains("No Veilswarm node is running with data directory " + data), share.err());
-        Outcome get = cli("get", "http://127.0.0.1:1/private/x", "--dir", tmp.toString(), "--data", data.toString());
+        CliOutcome get = cli("get", "http://127.0.0.1:1/private/x", "--dir", tmp.toString(), "--data", data.toString());
         assertEquals(1, get.exitCode());
         assertTrue(get.err().contains("No Veilswarm node is running with data directory " + data), get.err());
     }
@@ -123,7 +109,7 @@ class VeilswarmCliTest {
     void staleConsoleUrlIsReportedAsNoNodeAnswering() throws Exception {
         Files.createDirectories(tmp);
         Files.writeString(tmp.resolve("console.url"), "http://127.0.0.1:" + TestNodes.freePort() + "/management/abc\n");
-        Outcome o = cli("status", "--data", tmp.toString());
+        CliOutcome o = cli("status", "--data", tmp.toString());
         assertEquals(1, o.exitCode());
         assertTrue(o.err().contains("No Veilswarm node answers at"), o.err());
     }
@@ -137,11 +123,11 @@ class VeilswarmCliTest {
             node.consoleUrl(Duration.ofSeconds(60));
             String address = node.address(Duration.ofSeconds(10)).orElseThrow();
 
-            Outcome status = cli("status", "--data", data.toString());
+            CliOutcome status = cli("status", "--data", data.toString());
             assertEquals(0, status.exitCode(), status.err());
             assertTrue(status.out().contains(address), status.out());
 
-            Outcome bundles = cli("bundles", "--data", data.toString());
+            CliOutcome bundles = cli("bundles", "--data", data.toString());
             assertEquals(0, bundles.exitCode(), bundles.err());
             assertTrue(bundles.out().lines().anyMatch(l -> l.contains("org.veilswarm.console") && l.contains("ACTIVE")),
                     bundles.out());
