@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -35,7 +33,6 @@ import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.NodeIT;
 import org.veilswarm.itests.support.Ports;
-import org.veilswarm.itests.support.ResolvedArtifacts;
 import org.veilswarm.itests.support.VeilswarmOptions;
 
 /**
@@ -54,22 +51,7 @@ public class DirectoryOnOnionIT extends NodeIT {
     @Override
     @Configuration
     public Option[] config() {
-        List<Option> options = new ArrayList<>(List.of(VeilswarmOptions.node(getClass(), "core")));
-        var core = VeilswarmOptions.features("core").get(0).bundles();
-        String version = core.stream().filter(b -> b.artifactId().equals("api")).findFirst().orElseThrow().version();
-        String netty = core.stream().filter(b -> b.artifactId().equals("netty-codec")).findFirst().orElseThrow()
-                .version();
-        ResolvedArtifacts artifacts = ResolvedArtifacts.load();
-        List<Path> jars = List.of(artifacts.jar("io.netty", "netty-codec-http", netty),
-                artifacts.jar("org.veilswarm", "onion", version),
-                artifacts.jar("org.veilswarm", "directory-core", version),
-                artifacts.jar("org.veilswarm", "directory-http", version),
-                artifacts.jar("org.veilswarm", "directory-authority", version),
-                artifacts.jar("org.veilswarm", "directory-consensus", version));
-        for (Path jar : jars) {
-            options.add(CoreOptions.bundle(jar.toUri().toString()).startLevel(12).start());
-        }
-        return options.toArray(Option[]::new);
+        return VeilswarmOptions.coreWith(getClass(), "onion", "directory-core", "directory-http", "directory-authority", "directory-consensus");
     }
 
     @Test

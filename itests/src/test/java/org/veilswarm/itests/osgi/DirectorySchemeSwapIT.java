@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +25,6 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -54,7 +52,6 @@ import org.veilswarm.directory.http.PublishedDirectory;
 import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.NodeIT;
-import org.veilswarm.itests.support.ResolvedArtifacts;
 import org.veilswarm.itests.support.VeilswarmOptions;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -89,21 +86,7 @@ public class DirectorySchemeSwapIT extends NodeIT {
     @Override
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
-        List<Option> options = new ArrayList<>(List.of(VeilswarmOptions.node(getClass(), "core")));
-        var core = VeilswarmOptions.features("core").get(0).bundles();
-        String version = core.stream().filter(b -> b.artifactId().equals("api")).findFirst().orElseThrow().version();
-        String netty = core.stream().filter(b -> b.artifactId().equals("netty-codec")).findFirst().orElseThrow()
-                .version();
-        ResolvedArtifacts artifacts = ResolvedArtifacts.load();
-        List<Path> jars = List.of(artifacts.jar("io.netty", "netty-codec-http", netty),
-                artifacts.jar("org.veilswarm", "directory-core", version),
-                artifacts.jar("org.veilswarm", "directory-http", version),
-                artifacts.jar("org.veilswarm", "directory-consensus", version),
-                artifacts.jar("org.veilswarm", "directory-merkle", version));
-        for (Path jar : jars) {
-            options.add(CoreOptions.bundle(jar.toUri().toString()).startLevel(12).start());
-        }
-        return options.toArray(Option[]::new);
+        return VeilswarmOptions.coreWith(getClass(), "directory-core", "directory-http", "directory-consensus", "directory-merkle");
     }
 
     @Before

@@ -127,6 +127,27 @@ public final class VeilswarmOptions {
         return options.toArray(Option[]::new);
     }
 
+    /**
+     * The core feature plus Netty's HTTP codec and the named Veilswarm bundles (directory ones, which no feature
+     * lists yet), in this order, at the start level a feature would give them (12), all of the core's version.
+     */
+    public static Option[] coreWith(Class<?> testClass, String... veilswarmArtifacts) {
+        List<Option> options = new ArrayList<>(List.of(node(testClass, "core")));
+        var core = features("core").get(0).bundles();
+        String version = core.stream().filter(b -> b.artifactId().equals("api")).findFirst().orElseThrow().version();
+        String netty = core.stream().filter(b -> b.artifactId().equals("netty-codec")).findFirst().orElseThrow()
+                .version();
+        ResolvedArtifacts artifacts = ResolvedArtifacts.load();
+        List<Path> jars = new ArrayList<>(List.of(artifacts.jar("io.netty", "netty-codec-http", netty)));
+        for (String artifactId : veilswarmArtifacts) {
+            jars.add(artifacts.jar("org.veilswarm", artifactId, version));
+        }
+        for (Path jar : jars) {
+            options.add(bundle(jar.toUri().toString()).startLevel(12).start());
+        }
+        return options.toArray(Option[]::new);
+    }
+
     private static boolean isFragment(Path jar) {
         try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
             java.util.jar.Manifest manifest = file.getManifest();
