@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
-import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
@@ -34,17 +33,7 @@ import org.veilswarm.transport.onion.testing.LeakCheck;
 @ExtendWith(LeakCheck.class)
 class OnionTransportCircuitCountsTest {
     private final Ed25519KeyPair nodeKey = Ed25519.generateKeyPair();
-    private final ServiceKey serviceKey = new ServiceKey() {
-        @Override
-        public OnionAddress address() {
-            return OnionAddress.fromPublicKey(nodeKey.publicKey());
-        }
-
-        @Override
-        public byte[] expandedSecretKey() {
-            return nodeKey.expandedSecretKey();
-        }
-    };
+    private final ServiceKey serviceKey = EngineTestValues.serviceKey(nodeKey);
     private final List<AutoCloseable> closeLater = new ArrayList<>();
 
     @AfterEach

@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.ClientAuthSecretKey;
 import org.veilswarm.api.transport.ConnectOptions;
@@ -31,7 +24,6 @@ import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
-import org.veilswarm.directory.core.FullListRelaySampler;
 import org.veilswarm.transport.onion.service.OnionServiceException;
 
 /**
@@ -42,43 +34,25 @@ import org.veilswarm.transport.onion.service.OnionServiceException;
  * REFUSED - so they never learn the introduction points and the service accepts no stream from them.
  */
 class OnionTransportClientAuthTest {
-    private static final int ENGINES = 7;
-    private final List<OnionTransportEngine> engines = new ArrayList<>();
+    private final RelayingEngines engines = new RelayingEngines(7);
 
     @AfterEach
     void closeAll() {
-        engines.forEach(OnionTransportEngine::close);
+        engines.close();
     }
 
     @Test
     void onlyTheAuthorizedClientReachesAServiceWithClientAuthorization() throws Exception {
-        for (int i = 0; i < ENGINES; i++) {
-            engines.add(new OnionTransportEngine(new OnionTransportSettings("127.0.0.1", 0, "", true, 1000, 0, 0, 1),
-                    EngineTestValues.serviceKey(Ed25519.generateKeyPair())));
-        }
-        List<RelayDescriptor> relays = engines.stream()
-                .map(e -> EngineTestValues.descriptor(e.relayTarget().orElseThrow())).toList();
-        for (int i = 0; i < ENGINES; i++) {
-            engines.get(i).directory().add(new FullListRelaySampler(relays, new SplittableRandom(i), 64), "test");
-        }
+        engines.bindDirectory();
         Ed25519KeyPair key = Ed25519.generateKeyPair();
         TransportAddress address = TransportAddress.of(OnionAddress.fromPublicKey(key.publicKey()), 7000);
         ClientAuthSecretKey.Pair friend = ClientAuthSecretKey.generate();
         ClientAuthSecretKey.Pair stranger = ClientAuthSecretKey.generate();
         AtomicInteger accepted = new AtomicInteger();
 
-        Listener listener = engines.get(0).listen(EngineTestValues.serviceKey(key), 7000, new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                accepted.incrementAndGet();
-                channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.writeAndFlush(msg);
-                    }
-                });
-            }
-        }, ListenOptions.authorizedOnly(friend.publicKey())).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        Listener listener = engines.get(0).listen(EngineTestValues.serviceKey(key), 7000,
+                RelayingEngines.echoService(accepted::incrementAndGet),
+                ListenOptions.authorizedOnly(friend.publicKey())).toCompletableFuture().get(60, TimeUnit.SECONDS);
         assertEquals(address, listener.address());
 
         OnionServiceException noKey = refused(engines.get(2).connect(address, echoClient(new CompletableFuture<>())));
@@ -116,23 +90,6 @@ class OnionTransportClientAuthTest {
     }
 
     private static ChannelInitializer<Channel> echoClient(CompletableFuture<String> echoed, int length) {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ByteBuf buf = (ByteBuf) msg;
-                        text.append(buf.toString(StandardCharsets.UTF_8));
-                        buf.release();
-                        if (text.length() >= length) {
-                            echoed.complete(text.toString());
-                        }
-                    }
-                });
-            }
-        };
+        return RelayingEngines.textReader(echoed, length);
     }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.RelayDescriptor;
-import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
@@ -33,17 +32,7 @@ import org.veilswarm.transport.onion.path.PathSelectionException;
 class OnionTransportDirectoryTest {
     private static final Instant PUBLISHED = Instant.parse("2026-01-01T00:00:00Z");
     private final Ed25519KeyPair nodeKey = Ed25519.generateKeyPair();
-    private final ServiceKey serviceKey = new ServiceKey() {
-        @Override
-        public OnionAddress address() {
-            return OnionAddress.fromPublicKey(nodeKey.publicKey());
-        }
-
-        @Override
-        public byte[] expandedSecretKey() {
-            return nodeKey.expandedSecretKey();
-        }
-    };
+    private final ServiceKey serviceKey = EngineTestValues.serviceKey(nodeKey);
     private final List<AutoCloseable> closeLater = new ArrayList<>();
 
     @AfterEach

@@ -46,17 +46,7 @@ import org.veilswarm.transport.onion.link.Links;
 /** The transport behind the DS component, on loopback, without a framework. */
 class OnionTransportEngineTest {
     private final Ed25519KeyPair nodeKey = Ed25519.generateKeyPair();
-    private final ServiceKey serviceKey = new ServiceKey() {
-        @Override
-        public OnionAddress address() {
-            return OnionAddress.fromPublicKey(nodeKey.publicKey());
-        }
-
-        @Override
-        public byte[] expandedSecretKey() {
-            return nodeKey.expandedSecretKey();
-        }
-    };
+    private final ServiceKey serviceKey = EngineTestValues.serviceKey(nodeKey);
     private final List<AutoCloseable> closeLater = new ArrayList<>();
     /**
      * Transport threads alive before this test: threads by identity, because an earlier test class in this JVM

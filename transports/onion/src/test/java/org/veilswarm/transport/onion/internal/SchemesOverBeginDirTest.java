@@ -36,6 +36,7 @@ import org.veilswarm.directory.http.HttpDirectoryQueries;
 import org.veilswarm.directory.http.PublishedDirectory;
 import org.veilswarm.transport.onion.circuit.OnionTestNetwork;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
+import org.veilswarm.transport.onion.path.BeginDirDirectory;
 import org.veilswarm.transport.onion.testing.LeakCheck;
 
 /**
@@ -72,7 +73,7 @@ class SchemesOverBeginDirTest {
         component.bindScheme(merkle, Map.of("directory.scheme", "merkle"));
 
         OriginCircuit circuit = net.circuit(component.engine().relay());
-        DirectoryHttpClient client = new DirectoryHttpClient(new BeginDirConnector("relay", net.streams(circuit)),
+        DirectoryHttpClient client = new DirectoryHttpClient(new BeginDirDirectory("relay", net.streams(circuit)),
                 Duration.ofSeconds(30), 1 << 20, true);
         RelayDescriptorParser parser = RelayDescriptorParser.withSystemClock();
         ConsensusVerification list = set.verifyConsensus(client.get(DirectoryPaths.CONSENSUS).get(60, TimeUnit.SECONDS)

@@ -10,13 +10,13 @@ import org.veilswarm.transport.onion.stream.CircuitStreams;
 /**
  * directory-http's client over BEGIN_DIR streams (tor-spec §6.2) on one circuit: each request opens a
  * stream to the circuit's last relay, which answers with its directory handler. Test code: the onion
- * transport itself never depends on the directory bundles.
+ * transport itself never depends on the directory bundles. Public for the engine tests of package internal.
  */
-final class BeginDirDirectory implements DirectoryConnector {
+public final class BeginDirDirectory implements DirectoryConnector {
     private final String name;
     private final CircuitStreams streams;
 
-    BeginDirDirectory(String name, CircuitStreams streams) {
+    public BeginDirDirectory(String name, CircuitStreams streams) {
         this.name = name;
         this.streams = streams;
     }

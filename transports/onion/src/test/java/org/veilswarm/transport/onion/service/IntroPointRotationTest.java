@@ -3,7 +3,6 @@ package org.veilswarm.transport.onion.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,12 +80,6 @@ class IntroPointRotationTest {
     }
 
     private static void roundTrip(OnionServices client, TransportAddress address, String text) throws Exception {
-        ServiceTestNetwork.Collector collector = new ServiceTestNetwork.Collector();
-        Channel stream = ServiceTestNetwork.connectWithin(client, address, collector, WAIT);
-        try {
-            collector.roundTrip(stream, text);
-        } finally {
-            stream.close().sync();
-        }
+        ServiceTestNetwork.roundTripOnNewStream(client, address, text, WAIT);
     }
 }

@@ -203,13 +203,7 @@ class OnionServiceLifecycleTest {
 
             OnionServices friend = network.node(SETTINGS);
             friend.clientAuthorization(address.onion().orElseThrow(), authorized.privateKey());
-            ServiceTestNetwork.Collector collector = new ServiceTestNetwork.Collector();
-            Channel stream = ServiceTestNetwork.connectWithin(friend, address, collector, WAIT);
-            try {
-                collector.roundTrip(stream, "authorized");
-            } finally {
-                stream.close().sync();
-            }
+            ServiceTestNetwork.roundTripOnNewStream(friend, address, "authorized", WAIT);
         } finally {
             seeder.close();
         }

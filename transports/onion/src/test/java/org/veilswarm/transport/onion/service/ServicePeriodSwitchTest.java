@@ -2,7 +2,6 @@ package org.veilswarm.transport.onion.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netty.channel.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,12 +77,9 @@ class ServicePeriodSwitchTest {
 
     /** A fresh client node reaches the service and echoes {@code text}; the client node is closed after. */
     private static void reach(OnionServices client, TransportAddress address, String text) throws Exception {
-        ServiceTestNetwork.Collector collector = new ServiceTestNetwork.Collector();
-        Channel stream = ServiceTestNetwork.connectWithin(client, address, collector, WAIT);
         try {
-            collector.roundTrip(stream, text);
+            ServiceTestNetwork.roundTripOnNewStream(client, address, text, WAIT);
         } finally {
-            stream.close().sync();
             client.close();
         }
     }

@@ -229,6 +229,21 @@ final class ServiceTestNetwork implements AutoCloseable {
     }
 
     /**
+     * A fresh stream from {@code client} ({@link #connectWithin}) echoes {@code text} back
+     * ({@link Collector#roundTrip}); the stream is closed after, whatever happened.
+     */
+    static void roundTripOnNewStream(OnionServices client, org.veilswarm.api.transport.TransportAddress to,
+            String text, Duration timeout) throws Exception {
+        Collector collector = new Collector();
+        Channel stream = connectWithin(client, to, collector, timeout);
+        try {
+            collector.roundTrip(stream, text);
+        } finally {
+            stream.close().sync();
+        }
+    }
+
+    /**
      * Connects until it works or {@code timeout} passes: right after a relay died or a service moved, a
      * client may still pick a stale HSDir copy; each attempt is a fresh fetch and fresh circuits.
      */
