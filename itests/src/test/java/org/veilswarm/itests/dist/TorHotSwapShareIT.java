@@ -16,20 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.veilswarm.itests.support.Distribution;
-import org.veilswarm.itests.support.Ports;
-import org.veilswarm.transport.tor.testing.PrivateTorNetwork;
-import org.veilswarm.transport.tor.testing.RealTor;
 import org.veilswarm.itests.support.CliRun;
+import org.veilswarm.itests.support.PrivateTorBed;
 import org.veilswarm.itests.support.TorNetworkNode;
 
 /**
@@ -52,42 +48,30 @@ class TorHotSwapShareIT {
     private static final int FILE_BYTES = 2 * 1024 * 1024;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration TOR_READY_TIMEOUT = Duration.ofSeconds(240);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(240);
 
-    private final List<TorNetworkNode> nodes = new ArrayList<>();
-    private PrivateTorNetwork network;
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (TorNetworkNode n : nodes) {
-            n.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-    }
+    @AutoClose
+    private PrivateTorBed bed;
 
     @Test
     void theTorTransportInstalledIntoARunningNodeMakesItsShareDownloadableOverTorAndLeavesWithItsTor()
             throws Exception {
-        Path tor = RealTor.executable(); // fails with the install hint when the Debian package is missing
-        Path home = Distribution.home();
-        Path veilswarm = home.resolve("bin/veilswarm");
-        Path work = Distribution.freshDirectory("tor-hotswap");
+        bed = PrivateTorBed.prepare("tor-hotswap");
+        Path home = bed.home();
+        Path work = bed.work();
         Path file = work.resolve("notes.bin");
-        byte[] bytes = new byte[FILE_BYTES];
-        new Random(19).nextBytes(bytes);
-        Files.write(file, bytes);
+        byte[] bytes = bed.writeRandomFile("notes.bin", FILE_BYTES, 19);
 
         long t0 = System.nanoTime();
-        network = PrivateTorNetwork.start(work.resolve("net"), 3, 7, Duration.ofSeconds(150));
-        TorNetworkNode a = start(veilswarm, work, "node-a", tor, "core,console,tracker,share,transport-direct");
-        TorNetworkNode b = start(veilswarm, work, "node-b", tor, "core,console,tracker,share,transport-tor");
+        bed.startNetwork();
+        // Node A's store is seeded with the tor transport's configuration for the private network too, though its tor
+        // bundle comes later: the configuration waits in the store, so the tor it launches never uses the defaults.
+        TorNetworkNode a = bed.start("node-a", "core,console,tracker,share,transport-direct");
+        TorNetworkNode b = bed.start("node-b", "core,console,tracker,share,transport-tor");
         String consoleA = a.awaitConsole(START_TIMEOUT);
         b.awaitConsole(START_TIMEOUT);
         assertTrue(a.tors().isEmpty(), "node A runs no tor before the tor transport is installed");
 
-        CliRun share = cli(veilswarm, "share", file.toString(), "--yes", "--data", a.data().toString());
+        CliRun share = bed.cli("share", file.toString(), "--yes", "--data", a.data().toString());
         assertEquals(0, share.exit(), share.output() + "\n--- node A ---\n" + a.log());
         String directLink = share.output().strip().lines().reduce((x, y) -> y).orElse("");
         Matcher direct = DIRECT_LINK.matcher(directLink);
@@ -121,7 +105,7 @@ class TorHotSwapShareIT {
         // cannot dial. The downloader waits for a peer it can reach (issue #9's early get) instead of failing.
         Path target = work.resolve("downloads");
         long getStart = System.nanoTime();
-        CliRun get = cli(veilswarm, "get", onionLink, "--dir", target.toString(), "--data", b.data().toString());
+        CliRun get = bed.cli("get", onionLink, "--dir", target.toString(), "--data", b.data().toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStart);
         assertEquals(0, get.exit(), get.output() + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
         assertEquals(TorNetworkNode.sha256(bytes), TorNetworkNode.sha256(Files.readAllBytes(target.resolve("notes.bin"))),
@@ -145,7 +129,7 @@ class TorHotSwapShareIT {
         try {
             await("veilswarm status to answer after the uninstall", Duration.ofSeconds(60), () -> {
                 try {
-                    last[0] = cli(veilswarm, "status", "--data", a.data().toString());
+                    last[0] = bed.cli("status", "--data", a.data().toString());
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -243,20 +227,5 @@ class TorHotSwapShareIT {
             Thread.sleep(200);
         }
         return fail("waited " + timeout.toSeconds() + " s for " + what);
-    }
-
-    private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
-        return CliRun.run(COMMAND_TIMEOUT, veilswarm, args);
-    }
-
-    /**
-     * A node with the given features, its Configuration Admin store seeded with the tor transport's configuration
-     * for the private network — for node A too, whose tor bundle comes later: the configuration waits in the
-     * store, so the tor it launches never uses the defaults.
-     */
-    private TorNetworkNode start(Path veilswarm, Path work, String name, Path tor, String features) throws IOException {
-        TorNetworkNode node = TorNetworkNode.start(veilswarm, work, name, features, network, tor);
-        nodes.add(node);
-        return node;
     }
 }

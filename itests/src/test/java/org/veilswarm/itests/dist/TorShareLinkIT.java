@@ -15,20 +15,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.crypto.Ed25519;
-import org.veilswarm.itests.support.Distribution;
-import org.veilswarm.itests.support.Ports;
 import org.veilswarm.transport.tor.testing.PrivateTorNetwork;
 import org.veilswarm.transport.onion.internal.NativeOnionServiceTransfer;
-import org.veilswarm.transport.tor.testing.RealTor;
 import org.veilswarm.itests.support.CliRun;
+import org.veilswarm.itests.support.PrivateTorBed;
 import org.veilswarm.itests.support.TorNetworkNode;
 
 /**
@@ -53,45 +50,30 @@ class TorShareLinkIT {
     private static final int FILE_BYTES = 8 * 1024 * 1024;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration TOR_READY_TIMEOUT = Duration.ofSeconds(300);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(240);
 
-    private final List<TorNetworkNode> nodes = new ArrayList<>();
-    private PrivateTorNetwork network;
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (TorNetworkNode n : nodes) {
-            n.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-    }
+    @AutoClose
+    private PrivateTorBed bed;
 
     @Test
     void aFileSharedOnOneNodeIsDownloadedOnAnotherByItsOnionLinkThroughTor() throws Exception {
-        Path tor = RealTor.executable(); // fails with the install hint when the Debian package is missing
-        Path home = Distribution.home();
-        Path veilswarm = home.resolve("bin/veilswarm");
-        Path work = Distribution.freshDirectory("tor-share");
+        bed = PrivateTorBed.prepare("tor-share");
+        Path tor = bed.tor();
+        Path work = bed.work();
         Path file = work.resolve("footage.bin");
-        byte[] bytes = new byte[FILE_BYTES];
-        new Random(9).nextBytes(bytes);
-        Files.write(file, bytes);
+        byte[] bytes = bed.writeRandomFile("footage.bin", FILE_BYTES, 9);
 
         long t0 = System.nanoTime();
-        network = PrivateTorNetwork.start(work.resolve("net"), 3, 7, Duration.ofSeconds(150));
+        PrivateTorNetwork network = bed.startNetwork();
         long networkReady = System.nanoTime();
 
-        TorNetworkNode a = start(veilswarm, work, "node-a", tor);
+        TorNetworkNode a = bed.start("node-a", "core,console,tracker,share,transport-tor");
         // B gets its tor configuration as an operator's file in its deploy directory, applied by FileInstall after
         // the bundles started: its tor transport waits for it instead of launching a tor with the defaults first.
         Path deployB = TorNetworkNode.deployTorConfiguration(work.resolve("node-b"), network, tor);
         Path deployedB = deployB.resolve("org.veilswarm.transport.tor.config");
         String deployedText = Files.readString(deployedB);
-        TorNetworkNode b = TorNetworkNode.start(veilswarm, work, "node-b", "core,console,tracker,share,transport-tor",
-                null, tor, "--deploy", deployB.toString());
-        nodes.add(b);
+        TorNetworkNode b = bed.add(TorNetworkNode.start(bed.veilswarm(), work, "node-b",
+                "core,console,tracker,share,transport-tor", null, tor, "--deploy", deployB.toString()));
         a.awaitConsole(START_TIMEOUT);
         b.awaitConsole(START_TIMEOUT);
         // Each node's tor bootstraps in the private network before the tracker is published on it (20-40 s here, far
@@ -108,7 +90,7 @@ class TorShareLinkIT {
         assertEquals(deployedText, Files.readString(deployedB), "B's deployed tor configuration was rewritten");
 
         long shareStart = System.nanoTime();
-        CliRun share = cli(veilswarm, "share", file.toString(), "--yes", "--data", a.data().toString());
+        CliRun share = bed.cli("share", file.toString(), "--yes", "--data", a.data().toString());
         long shareMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shareStart);
         assertEquals(0, share.exit(), share.output() + "\n--- node A ---\n" + a.log());
         String link = share.output().strip().lines().reduce((x, y) -> y).orElse("");
@@ -119,18 +101,18 @@ class TorShareLinkIT {
 
         Path target = work.resolve("downloads");
         long getStart = System.nanoTime();
-        CliRun get = cli(veilswarm, "get", link, "--dir", target.toString(), "--data", b.data().toString());
+        CliRun get = bed.cli("get", link, "--dir", target.toString(), "--data", b.data().toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStart);
         assertEquals(0, get.exit(), get.output() + "\n--- node A ---\n" + a.log() + "\n--- node B ---\n" + b.log());
         assertEquals(TorNetworkNode.sha256(bytes), TorNetworkNode.sha256(Files.readAllBytes(target.resolve("footage.bin"))),
                 get.output());
 
         List<ProcessHandle> tors = new ArrayList<>();
-        for (TorNetworkNode n : nodes) {
+        for (TorNetworkNode n : bed.nodes()) {
             tors.addAll(n.tors());
         }
         assertEquals(2, tors.size(), "each node owns one tor: " + tors);
-        for (TorNetworkNode n : nodes) {
+        for (TorNetworkNode n : bed.nodes()) {
             n.stopCleanly(); // SIGTERM; no error logged; its tor ends too
         }
         System.out.printf(Locale.ROOT, "TOR-SHARE private network (3 authorities + 7 relays) %.1f s; veilswarm share"
@@ -176,16 +158,5 @@ class TorShareLinkIT {
             Thread.sleep(250);
         }
         throw new AssertionError("GET /api/tor never showed READY at bootstrap 100 within 60 s; last: " + body);
-    }
-
-    private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {
-        return CliRun.run(COMMAND_TIMEOUT, veilswarm, args);
-    }
-
-    private TorNetworkNode start(Path veilswarm, Path work, String name, Path tor) throws IOException {
-        TorNetworkNode node = TorNetworkNode.start(veilswarm, work, name, "core,console,tracker,share,transport-tor",
-                network, tor);
-        nodes.add(node);
-        return node;
     }
 }
