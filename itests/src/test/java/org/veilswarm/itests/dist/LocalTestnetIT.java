@@ -3,11 +3,8 @@ package org.veilswarm.itests.dist;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,20 +19,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.veilswarm.itests.fixture.OnionEchoProbe;
 import org.veilswarm.itests.support.BundleJars;
 import org.veilswarm.itests.support.Distribution;
-import org.veilswarm.itests.support.Ports;
 import org.veilswarm.itests.support.CliRun;
+import org.veilswarm.itests.support.RunningTestnet;
 
 /**
  * The README's main job with real processes (issue #8 item 5): {@code veilswarm testnet --nodes 8} from the
@@ -63,93 +58,48 @@ class LocalTestnetIT {
     private static final Duration GET_TIMEOUT = Duration.ofSeconds(240);
     private static final Pattern ONION_LINK = Pattern.compile(
             "http://([a-z2-7]{56}\\.onion):(\\d+)/private/[A-Za-z0-9_-]+");
-    private static final Pattern READY = Pattern.compile("Testnet ready in (\\d+) s: .*");
-    private static final Pattern NODE_ROW = Pattern.compile(
-            "(node-\\d+)\\s+(authority\\+relay|relay)\\s+([a-z2-7]{56}\\.onion)\\s+(http://127\\.0\\.0\\.1:\\d+/management/[A-Za-z0-9_-]+)");
 
-    private Process supervisor;
-    private Thread reader;
-    private Path testnet;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void leaveNothingRunning() throws InterruptedException {
-        if (supervisor != null && supervisor.isAlive()) {
-            supervisor.destroyForcibly();
-            supervisor.waitFor(30, TimeUnit.SECONDS);
-        }
-        // The nodes follow their supervisor (--exit-with); this only acts when that did not happen.
-        for (ProcessHandle h : nodeProcesses()) {
-            h.destroyForcibly();
-        }
-    }
+    @AutoClose // the supervisor and, should one outlive it, every node process
+    private RunningTestnet testnet;
 
     @Test
     void anEightNodeTestnetIsReadyCarriesAnOnionStreamAndStopsWithoutLeftovers() throws Exception {
-        Path home = Distribution.home();
-        Path veilswarm = home.resolve("bin/veilswarm");
+        Path veilswarm = Distribution.home().resolve("bin/veilswarm");
         Path work = Distribution.freshDirectory("testnet");
-        testnet = work.resolve("testnet");
-        long started = System.nanoTime();
-        int basePort = 0;
-        // Another process may take a port between the check and the start: the testnet then refuses with
-        // "Ports in use" before starting anything, and another range is tried.
-        for (int attempt = 1; ; attempt++) {
-            basePort = Ports.freePortRange(NODES * 10);
-            startSupervisor(veilswarm, basePort);
-            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-            while (output.stream().noneMatch(l -> l.startsWith("Started ")) && (supervisor.isAlive() || reader.isAlive())
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            boolean portsTaken = !supervisor.isAlive() && output.stream().anyMatch(l -> l.contains("Ports in use"));
-            if (!portsTaken || attempt == 3) {
-                break;
-            }
-            reader.join(10_000);
-            output.clear();
-        }
-
-        // 1. Ready: the supervisor says so (its own check: majority-signed consensus listing every relay).
-        String readyLine = await("the testnet to be ready", READY_TIMEOUT,
-                () -> output.stream().filter(l -> READY.matcher(l).matches()).findFirst());
-        long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        // The table follows the ready line; its last line names the data directory.
-        await("the node table", Duration.ofSeconds(30),
-                () -> output.stream().filter(l -> l.startsWith("Data: ")).findFirst());
-        Map<String, String[]> rows = new LinkedHashMap<>();
-        for (String line : output) {
-            Matcher m = NODE_ROW.matcher(line.strip());
-            if (m.matches()) {
-                rows.put(m.group(1), new String[] {m.group(2), m.group(3), m.group(4)});
-            }
-        }
-        assertEquals(NODES, rows.size(), "one row per node with its onion address and console URL:\n" + output());
-        assertEquals(AUTHORITIES, rows.values().stream().filter(r -> r[0].startsWith("authority")).count(), output());
-        assertTrue(output.stream().anyMatch(l -> l.matches("\\[\\s*\\d+ s\\] consoles \\d+/8, .*")),
-                "no progress line while waiting:\n" + output());
+        // 1. Ready: the supervisor says so (its own check: majority-signed consensus listing every relay) and prints
+        // the node table. Another process may take a port between the check and the start: the testnet then refuses
+        // with "Ports in use" before starting anything, and another range is tried.
+        testnet = RunningTestnet.start(veilswarm, work.resolve("testnet"), NODES, AUTHORITIES, READY_TIMEOUT, Map.of());
+        long readyMillis = testnet.readyMillis();
+        String readyLine = testnet.readyLine();
+        assertEquals(AUTHORITIES, testnet.nodes().stream().filter(RunningTestnet.Node::authority).count(),
+                testnet.output());
+        assertTrue(testnet.outputLines().stream().anyMatch(l -> l.matches("\\[\\s*\\d+ s\\] consoles \\d+/8, .*")),
+                "no progress line while waiting:\n" + testnet.output());
         List<Long> pids = new ArrayList<>();
         Map<String, Long> rss = new LinkedHashMap<>();
-        for (int i = 1; i <= NODES; i++) {
-            long pid = Long.parseLong(Files.readString(testnet.resolve("node-" + i + "/node.pid")).trim());
-            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "node-" + i + " is not running");
+        for (RunningTestnet.Node node : testnet.nodes()) {
+            long pid = node.pid();
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), node.name() + " is not running");
             pids.add(pid);
-            rss.put("node-" + i, rssKiB(pid));
+            rss.put(node.name(), RunningTestnet.rssKiB(pid));
         }
+        RunningTestnet.Node one = testnet.node(1);
+        RunningTestnet.Node two = testnet.node(2);
 
         // 2. A circuit through the network: an onion service on node 1, reached from node 2 by its address.
         Path probe = probeBundle(work);
-        Path serveDir = probeDirectory("node-1", "mode=serve\nport=" + ECHO_PORT + "\n");
-        install(rows.get("node-1")[2], probe);
+        Path serveDir = probeDirectory(one, "mode=serve\nport=" + ECHO_PORT + "\n");
+        install(one, probe);
         String listening = awaitFile(serveDir.resolve("listening"), "node 1's onion service to be published");
         assertTrue(listening.matches("[a-z2-7]{56}\\.onion:" + ECHO_PORT), "node 1's probe: " + listening);
         long fetchStarted = System.nanoTime();
-        Path fetchDir = probeDirectory("node-2", "mode=fetch\ntarget=" + listening + "\nbytes=" + ECHO_BYTES + "\n");
-        install(rows.get("node-2")[2], probe);
+        Path fetchDir = probeDirectory(two, "mode=fetch\ntarget=" + listening + "\nbytes=" + ECHO_BYTES + "\n");
+        install(two, probe);
         String result = awaitFile(fetchDir.resolve("result"), "node 2 to reach node 1's onion service");
         long fetchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fetchStarted);
         String[] parts = result.split(" ");
-        assertEquals("ok", parts[0], "node 2's probe: " + result + "\n" + nodeLogTail("node-2"));
+        assertEquals("ok", parts[0], "node 2's probe: " + result + "\n" + two.logTail(40));
         assertEquals(parts[1], parts[2], "SHA-256 of the bytes sent and of the echo received");
         assertEquals(Integer.toString(ECHO_BYTES), parts[3]);
 
@@ -163,39 +113,39 @@ class LocalTestnetIT {
         Files.write(original, bytes);
         long shareStarted = System.nanoTime();
         CliRun share = cli(SHARE_TIMEOUT, veilswarm, "share", original.toString(), "--yes", "--data",
-                testnet.resolve("node-1").toString());
+                one.directory().toString());
         long shareMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shareStarted);
-        assertEquals(0, share.exit(), share.output() + "\n--- node-1 log ---\n" + nodeLogTail("node-1"));
+        assertEquals(0, share.exit(), share.output() + "\n--- node-1 log ---\n" + one.logTail(40));
         String link = share.output().strip().lines().reduce((x, y) -> y).orElse("");
         Matcher onionLink = ONION_LINK.matcher(link);
         assertTrue(onionLink.matches(), "the last line of veilswarm share is no onion link:\n" + share.output());
-        assertEquals(rows.get("node-1")[1], onionLink.group(1), "the link names node 1's onion address");
-        assertEquals(basePort + 1, Integer.parseInt(onionLink.group(2)), "the link names node 1's tracker port");
+        assertEquals(one.address(), onionLink.group(1), "the link names node 1's onion address");
+        assertEquals(testnet.basePort() + 1, Integer.parseInt(onionLink.group(2)), "the link names node 1's tracker port");
 
         Path downloads = work.resolve("downloaded");
         Files.createDirectories(downloads);
         long getStarted = System.nanoTime();
         CliRun get = cli(GET_TIMEOUT, veilswarm, "get", link, "--dir", downloads.toString(), "--data",
-                testnet.resolve("node-2").toString());
+                two.directory().toString());
         long getMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - getStarted);
-        assertEquals(0, get.exit(), get.output() + "\n--- node-2 log ---\n" + nodeLogTail("node-2")
-                + "\n--- node-1 log ---\n" + nodeLogTail("node-1"));
+        assertEquals(0, get.exit(), get.output() + "\n--- node-2 log ---\n" + two.logTail(40)
+                + "\n--- node-1 log ---\n" + one.logTail(40));
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
         assertArrayEquals(sha.digest(bytes), sha.digest(Files.readAllBytes(downloads.resolve(original.getFileName()))),
                 "SHA-256 of the file node 2 downloaded by the link");
 
         // 4. Stop: the supervisor and every node end, nothing of the testnet is left running.
-        CliRun stop = cli(veilswarm, "testnet", "stop", "--dir", testnet.toString());
+        CliRun stop = cli(veilswarm, "testnet", "stop", "--dir", testnet.directory().toString());
         assertEquals(0, stop.exit(), stop.output());
-        assertTrue(supervisor.waitFor(60, TimeUnit.SECONDS), "the supervisor still runs after testnet stop");
+        // Once the supervisor has ended, its output is complete when the reader reached its end.
+        assertTrue(testnet.awaitSupervisorExit(Duration.ofSeconds(60)), "the supervisor still runs after testnet stop");
         for (long pid : pids) {
-            await("node process " + pid + " to end", Duration.ofSeconds(60),
+            testnet.await("node process " + pid + " to end", Duration.ofSeconds(60),
                     () -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty() ? Optional.of("gone")
                             : Optional.empty(), false);
         }
-        assertTrue(nodeProcesses().isEmpty(), "processes of the testnet left: " + nodeProcesses());
-        reader.join(10_000); // the supervisor has ended: its output is complete once the reader reached its end
-        await("the supervisor's last words", Duration.ofSeconds(10), () -> output.stream()
+        assertTrue(testnet.processes().isEmpty(), "processes of the testnet left: " + testnet.processes());
+        testnet.await("the supervisor's last words", Duration.ofSeconds(10), () -> testnet.outputLines().stream()
                 .filter(l -> l.equals("Testnet stopped: no node process left.")).findFirst(), false);
 
         System.out.printf("LocalTestnetIT figures: %d nodes (%d authorities) ready in %d ms from the command"
@@ -208,29 +158,9 @@ class LocalTestnetIT {
                 SHARE_BYTES >> 20, shareMillis / 1e3, getMillis / 1e3, (SHARE_BYTES / 1048576.0) / (getMillis / 1e3));
     }
 
-    private void startSupervisor(Path veilswarm, int basePort) throws IOException {
-        supervisor = new ProcessBuilder(veilswarm.toString(), "testnet", "--nodes", Integer.toString(NODES),
-                "--authorities", Integer.toString(AUTHORITIES), "--dir", testnet.toString(), "--base-port",
-                Integer.toString(basePort), "--timeout", Long.toString(READY_TIMEOUT.toSeconds() - 10))
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        Process p = supervisor;
-        reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                output.add("(reading the supervisor's output failed: " + e + ")");
-            }
-        }, "testnet-output");
-        reader.setDaemon(true);
-        reader.start();
-    }
-
     /** The probe's directory in a node's data directory, with its instructions written. */
-    private Path probeDirectory(String node, String properties) throws IOException {
-        Path dir = testnet.resolve(node).resolve("echo-probe");
+    private static Path probeDirectory(RunningTestnet.Node node, String properties) throws IOException {
+        Path dir = node.directory().resolve("echo-probe");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("probe.properties"), properties, StandardCharsets.UTF_8);
         return dir;
@@ -256,12 +186,10 @@ class LocalTestnetIT {
                 BundleJars.bundle("org.veilswarm.itests.onion-echo-probe", "1.0.0", headers, entries));
     }
 
-    /** Installs and starts {@code jar} on the node whose console URL is given (REST, Bearer token). */
-    private static void install(String consoleUrl, Path jar) throws IOException, InterruptedException {
-        URI management = URI.create(consoleUrl);
-        String token = management.getPath().substring("/management/".length());
-        HttpRequest request = HttpRequest.newBuilder(management.resolve("/api/bundles"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+    /** Installs and starts {@code jar} on {@code node} (REST, Bearer token). */
+    private static void install(RunningTestnet.Node node, Path jar) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.consolePort() + "/api/bundles"))
+                .header("Authorization", "Bearer " + node.token()).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + jar.toUri() + "\",\"start\":true}")).build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -270,76 +198,13 @@ class LocalTestnetIT {
     }
 
     private String awaitFile(Path file, String what) throws InterruptedException {
-        return await(what + " (" + file + ")", PROBE_TIMEOUT, () -> {
+        return testnet.await(what + " (" + file + ")", PROBE_TIMEOUT, () -> {
             try {
                 return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-    }
-
-    /** Polls until {@code condition} gives a value; fails naming what was awaited, with the output so far. */
-    private <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition) throws InterruptedException {
-        return await(what, timeout, condition, true);
-    }
-
-    /** As {@link #await(String, Duration, Supplier)}; {@code supervisorMustRun} false once it was stopped on purpose. */
-    private <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition, boolean supervisorMustRun)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> value = condition.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n--- testnet output ---\n"
-                        + output() + "\n--- node-1 log ---\n" + nodeLogTail("node-1") + "\n--- node-2 log ---\n"
-                        + nodeLogTail("node-2"));
-            }
-            if (supervisorMustRun && supervisor != null && !supervisor.isAlive()) {
-                fail("the testnet supervisor exited (" + supervisor.exitValue() + ") while waiting for " + what
-                        + ":\n" + output());
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private String output() {
-        return String.join("\n", output);
-    }
-
-    private String nodeLogTail(String node) {
-        try {
-            List<String> lines = Files.readAllLines(testnet.resolve(node).resolve("logs/node.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    /** Processes whose command line names this test's testnet directory (its nodes, and its supervisor). */
-    private List<ProcessHandle> nodeProcesses() {
-        if (testnet == null) {
-            return List.of();
-        }
-        String mark = testnet.toString();
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().map(c -> c.contains(mark)).orElse(false)).toList();
-    }
-
-    private static long rssKiB(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // reported as -1
-        }
-        return -1;
     }
 
     private static CliRun cli(Path veilswarm, String... args) throws IOException, InterruptedException {

@@ -30,8 +30,13 @@ public final class RunningTestnet implements AutoCloseable {
     private static final Pattern NODE_ROW = Pattern.compile(
             "(node-\\d+)\\s+(authority\\+relay|relay)\\s+([a-z2-7]{56}\\.onion)\\s+(http://127\\.0\\.0\\.1:(\\d+)/management/([A-Za-z0-9_-]+))");
 
-    /** One node of the table the supervisor prints when the testnet is ready. */
-    public record Node(String name, Path directory, String address, int consolePort, String token) {
+    /**
+     * One node of the table the supervisor prints when the testnet is ready.
+     *
+     * @param authority whether it is a directory authority (all are relays)
+     */
+    public record Node(String name, boolean authority, Path directory, String address, int consolePort,
+            String token) {
         public ConsoleClient console() {
             return new ConsoleClient(consolePort);
         }
@@ -72,6 +77,7 @@ public final class RunningTestnet implements AutoCloseable {
     private final int basePort;
     private Map<String, Node> nodes = Map.of();
     private long readyMillis = -1;
+    private String readyLine;
 
     private RunningTestnet(Path dir, Process supervisor, int basePort) {
         this.dir = dir;
@@ -100,7 +106,7 @@ public final class RunningTestnet implements AutoCloseable {
             Map<String, String> environment) throws IOException, InterruptedException {
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
-            int base = freePortRange(nodeCount * 10);
+            int base = Ports.freePortRange(nodeCount * 10);
             ProcessBuilder pb = new ProcessBuilder(veilswarm.toString(), "testnet", "--nodes", Integer.toString(nodeCount),
                     "--authorities", Integer.toString(authorities), "--dir", dir.toString(), "--base-port",
                     Integer.toString(base), "--timeout", Long.toString(Math.max(30, readyTimeout.toSeconds() - 10)))
@@ -129,14 +135,15 @@ public final class RunningTestnet implements AutoCloseable {
     }
 
     private void awaitReady(int nodeCount, Duration timeout) throws InterruptedException {
-        await("the testnet to be ready", timeout, () -> output.stream().filter(l -> READY.matcher(l).matches()).findFirst());
+        readyLine = await("the testnet to be ready", timeout,
+                () -> output.stream().filter(l -> READY.matcher(l).matches()).findFirst());
         await("the node table", Duration.ofSeconds(30), () -> output.stream().filter(l -> l.startsWith("Data: ")).findFirst());
         Map<String, Node> rows = new LinkedHashMap<>();
         for (String line : output) {
             Matcher m = NODE_ROW.matcher(line.strip());
             if (m.matches()) {
-                rows.put(m.group(1), new Node(m.group(1), dir.resolve(m.group(1)), m.group(3),
-                        Integer.parseInt(m.group(5)), m.group(6)));
+                rows.put(m.group(1), new Node(m.group(1), m.group(2).startsWith("authority"), dir.resolve(m.group(1)),
+                        m.group(3), Integer.parseInt(m.group(5)), m.group(6)));
             }
         }
         if (rows.size() != nodeCount) {
@@ -169,9 +176,33 @@ public final class RunningTestnet implements AutoCloseable {
         return dir;
     }
 
+    /** The supervisor's "Testnet ready in N s: ..." line. */
+    public String readyLine() {
+        return readyLine;
+    }
+
     /** Everything the supervisor printed so far. */
     public String output() {
         return String.join("\n", output);
+    }
+
+    /** Everything the supervisor printed so far, a line an element. */
+    public List<String> outputLines() {
+        return List.copyOf(output);
+    }
+
+    /**
+     * Waits up to {@code timeout} for the supervisor to end (after {@code veilswarm testnet stop}), then for its
+     * output to be read to the end.
+     *
+     * @return whether it ended
+     */
+    public boolean awaitSupervisorExit(Duration timeout) throws InterruptedException {
+        boolean ended = supervisor.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+        if (ended) {
+            reader.join(10_000);
+        }
+        return ended;
     }
 
     /** RSS (KiB) of every node now, by node name. */
@@ -181,8 +212,17 @@ public final class RunningTestnet implements AutoCloseable {
         return rss;
     }
 
-    /** Polls every 500 ms until {@code condition} gives a value; fails naming what was awaited and the output. */
+    /**
+     * Polls every 500 ms until {@code condition} gives a value; fails naming what was awaited, with the output (and
+     * the ends of node 1's and node 2's logs), or as soon as the supervisor exits.
+     */
     public <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition) throws InterruptedException {
+        return await(what, timeout, condition, true);
+    }
+
+    /** As {@link #await(String, Duration, Supplier)}; {@code supervisorMustRun} false once it was stopped on purpose. */
+    public <T> T await(String what, Duration timeout, Supplier<Optional<T>> condition, boolean supervisorMustRun)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> value = condition.get();
@@ -191,14 +231,26 @@ public final class RunningTestnet implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n--- testnet output ---\n"
-                        + output());
+                        + output() + nodeLogTails());
             }
-            if (!supervisor.isAlive()) {
+            if (supervisorMustRun && !supervisor.isAlive()) {
                 fail("the testnet supervisor exited (" + supervisor.exitValue() + ") while waiting for " + what
                         + ":\n" + output());
             }
             Thread.sleep(500);
         }
+    }
+
+    /** The ends of the first two nodes' logs, once the table named them. */
+    private String nodeLogTails() {
+        StringBuilder tails = new StringBuilder();
+        for (String name : List.of("node-1", "node-2")) {
+            Node n = nodes.get(name);
+            if (n != null) {
+                tails.append("\n--- ").append(name).append(" log ---\n").append(n.logTail(40));
+            }
+        }
+        return tails.toString();
     }
 
     /** Stops the supervisor (SIGTERM: it stops its nodes) and kills whatever of the testnet is still running. */
@@ -236,25 +288,5 @@ public final class RunningTestnet implements AutoCloseable {
             // reported as -1
         }
         return -1;
-    }
-
-    /**
-     * A base port with {@code count} consecutive ports free on 127.0.0.1 now, below Linux's ephemeral range
-     * (32768 and up): there an outgoing connection of a node starting earlier could hold a port a later node
-     * is about to listen on.
-     */
-    static int freePortRange(int count) {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + random.nextInt(120) * 100;
-            boolean free = true;
-            for (int p = base; p < base + count && free; p++) {
-                free = Ports.bindable("127.0.0.1", p);
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports on 127.0.0.1");
     }
 }
