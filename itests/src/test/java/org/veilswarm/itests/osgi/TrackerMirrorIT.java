@@ -4,15 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +34,7 @@ import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.NodeIT;
 import org.veilswarm.itests.support.Ports;
+import org.veilswarm.itests.support.RawHttp;
 import org.veilswarm.itests.support.VeilswarmOptions;
 import org.veilswarm.tracker.api.TrackerMirrorInfo;
 import org.veilswarm.tracker.api.TrackerMirrors;
@@ -141,20 +137,8 @@ public class TrackerMirrorIT extends NodeIT {
 
     /** One GET over a new connection to 127.0.0.1; the body of a 200 answer. */
     private static byte[] get(int port, String target) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(all);
-            byte[] bytes = all.toByteArray();
-            String text = new String(bytes, StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            assertTrue("not a 200 HTTP answer: " + text, text.startsWith("HTTP/1.1 200") && end > 0);
-            return Arrays.copyOfRange(bytes, end + 4, bytes.length);
-        }
+        RawHttp answer = RawHttp.get(port, target);
+        assertTrue("not a 200 HTTP answer: " + answer, answer.status() == 200);
+        return answer.body();
     }
 }

@@ -5,14 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
@@ -44,6 +38,7 @@ import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.NodeIT;
 import org.veilswarm.itests.support.Ports;
+import org.veilswarm.itests.support.RawHttp;
 import org.veilswarm.itests.support.VeilswarmOptions;
 import org.veilswarm.tracker.api.TrackerShare;
 import org.veilswarm.tracker.api.TrackerShares;
@@ -118,9 +113,9 @@ public class TrackerStoreSwapIT extends NodeIT {
         jdbc.stop();
         assertTrue("a TrackerStore outlived its stopped bundle", node.references(TrackerStore.class, null).isEmpty());
         // A hang would end in the socket's read timeout and fail the test.
-        Answer unavailable = get(port, share, 3);
-        assertEquals(unavailable.text(), 503, unavailable.status());
-        assertTrue(unavailable.text(), unavailable.text().contains("tracker store unavailable"));
+        RawHttp unavailable = get(port, share, 3);
+        assertEquals(unavailable.bodyText(), 503, unavailable.status());
+        assertTrue(unavailable.bodyText(), unavailable.bodyText().contains("tracker store unavailable"));
 
         // 3. Start it again: same data (peers 1 and 2, the record), the tracker uses it without a restart. The
         //    peers were answered from the write-behind view; only the stop's flush put them in the database.
@@ -188,7 +183,7 @@ public class TrackerStoreSwapIT extends NodeIT {
                         + "&peer_id=" + String.format("-VS0001-%012d", i % 50) + "&port=" + (40_000 + i % 50)
                         + "&uploaded=0&downloaded=0&left=0&compact=1";
                 try {
-                    int status = get(port, target).status();
+                    int status = RawHttp.get(port, target).status();
                     if (status != 200 && status != 503) {
                         unexpected.add("HTTP " + status);
                     }
@@ -236,7 +231,7 @@ public class TrackerStoreSwapIT extends NodeIT {
         String target = share.pathPrefix() + "scrape";
         Await.until("the tracker to answer scrapes again", NodeContext.TIMEOUT, () -> {
             try {
-                return get(port, target).status() == 200;
+                return RawHttp.get(port, target).status() == 200;
             } catch (IOException e) {
                 return false;
             }
@@ -247,12 +242,12 @@ public class TrackerStoreSwapIT extends NodeIT {
     /** The peers an announce of {@code peer} gets back, as a set: stores pick peers in random order. */
     private Set<TransportAddress> announce(int port, TrackerShare share, int peer) throws Exception {
         // Binding a newly registered store follows its registration asynchronously: retry a 503 briefly.
-        Answer answer = get(port, share, peer);
+        RawHttp answer = get(port, share, peer);
         for (int i = 0; i < 100 && answer.status() == 503; i++) {
             Thread.sleep(100);
             answer = get(port, share, peer);
         }
-        assertEquals("announce of peer " + peer + ": " + answer.text(), 200, answer.status());
+        assertEquals("announce of peer " + peer + ": " + answer, 200, answer.status());
         return new HashSet<>(AnnounceResponse.parse(answer.body()).peers());
     }
 
@@ -264,38 +259,12 @@ public class TrackerStoreSwapIT extends NodeIT {
         return set;
     }
 
-    private record Answer(int status, byte[] body) {
-        String text() {
-            return status + " " + new String(body, StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    private static Answer get(int port, TrackerShare share, int peer) throws IOException {
-        return get(port, share.announcePath() + "?info_hash=" + PercentEncoding.encodeAll(HASH.bytes())
+    private static RawHttp get(int port, TrackerShare share, int peer) throws IOException {
+        return RawHttp.get(port, share.announcePath() + "?info_hash=" + PercentEncoding.encodeAll(HASH.bytes())
                 + "&peer_id=" + String.format("-VS0001-%012d", peer) + "&port=" + (30_000 + peer)
                 + "&uploaded=0&downloaded=0&left=1000&numwant=50&compact=1");
     }
 
-    /** One GET over a new connection to 127.0.0.1, read to the end (the server closes: Connection: close). */
-    private static Answer get(int port, String target) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(all);
-            byte[] bytes = all.toByteArray();
-            String text = new String(bytes, StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            if (!text.startsWith("HTTP/1.1 ") || end < 0) {
-                throw new IOException("not an HTTP answer: " + text);
-            }
-            return new Answer(Integer.parseInt(text.substring(9, 12)), Arrays.copyOfRange(bytes, end + 4, bytes.length));
-        }
-    }
 
     private void refresh() throws InterruptedException {
         FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);

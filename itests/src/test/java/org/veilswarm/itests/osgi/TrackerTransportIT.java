@@ -6,11 +6,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
 import java.util.Set;
 
@@ -29,6 +25,7 @@ import org.veilswarm.itests.support.Await;
 import org.veilswarm.itests.support.NodeContext;
 import org.veilswarm.itests.support.NodeIT;
 import org.veilswarm.itests.support.Ports;
+import org.veilswarm.itests.support.RawHttp;
 import org.veilswarm.itests.support.VeilswarmOptions;
 import org.veilswarm.tracker.api.TrackerShare;
 import org.veilswarm.tracker.api.TrackerShares;
@@ -90,14 +87,6 @@ public class TrackerTransportIT extends NodeIT {
     private static String announce(int port, TrackerShare share) throws IOException {
         String target = share.announcePath() + "?info_hash=" + PercentEncoding.encodeAll(HASH.bytes())
                 + "&peer_id=-VS0001-000000000001&port=6881&uploaded=0&downloaded=0&left=0&compact=1";
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(all);
-            return all.toString(StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.get(port, target).toString();
     }
 }
