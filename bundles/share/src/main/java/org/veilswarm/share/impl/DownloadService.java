@@ -268,6 +268,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
                             throw new CompletionException(new IllegalStateException("paused"));
                         }
                         e.state = DownloadState.FETCHING_METADATA;
+                        LOG.log(System.Logger.Level.INFO, "download " + e.id + ": fetching the metadata from "
+                                + peers.size() + " peer(s) " + peers);
                         HashValue v2 = HashValue.of(e.infoHash.bytes());
                         refuseDuplicate(v2);
                         return context.engine().addFromInfoHash(v2, peers, e.directory, stateDir(e),

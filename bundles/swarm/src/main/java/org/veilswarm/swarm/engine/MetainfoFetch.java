@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,7 +50,8 @@ import io.netty.util.ReferenceCountUtil;
  * {@link MetadataAssembler}, checked against the info-hash), then the piece layer of every file longer
  * than a piece through BEP 52 {@code hash request}s, each reply proved up to the file's pieces root
  * ({@link Hashes#verify}) before it is kept, and the whole set validated by {@link PieceLayers#validate}.
- * Every connection fetches on its own; the first complete, valid result wins and all connections close.
+ * Every connection fetches on its own; the first complete, valid result wins and all connections close. A peer
+ * whose dial fails or whose connection ends early is dialled again until the fetch completes or times out.
  * A peer that misbehaves while giving the layers (a reject, an unasked or unprovable reply, a set that does
  * not validate) loses only its own connection: the other connections ask for every layer themselves, so
  * the fetch fails only when its timeout passes with no connection having finished.
@@ -59,6 +63,8 @@ final class MetainfoFetch {
     /** BEP 20 style: {@code -VS0100-}. */
     private static final int CLIENT_PREFIX_LENGTH = 8;
     private static final Logger LOG = Logger.getLogger(MetainfoFetch.class.getName());
+    static final Duration FIRST_REDIAL = Duration.ofSeconds(1);
+    static final Duration MAX_REDIAL = Duration.ofSeconds(10);
 
     private final SwarmEngine engine;
     private final InfoHashes hashes;
@@ -73,10 +79,12 @@ final class MetainfoFetch {
      * ({@link TorrentSession} keeps one connection per pair of peer ids), leaving the download without that peer.
      */
     private final byte[] peerId;
+    private final DialFailures failures;
 
     MetainfoFetch(SwarmEngine engine, HashValue v2InfoHash) {
         this.engine = engine;
         this.peerId = ownPeerId(engine.config().peerId());
+        this.failures = new DialFailures("metadata fetch of " + v2InfoHash.hex().substring(0, 16), System::nanoTime);
         this.hashes = new InfoHashes(v2InfoHash, Optional.empty());
         this.assembler = new MetadataAssembler<>(ExpectedInfoHashes.v2(v2InfoHash), MetadataOptions.DEFAULT);
         result.whenComplete((m, e) -> channels.forEach(Channel::close));
@@ -86,22 +94,80 @@ final class MetainfoFetch {
         return result;
     }
 
+    /**
+     * Dials {@code address} and keeps dialling it, with pauses growing from {@link #FIRST_REDIAL} to
+     * {@link #MAX_REDIAL}, whenever a dial fails or the connection ends before the fetch is complete: over onion
+     * services a first dial often fails on a circuit of a network seconds old (a rendezvous circuit destroyed, an
+     * introduction point not ready), and a peer dialled once only would leave the fetch idle until its timeout.
+     * Each failure is recorded (and logged, rate-limited) with its reason for the timeout's message.
+     */
     void connect(Transport transport, TransportAddress address) {
-        KnownTorrent known = new KnownTorrent(hashes, -1);
-        transport.connect(address, new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                channels.add(ch);
-                if (result.isDone()) {
-                    ch.close();
-                }
-                ch.pipeline().addLast("peer", HandshakeHandler.initiator(known, false, peerId,
-                        engine.config().limits(), SwarmEngine.UT_METADATA_ID));
-                ch.pipeline().addLast("metadata", new MetadataFetchHandler(assembler, SwarmEngine.UT_METADATA_ID,
-                        engine.config().clientName(), System::nanoTime, Duration.ofMillis(250)));
-                ch.pipeline().addLast("layers", new LayerFetcher());
+        dial(transport, address, 0);
+    }
+
+    /**
+     * Fails the fetch with a {@link TimeoutException} after {@code timeout} unless it completed: the message says
+     * what every peer did (connections, failures and the last reason).
+     */
+    CompletableFuture<Metainfo> timeoutAfter(Duration timeout) {
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!result.isDone()) {
+                result.completeExceptionally(new TimeoutException("no peer gave the metadata of " + hashes.v2().hex()
+                        + " within " + timeout.toSeconds() + " s (" + failures.summary() + ")"));
             }
         });
+        return result;
+    }
+
+    private void dial(Transport transport, TransportAddress address, int attempt) {
+        if (result.isDone()) {
+            return;
+        }
+        KnownTorrent known = new KnownTorrent(hashes, -1);
+        CompletionStage<Channel> dialled;
+        try {
+            dialled = transport.connect(address, new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    channels.add(ch);
+                    if (result.isDone()) {
+                        ch.close();
+                    }
+                    ch.pipeline().addLast("peer", HandshakeHandler.initiator(known, false, peerId,
+                            engine.config().limits(), SwarmEngine.UT_METADATA_ID));
+                    ch.pipeline().addLast("metadata", new MetadataFetchHandler(assembler, SwarmEngine.UT_METADATA_ID,
+                            engine.config().clientName(), System::nanoTime, Duration.ofMillis(250)));
+                    ch.pipeline().addLast("layers", new LayerFetcher());
+                }
+            });
+        } catch (RuntimeException e) {
+            dialled = CompletableFuture.failedFuture(e);
+        }
+        dialled.whenComplete((channel, error) -> {
+            if (error != null) {
+                if (!result.isDone()) {
+                    failures.failed(address, DialFailures.reason(error));
+                    redial(transport, address, attempt);
+                }
+                return;
+            }
+            failures.connected(address);
+            long opened = System.nanoTime();
+            channel.closeFuture().addListener(f -> {
+                channels.remove(channel);
+                if (!result.isDone()) {
+                    failures.failed(address, "connection closed after "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened) + " ms, metadata not complete");
+                    redial(transport, address, attempt);
+                }
+            });
+        });
+    }
+
+    private void redial(Transport transport, TransportAddress address, int attempt) {
+        long pause = Math.min(MAX_REDIAL.toMillis(), FIRST_REDIAL.toMillis() << Math.min(attempt, 10));
+        CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS)
+                .execute(() -> dial(transport, address, attempt + 1));
     }
 
     /** One connection's BEP 52 part, after the metadata has verified. Runs on the channel's event loop. */

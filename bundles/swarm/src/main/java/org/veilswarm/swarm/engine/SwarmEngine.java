@@ -236,7 +236,7 @@ public final class SwarmEngine implements AutoCloseable {
         }
         MetainfoFetch fetch = new MetainfoFetch(this, v2InfoHash);
         reachable.forEach(p -> fetch.connect(p.transport(), p.address()));
-        return fetch.result().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(metainfo -> {
+        return fetch.timeoutAfter(timeout).thenApply(metainfo -> {
             try {
                 TorrentSession session = add(metainfo, downloadDir, stateDir, options);
                 reachable.forEach(p -> session.connect(p.transport(), p.address()));

@@ -91,6 +91,8 @@ public final class TorrentSession implements AutoCloseable {
     private final Metainfo metainfo;
     private final InfoDictionary info;
     private final KnownTorrent known;
+    /** Failed dials to peers, logged rate-limited with the transport's reason. */
+    private final DialFailures dialFailures;
     private final TorrentOptions options;
     private final PieceStore store;
     private final PiecePicker<PeerConnection> picker;
@@ -129,6 +131,7 @@ public final class TorrentSession implements AutoCloseable {
         this.metainfo = metainfo;
         this.info = metainfo.info();
         this.known = new KnownTorrent(info.infoHashes(), info.pieceCount());
+        this.dialFailures = new DialFailures("torrent " + info.name(), System::nanoTime);
         this.options = options;
         this.store = PieceStore.open(metainfo, downloadDir, stateDir, options.storage());
         this.picker = PiecePicker.forTorrent(info, options.picker(), new Random());
@@ -239,6 +242,7 @@ public final class TorrentSession implements AutoCloseable {
             transport.connect(address, init).whenComplete((channel, error) -> {
                 execute(() -> dialing.remove(address));
                 if (error != null) {
+                    dialFailures.failed(address, DialFailures.reason(error));
                     result.completeExceptionally(error);
                 }
             });
