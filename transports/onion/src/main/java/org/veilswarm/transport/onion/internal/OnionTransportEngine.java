@@ -70,6 +70,13 @@ final class OnionTransportEngine implements AutoCloseable {
     /** HSDirs listed by sampling at most (see {@link SampledHsDirList}), and how long the list is kept. */
     private static final int MAX_HSDIRS = 512;
     private static final Duration HSDIR_LIST_LIFETIME = Duration.ofMinutes(10);
+    /**
+     * How long a publish waits for the directory to pick a relay: a testnet's first consensus comes about a
+     * minute after its nodes start on an idle machine, several on a busy one.
+     */
+    static final Duration DIRECTORY_WAIT_LIMIT = Duration.ofMinutes(5);
+    private static final Duration DIRECTORY_WAIT_PAUSE = Duration.ofSeconds(1);
+    private static final System.Logger LOG = System.getLogger(OnionTransportEngine.class.getName());
 
     private final OnionTransportSettings settings;
     private final EventLoopGroup group;
@@ -81,6 +88,8 @@ final class OnionTransportEngine implements AutoCloseable {
     private final ReusedFirstHopLinks firstHops;
     private final PathCircuits circuits;
     private final OnionServices onionServices;
+    /** Holds a publish back until the directory can pick relays (at most {@link #DIRECTORY_WAIT_LIMIT}). */
+    private final DirectoryWait directoryWait;
     /** The HSDir role's store (rend-spec-v3 §2.2.6); null when not relaying. */
     private final HsDirStore hsDirStore;
     private volatile boolean closed;
@@ -145,6 +154,8 @@ final class OnionTransportEngine implements AutoCloseable {
                 ReusedFirstHopLinks.DEFAULT_IDLE_TIMEOUT);
         this.circuits = new PathCircuits(builder, firstHops);
         RelaySampler sampler = directory.sampler();
+        this.directoryWait = new DirectoryWait(sampler, group, DIRECTORY_WAIT_PAUSE, DIRECTORY_WAIT_LIMIT,
+                () -> closed);
         // The ring comes from the current scheme's verified HSDir list; sampling only for schemes without one.
         this.onionServices = new OnionServices(sampler, relayLists.hsDirs(directory::currentScheme,
                 new SampledHsDirList(sampler, MAX_HSDIRS, HSDIR_LIST_LIFETIME, Clock.systemUTC())), circuits,
@@ -227,14 +238,27 @@ final class OnionTransportEngine implements AutoCloseable {
             return CompletableFuture.failedStage(new TransportException(TransportException.Reason.UNSUPPORTED_ADDRESS,
                     "cannot listen as " + key.address() + ":" + port + ": " + NO_DIRECTORY));
         }
+        // A directory bound before the network has a consensus (a testnet seconds old) cannot pick relays yet:
+        // publish once it can, rather than fail every introduction point now (DirectoryWait).
+        CompletionStage<Listener> published = directoryWait.ready(reason -> LOG.log(System.Logger.Level.INFO,
+                "onion service " + key.address() + ":" + port + " waits for the directory before publishing: " + reason))
+                .thenCompose(ready -> publishNow(key, port, childInitializer, options));
+        return untilClosed(published, Listener::close);
+    }
+
+    private CompletionStage<Listener> publishNow(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
+            org.veilswarm.api.transport.ListenOptions options) {
+        if (closed) {
+            return CompletableFuture.failedStage(closedException());
+        }
         if (options.clientAuthorization()) {
             org.veilswarm.transport.onion.service.ServiceOptions serviceOptions =
                     org.veilswarm.transport.onion.service.ServiceOptions.authorizedClients(options.authorizedClients()
                             .stream().map(org.veilswarm.api.transport.ClientAuthPublicKey::bytes).toList());
-            return untilClosed(onionServices.publish(key, port, childInitializer, serviceOptions)
-                    .thenApply(service -> (Listener) service), Listener::close);
+            return onionServices.publish(key, port, childInitializer, serviceOptions)
+                    .thenApply(service -> (Listener) service);
         }
-        return untilClosed(onionServices.publish(key, port, childInitializer), Listener::close);
+        return onionServices.publish(key, port, childInitializer);
     }
 
     CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
