@@ -119,7 +119,7 @@ class ShareAcrossTestnetIT {
                 + quote(bDir.toString()) + "}", 201);
         String bId = (String) bAdded.get("id");
         long bStarted = System.nanoTime();
-        Progress bProgress = new Progress(b, bId);
+        Progress bProgress = new Progress(b, bId, List.of(a));
         BundleChurn churn = null;
         while (true) {
             Map<String, Object> d = bProgress.poll(downloadTimeout, rssPeak);
@@ -166,7 +166,7 @@ class ShareAcrossTestnetIT {
         Map<String, Object> cAdded = postJson(c, "/api/downloads", "{\"link\":" + quote(link) + ",\"dir\":"
                 + quote(cDir.toString()) + "}", 201);
         long cStarted = System.nanoTime();
-        Progress cProgress = new Progress(c, (String) cAdded.get("id"));
+        Progress cProgress = new Progress(c, (String) cAdded.get("id"), List.of(a, b));
         while (!"SEEDING".equals(cProgress.poll(downloadTimeout, rssPeak).get("state"))) {
             // polling: poll() waits between requests
         }
@@ -216,6 +216,8 @@ class ShareAcrossTestnetIT {
     private final class Progress {
         private final Node node;
         private final String id;
+        /** The nodes it downloads from: their logs go into a failure's message too. */
+        private final List<Node> sources;
         private final long started = System.nanoTime();
         private final List<long[]> points = new ArrayList<>(); // {epoch millis, completedBytes}
         private String wentDown;
@@ -223,10 +225,22 @@ class ShareAcrossTestnetIT {
         int maxPeers;
         long longestStallMillis;
         private long lastGrowth = System.nanoTime();
+        private Map<String, Object> last;
 
-        Progress(Node node, String id) {
+        Progress(Node node, String id, List<Node> sources) {
             this.node = node;
             this.id = id;
+            this.sources = sources;
+        }
+
+        /** The downloading node's log tail and its sources' (swarm and onion lines show why a peer failed). */
+        private String logs() {
+            StringBuilder s = new StringBuilder("\n--- " + node.name() + "'s log (downloading) ---\n"
+                    + node.logTail(80));
+            for (Node source : sources) {
+                s.append("\n--- ").append(source.name()).append("'s log (a source) ---\n").append(source.logTail(40));
+            }
+            return s.toString();
         }
 
         /** Waits a moment, then reads the download; fails on FAILED or after {@code timeout} from the start. */
@@ -234,13 +248,14 @@ class ShareAcrossTestnetIT {
             Thread.sleep(250);
             if (System.nanoTime() - started > timeout.toNanos()) {
                 fail(node.name() + "'s download did not complete within " + timeout.toSeconds() + " s: " + history()
-                        + "\n--- " + node.name() + "'s log ---\n" + node.logTail(60));
+                        + "; last answer: " + last + logs());
             }
             testnet.nodes().forEach(n -> rssPeak.merge(n.name(), n.rssKiB(), Math::max));
             ConsoleClient.Reply reply = node.console().get("/api/downloads/" + URLEncoder.encode(id,
                     StandardCharsets.UTF_8), node.bearer());
             assertEquals(200, reply.status(), node.name() + ": " + reply);
             Map<String, Object> d = reply.object();
+            last = d;
             long verified = number(d, "completedBytes");
             total = Math.max(total, number(d, "totalBytes"));
             maxPeers = Math.max(maxPeers, (int) number(d, "peers"));
@@ -257,8 +272,7 @@ class ShareAcrossTestnetIT {
             longestStallMillis = Math.max(longestStallMillis, TimeUnit.NANOSECONDS.toMillis(now - lastGrowth));
             points.add(new long[] {System.currentTimeMillis(), verified});
             if ("FAILED".equals(d.get("state"))) {
-                fail(node.name() + "'s download failed: " + d + "\n--- " + node.name() + "'s log ---\n"
-                        + node.logTail(60));
+                fail(node.name() + "'s download failed: " + d + logs());
             }
             return d;
         }
