@@ -82,8 +82,6 @@ public final class TorrentSession implements AutoCloseable {
     private static final int DEFAULT_PEER_REQUEST_QUEUE = 250;
     /** A peer that answers none of our pending requests for this long has them given to others. */
     private static final long SNUB_NANOS = 30 * SECOND;
-    /** BEP 3: keep-alives "generally sent once every two minutes"; we stay well inside that. */
-    private static final long KEEP_ALIVE_NANOS = 60 * SECOND;
     /** BEP 6 allowed-fast pieces offered to each fast peer we choke. */
     private static final int ALLOWED_FAST_COUNT = 4;
 
@@ -115,6 +113,8 @@ public final class TorrentSession implements AutoCloseable {
     private final RateMeter upMeter;
     private long lastRechoke;
     private long lastKeepAlive;
+    /** When a refused duplicate connection was last logged (0: never). */
+    private long lastDuplicateLog;
     private boolean readingPaused;
 
     private final AtomicLong diskBacklog = new AtomicLong();
@@ -214,14 +214,22 @@ public final class TorrentSession implements AutoCloseable {
     }
 
     /**
-     * Connects to a peer through {@code transport}. Completes when both handshakes are exchanged; a second
-     * connection to an address already being dialled completes at once.
+     * Connects to a peer through {@code transport}. Completes when both handshakes are exchanged; a connection
+     * to an address already being dialled, or already connected by us and heard from within
+     * {@link #staleAfterNanos()}, completes at once without a dial.
      */
     public CompletionStage<Void> connect(Transport transport, TransportAddress address) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         execute(() -> {
             if (!isActive()) {
                 result.completeExceptionally(new IllegalStateException("torrent is " + state));
+                return;
+            }
+            // A downloader dials every known peer again on each tracker answer. A second connection to a peer we
+            // hear from would only be closed as a duplicate (keepNewOverExisting), over onion services after a
+            // rendezvous circuit was built for it. A silent one is dialled again: the peer's end may be gone.
+            if (hearsFrom(address, System.nanoTime())) {
+                result.complete(null);
                 return;
             }
             if (!dialing.add(address)) {
@@ -363,11 +371,16 @@ public final class TorrentSession implements AutoCloseable {
         // (K-way multiplexing) is K peers, and so is a downloader connected to K of them, seen from that node.
         PeerConnection existing = peers.stream().filter(p -> Arrays.equals(p.peerId, peer.peerId)
                 && Arrays.equals(p.localPeerId, peer.localPeerId)).findFirst().orElse(null);
-        if (existing != null && !keepNewOverExisting(peer, existing)) {
+        long attachedAt = System.nanoTime();
+        if (existing != null && !keepNewOverExisting(peer, existing, attachedAt)) {
+            logDuplicate(peer, existing, attachedAt, false);
             peer.close("duplicate connection");
             return;
         }
         if (existing != null) {
+            if (peer.outbound == existing.outbound) {
+                logDuplicate(peer, existing, attachedAt, true);
+            }
             existing.close("duplicate connection");
             peerLeft(existing);
         }
@@ -426,15 +439,71 @@ public final class TorrentSession implements AutoCloseable {
         }
     }
 
-    /** Of two connections to the same peer, both sides keep the one opened by the smaller peer id. */
-    private boolean keepNewOverExisting(PeerConnection fresh, PeerConnection existing) {
+    /**
+     * Of two connections between the same pair of peer ids, which one stays.
+     *
+     * <p>Opened in opposite directions (both sides dialled at once): both sides keep the one opened by the smaller
+     * peer id, so they agree without a word. Opened in the same direction: the peer dialled again, which it does
+     * only when its end of the old connection is gone or has heard nothing from us for {@link #staleAfterNanos()}
+     * ({@link #connect}). Over onion services an end can go without the close reaching the other (a rendezvous
+     * circuit dies without its DESTROY cell, the peer's transport bundle is replaced): the other end then looks
+     * open but carries nothing, and refusing every new connection would shut the peer out until the idle timeout
+     * (3 min). So the new one replaces an old one that has carried nothing for {@link #staleAfterNanos()}; a live
+     * old one stays and the new one is closed as a duplicate (a second address of the same peer,
+     * ServicePeerIdTest). Both ends judge alike because a live connection carries a keep-alive each way every
+     * {@link #keepAliveNanos()}; the new connection has just been heard from, so it is not replaced in turn before
+     * it too has been silent that long (no flapping between two live connections).
+     */
+    private boolean keepNewOverExisting(PeerConnection fresh, PeerConnection existing, long now) {
         if (fresh.outbound == existing.outbound) {
-            return false;
+            return now - existing.lastHeardNanos >= staleAfterNanos();
         }
         byte[] ours = fresh.localPeerId;
         byte[] freshInitiator = fresh.outbound ? ours : fresh.peerId;
         byte[] existingInitiator = existing.outbound ? ours : existing.peerId;
         return Arrays.compareUnsigned(freshInitiator, existingInitiator) < 0;
+    }
+
+    /** We opened an attached connection to {@code address} and heard from it within {@link #staleAfterNanos()}. */
+    private boolean hearsFrom(TransportAddress address, long now) {
+        return peers.stream().anyMatch(p -> p.outbound && address.equals(p.address)
+                && now - p.lastHeardNanos < staleAfterNanos());
+    }
+
+    /**
+     * How long a connection must have carried nothing from the peer before we take it for dead on the peer's
+     * side: dial its address again, and let a new connection of the same peer in the same direction replace it.
+     * A ninth of the idle timeout (20 s of the default 3 min), four keep-alive intervals ({@link #keepAliveNanos()}).
+     */
+    private long staleAfterNanos() {
+        return engine.config().idleTimeout().toNanos() / 9;
+    }
+
+    /**
+     * How often every connection gets a keep-alive: a quarter of {@link #staleAfterNanos()} (5 s by default; BEP 3
+     * only says keep-alives are "generally sent once every two minutes"). So a live connection carries something
+     * both ways well within that time, however idle, and both of its ends tell a live connection from a dead one
+     * alike: neither replaces a live one, whichever side was quiet (keepNewOverExisting). Costs 4 bytes (one onion
+     * cell) per connection every 5 s.
+     */
+    private long keepAliveNanos() {
+        return staleAfterNanos() / 4;
+    }
+
+    /** Same-direction duplicates at INFO (at most one refused one per {@link DialFailures#LOG_EVERY_NANOS}). */
+    private void logDuplicate(PeerConnection fresh, PeerConnection existing, long now, boolean replaced) {
+        String silentMillis = Long.toString((now - existing.lastHeardNanos) / 1_000_000);
+        if (replaced) {
+            LOG.log(Level.INFO, "torrent {0}: peer {1} ({2}) connected again; its old connection carried nothing for"
+                    + " {3} ms and is replaced", new Object[] {info.name(), fresh.peerIdHex(), fresh.address,
+                            silentMillis});
+        } else if (fresh.outbound == existing.outbound
+                && (lastDuplicateLog == 0 || now - lastDuplicateLog >= DialFailures.LOG_EVERY_NANOS)) {
+            lastDuplicateLog = now;
+            LOG.log(Level.INFO, "torrent {0}: new connection of peer {1} ({2}) closed as a duplicate; its old one"
+                    + " heard from it {3} ms ago", new Object[] {info.name(), fresh.peerIdHex(), fresh.address,
+                            silentMillis});
+        }
     }
 
     void peerLeft(PeerConnection peer) {
@@ -929,7 +998,7 @@ public final class TorrentSession implements AutoCloseable {
             lastRechoke = now;
             applyChoking(true);
         }
-        boolean keepAlive = now - lastKeepAlive >= KEEP_ALIVE_NANOS;
+        boolean keepAlive = now - lastKeepAlive >= keepAliveNanos();
         if (keepAlive) {
             lastKeepAlive = now;
         }
