@@ -46,6 +46,12 @@ import org.veilswarm.transport.onion.cell.EndReason;
  */
 public final class OnionStreamChannel extends AbstractChannel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    /**
+     * Received cells handed to the pipeline at once, without waiting for the end of the link's read batch:
+     * one stream SENDME's worth (tor-spec §7.4), so the SENDME that reading them earns leaves at once. Fewer
+     * would cost a pipeline burst per few cells with no SENDME gained; more would hold the SENDME back.
+     */
+    private static final int DELIVER_AT_ONCE = StreamWindow.INCREMENT;
     /** User-defined writability bit for an exhausted package window. */
     private static final int WINDOW_WRITABILITY_BIT = 1;
 
@@ -219,7 +225,13 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             return;
         }
         inbound.addLast(data.content());
-        if (readPending && !deliveryScheduled) {
+        if (readPending && !delivering && inbound.size() >= DELIVER_AT_ONCE) {
+            // A SENDME's worth waits: hand it over now, so its stream SENDME goes out while the link's read
+            // batch goes on (a batch can hold the whole 500-cell window; acknowledging only at its end made
+            // the sender wait for the last cell of a window before it could send the next).
+            readPending = false;
+            deliver();
+        } else if (readPending && !deliveryScheduled) {
             // Not at once: the other cells of this link read (a TLS record holds up to 32) join them, so the
             // pipeline sees one channelRead burst and one channelReadComplete (one flush of an echo, one run
             // of stream SENDMEs) per link read, not per 498 bytes. The loop runs the task after its reads.

@@ -77,6 +77,27 @@ class CircuitStreamsTest {
         stream.close().sync();
     }
 
+    @Test
+    void aStreamSendmeLeavesAsSoonAsItsFiftyCellsArrivedNotAfterTheWholeBurst() throws Exception {
+        // A whole stream window (500 cells) sent in one burst reaches the service's loop as 500 queued
+        // deliveries, as a link read batch of 16 socket reads can. Acknowledging only at the burst's end
+        // held the sender's next window back by the whole burst; the first stream SENDME (tor-spec §7.4:
+        // one per 50 consumed) must leave once 50 cells have arrived.
+        Sink sink = new Sink();
+        services.register(80, sink);
+        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        int cells = StreamWindow.START;
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cells * 498])).sync();
+        assertEquals(cells * 498L, pollUntil(sink.bytes, cells * 498L));
+
+        int receivedAtFirstSendme = pair.onLoop(() -> pair.b.receivedAtFirstSend[RelayCommand.SENDME.code()]);
+        // BEGIN, then the DATA cells: the first SENDME must not wait for more than one increment of them.
+        assertTrue(receivedAtFirstSendme > 0 && receivedAtFirstSendme <= 1 + StreamWindow.INCREMENT,
+                "the service had received " + receivedAtFirstSendme + " messages (BEGIN and DATA of a " + cells
+                        + "-cell burst) when it sent its first SENDME; expected at most 1 + " + StreamWindow.INCREMENT);
+        stream.close().sync();
+    }
+
     private static long pollUntil(AtomicLong value, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (value.get() < expected && System.nanoTime() < deadline) {

@@ -43,9 +43,14 @@ final class EdgePair implements AutoCloseable {
         private byte[] receivedDigest;
         /** Stream messages this edge sent, by relay command, for assertions. */
         final int[] sentCommands = new int[256];
+        /** Messages this edge received (handed to its handler). */
+        int received;
+        /** By relay command: how many messages this edge had received when it first sent one; -1 if never sent. */
+        final int[] receivedAtFirstSend = new int[256];
 
         Edge(String name) {
             this.name = name;
+            java.util.Arrays.fill(receivedAtFirstSend, -1);
         }
 
         void handler(EdgeHandler handler) {
@@ -72,7 +77,9 @@ final class EdgePair implements AutoCloseable {
             payload.getBytes(payload.readerIndex(), bytes);
             sentDigest.update(bytes);
             byte[] digest = digestNow(sentDigest);
-            sentCommands[message.commandCode()]++;
+            if (sentCommands[message.commandCode()]++ == 0) {
+                receivedAtFirstSend[message.commandCode()] = received;
+            }
             loop.execute(() -> {
                 try {
                     if (peer.closed.isDone()) {
@@ -80,6 +87,7 @@ final class EdgePair implements AutoCloseable {
                     }
                     RelayEnvelope envelope = RelayPayloadCodec.decode(1, payload);
                     peer.receivedDigest = digest;
+                    peer.received++;
                     peer.handler.message(envelope.streamId(), envelope.message());
                 } finally {
                     payload.release();
