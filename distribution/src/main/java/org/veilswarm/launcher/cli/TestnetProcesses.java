@@ -35,14 +35,23 @@ final class TestnetProcesses {
      * <li>{@code -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1}: C1 only, one compiler thread. Many nodes start at
      * once on few cores, and C2's compilations were half of a node's start-up CPU (4.1 s against 2.2 s to a
      * listening console) and ~25 MB of its RSS; a testnet's traffic does not need C2's peak speed;</li>
-     * <li>{@code io.netty.allocator.numDirectArenas/numHeapArenas=1, maxOrder=7}: one pooled arena of 1 MiB
-     * chunks instead of 2 × cores arenas of 4 MiB chunks each;</li>
+     * <li>{@code io.netty.allocator.numDirectArenas=0, numHeapArenas=0}: no pooled arenas, so Netty's pooled
+     * allocator (the default one, and the onion links') hands out unpooled buffers, freed when released. The pool
+     * kept 1 MiB chunks that were mostly empty (5 heap chunks live in a relay that had served a share) and per-thread
+     * caches; without it a relay is 2-4 MB smaller at ready and the serving node 4-8 MB at its peak (session 8),
+     * with downloads and the onion bench as fast and up to ~10 % more CPU (docs/performance.md);</li>
      * <li>{@code -XX:MaxNewSize=4m}: the young generation grew with the heap to ~9 MB (a third of it), every
      * page of it touched between collections; capped at 4 MB, young collections come more often (each copies the
      * few survivors) and a node's RSS is ~5 MB lower;</li>
      * <li>{@code -XX:TrimNativeHeapInterval=5000}: the JVM returns glibc's free memory to the kernel every 5 s
      * (the JIT's and class loading's freed arenas); a product flag from 17.0.9 on, and
      * {@code -XX:+IgnoreUnrecognizedVMOptions} lets an older Java 17 start without it;</li>
+     * <li>{@code -XX:ReservedCodeCacheSize=6m}: C1's code grew to 10-13 MB, most of it start-up code (bundle
+     * resolution, SCR, XML, Jetty) never run again. With a 6 MB code cache Java 17's sweeper flushes methods not
+     * seen on a stack lately once less than 10 % is free (StartAggressiveSweepingAt), so the code cache holds what
+     * runs now: 4-6 MB less at ready, 5-12 MB at a serving node's peak (session 8; the cache stayed at 5.7-6.0 MB
+     * used and C1 never stopped: Compiler.codecache full_count=0). The price: flushed methods are compiled again
+     * (1.6-2x the compilations, ~1 s more start-up CPU). Java 20 and later have no sweeper; measured on 17 only;</li>
      * <li>{@code MALLOC_ARENA_MAX=2} (environment, {@link #MALLOC_ARENA_MAX}): glibc's per-thread malloc arenas
      * for some fifty threads.</li>
      * </ul>
@@ -51,8 +60,8 @@ final class TestnetProcesses {
      */
     static final String DEFAULT_JAVA_OPTS = "-Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
             + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError"
-            + " -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"
-            + " -Dio.netty.allocator.maxOrder=7 -XX:MaxNewSize=4m"
+            + " -Dio.netty.allocator.numDirectArenas=0 -Dio.netty.allocator.numHeapArenas=0"
+            + " -XX:MaxNewSize=4m -XX:ReservedCodeCacheSize=6m"
             + " -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000";
     /** glibc malloc arenas of a node, unless the supervisor's environment sets MALLOC_ARENA_MAX itself. */
     static final String MALLOC_ARENA_MAX = "2";
