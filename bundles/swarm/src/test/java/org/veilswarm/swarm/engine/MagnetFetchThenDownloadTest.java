@@ -13,12 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veilswarm.api.transport.Listener;
-import org.veilswarm.api.transport.RelayCounters;
-import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
-import org.veilswarm.api.transport.TransportInfo;
 import org.veilswarm.metainfo.CreatedTorrent;
 import org.veilswarm.metainfo.TorrentMode;
 import org.veilswarm.peerwire.Handshake;
@@ -87,32 +83,16 @@ class MagnetFetchThenDownloadTest {
      * has been kept by the seeder (more than its handshake arrived: the seeder attached it and sent its first
      * messages) or closed by it.
      */
-    private static final class FetchClosesLate implements Transport {
+    private static final class FetchClosesLate extends ForwardingTransport {
         static final String KEPT = "kept: the seeder sent messages after its handshake";
         static final String CLOSED = "closed by the seeder after its handshake, before any message";
 
-        private final Transport inner;
         private final AtomicInteger connects = new AtomicInteger();
         final CompletableFuture<String> secondConnection = new CompletableFuture<String>()
                 .completeOnTimeout("no decision within " + DECISION_SECONDS + " s", DECISION_SECONDS, TimeUnit.SECONDS);
 
         FetchClosesLate(Transport inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public TransportInfo info() {
-            return inner.info();
-        }
-
-        @Override
-        public boolean canReach(TransportAddress address) {
-            return inner.canReach(address);
-        }
-
-        @Override
-        public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
-            return inner.listen(key, port, childInitializer);
+            super(inner);
         }
 
         @Override
@@ -129,11 +109,6 @@ class MagnetFetchThenDownloadTest {
                     }
                 }
             });
-        }
-
-        @Override
-        public RelayCounters relayCounters() {
-            return RelayCounters.NONE;
         }
 
         /** First in the fetch connection's pipeline: every close passes here on its way to the socket. */

@@ -18,13 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veilswarm.api.transport.Listener;
-import org.veilswarm.api.transport.RelayCounters;
-import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
-import org.veilswarm.api.transport.TransportInfo;
 import org.veilswarm.metainfo.CreatedTorrent;
 import org.veilswarm.metainfo.TorrentMode;
 import org.veilswarm.transport.direct.impl.DirectTransportEngine;
@@ -92,29 +88,13 @@ class MetainfoFetchRedialTest {
     }
 
     /** Fails the first {@code failures} connects as a destroyed onion circuit would, then dials for real. */
-    private static final class FailingFirst implements Transport {
-        private final Transport inner;
+    private static final class FailingFirst extends ForwardingTransport {
         private final int failures;
         final AtomicInteger dials = new AtomicInteger();
 
         FailingFirst(Transport inner, int failures) {
-            this.inner = inner;
+            super(inner);
             this.failures = failures;
-        }
-
-        @Override
-        public TransportInfo info() {
-            return inner.info();
-        }
-
-        @Override
-        public boolean canReach(TransportAddress address) {
-            return inner.canReach(address);
-        }
-
-        @Override
-        public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
-            return inner.listen(key, port, init);
         }
 
         @Override
@@ -124,11 +104,6 @@ class MetainfoFetchRedialTest {
                         "rendezvous circuit destroyed (test)"));
             }
             return inner.connect(to, initializer);
-        }
-
-        @Override
-        public RelayCounters relayCounters() {
-            return RelayCounters.NONE;
         }
     }
 }

@@ -15,11 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.transport.Listener;
-import org.veilswarm.api.transport.RelayCounters;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
-import org.veilswarm.api.transport.TransportAddress;
-import org.veilswarm.api.transport.TransportInfo;
 import org.veilswarm.metainfo.CreatedTorrent;
 import org.veilswarm.metainfo.TorrentMode;
 import org.veilswarm.peerwire.Hashes;
@@ -82,23 +79,12 @@ class MetainfoFetchRepliesTest {
     }
 
     /** The direct transport, but every accepted connection writes each {@code hashes} message twice. */
-    private static final class RepliesTwice implements Transport {
-        private final Transport inner;
+    private static final class RepliesTwice extends ForwardingTransport {
         private final AtomicInteger duplicated;
 
         RepliesTwice(Transport inner, AtomicInteger duplicated) {
-            this.inner = inner;
+            super(inner);
             this.duplicated = duplicated;
-        }
-
-        @Override
-        public TransportInfo info() {
-            return inner.info();
-        }
-
-        @Override
-        public boolean canReach(TransportAddress address) {
-            return inner.canReach(address);
         }
 
         @Override
@@ -120,16 +106,6 @@ class MetainfoFetchRepliesTest {
                     });
                 }
             });
-        }
-
-        @Override
-        public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
-            return inner.connect(to, initializer);
-        }
-
-        @Override
-        public RelayCounters relayCounters() {
-            return RelayCounters.NONE;
         }
     }
 }
