@@ -78,11 +78,14 @@ public final class OnionRelay implements AutoCloseable {
     private Channel server;
     private ScheduledFuture<?> epochs;
 
-    private OnionRelay(Ed25519KeyPair identity, X25519KeyPair onionKey, EventLoopGroup group, LinkSettings linkSettings,
-            CircuitSettings settings) {
+    private OnionRelay(Ed25519KeyPair identity, X25519KeyPair onionKey, List<X25519KeyPair> formerOnionKeys,
+            EventLoopGroup group, LinkSettings linkSettings, CircuitSettings settings) {
         this.linkKeys = RelayLinkKeys.generate(identity);
         this.onionKey = onionKey;
-        this.ntor = new NtorServer(NtorIdentity.of(identity.publicKey()), List.of(onionKey));
+        List<X25519KeyPair> accepted = new java.util.ArrayList<>();
+        accepted.add(onionKey);
+        accepted.addAll(formerOnionKeys);
+        this.ntor = new NtorServer(NtorIdentity.of(identity.publicKey()), accepted);
         this.group = group;
         this.linkSettings = linkSettings;
         this.settings = settings;
@@ -105,7 +108,21 @@ public final class OnionRelay implements AutoCloseable {
     public static OnionRelay start(Ed25519KeyPair identity, X25519KeyPair onionKey, EventLoopGroup group,
             InetSocketAddress bindAddress, LinkSettings linkSettings, CircuitSettings settings)
             throws SSLException, InterruptedException {
-        OnionRelay relay = new OnionRelay(identity, onionKey, group, linkSettings, settings);
+        return start(identity, onionKey, List.of(), group, bindAddress, linkSettings, settings);
+    }
+
+    /**
+     * Starts a relay that publishes {@code onionKey} and still answers CREATE2 cells made with any of
+     * {@code formerOnionKeys}: clients holding a consensus from before a key rotation (proposal 274's grace
+     * period) keep building circuits through it.
+     *
+     * @throws SSLException if the TLS context cannot be built
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static OnionRelay start(Ed25519KeyPair identity, X25519KeyPair onionKey,
+            List<X25519KeyPair> formerOnionKeys, EventLoopGroup group, InetSocketAddress bindAddress,
+            LinkSettings linkSettings, CircuitSettings settings) throws SSLException, InterruptedException {
+        OnionRelay relay = new OnionRelay(identity, onionKey, formerOnionKeys, group, linkSettings, settings);
         try {
             relay.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(relay.accepted(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys),

@@ -23,7 +23,6 @@ import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.api.transport.TransportInfo;
 import org.veilswarm.crypto.Ed25519KeyPair;
-import org.veilswarm.crypto.X25519;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.link.LinkSettings;
@@ -122,8 +121,11 @@ final class OnionTransportEngine implements AutoCloseable {
         OnionRelay started = null;
         try {
             if (settings.relay()) {
-                // A fresh ntor onion key per start: tor rotates onion keys too; descriptors carry the current one.
-                started = OnionRelay.start(identity, X25519.generateKeyPair(), group, settings.bindSocketAddress(),
+                // The same onion key across restarts within a rotation period, and the previous period's still
+                // answered: clients keep the key of the consensus they hold (RelayOnionKeys says why).
+                long period = RelayOnionKeys.period(java.time.Instant.now());
+                started = OnionRelay.start(identity, RelayOnionKeys.derive(nodeKey, period),
+                        List.of(RelayOnionKeys.derive(nodeKey, period - 1)), group, settings.bindSocketAddress(),
                         LinkSettings.defaults(), settings.circuitSettings());
             }
         } catch (InterruptedException e) {

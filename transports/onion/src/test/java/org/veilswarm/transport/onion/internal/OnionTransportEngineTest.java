@@ -165,6 +165,36 @@ class OnionTransportEngineTest {
     }
 
     @Test
+    void theOnionKeySurvivesARestartAndThePreviousPeriodsKeyIsStillAnswered() throws Exception {
+        OnionTransportEngine first = start(settings(true, 0));
+        byte[] published = first.relayTarget().orElseThrow().ntorOnionKey();
+        first.close();
+        OnionTransportEngine second = start(settings(true, 0));
+        RelayTarget restarted = second.relayTarget().orElseThrow();
+        assertArrayEquals(published, restarted.ntorOnionKey(), "a restart (a bundle update) keeps the onion key");
+
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        closeLater.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        CircuitBuilder client = new CircuitBuilder(CircuitSettings.defaults());
+        long period = RelayOnionKeys.period(java.time.Instant.now());
+        byte[] former = RelayOnionKeys.derive(serviceKey, period - 1).publicKey();
+        for (byte[] key : List.of(published, former)) {
+            Link link = Links.connect(new Bootstrap().group(group).channel(NioSocketChannel.class), restarted.address(),
+                    restarted.identity(), null, LinkSettings.defaults(), client.clientLinks(null))
+                    .get(10, TimeUnit.SECONDS);
+            OriginCircuit circuit = client.create(link, key, restarted.identity()).get(10, TimeUnit.SECONDS);
+            assertEquals(1, circuit.hops());
+            circuit.destroy();
+        }
+        // A key the relay never held (what a client saw before this change after any restart) is refused.
+        Link link = Links.connect(new Bootstrap().group(group).channel(NioSocketChannel.class), restarted.address(),
+                restarted.identity(), null, LinkSettings.defaults(), client.clientLinks(null)).get(10, TimeUnit.SECONDS);
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> client.create(link,
+                X25519.generateKeyPair().publicKey(), restarted.identity()).get(10, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(refused.getCause()).contains("PROTOCOL"), String.valueOf(refused.getCause()));
+    }
+
+    @Test
     void relayCountersCountCellsForwardedForOthers() throws Exception {
         OnionTransportEngine engine = start(settings(true, 0));
         EventLoopGroup group = new NioEventLoopGroup(1);
