@@ -180,7 +180,7 @@ class ShareAcrossTestnetIT {
         long bUploaded = number(sampleAfter(b, cCompletedAt), "uploadedBytes") - bUploadedBefore;
         assertTrue(aUploaded > 0 && bUploaded > 0, "C should have received pieces from both A and B; during C's"
                 + " download A uploaded " + aUploaded + " bytes and B " + bUploaded + " (C's peers seen: "
-                + cProgress.maxPeers + ")");
+                + cProgress.maxPeers + ")\n--- C's log ---\n" + c.logTail(40));
         assertTrue(aUploaded + bUploaded >= folderBytes, "A and B uploaded " + (aUploaded + bUploaded)
                 + " bytes during C's download of " + folderBytes);
         Map<String, Long> rssAfter = testnet.rssKiB();

@@ -85,6 +85,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
         volatile String error;
         volatile CompletableFuture<?> work = CompletableFuture.completedFuture(null);
         final Set<TransportAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** When each peer may be dialled again after a failed dial. */
+        final RedialBackoff redials = new RedialBackoff(System::nanoTime);
         /** The share's client authorization key, for a share for authorized clients only (else null). */
         volatile ClientAuthSecretKey clientKey;
         /** The onion services the key was given to the transports for (forgotten on remove). */
@@ -299,11 +301,11 @@ public final class DownloadService implements Downloads, AutoCloseable {
                                     connectAll(e);
                                 });
                     }
-                    // The engine does not dial again by itself: a downloader left without peers (a duplicate
-                    // connection closed by the other side, a restarted seeder) dials every known peer again.
+                    // The engine does not dial again by itself: every known peer not connected (failed once over
+                    // a circuit that broke, a duplicate connection closed by the other side, a restarted seeder)
+                    // is dialled again, failed ones after a growing pause (RedialBackoff).
                     announcer.every(e.id + "/redial", REDIAL, () -> {
-                        TorrentSession s = e.session;
-                        if (e.state == DownloadState.DOWNLOADING && s != null && s.stats().peers().isEmpty()) {
+                        if (e.state == DownloadState.DOWNLOADING) {
                             connectAll(e);
                         }
                     });
@@ -530,8 +532,18 @@ public final class DownloadService implements Downloads, AutoCloseable {
             return;
         }
         authorize(e, e.peers);
+        Optional<TransportAddress> self = context.identity().map(i -> TransportAddress.of(i.address(), context.peerPort()));
         for (TransportAddress peer : List.copyOf(e.peers)) {
-            s.connect(peer);
+            if (self.map(peer::equals).orElse(false) || !e.redials.claim(peer)) {
+                continue;
+            }
+            s.connect(peer).whenComplete((connected, error) -> {
+                if (error == null) {
+                    e.redials.connected(peer);
+                } else {
+                    e.redials.failed(peer);
+                }
+            });
         }
     }
 

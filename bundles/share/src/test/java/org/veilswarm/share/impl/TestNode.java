@@ -30,6 +30,8 @@ final class TestNode implements AutoCloseable {
     final TestIdentity identity = new TestIdentity();
     final DirectTransportEngine transport =
             new DirectTransportEngine(DirectTransportSettings.builder().bindAddress("127.0.0.1").build());
+    /** The direct transport as the node uses it: {@link #transport} itself unless a test wraps it. */
+    private Transport direct = transport;
     MemoryTrackerStore store;
     int peerPort;
     TestTrackerServer tracker;
@@ -57,6 +59,22 @@ final class TestNode implements AutoCloseable {
         this(dataDir, trackerPort, onionDirectory, links, 2, org.veilswarm.swarm.engine.RateLimiter.UNLIMITED);
     }
 
+    /**
+     * Without onion transport, the direct transport as {@code wrapDirect} makes it (a test that fails chosen
+     * dials), with an upload limit.
+     */
+    TestNode(Path dataDir, int trackerPort, java.util.function.UnaryOperator<Transport> wrapDirect,
+            org.veilswarm.swarm.engine.RateLimiter uploadLimit) throws Exception {
+        this.uploadLimit = uploadLimit;
+        this.dataDir = dataDir;
+        this.trackerPort = trackerPort;
+        this.onion = null;
+        this.links = LinkSettings.defaults();
+        this.direct = wrapDirect.apply(transport);
+        bound.add(direct);
+        start();
+    }
+
     /** With K onion services per share and an upload limit. */
     TestNode(Path dataDir, int trackerPort, LoopbackOnionTransport.Directory onionDirectory, LinkSettings links,
             int servicesPerShare, org.veilswarm.swarm.engine.RateLimiter uploadLimit) throws Exception {
@@ -66,7 +84,7 @@ final class TestNode implements AutoCloseable {
         this.trackerPort = trackerPort;
         this.onion = onionDirectory == null ? null : new LoopbackOnionTransport(onionDirectory);
         this.links = links;
-        bound.add(transport);
+        bound.add(direct);
         if (onion != null) {
             bound.add(onion);
         }
@@ -92,7 +110,7 @@ final class TestNode implements AutoCloseable {
         this.onion = new LoopbackOnionTransport(onionDirectory);
         this.links = links;
         if (!onionOnly) {
-            bound.add(transport);
+            bound.add(direct);
         }
         if (!onionLater) {
             bound.add(onion);
@@ -138,9 +156,9 @@ final class TestNode implements AutoCloseable {
         startTracker();
         engine = new SwarmEngine(EngineConfig.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(3))
                 .withUploadLimit(uploadLimit));
-        if (bound.contains(transport)) {
+        if (bound.contains(direct)) {
             // gated as the node's SwarmEngineComponent does (HiddenTorrents)
-            peerPort = engine.listen(HiddenTorrents.of(engine).gate(transport), null, 0).toCompletableFuture().get()
+            peerPort = engine.listen(HiddenTorrents.of(engine).gate(direct), null, 0).toCompletableFuture().get()
                     .address().port();
         } else if (peerPort == 0) {
             peerPort = freePort();
