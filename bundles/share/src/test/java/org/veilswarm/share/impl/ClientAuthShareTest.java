@@ -56,11 +56,7 @@ class ClientAuthShareTest {
 
     @AfterEach
     void stop() {
-        for (TestNode n : new TestNode[] {c, b, a}) {
-            if (n != null) {
-                n.close();
-            }
-        }
+        TestNode.closeAll(c, b, a);
     }
 
     @Test

@@ -21,18 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
-import org.veilswarm.api.transport.Listener;
-import org.veilswarm.api.transport.RelayCounters;
-import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
-import org.veilswarm.api.transport.TransportInfo;
 import org.veilswarm.share.api.Download;
 import org.veilswarm.share.api.DownloadState;
 import org.veilswarm.share.api.Share;
 import org.veilswarm.share.api.ShareOptions;
 import org.veilswarm.swarm.choker.HierarchicalRateLimiter;
+import org.veilswarm.swarm.engine.ForwardingTransport;
 import org.veilswarm.swarm.engine.RateLimiter;
 import org.veilswarm.swarm.engine.TorrentSession;
 
@@ -54,11 +51,7 @@ class FailedPeerRedialTest {
 
     @AfterEach
     void stop() {
-        for (TestNode n : new TestNode[] {c, b, a}) {
-            if (n != null) {
-                n.close();
-            }
-        }
+        TestNode.closeAll(c, b, a);
     }
 
     @Test
@@ -124,15 +117,14 @@ class FailedPeerRedialTest {
     }
 
     /** The direct transport, but dials to one port fail until a time, as onion dials do while circuits break. */
-    private static final class FailingDials implements Transport {
-        private final Transport inner;
+    private static final class FailingDials extends ForwardingTransport {
         private final int failingPort;
         private final AtomicLong failUntil;
         private final AtomicInteger dials;
         private final AtomicInteger failed;
 
         FailingDials(Transport inner, int failingPort, AtomicLong failUntil, AtomicInteger dials, AtomicInteger failed) {
-            this.inner = inner;
+            super(inner);
             this.failingPort = failingPort;
             this.failUntil = failUntil;
             this.dials = dials;
@@ -150,26 +142,6 @@ class FailedPeerRedialTest {
                 }
             }
             return inner.connect(to, initializer);
-        }
-
-        @Override
-        public TransportInfo info() {
-            return inner.info();
-        }
-
-        @Override
-        public boolean canReach(TransportAddress address) {
-            return inner.canReach(address);
-        }
-
-        @Override
-        public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
-            return inner.listen(key, port, init);
-        }
-
-        @Override
-        public RelayCounters relayCounters() {
-            return inner.relayCounters();
         }
     }
 }

@@ -225,6 +225,15 @@ final class TestNode implements AutoCloseable {
         tracker.close();
     }
 
+    /** Closes each node that was started (null: never started), in the order given. */
+    static void closeAll(TestNode... nodes) {
+        for (TestNode n : nodes) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
         stop();

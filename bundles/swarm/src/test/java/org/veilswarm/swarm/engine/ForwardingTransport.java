@@ -14,12 +14,13 @@ import io.netty.channel.ChannelInitializer;
 
 /**
  * A transport that hands everything to another one; tests override the one call whose behaviour they change
- * (a failed first dial, a handler added to a connection's pipeline, another scheme).
+ * (a failed first dial, a handler added to a connection's pipeline, another scheme). Public for the share
+ * bundle's tests (this module's test-jar).
  */
-abstract class ForwardingTransport implements Transport {
+public abstract class ForwardingTransport implements Transport {
     protected final Transport inner;
 
-    ForwardingTransport(Transport inner) {
+    protected ForwardingTransport(Transport inner) {
         this.inner = inner;
     }
 

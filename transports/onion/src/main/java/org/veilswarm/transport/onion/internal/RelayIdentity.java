@@ -1,11 +1,9 @@
 package org.veilswarm.transport.onion.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
-import org.veilswarm.crypto.Hkdf;
 
 /**
  * The relay's Ed25519 identity, derived from the node's identity key but never equal to it.
@@ -19,23 +17,12 @@ import org.veilswarm.crypto.Hkdf;
 final class RelayIdentity {
     /** HKDF-SHA256 "info" (RFC 5869 §3.2): names what the derived bytes are for. */
     private static final byte[] INFO = "veilswarm onion relay identity v1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SALT = "veilswarm.org/onion-relay".getBytes(StandardCharsets.US_ASCII);
 
     private RelayIdentity() {
     }
 
     /** The relay key of the node whose service key is {@code nodeKey}. */
     static Ed25519KeyPair derive(ServiceKey nodeKey) {
-        byte[] secret = nodeKey.expandedSecretKey();
-        byte[] seed = null;
-        try {
-            seed = Hkdf.derive(SALT, secret, INFO, Ed25519.SEED_LENGTH);
-            return Ed25519.keyPairFromSeed(seed);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-            if (seed != null) {
-                Arrays.fill(seed, (byte) 0);
-            }
-        }
+        return NodeKeyDerivation.derive(nodeKey, INFO, Ed25519.SEED_LENGTH, Ed25519::keyPairFromSeed);
     }
 }

@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import org.veilswarm.api.transport.ServiceKey;
-import org.veilswarm.crypto.Hkdf;
 import org.veilswarm.crypto.X25519;
 import org.veilswarm.crypto.X25519KeyPair;
 
@@ -25,7 +23,6 @@ import org.veilswarm.crypto.X25519KeyPair;
 final class RelayOnionKeys {
     /** How long one onion key is current: tor's default onion-key-rotation-days (proposal 274). */
     static final Duration ROTATION = Duration.ofDays(28);
-    private static final byte[] SALT = "veilswarm.org/onion-relay".getBytes(StandardCharsets.US_ASCII);
     private static final String INFO = "veilswarm onion relay ntor onion key v1 period ";
 
     private RelayOnionKeys() {
@@ -38,18 +35,8 @@ final class RelayOnionKeys {
 
     /** The onion key of the node whose service key is {@code nodeKey} in rotation period {@code period}. */
     static X25519KeyPair derive(ServiceKey nodeKey, long period) {
-        byte[] secret = nodeKey.expandedSecretKey();
-        byte[] privateKey = null;
-        try {
-            byte[] info = ByteBuffer.allocate(INFO.length() + Long.BYTES)
-                    .put(INFO.getBytes(StandardCharsets.US_ASCII)).putLong(period).array();
-            privateKey = Hkdf.derive(SALT, secret, info, X25519.KEY_LENGTH);
-            return X25519KeyPair.fromPrivateKey(privateKey);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-            if (privateKey != null) {
-                Arrays.fill(privateKey, (byte) 0);
-            }
-        }
+        byte[] info = ByteBuffer.allocate(INFO.length() + Long.BYTES).put(INFO.getBytes(StandardCharsets.US_ASCII))
+                .putLong(period).array();
+        return NodeKeyDerivation.derive(nodeKey, info, X25519.KEY_LENGTH, X25519KeyPair::fromPrivateKey);
     }
 }
