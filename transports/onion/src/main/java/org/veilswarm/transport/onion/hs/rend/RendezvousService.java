@@ -43,6 +43,11 @@ public final class RendezvousService implements AutoCloseable {
      * of 200. The intro point then drops the excess before it reaches this service.
      */
     static final DosParameters DEFAULT_DOS_PARAMETERS = new DosParameters(25, 200);
+    /**
+     * Builds of a circuit to one rendezvous point per introduction: the first and one more over a new path after
+     * a failure, as C tor's services relaunch a failed rendezvous circuit once.
+     */
+    static final int RENDEZVOUS_BUILD_ATTEMPTS = 2;
 
     private final CircuitFactory circuits;
     private final byte[] subcredential;
@@ -54,6 +59,7 @@ public final class RendezvousService implements AutoCloseable {
     private final List<RendezvousConnection> connections = new CopyOnWriteArrayList<>();
     private final LongAdder rejectedIntroductions = new LongAdder();
     private final LongAdder failedRendezvous = new LongAdder();
+    private final LongAdder retriedRendezvous = new LongAdder();
     private final java.util.concurrent.Semaphore rendezvousBuilds = new java.util.concurrent.Semaphore(MAX_RENDEZVOUS_BUILDS);
     private volatile boolean closed;
     /** Set by {@link #close()}: joined circuits close too, also one that joins while it runs. */
@@ -163,12 +169,7 @@ public final class RendezvousService implements AutoCloseable {
             rejectedIntroductions.increment();
             return;
         }
-        CompletableFuture<OriginCircuit> build;
-        try {
-            build = circuits.build(rendezvousPoint);
-        } catch (RuntimeException e) {
-            build = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<OriginCircuit> build = buildToRendezvousPoint(rendezvousPoint, RENDEZVOUS_BUILD_ATTEMPTS);
         build.whenComplete((circuit, failure) -> rendezvousBuilds.release());
         build.whenComplete((circuit, failure) -> {
             if (failure != null) {
@@ -202,6 +203,34 @@ public final class RendezvousService implements AutoCloseable {
                 circuit.destroy();
             }
         });
+    }
+
+    /**
+     * A circuit to the client's rendezvous point; a build that fails is tried again over a new path, up to
+     * {@code attempts} builds in all. The client waits for RENDEZVOUS2 and cannot tell a failed build from a slow
+     * one: without a second build, one broken relay on the service's path (a relay that restarted with an onion
+     * key its consensus entry does not have yet, say) costs the client its whole rendezvous timeout.
+     */
+    private CompletableFuture<OriginCircuit> buildToRendezvousPoint(RelayTarget rendezvousPoint, int attempts) {
+        CompletableFuture<OriginCircuit> build;
+        try {
+            build = circuits.build(rendezvousPoint);
+        } catch (RuntimeException e) {
+            build = CompletableFuture.failedFuture(e);
+        }
+        if (attempts <= 1) {
+            return build;
+        }
+        return build.handle((circuit, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(circuit);
+            }
+            if (closed) {
+                return CompletableFuture.<OriginCircuit>failedFuture(failure);
+            }
+            retriedRendezvous.increment();
+            return buildToRendezvousPoint(rendezvousPoint, attempts - 1);
+        }).thenCompose(f -> f);
     }
 
     /**
@@ -244,6 +273,11 @@ public final class RendezvousService implements AutoCloseable {
     /** Circuits to rendezvous points that could not be built. */
     public long failedRendezvous() {
         return failedRendezvous.sum();
+    }
+
+    /** Circuits to a rendezvous point built again after the first build for an introduction failed. */
+    public long retriedRendezvous() {
+        return retriedRendezvous.sum();
     }
 
     public byte[] subcredential() {

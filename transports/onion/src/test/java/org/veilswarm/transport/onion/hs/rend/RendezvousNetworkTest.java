@@ -245,6 +245,40 @@ class RendezvousNetworkTest {
     }
 
     @Test
+    void aFailedBuildToTheRendezvousPointIsTriedOnceMoreAndTheClientConnects() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+        TestCircuits real = serviceCircuits();
+        CircuitFactory failingFirst = new CircuitFactory() {
+            @Override
+            public java.util.concurrent.CompletableFuture<OriginCircuit> build(
+                    org.veilswarm.transport.onion.circuit.RelayTarget last) {
+                if (java.util.Arrays.equals(last.identity(), net.relay(2).identity()) && builds.incrementAndGet() == 1) {
+                    return java.util.concurrent.CompletableFuture.failedFuture(
+                            new org.veilswarm.transport.onion.circuit.CircuitClosedException(
+                                    org.veilswarm.transport.onion.cell.DestroyReason.PROTOCOL.code(),
+                                    "injected: a hop refused the ntor handshake"));
+                }
+                return real.build(last);
+            }
+
+            @Override
+            public org.veilswarm.transport.onion.circuit.RelayTarget pickRendezvousPoint() {
+                return real.pickRendezvousPoint();
+            }
+        };
+        try (RendezvousService service = new RendezvousService(failingFirst, subcredential, new LocalServices(), STEP)) {
+            ServiceIntroPoint intro = service.establish(net.relay(7).target()).get(20, TimeUnit.SECONDS);
+            // Without the second build the client would wait out its whole rendezvous timeout (STEP) and fail.
+            RendezvousConnection connection = client(STEP).connect(intro.target(subcredential)).get(30, TimeUnit.SECONDS);
+            assertEquals(4, connection.circuit().hops());
+            assertEquals(2, builds.get(), "builds to the rendezvous point");
+            assertEquals(1, service.retriedRendezvous());
+            assertEquals(0, service.failedRendezvous());
+            connection.close();
+        }
+    }
+
+    @Test
     void serviceThatNeverAnswersGivesRendezvousTimeout() throws Exception {
         // An intro point whose "service" takes INTRODUCE2 and does nothing.
         BlockingQueue<OnionTestNetwork.Received> inbox = new LinkedBlockingQueue<>();

@@ -57,10 +57,19 @@ class RendezvousServiceBuildLimitTest {
             assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS, builds.size(), "builds in flight are bounded");
             assertEquals(extra, service.rejectedIntroductions(), "the rest were dropped and counted");
 
+            // A failed build is tried once more over a new path, in the same slot.
             builds.get(0).completeExceptionally(new IOException("rendezvous point unreachable"));
+            assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS + 1, builds.size(), "the failed build is tried again");
+            assertEquals(1, service.retriedRendezvous());
             service.introduced(point, introduce2(point));
-            assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS + 1, builds.size(), "a finished build frees its slot");
-            assertEquals(1, service.failedRendezvous());
+            assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS + 1, builds.size(), "the retry holds the slot");
+            assertEquals(extra + 1, service.rejectedIntroductions());
+
+            builds.get(RendezvousService.MAX_RENDEZVOUS_BUILDS).completeExceptionally(
+                    new IOException("rendezvous point still unreachable"));
+            assertEquals(1, service.failedRendezvous(), "two failed builds give up the introduction");
+            service.introduced(point, introduce2(point));
+            assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS + 2, builds.size(), "a finished build frees its slot");
         }
     }
 }
