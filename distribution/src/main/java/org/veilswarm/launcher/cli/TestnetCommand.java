@@ -226,7 +226,8 @@ final class TestnetCommand {
     static String summary(TestnetPlan plan, TestnetReadiness.View v) {
         return "consoles " + v.consolesUp() + "/" + plan.nodeCount + ", components " + v.componentsActive() + "/"
                 + plan.nodeCount + ", consensus: " + v.relaysListed() + "/" + plan.nodeCount + " relays, "
-                + v.bestSignatures() + "/" + plan.authorityCount + " signatures (needs " + plan.majority() + ")";
+                + v.bestSignatures() + "/" + plan.authorityCount + " signatures (needs " + plan.majority() + ")"
+                + ", nodes seeing all relays " + v.directoriesComplete() + "/" + plan.nodeCount;
     }
 
     private static String diagnosis(TestnetPlan plan, TestnetReadiness.View v) {
@@ -237,6 +238,10 @@ final class TestnetCommand {
             } else if (!view.componentsNotActive().isEmpty()) {
                 b.append("  ").append(n.name()).append(": ").append(String.join("; ", view.componentsNotActive()))
                         .append('\n');
+            } else if (!view.directoryLists(plan.nodeCount)) {
+                b.append("  ").append(n.name()).append(": its ").append(plan.scheme).append(" directory lists ")
+                        .append(view.directoryRelays()).append(" of ").append(plan.nodeCount)
+                        .append(" relays (GET /api/directory; it fetches a newer directory on its own schedule)\n");
             }
         });
         v.authorities().forEach((a, state) -> b.append("  authority ").append(a.name()).append(" (127.0.0.1:")

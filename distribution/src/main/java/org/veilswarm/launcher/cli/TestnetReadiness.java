@@ -25,9 +25,13 @@ import org.veilswarm.launcher.internal.ConsoleUrlFile;
  * ({@code GET /api/components}: the onion transport, the directory scheme and, on authorities, the authority
  * must be active), and the directory itself (each authority's consensus, {@link ConsensusProbe}).
  *
- * <p>The testnet is ready when every console answers, every one of those components is active, and every
+ * <p>The testnet is ready when every console answers, every one of those components is active, every
  * authority serves a consensus that is valid now, is signed by a majority of the authorities, and lists the
- * ORPort of every node: then any node can pick every other as a relay and build circuits.
+ * ORPort of every node, and every node's own directory ({@code GET /api/directory}: the testnet's scheme, ready)
+ * lists every node too: then any node can pick every other as a relay and build circuits. The last condition
+ * matters because a node may still hold a consensus it fetched before all relays were listed; until it fetches
+ * the next one it cannot build the paths an onion service needs ("could not supply a GUARD relay"), and a share
+ * made right after "ready" waited half a minute for it.
  */
 final class TestnetReadiness {
 
@@ -40,13 +44,23 @@ final class TestnetReadiness {
 
     /** What one node shows: its onion address once its console answers, and the components not (yet) active. */
     record NodeView(Optional<String> address, Optional<String> consoleUrl, List<String> componentsNotActive,
-            Optional<String> problem) {
+            Optional<String> problem, int directoryRelays) {
+        NodeView(Optional<String> address, Optional<String> consoleUrl, List<String> componentsNotActive,
+                Optional<String> problem) {
+            this(address, consoleUrl, componentsNotActive, problem, 0);
+        }
+
         boolean consoleUp() {
             return address.isPresent();
         }
 
         boolean componentsActive() {
             return consoleUp() && componentsNotActive.isEmpty();
+        }
+
+        /** Whether the node's own directory lists {@code relays} relays or more. */
+        boolean directoryLists(int relays) {
+            return componentsActive() && directoryRelays >= relays;
         }
     }
 
@@ -61,8 +75,14 @@ final class TestnetReadiness {
             return nodes.values().stream().filter(NodeView::componentsActive).count();
         }
 
+        /** Nodes whose own directory lists every node of the testnet. */
+        long directoriesComplete() {
+            return nodes.values().stream().filter(n -> n.directoryLists(nodes.size())).count();
+        }
+
         boolean ready() {
-            return consolesUp() == nodes.size() && componentsActive() == nodes.size() && directoryReady;
+            return consolesUp() == nodes.size() && componentsActive() == nodes.size() && directoryReady
+                    && directoriesComplete() == nodes.size();
         }
     }
 
@@ -144,11 +164,31 @@ final class TestnetReadiness {
             JsonValue node = client.get("/api/node");
             String address = node instanceof JsonObject o && o.get("address") instanceof JsonString s ? s.getString() : "?";
             JsonValue components = client.get("/api/components");
-            return new NodeView(Optional.of(address), Optional.of(url.get().uri().toString()),
-                    notActive(n, components), Optional.empty());
+            List<String> notActive = notActive(n, components);
+            int relays = notActive.isEmpty() ? relaysListed(client.get("/api/directory"), plan.scheme) : 0;
+            return new NodeView(Optional.of(address), Optional.of(url.get().uri().toString()), notActive,
+                    Optional.empty(), relays);
         } catch (CliException e) {
             return new NodeView(Optional.empty(), Optional.empty(), List.of(), Optional.of(e.getMessage()));
         }
+    }
+
+    /**
+     * The relays a node's directory lists for {@code scheme}, from its {@code GET /api/directory} answer
+     * (docs/console.md): 0 when the scheme is missing, not ready, or the answer is not what that page describes.
+     */
+    static int relaysListed(JsonValue directory, String scheme) {
+        if (!(directory instanceof JsonObject o) || !(o.get("schemes") instanceof JsonArray schemes)) {
+            return 0;
+        }
+        for (JsonValue v : schemes) {
+            if (v instanceof JsonObject s && s.get("scheme") instanceof JsonString name
+                    && name.getString().equals(scheme) && s.get("ready") == JsonValue.TRUE
+                    && s.get("relays") instanceof jakarta.json.JsonNumber relays) {
+                return relays.intValue();
+            }
+        }
+        return 0;
     }
 
     /** The components node {@code n} needs that are not active, with their state and unsatisfied references. */
