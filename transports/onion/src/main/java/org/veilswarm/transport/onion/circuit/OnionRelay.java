@@ -48,8 +48,12 @@ import org.veilswarm.transport.onion.link.RelayLinkKeys;
  */
 public final class OnionRelay implements AutoCloseable {
     private final RelayLinkKeys linkKeys;
-    private final X25519KeyPair onionKey;
-    private final NtorServer ntor;
+    /** The ntor identity digest the handshakes name (tor-spec §5.1.4 ID). */
+    private final byte[] ntorIdentity;
+    /** The key this relay publishes; swapped by {@link #rotateOnionKey}. */
+    private volatile X25519KeyPair onionKey;
+    /** Answers CREATE2 with the current key and the previous ones still accepted. */
+    private volatile NtorServer ntor;
     private final EventLoopGroup group;
     private final LinkSettings linkSettings;
     private final CircuitSettings settings;
@@ -82,10 +86,11 @@ public final class OnionRelay implements AutoCloseable {
             EventLoopGroup group, LinkSettings linkSettings, CircuitSettings settings) {
         this.linkKeys = RelayLinkKeys.generate(identity);
         this.onionKey = onionKey;
+        this.ntorIdentity = NtorIdentity.of(identity.publicKey());
         List<X25519KeyPair> accepted = new java.util.ArrayList<>();
         accepted.add(onionKey);
         accepted.addAll(formerOnionKeys);
-        this.ntor = new NtorServer(NtorIdentity.of(identity.publicKey()), accepted);
+        this.ntor = new NtorServer(ntorIdentity, accepted);
         this.group = group;
         this.linkSettings = linkSettings;
         this.settings = settings;
@@ -167,6 +172,18 @@ public final class OnionRelay implements AutoCloseable {
 
     public byte[] ntorOnionKey() {
         return onionKey.publicKey();
+    }
+
+    /**
+     * Proposal 274's rotation: {@code next} becomes the key this relay publishes, the current one is still answered
+     * (clients keep the key of the consensus they hold until a newer one lists {@code next}), older ones no longer.
+     * A handshake already on the worker finishes with the keys it started with.
+     */
+    public synchronized void rotateOnionKey(X25519KeyPair next) {
+        java.util.Objects.requireNonNull(next, "next");
+        X25519KeyPair current = onionKey;
+        ntor = new NtorServer(ntorIdentity, List.of(next, current));
+        onionKey = next;
     }
 
     /** What a client needs to build a circuit through this relay. */

@@ -77,6 +77,8 @@ final class OnionTransportEngine implements AutoCloseable {
     private static final Duration DIRECTORY_WAIT_PAUSE = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(OnionTransportEngine.class.getName());
 
+    /** How often a running relay checks whether its onion key's period has ended. */
+    static final java.time.Duration ONION_KEY_CHECK = java.time.Duration.ofHours(1);
     private final OnionTransportSettings settings;
     private final EventLoopGroup group;
     private final OnionRelay relay;
@@ -92,6 +94,10 @@ final class OnionTransportEngine implements AutoCloseable {
     /** The HSDir role's store (rend-spec-v3 §2.2.6); null when not relaying. */
     private final HsDirStore hsDirStore;
     private volatile boolean closed;
+    /** The node key the relay's onion keys derive from (null when not relaying). */
+    private final ServiceKey onionKeySource;
+    /** The rotation period of the onion key the relay publishes ({@link RelayOnionKeys}). */
+    private long onionKeyPeriod;
     /**
      * Connects and listens in progress. {@link #close} fails them with {@code CLOSED}: their completions would run
      * on this transport's event loops, which are shut down then, so they would otherwise never complete — and a
@@ -124,6 +130,7 @@ final class OnionTransportEngine implements AutoCloseable {
                 // The same onion key across restarts within a rotation period, and the previous period's still
                 // answered: clients keep the key of the consensus they hold (RelayOnionKeys says why).
                 long period = RelayOnionKeys.period(java.time.Instant.now());
+                onionKeyPeriod = period;
                 started = OnionRelay.start(identity, RelayOnionKeys.derive(nodeKey, period),
                         List.of(RelayOnionKeys.derive(nodeKey, period - 1)), group, settings.bindSocketAddress(),
                         LinkSettings.defaults(), settings.circuitSettings());
@@ -140,7 +147,12 @@ final class OnionTransportEngine implements AutoCloseable {
             identity.destroy();
         }
         this.relay = started;
+        this.onionKeySource = started != null ? nodeKey : null;
         if (started != null) {
+            // A relay that runs into the next period rotates there (checked hourly; proposal 274), the descriptor
+            // publisher uploads the new key with its next descriptor.
+            group.next().scheduleAtFixedRate(() -> rotateOnionKeyIfDue(java.time.Instant.now()),
+                    ONION_KEY_CHECK.toMinutes(), ONION_KEY_CHECK.toMinutes(), TimeUnit.MINUTES);
             // BEGIN_DIR answers HSDir requests, and directory requests once a cache registers; BEGIN never (no exits).
             this.hsDirStore = new HsDirStore(Clock.systemUTC(), HsDirStore.Limits.DEFAULT);
             localServices.directory(new BeginDirRouter(new HsDirServerInitializer(hsDirStore), null));
@@ -367,6 +379,22 @@ final class OnionTransportEngine implements AutoCloseable {
     /** The relay's Ed25519 identity (derived from, never equal to, the node key). */
     byte[] relayIdentity() {
         return relayIdentity.clone();
+    }
+
+    /**
+     * Rotates the relay's onion key if {@code now} is in a later period than the key it publishes: the new period's
+     * key becomes current, the one it replaces is still answered.
+     *
+     * @return whether it rotated
+     */
+    synchronized boolean rotateOnionKeyIfDue(java.time.Instant now) {
+        long period = RelayOnionKeys.period(now);
+        if (relay == null || closed || period <= onionKeyPeriod) {
+            return false;
+        }
+        relay.rotateOnionKey(RelayOnionKeys.derive(onionKeySource, period));
+        onionKeyPeriod = period;
+        return true;
     }
 
     /** The relay, for tests in this package; null when not relaying. */

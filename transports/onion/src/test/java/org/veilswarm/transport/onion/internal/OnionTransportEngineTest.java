@@ -173,24 +173,46 @@ class OnionTransportEngineTest {
         RelayTarget restarted = second.relayTarget().orElseThrow();
         assertArrayEquals(published, restarted.ntorOnionKey(), "a restart (a bundle update) keeps the onion key");
 
+        long period = RelayOnionKeys.period(java.time.Instant.now());
+        byte[] former = RelayOnionKeys.derive(serviceKey, period - 1).publicKey();
+        assertEquals(1, createWith(restarted, published).hops());
+        assertEquals(1, createWith(restarted, former).hops());
+        // A key the relay never held (what a client saw before this change after any restart) is refused.
+        assertRefused(restarted, X25519.generateKeyPair().publicKey());
+    }
+
+    @Test
+    void aRunningRelayRotatesIntoTheNextPeriodAndStillAnswersTheKeyItReplaced() throws Exception {
+        OnionTransportEngine engine = start(settings(true, 0));
+        byte[] replaced = engine.relayTarget().orElseThrow().ntorOnionKey();
+        long period = RelayOnionKeys.period(java.time.Instant.now());
+        assertFalse(engine.rotateOnionKeyIfDue(java.time.Instant.now()), "not before its period ends");
+        java.time.Instant nextPeriod = java.time.Instant.ofEpochSecond((period + 1) * RelayOnionKeys.ROTATION.toSeconds());
+        assertTrue(engine.rotateOnionKeyIfDue(nextPeriod));
+        assertFalse(engine.rotateOnionKeyIfDue(nextPeriod), "once per period");
+
+        RelayTarget rotated = engine.relayTarget().orElseThrow();
+        assertArrayEquals(RelayOnionKeys.derive(serviceKey, period + 1).publicKey(), rotated.ntorOnionKey(),
+                "the descriptor publisher now uploads the next period's key");
+        assertEquals(1, createWith(rotated, rotated.ntorOnionKey()).hops());
+        assertEquals(1, createWith(rotated, replaced).hops(), "clients with the old consensus still get circuits");
+        assertRefused(rotated, RelayOnionKeys.derive(serviceKey, period - 1).publicKey());
+    }
+
+    /** A one-hop circuit to {@code relay} made with {@code onionKey} as the client's directory would name it. */
+    private OriginCircuit createWith(RelayTarget relay, byte[] onionKey) throws Exception {
         EventLoopGroup group = new NioEventLoopGroup(1);
         closeLater.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         CircuitBuilder client = new CircuitBuilder(CircuitSettings.defaults());
-        long period = RelayOnionKeys.period(java.time.Instant.now());
-        byte[] former = RelayOnionKeys.derive(serviceKey, period - 1).publicKey();
-        for (byte[] key : List.of(published, former)) {
-            Link link = Links.connect(new Bootstrap().group(group).channel(NioSocketChannel.class), restarted.address(),
-                    restarted.identity(), null, LinkSettings.defaults(), client.clientLinks(null))
-                    .get(10, TimeUnit.SECONDS);
-            OriginCircuit circuit = client.create(link, key, restarted.identity()).get(10, TimeUnit.SECONDS);
-            assertEquals(1, circuit.hops());
-            circuit.destroy();
-        }
-        // A key the relay never held (what a client saw before this change after any restart) is refused.
-        Link link = Links.connect(new Bootstrap().group(group).channel(NioSocketChannel.class), restarted.address(),
-                restarted.identity(), null, LinkSettings.defaults(), client.clientLinks(null)).get(10, TimeUnit.SECONDS);
-        ExecutionException refused = assertThrows(ExecutionException.class, () -> client.create(link,
-                X25519.generateKeyPair().publicKey(), restarted.identity()).get(10, TimeUnit.SECONDS));
+        Link link = Links.connect(new Bootstrap().group(group).channel(NioSocketChannel.class), relay.address(),
+                relay.identity(), null, LinkSettings.defaults(), client.clientLinks(null)).get(10, TimeUnit.SECONDS);
+        OriginCircuit circuit = client.create(link, onionKey, relay.identity()).get(10, TimeUnit.SECONDS);
+        closeLater.add(0, circuit::destroy);
+        return circuit;
+    }
+
+    private void assertRefused(RelayTarget relay, byte[] onionKey) {
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> createWith(relay, onionKey));
         assertTrue(String.valueOf(refused.getCause()).contains("PROTOCOL"), String.valueOf(refused.getCause()));
     }
 
