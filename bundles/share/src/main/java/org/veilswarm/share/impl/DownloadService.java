@@ -298,6 +298,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
                         announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
                                 progress(e), response -> {
                                     e.peers.addAll(response.peers());
+                                    response.peers().forEach(e.redials::listedAgain);
                                     connectAll(e);
                                 });
                     }
@@ -632,7 +633,10 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     Optional<TransportAddress> self = context.identity()
                             .map(i -> TransportAddress.of(i.address(), context.peerPort()));
                     t.peers().stream().filter(p -> self.map(me -> !me.equals(p)).orElse(true))
-                            .filter(p -> context.transportFor(p).isPresent()).forEach(e.peers::add);
+                            .filter(p -> context.transportFor(p).isPresent()).forEach(p -> {
+                                e.peers.add(p);
+                                e.redials.listedAgain(p);
+                            });
                     connectAll(e);
                 }));
     }

@@ -31,7 +31,7 @@ class RedialBackoffTest {
 
     @Test
     void failuresInARowDoubleThePauseFromFiveSecondsUpToAMinute() {
-        long[] expectedSeconds = {5, 10, 20, 40, 60, 60};
+        long[] expectedSeconds = {5, 10, 20, 40, 60}; // the fifth: 80 s capped at MAX
         for (int i = 0; i < expectedSeconds.length; i++) {
             assertTrue(backoff.claim(peer), "dial " + (i + 1));
             backoff.failed(peer);
@@ -41,6 +41,28 @@ class RedialBackoffTest {
             advance(Duration.ofMillis(1));
         }
         assertTrue(backoff.claim(peer));
+    }
+
+    @Test
+    void afterSixFailuresInARowOnlyANewTrackerAnswerBringsAnotherDial() {
+        for (int i = 0; i < RedialBackoff.GIVE_UP_AFTER; i++) {
+            assertTrue(backoff.claim(peer), "dial " + (i + 1));
+            backoff.failed(peer);
+            advance(RedialBackoff.MAX);
+        }
+        advance(Duration.ofHours(1));
+        assertFalse(backoff.claim(peer), "given up on");
+        backoff.listedAgain(peer);
+        assertTrue(backoff.claim(peer), "listed by the tracker again: one more dial");
+        backoff.failed(peer);
+        advance(Duration.ofHours(1));
+        assertFalse(backoff.claim(peer), "and no more until the next answer");
+        backoff.listedAgain(other); // unknown peers stay unknown
+        assertEquals(0, backoff.failures(other));
+        backoff.listedAgain(peer);
+        assertTrue(backoff.claim(peer));
+        backoff.connected(peer);
+        assertEquals(0, backoff.failures(peer), "a peer that answers is a peer again");
     }
 
     @Test
