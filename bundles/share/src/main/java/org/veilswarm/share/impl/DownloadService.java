@@ -306,7 +306,12 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     // a circuit that broke, a duplicate connection closed by the other side, a restarted seeder)
                     // is dialled again, failed ones after a growing pause (RedialBackoff).
                     announcer.every(e.id + "/redial", REDIAL, () -> {
-                        if (e.state == DownloadState.DOWNLOADING) {
+                        TorrentSession s = e.session;
+                        if (e.state == DownloadState.DOWNLOADING && s != null) {
+                            if (s.stats().peers().isEmpty()) {
+                                // With no connection at all no peer is given up on: each is tried every minute.
+                                e.peers.forEach(e.redials::listedAgain);
+                            }
                             connectAll(e);
                         }
                     });
