@@ -78,7 +78,7 @@ final class OnionTransportEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OnionTransportEngine.class.getName());
 
     /** How often a running relay checks whether its onion key's period has ended. */
-    static final java.time.Duration ONION_KEY_CHECK = java.time.Duration.ofHours(1);
+    static final Duration ONION_KEY_CHECK = Duration.ofHours(1);
     private final OnionTransportSettings settings;
     private final EventLoopGroup group;
     private final OnionRelay relay;
