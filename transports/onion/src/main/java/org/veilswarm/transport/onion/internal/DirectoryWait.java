@@ -1,6 +1,8 @@
 package org.veilswarm.transport.onion.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,23 +10,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.veilswarm.api.directory.PathConstraints;
+import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayRole;
 import org.veilswarm.api.directory.RelaySampler;
+import org.veilswarm.transport.onion.path.PathRules;
+import org.veilswarm.transport.onion.path.PathSelector;
 
 /**
- * Waits until the bound directory can pick a relay before an onion service is published. A node of a network that
- * has just started (a testnet seconds old: the authorities vote the first consensus only after the relays have
- * uploaded their descriptors) binds its directory scheme before any consensus exists; publishing then would burn
- * every introduction-point attempt on "no directory left to download a valid consensus from" and fail after half
- * a minute, and the listener's owner would log an error and try again only after its own retry delay. Waiting here
+ * Waits until the bound directory can supply a whole three-hop path (guard, middle and one more relay, never this
+ * node's own, families apart: what an introduction circuit needs) before an onion service is published. A node of a
+ * network that has just started (a testnet seconds old: the authorities vote the first consensus only after the
+ * relays have uploaded their descriptors) binds its directory scheme before any consensus exists; publishing then
+ * would burn every introduction-point attempt on "no directory left to download a valid consensus from" and fail
+ * after half a minute, and the listener's owner would log an error and try again only after its own retry delay. Waiting here
  * publishes as soon as the directory answers.
+ *
+ * <p>A path, not one relay: a node's first consensus can predate the last relays' descriptors (the authorities vote
+ * while relays still upload), and from a directory of three relays, one of them this node, no introduction circuit
+ * can be built: every node of a testnet then logged PUBLISH_FAILED ("could not supply a GUARD relay") and published
+ * only after its next consensus fetch, half a minute later, with its listener's owner logging an error meanwhile.
  *
  * <p>The wait is bounded: after {@code limit} the publish goes ahead and fails with the directory's own reason, as
  * it did before, so a node with no usable directory still says so.
  */
 final class DirectoryWait {
     private final RelaySampler sampler;
+    private final PathRules path;
     private final ScheduledExecutorService timer;
     private final Duration pause;
     private final Duration limit;
@@ -35,9 +46,12 @@ final class DirectoryWait {
      * @param limit  how long to wait at most before publishing anyway
      * @param closed true once the transport closed: the wait ends at once
      */
-    DirectoryWait(RelaySampler sampler, ScheduledExecutorService timer, Duration pause, Duration limit,
-            BooleanSupplier closed) {
+    DirectoryWait(RelaySampler sampler, Set<RelayDescriptor.Key> self, ScheduledExecutorService timer, Duration pause,
+            Duration limit, BooleanSupplier closed) {
         this.sampler = sampler;
+        // As ServiceCircuits picks a rendezvous path: guard, middle, middle, families apart, this node excluded.
+        this.path = new PathRules(List.of(RelayRole.GUARD, RelayRole.MIDDLE, RelayRole.MIDDLE), true, Set.copyOf(self),
+                PathRules.DEFAULT_ATTEMPTS_PER_HOP);
         this.timer = timer;
         this.pause = pause;
         this.limit = limit;
@@ -45,7 +59,7 @@ final class DirectoryWait {
     }
 
     /**
-     * Completes (never exceptionally) once one relay pick succeeded, the limit passed or the transport closed.
+     * Completes (never exceptionally) once a path could be selected, the limit passed or the transport closed.
      * {@code waiting} is told the directory's reason once, when the first pick fails.
      */
     CompletionStage<Void> ready(Consumer<String> waiting) {
@@ -57,7 +71,7 @@ final class DirectoryWait {
     private void attempt(CompletableFuture<Void> ready, long deadline, Consumer<String> waiting, boolean first) {
         CompletionStage<?> pick;
         try {
-            pick = sampler.pick(RelayRole.MIDDLE, PathConstraints.none());
+            pick = new PathSelector(sampler, path).select();
         } catch (RuntimeException e) {
             pick = CompletableFuture.failedFuture(e);
         }

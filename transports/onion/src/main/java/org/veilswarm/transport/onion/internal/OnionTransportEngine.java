@@ -168,7 +168,8 @@ final class OnionTransportEngine implements AutoCloseable {
                 ReusedFirstHopLinks.DEFAULT_IDLE_TIMEOUT);
         this.circuits = new PathCircuits(builder, firstHops);
         RelaySampler sampler = directory.sampler();
-        this.directoryWait = new DirectoryWait(sampler, group, DIRECTORY_WAIT_PAUSE, DIRECTORY_WAIT_LIMIT,
+        this.directoryWait = new DirectoryWait(sampler, java.util.Set.of(new RelayDescriptor.Key(relayIdentity)), group,
+                DIRECTORY_WAIT_PAUSE, DIRECTORY_WAIT_LIMIT,
                 () -> closed);
         // The ring comes from the current scheme's verified HSDir list; sampling only for schemes without one.
         this.onionServices = new OnionServices(sampler, relayLists.hsDirs(directory::currentScheme,
