@@ -4,7 +4,7 @@ package org.veilswarm.transport.onion.cell;
  * The relay command byte of a plaintext relay cell (tor-spec §6.1), with the direction it may travel
  * in and whether it concerns a stream or the whole circuit ("[control]" commands use StreamID 0).
  * This package parses BEGIN, DATA, END, CONNECTED, SENDME, TRUNCATE, TRUNCATED, DROP, BEGIN_DIR,
- * EXTEND2 and EXTENDED2; the others decode as {@link UnparsedRelayMessage}.
+ * EXTEND2, EXTENDED2, XOFF and XON; the others decode as {@link UnparsedRelayMessage}.
  *
  * @see <a href="https://spec.torproject.org/tor-spec/relay-cells.html">tor-spec §6.1 Relay cells</a>
  */
@@ -45,9 +45,13 @@ public enum RelayCommand {
     /** Circuit padding (padding-spec §3). */
     PADDING_NEGOTIATE(41, Direction.FORWARD, true),
     PADDING_NEGOTIATED(42, Direction.BACKWARD, true),
-    /** Stream flow control (proposal 324 §4). */
-    XON(43, Direction.BOTH, false),
-    XOFF(44, Direction.BOTH, false);
+    /**
+     * Stream flow control on circuits with congestion control (proposal 324 §4.1). The codes are C tor's
+     * ({@code RELAY_COMMAND_XOFF 43}, {@code RELAY_COMMAND_XON 44} in {@code or.h}), which is what goes on the
+     * wire; the 2023 tor-spec text lists the two names the other way round.
+     */
+    XOFF(43, Direction.BOTH, false),
+    XON(44, Direction.BOTH, false);
 
     /**
      * Who may send a command: "forward" ones only the circuit's originator, "backward" ones only other

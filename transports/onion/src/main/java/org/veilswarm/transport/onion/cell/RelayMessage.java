@@ -8,7 +8,7 @@ package org.veilswarm.transport.onion.cell;
  * @see <a href="https://spec.torproject.org/tor-spec/relay-cells.html">tor-spec §6.1 Relay cells</a>
  */
 public sealed interface RelayMessage permits Begin, BeginDir, Connected, Data, End, Sendme, Extend2, Extended2,
-        Truncate, Truncated, Drop, UnparsedRelayMessage {
+        Truncate, Truncated, Drop, StreamFlow, UnparsedRelayMessage {
 
     /** The relay command byte. */
     int commandCode();

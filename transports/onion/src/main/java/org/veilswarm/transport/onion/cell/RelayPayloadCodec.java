@@ -82,6 +82,8 @@ public final class RelayPayloadCodec {
             extended2.encodeBody(out);
         } else if (message instanceof Truncated truncated) {
             truncated.encodeBody(out);
+        } else if (message instanceof StreamFlow flow) {
+            flow.encodeBody(out);
         } else if (message instanceof UnparsedRelayMessage unparsed) {
             unparsed.encodeBody(out);
         } else if (!(message instanceof BeginDir || message instanceof Drop || message instanceof Truncate)) {
@@ -150,6 +152,8 @@ public final class RelayPayloadCodec {
             case BEGIN_DIR -> skipped(in, BeginDir.INSTANCE);
             case EXTEND2 -> Extend2.decode(in);
             case EXTENDED2 -> Extended2.decode(in);
+            case XOFF -> StreamFlow.decodeXoff(in);
+            case XON -> StreamFlow.decodeXon(in);
             default -> new UnparsedRelayMessage(command, in.rest());
         };
     }

@@ -52,6 +52,7 @@ public final class HsDescriptorBuilder {
     private final List<IntroPointSpec> introPoints = new ArrayList<>();
     private final List<byte[]> authorizedClients = new ArrayList<>();
     private boolean introAuthRequired;
+    private int sendmeIncrement;
 
     /**
      * @param identityKey the service's Ed25519 public key (its onion address)
@@ -123,6 +124,18 @@ public final class HsDescriptorBuilder {
     }
 
     /**
+     * Advertises congestion control with a SENDME every {@code sendmeIncrement} cells (proposal 324 §9.1); 0 (the
+     * default) writes no {@code flow-control} line, so clients keep the fixed windows.
+     */
+    public HsDescriptorBuilder flowControl(int sendmeIncrement) {
+        if (sendmeIncrement < 0 || sendmeIncrement > 255) {
+            throw new IllegalArgumentException("sendme increment must be 0..255, got " + sendmeIncrement);
+        }
+        this.sendmeIncrement = sendmeIncrement;
+        return this;
+    }
+
+    /**
      * Builds, encrypts and signs the descriptor.
      *
      * @throws IllegalStateException if it would exceed the 50,000 bytes HSDirs accept
@@ -148,7 +161,7 @@ public final class HsDescriptorBuilder {
                         Ed25519.publicKeyFromX25519(spec.encKey(), 0), expiration, signer, true);
                 points.add(new IntroPoint(spec.linkSpecifiers(), spec.onionKey(), authCert, spec.encKey(), encCert));
             }
-            byte[] secondPlain = SecondLayer.of(points, introAuthRequired).encode();
+            byte[] secondPlain = SecondLayer.of(points, introAuthRequired, sendmeIncrement).encode();
 
             byte[] cookie = authorizedClients.isEmpty() ? new byte[0] : randomBytes(AuthClient.COOKIE_LENGTH);
             X25519KeyPair ephemeral = X25519.generateKeyPair(random);

@@ -25,8 +25,9 @@ import org.veilswarm.transport.onion.hs.DescriptorException.Reason;
  * [other items]
  * </pre>
  * Our services never write {@code single-onion-service}: every node is reached over full circuits. The
- * parser keeps it if present. Items this code does not interpret (C tor writes {@code flow-control}, newer
- * versions {@code pow-params}; an intro point may list onion keys of other types) are ignored as §2.5.2.2
+ * parser keeps it if present. {@code flow-control} (proposal 324 §9.1) is read by {@link #flowControl()} and
+ * written by our services when they offer congestion control. Items this code does not interpret (newer C tor
+ * versions write {@code pow-params}; an intro point may list onion keys of other types) are ignored as §2.5.2.2
  * asks, but kept verbatim so that re-encoding gives the same bytes; they must come after the known items of
  * their section (the order C tor writes), otherwise the layer is refused as not canonical.
  */
@@ -53,8 +54,92 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
 
     /** The layer a service of ours writes: ntor only, no single-onion-service, nothing else. */
     public static SecondLayer of(List<IntroPoint> introPoints, boolean introAuthRequired) {
+        return of(introPoints, introAuthRequired, 0);
+    }
+
+    /**
+     * As {@link #of(List, boolean)}, advertising congestion control with a SENDME every {@code sendmeIncrement}
+     * cells ({@code flow-control 1-2 <inc>}, proposal 324 §9.1) unless it is 0.
+     */
+    public static SecondLayer of(List<IntroPoint> introPoints, boolean introAuthRequired, int sendmeIncrement) {
+        List<String> others = sendmeIncrement == 0 ? List.of()
+                : List.of(new FlowControlLine(1, 2, sendmeIncrement).encode());
         return new SecondLayer(List.of(HTYPE_NTOR), introAuthRequired ? List.of("ed25519") : List.of(), false,
-                List.of(), introPoints);
+                others, introPoints);
+    }
+
+    /**
+     * The {@code flow-control} line (proposal 324 §9.1), if the service wrote one: the FlowCtrl protocol versions
+     * it supports and its {@code cc_sendme_inc}.
+     *
+     * @throws DescriptorException if the line is there but malformed, or appears twice
+     */
+    public java.util.Optional<FlowControlLine> flowControl() throws DescriptorException {
+        FlowControlLine found = null;
+        for (String item : otherItems) {
+            if (item.startsWith(FlowControlLine.KEYWORD + " ") || item.startsWith(FlowControlLine.KEYWORD + "\n")) {
+                if (found != null) {
+                    throw NetDoc.malformed("flow-control appears twice");
+                }
+                found = FlowControlLine.parse(item);
+            }
+        }
+        return java.util.Optional.ofNullable(found);
+    }
+
+    /**
+     * {@code "flow-control" SP version-range SP sendme-inc NL} (proposal 324 §9.1). The version range is a
+     * protocol-version list (dir-spec: ranges {@code a-b} or single versions, separated by commas); only its lowest
+     * and highest entries are kept, which is enough to ask whether version 2 is within. Further values on the line
+     * are ignored, as the proposal asks.
+     */
+    public record FlowControlLine(int minVersion, int maxVersion, int sendmeIncrement) {
+        static final String KEYWORD = "flow-control";
+
+        public FlowControlLine {
+            if (minVersion < 0 || maxVersion < minVersion || sendmeIncrement < 1 || sendmeIncrement > 255) {
+                throw new IllegalArgumentException("flow-control " + minVersion + "-" + maxVersion + " " + sendmeIncrement);
+            }
+        }
+
+        /** Whether FlowCtrl version {@code version} is within the advertised range. */
+        public boolean supports(int version) {
+            return version >= minVersion && version <= maxVersion;
+        }
+
+        String encode() {
+            return KEYWORD + " " + (minVersion == maxVersion ? String.valueOf(minVersion) : minVersion + "-" + maxVersion)
+                    + " " + sendmeIncrement + "\n";
+        }
+
+        static FlowControlLine parse(String line) throws DescriptorException {
+            String[] parts = line.strip().split(" ");
+            if (parts.length < 3) {
+                throw NetDoc.malformed("flow-control needs a version range and a sendme increment: " + line.strip());
+            }
+            int min = Integer.MAX_VALUE;
+            int max = -1;
+            try {
+                for (String entry : parts[1].split(",")) {
+                    int dash = entry.indexOf('-');
+                    int low = Integer.parseInt(dash < 0 ? entry : entry.substring(0, dash));
+                    int high = dash < 0 ? low : Integer.parseInt(entry.substring(dash + 1));
+                    if (low < 0 || high < low || high > 63) {
+                        throw new NumberFormatException(entry);
+                    }
+                    min = Math.min(min, low);
+                    max = Math.max(max, high);
+                }
+                int inc = Integer.parseInt(parts[2]);
+                if (inc < 1 || inc > 255) {
+                    throw new NumberFormatException(parts[2]);
+                }
+                return new FlowControlLine(min, max, inc);
+            } catch (NumberFormatException e) {
+                throw NetDoc.malformed("flow-control: not a version range and a sendme increment (1..255): "
+                        + line.strip());
+            }
+        }
     }
 
     static SecondLayer parse(byte[] text) throws DescriptorException {
@@ -110,6 +195,7 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
             i = end;
         }
         SecondLayer layer = new SecondLayer(htypes, authTypes == null ? List.of() : authTypes, single, others, points);
+        layer.flowControl(); // a malformed flow-control line refuses the descriptor here, with its reason
         if (!java.util.Arrays.equals(text, layer.encode())) {
             throw NetDoc.malformed("second layer items are not in canonical order (known items of each section "
                     + "first, in the order of rend-spec-v3 §2.5.2.2)");

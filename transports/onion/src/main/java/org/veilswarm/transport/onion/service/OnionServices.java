@@ -34,6 +34,7 @@ import org.veilswarm.transport.onion.hs.HsDirRequests;
 import org.veilswarm.transport.onion.hs.HsDirRing;
 import org.veilswarm.transport.onion.hs.HsKeys;
 import org.veilswarm.transport.onion.hs.IntroPoint;
+import org.veilswarm.transport.onion.hs.SecondLayer;
 import org.veilswarm.transport.onion.hs.SharedRandomSource;
 import org.veilswarm.transport.onion.hs.TimePeriod;
 import org.veilswarm.transport.onion.hs.rend.CircuitFactory;
@@ -47,6 +48,7 @@ import org.veilswarm.transport.onion.hs.rend.RendezvousTimeoutException;
 import org.veilswarm.transport.onion.path.PathCircuits;
 import org.veilswarm.transport.onion.path.PathRules;
 import org.veilswarm.transport.onion.path.PathSelectionException;
+import org.veilswarm.transport.onion.stream.FlowControl;
 import org.veilswarm.transport.onion.stream.LocalServices;
 import org.veilswarm.transport.onion.stream.StreamRefusedException;
 
@@ -72,9 +74,12 @@ public final class OnionServices implements AutoCloseable {
      * @param reuploadMin shortest delay before a published descriptor is uploaded again (§2.2.2: 60 minutes)
      * @param reuploadMax longest such delay (§2.2.2: 120 minutes); each delay is drawn between the two
      * @param retryDelay wait before a service tries again what failed: a replacement intro point, an upload
+     * @param flowControl what our services offer and our clients ask for on rendezvous circuits (proposal 324 §9):
+     *     {@link FlowControl#CONGESTION_CONTROL} by default; {@link FlowControl#FIXED_WINDOWS} keeps tor-spec §7's
+     *     fixed windows (a client still uses them with a service whose descriptor offers no congestion control)
      */
     public record Settings(int introPoints, Duration stepTimeout, Duration rendezvousTimeout, Duration hsDirTimeout,
-            int connectRetries, Duration reuploadMin, Duration reuploadMax, Duration retryDelay) {
+            int connectRetries, Duration reuploadMin, Duration reuploadMax, Duration retryDelay, FlowControl flowControl) {
         /** How long a service waits before retrying what failed, by default. */
         public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(15);
         public static final Settings DEFAULT = new Settings(3, Duration.ofSeconds(20), Duration.ofSeconds(30),
@@ -97,6 +102,14 @@ public final class OnionServices implements AutoCloseable {
             if (retryDelay.isNegative() || retryDelay.isZero()) {
                 throw new IllegalArgumentException("retryDelay must be positive, got " + retryDelay);
             }
+            Objects.requireNonNull(flowControl, "flowControl");
+        }
+
+        /** With congestion control offered and asked for (the default). */
+        public Settings(int introPoints, Duration stepTimeout, Duration rendezvousTimeout, Duration hsDirTimeout,
+                int connectRetries, Duration reuploadMin, Duration reuploadMax, Duration retryDelay) {
+            this(introPoints, stepTimeout, rendezvousTimeout, hsDirTimeout, connectRetries, reuploadMin, reuploadMax,
+                    retryDelay, FlowControl.CONGESTION_CONTROL);
         }
 
         /** With the re-upload schedule of §2.2.2 (60–120 minutes) and the default retry delay. */
@@ -109,7 +122,13 @@ public final class OnionServices implements AutoCloseable {
         /** These settings with another re-upload schedule and retry delay (tests run them in seconds). */
         public Settings withSchedule(Duration reuploadMin, Duration reuploadMax, Duration retryDelay) {
             return new Settings(introPoints, stepTimeout, rendezvousTimeout, hsDirTimeout, connectRetries, reuploadMin,
-                    reuploadMax, retryDelay);
+                    reuploadMax, retryDelay, flowControl);
+        }
+
+        /** These settings with another flow control on rendezvous circuits. */
+        public Settings withFlowControl(FlowControl flowControl) {
+            return new Settings(introPoints, stepTimeout, rendezvousTimeout, hsDirTimeout, connectRetries, reuploadMin,
+                    reuploadMax, retryDelay, flowControl);
         }
     }
 
@@ -363,8 +382,9 @@ public final class OnionServices implements AutoCloseable {
             ChannelInitializer<Channel> initializer, List<RelayDescriptor> rendezvousPath) {
         byte[] subcredential = HsKeys.subcredential(intro.address().publicKey(), intro.period());
         List<IntroductionTarget> targets = targets(intro.address(), descriptor, subcredential);
+        FlowControl flow = flowControlFor(intro.address(), descriptor);
         return rendezvous(intro.address(), intro.port(), targets, initializer, settings.connectRetries(),
-                rendezvousPath)
+                rendezvousPath, flow)
                 .exceptionallyCompose(e -> {
                     Throwable cause = unwrap(e);
                     if (!(cause instanceof IntroductionFailedException failed) || closed) {
@@ -389,7 +409,7 @@ public final class OnionServices implements AutoCloseable {
                                             failed, false));
                                 }
                                 return rendezvous(intro.address(), intro.port(), untried, initializer,
-                                        settings.connectRetries(), null)
+                                        settings.connectRetries(), null, flowControlFor(intro.address(), fresh.get()))
                                         .exceptionallyCompose(again -> CompletableFuture.failedFuture(
                                                 unwrap(again) instanceof IntroductionFailedException stillFailed
                                                         ? introductionFailure(intro.address(), stillFailed, true)
@@ -425,6 +445,37 @@ public final class OnionServices implements AutoCloseable {
                 || e.reason() == IntroductionFailedException.Reason.BAD_MESSAGE_FORMAT;
     }
 
+    /**
+     * Proposal 324 §9.1: congestion control when our settings want it and the descriptor offers FlowCtrl version 2
+     * with a sendme increment within a factor of 2 of ours (then the service's increment is used, as it is the one
+     * its side of the circuit counts with); fixed windows when it offers none. An increment out of that range
+     * makes the descriptor invalid ("they MUST reject the descriptor").
+     */
+    private FlowControl flowControlFor(OnionAddress address, DecryptedDescriptor descriptor) {
+        FlowControl wanted = settings.flowControl();
+        if (!wanted.isCongestionControl()) {
+            return FlowControl.FIXED_WINDOWS;
+        }
+        java.util.Optional<SecondLayer.FlowControlLine> offered;
+        try {
+            offered = descriptor.secondLayer().flowControl();
+        } catch (DescriptorException e) {
+            throw new CompletionException(new OnionServiceException(OnionServiceException.Failure.DESCRIPTOR_INVALID,
+                    "the descriptor of " + address + " has a malformed flow-control line: " + e.getMessage(), e));
+        }
+        if (offered.isEmpty() || !offered.get().supports(2)) {
+            return FlowControl.FIXED_WINDOWS;
+        }
+        int theirs = offered.get().sendmeIncrement();
+        int ours = wanted.sendmeIncrement();
+        if (2 * theirs < ours || theirs > 2 * ours) {
+            throw new CompletionException(new OnionServiceException(OnionServiceException.Failure.DESCRIPTOR_INVALID,
+                    "the descriptor of " + address + " asks for a SENDME every " + theirs + " cells, not within a "
+                            + "factor of 2 of " + ours + " (proposal 324 §9.1)", null));
+        }
+        return FlowControl.congestionControl(theirs);
+    }
+
     private static List<IntroductionTarget> targets(OnionAddress address, DecryptedDescriptor descriptor,
             byte[] subcredential) {
         List<IntroductionTarget> targets = new ArrayList<>();
@@ -445,13 +496,14 @@ public final class OnionServices implements AutoCloseable {
 
     /** Fails with the step's own exception (an {@link IntroductionFailedException}, say), not yet mapped. */
     private CompletableFuture<Channel> rendezvous(OnionAddress address, int port, List<IntroductionTarget> targets,
-            ChannelInitializer<Channel> initializer, int retriesLeft, List<RelayDescriptor> rendezvousPath) {
+            ChannelInitializer<Channel> initializer, int retriesLeft, List<RelayDescriptor> rendezvousPath,
+            FlowControl flow) {
         CompletableFuture<CircuitFactory> factory = rendezvousPath != null
                 ? CompletableFuture.completedFuture(clientSide(rendezvousPath))
                 : circuits.pickRendezvousPoint().toCompletableFuture().thenApply(this::clientSide);
         return factory
                 .thenCompose(side -> new RendezvousClient(side, settings.stepTimeout(),
-                        settings.rendezvousTimeout()).connectAny(targets))
+                        settings.rendezvousTimeout()).connectAny(targets, flow))
                 .thenCompose(connection -> open(connection, address, port, initializer))
                 .handle((channel, failure) -> {
                     if (failure == null) {
@@ -463,7 +515,7 @@ public final class OnionServices implements AutoCloseable {
                     boolean retry = cause instanceof RendezvousTimeoutException || cause instanceof RendezvousFailedException
                             || cause instanceof PathSelectionException;
                     if (retry && retriesLeft > 0 && !closed) {
-                        return rendezvous(address, port, targets, initializer, retriesLeft - 1, null);
+                        return rendezvous(address, port, targets, initializer, retriesLeft - 1, null, flow);
                     }
                     return CompletableFuture.<Channel>failedFuture(cause);
                 })

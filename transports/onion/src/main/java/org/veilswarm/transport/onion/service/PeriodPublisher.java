@@ -86,6 +86,7 @@ final class PeriodPublisher implements AutoCloseable {
         this.rendezvous = new RendezvousService(context.serviceSide(),
                 HsKeys.subcredential(key.address().publicKey(), period), streams, context.settings().stepTimeout());
         rendezvous.onIntroduced(this::checkWornOut);
+        rendezvous.offerFlowControl(context.settings().flowControl());
     }
 
     /** After an introduction at {@code point}: rotate it once its count or its replay cache says so. */
@@ -309,6 +310,7 @@ final class PeriodPublisher implements AutoCloseable {
                         relay.ntorOnionKey(), point.authKey(), point.encKey()));
             }
             options.authorizedClients().forEach(builder::authorizedClient);
+            builder.flowControl(context.settings().flowControl().sendmeIncrement());
             return builder.revisionCounter(nextRevision(identity, secret, now)).build(now);
         } finally {
             Arrays.fill(secret, (byte) 0);

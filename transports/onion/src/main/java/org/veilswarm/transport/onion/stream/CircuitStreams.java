@@ -20,6 +20,7 @@ import org.veilswarm.transport.onion.cell.End;
 import org.veilswarm.transport.onion.cell.EndReason;
 import org.veilswarm.transport.onion.cell.RelayMessage;
 import org.veilswarm.transport.onion.cell.Sendme;
+import org.veilswarm.transport.onion.cell.StreamFlow;
 import org.veilswarm.transport.onion.circuit.CircuitClosedException;
 import org.veilswarm.transport.onion.circuit.CircuitEdge;
 import org.veilswarm.transport.onion.circuit.EdgeHandler;
@@ -48,7 +49,8 @@ public final class CircuitStreams implements EdgeHandler {
 
     private final CircuitEdge edge;
     private final StreamAcceptor acceptor;
-    private final CircuitWindow window = new CircuitWindow();
+    private final FlowControl flowControl;
+    private final CircuitFlow window;
     private final Map<Integer, OnionStreamChannel> streams = new HashMap<>();
     private int nextStreamId = 1 + ThreadLocalRandom.current().nextInt(0xFFFF);
     private int resumeFrom;
@@ -56,8 +58,14 @@ public final class CircuitStreams implements EdgeHandler {
     private boolean closed;
 
     CircuitStreams(CircuitEdge edge, StreamAcceptor acceptor) {
+        this(edge, acceptor, FlowControl.FIXED_WINDOWS);
+    }
+
+    CircuitStreams(CircuitEdge edge, StreamAcceptor acceptor, FlowControl flowControl) {
         this.edge = Objects.requireNonNull(edge, "edge");
         this.acceptor = acceptor == null ? StreamAcceptor.NONE : acceptor;
+        this.flowControl = Objects.requireNonNull(flowControl, "flowControl");
+        this.window = flowControl.newCircuitFlow();
     }
 
     /**
@@ -66,7 +74,12 @@ public final class CircuitStreams implements EdgeHandler {
      * rendezvous circuit); {@link StreamAcceptor#NONE} for a plain client.
      */
     public static CircuitStreams attach(OriginCircuit circuit, int hop, StreamAcceptor acceptor) {
-        CircuitStreams streams = new CircuitStreams(circuit.edge(hop), acceptor);
+        return attach(circuit, hop, acceptor, FlowControl.FIXED_WINDOWS);
+    }
+
+    /** As {@link #attach(OriginCircuit, int, StreamAcceptor)}, with the flow control both ends agreed on. */
+    public static CircuitStreams attach(OriginCircuit circuit, int hop, StreamAcceptor acceptor, FlowControl flowControl) {
+        CircuitStreams streams = new CircuitStreams(circuit.edge(hop), acceptor, flowControl);
         circuit.attachEdge(hop, streams);
         return streams;
     }
@@ -101,6 +114,20 @@ public final class CircuitStreams implements EdgeHandler {
     /** The circuit package window (for tests and monitoring; read on the edge's event loop). */
     int circuitPackageWindow() {
         return window.packageWindow();
+    }
+
+    /** How this edge's streams are flow-controlled. */
+    public FlowControl flowControl() {
+        return flowControl;
+    }
+
+    /** The circuit-level flow control (for tests and monitoring; read on the edge's event loop). */
+    CircuitFlow circuitFlow() {
+        return window;
+    }
+
+    StreamFlowControl newStreamFlow() {
+        return flowControl.newStreamFlow();
     }
 
     /**
@@ -205,12 +232,17 @@ public final class CircuitStreams implements EdgeHandler {
             if (stream != null) {
                 stream.connected();
             }
+        } else if (message instanceof StreamFlow flow) {
+            OnionStreamChannel stream = streams.get(streamId);
+            if (stream != null && !stream.flowReceived(flow)) {
+                edge.destroy(DestroyReason.PROTOCOL); // proposal 324 §4.1.4: an XOFF too early closes the circuit
+            }
         } else if (message instanceof Begin begin) {
             accept(streamId, new StreamRequest(StreamRequest.Kind.BEGIN, begin.address(), begin.port(), begin.flags()));
         } else if (message instanceof BeginDir) {
             accept(streamId, StreamRequest.directory());
         } else {
-            io.netty.util.ReferenceCountUtil.release(message); // RESOLVE, XON/XOFF, ...: not supported, ignored
+            io.netty.util.ReferenceCountUtil.release(message); // RESOLVE, ...: not supported, ignored
         }
     }
 
@@ -357,6 +389,13 @@ public final class CircuitStreams implements EdgeHandler {
                     stream.updateWritability();
                 }
             }
+        }
+    }
+
+    /** An XON or XOFF for a stream, flushed: the other end waits for it. */
+    void sendFlow(int streamId, StreamFlow message) {
+        if (send(streamId, message)) {
+            edge.flush();
         }
     }
 

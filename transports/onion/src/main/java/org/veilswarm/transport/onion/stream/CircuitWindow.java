@@ -15,7 +15,7 @@ import org.veilswarm.transport.onion.cell.Sendme;
  * queued for slow readers, so the circuit must not outrun them). Not thread-safe: used on the edge's
  * event loop.
  */
-final class CircuitWindow {
+final class CircuitWindow implements CircuitFlow {
     /** CIRCWINDOW_START. */
     static final int START = 1000;
     /** CIRCWINDOW_INCREMENT. */
@@ -37,11 +37,13 @@ final class CircuitWindow {
     /** Digests of the 100th, 200th, ... cell sent and not yet acknowledged: at most START / INCREMENT. */
     private final ArrayDeque<byte[]> expected = new ArrayDeque<>(START / INCREMENT);
 
-    boolean canPackage() {
+    @Override
+    public boolean canPackage() {
         return packageWindow > 0;
     }
 
-    int packageWindow() {
+    @Override
+    public int packageWindow() {
         return packageWindow;
     }
 
@@ -50,12 +52,14 @@ final class CircuitWindow {
     }
 
     /** Whether the cell about to be sent is one whose digest a SENDME will echo. */
-    boolean nextNeedsDigest() {
+    @Override
+    public boolean nextNeedsDigest() {
         return (packageWindow - 1) % INCREMENT == 0;
     }
 
     /** One DATA cell sent; {@code digest} is its running digest if {@link #nextNeedsDigest()} said so. */
-    void packaged(byte[] digest) {
+    @Override
+    public void packaged(byte[] digest) {
         if (packageWindow <= 0) {
             throw new IllegalStateException("circuit package window is empty");
         }
@@ -71,7 +75,8 @@ final class CircuitWindow {
      * @throws StreamProtocolException if none was due, if it is not version 1, or if its digest is not
      *     the one of the cell it must acknowledge (§7.4: the circuit must then be closed)
      */
-    void sendmeReceived(Sendme sendme) throws StreamProtocolException {
+    @Override
+    public void sendmeReceived(Sendme sendme) throws StreamProtocolException {
         byte[] want = expected.pollFirst();
         if (want == null) {
             throw new StreamProtocolException("circuit SENDME with no window increment outstanding (§7.3)", -1);
@@ -94,7 +99,8 @@ final class CircuitWindow {
      *     {@link #sendmeOwed}, for the SENDME that will acknowledge it (§7.4)
      * @throws StreamProtocolException if the peer sent beyond the window
      */
-    boolean dataReceived() throws StreamProtocolException {
+    @Override
+    public boolean dataReceived() throws StreamProtocolException {
         if (deliverWindow <= 0) {
             throw new StreamProtocolException("DATA beyond the circuit's deliver window (§7.3)", -1);
         }
@@ -108,17 +114,20 @@ final class CircuitWindow {
     }
 
     /** The running digest of a 100th received cell: a SENDME carrying it is owed. */
-    void sendmeOwed(byte[] digest) {
+    @Override
+    public void sendmeOwed(byte[] digest) {
         owed.addLast(digest);
     }
 
     /** {@code cells} received DATA cells left this edge: handed to a stream's pipeline, or dropped. */
-    void consumed(int cells) {
+    @Override
+    public void consumed(int cells) {
         unconsumed = Math.max(0, unconsumed - cells);
     }
 
     /** Received DATA cells not yet consumed (buffered in the streams of this edge). */
-    int unconsumed() {
+    @Override
+    public int unconsumed() {
         return unconsumed;
     }
 
@@ -127,7 +136,8 @@ final class CircuitWindow {
      * {@value #INCREMENT}; null if none is owed, or if more than {@value #INBOUND_BUDGET} cells wait to be
      * consumed (the SENDME waits until the readers catch up, so the sender stops).
      */
-    byte[] nextSendme() {
+    @Override
+    public byte[] nextSendme() {
         if (owed.isEmpty() || unconsumed > INBOUND_BUDGET) {
             return null;
         }

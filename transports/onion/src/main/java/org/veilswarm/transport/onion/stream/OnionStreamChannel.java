@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.veilswarm.transport.onion.cell.Data;
 import org.veilswarm.transport.onion.cell.EndReason;
+import org.veilswarm.transport.onion.cell.StreamFlow;
 
 /**
  * One stream on a circuit as a Netty channel (tor-spec §6.2), a child of its circuit edge's
@@ -29,13 +30,15 @@ import org.veilswarm.transport.onion.cell.EndReason;
  * RELAY_DATA cells of at most 498 bytes (small writes flushed together share cells); reads deliver
  * each cell's data as a {@link ByteBuf}.
  *
- * <p><b>Flow control</b> (tor-spec §7.3, §7.4): a cell is sent only while both the stream's package
- * window and its circuit edge's are open. When either is exhausted, the rest waits in the channel's
- * outbound buffer and {@link #isWritable()} is false (user-defined writability bit 1), besides the usual
- * water marks; a SENDME reopening the window fires {@code channelWritabilityChanged} and sends what
- * waited. Reading side: a stream SENDME goes out for every 50 cells the pipeline has been handed, so a
- * reader that stops reading (auto-read off) stops its sender after at most 500 cells (≈ 243 KiB); the
- * cells it has not read also hold back circuit SENDMEs (see {@link CircuitStreams}).
+ * <p><b>Flow control</b> (tor-spec §7.3, §7.4; proposal 324 §4.1 on circuits with congestion control): a
+ * cell is sent only while both the stream and its circuit edge may send (the stream's package window, or no
+ * XOFF from the other end; the circuit's window or congestion window). When either may not, the rest waits in
+ * the channel's outbound buffer and {@link #isWritable()} is false (user-defined writability bit 1), besides
+ * the usual water marks; a SENDME or XON fires {@code channelWritabilityChanged} and sends what waited.
+ * Reading side, fixed windows: a stream SENDME goes out for every 50 cells the pipeline has been handed, so a
+ * reader that stops reading (auto-read off) stops its sender after at most 500 cells (≈ 243 KiB); the cells it
+ * has not read also hold back circuit SENDMEs (see {@link CircuitStreams}). With congestion control: an XOFF
+ * goes out once more than 500 cells wait unread, an XON when the reader has taken them all.
  *
  * <p><b>Closing</b> (tor-spec §6.3): {@link #shutdownOutput()} sends RELAY_END once the queued data
  * has gone out (a half-close); {@link #close()} sends END at once. An END with reason DONE, or MISC
@@ -63,7 +66,7 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
     private final int streamId;
     private final boolean originator;
     private final OnionStreamChannelConfig config = new OnionStreamChannelConfig(this);
-    private final StreamWindow window = new StreamWindow();
+    private final StreamFlowControl window;
     private final ArrayDeque<ByteBuf> inbound = new ArrayDeque<>();
     private final OnionStreamAddress local;
     private final OnionStreamAddress remote;
@@ -88,6 +91,7 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
         this.streamId = streamId;
         this.originator = originator;
         this.state = originator ? State.OPENING : State.OPEN;
+        this.window = streams.newStreamFlow();
         String circuit = streams.edge().toString();
         this.local = new OnionStreamAddress(circuit, streamId, originator ? "origin" : target);
         this.remote = new OnionStreamAddress(circuit, streamId, originator ? target : "origin");
@@ -225,6 +229,10 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             return;
         }
         inbound.addLast(data.content());
+        StreamFlow xoff = window.queued(inbound.size());
+        if (xoff != null) {
+            streams.sendFlow(streamId, xoff);
+        }
         if (readPending && !delivering && inbound.size() >= DELIVER_AT_ONCE) {
             // A SENDME's worth waits: hand it over now, so its stream SENDME goes out while the link's read
             // batch goes on (a batch can hold the whole 500-cell window; acknowledging only at its end made
@@ -254,11 +262,31 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             return;
         }
         if (!window.sendmeReceived()) {
-            fail(new StreamProtocolException("stream " + streamId + ": SENDME beyond the stream window (§7.4)",
+            fail(new StreamProtocolException("stream " + streamId + ": stream SENDME beyond the stream window (§7.4), "
+                    + "or on a circuit with congestion control, which has none (proposal 324 §2.2)",
                     EndReason.TORPROTOCOL.code()), true);
             return;
         }
         windowReopened();
+    }
+
+    /**
+     * An XON or XOFF for this stream (proposal 324 §4.1); false if it is a violation that should close the
+     * circuit.
+     */
+    boolean flowReceived(StreamFlow message) {
+        if (state != State.OPEN) {
+            return true;
+        }
+        if (!window.flowReceived(message)) {
+            return false;
+        }
+        if (message.isXoff()) {
+            updateWritability();
+        } else {
+            windowReopened();
+        }
+        return true;
     }
 
     /** The package windows may have reopened: tell the pipeline first, then send what waited. */
@@ -387,6 +415,10 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
         int sendmes = window.consumed(cells);
         if (sendmes > 0) {
             streams.sendStreamSendmes(streamId, sendmes);
+        }
+        StreamFlow xon = window.drained(inbound.size());
+        if (xon != null) {
+            streams.sendFlow(streamId, xon);
         }
     }
 

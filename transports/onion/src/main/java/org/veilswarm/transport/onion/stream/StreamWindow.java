@@ -1,12 +1,14 @@
 package org.veilswarm.transport.onion.stream;
 
+import org.veilswarm.transport.onion.cell.StreamFlow;
+
 /**
  * Stream-level flow control (tor-spec §7.4): package and deliver windows start at {@value #START}
  * DATA cells; a stream SENDME (empty body) adds {@value #INCREMENT}. The deliver side sends one for
  * every {@value #INCREMENT} cells the application has consumed (read from the channel), so a stream
  * whose reader stalls stops its sender: this is where back-pressure comes from.
  */
-final class StreamWindow {
+final class StreamWindow implements StreamFlowControl {
     /** STREAMWINDOW_START. */
     static final int START = 500;
     /** STREAMWINDOW_INCREMENT. */
@@ -16,7 +18,8 @@ final class StreamWindow {
     private int deliverWindow = START;
     private int consumedUnacknowledged;
 
-    boolean canPackage() {
+    @Override
+    public boolean canPackage() {
         return packageWindow > 0;
     }
 
@@ -24,7 +27,8 @@ final class StreamWindow {
         return packageWindow;
     }
 
-    void packaged() {
+    @Override
+    public void packaged() {
         if (packageWindow <= 0) {
             throw new IllegalStateException("stream package window is empty");
         }
@@ -32,7 +36,8 @@ final class StreamWindow {
     }
 
     /** A stream SENDME arrived; false if it would open the window beyond its start (a protocol violation). */
-    boolean sendmeReceived() {
+    @Override
+    public boolean sendmeReceived() {
         if (packageWindow + INCREMENT > START) {
             return false;
         }
@@ -41,7 +46,8 @@ final class StreamWindow {
     }
 
     /** A DATA cell arrived; false if the peer sent beyond the window. */
-    boolean dataReceived() {
+    @Override
+    public boolean dataReceived() {
         if (deliverWindow <= 0) {
             return false;
         }
@@ -50,11 +56,28 @@ final class StreamWindow {
     }
 
     /** The application consumed {@code cells} cells; returns how many stream SENDMEs to send now. */
-    int consumed(int cells) {
+    @Override
+    public int consumed(int cells) {
         consumedUnacknowledged += cells;
         int sendmes = consumedUnacknowledged / INCREMENT;
         consumedUnacknowledged -= sendmes * INCREMENT;
         deliverWindow += sendmes * INCREMENT;
         return sendmes;
+    }
+
+    @Override
+    public StreamFlow queued(int queued) {
+        return null;
+    }
+
+    @Override
+    public StreamFlow drained(int queued) {
+        return null;
+    }
+
+    /** XON/XOFF belong to circuits with congestion control: ignored here, as C tor drops them. */
+    @Override
+    public boolean flowReceived(StreamFlow message) {
+        return true;
     }
 }

@@ -118,6 +118,31 @@ class RelayPayloadCodecTest {
     }
 
     @Test
+    void xoffAndXonRoundTripWithCTorsCommandCodesAndOtherVersionsAreCircuitFatal() {
+        for (StreamFlow message : List.of(StreamFlow.XOFF, StreamFlow.XON_UNLIMITED, StreamFlow.xon(0xFFFFFFFFL))) {
+            ByteBuf payload = RelayPayloadCodec.encode(7, message, ALLOC, RelayPadding.ZEROS);
+            try {
+                assertEquals(message.isXoff() ? 43 : 44, payload.getUnsignedByte(0), "C tor's or.h: XOFF 43, XON 44");
+                RelayEnvelope decoded = RelayPayloadCodec.decode(1, payload);
+                assertEquals(7, decoded.streamId());
+                assertEquals(message, decoded.message());
+            } finally {
+                payload.release();
+            }
+        }
+        ByteBuf badVersion = Unpooled.buffer(CellFormat.PAYLOAD_LEN);
+        badVersion.writeByte(RelayCommand.XON.code()).writeShort(0).writeShort(7).writeInt(0).writeShort(5)
+                .writeByte(1).writeInt(100).writeZero(CellFormat.RELAY_BODY_MAX_LEN - 5);
+        RelayMessageFormatException e = assertThrows(RelayMessageFormatException.class,
+                () -> RelayPayloadCodec.decode(1, badVersion));
+        assertEquals(Defect.UNSUPPORTED_VERSION, e.defect());
+        ByteBuf shortXon = Unpooled.buffer(CellFormat.PAYLOAD_LEN);
+        shortXon.writeByte(RelayCommand.XON.code()).writeShort(0).writeShort(7).writeInt(0).writeShort(3)
+                .writeZero(CellFormat.RELAY_BODY_MAX_LEN);
+        assertThrows(RelayMessageFormatException.class, () -> RelayPayloadCodec.decode(1, shortXon));
+    }
+
+    @Test
     void valuesRefuseWhatDoesNotFitInARelayCell() {
         ByteBuf tooMuch = Unpooled.buffer(499).writeZero(499);
         try {

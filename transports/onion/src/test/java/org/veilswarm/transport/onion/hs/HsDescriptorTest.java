@@ -270,4 +270,32 @@ class HsDescriptorTest {
             assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
         }
     }
+
+    @Test
+    void theFlowControlLineOffersCongestionControlAndAMalformedOneRefusesTheLayer() throws Exception {
+        HsDescriptor offering = service.builder(PERIOD).introPoint(TestServices.introPoint()).flowControl(31).build(NOW);
+        SecondLayer layer = HsDescriptorReader.open(offering.encoded(), service.address, PERIOD, NOW).secondLayer();
+        assertEquals(java.util.Optional.of(new SecondLayer.FlowControlLine(1, 2, 31)), layer.flowControl());
+        String plain = new String(layer.encode(), StandardCharsets.US_ASCII);
+        assertTrue(plain.startsWith("create2-formats 2\nflow-control 1-2 31\nintroduction-point "), plain);
+
+        HsDescriptor silent = service.builder(PERIOD).introPoint(TestServices.introPoint()).build(NOW);
+        assertEquals(java.util.Optional.empty(),
+                HsDescriptorReader.open(silent.encoded(), service.address, PERIOD, NOW).secondLayer().flowControl());
+
+        // Proposal 324 §9.1: further versions and values on the line are ignored.
+        SecondLayer.FlowControlLine wider = SecondLayer.parse(plain.replace("flow-control 1-2 31",
+                "flow-control 2,4-5 40 future-value").getBytes(StandardCharsets.US_ASCII)).flowControl().orElseThrow();
+        assertEquals(new SecondLayer.FlowControlLine(2, 5, 40), wider);
+        assertTrue(wider.supports(2));
+        assertFalse(new SecondLayer.FlowControlLine(1, 1, 31).supports(2));
+
+        for (String line : List.of("flow-control 1-2", "flow-control x 31", "flow-control 1-2 0", "flow-control 2-1 31",
+                "flow-control 1-2 256", "flow-control 1-2 31\nflow-control 1-2 31")) {
+            String text = plain.replace("flow-control 1-2 31", line);
+            DescriptorException e = assertThrows(DescriptorException.class,
+                    () -> SecondLayer.parse(text.getBytes(StandardCharsets.US_ASCII)), line);
+            assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
+        }
+    }
 }

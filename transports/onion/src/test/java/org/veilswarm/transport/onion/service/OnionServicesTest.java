@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.veilswarm.transport.onion.stream.FlowControl;
+import org.veilswarm.transport.onion.stream.OnionStreamChannel;
 import org.junit.jupiter.api.TestInstance;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
@@ -97,12 +99,16 @@ class OnionServicesTest {
     }
 
     private OnionServices node(long seed) {
+        return node(seed, SETTINGS);
+    }
+
+    private OnionServices node(long seed, OnionServices.Settings settings) {
         CircuitBuilder builder = new CircuitBuilder(CircuitSettings.defaults());
         PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(net.group())
                 .channel(NioSocketChannel.class), LinkSettings.defaults(), builder));
         HsDirList hsDirs = () -> CompletableFuture.completedFuture(descriptors);
         return new OnionServices(new FullListRelaySampler(descriptors, new SplittableRandom(seed), 64), hsDirs, circuits,
-                null, SETTINGS, Clock.systemUTC(), net.group());
+                null, settings, Clock.systemUTC(), net.group());
     }
 
     @AfterAll
@@ -179,6 +185,52 @@ class OnionServicesTest {
                 echo()), Duration.ofSeconds(90));
         assertEquals(OnionServiceException.Failure.INTRODUCTION_FAILED, why.failure(), why.getMessage());
         assertEquals(TransportException.Reason.REFUSED, why.reason());
+    }
+
+    /**
+     * Proposal 324 §9: the service's descriptor offers congestion control, a client that wants it asks in
+     * INTRODUCE1 and both ends of the rendezvous circuit use it; a client set to fixed windows does not ask, and
+     * neither end uses it. Both connections echo 1 MiB intact.
+     */
+    @Test
+    void congestionControlIsNegotiatedPerRendezvousCircuit() throws Exception {
+        Ed25519KeyPair key = Ed25519.generateKeyPair();
+        OnionAddress address = OnionAddress.fromPublicKey(key.publicKey());
+        java.util.concurrent.LinkedBlockingQueue<Channel> accepted = new java.util.concurrent.LinkedBlockingQueue<>();
+        ChannelInitializer<Channel> echo = echo();
+        Listener listener = nodeA.publish(serviceKey(key), PORT, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                accepted.add(channel);
+                channel.pipeline().addLast(echo);
+            }
+        }).get(60, TimeUnit.SECONDS);
+        OnionServices fixedClient = node(3, SETTINGS.withFlowControl(FlowControl.FIXED_WINDOWS));
+        try {
+            for (OnionServices client : List.of(nodeB, fixedClient)) {
+                boolean wanted = client == nodeB;
+                byte[] data = new byte[1 << 20];
+                new Random(11).nextBytes(data);
+                EchoClient echoClient = new EchoClient(data);
+                Channel stream = client.connect(TransportAddress.of(address, PORT), new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(echoClient);
+                    }
+                }).get(60, TimeUnit.SECONDS);
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+                        echoClient.done.get(120, TimeUnit.SECONDS), "SHA-256 of what came back");
+                FlowControl clientSide = ((OnionStreamChannel) stream).circuitStreams().flowControl();
+                FlowControl serviceSide = ((OnionStreamChannel) accepted.poll(10, TimeUnit.SECONDS)).circuitStreams()
+                        .flowControl();
+                assertEquals(wanted ? FlowControl.CONGESTION_CONTROL : FlowControl.FIXED_WINDOWS, clientSide);
+                assertEquals(clientSide, serviceSide, "both ends of the rendezvous circuit agree");
+                stream.close().sync();
+            }
+        } finally {
+            fixedClient.close();
+            listener.close();
+        }
     }
 
     /**

@@ -24,6 +24,11 @@ public record IntroducePlaintext(byte[] rendezvousCookie, List<CellExtension> ex
      * (C tor and Arti pad to 490 bytes).
      */
     public static final int PADDED_INTRODUCE1_LEN = 490;
+    /**
+     * EXT_FIELD_TYPE 01 of the encrypted section, "Congestion Control Request" (proposal 324 §9.2): no body; the
+     * client asks the service to use congestion control on the rendezvous circuit.
+     */
+    public static final int EXT_CONGESTION_CONTROL_REQUEST = 1;
 
     public IntroducePlaintext {
         if (rendezvousCookie.length != COOKIE_LEN) {
@@ -42,6 +47,21 @@ public record IntroducePlaintext(byte[] rendezvousCookie, List<CellExtension> ex
     public static IntroducePlaintext to(byte[] cookie, RelayTarget rendezvousPoint) {
         return new IntroducePlaintext(cookie, List.of(), rendezvousPoint.ntorOnionKey(),
                 LinkSpecifiers.encode(rendezvousPoint));
+    }
+
+    /** The same plaintext asking for congestion control on the rendezvous circuit (proposal 324 §9.2). */
+    public IntroducePlaintext withCongestionControlRequest() {
+        if (requestsCongestionControl()) {
+            return this;
+        }
+        List<CellExtension> more = new java.util.ArrayList<>(extensions);
+        more.add(new CellExtension(EXT_CONGESTION_CONTROL_REQUEST, new byte[0]));
+        return new IntroducePlaintext(rendezvousCookie, more, onionKey, linkSpecifiers);
+    }
+
+    /** Whether the client asked for congestion control (its extension's body, if any, is ignored). */
+    public boolean requestsCongestionControl() {
+        return extensions.stream().anyMatch(e -> e.type() == EXT_CONGESTION_CONTROL_REQUEST);
     }
 
     public RelayTarget rendezvousPoint() throws RendCellException {

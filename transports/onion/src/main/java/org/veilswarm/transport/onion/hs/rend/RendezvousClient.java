@@ -16,6 +16,7 @@ import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
 import org.veilswarm.transport.onion.stream.CircuitStreams;
+import org.veilswarm.transport.onion.stream.FlowControl;
 import org.veilswarm.transport.onion.stream.StreamAcceptor;
 
 /**
@@ -46,22 +47,30 @@ public final class RendezvousClient {
      * fail, the last failure is reported with the earlier ones suppressed.
      */
     public CompletableFuture<RendezvousConnection> connectAny(List<IntroductionTarget> targets) {
+        return connectAny(targets, FlowControl.FIXED_WINDOWS);
+    }
+
+    /**
+     * As {@link #connectAny(List)}; with congestion control in {@code flowControl} the INTRODUCE1 cell asks the
+     * service for it (proposal 324 §9.2: only when its descriptor offered it) and the rendezvous circuit uses it.
+     */
+    public CompletableFuture<RendezvousConnection> connectAny(List<IntroductionTarget> targets, FlowControl flowControl) {
         if (targets.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no introduction points"));
         }
-        return attempt(List.copyOf(targets), 0, new ArrayList<>());
+        return attempt(List.copyOf(targets), 0, new ArrayList<>(), Objects.requireNonNull(flowControl, "flowControl"));
     }
 
     private CompletableFuture<RendezvousConnection> attempt(List<IntroductionTarget> targets, int index,
-            List<Throwable> failures) {
-        return connect(targets.get(index)).handle((connection, failure) -> {
+            List<Throwable> failures, FlowControl flowControl) {
+        return connect(targets.get(index), flowControl).handle((connection, failure) -> {
             if (failure == null) {
                 return CompletableFuture.completedFuture(connection);
             }
             Throwable cause = unwrap(failure);
             if (cause instanceof IntroductionFailedException && index + 1 < targets.size()) {
                 failures.add(cause);
-                return attempt(targets, index + 1, failures);
+                return attempt(targets, index + 1, failures, flowControl);
             }
             failures.forEach(cause::addSuppressed);
             return CompletableFuture.<RendezvousConnection>failedFuture(cause);
@@ -70,6 +79,11 @@ public final class RendezvousClient {
 
     /** Introduces and rendezvous with the service behind {@code target}. */
     public CompletableFuture<RendezvousConnection> connect(IntroductionTarget target) {
+        return connect(target, FlowControl.FIXED_WINDOWS);
+    }
+
+    /** Introduces and rendezvous with the service behind {@code target}, asking for {@code flowControl}. */
+    public CompletableFuture<RendezvousConnection> connect(IntroductionTarget target, FlowControl flowControl) {
         byte[] cookie = Randoms.bytes(RendezvousCells.COOKIE_LEN);
         RelayTarget rendezvousPoint = circuits.pickRendezvousPoint();
         CompletableFuture<Void> established = new CompletableFuture<>();
@@ -103,11 +117,12 @@ public final class RendezvousClient {
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(rendezvousFailure(e)));
         HsNtor.Client handshake = HsNtor.Client.start(target.authKey(), target.encKey(), target.subcredential());
         CompletableFuture<RendezvousConnection> done = ready
-                .thenCompose(circuit -> introduce(target, handshake, cookie, rendezvousPoint).thenApply(ack -> circuit))
+                .thenCompose(circuit -> introduce(target, handshake, cookie, rendezvousPoint, flowControl)
+                        .thenApply(ack -> circuit))
                 .thenCompose(circuit -> rendezvous2.orTimeout(rendezvousTimeout.toMillis(), TimeUnit.MILLISECONDS)
                         .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException
                                 ? new RendezvousTimeoutException(rendezvousTimeout) : rendezvousFailure(e)))
-                        .thenApply(info -> join(circuit, handshake, info)));
+                        .thenApply(info -> join(circuit, handshake, info, flowControl)));
         done.whenComplete((connection, failure) -> {
             if (failure != null) {
                 rendCircuit.thenAccept(OriginCircuit::destroy);
@@ -116,13 +131,15 @@ public final class RendezvousClient {
         return done;
     }
 
-    private static RendezvousConnection join(OriginCircuit circuit, HsNtor.Client handshake, byte[] info) {
+    private static RendezvousConnection join(OriginCircuit circuit, HsNtor.Client handshake, byte[] info,
+            FlowControl flowControl) {
         try {
             HsCircuitKeys keys = handshake.finish(info);
             // §3.3.1: Kf/Df protect what the client sends, Kb/Db what the service sends.
             circuit.addEndToEndHop(keys.forwardKey(), keys.forwardDigestSeed(), keys.backwardKey(), keys.backwardDigestSeed());
             keys.destroy();
-            return new RendezvousConnection(circuit, CircuitStreams.attach(circuit, circuit.hops() - 1, StreamAcceptor.NONE));
+            return new RendezvousConnection(circuit, CircuitStreams.attach(circuit, circuit.hops() - 1, StreamAcceptor.NONE,
+                    flowControl));
         } catch (HandshakeFailedException | CircuitClosedException e) {
             circuit.destroy();
             throw new CompletionException(new RendezvousFailedException("RENDEZVOUS2: " + e.getMessage(), e));
@@ -131,7 +148,7 @@ public final class RendezvousClient {
 
     /** One INTRODUCE1 on a fresh circuit to the intro point; completes on INTRODUCE_ACK SUCCESS. */
     private CompletableFuture<Void> introduce(IntroductionTarget target, HsNtor.Client handshake, byte[] cookie,
-            RelayTarget rendezvousPoint) {
+            RelayTarget rendezvousPoint, FlowControl flowControl) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         CompletableFuture<OriginCircuit> introCircuit = circuits.build(target.introPoint());
         introCircuit.whenComplete((circuit, failure) -> {
@@ -163,7 +180,11 @@ public final class RendezvousClient {
             try {
                 byte[] header = Introduce1.header(target.authKey(), java.util.List.of());
                 int padded = IntroducePlaintext.PADDED_INTRODUCE1_LEN - header.length - HsNtor.ENCRYPTION_OVERHEAD;
-                byte[] plaintext = IntroducePlaintext.to(cookie, rendezvousPoint).encode(padded);
+                IntroducePlaintext introduction = IntroducePlaintext.to(cookie, rendezvousPoint);
+                if (flowControl.isCongestionControl()) {
+                    introduction = introduction.withCongestionControlRequest();
+                }
+                byte[] plaintext = introduction.encode(padded);
                 Introduce1 cell = new Introduce1(target.authKey(), java.util.List.of(), handshake.encrypt(header, plaintext));
                 circuit.send(circuit.hops() - 1, 0, cell.toIntroduce1());
             } catch (HandshakeFailedException | CircuitClosedException e) {

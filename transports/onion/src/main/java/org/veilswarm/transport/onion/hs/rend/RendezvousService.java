@@ -19,6 +19,7 @@ import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
 import org.veilswarm.transport.onion.stream.CircuitStreams;
+import org.veilswarm.transport.onion.stream.FlowControl;
 import org.veilswarm.transport.onion.stream.StreamAcceptor;
 
 /**
@@ -62,6 +63,7 @@ public final class RendezvousService implements AutoCloseable {
     private final LongAdder retriedRendezvous = new LongAdder();
     private final java.util.concurrent.Semaphore rendezvousBuilds = new java.util.concurrent.Semaphore(MAX_RENDEZVOUS_BUILDS);
     private volatile boolean closed;
+    private volatile FlowControl flowControl = FlowControl.FIXED_WINDOWS;
     /** Set by {@link #close()}: joined circuits close too, also one that joins while it runs. */
     private volatile boolean connectionsClosed;
 
@@ -79,6 +81,14 @@ public final class RendezvousService implements AutoCloseable {
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.stepTimeout = stepTimeout;
         this.replayCapacity = replayCapacity;
+    }
+
+    /**
+     * Offers congestion control on rendezvous circuits whose client asks for it (proposal 324 §9: the descriptor
+     * must advertise the same); {@link FlowControl#FIXED_WINDOWS}, the default, ignores such requests.
+     */
+    public void offerFlowControl(FlowControl offered) {
+        this.flowControl = Objects.requireNonNull(offered, "offered");
     }
 
     /**
@@ -188,7 +198,9 @@ public final class RendezvousService implements AutoCloseable {
                 circuit.addEndToEndHop(keys.backwardKey(), keys.backwardDigestSeed(), keys.forwardKey(),
                         keys.forwardDigestSeed());
                 keys.destroy();
-                CircuitStreams streams = CircuitStreams.attach(circuit, circuit.hops() - 1, acceptor);
+                // Proposal 324 §9.4: congestion control only if the client asked for it, and only if we offer it.
+                FlowControl flow = plaintext.requestsCongestionControl() ? flowControl : FlowControl.FIXED_WINDOWS;
+                CircuitStreams streams = CircuitStreams.attach(circuit, circuit.hops() - 1, acceptor, flow);
                 RendezvousConnection connection = new RendezvousConnection(circuit, streams);
                 connections.add(connection);
                 circuit.whenClosed().addListener(done -> connections.remove(connection));

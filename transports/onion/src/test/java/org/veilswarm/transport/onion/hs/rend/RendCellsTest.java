@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -144,6 +145,21 @@ class RendCellsTest {
         byte[] badKeyType = unpadded.clone();
         badKeyType[21] = 2;
         assertThrows(RendCellException.class, () -> IntroducePlaintext.decode(badKeyType));
+    }
+
+    @Test
+    void theCongestionControlRequestIsExtensionOneWithNoBody() throws Exception {
+        RelayTarget rp = new RelayTarget(Randoms.bytes(32), Randoms.bytes(32), new InetSocketAddress("127.0.0.1", 9001));
+        IntroducePlaintext plain = IntroducePlaintext.to(Randoms.bytes(20), rp);
+        assertFalse(plain.requestsCongestionControl());
+        IntroducePlaintext asking = plain.withCongestionControlRequest();
+        byte[] encoded = asking.encode(0);
+        // Proposal 324 §9.2: after the 20-byte cookie, N_EXTENSIONS = 1, EXT_FIELD_TYPE = 01, EXT_FIELD_LEN = 0.
+        assertArrayEquals(new byte[] {1, 1, 0}, java.util.Arrays.copyOfRange(encoded, 20, 23));
+        IntroducePlaintext decoded = IntroducePlaintext.decode(asking.encode(IntroducePlaintext.PADDED_INTRODUCE1_LEN));
+        assertTrue(decoded.requestsCongestionControl());
+        assertEquals(rp, decoded.rendezvousPoint());
+        assertSame(asking, asking.withCongestionControlRequest(), "asked once");
     }
 
     @Test
