@@ -11,6 +11,8 @@
 # the steady state of a warm JVM (rounds 2-3).
 # LOOPS=node (default: one event loop thread per relay and per node, as C tor has one process each) or
 # LOOPS=shared (the whole native network on 2 threads, the layout before session 5).
+# FLOW=cc (default: proposal 324 congestion control on the rendezvous circuits, session 10 on) or FLOW=fixed
+# (tor-spec §7's fixed windows, as every run before session 10).
 # JVM_ARGS adds options to the native bench's JVM, e.g. JVM_ARGS=-XX:StartFlightRecording=settings=profile,filename=/tmp/b.jfr
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -19,10 +21,11 @@ ROUNDS=${ROUNDS:-2}
 ONEWAY=${ONEWAY:-2}
 LOOPS=${LOOPS:-node}
 JVM_ARGS=${JVM_ARGS:-}
+FLOW=${FLOW:-cc}
 mvn -B -o -q -pl transports/onion,transports/tor -am install -DskipTests
-echo "== native onion services ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== native onion services, flow control $FLOW ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
 mvn -B -o -pl transports/onion -Pbench surefire:test -Dtest=OnionServiceBenchTest -Donion.service.benchMiB="$MIB" \
-    -Donion.service.benchRounds="$ROUNDS" -Donion.service.benchOneWayRounds="$ONEWAY" -Donion.service.benchLoops="$LOOPS" -Donion.bench.jvmArgs="$JVM_ARGS" \
+    -Donion.service.benchRounds="$ROUNDS" -Donion.service.benchOneWayRounds="$ONEWAY" -Donion.service.benchLoops="$LOOPS" -Donion.service.benchFlowControl="$FLOW" -Donion.bench.jvmArgs="$JVM_ARGS" \
     | grep -E '^BENCH|Tests run:|FAIL'
 echo "== C tor onion services ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
 mvn -B -o -pl transports/tor -Ptor-network verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \

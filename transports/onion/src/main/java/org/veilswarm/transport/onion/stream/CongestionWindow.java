@@ -22,7 +22,7 @@ import org.veilswarm.transport.onion.cell.Sendme;
  *
  * <p>Receiving: a SENDME for every {@code sendmeInc}-th DATA cell, sent at once, before the cells reach their
  * streams (§4.1); a stream whose reader falls behind is stopped with XOFF instead ({@link XonXoffFlow}).
- * There is no deliver window to police, so received cells not yet consumed above {@value #UNCONSUMED_LIMIT}
+ * There is no deliver window to police, so received cells not yet consumed above {@link #UNCONSUMED_LIMIT}
  * count as a violation (§4.1.3 lets an endpoint close what a peer that ignores XOFF makes it buffer).
  */
 final class CongestionWindow implements CircuitFlow {
@@ -55,8 +55,12 @@ final class CongestionWindow implements CircuitFlow {
     static final int EWMA_MAX = 10;
     /** §2.1.1: a sample this many times above or below the smoothed RTT is a clock jump or stall. */
     static final long CLOCK_JUMP_FACTOR = 5000;
-    /** Received, unconsumed DATA cells beyond which the sender is taken to ignore XOFF. */
-    static final int UNCONSUMED_LIMIT = 2 * CWND_MAX;
+    /**
+     * Received, unconsumed DATA cells beyond which the sender is taken to ignore XOFF: every stream the other end
+     * may open stopped at its XOFF limit, plus a whole window in flight. Each stream also has its own limit
+     * ({@link XonXoffFlow#queueLimit()}).
+     */
+    static final int UNCONSUMED_LIMIT = CircuitStreams.MAX_ACCEPTED_STREAMS * XonXoffFlow.XOFF_LIMIT + CWND_MAX;
 
     private final int sendmeInc;
     private final int cwndMin;

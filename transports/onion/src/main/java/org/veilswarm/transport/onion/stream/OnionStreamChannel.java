@@ -228,6 +228,13 @@ public final class OnionStreamChannel extends AbstractChannel implements DuplexC
             acknowledge(1);
             return;
         }
+        if (inbound.size() >= window.queueLimit()) {
+            data.release();
+            streams.cellsConsumed(1);
+            fail(new StreamProtocolException("stream " + streamId + ": " + inbound.size() + " cells wait unread and "
+                    + "more come: the other end ignores XOFF (proposal 324 §4.1.3)", EndReason.RESOURCELIMIT.code()), true);
+            return;
+        }
         inbound.addLast(data.content());
         StreamFlow xoff = window.queued(inbound.size());
         if (xoff != null) {

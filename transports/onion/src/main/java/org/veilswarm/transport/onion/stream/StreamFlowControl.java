@@ -23,6 +23,9 @@ interface StreamFlowControl {
     /** The reader consumed {@code cells} cells; returns how many stream SENDMEs to send now. */
     int consumed(int cells);
 
+    /** Unread cells beyond which the stream is ended: the other end ignores flow control. */
+    int queueLimit();
+
     /** A cell was queued for the reader, {@code queued} now wait: an XOFF to send, or null. */
     StreamFlow queued(int queued);
 

@@ -65,6 +65,12 @@ final class StreamWindow implements StreamFlowControl {
         return sendmes;
     }
 
+    /** The deliver window bounds the queue already. */
+    @Override
+    public int queueLimit() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     public StreamFlow queued(int queued) {
         return null;

@@ -19,6 +19,15 @@ final class XonXoffFlow implements StreamFlowControl {
     private long cellsSent;
     private boolean xoffSeen;
 
+    /**
+     * A stream whose unread cells pass this has a sender that ignores XOFF: after XOFF at most a congestion window
+     * more can arrive ({@link CongestionWindow#CWND_MAX} for ours).
+     */
+    @Override
+    public int queueLimit() {
+        return XOFF_LIMIT + CongestionWindow.CWND_MAX;
+    }
+
     @Override
     public boolean canPackage() {
         return !stoppedByPeer;

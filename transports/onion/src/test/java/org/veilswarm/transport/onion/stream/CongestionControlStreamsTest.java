@@ -109,6 +109,36 @@ class CongestionControlStreamsTest {
     }
 
     @Test
+    void aSenderThatIgnoresXoffHasItsStreamEndedAtTheQueueLimit() throws Exception {
+        LinkedBlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        services.register(80, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.config().setAutoRead(false);
+                channel.pipeline().addLast(new Sink());
+                accepted.add(channel);
+            }
+        });
+        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[600 * 498]));
+        int sent = settledDataCellsSentByClient(); // stopped by XOFF
+        OnionStreamChannel serviceSide = (OnionStreamChannel) accepted.poll(10, TimeUnit.SECONDS);
+        // Now the other end goes on regardless: cells for the stream keep arriving at the service.
+        int limit = new XonXoffFlow().queueLimit();
+        pair.onLoop(() -> {
+            for (int i = sent; i <= limit && serviceSide.isOpen(); i++) {
+                service.message(serviceSide.streamId(), new org.veilswarm.transport.onion.cell.Data(
+                        Unpooled.wrappedBuffer(new byte[498])));
+            }
+            return null;
+        });
+        serviceSide.closeFuture().await(10, TimeUnit.SECONDS);
+        StreamProtocolException why = assertInstanceOf(StreamProtocolException.class, serviceSide.closeCause().orElseThrow());
+        assertEquals(org.veilswarm.transport.onion.cell.EndReason.RESOURCELIMIT.code(), why.endReasonCode());
+        assertEquals(0, (int) pair.onLoop(service::unconsumedCells), "the ended stream's cells were released");
+    }
+
+    @Test
     void anXoffBeforeFiveHundredCellsWereSentDestroysTheCircuit() throws Exception {
         services.register(80, new Sink());
         OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);

@@ -37,6 +37,7 @@ import org.veilswarm.transport.onion.path.FirstHopLinks;
 import org.veilswarm.transport.onion.path.PathCircuits;
 import org.veilswarm.transport.onion.service.HsDirList;
 import org.veilswarm.transport.onion.service.OnionServices;
+import org.veilswarm.transport.onion.stream.FlowControl;
 
 /**
  * An in-JVM onion-service network on 127.0.0.1 for throughput tests: {@code relays} relays, each an HSDir
@@ -52,8 +53,14 @@ import org.veilswarm.transport.onion.service.OnionServices;
  * network competes for the CPU as 2 threads against the anchor's 12 processes.
  */
 final class ServiceNetwork implements AutoCloseable {
+    /**
+     * {@code onion.service.benchFlowControl}: {@code cc} (default) for proposal 324's congestion control on the
+     * rendezvous circuits, {@code fixed} for tor-spec §7's fixed windows (what every run before session 10 had).
+     */
+    static final FlowControl FLOW_CONTROL = "fixed".equals(System.getProperty("onion.service.benchFlowControl", "cc"))
+            ? FlowControl.FIXED_WINDOWS : FlowControl.CONGESTION_CONTROL;
     static final OnionServices.Settings SETTINGS = new OnionServices.Settings(2, Duration.ofSeconds(20),
-            Duration.ofSeconds(30), Duration.ofSeconds(20), 1);
+            Duration.ofSeconds(30), Duration.ofSeconds(20), 1).withFlowControl(FLOW_CONTROL);
 
     static final boolean LOOP_PER_NODE = !"shared".equals(System.getProperty("onion.service.benchLoops", "node"));
 
