@@ -107,6 +107,12 @@ public class OnionTransportComponent implements Transport {
         @AttributeDefinition(name = "Descriptor republish interval (s)", min = "10", description = "How often "
                 + "the descriptor is uploaded again once accepted (tor: 18 hours). A test network uses seconds.")
         long descriptorRepublishSeconds() default 18 * 3600;
+
+        @AttributeDefinition(name = "Congestion control", description = "Offer and ask for proposal 324's "
+                + "congestion control on onion-service rendezvous circuits (a window that follows the measured round "
+                + "trip, XON/XOFF per stream) instead of tor's fixed windows. Both ends must agree; a peer without it "
+                + "gets fixed windows either way.")
+        boolean congestionControl() default true;
     }
 
     /** First retry after a refused upload; doubles up to {@link #PUBLISH_MAX_RETRY}. */
@@ -214,7 +220,7 @@ public class OnionTransportComponent implements Transport {
     static OnionTransportSettings settingsOf(Config config) {
         return new OnionTransportSettings(config.bindAddress(), config.orPort(), config.advertisedAddress(),
                 config.relay(), config.maxCircuits(), config.bandwidthRate(), config.bandwidthBurst(),
-                config.eventLoopThreads(), config.maxConnectionsPerAddress());
+                config.eventLoopThreads(), config.maxConnectionsPerAddress(), config.congestionControl());
     }
 
     @Deactivate

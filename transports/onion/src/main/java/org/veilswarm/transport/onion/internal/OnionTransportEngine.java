@@ -35,6 +35,7 @@ import org.veilswarm.transport.onion.path.PathCircuits;
 import org.veilswarm.transport.onion.path.PathRules;
 import org.veilswarm.transport.onion.path.PathSelector;
 import org.veilswarm.transport.onion.stream.CircuitStreams;
+import org.veilswarm.transport.onion.stream.FlowControl;
 import org.veilswarm.transport.onion.stream.LocalServices;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelaySampler;
@@ -112,6 +113,11 @@ final class OnionTransportEngine implements AutoCloseable {
      * @param nodeKey the node's service key: the relay identity is derived from it ({@link RelayIdentity})
      * @throws IllegalStateException if the ORPort cannot be bound (the message names address and cause)
      */
+    /** How this node's onion services and connects negotiate flow control (the congestionControl setting). */
+    FlowControl serviceFlowControl() {
+        return onionServices.settings().flowControl();
+    }
+
     OnionTransportEngine(OnionTransportSettings settings, ServiceKey nodeKey) {
         this(settings, nodeKey, new DirectorySamplers(""));
     }
@@ -174,7 +180,8 @@ final class OnionTransportEngine implements AutoCloseable {
         // The ring comes from the current scheme's verified HSDir list; sampling only for schemes without one.
         this.onionServices = new OnionServices(sampler, relayLists.hsDirs(directory::currentScheme,
                 new SampledHsDirList(sampler, MAX_HSDIRS, HSDIR_LIST_LIFETIME, Clock.systemUTC())), circuits,
-                new RelayDescriptor.Key(relayIdentity), OnionServices.Settings.DEFAULT,
+                new RelayDescriptor.Key(relayIdentity), OnionServices.Settings.DEFAULT.withFlowControl(
+                        settings.congestionControl() ? FlowControl.CONGESTION_CONTROL : FlowControl.FIXED_WINDOWS),
                 Clock.systemUTC(), group);
     }
 

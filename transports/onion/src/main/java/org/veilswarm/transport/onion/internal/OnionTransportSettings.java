@@ -21,7 +21,8 @@ import org.veilswarm.transport.onion.circuit.CircuitSettings;
  * @param maxConnectionsPerAddress connections one IP address may hold open to the ORPort at once
  */
 record OnionTransportSettings(String bindAddress, int orPort, String advertisedAddress, boolean relay, int maxCircuits,
-        long bandwidthRate, long bandwidthBurst, int eventLoopThreads, int maxConnectionsPerAddress) {
+        long bandwidthRate, long bandwidthBurst, int eventLoopThreads, int maxConnectionsPerAddress,
+        boolean congestionControl) {
     static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     static final int DEFAULT_OR_PORT = 0;
     static final int DEFAULT_MAX_CIRCUITS = 65_536;
@@ -33,6 +34,13 @@ record OnionTransportSettings(String bindAddress, int orPort, String advertisedA
             long bandwidthRate, long bandwidthBurst, int eventLoopThreads) {
         this(bindAddress, orPort, advertisedAddress, relay, maxCircuits, bandwidthRate, bandwidthBurst,
                 eventLoopThreads, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    /** Settings with congestion control on rendezvous circuits (the default). */
+    OnionTransportSettings(String bindAddress, int orPort, String advertisedAddress, boolean relay, int maxCircuits,
+            long bandwidthRate, long bandwidthBurst, int eventLoopThreads, int maxConnectionsPerAddress) {
+        this(bindAddress, orPort, advertisedAddress, relay, maxCircuits, bandwidthRate, bandwidthBurst,
+                eventLoopThreads, maxConnectionsPerAddress, true);
     }
 
     OnionTransportSettings {

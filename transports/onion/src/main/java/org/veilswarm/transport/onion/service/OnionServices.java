@@ -418,6 +418,11 @@ public final class OnionServices implements AutoCloseable {
                 });
     }
 
+    /** The settings this node's services and clients run with. */
+    public Settings settings() {
+        return settings;
+    }
+
     /**
      * Every intro point failed: REFUSED when each of them refused (the intro point no longer knows the service,
      * rend-spec-v3 §3.2: INTRODUCE_ACK status 1, or status 2) and {@code descriptorMoved} is false; otherwise —

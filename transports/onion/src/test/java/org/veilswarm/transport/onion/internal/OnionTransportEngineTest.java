@@ -72,6 +72,15 @@ class OnionTransportEngineTest {
     }
 
     @Test
+    void congestionControlOnRendezvousCircuitsIsOnByDefaultAndTheSettingTurnsItOff() {
+        assertEquals(org.veilswarm.transport.onion.stream.FlowControl.CONGESTION_CONTROL,
+                start(settings(false, 0)).serviceFlowControl());
+        OnionTransportSettings off = new OnionTransportSettings("127.0.0.1", 0, "", false, 1000, 0, 0, 1,
+                OnionTransportSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, false);
+        assertEquals(org.veilswarm.transport.onion.stream.FlowControl.FIXED_WINDOWS, start(off).serviceFlowControl());
+    }
+
+    @Test
     void aRelayingTransportListensOnItsOrPortAndSaysWhatItIs() throws Exception {
         OnionTransportEngine engine = start(settings(true, 0));
         InetSocketAddress orPort = engine.orPort().orElseThrow();
