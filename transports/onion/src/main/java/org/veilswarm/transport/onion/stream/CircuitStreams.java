@@ -40,6 +40,10 @@ import org.veilswarm.transport.onion.circuit.OriginCircuit;
  * that budget plus one circuit window (2,000 cells, under 1 MiB), not 500 cells per stream. The other
  * end may open at most {@value #MAX_ACCEPTED_STREAMS} streams on one edge. A protocol violation at
  * circuit level (a SENDME with a wrong digest, DATA beyond the window) destroys the circuit (§7.4).
+ *
+ * <p>That is the edge with {@link FlowControl#FIXED_WINDOWS}. With congestion control (proposal 324, agreed on by
+ * both ends of a rendezvous circuit) the circuit window is a {@link CongestionWindow}, circuit SENDMEs leave as soon
+ * as they are due, and each stream is paced by XON/XOFF ({@link XonXoffFlow}) instead of its own window.
  */
 public final class CircuitStreams implements EdgeHandler {
     /** Open streams one edge keeps; more BEGINs get END RESOURCELIMIT, more opens fail. */
