@@ -30,10 +30,8 @@ final class CircuitWindow implements CircuitFlow {
 
     private int packageWindow = START;
     private int deliverWindow = START;
-    private int unconsumed;
-    private int receivedSinceOwed;
-    /** Digests of the 100th, 200th, ... cell received whose SENDME has not been sent yet. */
-    private final ArrayDeque<byte[]> owed = new ArrayDeque<>(START / INCREMENT);
+    /** Unconsumed cells, and the digests of the 100th, 200th, ... cell received whose SENDME has not been sent yet. */
+    private final ReceivedCells received = new ReceivedCells(INCREMENT);
     /** Digests of the 100th, 200th, ... cell sent and not yet acknowledged: at most START / INCREMENT. */
     private final ArrayDeque<byte[]> expected = new ArrayDeque<>(START / INCREMENT);
 
@@ -105,30 +103,25 @@ final class CircuitWindow implements CircuitFlow {
             throw new StreamProtocolException("DATA beyond the circuit's deliver window (§7.3)", -1);
         }
         deliverWindow--;
-        unconsumed++;
-        if (++receivedSinceOwed == INCREMENT) {
-            receivedSinceOwed = 0;
-            return true;
-        }
-        return false;
+        return received.received();
     }
 
     /** The running digest of a 100th received cell: a SENDME carrying it is owed. */
     @Override
     public void sendmeOwed(byte[] digest) {
-        owed.addLast(digest);
+        received.owe(digest);
     }
 
     /** {@code cells} received DATA cells left this edge: handed to a stream's pipeline, or dropped. */
     @Override
     public void consumed(int cells) {
-        unconsumed = Math.max(0, unconsumed - cells);
+        received.consumed(cells);
     }
 
     /** Received DATA cells not yet consumed (buffered in the streams of this edge). */
     @Override
     public int unconsumed() {
-        return unconsumed;
+        return received.unconsumed();
     }
 
     /**
@@ -138,10 +131,10 @@ final class CircuitWindow implements CircuitFlow {
      */
     @Override
     public byte[] nextSendme() {
-        if (owed.isEmpty() || unconsumed > INBOUND_BUDGET) {
+        if (!received.anyOwed() || received.unconsumed() > INBOUND_BUDGET) {
             return null;
         }
         deliverWindow += INCREMENT;
-        return owed.pollFirst();
+        return received.nextOwed();
     }
 }

@@ -82,9 +82,7 @@ final class CongestionWindow implements CircuitFlow {
     private final ArrayDeque<byte[]> expected = new ArrayDeque<>();
     private final ArrayDeque<long[]> sentAt = new ArrayDeque<>();
 
-    private int unconsumed;
-    private int receivedSinceOwed;
-    private final ArrayDeque<byte[]> owed = new ArrayDeque<>();
+    private final ReceivedCells received;
 
     CongestionWindow(int sendmeInc) {
         this(sendmeInc, System::nanoTime);
@@ -99,6 +97,7 @@ final class CongestionWindow implements CircuitFlow {
         this.cwndInc = sendmeInc; // cc_cwnd_inc likewise
         this.cwnd = CWND_INIT_INCREMENTS * sendmeInc;
         this.nanoClock = nanoClock;
+        this.received = new ReceivedCells(sendmeInc);
     }
 
     int cwnd() {
@@ -274,37 +273,32 @@ final class CongestionWindow implements CircuitFlow {
 
     @Override
     public boolean dataReceived() throws StreamProtocolException {
-        if (unconsumed >= UNCONSUMED_LIMIT) {
+        if (received.unconsumed() >= UNCONSUMED_LIMIT) {
             throw new StreamProtocolException("more than " + UNCONSUMED_LIMIT + " DATA cells buffered unread: the "
                     + "other end ignores XOFF (proposal 324 §4.1.3)", -1);
         }
-        unconsumed++;
-        if (++receivedSinceOwed == sendmeInc) {
-            receivedSinceOwed = 0;
-            return true;
-        }
-        return false;
+        return received.received();
     }
 
     @Override
     public void sendmeOwed(byte[] digest) {
-        owed.addLast(digest);
+        received.owe(digest);
     }
 
     @Override
     public void consumed(int cells) {
-        unconsumed = Math.max(0, unconsumed - cells);
+        received.consumed(cells);
     }
 
     @Override
     public int unconsumed() {
-        return unconsumed;
+        return received.unconsumed();
     }
 
     /** §4.1: circuit SENDMEs leave as soon as they are due, whatever the streams have read. */
     @Override
     public byte[] nextSendme() {
-        return owed.pollFirst();
+        return received.nextOwed();
     }
 
     @Override

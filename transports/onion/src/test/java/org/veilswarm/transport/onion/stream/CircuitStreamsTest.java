@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.veilswarm.transport.onion.stream.StreamTestSupport.pollUntil;
+import static org.veilswarm.transport.onion.stream.StreamTestSupport.settledDataCellsSentByA;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.veilswarm.transport.onion.stream.StreamTestSupport.Sink;
 import org.veilswarm.transport.onion.cell.DestroyReason;
 import org.veilswarm.transport.onion.cell.EndReason;
 import org.veilswarm.transport.onion.cell.RelayCommand;
@@ -47,17 +50,6 @@ class CircuitStreamsTest {
         pair.close();
     }
 
-    /** Counts and releases what it reads. */
-    @ChannelHandler.Sharable
-    private static final class Sink extends ChannelInboundHandlerAdapter {
-        final AtomicLong bytes = new AtomicLong();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            bytes.addAndGet(((ByteBuf) msg).readableBytes());
-            ((ByteBuf) msg).release();
-        }
-    }
 
     @Test
     void cellsAndSendmesAreCountedExactlyByTheSpecsWindows() throws Exception {
@@ -98,13 +90,6 @@ class CircuitStreamsTest {
         stream.close().sync();
     }
 
-    private static long pollUntil(AtomicLong value, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (value.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        return value.get();
-    }
 
     @Test
     void aCircuitClosingBeforeConnectedFailsTheOpenWithCircuitLost() throws Exception {
@@ -204,7 +189,7 @@ class CircuitStreamsTest {
         for (OnionStreamChannel stream : streams) {
             stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cellsPerStream * 498]));
         }
-        int sentWhileNobodyReads = settledDataCellsSentByClient();
+        int sentWhileNobodyReads = settledDataCellsSentByA(pair);
         int bound = CircuitWindow.INBOUND_BUDGET + CircuitWindow.START;
         assertTrue(sentWhileNobodyReads <= bound, "the client could send " + sentWhileNobodyReads
                 + " DATA cells that nobody read; the edge must buffer at most " + bound);
@@ -223,18 +208,6 @@ class CircuitStreamsTest {
         }
     }
 
-    /** DATA cells the client has sent, once that number stops changing (every loop task has run). */
-    private int settledDataCellsSentByClient() throws Exception {
-        int now = pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (int stable = 0; stable < 3 && System.nanoTime() < deadline; ) {
-            Thread.sleep(30);
-            int before = now;
-            now = pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]);
-            stable = now == before ? stable + 1 : 0;
-        }
-        return now;
-    }
 
     @Test
     void theOtherEndMayOpenAtMost64StreamsOnOneEdge() throws Exception {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.veilswarm.transport.onion.stream.StreamTestSupport.pollUntil;
+import static org.veilswarm.transport.onion.stream.StreamTestSupport.settledDataCellsSentByA;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.veilswarm.transport.onion.stream.StreamTestSupport.Sink;
 import org.veilswarm.transport.onion.cell.DestroyReason;
 import org.veilswarm.transport.onion.cell.RelayCommand;
 import org.veilswarm.transport.onion.cell.StreamFlow;
@@ -45,16 +48,6 @@ class CongestionControlStreamsTest {
         pair.close();
     }
 
-    @ChannelHandler.Sharable
-    private static final class Sink extends ChannelInboundHandlerAdapter {
-        final AtomicLong bytes = new AtomicLong();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            bytes.addAndGet(((ByteBuf) msg).readableBytes());
-            ((ByteBuf) msg).release();
-        }
-    }
 
     @Test
     void aBulkTransferIsAcknowledgedEveryThirtyOneCellsWithNoStreamSendmesAndTheWindowGrows() throws Exception {
@@ -92,7 +85,7 @@ class CongestionControlStreamsTest {
         int cells = 4000;
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cells * 498]));
 
-        int sent = settledDataCellsSentByClient();
+        int sent = settledDataCellsSentByA(pair);
         assertEquals(1, (int) pair.onLoop(() -> pair.b.sentCommands[RelayCommand.XOFF.code()]));
         assertTrue(pair.onLoop(() -> pair.b.receivedAtFirstSend[RelayCommand.XOFF.code()]) > XonXoffFlow.XOFF_LIMIT,
                 "XOFF only once more than cc_xoff_client cells waited");
@@ -121,7 +114,7 @@ class CongestionControlStreamsTest {
         });
         OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[600 * 498]));
-        int sent = settledDataCellsSentByClient(); // stopped by XOFF
+        int sent = settledDataCellsSentByA(pair); // stopped by XOFF
         OnionStreamChannel serviceSide = (OnionStreamChannel) accepted.poll(10, TimeUnit.SECONDS);
         // Now the other end goes on regardless: cells for the stream keep arriving at the service.
         int limit = new XonXoffFlow().queueLimit();
@@ -162,23 +155,5 @@ class CongestionControlStreamsTest {
         assertInstanceOf(StreamProtocolException.class, stream.closeCause().orElseThrow());
     }
 
-    private static long pollUntil(AtomicLong value, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (value.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        return value.get();
-    }
 
-    private int settledDataCellsSentByClient() throws Exception {
-        int now = pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (int stable = 0; stable < 3 && System.nanoTime() < deadline; ) {
-            Thread.sleep(30);
-            int before = now;
-            now = pair.onLoop(() -> pair.a.sentCommands[RelayCommand.DATA.code()]);
-            stable = now == before ? stable + 1 : 0;
-        }
-        return now;
-    }
 }
