@@ -125,6 +125,15 @@ public final class CircuitStreams implements EdgeHandler {
         return flowControl;
     }
 
+    /**
+     * The circuit-level flow control's state in words, for monitoring and benchmarks (call on the edge's event
+     * loop): the package window, or the congestion window with its round trips.
+     */
+    public String flowState() {
+        return window instanceof CircuitWindow fixed ? "fixed windows, circuit package window " + fixed.packageWindow()
+                : window.toString();
+    }
+
     /** The circuit-level flow control (for tests and monitoring; read on the edge's event loop). */
     CircuitFlow circuitFlow() {
         return window;

@@ -22,6 +22,7 @@ import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.transport.onion.service.OnionServices;
+import org.veilswarm.transport.onion.stream.OnionStreamChannel;
 
 /**
  * The issue #5 benchmark (docs/performance.md "Onion services"): in one JVM, {@code onion.service.benchRelays}
@@ -148,6 +149,10 @@ class OnionServiceBenchTest {
         String digest = sender.reply().get(1800, TimeUnit.SECONDS);
         long nanos = System.nanoTime() - sender.startNanos();
         assertEquals(OneWay.digestOf(bytes), digest, "SHA-256 of what the service received");
+        if (stream instanceof OnionStreamChannel onion) {
+            report("BENCH   client's circuit after the upload: %s",
+                    onion.eventLoop().submit(() -> onion.circuitStreams().flowState()).get(10, TimeUnit.SECONDS));
+        }
         stream.close().sync();
         return (bytes / 1048576.0) / (nanos / 1e9);
     }
