@@ -112,11 +112,7 @@ final class CongestionWindow implements CircuitFlow {
         return inSlowStart;
     }
 
-    /** The smoothed and the minimum round trip in nanoseconds (0 and {@code Long.MAX_VALUE} before any). */
-    long rttEwmaNanos() {
-        return rttEwma;
-    }
-
+    /** The minimum smoothed round trip in nanoseconds ({@code Long.MAX_VALUE} before any). */
     long rttMinNanos() {
         return rttMin;
     }

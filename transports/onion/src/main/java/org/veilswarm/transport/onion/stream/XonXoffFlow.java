@@ -85,8 +85,4 @@ final class XonXoffFlow implements StreamFlowControl {
         }
         return true;
     }
-
-    boolean stoppedByPeer() {
-        return stoppedByPeer;
-    }
 }
