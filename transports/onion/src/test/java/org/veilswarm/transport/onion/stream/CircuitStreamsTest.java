@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.transport.onion.stream.StreamTestSupport.Sink;
@@ -34,22 +33,10 @@ import org.veilswarm.transport.onion.testing.LeakCheck;
 
 /** The stream layer over two in-memory circuit edges ({@link EdgePair}): exact counts, no network. */
 @ExtendWith(LeakCheck.class)
-class CircuitStreamsTest {
-    private final EdgePair pair = new EdgePair();
-    private final LocalServices services = new LocalServices();
-    private final CircuitStreams client = new CircuitStreams(pair.a, StreamAcceptor.NONE);
-    private final CircuitStreams service = new CircuitStreams(pair.b, services);
-
+class CircuitStreamsTest extends EdgePairStreams {
     CircuitStreamsTest() {
-        pair.a.handler(client);
-        pair.b.handler(service);
+        super(FlowControl.FIXED_WINDOWS);
     }
-
-    @AfterEach
-    void stop() {
-        pair.close();
-    }
-
 
     @Test
     void cellsAndSendmesAreCountedExactlyByTheSpecsWindows() throws Exception {

@@ -17,7 +17,6 @@ import io.netty.channel.ChannelInitializer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.transport.onion.stream.StreamTestSupport.Sink;
@@ -32,22 +31,10 @@ import org.veilswarm.transport.onion.testing.LeakCheck;
  * circuit SENDMEs every 31 cells, no stream SENDMEs, XOFF/XON for a reader that stops.
  */
 @ExtendWith(LeakCheck.class)
-class CongestionControlStreamsTest {
-    private final EdgePair pair = new EdgePair();
-    private final LocalServices services = new LocalServices();
-    private final CircuitStreams client = new CircuitStreams(pair.a, StreamAcceptor.NONE, FlowControl.CONGESTION_CONTROL);
-    private final CircuitStreams service = new CircuitStreams(pair.b, services, FlowControl.CONGESTION_CONTROL);
-
+class CongestionControlStreamsTest extends EdgePairStreams {
     CongestionControlStreamsTest() {
-        pair.a.handler(client);
-        pair.b.handler(service);
+        super(FlowControl.CONGESTION_CONTROL);
     }
-
-    @AfterEach
-    void stop() {
-        pair.close();
-    }
-
 
     @Test
     void aBulkTransferIsAcknowledgedEveryThirtyOneCellsWithNoStreamSendmesAndTheWindowGrows() throws Exception {
