@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.veilswarm.console.impl.http.JsonObject;
 import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.http.Json;
 
@@ -58,14 +55,13 @@ final class ApiPaths {
     }
 
     /** The JSON object body, or an empty object when the request has none. */
-    static ObjectNode optionalBody(HttpServletRequest request) throws ApiException, IOException {
+    static JsonObject optionalBody(HttpServletRequest request) throws ApiException, IOException {
         boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-        return hasBody ? Json.readObject(request.getInputStream()) : JsonNodeFactory.instance.objectNode();
+        return hasBody ? Json.readObject(request.getInputStream()) : JsonObject.empty();
     }
 
-    static void checkFields(ObjectNode body, List<String> allowed) throws ApiException {
-        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
-            String name = names.next();
+    static void checkFields(JsonObject body, List<String> allowed) throws ApiException {
+        for (String name : body.names()) {
             if (!allowed.contains(name)) {
                 throw ApiException.badRequest("unknown field \"" + abbreviate(name) + "\"; allowed: "
                         + String.join(", ", allowed));
@@ -73,27 +69,27 @@ final class ApiPaths {
         }
     }
 
-    static boolean flag(ObjectNode body, String name, boolean otherwise) throws ApiException {
-        JsonNode node = body.get(name);
-        if (node == null || node.isNull()) {
+    static boolean flag(JsonObject body, String name, boolean otherwise) throws ApiException {
+        Object value = body.get(name);
+        if (value == null) {
             return otherwise;
         }
-        if (!node.isBoolean()) {
+        if (!(value instanceof Boolean flag)) {
             throw ApiException.badRequest("\"" + name + "\" must be true or false");
         }
-        return node.booleanValue();
+        return flag;
     }
 
-    static String text(ObjectNode body, String name) throws ApiException {
-        JsonNode node = body.get(name);
-        if (node == null || !node.isTextual() || node.textValue().isBlank()) {
+    static String text(JsonObject body, String name) throws ApiException {
+        String text = body.string(name);
+        if (text == null || text.isBlank()) {
             throw ApiException.badRequest("\"" + name + "\" must be a non-empty string");
         }
-        return node.textValue();
+        return text;
     }
 
     /** An absolute path: the node runs elsewhere than the client's working directory, so relative is ambiguous. */
-    static Path absolutePath(ObjectNode body, String name) throws ApiException {
+    static Path absolutePath(JsonObject body, String name) throws ApiException {
         String text = text(body, name);
         if (text.length() > MAX_PATH || text.indexOf('\0') >= 0) {
             throw ApiException.badRequest("\"" + name + "\" is longer than " + MAX_PATH + " characters or holds NUL");

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +18,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -36,6 +33,7 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.console.impl.http.JsonObject;
 import org.veilswarm.api.node.NodeInfo;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.bundles.BundleDownload;
@@ -231,21 +229,20 @@ public final class ApiServlet extends GuardedApiServlet {
             return new BundleSource(upload.file(), upload.fileName(), null, start);
         }
         if (type.startsWith("application/json")) {
-            ObjectNode body = Json.readObject(request.getInputStream());
+            JsonObject body = Json.readObject(request.getInputStream());
             checkFields(body, startAllowed ? List.of("url", "start") : List.of("url"));
-            JsonNode url = body.get("url");
-            if (url == null || !url.isTextual()) {
+            String url = body.string("url");
+            if (url == null) {
                 throw ApiException.badRequest("\"url\" must be a string: {\"url\":\"file:/...\" or"
                         + " \"https://...\"}");
             }
-            JsonNode startNode = body.get("start");
-            if (startNode != null && !startNode.isBoolean()) {
+            if (body.has("start") && !(body.get("start") instanceof Boolean)) {
                 throw ApiException.badRequest("\"start\" must be true or false");
             }
-            boolean start = startNode != null && startNode.booleanValue();
-            Path file = BundleDownload.fetch(url.textValue(), max,
+            boolean start = Boolean.TRUE.equals(body.get("start"));
+            Path file = BundleDownload.fetch(url, max,
                     Duration.ofSeconds(access().config().downloadTimeoutSeconds()), null);
-            return new BundleSource(file, null, url.textValue().strip(), start);
+            return new BundleSource(file, null, url.strip(), start);
         }
         throw new ApiException(415, "Content-Type must be multipart/form-data (the bundle jar in field 'file')"
                 + " or application/json ({\"url\":\"...\"}), got '" + contentType + "'");
@@ -266,9 +263,8 @@ public final class ApiServlet extends GuardedApiServlet {
         return null;
     }
 
-    private static void checkFields(ObjectNode body, List<String> allowed) throws ApiException {
-        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
-            String name = names.next();
+    private static void checkFields(JsonObject body, List<String> allowed) throws ApiException {
+        for (String name : body.names()) {
             if (!allowed.contains(name)) {
                 throw ApiException.badRequest("unknown field \"" + name + "\"; allowed: " + String.join(", ", allowed));
             }

@@ -9,7 +9,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,6 +17,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.console.impl.http.JsonObject;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.http.Json;
@@ -64,10 +64,10 @@ public final class DownloadsServlet extends GuardedApiServlet {
                     case "GET" -> HttpResponses.json(response, 200,
                             current.list().stream().map(ShareJson::download).toList());
                     case "POST" -> {
-                        ObjectNode body = Json.readObject(request.getInputStream());
+                        JsonObject body = Json.readObject(request.getInputStream());
                         ApiPaths.checkFields(body, List.of("link", "dir", "clientAuthKey"));
                         // a share for authorized clients only: its secret x25519 key (issue 5)
-                        Download added = body.hasNonNull("clientAuthKey")
+                        Download added = body.get("clientAuthKey") != null
                                 ? current.add(ApiPaths.text(body, "link"), directory(body),
                                         ApiPaths.text(body, "clientAuthKey"))
                                 : current.add(ApiPaths.text(body, "link"), directory(body));
@@ -104,8 +104,8 @@ public final class DownloadsServlet extends GuardedApiServlet {
         }
     }
 
-    private Path directory(ObjectNode body) throws ApiException, IOException {
-        if (body.hasNonNull("dir")) {
+    private Path directory(JsonObject body) throws ApiException, IOException {
+        if (body.get("dir") != null) {
             return ApiPaths.absolutePath(body, "dir");
         }
         DefaultDownloadDirectory current = settings;

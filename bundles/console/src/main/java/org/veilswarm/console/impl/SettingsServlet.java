@@ -9,13 +9,13 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.console.impl.http.JsonObject;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.http.Json;
@@ -49,7 +49,7 @@ public final class SettingsServlet extends GuardedApiServlet {
             switch (request.getMethod()) {
                 case "GET" -> HttpResponses.json(response, 200, body(List.of()));
                 case "PUT" -> {
-                    ObjectNode body = Json.readObject(request.getInputStream());
+                    JsonObject body = Json.readObject(request.getInputStream());
                     List<String> changed = settings.update(body);
                     HttpResponses.json(response, 200, body(changed));
                 }

@@ -10,8 +10,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,6 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.veilswarm.console.impl.http.JsonObject;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
@@ -95,7 +94,7 @@ public final class SharesServlet extends GuardedApiServlet {
             }
             if (path.size() == 2 && path.get(1).equals("publish")) {
                 ApiPaths.only(method, "POST", "/api/shares/{id}/publish");
-                ObjectNode body = ApiPaths.optionalBody(request);
+                JsonObject body = ApiPaths.optionalBody(request);
                 ApiPaths.checkFields(body, List.of("revokePrivate"));
                 find(current, id);
                 HttpResponses.json(response, 200, ShareJson.share(current.publish(id,
@@ -104,7 +103,7 @@ public final class SharesServlet extends GuardedApiServlet {
             }
             if (path.size() == 2 && path.get(1).equals("revoke")) {
                 ApiPaths.only(method, "POST", "/api/shares/{id}/revoke");
-                ObjectNode body = ApiPaths.optionalBody(request);
+                JsonObject body = ApiPaths.optionalBody(request);
                 ApiPaths.checkFields(body, List.of("visibility"));
                 find(current, id);
                 HttpResponses.json(response, 200, ShareJson.share(current.revoke(id, visibility(body))));
@@ -116,7 +115,7 @@ public final class SharesServlet extends GuardedApiServlet {
         }
     }
 
-    private void create(Shares current, ObjectNode body, HttpServletResponse response)
+    private void create(Shares current, JsonObject body, HttpServletResponse response)
             throws ApiException, IOException {
         ApiPaths.checkFields(body, List.of("path", "previewOnly", "visibility", "clientAuth"));
         Path path = ApiPaths.absolutePath(body, "path");
@@ -138,16 +137,16 @@ public final class SharesServlet extends GuardedApiServlet {
         return current.get(id).orElseThrow(() -> ApiException.notFound("no share " + ApiPaths.abbreviate(id)));
     }
 
-    private static Visibility visibility(ObjectNode body) throws ApiException {
-        JsonNode node = body.get("visibility");
-        if (node == null || !node.isTextual()) {
+    private static Visibility visibility(JsonObject body) throws ApiException {
+        String text = body.string("visibility");
+        if (text == null) {
             throw ApiException.badRequest("\"visibility\" must be \"private\" or \"public\"");
         }
-        return switch (node.textValue().toLowerCase(Locale.ROOT)) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
             case "private" -> Visibility.PRIVATE;
             case "public" -> Visibility.PUBLIC;
             default -> throw ApiException.badRequest("\"visibility\" must be \"private\" or \"public\", got '"
-                    + ApiPaths.abbreviate(node.textValue()) + "'");
+                    + ApiPaths.abbreviate(text) + "'");
         };
     }
 }

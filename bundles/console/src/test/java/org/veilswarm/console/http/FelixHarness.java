@@ -40,7 +40,7 @@ final class FelixHarness implements AutoCloseable {
             "netty-common", "netty-buffer", "netty-resolver", "netty-transport",
             "bcprov-jdk18on", "bcutil-jdk18on", "bcpkix-jdk18on",
             "api", "crypto", "node",
-            "jackson-annotations", "jackson-core", "jackson-databind",
+            "jackson-core",
             "org.apache.felix.http.servlet-api", "commons-io", "commons-fileupload", "org.apache.felix.http.jetty12",
             "org.apache.felix.inventory", "encoder", "org.apache.felix.webconsole");
 

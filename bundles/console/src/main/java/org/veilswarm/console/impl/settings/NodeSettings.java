@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -19,6 +18,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.veilswarm.console.impl.http.JsonObject;
 import org.veilswarm.api.node.NodeInfo;
 
 /**
@@ -103,7 +103,7 @@ public final class NodeSettings implements DefaultDownloadDirectory, ConfiguredP
      *
      * @return the names of the settings changed
      */
-    public synchronized List<String> update(ObjectNode body) throws SettingsException, IOException {
+    public synchronized List<String> update(JsonObject body) throws SettingsException, IOException {
         Map<Setting, Object> changes = validator.validate(body, values());
         Map<String, Map<Setting, Object>> byPid = new LinkedHashMap<>();
         changes.forEach((s, v) -> byPid.computeIfAbsent(s.pid(), p -> new LinkedHashMap<>()).put(s, v));

@@ -3,14 +3,14 @@ package org.veilswarm.console.impl.settings;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.veilswarm.console.impl.http.Json;
+import org.veilswarm.console.impl.http.JsonObject;
+
 
 /**
  * Checks a {@code PUT /api/settings} body completely before anything is written, so a refused request changes
@@ -32,14 +32,13 @@ public final class SettingsValidator {
      * @param current the values in effect now (name → value), used for checks across settings
      * @return the changes, in the body's order; a {@code null} value means "remove, use the default"
      */
-    public Map<Setting, Object> validate(ObjectNode body, Map<String, Object> current) throws SettingsException {
+    public Map<Setting, Object> validate(JsonObject body, Map<String, Object> current) throws SettingsException {
         if (body.isEmpty()) {
             throw new SettingsException(null, "the body names no setting; settings: " + String.join(", ",
                     catalog.names()));
         }
         Map<Setting, Object> changes = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, Object> field : body.members().entrySet()) {
             Optional<Setting> setting = catalog.find(field.getKey());
             if (setting.isEmpty()) {
                 String unavailable = catalog.unavailable().stream().filter(u -> u.name().equals(field.getKey()))
@@ -49,24 +48,23 @@ public final class SettingsValidator {
                                 + String.join(", ", catalog.names())
                         : "\"" + field.getKey() + "\" cannot be set" + unavailable);
             }
-            JsonNode value = field.getValue();
-            changes.put(setting.get(), value.isNull() ? null : parse(setting.get(), value));
+            Object value = field.getValue();
+            changes.put(setting.get(), value == null ? null : parse(setting.get(), value));
         }
         checkPorts(changes, current);
         checkRelayBurst(changes, current);
         return changes;
     }
 
-    private static Object parse(Setting setting, JsonNode value) throws SettingsException {
+    private static Object parse(Setting setting, Object value) throws SettingsException {
         String name = setting.name();
         switch (setting.type()) {
             case INTEGER -> {
-                if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < setting.min()
-                        || value.longValue() > setting.max()) {
+                if (!(value instanceof Long number) || number < setting.min() || number > setting.max()) {
                     throw new SettingsException(name, name + " must be an integer from " + setting.min() + " to "
-                            + setting.max() + ", got " + abbreviate(value.toString()));
+                            + setting.max() + ", got " + abbreviate(Json.toJsonText(value)));
                 }
-                return (int) value.longValue();
+                return (int) (long) number;
             }
             case TEXT -> {
                 String text = text(name, value);
@@ -83,10 +81,9 @@ public final class SettingsValidator {
                 return path(setting, text(name, value));
             }
             case CHOICE -> {
-                String text = value.isTextual() ? value.textValue() : null;
-                if (text == null || !setting.options().contains(text)) {
+                if (!(value instanceof String text) || !setting.options().contains(text)) {
                     throw new SettingsException(name, name + " must be one of " + String.join(", ",
-                            setting.options()) + ", got " + abbreviate(value.toString()));
+                            setting.options()) + ", got " + abbreviate(Json.toJsonText(value)));
                 }
                 return text;
             }
@@ -94,11 +91,11 @@ public final class SettingsValidator {
         }
     }
 
-    private static String text(String name, JsonNode value) throws SettingsException {
-        if (!value.isTextual()) {
-            throw new SettingsException(name, name + " must be a string, got " + abbreviate(value.toString()));
+    private static String text(String name, Object value) throws SettingsException {
+        if (!(value instanceof String text)) {
+            throw new SettingsException(name, name + " must be a string, got " + abbreviate(Json.toJsonText(value)));
         }
-        return value.textValue();
+        return text;
     }
 
     private static String path(Setting setting, String text) throws SettingsException {

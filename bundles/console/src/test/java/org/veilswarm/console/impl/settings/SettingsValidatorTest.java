@@ -6,20 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalInt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.veilswarm.console.impl.http.ApiException;
+import org.veilswarm.console.impl.http.Json;
+import org.veilswarm.console.impl.http.JsonObject;
 
 class SettingsValidatorTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path data;
@@ -28,8 +28,8 @@ class SettingsValidatorTest {
         return new SettingsValidator(new SettingsCatalog(data), OptionalInt.of(8427));
     }
 
-    private static ObjectNode body(String json) throws IOException {
-        return (ObjectNode) JSON.readTree(json);
+    private static JsonObject body(String json) throws ApiException {
+        return Json.parseObject(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private Map<Setting, Object> valid(String json) throws Exception {
