@@ -1,5 +1,6 @@
 package org.veilswarm.tracker.store.jdbc;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,25 +90,72 @@ public class JdbcTrackerStoreComponent implements TrackerStore {
         int maxPendingWrites() default 100_000;
     }
 
-    private final HikariDataSource pool;
-    private final TrackerStore store;
-    private final WriteBehindTrackerStore writeBehind;
+    private final Config config;
+    private final String url;
+    /** Set once the database is open; until then see {@link #opened()}. */
+    private volatile Database database;
+    private boolean closed;
 
+    /** An open database: the pool, and the store the calls go to (write-behind over JDBC, or JDBC alone). */
+    private record Database(HikariDataSource pool, TrackerStore store, WriteBehindTrackerStore writeBehind) {
+    }
+
+    /**
+     * Opens the database now, except for the embedded default when it does not exist yet: a node that tracks
+     * nothing (a relay, an authority, a node before its first share) then loads no H2 and no pool — about 5 MB of
+     * class metadata and three threads (docs/performance.md, "Node memory") — and the database is created by the
+     * first call that needs it. A configured URL is always opened here, so a wrong one fails activation.
+     */
     @Activate
     public JdbcTrackerStoreComponent(BundleContext context, Config config) {
-        String url = config.url().isBlank() ? defaultUrl(context.getProperty("veilswarm.data.dir")) : config.url();
-        this.pool = PooledDataSources.open(url, config.user(), config.password(), config.poolSize());
+        this.config = config;
+        boolean embeddedDefault = config.url().isBlank();
+        this.url = embeddedDefault ? defaultUrl(context.getProperty("veilswarm.data.dir")) : config.url();
+        if (!embeddedDefault || Files.exists(embeddedFile(context.getProperty("veilswarm.data.dir")))) {
+            this.database = open();
+        }
+    }
+
+    private Database open() {
+        HikariDataSource pool = PooledDataSources.open(url, config.user(), config.password(), config.poolSize());
         try {
             JdbcTrackerStore jdbc = new JdbcTrackerStore(pool, new JdbcStoreLimits(config.maxPeersPerTorrent(),
                     config.maxNumWant(), config.changeRetention()));
-            this.writeBehind = config.writeBehindMillis() > 0 ? new WriteBehindTrackerStore(jdbc,
+            WriteBehindTrackerStore writeBehind = config.writeBehindMillis() > 0 ? new WriteBehindTrackerStore(jdbc,
                     new WriteBehindSettings(Duration.ofMillis(config.writeBehindMillis()), config.maxPendingWrites(),
                             Duration.ofMillis(Math.max(10_000L, 20L * config.writeBehindMillis())))) : null;
-            this.store = writeBehind != null ? writeBehind : jdbc;
+            return new Database(pool, writeBehind != null ? writeBehind : jdbc, writeBehind);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    /** The store, opening the database on the first call that needs it. */
+    private TrackerStore store() {
+        Database open = database;
+        if (open != null) {
+            return open.store();
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new TrackerDatabaseException("the tracker store component is deactivated");
+            }
+            if (database == null) {
+                database = open();
+            }
+            return database.store();
+        }
+    }
+
+    /** Whether the database is open (the embedded default opens at the first call that needs it). */
+    boolean isOpen() {
+        return database != null;
+    }
+
+    /** The file of the embedded default database: {@code <data>/tracker/tracker.mv.db}. */
+    static Path embeddedFile(String dataDir) {
+        return Path.of(dataDir, "tracker", "tracker.mv.db");
     }
 
     /** The embedded H2 database file of a node: {@code <data>/tracker/tracker.mv.db}. */
@@ -121,78 +169,92 @@ public class JdbcTrackerStoreComponent implements TrackerStore {
 
     @Deactivate
     void deactivate() {
+        Database open;
+        synchronized (this) {
+            closed = true;
+            open = database;
+        }
+        if (open == null) {
+            return;
+        }
         try {
-            if (writeBehind != null) {
-                writeBehind.close(); // the queued announces go to the database before the pool closes
+            if (open.writeBehind() != null) {
+                open.writeBehind().close(); // the queued announces go to the database before the pool closes
             }
         } finally {
-            pool.close();
+            open.pool().close();
         }
     }
 
     @Override
     public AnnounceResult announce(Announce announce) {
-        return store.announce(announce);
+        return store().announce(announce);
     }
 
-    /** No with write-behind (answered from memory), yes with write-through. */
+    /**
+     * No with write-behind (answered from memory), yes with write-through. Answered from the configuration, so
+     * that asking does not open the database: the first announce of a node then opens it on the caller's thread.
+     */
     @Override
     public boolean announceMayBlock() {
-        return store.announceMayBlock();
+        return config.writeBehindMillis() <= 0;
     }
 
     @Override
     public CompactAnnounceResult announceCompact(Announce announce) {
-        return store.announceCompact(announce);
+        return store().announceCompact(announce);
     }
 
     @Override
     public Map<InfoHash, SwarmCounts> scrape(Collection<InfoHash> infoHashes) {
-        return store.scrape(infoHashes);
+        return store().scrape(infoHashes);
     }
 
     @Override
     public int expirePeers(Instant cutoff) {
-        return store.expirePeers(cutoff);
+        return isOpen() ? store().expirePeers(cutoff) : 0; // a database not created yet holds no peers
     }
 
     @Override
     public void putTorrent(TorrentRecord record) {
-        store.putTorrent(record);
+        store().putTorrent(record);
     }
 
     @Override
     public Optional<TorrentRecord> torrent(InfoHash infoHash) {
-        return store.torrent(infoHash);
+        return store().torrent(infoHash);
     }
 
     @Override
     public boolean removeTorrent(InfoHash infoHash) {
-        return store.removeTorrent(infoHash);
+        return store().removeTorrent(infoHash);
     }
 
     @Override
     public List<TorrentRecord> search(String query, int limit) {
-        return store.search(query, limit);
+        return store().search(query, limit);
     }
 
     @Override
     public TrackerStatistics statistics() {
-        return store.statistics();
+        return isOpen() ? store().statistics() : new TrackerStatistics(0, 0, 0, 0);
     }
 
     @Override
     public long headSequence() {
-        return store.headSequence();
+        return isOpen() ? store().headSequence() : 0; // a new database's feed_head (schema/1.sql)
     }
 
     @Override
     public List<Change> changesSince(long afterSequence, int max) {
-        return store.changesSince(afterSequence, max);
+        if (!isOpen() && max >= 0) {
+            return List.of();
+        }
+        return store().changesSince(afterSequence, max);
     }
 
     @Override
     public long apply(Change change) {
-        return store.apply(change);
+        return store().apply(change);
     }
 }

@@ -23,6 +23,7 @@ import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.TrackerStatistics;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.TransportAddress;
 
@@ -58,8 +59,69 @@ class JdbcTrackerStoreComponentTest {
     }
 
     @Test
+    void aNodeThatTracksNothingOpensNoDatabase() {
+        JdbcTrackerStoreComponent idle = new JdbcTrackerStoreComponent(context(data), config(Map.of()));
+        try {
+            // What an idle node's tracker, statistics sampler and mirror feed ask: answered as an empty database.
+            assertEquals(0, idle.expirePeers(Instant.now()));
+            assertEquals(new TrackerStatistics(0, 0, 0, 0), idle.statistics());
+            assertEquals(0, idle.headSequence());
+            assertEquals(List.of(), idle.changesSince(0, 100));
+            assertFalse(idle.announceMayBlock(), "write-behind answers announces from memory");
+            assertFalse(idle.isOpen());
+            assertFalse(Files.exists(data.resolve("tracker")), "no database directory before it is needed");
+        } finally {
+            idle.deactivate();
+        }
+        assertFalse(Files.exists(data.resolve("tracker")));
+    }
+
+    @Test
+    void theFirstCallThatNeedsTheDatabaseCreatesItAndARestartOpensItAtOnce() {
+        InfoHash hash = InfoHash.ofHex("ab".repeat(20));
+        JdbcTrackerStoreComponent first = new JdbcTrackerStoreComponent(context(data), config(Map.of()));
+        try {
+            assertEquals(Optional.empty(), first.torrent(hash), "a read of records opens (and creates) it");
+            assertTrue(first.isOpen());
+            first.putTorrent(new TorrentRecord(hash, "lazy", "", Set.of(), 1, List.of("f"), Visibility.PUBLIC,
+                    Instant.parse("2026-11-23T00:00:00Z")));
+            first.announce(new Announce(new PeerEntry(hash, "-VS0001-000000000002".getBytes(
+                    StandardCharsets.US_ASCII), new TransportAddress("127.0.0.1", 6882), 10, 0, 0, Instant.now()),
+                    AnnounceEvent.STARTED, 0));
+        } finally {
+            first.deactivate();
+        }
+        JdbcTrackerStoreComponent second = new JdbcTrackerStoreComponent(context(data), config(Map.of()));
+        try {
+            assertTrue(second.isOpen(), "an existing database is opened at activation");
+            assertEquals(new TrackerStatistics(1, 0, 1, 0), second.statistics());
+            assertEquals(2, second.headSequence());
+        } finally {
+            second.deactivate();
+        }
+        assertThrows(TrackerDatabaseException.class, () -> second.torrent(hash), "deactivated");
+    }
+
+    @Test
+    void aConfiguredUrlIsOpenedAtActivation() {
+        String url = "jdbc:h2:file:" + data.resolve("configured").resolve("db").toAbsolutePath()
+                + ";DB_CLOSE_ON_EXIT=FALSE";
+        JdbcTrackerStoreComponent configured = new JdbcTrackerStoreComponent(context(data),
+                config(Map.of("url", url)));
+        try {
+            assertTrue(configured.isOpen());
+            assertTrue(Files.exists(data.resolve("configured").resolve("db.mv.db")));
+        } finally {
+            configured.deactivate();
+        }
+    }
+
+    @Test
     void aWrongPasswordFailsActivationWithoutQuotingIt() {
-        new JdbcTrackerStoreComponent(context(data), config(Map.of("password", "first-secret"))).deactivate();
+        JdbcTrackerStoreComponent first = new JdbcTrackerStoreComponent(context(data),
+                config(Map.of("password", "first-secret")));
+        first.torrent(InfoHash.ofHex("ef".repeat(20))); // creates the database with this password
+        first.deactivate();
         TrackerDatabaseException e = assertThrows(TrackerDatabaseException.class,
                 () -> new JdbcTrackerStoreComponent(context(data), config(Map.of("password", "second-secret"))));
         assertTrue(e.getMessage().contains("cannot connect to the tracker database"), e.getMessage());
