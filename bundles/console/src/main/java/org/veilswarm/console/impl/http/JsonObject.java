@@ -1,7 +1,6 @@
 package org.veilswarm.console.impl.http;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,8 +15,9 @@ public final class JsonObject {
 
     private final Map<String, Object> members;
 
+    /** Takes {@code members} as they are: the parser hands over a map it no longer touches. */
     JsonObject(Map<String, Object> members) {
-        this.members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
+        this.members = Collections.unmodifiableMap(members);
     }
 
     /** The body of a request that sent none. */
