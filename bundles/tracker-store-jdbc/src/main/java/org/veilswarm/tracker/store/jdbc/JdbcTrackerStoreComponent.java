@@ -110,8 +110,9 @@ public class JdbcTrackerStoreComponent implements TrackerStore {
     public JdbcTrackerStoreComponent(BundleContext context, Config config) {
         this.config = config;
         boolean embeddedDefault = config.url().isBlank();
-        this.url = embeddedDefault ? defaultUrl(context.getProperty("veilswarm.data.dir")) : config.url();
-        if (!embeddedDefault || Files.exists(embeddedFile(context.getProperty("veilswarm.data.dir")))) {
+        String dataDir = context.getProperty("veilswarm.data.dir");
+        this.url = embeddedDefault ? defaultUrl(dataDir) : config.url();
+        if (!embeddedDefault || Files.exists(embeddedFile(dataDir))) {
             this.database = open();
         }
     }
