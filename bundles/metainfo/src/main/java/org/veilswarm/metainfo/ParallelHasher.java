@@ -27,7 +27,11 @@ final class ParallelHasher {
 
     static final int READ_SIZE = 1 << 20;
     static final int TASK_BYTES = 4 << 20;
-    private static final byte[] ZEROS = new byte[READ_SIZE];
+    /**
+     * BEP 47 pad bytes, fed to SHA-1 in chunks of this size: one 16 KiB array for the life of the bundle
+     * rather than a {@value #READ_SIZE}-byte one, which stayed on the heap of every node that had created a share.
+     */
+    private static final byte[] ZEROS = new byte[MerkleTree.BLOCK_SIZE];
 
     /** Hashes of one file: one 32-byte hash per piece (the root itself for files of one piece). */
     static final class FileHashes {

@@ -67,6 +67,16 @@ class TorrentCreatorTest {
     }
 
     @Test
+    void aPadLongerThanOneBlockIsHashedAsZerosToThePieceBoundary() throws Exception {
+        Path folder = dir.resolve("padded");
+        Content.write(folder.resolve("a.bin"), 100); // a pad of 262,044 bytes: many 16 KiB chunks of zeros
+        Content.write(folder.resolve("b.bin"), 300_000);
+        Metainfo m = TorrentCreator.forPath(folder).pieceLength(262144).mode(TorrentMode.HYBRID).create().metainfo();
+        byte[] padded = java.util.Arrays.copyOf(Files.readAllBytes(folder.resolve("a.bin")), 262144);
+        assertArrayEquals(MetainfoParser.digest("SHA-1", padded), m.info().v1().orElseThrow().pieceHash(0).bytes());
+    }
+
+    @Test
     void outputIsDeterministicWhateverTheThreadCount() throws Exception {
         Path folder = Content.mixedFolder(dir, "content");
         Content.write(folder.resolve("big.bin"), 3_000_000);
