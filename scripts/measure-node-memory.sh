@@ -106,6 +106,10 @@ sleep 0.5; kill "$SAMPID"; wait "$SAMPID" 2>/dev/null || true; SAMPID=""
 log "download: $(echo "$T1 - $T0" | bc) s, CPU of the six nodes meanwhile $(echo "$C1 - $C0" | bc) s"
 log "peak VmRSS (MB) during the download: $(awk '{for(i=1;i<=NF;i++) if($i>m[i]) m[i]=$i} END{for(i=1;i<=6;i++) printf "%.1f ", m[i]}' "$W/samples.txt")"
 log "after the download, VmRSS (MB): $(rss)"
+for n in 2 6; do
+  # old generation committed (OC) and used (OU), young and full collections so far (SerialGC columns)
+  log "node $n after the download, jstat -gc: $(jstat -gc "${PIDS[$((n-1))]}" 2>/dev/null | awk 'NR==2{print "OC", $7, "OU", $8, "YGC", $13, "FGC", $15}')"
+done
 snapshot after
 ok=yes
 for f in a.bin b.bin; do
