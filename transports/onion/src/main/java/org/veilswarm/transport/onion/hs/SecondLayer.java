@@ -119,26 +119,37 @@ public record SecondLayer(List<Integer> create2Formats, List<String> introAuthRe
             }
             int min = Integer.MAX_VALUE;
             int max = -1;
-            try {
-                for (String entry : parts[1].split(",")) {
-                    int dash = entry.indexOf('-');
-                    int low = Integer.parseInt(dash < 0 ? entry : entry.substring(0, dash));
-                    int high = dash < 0 ? low : Integer.parseInt(entry.substring(dash + 1));
-                    if (low < 0 || high < low || high > 63) {
-                        throw new NumberFormatException(entry);
-                    }
-                    min = Math.min(min, low);
-                    max = Math.max(max, high);
+            // split with a limit of -1 keeps empty entries ("flow-control , 2" or "1,,2"), which must fail
+            for (String entry : parts[1].split(",", -1)) {
+                java.util.regex.Matcher m = VERSION_ENTRY.matcher(entry);
+                if (!m.matches()) {
+                    throw malformed(line);
                 }
-                int inc = Integer.parseInt(parts[2]);
-                if (inc < 1 || inc > 255) {
-                    throw new NumberFormatException(parts[2]);
+                int low = Integer.parseInt(m.group(1));
+                int high = m.group(2) == null ? low : Integer.parseInt(m.group(2));
+                if (high < low || high > 63) {
+                    throw malformed(line);
                 }
-                return new FlowControlLine(min, max, inc);
-            } catch (NumberFormatException e) {
-                throw NetDoc.malformed("flow-control: not a version range and a sendme increment (1..255): "
-                        + line.strip());
+                min = Math.min(min, low);
+                max = Math.max(max, high);
             }
+            if (!SMALL_DECIMAL.matcher(parts[2]).matches()) {
+                throw malformed(line);
+            }
+            int inc = Integer.parseInt(parts[2]);
+            if (inc < 1 || inc > 255) {
+                throw malformed(line);
+            }
+            return new FlowControlLine(min, max, inc);
+        }
+
+        /** dir-spec's protocol versions: canonical ASCII decimals, a single version or a range {@code a-b}. */
+        private static final java.util.regex.Pattern VERSION_ENTRY =
+                java.util.regex.Pattern.compile("(0|[1-9][0-9]{0,2})(?:-(0|[1-9][0-9]{0,2}))?");
+        private static final java.util.regex.Pattern SMALL_DECIMAL = java.util.regex.Pattern.compile("[1-9][0-9]{0,2}");
+
+        private static DescriptorException malformed(String line) {
+            return NetDoc.malformed("flow-control: not a version range and a sendme increment (1..255): " + line.strip());
         }
     }
 

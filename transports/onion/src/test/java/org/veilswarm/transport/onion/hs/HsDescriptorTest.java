@@ -291,7 +291,10 @@ class HsDescriptorTest {
         assertFalse(new SecondLayer.FlowControlLine(1, 1, 31).supports(2));
 
         for (String line : List.of("flow-control 1-2", "flow-control x 31", "flow-control 1-2 0", "flow-control 2-1 31",
-                "flow-control 1-2 256", "flow-control 1-2 31\nflow-control 1-2 31")) {
+                "flow-control 1-2 256", "flow-control 1-2 31\nflow-control 1-2 31",
+                // found by DescriptorFuzzTest.parseSecondLayer: no versions at all escaped as IllegalArgumentException
+                "flow-control , 31", "flow-control 1,,2 31", "flow-control 1- 31", "flow-control +2 31",
+                "flow-control 2 +31", "flow-control 02 31", "flow-control \u0662 31")) {
             String text = plain.replace("flow-control 1-2 31", line);
             DescriptorException e = assertThrows(DescriptorException.class,
                     () -> SecondLayer.parse(text.getBytes(StandardCharsets.US_ASCII)), line);
