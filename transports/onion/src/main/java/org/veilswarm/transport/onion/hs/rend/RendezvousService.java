@@ -2,7 +2,6 @@ package org.veilswarm.transport.onion.hs.rend;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import org.veilswarm.transport.onion.cell.UnparsedRelayMessage;
 import org.veilswarm.transport.onion.circuit.CircuitClosedException;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
-import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
 import org.veilswarm.transport.onion.stream.CircuitStreams;
 import org.veilswarm.transport.onion.stream.FlowControl;
 import org.veilswarm.transport.onion.stream.StreamAcceptor;
@@ -137,45 +135,33 @@ public final class RendezvousService implements AutoCloseable {
         return establish(relay, List.of(DEFAULT_DOS_PARAMETERS.toExtension()));
     }
 
-    /** §3.3 on the service: check the MAC, refuse replays (§3.2.2), decrypt, then rendezvous. */
+    /** §3.3 on the service: check the MAC, refuse replays (§3.2.2), decrypt ({@link IntroductionCheck}), then rendezvous. */
     void introduced(ServiceIntroPoint point, byte[] body) {
-        HsNtor.ServiceResult result;
-        IntroducePlaintext plaintext;
-        RelayTarget rendezvousPoint;
-        try {
-            Introduce1 cell = Introduce1.decode("INTRODUCE2", body);
-            if (!Arrays.equals(cell.authKey(), point.authKey())) {
-                rejectedIntroductions.increment();
-                return;
-            }
-            result = HsNtor.serve(point.encKeyPair(), point.authKey(), subcredential, cell.header(), cell.encrypted(),
-                    X25519.generateKeyPair());
-            // Checked after the MAC, so that unauthenticated cells cannot fill the cache.
-            switch (point.replays.check(cell.encrypted())) {
-                case REPLAY -> {
-                    point.replaysRefused.increment();
-                    return;
-                }
-                case FULL -> {
+        IntroductionCheck.Outcome outcome = IntroductionCheck.check(point.authKey(), point.encKeyPair(), subcredential,
+                point.replays, body, X25519.generateKeyPair());
+        if (outcome instanceof IntroductionCheck.Refused refused) {
+            switch (refused.reason()) {
+                case REPLAY -> point.replaysRefused.increment();
+                case REPLAY_CACHE_FULL -> {
                     rejectedIntroductions.increment(); // time to rotate this intro point
                     notifyIntroduced(point);
-                    return;
                 }
-                default -> {
-                }
+                default -> rejectedIntroductions.increment();
             }
-            plaintext = IntroducePlaintext.decode(result.plaintext());
-            rendezvousPoint = plaintext.rendezvousPoint();
-        } catch (RendCellException | HandshakeFailedException e) {
-            rejectedIntroductions.increment();
             return;
         }
+        IntroductionCheck.Accepted accepted = (IntroductionCheck.Accepted) outcome;
+        HsNtor.ServiceResult result = accepted.result();
+        IntroducePlaintext plaintext = accepted.plaintext();
+        RelayTarget rendezvousPoint = accepted.rendezvousPoint();
         point.introductions.increment();
         notifyIntroduced(point);
         if (closed) {
+            result.keys().destroy();
             return;
         }
         if (!rendezvousBuilds.tryAcquire()) {
+            result.keys().destroy();
             rejectedIntroductions.increment();
             return;
         }
@@ -183,10 +169,12 @@ public final class RendezvousService implements AutoCloseable {
         build.whenComplete((circuit, failure) -> rendezvousBuilds.release());
         build.whenComplete((circuit, failure) -> {
             if (failure != null) {
+                result.keys().destroy();
                 failedRendezvous.increment();
                 return;
             }
             if (closed) {
+                result.keys().destroy();
                 circuit.destroy(); // introduced before the service stopped, never answered: not a connection
                 return;
             }

@@ -18,6 +18,15 @@ class RendCellFuzzTest {
         RendCellFuzzing.checkIntroduce(input);
     }
 
+    /**
+     * The service's whole decision on an INTRODUCE2 ({@code IntroductionCheck}) for cells the harness makes
+     * authentic, tampers with or replays, so that the fuzzer reaches past the MAC (the target above stops there).
+     */
+    @FuzzTest(maxDuration = "60s")
+    void introduce2Authentic(byte[] input) {
+        RendCellFuzzing.checkIntroduceAuthentic(input);
+    }
+
     /** The decrypted INTRODUCE2 plaintext (§3.3): a client that knows the service's keys controls it fully. */
     @FuzzTest(maxDuration = "60s")
     void introducePlaintext(byte[] input) {

@@ -60,4 +60,18 @@ class RendCellMutationTest {
                 List.of(new DosParameters(10, 20).toExtension())).encode();
         mutate(valid, 3, RendCellFuzzing::checkEstablishIntro);
     }
+
+    @Test
+    void introduceAuthentic() {
+        RelayTarget rp = new RelayTarget(Randoms.bytes(32), Randoms.bytes(32), new InetSocketAddress("127.0.0.1", 443));
+        byte[] plaintext = IntroducePlaintext.to(Randoms.bytes(20), rp).withCongestionControlRequest().encode(0);
+        byte[] sealed = new byte[1 + plaintext.length];
+        System.arraycopy(plaintext, 0, sealed, 1, plaintext.length);
+        mutate(sealed, 4, RendCellFuzzing::checkIntroduceAuthentic);
+        byte[] body = RendCellFuzzing.genuine(plaintext);
+        byte[] raw = new byte[1 + body.length];
+        raw[0] = 1;
+        System.arraycopy(body, 0, raw, 1, body.length);
+        mutate(raw, 5, RendCellFuzzing::checkIntroduceAuthentic);
+    }
 }
