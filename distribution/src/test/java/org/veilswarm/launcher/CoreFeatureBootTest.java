@@ -98,6 +98,20 @@ class CoreFeatureBootTest {
         assertEquals(data.resolve("felix-cache").toAbsolutePath().toString(), c.getProperty("org.osgi.framework.storage"));
         assertEquals(data.resolve("deploy").toAbsolutePath().toString(), c.getProperty("felix.fileinstall.dir"));
         assertTrue(data.resolve("felix-cache").toFile().isDirectory());
+        assertEquals(data.resolve("tmp").resolve("fileinstall").toAbsolutePath().toString(),
+                c.getProperty("felix.fileinstall.tmpdir"));
+    }
+
+    /**
+     * FileInstall works in the data directory, not in a {@code fileinstall-<random>} directory of {@code /tmp} that a
+     * killed node would leave behind at every start.
+     */
+    @Test
+    void fileInstallKeepsItsWorkDirectoryInTheDataDirectory() {
+        node = TestNodes.builder(data).features("core").build();
+        node.start();
+        assertTrue(Files.isDirectory(data.resolve("tmp").resolve("fileinstall")),
+                "FileInstall created its work directory under the data directory");
     }
 
     /**

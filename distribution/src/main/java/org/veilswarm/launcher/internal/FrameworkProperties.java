@@ -17,6 +17,7 @@ public final class FrameworkProperties {
     public static final String CM_DIR = "felix.cm.dir";
     public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     public static final String FILEINSTALL_ENABLE_CONFIG_SAVE = "felix.fileinstall.enableConfigSave";
+    public static final String FILEINSTALL_TMPDIR = "felix.fileinstall.tmpdir";
     public static final String STORAGE = "org.osgi.framework.storage";
     public static final String SYSTEM_PACKAGES_EXTRA = "org.osgi.framework.system.packages.extra";
     public static final String BOOT_DELEGATION_IMPLICIT = "felix.bootdelegation.implicit";
@@ -34,6 +35,12 @@ public final class FrameworkProperties {
     /** Sub-directories of the data directory for framework storage and Configuration Admin files. */
     public static final String STORAGE_DIRECTORY = "felix-cache";
     public static final String CONFIG_DIRECTORY = "config";
+    /**
+     * FileInstall's work directory for transformed artifacts, under the data directory. Without it FileInstall makes
+     * a new {@code fileinstall-<random>} directory in {@code java.io.tmpdir} at every start and removes it only at a
+     * clean JVM exit, so every killed node (power loss, {@code kill -9}, a testnet torn down) left one behind.
+     */
+    public static final String FILEINSTALL_TMP_DIRECTORY = "tmp/fileinstall";
 
     /**
      * The launcher shares Configuration Admin's API with the framework (OSGi Core R8 4.2.2). The system bundle also
@@ -69,6 +76,7 @@ public final class FrameworkProperties {
         p.put("felix.fileinstall.poll", "2000");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.log.level", "2");
+        p.put(FILEINSTALL_TMPDIR, dataDirectory.resolve(FILEINSTALL_TMP_DIRECTORY).toString());
         // A deployed .cfg/.config file is the operator's: FileInstall must not write configurations back into it
         // (its default). The write-back runs on every update of the PID, including FileInstall's own first one,
         // truncates the file and rewrites it in another format, and a scan that reads it meanwhile applies an
