@@ -47,6 +47,15 @@ public record Introduce1(byte[] authKey, List<CellExtension> extensions, byte[] 
         return header(authKey, extensions);
     }
 
+    /**
+     * The INTRODUCE1 a client sends to the intro point with {@code authKey}: no extensions, and {@code plaintext}
+     * encrypted and MACed over the header by {@code handshake} (§3.3).
+     */
+    public static Introduce1 seal(byte[] authKey, HsNtor.Client handshake, byte[] plaintext)
+            throws org.veilswarm.transport.onion.crypto.HandshakeFailedException {
+        return new Introduce1(authKey, List.of(), handshake.encrypt(header(authKey, List.of()), plaintext));
+    }
+
     @Override
     public byte[] authKey() {
         return authKey.clone();

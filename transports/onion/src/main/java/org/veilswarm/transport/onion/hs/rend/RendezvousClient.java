@@ -185,7 +185,7 @@ public final class RendezvousClient {
                     introduction = introduction.withCongestionControlRequest();
                 }
                 byte[] plaintext = introduction.encode(padded);
-                Introduce1 cell = new Introduce1(target.authKey(), java.util.List.of(), handshake.encrypt(header, plaintext));
+                Introduce1 cell = Introduce1.seal(target.authKey(), handshake, plaintext);
                 circuit.send(circuit.hops() - 1, 0, cell.toIntroduce1());
             } catch (HandshakeFailedException | CircuitClosedException e) {
                 acked.completeExceptionally(new IntroductionFailedException(

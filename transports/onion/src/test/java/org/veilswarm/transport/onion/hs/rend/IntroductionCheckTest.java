@@ -32,8 +32,7 @@ class IntroductionCheckTest {
     }
 
     private byte[] introduce2(HsNtor.Client client, byte[] plaintext) throws Exception {
-        byte[] header = Introduce1.header(authKey, List.of());
-        return HsNtor.concat(header, client.encrypt(header, plaintext));
+        return Introduce1.seal(authKey, client, plaintext).encode();
     }
 
     private byte[] wellFormedPlaintext() {
@@ -114,9 +113,8 @@ class IntroductionCheckTest {
     @Test
     void anIntroductionForAnotherIntroPointIsRefusedBeforeAnyKeyAgreement() throws Exception {
         byte[] otherAuthKey = Ed25519.generateKeyPair().publicKey();
-        byte[] header = Introduce1.header(otherAuthKey, List.of());
-        byte[] body = HsNtor.concat(header, HsNtor.Client.start(otherAuthKey, encKey.publicKey(), subcredential)
-                .encrypt(header, wellFormedPlaintext()));
+        byte[] body = Introduce1.seal(otherAuthKey, HsNtor.Client.start(otherAuthKey, encKey.publicKey(), subcredential),
+                wellFormedPlaintext()).encode();
         assertEquals(IntroductionCheck.Reason.WRONG_AUTH_KEY, reason(check(new ReplayCache(16), body)));
     }
 

@@ -1,7 +1,6 @@
 package org.veilswarm.transport.onion.hs.rend;
 
 import java.util.Arrays;
-import java.util.List;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.X25519KeyPair;
 import org.veilswarm.transport.onion.crypto.HandshakeFailedException;
@@ -91,11 +90,9 @@ final class RendCellFuzzing {
 
     /** An INTRODUCE2 body as a client that knows the service's descriptor makes it for {@code plaintext}. */
     static byte[] genuine(byte[] plaintext) {
-        byte[] header = Introduce1.header(AUTH_KEY, List.of());
         try {
-            byte[] encrypted = HsNtor.Client.start(CLIENT_KEY, AUTH_KEY, ENC_KEY.publicKey(), SUBCREDENTIAL)
-                    .encrypt(header, plaintext);
-            return HsNtor.concat(header, encrypted);
+            return Introduce1.seal(AUTH_KEY, HsNtor.Client.start(CLIENT_KEY, AUTH_KEY, ENC_KEY.publicKey(), SUBCREDENTIAL),
+                    plaintext).encode();
         } catch (HandshakeFailedException e) {
             throw new AssertionError("the fixed keys cannot fail the handshake", e);
         }

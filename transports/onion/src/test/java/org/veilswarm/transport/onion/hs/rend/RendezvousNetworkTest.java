@@ -162,10 +162,9 @@ class RendezvousNetworkTest {
     void replayedIntroduce2IsRefused() throws Exception {
         try (RendezvousService service = service(new LocalServices())) {
             ServiceIntroPoint intro = service.establish(net.relay(7).target()).get(20, TimeUnit.SECONDS);
-            byte[] header = Introduce1.header(intro.authKey(), List.of());
             byte[] plaintext = IntroducePlaintext.to(Randoms.bytes(20), net.relay(2).target()).encode(300);
-            byte[] encrypted = HsNtor.Client.start(intro.authKey(), intro.encKey(), subcredential).encrypt(header, plaintext);
-            byte[] cell = new Introduce1(intro.authKey(), List.of(), encrypted).encode();
+            byte[] cell = Introduce1.seal(intro.authKey(), HsNtor.Client.start(intro.authKey(), intro.encKey(), subcredential),
+                    plaintext).encode();
 
             assertEquals(IntroduceAck.SUCCESS, introduceRaw(cell));
             OnionTestNetwork.await(() -> intro.introductions() == 1, "the first INTRODUCE2 is taken");
@@ -174,8 +173,8 @@ class RendezvousNetworkTest {
             assertEquals(1, intro.introductions());
 
             byte[] otherSubcredential = Randoms.bytes(32);
-            byte[] forged = new Introduce1(intro.authKey(), List.of(), HsNtor.Client.start(intro.authKey(), intro.encKey(),
-                    otherSubcredential).encrypt(header, plaintext)).encode();
+            byte[] forged = Introduce1.seal(intro.authKey(), HsNtor.Client.start(intro.authKey(), intro.encKey(),
+                    otherSubcredential), plaintext).encode();
             long rejected = service.rejectedIntroductions();
             assertEquals(IntroduceAck.SUCCESS, introduceRaw(forged));
             OnionTestNetwork.await(() -> service.rejectedIntroductions() == rejected + 1, "a wrong MAC is rejected (open "
