@@ -69,21 +69,26 @@ final class IntroductionCheck {
             return new Refused(Reason.NOT_AUTHENTIC, e.getMessage());
         }
         switch (replays.check(cell.encrypted())) {
-            case REPLAY:
-                result.keys().destroy();
-                return new Refused(Reason.REPLAY, "INTRODUCE2 seen before on this intro point");
-            case FULL:
-                result.keys().destroy();
-                return new Refused(Reason.REPLAY_CACHE_FULL, "replay cache full: the intro point must be rotated");
-            default:
-                break;
+            case REPLAY -> {
+                return refuse(result, Reason.REPLAY, "INTRODUCE2 seen before on this intro point");
+            }
+            case FULL -> {
+                return refuse(result, Reason.REPLAY_CACHE_FULL, "replay cache full: the intro point must be rotated");
+            }
+            case FRESH -> {
+            }
         }
         try {
             IntroducePlaintext plaintext = IntroducePlaintext.decode(result.plaintext());
             return new Accepted(result, plaintext, plaintext.rendezvousPoint());
         } catch (RendCellException e) {
-            result.keys().destroy();
-            return new Refused(Reason.MALFORMED_PLAINTEXT, e.getMessage());
+            return refuse(result, Reason.MALFORMED_PLAINTEXT, e.getMessage());
         }
+    }
+
+    /** A refusal after the handshake: its circuit keys will not be used. */
+    private static Refused refuse(HsNtor.ServiceResult result, Reason reason, String detail) {
+        result.keys().destroy();
+        return new Refused(reason, detail);
     }
 }
