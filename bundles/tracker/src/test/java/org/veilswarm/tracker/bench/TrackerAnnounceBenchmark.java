@@ -66,7 +66,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * <p>System properties: {@code bench.rounds} (3), {@code bench.threads} (load threads, 4), {@code bench.jit},
  * {@code bench.warmup} and {@code bench.measure} (ms, 20,000, 5,000 and 10,000), {@code bench.writeThrough}
- * (false); {@code bench.jvm} adds options to the benchmark's JVM (e.g. a JFR recording).
+ * (false), {@code bench.floor} (false: Netty alone answering a fixed reply, and our pipeline on bare epoll
+ * loops); {@code bench.jvm} adds options to the benchmark's JVM (e.g. a JFR recording). The CPU table gives
+ * each server's share of user time ({@code utime} against {@code stime} of /proc): the rest is the kernel's.
  */
 @Tag("bench")
 class TrackerAnnounceBenchmark {
@@ -94,6 +96,14 @@ class TrackerAnnounceBenchmark {
     /** {@code -Dbench.listenerPerLoop=false}: the transport's listeners accept on one socket even with epoll. */
     static final boolean LISTENER_PER_LOOP = Boolean.parseBoolean(System.getProperty("bench.listenerPerLoop", "true"));
     private static final String OPENTRACKER = "opentracker";
+    /**
+     * {@code -Dbench.floor=true} adds two servers that are only Netty (NettyFloorServer: one read, a fixed answer,
+     * close), on one epoll loop and on two: what a connection costs before any tracker code runs.
+     */
+    static final boolean FLOOR = Boolean.getBoolean("bench.floor");
+    private static final String FLOOR_ONE = "Netty floor, 1 loop";
+    private static final String FLOOR_TWO = "Netty floor, 2 loops";
+    private static final String BARE_TRACKER = "veilswarm memory, bare epoll";
 
     @TempDir
     Path dir;
@@ -105,7 +115,7 @@ class TrackerAnnounceBenchmark {
     }
 
     /** What one load run measured. */
-    private record Result(double perSecond, double cpuMicrosPerAnnounce) {
+    private record Result(double perSecond, double cpuMicrosPerAnnounce, double userShare) {
     }
 
     @Test
@@ -175,13 +185,32 @@ class TrackerAnnounceBenchmark {
                 targets.add(2, new Target(LISTENER_PER_LOOP ? MEMORY_ONE_SOCKET : "veilswarm memory, socket per loop",
                         oneSocket.address().port(), ourPath, self));
             }
+            List<AutoCloseable> floors = new ArrayList<>();
+            if (FLOOR) {
+                // The answer our memory tracker gives the load generator's request, so that both write as much.
+                byte[] answer = NettyFloorServer.answerOf(memory.address().port(), ourPath + "?info_hash="
+                        + AnnounceLoad.INFO_HASH + "&peer_id=-VS0001-000000000001&port=10001&uploaded=0"
+                        + "&downloaded=0&left=1000&numwant=50&compact=1");
+                NettyFloorServer one = NettyFloorServer.start(1, answer);
+                NettyFloorServer two = NettyFloorServer.start(2, answer);
+                // Our tracker pipeline on the floor's two loops without the direct transport around it.
+                NettyFloorServer bare = NettyFloorServer.start(2, new TrackerServerInitializer(
+                        service(new MemoryTrackerStore(), tokens)));
+                floors.add(one);
+                floors.add(two);
+                floors.add(bare);
+                targets.add(targets.size() - 1, new Target(BARE_TRACKER, bare.port(), ourPath, self));
+                targets.add(targets.size() - 1, new Target(FLOOR_ONE, one.port(), ourPath, self));
+                targets.add(targets.size() - 1, new Target(FLOOR_TWO, two.port(), ourPath, self));
+                report.append(String.format(Locale.ROOT, "floor servers answer with %d bytes%n", answer.length));
+            }
             report.append("direct transport I/O: ").append(engine.ioName())
                     .append(LISTENER_PER_LOOP ? ", one listening socket per loop" : ", one listening socket").append('\n');
             String separator = "\n|---|" + "---|".repeat(targets.size()) + "\n";
             report.append("\nannounces/s (ratio to opentracker in the same round)\n\n| round |");
             targets.forEach(t -> report.append(' ').append(t.name()).append(" |"));
             report.append(separator);
-            StringBuilder cpu = new StringBuilder("\nserver CPU µs per announce (ratio to opentracker)\n\n| round |");
+            StringBuilder cpu = new StringBuilder("\nserver CPU µs per announce (ratio to opentracker), share in user space\n\n| round |");
             targets.forEach(t -> cpu.append(' ').append(t.name()).append(" |"));
             cpu.append(separator);
             for (Target target : targets) {
@@ -202,8 +231,8 @@ class TrackerAnnounceBenchmark {
                     Result r = results.get(t.name());
                     report.append(String.format(Locale.ROOT, " %,.0f (%.2f) |", r.perSecond(),
                             r.perSecond() / ot.perSecond()));
-                    cpu.append(String.format(Locale.ROOT, " %.1f (%.2f) |", r.cpuMicrosPerAnnounce(),
-                            r.cpuMicrosPerAnnounce() / ot.cpuMicrosPerAnnounce()));
+                    cpu.append(String.format(Locale.ROOT, " %.1f (%.2f) %.0f%% user |", r.cpuMicrosPerAnnounce(),
+                            r.cpuMicrosPerAnnounce() / ot.cpuMicrosPerAnnounce(), 100 * r.userShare()));
                 }
                 report.append('\n');
                 cpu.append('\n');
@@ -212,6 +241,9 @@ class TrackerAnnounceBenchmark {
             report.append(cpu);
             report.append(String.format(Locale.ROOT, "%nload average at the end: %s%n", loadAverage()));
             oneLoopServer.close().sync();
+            for (AutoCloseable floor : floors) {
+                floor.close();
+            }
             memory.close();
             jdbc.close();
             if (writeThrough != null) {
@@ -234,6 +266,7 @@ class TrackerAnnounceBenchmark {
     private static Result load(Target target, long warmUpMillis, long measureMillis)
             throws IOException, InterruptedException {
         Duration cpuBefore = cpu(target.pid());
+        long[] ticksBefore = userAndSystemTicks(target.pid());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-Xmx128m", "-cp", loadClasses.toString(), AnnounceLoad.class.getName(),
                 Integer.toString(target.port()), target.path(), Integer.toString(THREADS),
@@ -253,8 +286,12 @@ class TrackerAnnounceBenchmark {
             throw new AssertionError(target + ": " + failed + " failed announces, " + done + " answered: " + output);
         }
         Duration cpuUsed = cpu(target.pid()).minus(cpuBefore);
+        long[] ticksAfter = userAndSystemTicks(target.pid());
+        long user = ticksAfter[0] - ticksBefore[0];
+        long system = ticksAfter[1] - ticksBefore[1];
         long total = Long.parseLong(m.group(4));
-        return new Result(Double.parseDouble(m.group(3)), cpuUsed.toNanos() / 1e3 / Math.max(1, total));
+        return new Result(Double.parseDouble(m.group(3)), cpuUsed.toNanos() / 1e3 / Math.max(1, total),
+                user + system == 0 ? Double.NaN : (double) user / (user + system));
     }
 
     /** The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "unknown" where there is none. */
@@ -264,6 +301,21 @@ class TrackerAnnounceBenchmark {
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException | RuntimeException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * User and system CPU of a process so far, in clock ticks ({@code utime} and {@code stime} of
+     * /proc/&lt;pid&gt;/stat, proc(5)); zeros where there is no /proc.
+     */
+    private static long[] userAndSystemTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may itself hold spaces.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
         }
     }
 
