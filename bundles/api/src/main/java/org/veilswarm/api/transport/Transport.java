@@ -140,4 +140,16 @@ public interface Transport {
     default Optional<CircuitCounts> circuitCounts() {
         return Optional.empty();
     }
+
+    /**
+     * What the transport's own onion services did: services and connections now, introductions accepted and
+     * refused by reason, failed rendezvous, and this node's connects to onion services by outcome. Empty for
+     * transports that run no onion services of their own or cannot see inside them (the default), which the
+     * console shows as "not reported". Must not block.
+     *
+     * @since 1.4
+     */
+    default Optional<ServiceCounts> serviceCounts() {
+        return Optional.empty();
+    }
 }

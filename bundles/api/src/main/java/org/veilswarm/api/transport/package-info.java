@@ -15,7 +15,11 @@
  * {@link org.veilswarm.api.transport.ConnectOptions} carry such a key; keys in C tor's text forms
  * ({@code descriptor:x25519:<base32>}). Transports without it fail with
  * {@link org.veilswarm.api.transport.TransportException.Reason#UNSUPPORTED_OPTION}. See docs/transports/onion.md.
+ *
+ * <p>1.4: {@link org.veilswarm.api.transport.Transport#serviceCounts()}: what a transport's onion services did
+ * ({@link org.veilswarm.api.transport.ServiceCounts}: introductions accepted and refused by reason, failed
+ * rendezvous, connects by outcome), for the console.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.veilswarm.api.transport;

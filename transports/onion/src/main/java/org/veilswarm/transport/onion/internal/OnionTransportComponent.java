@@ -297,4 +297,9 @@ public class OnionTransportComponent implements Transport {
     public java.util.Optional<org.veilswarm.api.transport.CircuitCounts> circuitCounts() {
         return java.util.Optional.of(engine.circuitCounts());
     }
+
+    @Override
+    public java.util.Optional<org.veilswarm.api.transport.ServiceCounts> serviceCounts() {
+        return java.util.Optional.of(engine.serviceCounts());
+    }
 }

@@ -367,6 +367,11 @@ final class OnionTransportEngine implements AutoCloseable {
         return new CircuitCounts(own.open(), relay == null ? 0 : relay.circuitCount(), own.built(), own.failed());
     }
 
+    /** What this node's onion services and its connects to others did (the console's statistics). */
+    org.veilswarm.api.transport.ServiceCounts serviceCounts() {
+        return onionServices.counts();
+    }
+
     /** The address the ORPort is bound to; empty when not relaying. */
     Optional<InetSocketAddress> orPort() {
         return Optional.ofNullable(relay).map(OnionRelay::address);

@@ -22,6 +22,7 @@ import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelaySampler;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
@@ -141,6 +142,7 @@ public final class OnionServices implements AutoCloseable {
     private final ServicePorts ports;
     private final Random random = new java.security.SecureRandom();
     private final List<OnionService> published = new CopyOnWriteArrayList<>();
+    private final ServiceStatistics statistics = new ServiceStatistics();
     /** X25519 secret keys (KS_hsc_desc_enc) this client holds for services with client authorization. */
     private final Map<OnionAddress, byte[]> clientKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -173,7 +175,7 @@ public final class OnionServices implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requests = new HsDirRequests<>(circuits.hsDirConnector(), settings.hsDirTimeout());
         this.context = new ServiceContext(circuits, serviceSide(), hsDirs, requests, settings, clock, timer,
-                () -> rotation);
+                () -> rotation, statistics);
         this.ports = new ServicePorts((key, port, streams) -> publish(key, port, streams, ServiceOptions.PUBLIC));
     }
 
@@ -336,6 +338,13 @@ public final class OnionServices implements AutoCloseable {
      *     the one registered for the address, if any
      */
     private CompletableFuture<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer,
+            List<RelayDescriptor> rendezvousPath, byte[] oneTimeClientKey) {
+        CompletableFuture<Channel> connect = attempt(to, initializer, rendezvousPath, oneTimeClientKey);
+        connect.whenComplete((channel, failure) -> statistics.connectEnded(failure));
+        return connect;
+    }
+
+    private CompletableFuture<Channel> attempt(TransportAddress to, ChannelInitializer<Channel> initializer,
             List<RelayDescriptor> rendezvousPath, byte[] oneTimeClientKey) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(initializer, "initializer");
@@ -645,6 +654,15 @@ public final class OnionServices implements AutoCloseable {
     /** Services published and not yet withdrawn. */
     public int publishedCount() {
         return (int) published.stream().filter(OnionService::isOpen).count();
+    }
+
+    /**
+     * What these services and connects did since they started (introductions, rendezvous, uploads, connects) and
+     * what is open now: the transport's {@code serviceCounts()}.
+     */
+    public ServiceCounts counts() {
+        int connections = published.stream().mapToInt(OnionService::openConnections).sum();
+        return statistics.snapshot(publishedCount(), connections);
     }
 
     /**

@@ -86,6 +86,7 @@ final class PeriodPublisher implements AutoCloseable {
         this.rendezvous = new RendezvousService(context.serviceSide(),
                 HsKeys.subcredential(key.address().publicKey(), period), streams, context.settings().stepTimeout());
         rendezvous.onIntroduced(this::checkWornOut);
+        rendezvous.tally(context.statistics());
         rendezvous.offerFlowControl(context.settings().flowControl());
     }
 
@@ -103,6 +104,7 @@ final class PeriodPublisher implements AutoCloseable {
             return;
         }
         introPointsRotated.incrementAndGet();
+        context.statistics().introPointReplaced();
         maintain(true);
     }
 
@@ -266,6 +268,7 @@ final class PeriodPublisher implements AutoCloseable {
                 }
                 if (!closed) {
                     introPointsLost.incrementAndGet();
+                    context.statistics().introPointReplaced();
                     maintain(false);
                 }
             });
@@ -295,6 +298,7 @@ final class PeriodPublisher implements AutoCloseable {
                     }
                     uploadedIntroPoints = points.stream().map(ServiceIntroPoint::relay).toList();
                     uploads.incrementAndGet();
+                    context.statistics().descriptorUploaded();
                     firstUpload.complete(null);
                 });
     }

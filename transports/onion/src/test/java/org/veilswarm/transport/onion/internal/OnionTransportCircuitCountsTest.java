@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.transport.CircuitCounts;
+import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.crypto.Ed25519KeyPair;
@@ -57,6 +58,8 @@ class OnionTransportCircuitCountsTest {
                 new DirectorySamplers(""));
         closeLater.add(engine);
         assertEquals(new CircuitCounts(0, 0, 0, 0), engine.circuitCounts(), "a fresh transport has no circuits");
+        assertEquals(new ServiceCounts(0, 0, 0, 0, java.util.Map.of(), 0, 0, 0, java.util.Map.of()),
+                engine.serviceCounts(), "nor services (OnionServicesTest counts them at work)");
 
         List<RelayDescriptor> relays = new ArrayList<>();
         net.relays().forEach(r -> relays.add(descriptor(r)));

@@ -38,6 +38,7 @@ import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.api.directory.RelayFlag;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.transport.Listener;
+import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
@@ -301,6 +302,56 @@ class OnionServicesTest {
                 echo()), Duration.ofSeconds(60));
         assertEquals(OnionServiceException.Failure.DESCRIPTOR_NOT_FOUND, why.failure(), why.getMessage());
         assertEquals(TransportException.Reason.NOT_FOUND, why.reason());
+    }
+
+    /**
+     * {@link OnionServices#counts()}, on two nodes of their own: the service's publish, introduction and open
+     * connection, the client's connect and a failed one by its step, and totals that outlive the withdrawn service.
+     */
+    @Test
+    void countsWhatItsServicesAndConnectsDid() throws Exception {
+        OnionServices service = node(11);
+        OnionServices client = node(12);
+        try {
+            ServiceCounts none = service.counts();
+            assertEquals(new ServiceCounts(0, 0, 0, 0, Map.of(), 0, 0, 0, Map.of()), none);
+
+            Ed25519KeyPair key = Ed25519.generateKeyPair();
+            Listener listener = service.publish(serviceKey(key), PORT, echo()).get(60, TimeUnit.SECONDS);
+            ServiceCounts published = service.counts();
+            assertEquals(1, published.published(), published.toString());
+            assertTrue(published.descriptorUploads() >= 1, published.toString());
+
+            Channel stream = client.connect(TransportAddress.of(OnionAddress.fromPublicKey(key.publicKey()), PORT),
+                    echo()).get(60, TimeUnit.SECONDS);
+            assertEquals(1, client.counts().connectsSucceeded(), client.counts().toString());
+            assertEquals(0, client.counts().introductionsAccepted(), "the client's node took no introduction");
+            OnionTestNetwork.await(() -> service.counts().connections() == 1, "the service counts the open connection: "
+                    + service.counts());
+            ServiceCounts serving = service.counts();
+            assertEquals(1, serving.introductionsAccepted(), serving.toString());
+            assertEquals(Map.of(), serving.introductionsRefused(), serving.toString());
+            assertEquals(0, serving.rendezvousFailed(), serving.toString());
+
+            OnionAddress nobody = OnionAddress.fromPublicKey(Ed25519.generateKeyPair().publicKey());
+            ServiceTestNetwork.refusal(() -> client.connect(TransportAddress.of(nobody, PORT), echo()),
+                    Duration.ofSeconds(60));
+            assertEquals(Map.of("descriptor-not-found", 1L), client.counts().connectsFailed(),
+                    client.counts().toString());
+            assertEquals(1, client.counts().connectsSucceeded());
+
+            stream.close().sync();
+            OnionTestNetwork.await(() -> service.counts().connections() == 0, "the connection closes: "
+                    + service.counts());
+            listener.close();
+            ServiceCounts withdrawn = service.counts();
+            assertEquals(0, withdrawn.published(), withdrawn.toString());
+            assertEquals(published.descriptorUploads(), withdrawn.descriptorUploads(), "totals stay");
+            assertEquals(1, withdrawn.introductionsAccepted(), withdrawn.toString());
+        } finally {
+            service.close();
+            client.close();
+        }
     }
 
     /** Sends {@code data} as fast as the stream takes it and hashes what comes back until as many bytes came. */

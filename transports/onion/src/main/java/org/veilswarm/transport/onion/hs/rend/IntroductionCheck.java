@@ -30,7 +30,12 @@ final class IntroductionCheck {
         /** This intro point has taken all the introductions its replay cache can remember: time to rotate it. */
         REPLAY_CACHE_FULL,
         /** Authentic and fresh, but the decrypted plaintext or its rendezvous point does not parse. */
-        MALFORMED_PLAINTEXT
+        MALFORMED_PLAINTEXT;
+
+        /** The reason as the console and {@code ServiceCounts} show it: {@code not-authentic}, {@code replay}. */
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** The decision on one INTRODUCE2. */

@@ -62,6 +62,7 @@ public final class RendezvousService implements AutoCloseable {
     private final java.util.concurrent.Semaphore rendezvousBuilds = new java.util.concurrent.Semaphore(MAX_RENDEZVOUS_BUILDS);
     private volatile boolean closed;
     private volatile FlowControl flowControl = FlowControl.FIXED_WINDOWS;
+    private volatile IntroductionTally tally = IntroductionTally.NONE;
     /** Set by {@link #close()}: joined circuits close too, also one that joins while it runs. */
     private volatile boolean connectionsClosed;
 
@@ -140,6 +141,7 @@ public final class RendezvousService implements AutoCloseable {
         IntroductionCheck.Outcome outcome = IntroductionCheck.check(point.authKey(), point.encKeyPair(), subcredential,
                 point.replays, body, X25519.generateKeyPair());
         if (outcome instanceof IntroductionCheck.Refused refused) {
+            tally.refused(refused.reason().word());
             switch (refused.reason()) {
                 case REPLAY -> point.replaysRefused.increment();
                 case REPLAY_CACHE_FULL -> {
@@ -158,19 +160,23 @@ public final class RendezvousService implements AutoCloseable {
         notifyIntroduced(point);
         if (closed) {
             result.keys().destroy();
+            tally.refused("service-closed");
             return;
         }
         if (!rendezvousBuilds.tryAcquire()) {
             result.keys().destroy();
             rejectedIntroductions.increment();
+            tally.refused("busy");
             return;
         }
+        tally.accepted();
         CompletableFuture<OriginCircuit> build = buildToRendezvousPoint(rendezvousPoint, RENDEZVOUS_BUILD_ATTEMPTS);
         build.whenComplete((circuit, failure) -> rendezvousBuilds.release());
         build.whenComplete((circuit, failure) -> {
             if (failure != null) {
                 result.keys().destroy();
                 failedRendezvous.increment();
+                tally.rendezvousFailed();
                 return;
             }
             if (closed) {
@@ -200,6 +206,7 @@ public final class RendezvousService implements AutoCloseable {
                         result.handshakeInfo()));
             } catch (CircuitClosedException e) {
                 failedRendezvous.increment();
+                tally.rendezvousFailed();
                 circuit.destroy();
             }
         });
@@ -231,6 +238,11 @@ public final class RendezvousService implements AutoCloseable {
             retriedRendezvous.increment();
             return buildToRendezvousPoint(rendezvousPoint, attempts - 1);
         }).thenCompose(f -> f);
+    }
+
+    /** Where what becomes of each introduction is counted from now on (the transport's statistics). */
+    public void tally(IntroductionTally tally) {
+        this.tally = java.util.Objects.requireNonNull(tally, "tally");
     }
 
     /**

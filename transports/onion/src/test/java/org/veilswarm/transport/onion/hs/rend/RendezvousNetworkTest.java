@@ -160,7 +160,9 @@ class RendezvousNetworkTest {
 
     @Test
     void replayedIntroduce2IsRefused() throws Exception {
+        CountingTally tally = new CountingTally();
         try (RendezvousService service = service(new LocalServices())) {
+            service.tally(tally);
             ServiceIntroPoint intro = service.establish(net.relay(7).target()).get(20, TimeUnit.SECONDS);
             byte[] plaintext = IntroducePlaintext.to(Randoms.bytes(20), net.relay(2).target()).encode(300);
             byte[] cell = Introduce1.seal(intro.authKey(), HsNtor.Client.start(intro.authKey(), intro.encKey(), subcredential),
@@ -182,6 +184,11 @@ class RendezvousNetworkTest {
                     + ", rejected " + service.rejectedIntroductions() + " of " + rejected + ", closed: "
                     + intro.circuit().whenClosed().getNow() + ")");
             assertEquals(1, intro.introductions());
+            // What the transport's statistics are told: the first taken, the replay and the forgery by reason.
+            assertEquals(1, tally.get("accepted"), tally.counts.toString());
+            assertEquals(1, tally.get("refused:replay"), tally.counts.toString());
+            assertEquals(1, tally.get("refused:not-authentic"), tally.counts.toString());
+            assertEquals(3, tally.counts.size(), tally.counts.toString());
         }
     }
 

@@ -47,7 +47,9 @@ class RendezvousServiceBuildLimitTest {
                 return rendezvousPoint;
             }
         };
+        CountingTally tally = new CountingTally();
         try (RendezvousService service = new RendezvousService(slow, subcredential, StreamAcceptor.NONE, Duration.ofSeconds(5))) {
+            service.tally(tally);
             ServiceIntroPoint point = new ServiceIntroPoint(rendezvousPoint, Ed25519.generateKeyPair(),
                     X25519.generateKeyPair(), null, 1024);
             int extra = 10;
@@ -70,6 +72,10 @@ class RendezvousServiceBuildLimitTest {
             assertEquals(1, service.failedRendezvous(), "two failed builds give up the introduction");
             service.introduced(point, introduce2(point));
             assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS + 2, builds.size(), "a finished build frees its slot");
+            // The transport's statistics: every introduction that started a build, the dropped ones as busy.
+            assertEquals(RendezvousService.MAX_RENDEZVOUS_BUILDS + 1, tally.get("accepted"), tally.counts.toString());
+            assertEquals(extra + 1, tally.get("refused:busy"), tally.counts.toString());
+            assertEquals(1, tally.get("rendezvousFailed"), tally.counts.toString());
         }
     }
 }
