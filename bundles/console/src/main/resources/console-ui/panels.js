@@ -60,10 +60,33 @@ export async function loadStats() {
       ? `${lastCircuits.ownOpen} own open, ${lastCircuits.relayedOpen} relayed for others; `
         + `${lastCircuits.ownBuilt} built, ${lastCircuits.ownFailed} failed since the transport started`
       : na(circuitsNa)),
+    el('dt', {}, 'Onion services'),
+    el('dd', { id: 'stats-services' }, serviceSummary(stats.onionServices ?? {}, unavailable.onionServices)),
     el('dt', {}, 'Transports sampled'),
     el('dd', {}, last ? (Object.keys(last.transports).join(', ') || 'none') : '–'),
     el('dt', {}, 'Sampling'),
     el('dd', {}, `every ${stats.sampleSeconds} s, last ${stats.capacity} samples kept`));
+}
+
+// "published, open; introductions accepted / refused (by reason); rendezvous failed; connects ok / failed (by step)",
+// over every transport that reports onion services (normally the one native onion transport).
+function serviceSummary(byScheme, why) {
+  const all = Object.values(byScheme);
+  if (all.length === 0) {
+    return `n/a (${why ?? 'not reported'})`;
+  }
+  const sum = (read) => all.reduce((total, c) => total + read(c), 0);
+  const reasons = (read) => {
+    const merged = {};
+    all.forEach((c) => Object.entries(read(c)).forEach(([reason, n]) => { merged[reason] = (merged[reason] ?? 0) + n; }));
+    const parts = Object.entries(merged).map(([reason, n]) => `${reason} ${n}`);
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  };
+  return `${sum((c) => c.published)} published, ${sum((c) => c.connections)} connections open; `
+    + `introductions ${sum((c) => c.introductionsAccepted)} accepted, ${sum((c) => c.introductionsRefused)} refused`
+    + `${reasons((c) => c.introductionsRefusedBy)}; ${sum((c) => c.rendezvousFailed)} rendezvous failed; `
+    + `connects ${sum((c) => c.connectsSucceeded)} made, ${sum((c) => c.connectsFailed)} failed`
+    + `${reasons((c) => c.connectsFailedBy)}`;
 }
 
 function time(ms) {

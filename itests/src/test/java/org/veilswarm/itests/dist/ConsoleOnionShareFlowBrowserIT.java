@@ -122,6 +122,10 @@ class ConsoleOnionShareFlowBrowserIT {
         String circuits = waitForText(wait, "stats-circuits", t -> t.contains("own open"), two);
         wait.until(d -> !d.findElements(By.cssSelector("#stats-charts svg path[data-series='own open']")).isEmpty());
         waitForText(wait, "stats-relayed", t -> !t.isEmpty() && !t.equals("–"), two);
+        // Onion services: node 2 reached node 1's services to download, so its transport counted connects made.
+        String services = waitForText(wait, "stats-services",
+                t -> t.contains("connects ") && !t.contains("connects 0 made"), two);
+        assertTrue(services.contains(" published, "), services);
         // The circuits graph is the last one: scroll so the picture shows it with the totals below.
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "document.querySelector(\"#stats-charts svg:last-of-type\").scrollIntoView()");

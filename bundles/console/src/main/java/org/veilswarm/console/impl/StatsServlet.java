@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.veilswarm.api.transport.CircuitCounts;
+import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.console.impl.auth.Principal;
 import org.veilswarm.console.impl.http.ApiException;
 import org.veilswarm.console.impl.stats.StatsSample;
@@ -44,7 +45,24 @@ public final class StatsServlet extends GuardedApiServlet {
     void answer(Principal principal, HttpServletRequest request, HttpServletResponse response)
             throws IOException, ApiException {
         ApiPaths.only(request.getMethod(), "GET", "/api/stats");
-        HttpResponses.json(response, 200, json(sampler.samples()));
+        HttpResponses.json(response, 200, json(sampler.samples(), sampler.serviceCounts()));
+    }
+
+    /** One transport's onion services figures (docs/console.md, {@code onionServices}). */
+    static Map<String, Object> services(ServiceCounts counts) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("published", counts.published());
+        json.put("connections", counts.connections());
+        json.put("descriptorUploads", counts.descriptorUploads());
+        json.put("introductionsAccepted", counts.introductionsAccepted());
+        json.put("introductionsRefused", counts.introductionsRefusedTotal());
+        json.put("introductionsRefusedBy", new LinkedHashMap<String, Object>(counts.introductionsRefused()));
+        json.put("rendezvousFailed", counts.rendezvousFailed());
+        json.put("introPointsReplaced", counts.introPointsReplaced());
+        json.put("connectsSucceeded", counts.connectsSucceeded());
+        json.put("connectsFailed", counts.connectsFailedTotal());
+        json.put("connectsFailedBy", new LinkedHashMap<String, Object>(counts.connectsFailed()));
+        return json;
     }
 
     private static Map<String, Object> circuits(CircuitCounts counts) {
@@ -56,7 +74,7 @@ public final class StatsServlet extends GuardedApiServlet {
         return json;
     }
 
-    private Map<String, Object> json(List<StatsSample> samples) {
+    private Map<String, Object> json(List<StatsSample> samples, Map<String, ServiceCounts> serviceCounts) {
         List<Map<String, Object>> points = new ArrayList<>(samples.size());
         for (StatsSample sample : samples) {
             Map<String, Object> point = new LinkedHashMap<>();
@@ -87,6 +105,9 @@ public final class StatsServlet extends GuardedApiServlet {
         json.put("sampleSeconds", sampler.sampleSeconds());
         json.put("capacity", sampler.capacity());
         json.put("samples", points);
+        Map<String, Object> onionServices = new LinkedHashMap<>();
+        serviceCounts.forEach((scheme, counts) -> onionServices.put(scheme, services(counts)));
+        json.put("onionServices", onionServices);
         Map<String, String> unavailable = new LinkedHashMap<>();
         if (samples.isEmpty() || samples.get(samples.size() - 1).transfers().isEmpty()) {
             unavailable.put("transfers", "no swarm engine runs (the share feature is not installed or not started)");
@@ -94,6 +115,10 @@ public final class StatsServlet extends GuardedApiServlet {
         if (samples.isEmpty() || samples.get(samples.size() - 1).circuits().isEmpty()) {
             unavailable.put("circuits", "no transport with circuits runs (onion or tor); the direct transport has"
                     + " none");
+        }
+        if (serviceCounts.isEmpty()) {
+            unavailable.put("onionServices", "no transport reports onion services of its own (the native onion"
+                    + " transport does; tor keeps its figures to itself, direct has none)");
         }
         json.put("unavailable", unavailable);
         return json;

@@ -647,6 +647,10 @@ class ConsoleHttpTest {
         JsonNode unavailable = http.get("/api/stats", bearer()).json().get("unavailable");
         assertTrue(unavailable.get("transfers").textValue().startsWith("no swarm engine runs"), unavailable.toString());
         assertTrue(unavailable.has("circuits"), unavailable.toString());
+        assertTrue(unavailable.get("onionServices").textValue().startsWith("no transport reports onion services"),
+                unavailable.toString());
+        JsonNode services = http.get("/api/stats", bearer()).json().get("onionServices");
+        assertTrue(services.isObject() && services.isEmpty(), "no figures rather than zeros: " + services);
         Thread.sleep(1500);
         assertEquals(3, http.get("/api/stats", bearer()).json().get("samples").size(), "the ring stays bounded");
     }

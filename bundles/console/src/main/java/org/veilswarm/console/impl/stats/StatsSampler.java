@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.veilswarm.api.transport.CircuitCounts;
+import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.api.transport.Transport;
 
 /**
@@ -130,6 +131,23 @@ public final class StatsSampler {
             // The engine stopping mid-sample: no transfer point this time.
             return Optional.empty();
         }
+    }
+
+    /**
+     * The onion services figures of every bound transport that reports them, by scheme, read now (running totals
+     * the transports keep themselves, so not sampled into the ring); empty when none does.
+     */
+    public Map<String, ServiceCounts> serviceCounts() {
+        Map<String, ServiceCounts> byScheme = new TreeMap<>();
+        for (Transport transport : transports) {
+            try {
+                transport.serviceCounts().ifPresent(counts ->
+                        byScheme.put(schemes.getOrDefault(transport, "unnamed"), counts));
+            } catch (RuntimeException e) {
+                // A transport going away while asked: left out this time.
+            }
+        }
+        return byScheme;
     }
 
     public List<StatsSample> samples() {

@@ -19,6 +19,7 @@ import org.veilswarm.api.transport.CircuitCounts;
 import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.RelayCounters;
 import org.veilswarm.api.transport.RelayCounters.RelayCount;
+import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
@@ -78,6 +79,19 @@ class StatsSamplerTest {
         }
     }
 
+    /** A transport with onion services of its own, as the native onion transport reports them. */
+    private static final class ServiceTransport extends CountingTransport {
+        volatile ServiceCounts services;
+
+        @Override
+        public Optional<ServiceCounts> serviceCounts() {
+            if (services == null) {
+                throw new IllegalStateException("stopping");
+            }
+            return Optional.of(services);
+        }
+    }
+
     private static StatsSampler.Config config(int kept) {
         return new StatsSampler.Config() {
             @Override
@@ -123,6 +137,22 @@ class StatsSamplerTest {
         assertEquals(5_120, last.transports().get("onion").bytesRelayed());
         assertEquals(1_024, last.transports().get("tor").bytesRelayed());
         assertEquals(6_144, last.bytesRelayed());
+    }
+
+    @Test
+    void onionServiceFiguresAreReadNowFromTheTransportsThatReportThem() {
+        sampler = new StatsSampler(config(10), false);
+        assertEquals(Map.of(), sampler.serviceCounts(), "no transport: no figures, not zeros");
+        CountingTransport direct = new CountingTransport();
+        ServiceTransport onion = new ServiceTransport();
+        sampler.addTransport(direct, Map.of(Transport.SCHEME, "direct"));
+        sampler.addTransport(onion, Map.of(Transport.SCHEME, "onion"));
+        onion.services = new ServiceCounts(2, 1, 4, 7, Map.of("replay", 3L), 0, 1, 5, Map.of());
+        assertEquals(Map.of("onion", onion.services), sampler.serviceCounts(), "only the transport that reports them");
+        onion.services = new ServiceCounts(2, 0, 4, 8, Map.of("replay", 3L), 1, 1, 5, Map.of("rendezvous-timeout", 1L));
+        assertEquals(8, sampler.serviceCounts().get("onion").introductionsAccepted(), "read when asked, not sampled");
+        onion.services = null;
+        assertEquals(Map.of(), sampler.serviceCounts(), "a transport failing while asked is left out");
     }
 
     @Test
