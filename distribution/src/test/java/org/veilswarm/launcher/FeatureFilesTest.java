@@ -26,8 +26,9 @@ import org.osgi.service.feature.FeatureService;
 class FeatureFilesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "console", "transport-direct", "transport-tor", "directory-consensus",
-            "directory-merkle", "directory-authority"})
+    @ValueSource(strings = {"core", "console", "transport-direct", "transport-tor", "transport-onion",
+            "directory-consensus", "directory-merkle", "directory-authority", "tracker", "tracker-memory",
+            "tracker-store-memory", "share"})
     void featureParsesAndEveryListedBundleExistsAndIsABundle(String name) throws IOException {
         URL url = TestNodes.features().locate(name).orElseThrow(() -> new AssertionError("no feature file " + name));
         Feature feature;
@@ -54,9 +55,31 @@ class FeatureFilesTest {
         }
     }
 
+    /**
+     * The small-node tracker must stay the tracker feature with the memory store in place of the database, so
+     * that a node switching between the two runs the same tracker.
+     */
+    @org.junit.jupiter.api.Test
+    void trackerMemoryIsTheTrackerFeatureWithTheMemoryStoreInsteadOfTheDatabase() throws IOException {
+        Set<String> expected = new java.util.TreeSet<>(artifactIds("tracker"));
+        assertTrue(expected.removeAll(Set.of("h2", "HikariCP", "tracker-store-jdbc")), expected.toString());
+        expected.add("tracker-store-memory");
+        assertEquals(expected, new java.util.TreeSet<>(artifactIds("tracker-memory")));
+    }
+
+    private static Set<String> artifactIds(String name) throws IOException {
+        URL url = TestNodes.features().locate(name).orElseThrow(() -> new AssertionError("no feature file " + name));
+        try (Reader r = new InputStreamReader(url.openStream(), StandardCharsets.UTF_8)) {
+            Set<String> ids = new HashSet<>();
+            ServiceLoader.load(FeatureService.class).findFirst().orElseThrow().readFeature(r).getBundles()
+                    .forEach(b -> ids.add(b.getID().getArtifactId()));
+            return ids;
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"console", "transport-direct", "transport-tor", "directory-consensus", "directory-merkle",
-            "directory-authority"})
+    @ValueSource(strings = {"console", "transport-direct", "transport-tor", "transport-onion", "directory-consensus",
+            "directory-merkle", "directory-authority", "tracker", "tracker-memory", "tracker-store-memory", "share"})
     void everyOtherFeatureStartsAfterTheLoggingAndDeclarativeServicesOfCore(String name) {
         // slf4j's provider (start-order 2) must be active before anything that logs (REFERENCE.md: otherwise
         // Jetty's errors vanish), and SCR (4) before bundles with components.

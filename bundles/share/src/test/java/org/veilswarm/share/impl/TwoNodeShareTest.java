@@ -111,6 +111,10 @@ class TwoNodeShareTest {
         Share restored = a.shares.get(share.id()).orElseThrow();
         assertEquals(share.privateLink(), restored.privateLink());
         assertEquals(ShareState.SEEDING, restored.state(), restored.error().orElse(""));
+        // TestNode starts every time on a new, empty memory store: the share puts its record back, so a node
+        // without a database (the tracker-memory feature) keeps its shares' records across restarts.
+        assertEquals("alone.bin", a.store.torrent(org.veilswarm.api.tracker.InfoHash.ofHex(share.id())).orElseThrow()
+                .name());
 
         Download d = b.downloads.add(share.privateLink().orElseThrow().format(), tmp.resolve("b"));
         await(b, d.id(), DownloadState.SEEDING);
