@@ -333,6 +333,8 @@ public final class OnionServices implements AutoCloseable {
     }
 
     /**
+     * {@link #attempt}, its outcome counted for {@link #counts()} (a stream, or the step that failed).
+     *
      * @param rendezvousPath guard, middle and rendezvous point for the first attempt, or null to pick them
      * @param oneTimeClientKey the client authorization key of this attempt (a copy the fetch consumes), or null for
      *     the one registered for the address, if any
@@ -344,6 +346,7 @@ public final class OnionServices implements AutoCloseable {
         return connect;
     }
 
+    /** One connect: the descriptor from the HSDirs, then the introduction and the rendezvous (§2.2, §3). */
     private CompletableFuture<Channel> attempt(TransportAddress to, ChannelInitializer<Channel> initializer,
             List<RelayDescriptor> rendezvousPath, byte[] oneTimeClientKey) {
         Objects.requireNonNull(to, "to");
