@@ -93,8 +93,12 @@ class ShareAcrossTestnetIT {
         // -Dveilswarm.itests.e2e.javaOpts="..." runs the nodes with other JVM flags (the memory table in
         // docs/performance.md); without it they get the testnet's defaults.
         String javaOpts = System.getProperty("veilswarm.itests.e2e.javaOpts", "");
+        // -Dveilswarm.itests.e2e.features=core,...,tracker-memory,share runs the nodes with other features (the
+        // tracker on the memory store: docs/performance.md, "Node memory"); the churn then reinstalls that store.
+        String features = System.getProperty("veilswarm.itests.e2e.features", "");
         testnet = RunningTestnet.start(veilswarm, work.resolve("testnet"), NODES, AUTHORITIES, READY_TIMEOUT,
-                javaOpts.isBlank() ? Map.of() : Map.of("VEILSWARM_TESTNET_JAVA_OPTS", javaOpts));
+                javaOpts.isBlank() ? Map.of() : Map.of("VEILSWARM_TESTNET_JAVA_OPTS", javaOpts),
+                features.isBlank() ? List.of() : List.of("--features", features));
         Map<String, Long> rssAtReady = testnet.rssKiB();
         Map<String, Long> rssPeak = new TreeMap<>(rssAtReady);
         Node a = testnet.node(4);
@@ -195,14 +199,15 @@ class ShareAcrossTestnetIT {
                 + " %s);"
                 + " B received %d bytes (folder %d; after the update %d of %d missing);"
                 + " C from A+B: %.1f s (%.2f MiB/s; A sent %d, B sent %d bytes; max peers %d; longest stall %s);"
-                + " RSS KiB at ready %s; peak %s; after %s; whole test %.0f s; node JVM flags: %s%n",
+                + " RSS KiB at ready %s; peak %s; after %s; whole test %.0f s; node JVM flags: %s; features: %s%n",
                 NODES, AUTHORITIES, testnet.readyMillis() / 1e3, mib, sha.size(), shareMillis / 1e3,
                 bMillis / 1e3, mib / (bMillis / 1e3), churn.verifiedBefore * 100 / bProgress.total,
                 churn.verifiedAfter * 100 / bProgress.total, churn.callMillis,
                 bProgress.longestStall, bReceived, folderBytes, receivedAfterUpdate, missingAtUpdate,
                 cMillis / 1e3, mib / (cMillis / 1e3), aUploaded, bUploaded, cProgress.maxPeers, cProgress.longestStall,
                 rssAtReady, rssPeak,
-                rssAfter, millisSince(started) / 1e3, javaOpts.isBlank() ? "testnet defaults" : javaOpts);
+                rssAfter, millisSince(started) / 1e3, javaOpts.isBlank() ? "testnet defaults" : javaOpts,
+                features.isBlank() ? "testnet defaults" : features);
 
         // 4. Stop: no process of the testnet is left.
         CliRun stop = CliRun.run(Duration.ofSeconds(120), veilswarm, "testnet", "stop", "--dir",
@@ -336,7 +341,11 @@ class ShareAcrossTestnetIT {
             long storeNewId, long callMillis) {
         static BundleChurn on(Node node, Progress progress) throws IOException, InterruptedException {
             List<Object> bundles = node.console().get("/api/bundles", node.bearer()).array();
-            Map<String, Object> store = bundle(bundles, "org.veilswarm.tracker-store-jdbc");
+            // The JDBC store (the tracker feature), or the memory store where the nodes run tracker-memory.
+            String storeArtifact = bundles.stream().anyMatch(b -> b instanceof Map<?, ?> m
+                    && "org.veilswarm.tracker-store-jdbc".equals(m.get("symbolicName")))
+                    ? "tracker-store-jdbc" : "tracker-store-memory";
+            Map<String, Object> store = bundle(bundles, "org.veilswarm." + storeArtifact);
             Map<String, Object> onion = bundle(bundles, "org.veilswarm.onion");
             // Received bytes from the newest statistics sample (taken every few seconds), and verified bytes as
             // this test saw them at or before that sample's time: verified bytes only grow, so the bytes still
@@ -351,7 +360,7 @@ class ShareAcrossTestnetIT {
             // The launcher's own locations (veilswarm:bundle:...) are no URLs the console can read from: install
             // and update from the distribution's jars.
             Map<String, Object> reinstalled = Json.object(expect(node.console().postJson("/api/bundles",
-                    "{\"url\":" + quote(distributionJar("tracker-store-jdbc").toUri().toString())
+                    "{\"url\":" + quote(distributionJar(storeArtifact).toUri().toString())
                             + ",\"start\":true}", node.bearer()), 201, "installing the tracker store again").body());
             long onionId = number(onion, "id");
             expect(node.console().postJson("/api/bundles/" + onionId + "/update", "{\"url\":"

@@ -104,13 +104,21 @@ public final class RunningTestnet implements AutoCloseable {
      */
     public static RunningTestnet start(Path veilswarm, Path dir, int nodeCount, int authorities, Duration readyTimeout,
             Map<String, String> environment) throws IOException, InterruptedException {
+        return start(veilswarm, dir, nodeCount, authorities, readyTimeout, environment, java.util.List.of());
+    }
+
+    /** {@link #start(Path, Path, int, int, Duration, Map)} with more arguments for {@code veilswarm testnet}. */
+    public static RunningTestnet start(Path veilswarm, Path dir, int nodeCount, int authorities, Duration readyTimeout,
+            Map<String, String> environment, java.util.List<String> moreArguments)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             int base = Ports.freePortRange(nodeCount * 10);
             ProcessBuilder pb = new ProcessBuilder(veilswarm.toString(), "testnet", "--nodes", Integer.toString(nodeCount),
                     "--authorities", Integer.toString(authorities), "--dir", dir.toString(), "--base-port",
-                    Integer.toString(base), "--timeout", Long.toString(Math.max(30, readyTimeout.toSeconds() - 10)))
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    Integer.toString(base), "--timeout", Long.toString(Math.max(30, readyTimeout.toSeconds() - 10)));
+            pb.command().addAll(moreArguments);
+            pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(environment);
             RunningTestnet t = new RunningTestnet(dir, pb.start(), base);
             long deadline = System.nanoTime() + readyTimeout.toNanos();
