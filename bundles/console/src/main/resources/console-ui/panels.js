@@ -23,6 +23,9 @@ export async function loadStats() {
   const circuitPoints = (read) => withCircuits.map((s) => ({ t: s.time, v: read(s.circuits) }));
   const circuitsNa = withCircuits.length === 0 ? (unavailable.circuits ?? 'not reported') : null;
   const lastCircuits = withCircuits.length > 0 ? withCircuits[withCircuits.length - 1].circuits : null;
+  // Introductions of this node's onion services: running totals, drawn as rates like the traffic.
+  const withServices = samples.filter((s) => s.introductionsAccepted !== null && s.introductionsAccepted !== undefined);
+  const servicesNa = withServices.length === 0 ? (unavailable.onionServices ?? 'not reported') : null;
   const bytesPerSecond = (v) => `${formatBytes(v)}/s`;
   const na = (reason) => `n/a (${reason})`;
   replaceChildren($('stats-charts'),
@@ -36,6 +39,11 @@ export async function loadStats() {
     ], { title: 'Relay traffic (bytes/s)', format: bytesPerSecond }),
     lineChart([{ name: 'cells relayed', color: '#9a6200', points: cells }],
       { title: 'Cells relayed per second', format: (v) => v.toFixed(v >= 10 ? 0 : 1) }),
+    lineChart([
+      { name: 'accepted', color: '#1f7a3d', points: rates(withServices, (s) => s.introductionsAccepted) },
+      { name: 'refused', color: '#b03a2e', points: rates(withServices, (s) => s.introductionsRefused) },
+    ], { title: 'Onion service introductions per second', format: (v) => v.toFixed(v >= 10 ? 0 : 2),
+      unavailable: servicesNa }),
     lineChart([
       { name: 'own open', color: '#1f7a3d', points: circuitPoints((c) => c.ownOpen) },
       { name: 'relayed for others', color: '#3b4cca', points: circuitPoints((c) => c.relayedOpen) },

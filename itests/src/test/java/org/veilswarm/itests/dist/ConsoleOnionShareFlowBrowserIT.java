@@ -126,6 +126,7 @@ class ConsoleOnionShareFlowBrowserIT {
         String services = waitForText(wait, "stats-services",
                 t -> t.contains("connects ") && !t.contains("connects 0 made"), two);
         assertTrue(services.contains(" published, "), services);
+        wait.until(d -> !d.findElements(By.cssSelector("#stats-charts svg path[data-series='accepted']")).isEmpty());
         // The circuits graph is the last one: scroll so the picture shows it with the totals below.
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "document.querySelector(\"#stats-charts svg:last-of-type\").scrollIntoView()");

@@ -643,6 +643,8 @@ class ConsoleHttpTest {
             // No share bundle, so no swarm engine: the transfer figures are null (n/a), not zero; nor are circuits.
             assertTrue(sample.get("uploadedBytes").isNull() && sample.get("downloadedBytes").isNull(), sample.toString());
             assertTrue(sample.get("circuits").isNull(), sample.toString());
+            assertTrue(sample.get("introductionsAccepted").isNull() && sample.get("introductionsRefused").isNull(),
+                    "no onion services: n/a, not zero: " + sample);
         }
         JsonNode unavailable = http.get("/api/stats", bearer()).json().get("unavailable");
         assertTrue(unavailable.get("transfers").textValue().startsWith("no swarm engine runs"), unavailable.toString());

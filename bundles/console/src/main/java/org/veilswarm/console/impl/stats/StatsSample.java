@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.veilswarm.api.transport.CircuitCounts;
+import org.veilswarm.api.transport.ServiceCounts;
 
 /**
  * One point of the statistics time series: running totals since the console started sampling, per transport
@@ -14,14 +15,39 @@ import org.veilswarm.api.transport.CircuitCounts;
  * @param transports scheme → totals of that transport
  * @param transfers uploads and downloads of the swarm, empty while no swarm engine runs (no share feature)
  * @param circuits scheme → circuit counts of each transport that reports them (onion, tor); empty map: none does
+ * @param services scheme → onion services figures of each transport that reports them (the native onion
+ *                 transport); empty map: none does
  */
 public record StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers,
-        Map<String, CircuitCounts> circuits) {
+        Map<String, CircuitCounts> circuits, Map<String, ServiceCounts> services) {
 
     public StatsSample {
         transports = Map.copyOf(transports);
         java.util.Objects.requireNonNull(transfers, "transfers");
         circuits = Map.copyOf(circuits);
+        services = Map.copyOf(services);
+    }
+
+    public StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers,
+            Map<String, CircuitCounts> circuits) {
+        this(time, transports, transfers, circuits, Map.of());
+    }
+
+    /**
+     * Introductions accepted and refused by every reporting transport's onion services, added up (running totals
+     * since each transport started); empty when no transport reports onion services.
+     */
+    public Optional<long[]> introductionTotals() {
+        if (services.isEmpty()) {
+            return Optional.empty();
+        }
+        long accepted = 0;
+        long refused = 0;
+        for (ServiceCounts c : services.values()) {
+            accepted += c.introductionsAccepted();
+            refused += c.introductionsRefusedTotal();
+        }
+        return Optional.of(new long[] {accepted, refused});
     }
 
     public StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers) {

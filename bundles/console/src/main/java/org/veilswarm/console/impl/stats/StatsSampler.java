@@ -109,7 +109,7 @@ public final class StatsSampler {
                 // A transport going away mid-sample: its line just has a gap at this point.
             }
         }
-        ring.add(new StatsSample(clock.instant(), byScheme, transfers(), circuits));
+        ring.add(new StatsSample(clock.instant(), byScheme, transfers(), circuits, serviceCounts()));
     }
 
     /** Set by DS; tests set it to read transfers from a source of their own. */
@@ -134,8 +134,8 @@ public final class StatsSampler {
     }
 
     /**
-     * The onion services figures of every bound transport that reports them, by scheme, read now (running totals
-     * the transports keep themselves, so not sampled into the ring); empty when none does.
+     * The onion services figures of every bound transport that reports them, by scheme, read now (each sample
+     * keeps them too, for the introductions graph); empty when none does.
      */
     public Map<String, ServiceCounts> serviceCounts() {
         Map<String, ServiceCounts> byScheme = new TreeMap<>();

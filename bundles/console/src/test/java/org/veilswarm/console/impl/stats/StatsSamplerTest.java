@@ -151,8 +151,15 @@ class StatsSamplerTest {
         assertEquals(Map.of("onion", onion.services), sampler.serviceCounts(), "only the transport that reports them");
         onion.services = new ServiceCounts(2, 0, 4, 8, Map.of("replay", 3L), 1, 1, 5, Map.of("rendezvous-timeout", 1L));
         assertEquals(8, sampler.serviceCounts().get("onion").introductionsAccepted(), "read when asked, not sampled");
+        sampler.sample();
+        StatsSample sampled = sampler.samples().get(0);
+        assertEquals(Map.of("onion", onion.services), sampled.services(), "each sample keeps them too");
+        assertEquals(List.of(8L, 3L), java.util.Arrays.stream(sampled.introductionTotals().orElseThrow()).boxed()
+                .toList(), "introductions accepted and refused, added up");
         onion.services = null;
         assertEquals(Map.of(), sampler.serviceCounts(), "a transport failing while asked is left out");
+        sampler.sample();
+        assertTrue(sampler.samples().get(1).introductionTotals().isEmpty(), "no figures, not zeros");
     }
 
     @Test
