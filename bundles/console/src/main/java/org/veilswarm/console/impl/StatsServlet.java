@@ -100,9 +100,9 @@ public final class StatsServlet extends GuardedApiServlet {
             sample.circuits().forEach((scheme, counts) -> byScheme.put(scheme, circuits(counts)));
             point.put("circuitsByTransport", byScheme);
             // Running totals over every transport's onion services; null (n/a) while no transport reports them.
-            long[] introductions = sample.introductionTotals().orElse(null);
-            point.put("introductionsAccepted", introductions == null ? null : introductions[0]);
-            point.put("introductionsRefused", introductions == null ? null : introductions[1]);
+            StatsSample.Introductions introductions = sample.introductionTotals().orElse(null);
+            point.put("introductionsAccepted", introductions == null ? null : introductions.accepted());
+            point.put("introductionsRefused", introductions == null ? null : introductions.refused());
             points.add(point);
         }
         Map<String, Object> json = new LinkedHashMap<>();

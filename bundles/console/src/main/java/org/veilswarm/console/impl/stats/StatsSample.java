@@ -37,7 +37,7 @@ public record StatsSample(Instant time, Map<String, Totals> transports, Optional
      * Introductions accepted and refused by every reporting transport's onion services, added up (running totals
      * since each transport started); empty when no transport reports onion services.
      */
-    public Optional<long[]> introductionTotals() {
+    public Optional<Introductions> introductionTotals() {
         if (services.isEmpty()) {
             return Optional.empty();
         }
@@ -47,7 +47,11 @@ public record StatsSample(Instant time, Map<String, Totals> transports, Optional
             accepted += c.introductionsAccepted();
             refused += c.introductionsRefusedTotal();
         }
-        return Optional.of(new long[] {accepted, refused});
+        return Optional.of(new Introductions(accepted, refused));
+    }
+
+    /** Introductions of onion services, running totals: accepted, and refused or dropped for any reason. */
+    public record Introductions(long accepted, long refused) {
     }
 
     public StatsSample(Instant time, Map<String, Totals> transports, Optional<Transfers> transfers) {

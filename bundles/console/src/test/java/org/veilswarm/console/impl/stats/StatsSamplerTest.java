@@ -154,8 +154,8 @@ class StatsSamplerTest {
         sampler.sample();
         StatsSample sampled = sampler.samples().get(0);
         assertEquals(Map.of("onion", onion.services), sampled.services(), "each sample keeps them too");
-        assertEquals(List.of(8L, 3L), java.util.Arrays.stream(sampled.introductionTotals().orElseThrow()).boxed()
-                .toList(), "introductions accepted and refused, added up");
+        assertEquals(new StatsSample.Introductions(8, 3), sampled.introductionTotals().orElseThrow(),
+                "introductions accepted and refused, added up");
         onion.services = null;
         assertEquals(Map.of(), sampler.serviceCounts(), "a transport failing while asked is left out");
         sampler.sample();
