@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,10 +42,16 @@ import org.veilswarm.tracker.protocol.TrackedShare;
  * snapshot; torrents of the old copy that the new snapshot lacks are removed, peers of torrents still present
  * are updated and the others expire.
  *
+ * <p>A saved position is trusted only once the store shows that it holds the copies: a node on the memory
+ * store starts again with an empty one, and a node whose database was deleted too, while the cursor files on
+ * disk say where the copies stood. Following the feed from there would never bring back what is missing (the
+ * source sends only what changes), so such a mirror takes a new snapshot instead.
+ *
  * <p>All work runs on one thread of the mirror's own, so store calls may block (JDBC).
  */
 public final class TrackerMirror implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger("org.veilswarm.tracker");
 
     private final MirrorLink link;
     private final TrackerStore store;
@@ -66,6 +73,11 @@ public final class TrackerMirror implements AutoCloseable {
     private volatile java.time.Instant lastContact;
     private volatile boolean closed;
     private Duration backoff;
+    /** Whether the saved position was checked against the store; touched on the worker thread only. */
+    private boolean positionChecked;
+
+    /** How many of a saved position's torrents the check asks the store about (the first ones of the set). */
+    static final int POSITION_CHECK_SAMPLE = 32;
 
     /**
      * @param verifier verifies Ed25519 signatures (B's node identity service does, for any key)
@@ -142,7 +154,7 @@ public final class TrackerMirror implements AutoCloseable {
         if (closed) {
             return;
         }
-        CompletableFuture<Void> work = cursor.positioned() ? followOnce() : snapshotOnce();
+        CompletableFuture<Void> work = cursor.positioned() ? followFromCheckedPosition() : snapshotOnce();
         work.whenCompleteAsync((ok, error) -> {
             if (error == null) {
                 lastError = null;
@@ -190,6 +202,54 @@ public final class TrackerMirror implements AutoCloseable {
                     snapshots.incrementAndGet();
                     advance(next);
                 }, worker);
+    }
+
+    /**
+     * Follows the feed, after checking once that the store holds the copies the saved position describes; if it
+     * holds none of them, takes a snapshot instead. A store call that fails (none bound yet) fails this step,
+     * which is retried with back-off like any other.
+     */
+    private CompletableFuture<Void> followFromCheckedPosition() {
+        if (!positionChecked) {
+            boolean holds;
+            try {
+                holds = storeHoldsCopies();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            positionChecked = true;
+            if (!holds) {
+                LOG.log(System.Logger.Level.INFO, "tracker: the store holds none of the copies of the " + link
+                        + " at its saved position (an empty store after a restart); taking a new snapshot");
+                cursor = cursor.unpositioned();
+                return snapshotOnce();
+            }
+        }
+        return followOnce();
+    }
+
+    /**
+     * Whether the store knows any of the first {@link #POSITION_CHECK_SAMPLE} torrents of the cursor: peers or
+     * completions (one scrape), or a record. A position with no torrents describes nothing that could be missing.
+     */
+    private boolean storeHoldsCopies() {
+        List<InfoHash> sample = cursor.torrents().stream().limit(POSITION_CHECK_SAMPLE).toList();
+        if (sample.isEmpty()) {
+            return true;
+        }
+        Map<InfoHash, SwarmCounts> counts = store.scrape(sample);
+        for (InfoHash torrent : sample) {
+            SwarmCounts c = counts.get(torrent);
+            if (c != null && (c.complete() > 0 || c.incomplete() > 0 || c.downloaded() > 0)) {
+                return true;
+            }
+        }
+        for (InfoHash torrent : sample) {
+            if (store.torrent(torrent).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletableFuture<Void> followOnce() {

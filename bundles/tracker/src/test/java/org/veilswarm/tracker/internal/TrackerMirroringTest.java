@@ -200,6 +200,51 @@ class TrackerMirroringTest {
                 "the share mirror resumes from its saved position");
     }
 
+    /**
+     * A node on the memory store (the {@code tracker-memory} feature) restarts with an empty store but its mirrors'
+     * saved positions; so does a node whose database was deleted. Resuming from those positions would leave the
+     * copies missing for good (the source sends only what changes), so the mirrors copy again from a snapshot.
+     */
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void bRestartedOnAnEmptyStoreCopiesAgainFromTheSource(StoreKind kind) throws Exception {
+        MirroringNode a = node(new TestIdentity(), kind, "a", null);
+        TestIdentity bIdentity = new TestIdentity();
+        MirroringNode b = node(bIdentity, kind, "b", null);
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        TrackerShare secret = a.shares().register(Visibility.PRIVATE, Set.of(SECRET));
+        a.store.putTorrent(new org.veilswarm.api.tracker.TorrentRecord(SECRET, "holiday photos", "", Set.of("beach"), 1234,
+                List.of("a.jpg"), Visibility.PRIVATE, java.time.Instant.parse("2026-11-23T12:00:00Z")));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        assertEquals(200, a.announce(secret.pathPrefix(), SECRET, 2).status());
+        TrackerMirrorInfo node = b.mirrors().mirrorNode(a.identity.address(), a.endpoint());
+        TrackerMirrorInfo share = b.mirrors().mirrorShare(a.identity.address(),
+                "http://127.0.0.1:" + a.endpoint().port() + secret.pathPrefix());
+        await("both copied", () -> served(b, open) && served(b, secret) && b.store.torrent(SECRET).isPresent()
+                && b.mirrors().status(share.id()).orElseThrow().position() > 0
+                && b.mirrors().status(node.id()).orElseThrow().shares() == 1);
+
+        b.close();
+        if (kind == StoreKind.H2) {
+            try (Stream<Path> files = Files.list(b.dir)) {
+                for (Path f : files.filter(p -> p.getFileName().toString().startsWith("tracker-db")).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        MirroringNode restarted = node(bIdentity, kind, "b", null); // a new, empty store; the cursors on disk
+        await("the record copied again", () -> restarted.store.torrent(SECRET).isPresent());
+        assertEquals("holiday photos", restarted.store.torrent(SECRET).orElseThrow().name());
+        await("the peers copied again", () -> {
+            var first = restarted.store.scrape(List.of(FIRST)).get(FIRST);
+            var second = restarted.store.scrape(List.of(SECRET)).get(SECRET);
+            return first != null && first.complete() + first.incomplete() == 1
+                    && second != null && second.complete() + second.incomplete() == 1;
+        });
+        assertTrue(restarted.peersFor(open, FIRST, 12).contains(peer(1)));
+        assertTrue(restarted.peersFor(secret, SECRET, 13).contains(peer(2)));
+    }
+
     @Test
     void theMirrorListSurvivesARestartIsOwnerOnlyAndForgetsRemovedMirrors() throws Exception {
         TestIdentity identity = new TestIdentity();
