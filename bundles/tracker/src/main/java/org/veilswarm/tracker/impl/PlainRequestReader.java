@@ -220,13 +220,14 @@ final class PlainRequestReader extends ChannelInboundHandlerAdapter {
     /** Puts Netty's HTTP codec behind this reader, gives it {@code bytes} and everything after, and leaves. */
     private void handOver(ChannelHandlerContext ctx, ByteBuf bytes) {
         TrackerSettings s = settings;
+        String self = ctx.name(); // NAME in the tracker's pipeline; whatever a test or another pipeline chose
         // Decoder and encoder apart rather than HttpServerCodec: the tracker handler writes its answers as
         // ready bytes past the encoder (TrackerResponseBytes), and the server codec would queue every
         // request's method for a response it never sees.
-        ctx.pipeline().addAfter(NAME, TrackerServerInitializer.AGGREGATOR, new HttpObjectAggregator(s.maxBodyBytes(),
+        ctx.pipeline().addAfter(self, TrackerServerInitializer.AGGREGATOR, new HttpObjectAggregator(s.maxBodyBytes(),
                 true));
-        ctx.pipeline().addAfter(NAME, TrackerServerInitializer.RESPONSE_ENCODER, new HttpResponseEncoder());
-        ctx.pipeline().addAfter(NAME, TrackerServerInitializer.DECODER, new HttpRequestDecoder(s.maxRequestLine(),
+        ctx.pipeline().addAfter(self, TrackerServerInitializer.RESPONSE_ENCODER, new HttpResponseEncoder());
+        ctx.pipeline().addAfter(self, TrackerServerInitializer.DECODER, new HttpRequestDecoder(s.maxRequestLine(),
                 s.maxHeaderBytes(), 8192));
         ctx.pipeline().remove(this);
         ctx.fireChannelRead(bytes);
