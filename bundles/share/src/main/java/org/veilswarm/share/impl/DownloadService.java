@@ -22,6 +22,7 @@ import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.tracker.protocol.AnnounceResponse;
 import org.veilswarm.api.tracker.InfoHash;
+import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.ClientAuthSecretKey;
 import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
@@ -64,6 +65,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
     /** The longest pause between two looks at the source while waiting. */
     private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     private static final Duration REDIAL = Duration.ofSeconds(2);
+    /** How often the bound tracker store is compared with the one the seeding downloads' records went into. */
+    private static final Duration STORE_CHECK = Duration.ofSeconds(1);
 
     private final ShareContext context;
     private final Announcer announcer;
@@ -91,6 +94,9 @@ public final class DownloadService implements Downloads, AutoCloseable {
         volatile ClientAuthSecretKey clientKey;
         /** The onion services the key was given to the transports for (forgotten on remove). */
         final Set<OnionAddress> authorized = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** The tracker store the seeding torrent's record was last put into, and the record's date; see followStore. */
+        volatile TrackerStore recordIn;
+        volatile java.time.Instant recordAdded;
         /** Counts starts: a chain of an earlier start (paused, then resumed) must not touch this one's state. */
         final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -202,6 +208,15 @@ public final class DownloadService implements Downloads, AutoCloseable {
      * at once, without the source), else from the link. A damaged file is skipped with a warning.
      */
     public void start() {
+        announcer.every("tracker-store", STORE_CHECK, () -> {
+            try {
+                followStore();
+            } catch (RuntimeException ex) {
+                // A periodic task that throws is never run again (ScheduledExecutorService): log and keep watching.
+                LOG.log(System.Logger.Level.WARNING, "cannot put the seeding downloads' records into the tracker store",
+                        ex);
+            }
+        });
         Path dir = downloadsDir();
         if (!Files.isDirectory(dir)) {
             return;
@@ -553,6 +568,34 @@ public final class DownloadService implements Downloads, AutoCloseable {
         }
     }
 
+    private void putRecord(Entry e) {
+        TorrentSession session = e.session;
+        context.store().get().ifPresent(store -> {
+            store.putTorrent(ShareService.record(session.metainfo(), e.link.visibility(), e.recordAdded));
+            e.recordIn = store;
+        });
+    }
+
+    /**
+     * Puts each seeding download's record again into a tracker store bound after it was put (another store, or a
+     * new memory store after its bundle was updated): the node tracks what it seeds, and that store knows nothing
+     * of it. The same as {@code ShareService.followStore} for this node's own shares.
+     */
+    synchronized void followStore() {
+        TrackerStore current = context.store().get().orElse(null);
+        if (current == null) {
+            return;
+        }
+        for (Entry e : downloads.values()) {
+            if (e.recordIn != current && e.recordAdded != null && e.state == DownloadState.SEEDING
+                    && e.clientKey == null && e.session != null) {
+                putRecord(e);
+                LOG.log(System.Logger.Level.INFO, "download " + e.id + ": its record put into the tracker store "
+                        + "bound since");
+            }
+        }
+    }
+
     private void becomeSeeder(Entry e) {
         announcer.stop(e.id + "/redial");
         e.state = DownloadState.SEEDING;
@@ -566,9 +609,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
         }
         // Track it too, under the link's own token: a holder of the link may announce here as at the source.
         context.trackerShares().restore(e.link.token(), e.link.visibility(), Set.of(e.infoHash));
-        Metainfo metainfo = e.session.metainfo();
-        context.store().get().ifPresent(store -> store.putTorrent(ShareService.record(metainfo, e.link.visibility(),
-                java.time.Instant.now())));
+        e.recordAdded = java.time.Instant.now();
+        putRecord(e);
         Announcer.Progress seeding = Announcer.seeding(() -> e.session.stats().uploaded());
         announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.COMPLETED, seeding);
         Optional<TransportAddress> own = ShareService.linkEndpoint(context.trackerShares().endpoints(),

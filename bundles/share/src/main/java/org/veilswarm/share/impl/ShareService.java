@@ -17,6 +17,7 @@ import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.AnnounceEvent;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.TorrentRecord;
+import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.ClientAuthSecretKey;
 import org.veilswarm.api.transport.ListenOptions;
@@ -79,6 +80,8 @@ public final class ShareService implements Shares, AutoCloseable {
         List<ServiceKey> keys = List.of();
         /** The services that listened when the share last announced itself; see {@link #followServices}. */
         Set<OnionAddress> announcedServices = Set.of();
+        /** The tracker store the share's record was last put into; see {@link #followStore}. */
+        TrackerStore recordIn;
 
         Entry(ShareRecord record) {
             this.record = record;
@@ -100,6 +103,7 @@ public final class ShareService implements Shares, AutoCloseable {
             try {
                 followServices();
                 followEndpoints();
+                followStore();
             } catch (RuntimeException ex) {
                 // A periodic task that throws is never run again (ScheduledExecutorService): log and keep watching.
                 LOG.log(System.Logger.Level.WARNING, "cannot announce the shares at the tracker's endpoints", ex);
@@ -309,7 +313,32 @@ public final class ShareService implements Shares, AutoCloseable {
     }
 
     private void putRecord(Entry e, Visibility visibility) {
-        context.store().get().ifPresent(store -> store.putTorrent(record(e.metainfo, visibility, e.record.created())));
+        context.store().get().ifPresent(store -> {
+            store.putTorrent(record(e.metainfo, visibility, e.record.created()));
+            e.recordIn = store;
+        });
+    }
+
+    /**
+     * Puts each seeding share's record again into a tracker store that was bound after it was put: another store
+     * (the JDBC store updated, with the memory store standing in) or a new memory store (its bundle updated or
+     * reinstalled, as with the {@code tracker-memory} feature) knows nothing of it, and search, scrape and the
+     * snapshots mirrors take would miss the share until it was published again. Idempotent for a store that
+     * holds the record already (the JDBC store bound again after a stand-in).
+     */
+    synchronized void followStore() {
+        TrackerStore current = context.store().get().orElse(null);
+        if (current == null) {
+            return;
+        }
+        for (Entry e : shares.values()) {
+            boolean tracked = e.record.privateToken().isPresent() || e.record.publicToken().isPresent();
+            if (e.recordIn != current && e.session != null && e.metainfo != null && tracked) {
+                putRecord(e, e.record.publicToken().isPresent() ? Visibility.PUBLIC : Visibility.PRIVATE);
+                LOG.log(System.Logger.Level.INFO, "share " + e.record.id() + ": its record put into the tracker "
+                        + "store bound since");
+            }
+        }
     }
 
     static TorrentRecord record(Metainfo metainfo, Visibility visibility, Instant added) {

@@ -150,6 +150,12 @@ final class TestNode implements AutoCloseable {
         onionPeerListener.closeAsync().toCompletableFuture().get();
     }
 
+    /** A new, empty memory store in place of the bound one (its bundle updated), for the tracker and the shares. */
+    void swapStore() {
+        store = new MemoryTrackerStore();
+        tracker.storeBound(store);
+    }
+
     /** Starts (or starts again after {@link #stop}) everything but the transport. */
     void start() throws Exception {
         store = new MemoryTrackerStore();

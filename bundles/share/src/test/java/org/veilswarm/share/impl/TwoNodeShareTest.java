@@ -121,6 +121,31 @@ class TwoNodeShareTest {
         assertEquals(sha256(file), sha256(tmp.resolve("b").resolve("alone.bin")));
     }
 
+    /**
+     * The tracker store replaced under a seeding share and a seeding download (the memory store's bundle updated or
+     * reinstalled, as with the tracker-memory feature, or the memory store standing in while the JDBC store is
+     * updated): the new store knows nothing, so both put their records into it again.
+     */
+    @Test
+    void aTrackerStoreReplacedUnderASeedingShareAndDownloadGetsTheirRecords() throws Exception {
+        startNodes();
+        Path file = tmp.resolve("swapped.bin");
+        Files.write(file, random(1_000_000, 11));
+        Share share = a.shares.create(file, ShareOptions.defaults(), ShareProgressListener.NONE);
+        Download d = b.downloads.add(share.privateLink().orElseThrow().format(), tmp.resolve("b"));
+        await(b, d.id(), DownloadState.SEEDING);
+        org.veilswarm.api.tracker.InfoHash hash = org.veilswarm.api.tracker.InfoHash.ofHex(share.id());
+        awaitTrue(() -> b.store.torrent(hash).isPresent(), "B tracks what it seeds");
+
+        a.swapStore();
+        b.swapStore();
+        awaitTrue(() -> a.store.torrent(hash).isPresent(), "A's share record in A's new store");
+        awaitTrue(() -> b.store.torrent(hash).isPresent(), "B's download record in B's new store");
+        assertEquals("swapped.bin", a.store.torrent(hash).orElseThrow().name());
+        assertEquals(1, a.store.search("swapped", 10).size(), "A's new store finds the share by name");
+        assertEquals(Visibility.PRIVATE, b.store.torrent(hash).orElseThrow().visibility());
+    }
+
     @Test
     void publishingGivesAWorkingPublicLinkAndRevokingThePrivateOneMakesIt404() throws Exception {
         startNodes();

@@ -39,6 +39,11 @@ public final class TestTrackerServer implements AutoCloseable {
     }
 
     /** Listens on one more transport, as the tracker component does when a transport is bound later. */
+    /** Binds another store, as DS does when the store bundle is updated or another store takes over. */
+    public void storeBound(TrackerStore store) {
+        server.storeBound(store, false);
+    }
+
     public void addTransport(Transport transport) {
         server.addTransport(transport, transport.info().scheme());
     }
