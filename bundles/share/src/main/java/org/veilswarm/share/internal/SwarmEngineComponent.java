@@ -126,10 +126,12 @@ public final class SwarmEngineComponent {
         DetachableTransport seen = attached.remove(transport);
         if (seen != null) {
             seen.detach();
+            engine.removeTransport(seen);
         }
         PersistentListen listening = listeners.remove(transport);
         if (listening != null) {
-            listening.closeAsync();
+            // Once closed, the engine lets go of the listener, and with it of the transport's bundle revision.
+            listening.closeAsync().whenComplete((ok, e) -> engine.forgetClosedListeners());
         }
     }
 
