@@ -10,7 +10,7 @@
  * Plain Java and Netty; no OSGi code.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.veilswarm.swarm.engine;
 
 import org.osgi.annotation.bundle.Export;
