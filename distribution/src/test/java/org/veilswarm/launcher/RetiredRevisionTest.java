@@ -14,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkEvent;
@@ -23,13 +24,12 @@ import org.osgi.framework.wiring.FrameworkWiring;
 /**
  * A bundle updated in a running node leaves nothing behind: once the framework has refreshed it, its retired
  * revision, class loader and classes included, is garbage. A real node of the core, direct transport, tracker and
- * share features in Felix (the swarm engine listens on the direct transport); the direct transport is updated three
- * times from its own jar, as an operator does through the console. Before session 15 the swarm engine kept every
- * retired transport revision through its closed listeners (docs/performance.md, "Node memory", session 15).
+ * share features in Felix (the swarm engine listens on the direct transport); each bundle of the list is updated
+ * three times from its own jar and refreshed, as an operator does through the console. Before session 15 the swarm
+ * engine kept every retired transport revision through its closed listeners (docs/performance.md, "Node memory",
+ * session 15).
  */
 class RetiredRevisionTest {
-    private static final String DIRECT = "org.veilswarm.direct";
-    private static final String ENGINE_CLASS = "org.veilswarm.transport.direct.impl.DirectTransportEngine";
 
     @TempDir
     Path data;
@@ -43,32 +43,40 @@ class RetiredRevisionTest {
         }
     }
 
-    @Test
-    void anUpdatedTransportsRetiredRevisionsAreCollected() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "direct, org.veilswarm.transport.direct.impl.DirectTransportEngine, true",
+        "tracker-store-memory, org.veilswarm.tracker.store.memory.MemoryTrackerStore, true",
+        "tracker, org.veilswarm.tracker.impl.TrackerService, true",
+        "share, org.veilswarm.share.impl.ShareService, true",
+        "swarm, org.veilswarm.swarm.engine.SwarmEngine, false",
+    })
+    void anUpdatedBundlesRetiredRevisionsAreCollected(String artifact, String someClass, boolean registers)
+            throws Exception {
         node = TestNodes.builder(data).features("core", "transport-direct", "tracker-memory", "share")
                 .configuration("org.veilswarm.tracker", Map.of("port", TestNodes.freePort()))
                 .configuration("org.veilswarm.swarm", Map.of("port", TestNodes.freePort()))
                 .build();
         node.start();
         assertEquals(List.of(), node.problems());
-        Bundle direct = bundle(DIRECT);
-        assertNotNull(direct, "the direct transport bundle");
+        Bundle direct = bundle("org.veilswarm." + artifact);
+        assertNotNull(direct, artifact);
         List<WeakReference<Class<?>>> retired = new java.util.ArrayList<>();
         for (int update = 0; update < 3; update++) {
-            retired.add(new WeakReference<>(awaitEngineClass(direct)));
-            URL location = new URL(jarOf(direct));
+            retired.add(new WeakReference<>(awaitClass(direct, someClass, registers)));
+            URL location = new URL(jarOf(direct, artifact));
             try (InputStream in = location.openStream()) {
                 direct.update(in);
             }
             refresh(direct);
         }
-        awaitEngineClass(direct); // the new revision works (its component runs again)
+        awaitClass(direct, someClass, registers); // the new revision works (its components run again)
         for (int i = 0; i < 100 && retired.stream().anyMatch(r -> r.get() != null); i++) {
             System.gc();
             Thread.sleep(50);
         }
         assertEquals(0, retired.stream().filter(r -> r.get() != null).count(),
-                "retired revisions of the direct transport still reachable (of " + retired.size() + ")");
+                "retired revisions of " + artifact + " still reachable (of " + retired.size() + ")");
     }
 
     private Bundle bundle(String symbolicName) {
@@ -80,22 +88,22 @@ class RetiredRevisionTest {
         return null;
     }
 
-    /** The transport's engine class of the bundle's current revision, once its component has activated. */
-    private static Class<?> awaitEngineClass(Bundle direct) throws Exception {
+    /** {@code name} of the bundle's current revision, once the bundle is active (with a service, if it registers). */
+    private static Class<?> awaitClass(Bundle bundle, String name, boolean registers) throws Exception {
         for (int i = 0; i < 200; i++) {
-            if (direct.getState() == Bundle.ACTIVE && direct.getRegisteredServices() != null) {
-                return direct.loadClass(ENGINE_CLASS);
+            if (bundle.getState() == Bundle.ACTIVE && (!registers || bundle.getRegisteredServices() != null)) {
+                return bundle.loadClass(name);
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the direct transport did not register its service again");
+        throw new AssertionError(bundle.getSymbolicName() + " did not become active (with its services) again");
     }
 
     /** The jar the launcher installed the bundle from, in the test bundles' Maven layout. */
-    private static String jarOf(Bundle b) {
+    private static String jarOf(Bundle b, String artifact) {
         String version = b.getVersion().toString().replace(".SNAPSHOT", "-SNAPSHOT");
-        Path dir = Path.of(System.getProperty("veilswarm.test.bundles"), "org", "veilswarm", "direct", version);
-        return dir.resolve("direct-" + version + ".jar").toUri().toString();
+        Path dir = Path.of(System.getProperty("veilswarm.test.bundles"), "org", "veilswarm", artifact, version);
+        return dir.resolve(artifact + "-" + version + ".jar").toUri().toString();
     }
 
     private void refresh(Bundle b) throws InterruptedException {
