@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.wiring.BundleRevision;
@@ -28,19 +26,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.veilswarm.launcher.internal.FrameworkProperties;
 
 /** Boots the real core feature in Felix and checks that it is whole. */
-class CoreFeatureBootTest {
+class CoreFeatureBootTest extends OneNodeTest {
 
-    @TempDir
-    Path data;
-
-    private VeilswarmNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
 
     @Test
     void everyCoreBundleIsActiveAndDeclarativeServicesRuns() {

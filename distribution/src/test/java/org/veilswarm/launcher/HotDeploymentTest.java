@@ -9,29 +9,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /** FileInstall (in core) watches the deploy directory: a dropped jar is installed and started, a removed one uninstalled. */
-class HotDeploymentTest {
+class HotDeploymentTest extends OneNodeTest {
 
     /** FileInstall polls every 500 ms here (2 s by default); this leaves room for a slow, shared machine. */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    @TempDir
-    Path data;
-
-    private VeilswarmNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
 
     @Test
     void droppedJarIsInstalledAndRemovedJarUninstalled() throws Exception {

@@ -3,15 +3,12 @@ package org.veilswarm.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -19,19 +16,8 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /** A second start on the same data directory: nothing reinstalled, configurations kept. */
-class RestartTest {
+class RestartTest extends OneNodeTest {
 
-    @TempDir
-    Path data;
-
-    private VeilswarmNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
 
     private VeilswarmNode core() {
         return TestNodes.builder(data).features("core")

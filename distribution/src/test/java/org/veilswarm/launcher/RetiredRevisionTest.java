@@ -13,10 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -29,19 +27,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * engine kept every retired transport revision through its closed listeners (docs/performance.md, "Node memory",
  * session 15).
  */
-class RetiredRevisionTest {
+class RetiredRevisionTest extends OneNodeTest {
 
-    @TempDir
-    Path data;
-
-    private VeilswarmNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
+import org.veilswarm.launcher.OneNodeTest;
 import org.veilswarm.launcher.TestNodes;
-import org.veilswarm.launcher.VeilswarmNode;
 
 /**
  * Netty keeps the exceptions of its Bouncy Castle lookup for good, and with them the classes of every frame that
@@ -21,18 +18,7 @@ import org.veilswarm.launcher.VeilswarmNode;
  * must have been made from the launcher, so that no bundle revision (an onion transport, say, updated later) is
  * among those frames.
  */
-class NettySslProbeTest {
-    @TempDir
-    Path data;
-
-    private VeilswarmNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
+class NettySslProbeTest extends OneNodeTest {
 
     @Test
     void nettysBouncyCastleLookupHoldsOnlyTheLaunchersAndTheFrameworksFrames() throws Exception {
