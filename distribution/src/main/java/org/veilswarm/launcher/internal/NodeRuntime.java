@@ -81,7 +81,7 @@ public final class NodeRuntime {
             LOG.log(Level.DEBUG, () -> "bundles installed " + report.installed().size() + ", updated " + report.updated().size()
                     + ", unchanged " + report.unchanged().size() + ", uninstalled " + report.uninstalled().size());
             fw.start();
-            NettySslProbe.run(fw.getBundleContext());
+            NettyProbes.run(fw.getBundleContext());
             raiseStartLevels(fw, features);
 
             framework = fw;

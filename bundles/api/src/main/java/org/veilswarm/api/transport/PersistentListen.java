@@ -19,7 +19,10 @@ import java.util.function.BiConsumer;
  *
  * <p>{@link #listener()} completes with the first listener; it never fails while retrying (each failure goes
  * to the {@code failed} callback with the delay until the next attempt) and is cancelled by {@link #close()}.
- * Closing also closes a listener that opened, even one that opened just as the close happened.
+ * Closing also closes a listener that opened, even one that opened just as the close happened, and cancels the
+ * attempt still in progress (the {@link Transport} contract: the transport abandons it), so a transport that waits
+ * long before it can listen (the native onion transport waits for its directory) does not keep the caller's
+ * {@code childInitializer}, and with it the caller's bundle revision, once the caller has gone.
  */
 public final class PersistentListen implements AutoCloseable {
     private final Transport transport;
@@ -33,6 +36,8 @@ public final class PersistentListen implements AutoCloseable {
     private final CompletableFuture<Listener> listener = new CompletableFuture<>();
     private Duration delay;
     private ScheduledFuture<?> next;
+    /** The transport's stage of the attempt in progress, if any. */
+    private CompletableFuture<Listener> inProgress;
     private boolean closed;
 
     private PersistentListen(Transport transport, ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,
@@ -97,7 +102,22 @@ public final class PersistentListen implements AutoCloseable {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
+        // Cancelled through toCompletableFuture() (the transport's own future, for a transport built on
+        // CompletableFuture), but followed on the stage itself: a stage that ignores the cancel and opens a
+        // listener anyway still has it closed below.
+        CompletableFuture<Listener> attempt = stage.toCompletableFuture();
+        synchronized (this) {
+            inProgress = attempt;
+            if (closed) { // closed while the transport was asked
+                attempt.cancel(false);
+            }
+        }
         stage.whenComplete((opened, error) -> {
+            synchronized (this) {
+                if (inProgress == attempt) {
+                    inProgress = null;
+                }
+            }
             if (error == null) {
                 boolean keep;
                 synchronized (this) {
@@ -136,11 +156,16 @@ public final class PersistentListen implements AutoCloseable {
 
     /** Stops retrying and closes the listener if one opened; returns when the close is under way. */
     public CompletionStage<Void> closeAsync() {
+        CompletableFuture<Listener> attempt;
         synchronized (this) {
             closed = true;
             if (next != null) {
                 next.cancel(false);
             }
+            attempt = inProgress;
+        }
+        if (attempt != null) {
+            attempt.cancel(false);
         }
         listener.cancel(false);
         if (listener.isCancelled()) {

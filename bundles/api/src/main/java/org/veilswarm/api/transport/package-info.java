@@ -21,5 +21,5 @@
  * rendezvous, connects by outcome), for the console.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.4.1")
 package org.veilswarm.api.transport;

@@ -86,13 +86,31 @@ class PersistentListenTest {
     }
 
     @Test
+    void closingCancelsTheAttemptTheTransportHasUnderWay() throws Exception {
+        CompletableFuture<Listener> underWay = new CompletableFuture<>();
+        NotReadyTransport transport = new NotReadyTransport(0) {
+            @Override
+            public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
+                attempts.incrementAndGet();
+                return underWay;
+            }
+        };
+        PersistentListen listen = start(transport);
+        assertFalse(underWay.isDone());
+        listen.close();
+        assertTrue(underWay.isCancelled(), "the transport is told to abandon the listen (Transport's contract)");
+        assertTrue(listen.listener().isCancelled());
+    }
+
+    @Test
     void aListenerThatOpensAfterTheCloseIsClosedAtOnce() throws Exception {
+        // A stage that cannot be cancelled from outside (a minimal stage): the transport opens the listener anyway.
         CompletableFuture<Listener> late = new CompletableFuture<>();
         NotReadyTransport transport = new NotReadyTransport(0) {
             @Override
             public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
                 attempts.incrementAndGet();
-                return late;
+                return late.minimalCompletionStage();
             }
         };
         PersistentListen listen = start(transport);

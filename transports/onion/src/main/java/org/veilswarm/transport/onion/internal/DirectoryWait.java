@@ -60,15 +60,19 @@ final class DirectoryWait {
 
     /**
      * Completes (never exceptionally) once a path could be selected, the limit passed or the transport closed.
-     * {@code waiting} is told the directory's reason once, when the first pick fails.
+     * {@code waiting} is told the directory's reason once, when the first pick fails. Cancelling the returned future
+     * ends the wait at the next pick (within {@code pause}), and with it every reference to the caller's work.
      */
-    CompletionStage<Void> ready(Consumer<String> waiting) {
+    CompletableFuture<Void> ready(Consumer<String> waiting) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         attempt(ready, System.nanoTime() + limit.toNanos(), waiting, true);
         return ready;
     }
 
     private void attempt(CompletableFuture<Void> ready, long deadline, Consumer<String> waiting, boolean first) {
+        if (ready.isDone()) { // cancelled: the listen it was for has been abandoned
+            return;
+        }
         CompletionStage<?> pick;
         try {
             pick = new PathSelector(sampler, path).select();
@@ -76,6 +80,9 @@ final class DirectoryWait {
             pick = CompletableFuture.failedFuture(e);
         }
         pick.whenComplete((relay, failure) -> {
+            if (ready.isDone()) {
+                return;
+            }
             if (failure == null || closed.getAsBoolean() || System.nanoTime() - deadline >= 0) {
                 ready.complete(null);
                 return;

@@ -262,10 +262,20 @@ final class OnionTransportEngine implements AutoCloseable {
         }
         // A directory bound before the network has a consensus (a testnet seconds old) cannot pick relays yet:
         // publish once it can, rather than fail every introduction point now (DirectoryWait).
-        CompletionStage<Listener> published = directoryWait.ready(reason -> LOG.log(System.Logger.Level.INFO,
-                "onion service " + key.address() + ":" + port + " waits for the directory before publishing: " + reason))
+        CompletableFuture<Void> directoryReady = directoryWait.ready(reason -> LOG.log(System.Logger.Level.INFO,
+                "onion service " + key.address() + ":" + port + " waits for the directory before publishing: " + reason));
+        CompletionStage<Listener> published = directoryReady
                 .thenCompose(ready -> publishNow(key, port, childInitializer, options));
-        return untilClosed(published, Listener::close);
+        CompletionStage<Listener> result = untilClosed(published, Listener::close);
+        // The caller cancelling its stage abandons the listen (Transport's contract): a wait for the directory
+        // ends, so it holds neither the caller's childInitializer nor, through it, the caller's bundle revision
+        // for the rest of the wait (minutes, on a node whose directory cannot answer).
+        result.whenComplete((listener, failure) -> {
+            if (failure instanceof java.util.concurrent.CancellationException) {
+                directoryReady.cancel(false);
+            }
+        });
+        return result;
     }
 
     private CompletionStage<Listener> publishNow(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer,

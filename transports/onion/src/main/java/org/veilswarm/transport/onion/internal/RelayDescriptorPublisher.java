@@ -163,6 +163,8 @@ final class RelayDescriptorPublisher implements AutoCloseable {
     private final class Publication {
         private final DirectoryScheme scheme;
         private ScheduledFuture<?> next;
+        /** The upload under way, if any. */
+        private java.util.concurrent.CompletableFuture<Void> upload;
         private Duration retry = settings.firstRetry();
         private Instant acceptedAt;
         private boolean cancelled;
@@ -183,6 +185,23 @@ final class RelayDescriptorPublisher implements AutoCloseable {
             if (next != null) {
                 next.cancel(false);
             }
+            // An upload to an authority that does not answer lasts until the scheme's timeout; cancelling it here
+            // drops its callback, which holds this publication and so this transport's bundle revision.
+            if (upload != null) {
+                upload.cancel(false);
+            }
+        }
+
+        /**
+         * A copy of the scheme's upload: cancelling it must not complete the scheme's own future, and until that
+         * completes it holds only JDK objects of ours.
+         */
+        private java.util.concurrent.CompletableFuture<Void> uploadOf(SignedRelayDescriptor signed) {
+            try {
+                return scheme.publish(signed).toCompletableFuture().copy();
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
         }
 
         private void publish() {
@@ -197,14 +216,22 @@ final class RelayDescriptorPublisher implements AutoCloseable {
                 LOG.log(Level.WARNING, "cannot sign this relay's descriptor: " + e.getMessage(), e);
                 return;
             }
-            java.util.concurrent.CompletionStage<Void> upload;
-            try {
-                upload = scheme.publish(signed);
-            } catch (RuntimeException e) {
-                upload = java.util.concurrent.CompletableFuture.failedFuture(e);
+            java.util.concurrent.CompletableFuture<Void> started = uploadOf(signed);
+            synchronized (RelayDescriptorPublisher.this) {
+                if (cancelled || closed) {
+                    started.cancel(false);
+                    return;
+                }
+                upload = started;
             }
-            upload.whenComplete((ok, error) -> {
+            started.whenComplete((ok, error) -> {
                 synchronized (RelayDescriptorPublisher.this) {
+                    if (upload == started) {
+                        upload = null;
+                    }
+                    if (error instanceof java.util.concurrent.CancellationException) {
+                        return;
+                    }
                     if (error == null) {
                         acceptedAt = clock.instant();
                         retry = settings.firstRetry();

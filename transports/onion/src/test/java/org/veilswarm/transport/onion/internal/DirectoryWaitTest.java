@@ -39,7 +39,9 @@ class DirectoryWaitTest {
     private final SplittableRandom random = new SplittableRandom(7);
     /** The relays the directory lists now; null: no consensus yet. */
     private final AtomicReference<List<RelayDescriptor>> listed = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger picks = new java.util.concurrent.atomic.AtomicInteger();
     private final RelaySampler directory = (role, constraints) -> {
+        picks.incrementAndGet();
         List<RelayDescriptor> relays = listed.get();
         return relays == null ? CompletableFuture.failedFuture(new DirectoryException(NO_CONSENSUS))
                 : new FullListRelaySampler(relays, new SplittableRandom(random.nextLong()), 64).pick(role, constraints);
@@ -131,5 +133,19 @@ class DirectoryWaitTest {
         CompletableFuture<Void> ready = waitFor(Duration.ofMinutes(10), closed).ready(r -> closed.set(true))
                 .toCompletableFuture();
         ready.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCancelledWaitStopsAskingTheDirectory() throws Exception {
+        // The listen it was for has been abandoned (its owner's bundle stopped): the wait must not go on for
+        // minutes holding the owner's work.
+        CompletableFuture<Void> ready = waitFor(Duration.ofMinutes(10), new AtomicBoolean()).ready(r -> { })
+                .toCompletableFuture();
+        assertStillWaiting(ready);
+        ready.cancel(false);
+        Thread.sleep(40); // a pick already under way when the cancel came may still finish
+        int afterCancel = picks.get();
+        Thread.sleep(200); // ten pauses
+        assertEquals(afterCancel, picks.get(), "picks after the wait was cancelled");
     }
 }

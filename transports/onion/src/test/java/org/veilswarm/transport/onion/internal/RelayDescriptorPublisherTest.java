@@ -2,6 +2,7 @@ package org.veilswarm.transport.onion.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,31 @@ class RelayDescriptorPublisherTest {
     }
 
     @Test
+    void anUploadStillUnderWayWhenThePublisherClosesNoLongerHoldsIt() throws Exception {
+        // An authority that never answers: the scheme's upload lasts until its own timeout. The closed publisher
+        // (and with it the transport's bundle revision) must not wait that long to be collected.
+        CompletableFuture<Void> hanging = new CompletableFuture<>();
+        RecordingScheme scheme = new RecordingScheme("consensus", 0) {
+            @Override
+            public CompletionStage<Void> publish(SignedRelayDescriptor descriptor) {
+                attempts.incrementAndGet();
+                return hanging;
+            }
+        };
+        publisher(relaying(), Duration.ofHours(1)).schemeBound(scheme);
+        awaitTrue(() -> scheme.attempts.get() == 1, () -> "attempts: " + scheme.attempts.get());
+        java.lang.ref.WeakReference<RelayDescriptorPublisher> closed = new java.lang.ref.WeakReference<>(publisher);
+        publisher.close();
+        publisher = null;
+        for (int i = 0; i < 100 && closed.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(closed.get() == null, "the upload under way still holds the closed publisher");
+        assertFalse(hanging.isDone(), "the scheme's own future is the scheme's business");
+    }
+
+    @Test
     void aNodeThatDoesNotRelayPublishesNothing() {
         RecordingScheme scheme = new RecordingScheme("consensus", 0);
         RelayDescriptorPublisher p = publisher(Optional.empty(), Duration.ofMillis(50));
@@ -147,7 +173,7 @@ class RelayDescriptorPublisherTest {
     }
 
     /** A directory that refuses the first uploads (authorities not up yet) and records what it accepts. */
-    private static final class RecordingScheme implements DirectoryScheme {
+    private static class RecordingScheme implements DirectoryScheme {
         final String name;
         final int refusals;
         final AtomicInteger attempts = new AtomicInteger();

@@ -14,11 +14,11 @@ import org.veilswarm.launcher.TestNodes;
 
 /**
  * Netty keeps the exceptions of its Bouncy Castle lookup for good, and with them the classes of every frame that
- * was on the stack when it first looked ({@link NettySslProbe}). A node of the real core feature in Felix: the lookup
+ * was on the stack when it first looked ({@link NettyProbes}). A node of the real core feature in Felix: the lookup
  * must have been made from the launcher, so that no bundle revision (an onion transport, say, updated later) is
  * among those frames.
  */
-class NettySslProbeTest extends OneNodeTest {
+class NettyProbesTest extends OneNodeTest {
 
     @Test
     void nettysBouncyCastleLookupHoldsOnlyTheLaunchersAndTheFrameworksFrames() throws Exception {
@@ -26,12 +26,12 @@ class NettySslProbeTest extends OneNodeTest {
         node.start();
         Bundle handler = null;
         for (Bundle b : node.framework().getBundleContext().getBundles()) {
-            if (NettySslProbe.NETTY_HANDLER.equals(b.getSymbolicName())) {
+            if (NettyProbes.NETTY_HANDLER.equals(b.getSymbolicName())) {
                 handler = b;
             }
         }
         assertNotNull(handler, "the core feature has Netty's handler bundle");
-        Class<?> util = handler.loadClass(NettySslProbe.PROBED_CLASS);
+        Class<?> util = handler.loadClass(NettyProbes.BOUNCY_CASTLE_LOOKUP);
         List<String> kept = new ArrayList<>();
         for (String cause : List.of("unavailabilityCauseBcProv", "unavailabilityCauseBcPkix", "unavailabilityCauseBcTls")) {
             Throwable t = (Throwable) util.getMethod(cause).invoke(null);
@@ -47,6 +47,6 @@ class NettySslProbeTest extends OneNodeTest {
                 && !c.startsWith("org.apache.maven.")).distinct().toList();
         assertEquals(List.of(), bundleFrames, "frames kept by Netty's lookup besides the launcher's, the framework's "
                 + "and Netty's own (of " + kept.size() + ")");
-        assertTrue(kept.contains(NettySslProbe.class.getName()), "the lookup was not the launcher's probe: " + kept);
+        assertTrue(kept.contains(NettyProbes.class.getName()), "the lookup was not the launcher's probe: " + kept);
     }
 }
