@@ -16,10 +16,24 @@ import org.veilswarm.bencode.BencodeEncoder;
 @Sharable
 public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessage> {
 
+    /** Object.class in PeerMessage's clothes (see the constructor); declared before INSTANCE, which uses it. */
+    @SuppressWarnings("unchecked")
+    private static final Class<? extends PeerMessage> ANY_MESSAGE =
+            (Class<? extends PeerMessage>) (Class<?>) Object.class;
+
     public static final PeerMessageEncoder INSTANCE = new PeerMessageEncoder();
 
     public PeerMessageEncoder() {
-        super(PeerMessage.class);
+        // Not PeerMessage.class: Netty would cache a matcher keyed by it in the constructing thread's locals, an
+        // event loop of the transport bundle, which would then keep this bundle's revision after an update of
+        // peerwire alone (EventLoopCachesTest). Object.class and the check below match the same messages.
+        super(ANY_MESSAGE);
+    }
+
+
+    @Override
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof PeerMessage;
     }
 
     @Override

@@ -129,6 +129,7 @@ public final class DirectoryHttpClient {
         private boolean sent;
 
         ResponseHandler(FullHttpRequest request, CompletableFuture<Response> result) {
+            super(FullHttpResponse.class); // EventLoopCachesTest: no class of ours in Netty's thread caches
             this.request = request;
             this.result = result;
         }

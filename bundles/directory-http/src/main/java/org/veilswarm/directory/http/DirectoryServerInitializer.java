@@ -51,6 +51,7 @@ public final class DirectoryServerInitializer extends ChannelInitializer<Channel
         private final List<DirectoryHttpService> services;
 
         Handler(List<DirectoryHttpService> services) {
+            super(FullHttpRequest.class); // EventLoopCachesTest: no class of ours in Netty's thread caches
             this.services = services;
         }
 

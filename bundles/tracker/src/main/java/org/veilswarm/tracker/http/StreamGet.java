@@ -100,6 +100,7 @@ public final class StreamGet {
 
         AnswerHandler(String host, String userAgent, String target, Outcomes<T> outcomes,
                 CompletableFuture<T> result) {
+            super(FullHttpResponse.class); // EventLoopCachesTest: no class of ours in Netty's thread caches
             this.host = host;
             this.userAgent = userAgent;
             this.target = target;
