@@ -28,7 +28,10 @@ import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.metainfo.HashValue;
+import org.veilswarm.metainfo.InfoDictionary;
 import org.veilswarm.metainfo.Metainfo;
+import org.veilswarm.metainfo.MetainfoException;
+import org.veilswarm.metainfo.TorrentPath;
 import org.veilswarm.share.api.Download;
 import org.veilswarm.share.api.DownloadState;
 import org.veilswarm.share.api.Downloads;
@@ -801,7 +804,7 @@ public final class DownloadService implements Downloads, AutoCloseable {
             context.trackerShares().find(e.link.token()).ifPresent(share -> context.trackerShares().revoke(e.link.token()));
         }
         if (deleteFiles && s != null) {
-            FileTrees.delete(e.directory.resolve(s.metainfo().info().name()));
+            deleteStoredFiles(s.metainfo().info(), e.directory, e.id);
         }
         FileTrees.delete(stateDir(e));
         try {
@@ -811,6 +814,23 @@ public final class DownloadService implements Downloads, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "cannot delete the files of download " + e.id + ": " + ex.getMessage());
         }
         return true;
+    }
+
+    /**
+     * Deletes what the torrent stored in {@code directory}: its root folder, or its single file. Never a path made of
+     * the torrent's name, which for a single-file torrent is only advisory (any bytes a sharer chose: "..", a
+     * neighbour folder's name); both paths here come from validated path components and stay below
+     * {@code directory}.
+     */
+    static void deleteStoredFiles(InfoDictionary info, Path directory, String id) {
+        try {
+            Path stored = info.rootDirectory().isPresent()
+                    ? TorrentPath.of(List.of(info.rootDirectory().get())).resolveUnder(directory)
+                    : info.resolveUnder(info.files().get(0), directory);
+            FileTrees.delete(stored);
+        } catch (MetainfoException ex) {
+            LOG.log(System.Logger.Level.WARNING, "download " + id + ": its files were not deleted: " + ex.getMessage());
+        }
     }
 
     private synchronized Entry require(String id) {

@@ -237,7 +237,10 @@ public final class ShareService implements Shares, AutoCloseable {
         }
         e.keys = serviceKeys(e.record);
         Path root = e.record.path();
-        Path downloadDir = root.getParent();
+        // A folder holding a single file makes a single-file torrent (BEP 52 cannot say "a folder of one file", and
+        // libtorrent reads such a tree the same way): its file is stored under its own name in the folder itself.
+        Path downloadDir = e.metainfo.info().rootDirectory().isEmpty() && Files.isDirectory(root) ? root
+                : root.getParent();
         try {
             e.session = context.engine().torrent(e.metainfo.infoHashes().v2()).orElse(null);
             if (e.session == null) {

@@ -254,6 +254,34 @@ class TwoNodeShareTest {
     }
 
     /**
+     * A folder holding one file makes a single-file torrent: BEP 52 cannot say "a folder of one file", and libtorrent
+     * reads such a tree as that file alone, stored under its own name. A seeded from the folder's parent and found
+     * nothing (the share failed: "0 of N pieces verify"); and B, removing the download with its files, deleted a
+     * path made of the torrent's name, which for a single-file torrent is only advisory (here the folder's name: an
+     * unrelated folder of that name in B's directory went, the downloaded file stayed).
+     */
+    @Test
+    void aFolderHoldingOneFileIsSharedDownloadedAndRemovedWithOnlyItsFile() throws Exception {
+        startNodes();
+        Path folder = tmp.resolve("src").resolve("lonely");
+        Files.createDirectories(folder);
+        Files.write(folder.resolve("only.bin"), random(700_000, 9));
+        Share share = a.shares.create(folder, ShareOptions.defaults(), ShareProgressListener.NONE);
+        assertEquals(ShareState.SEEDING, share.state(), share.error().orElse(""));
+
+        Path into = tmp.resolve("b-one");
+        Path unrelated = into.resolve("lonely");
+        Files.createDirectories(unrelated);
+        Files.write(unrelated.resolve("keep.txt"), random(10, 1));
+        Download d = b.downloads.add(share.privateLink().orElseThrow().format(), into);
+        await(b, d.id(), DownloadState.SEEDING);
+        assertEquals(digests(folder).get("only.bin"), digests(into).get("only.bin"), "stored under its own name");
+        assertTrue(b.downloads.remove(d.id(), true));
+        assertFalse(Files.exists(into.resolve("only.bin")), "the downloaded file is deleted");
+        assertTrue(Files.exists(unrelated.resolve("keep.txt")), "nothing but what the torrent stored is deleted");
+    }
+
+    /**
      * Downloads survive a restart: a complete one seeds again from its saved metainfo and resume data even while
      * the source is down (B's tracker lists B under the link's token), a paused one stays paused and completes when
      * resumed after the restart; both records are owner-only.
