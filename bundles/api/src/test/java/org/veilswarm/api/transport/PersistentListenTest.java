@@ -88,14 +88,7 @@ class PersistentListenTest {
     @Test
     void closingCancelsTheAttemptTheTransportHasUnderWay() throws Exception {
         CompletableFuture<Listener> underWay = new CompletableFuture<>();
-        NotReadyTransport transport = new NotReadyTransport(0) {
-            @Override
-            public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
-                attempts.incrementAndGet();
-                return underWay;
-            }
-        };
-        PersistentListen listen = start(transport);
+        PersistentListen listen = start(answering(underWay));
         assertFalse(underWay.isDone());
         listen.close();
         assertTrue(underWay.isCancelled(), "the transport is told to abandon the listen (Transport's contract)");
@@ -106,18 +99,22 @@ class PersistentListenTest {
     void aListenerThatOpensAfterTheCloseIsClosedAtOnce() throws Exception {
         // A stage that cannot be cancelled from outside (a minimal stage): the transport opens the listener anyway.
         CompletableFuture<Listener> late = new CompletableFuture<>();
-        NotReadyTransport transport = new NotReadyTransport(0) {
-            @Override
-            public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
-                attempts.incrementAndGet();
-                return late.minimalCompletionStage();
-            }
-        };
-        PersistentListen listen = start(transport);
+        PersistentListen listen = start(answering(late.minimalCompletionStage()));
         listen.close();
         OpenListener opened = new OpenListener();
         late.complete(opened);
         assertFalse(opened.isOpen());
+    }
+
+    /** A transport whose every listen answers {@code stage}. */
+    private static NotReadyTransport answering(CompletionStage<Listener> stage) {
+        return new NotReadyTransport(0) {
+            @Override
+            public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> init) {
+                attempts.incrementAndGet();
+                return stage;
+            }
+        };
     }
 
     @Test
