@@ -130,9 +130,8 @@ final class ShareCommands {
             if ("SEEDING".equals(state)) {
                 progress.update(label(download), 1, ProgressDisplay.bytes(total));
                 progress.finish();
-                out.println("Done: " + ProgressDisplay.bytes(total) + " in " + directory
-                        + (string(download, "name") != null ? "/" + string(download, "name") : "")
-                        + "; the node now seeds it.");
+                out.println("Done: " + ProgressDisplay.bytes(total) + " in " + storedUnder(directory,
+                        string(download, "name")) + "; the node now seeds it.");
                 return;
             }
             if ("FAILED".equals(state)) {
@@ -149,6 +148,20 @@ final class ShareCommands {
             Thread.sleep(POLL_INTERVAL.toMillis());
             download = asObject(client.get(downloadPath), downloadPath);
         }
+    }
+
+    /**
+     * Where the download is: the torrent's folder when there is one by its name, else the directory (a single-file
+     * torrent's name is only its display name, and its file is stored under its own name).
+     */
+    static Path storedUnder(Path directory, String name) {
+        if (name != null && !name.isEmpty() && !name.contains("/") && !name.equals("..") && !name.equals(".")) {
+            Path folder = directory.resolve(name);
+            if (java.nio.file.Files.isDirectory(folder)) {
+                return folder;
+            }
+        }
+        return directory;
     }
 
     /**
