@@ -151,14 +151,14 @@ final class ShareCommands {
     }
 
     /**
-     * Where the download is: the torrent's folder when there is one by its name, else the directory (a single-file
-     * torrent's name is only its display name, and its file is stored under its own name).
+     * Where the download is: the torrent's folder or file when there is one by its name, else the directory (a
+     * single-file torrent's name is only its display name, and its file is stored under its own name).
      */
     static Path storedUnder(Path directory, String name) {
         if (name != null && !name.isEmpty() && !name.contains("/") && !name.equals("..") && !name.equals(".")) {
-            Path folder = directory.resolve(name);
-            if (java.nio.file.Files.isDirectory(folder)) {
-                return folder;
+            Path stored = directory.resolve(name);
+            if (java.nio.file.Files.exists(stored)) {
+                return stored;
             }
         }
         return directory;

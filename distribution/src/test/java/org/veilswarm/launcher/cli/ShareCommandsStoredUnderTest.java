@@ -20,6 +20,12 @@ class ShareCommandsStoredUnderTest {
     }
 
     @Test
+    void aSingleFileTorrentIsItsFile() throws Exception {
+        Files.write(dir.resolve("movie.mkv"), new byte[1]);
+        assertEquals(dir.resolve("movie.mkv"), ShareCommands.storedUnder(dir, "movie.mkv"));
+    }
+
+    @Test
     void aSingleFileTorrentWhoseNameIsNoFolderThereIsInTheDirectory() {
         // a folder of one file is shared as that file: the name is the folder's, the file is stored under its own
         assertEquals(dir, ShareCommands.storedUnder(dir, "share8"));
