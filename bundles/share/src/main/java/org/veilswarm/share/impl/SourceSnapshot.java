@@ -70,7 +70,24 @@ final class SourceSnapshot {
                         throw new CompletionException(new ShareException("the source's share record is malformed: "
                                 + e.getMessage(), e));
                     }
-                });
+                }).exceptionallyCompose(SourceSnapshot::explained);
+    }
+
+    /**
+     * A 404 in plain words: the source's tracker answers every unknown token alike (issue 7), so a revoked or removed
+     * share and a mistyped link look the same from here. The message names neither the URL nor its token.
+     */
+    private static CompletableFuture<List<Torrent>> explained(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof org.veilswarm.tracker.protocol.TrackerResponseException t
+                && t.httpStatus().equals(java.util.OptionalInt.of(404))) {
+            // Still a tracker's answer, not a ShareException: nothing to wait for (DownloadService fails at once).
+            return CompletableFuture.failedFuture(new org.veilswarm.tracker.protocol.TrackerResponseException(
+                    "the source has no share under this link: it was revoked or removed, or the link is mistyped "
+                            + "(HTTP 404)", 404));
+        }
+        return CompletableFuture.failedFuture(failure);
     }
 
     private static byte[] open(byte[] envelope, ShareLink link, Optional<NodeIdentity> verifier)

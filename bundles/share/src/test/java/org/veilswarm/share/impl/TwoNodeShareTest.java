@@ -162,6 +162,11 @@ class TwoNodeShareTest {
         ExecutionException gone = assertThrows(ExecutionException.class,
                 () -> client(b).scrape(scrapeUrl(privateLink), List.of()).get(10, TimeUnit.SECONDS));
         assertTrue(gone.getCause().getMessage().contains("404"), gone.getCause().getMessage());
+        Download revoked = b.downloads.add(privateLink.format(), tmp.resolve("b-revoked"));
+        Download failed = await(b, revoked.id(), DownloadState.FAILED);
+        assertEquals("the source has no share under this link: it was revoked or removed, or the link is mistyped "
+                + "(HTTP 404)", failed.error().orElseThrow());
+        assertTrue(b.downloads.remove(revoked.id(), false));
 
         Download d = b.downloads.add(publicLink.format(), tmp.resolve("b"));
         await(b, d.id(), DownloadState.SEEDING);

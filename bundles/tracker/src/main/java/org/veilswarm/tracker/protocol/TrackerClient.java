@@ -109,7 +109,7 @@ public final class TrackerClient {
                     public byte[] answer(FullHttpResponse response) throws TrackerResponseException {
                         if (!response.status().equals(HttpResponseStatus.OK)) {
                             throw new TrackerResponseException("tracker " + url + " answered HTTP "
-                                    + response.status());
+                                    + response.status(), response.status().code());
                         }
                         return ByteBufUtil.getBytes(response.content());
                     }

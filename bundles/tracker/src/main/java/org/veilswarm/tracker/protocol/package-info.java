@@ -6,5 +6,5 @@
  * which tokens and torrents exist. See docs/protocols/tracker.md.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.veilswarm.tracker.protocol;
