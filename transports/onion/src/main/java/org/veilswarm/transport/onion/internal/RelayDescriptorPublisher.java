@@ -238,8 +238,10 @@ final class RelayDescriptorPublisher implements AutoCloseable {
                         LOG.log(Level.INFO, "relay descriptor accepted by the {0} directory", scheme.name());
                         schedule(settings.republishInterval());
                     } else {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                && error.getCause() != null ? error.getCause() : error; // the copy wraps it
                         LOG.log(Level.INFO, "relay descriptor not accepted by the {0} directory yet ({1}); retrying in {2}",
-                                new Object[] {scheme.name(), error.getMessage(), retry});
+                                new Object[] {scheme.name(), cause.getMessage(), retry});
                         schedule(retry);
                         Duration doubled = retry.multipliedBy(2);
                         retry = doubled.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : doubled;
