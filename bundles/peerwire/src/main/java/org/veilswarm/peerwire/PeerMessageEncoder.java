@@ -30,7 +30,6 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
         super(ANY_MESSAGE);
     }
 
-
     @Override
     public boolean acceptOutboundMessage(Object msg) {
         return msg instanceof PeerMessage;
