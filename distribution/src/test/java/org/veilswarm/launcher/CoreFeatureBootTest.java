@@ -55,6 +55,23 @@ class CoreFeatureBootTest extends OneNodeTest {
                 "SCR registers ServiceComponentRuntime");
     }
 
+    /**
+     * Jetty, HikariCP and Netty log through slf4j, which binds to a provider once, at its first use. A first use
+     * before the provider is there binds it to the no-operation logger for the life of the node: every warning and
+     * error of those libraries lost (Jetty's "Failed to bind" among them). The launcher's own early Netty calls
+     * ({@code NettyProbes}) did exactly that.
+     */
+    @Test
+    void slf4jInsideTheNodeIsBoundToARealProvider() throws ReflectiveOperationException {
+        node = TestNodes.builder(data).features("core").build();
+        node.start();
+
+        Bundle api = bundle(node.framework().getBundleContext(), "slf4j.api");
+        Object factory = api.loadClass("org.slf4j.LoggerFactory").getMethod("getILoggerFactory").invoke(null);
+        assertFalse(factory.getClass().getName().startsWith("org.slf4j.helpers."),
+                "slf4j in the node logs nowhere: bound to " + factory.getClass().getName());
+    }
+
     @Test
     void configurationAdminUsesTheSystemBundlesConfigAdminPackage() {
         node = TestNodes.builder(data).features("core").build();

@@ -36,6 +36,8 @@ public final class NodeRuntime {
 
     private static final Logger LOG = System.getLogger("org.veilswarm.launcher");
     private static final Duration START_LEVEL_STEP_TIMEOUT = Duration.ofMinutes(2);
+    /** The Maven group of Veilswarm's own bundles (the Netty probes run before the first of them starts). */
+    private static final String OWN_GROUP = "org.veilswarm";
     private static final Duration CONFIGURATION_ADMIN_WAIT = Duration.ofSeconds(10);
     private static final long CONSOLE_POLL_MILLIS = 100;
 
@@ -81,7 +83,6 @@ public final class NodeRuntime {
             LOG.log(Level.DEBUG, () -> "bundles installed " + report.installed().size() + ", updated " + report.updated().size()
                     + ", unchanged " + report.unchanged().size() + ", uninstalled " + report.uninstalled().size());
             fw.start();
-            NettyProbes.run(fw.getBundleContext());
             raiseStartLevels(fw, features);
 
             framework = fw;
@@ -127,7 +128,16 @@ public final class NodeRuntime {
         TreeSet<Integer> levels = features.startLevels();
         levels.add(FrameworkProperties.RUNTIME_BUNDLE_START_LEVEL);
         FrameworkStartLevel startLevel = fw.adapt(FrameworkStartLevel.class);
+        int firstOwnLevel = features.bundles().stream().filter(b -> OWN_GROUP.equals(b.coordinates().groupId()))
+                .mapToInt(FeatureSet.PlannedBundle::startLevel).min().orElse(Integer.MAX_VALUE);
+        boolean probed = false;
         for (int level : levels) {
+            // After the logging bundles (slf4j binds its provider once, at first use: Netty's logger set-up in the
+            // probes would otherwise bind it to the no-operation logger for good) and before our own bundles.
+            if (!probed && level >= firstOwnLevel) {
+                NettyProbes.run(fw.getBundleContext());
+                probed = true;
+            }
             if (level > startLevel.getStartLevel()) {
                 CountDownLatch reached = new CountDownLatch(1);
                 startLevel.setStartLevel(level, event -> {
@@ -147,6 +157,9 @@ public final class NodeRuntime {
                     configure = false;
                 }
             }
+        }
+        if (!probed) {
+            NettyProbes.run(fw.getBundleContext());
         }
         if (configure) {
             configs.apply(awaitConfigurationAdmin(fw, configs), features.configurations(), settings.configurations());
