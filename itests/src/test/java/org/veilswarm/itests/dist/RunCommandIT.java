@@ -38,7 +38,7 @@ import org.veilswarm.itests.support.Ports;
  */
 class RunCommandIT {
     private static final Pattern CONSOLE_LINE = Pattern.compile("Console: (http://127\\.0\\.0\\.1:(\\d+)/management/([A-Za-z0-9_-]+))\\s*");
-    /** A stack trace line, an uncaught exception, or a log record at error level (slf4j-simple, JUL). */
+    /** A stack trace line, an uncaught exception, or a log record at error level (Felix, java.util.logging). */
     private static final Pattern PROBLEM_LINE = Pattern.compile(
             "^\\s+at [\\w.$/]+\\(|^Caused by: |Exception in thread |\\bERROR\\b|\\bSEVERE\\b");
     private static final Duration CONSOLE_TIMEOUT = Duration.ofSeconds(60);

@@ -36,7 +36,7 @@ public final class TorNetworkNode implements AutoCloseable {
     public static final Pattern CONSOLE_LINE = Pattern.compile(
             "Console: (http://127\\.0\\.0\\.1:\\d+/management/\\S+)\\s*");
     private static final Pattern NODE_LINE = Pattern.compile("Veilswarm node ([a-z2-7]{56}\\.onion) running\\s*");
-    /** A stack trace line, an uncaught exception, or a log record at error level (slf4j-simple, JUL). */
+    /** A stack trace line, an uncaught exception, or a log record at error level (Felix, java.util.logging). */
     private static final Pattern PROBLEM_LINE = Pattern.compile(
             "^\\s+at [\\w.$/]+\\(|^Caused by: |Exception in thread |\\bERROR\\b|\\bSEVERE\\b");
     /** The line the tracker logs once it is published on the tor transport (the node's tor has bootstrapped). */

@@ -160,8 +160,8 @@ public final class VeilswarmOptions {
     /**
      * The start level for a feature bundle: its {@code start-order}, except that the levels up to Pax Exam's own
      * (2, {@code START_LEVEL_SYSTEM_BUNDLES}) collapse to 1. Pax Exam's bundles log through slf4j when they start;
-     * slf4j 2 looks for its provider once, on first use, so the features' logging bundles (SPI Fly, slf4j-api,
-     * slf4j-simple, start-order 1 and 2) must be up before them, or every bundle's log goes to the no-op logger.
+     * slf4j 2 looks for its provider once, on first use, so the features' logging bundles (slf4j-api and its
+     * provider fragment, start-order 2) must be resolved before them, or every bundle's log goes to the no-op logger.
      * Their relative order is kept: Felix starts bundles of one level in install (feature) order.
      */
     static int startLevel(Feature.Bundle bundle) {

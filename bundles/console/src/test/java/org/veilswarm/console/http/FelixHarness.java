@@ -33,8 +33,7 @@ final class FelixHarness implements AutoCloseable {
 
     /** Artifacts in start order; the console bundle comes last. */
     private static final List<String> ARTIFACTS = List.of(
-            "asm", "asm-tree", "asm-analysis", "asm-commons", "asm-util", "org.apache.aries.spifly.dynamic.bundle",
-            "slf4j-api", "slf4j-simple",
+            "slf4j-api", "slf4j-provider",
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
             "org.apache.felix.configadmin", "org.apache.felix.scr",
             "netty-common", "netty-buffer", "netty-resolver", "netty-transport",
@@ -79,8 +78,8 @@ final class FelixHarness implements AutoCloseable {
         properties.put("org.osgi.service.http.port", Integer.toString(port));
         properties.put("org.apache.felix.http.host", "127.0.0.1");
         properties.put("felix.cm.dir", work.resolve("config").toString());
-        // The test class path holds slf4j-simple too; Felix's implicit boot delegation let ServiceLoader find
-        // that copy ("SimpleServiceProvider not a subtype") and Jetty's log went to NOP.
+        // The test class path holds slf4j's provider too; Felix's implicit boot delegation let ServiceLoader find
+        // that copy ("not a subtype") and Jetty's log went to NOP.
         properties.put("felix.bootdelegation.implicit", "false");
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(properties);
         framework.start();
