@@ -18,8 +18,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.launch.Framework;
 import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -78,8 +78,7 @@ public final class NodeRuntime {
             fw = frameworkFactory().newFramework(FrameworkProperties.of(settings.dataDirectory(), settings.consoleHost(),
                     settings.consolePort(), settings.deployDirectory(), settings.frameworkProperties()));
             fw.init();
-            fw.getBundleContext().registerService(ResolverHookFactory.class,
-                    new ServedCapabilities(), null);
+            fw.getBundleContext().registerService(ResolverHookFactory.class, new ServedCapabilities(), null);
             BundleDiagnostics diag = new BundleDiagnostics();
             fw.getBundleContext().addFrameworkListener(diag);
             BundleInstaller.Report report = new BundleInstaller(fw.getBundleContext()).synchronize(bundles);

@@ -18,9 +18,9 @@ import org.osgi.framework.wiring.BundleRevision;
  * does not resolve, and Felix names the missing {@code osgi.serviceloader.processor} extender instead
  * (docs/plugin-authors.md: install SPI Fly).
  */
-public final class ServedCapabilities implements ResolverHookFactory {
+final class ServedCapabilities implements ResolverHookFactory {
     /** The attribute naming the only bundle (by symbolic name) a capability may be wired to. */
-    public static final String SERVES = "veilswarm.serves";
+    static final String SERVES = "veilswarm.serves";
 
     @Override
     public ResolverHook begin(Collection<BundleRevision> triggers) {
