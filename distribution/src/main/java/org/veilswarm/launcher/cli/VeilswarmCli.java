@@ -200,8 +200,9 @@ public final class VeilswarmCli {
     }
 
     /**
-     * One line per record on stderr; the launcher at INFO, everything else that logs through
-     * java.util.logging in this JVM (SPI Fly does) at WARNING, unless the operator configured logging.
+     * One line per record on stderr; the launcher and the node's bundles ({@code org.veilswarm}) at INFO,
+     * everything else that logs through java.util.logging in this JVM (the libraries' slf4j records arrive there
+     * through the node's slf4j provider) at WARNING, unless the operator configured logging.
      */
     private static void configureLogging() {
         if (System.getProperty("java.util.logging.config.file") != null) {
