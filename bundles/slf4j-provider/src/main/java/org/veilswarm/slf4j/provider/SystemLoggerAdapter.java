@@ -8,9 +8,9 @@ import org.slf4j.helpers.MessageFormatter;
 
 /**
  * An slf4j logger that writes to a {@link System.Logger} of the same name. slf4j's {@code AbstractLogger} has
- * already split a trailing throwable off the arguments when {@link #handleNormalizedLoggingCall} runs; the
- * {@code {}} placeholders are filled here, only for records the level lets through. Markers and MDC values are
- * not written (no library the node runs depends on them).
+ * already checked the level (with the {@code isXEnabled} methods below) and split a trailing throwable off the
+ * arguments when {@link #handleNormalizedLoggingCall} runs, so the {@code {}} placeholders are filled only for
+ * records that are written. Markers and MDC values are not written (no library the node runs depends on them).
  */
 final class SystemLoggerAdapter extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
@@ -71,9 +71,6 @@ final class SystemLoggerAdapter extends LegacyAbstractLogger {
     protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, Marker marker, String messagePattern,
             Object[] arguments, Throwable throwable) {
         Level to = levelOf(level);
-        if (!target.isLoggable(to)) {
-            return;
-        }
         String message = arguments == null || arguments.length == 0 ? messagePattern
                 : MessageFormatter.basicArrayFormat(messagePattern, arguments);
         if (throwable == null) {
