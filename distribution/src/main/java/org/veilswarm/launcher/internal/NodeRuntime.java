@@ -130,13 +130,15 @@ public final class NodeRuntime {
         TreeSet<Integer> levels = features.startLevels();
         levels.add(FrameworkProperties.RUNTIME_BUNDLE_START_LEVEL);
         FrameworkStartLevel startLevel = fw.adapt(FrameworkStartLevel.class);
-        int firstOwnLevel = features.bundles().stream().filter(b -> OWN_GROUP.equals(b.coordinates().groupId()))
-                .mapToInt(FeatureSet.PlannedBundle::startLevel).min().orElse(Integer.MAX_VALUE);
+        // The probes run after the logging bundles (slf4j binds its provider once, at first use: Netty's logger
+        // set-up in the probes would otherwise bind it to the no-operation logger for good) and before our own
+        // bundles, or before the runtime level when no feature has one; that level is always among the steps.
+        int probeLevel = features.bundles().stream().filter(b -> OWN_GROUP.equals(b.coordinates().groupId()))
+                .mapToInt(FeatureSet.PlannedBundle::startLevel).min()
+                .orElse(FrameworkProperties.RUNTIME_BUNDLE_START_LEVEL);
         boolean probed = false;
         for (int level : levels) {
-            // After the logging bundles (slf4j binds its provider once, at first use: Netty's logger set-up in the
-            // probes would otherwise bind it to the no-operation logger for good) and before our own bundles.
-            if (!probed && level >= firstOwnLevel) {
+            if (!probed && level >= probeLevel) {
                 NettyProbes.run(fw.getBundleContext());
                 probed = true;
             }
@@ -159,9 +161,6 @@ public final class NodeRuntime {
                     configure = false;
                 }
             }
-        }
-        if (!probed) {
-            NettyProbes.run(fw.getBundleContext());
         }
         if (configure) {
             configs.apply(awaitConfigurationAdmin(fw, configs), features.configurations(), settings.configurations());
