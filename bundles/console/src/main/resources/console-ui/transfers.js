@@ -123,10 +123,11 @@ export async function loadDownloads(report) {
     el('td', { class: 'num' }, d.peers),
     el('td', {}, d.etaSeconds === null ? '–' : `${Math.ceil(d.etaSeconds / 60)} min`),
     el('td', {}, el('span', { class: `badge state-${d.state.toLowerCase()}` }, d.state),
-      d.error ? el('div', { class: 'sub error-text' }, d.error) : null),
+      d.error ? el('div', { class: 'sub error-text' }, d.error) : null,
+      d.state === 'STALLED' ? el('div', { class: 'sub' }, 'nothing received for 30 s; still trying its peers') : null),
     el('td', { class: 'actions' },
-      d.state === 'PAUSED'
-        ? el('button', { type: 'button', class: 'small', onclick: () => api.resumeDownload(d.id).then(() => loadDownloads(report)).catch(report) }, 'Resume')
+      d.state === 'PAUSED' || d.state === 'FAILED'
+        ? el('button', { type: 'button', class: 'small', onclick: () => api.resumeDownload(d.id).then(() => loadDownloads(report)).catch(report) }, d.state === 'FAILED' ? 'Retry' : 'Resume')
         : el('button', { type: 'button', class: 'small', onclick: () => api.pauseDownload(d.id).then(() => loadDownloads(report)).catch(report) }, 'Pause'),
       el('button', { type: 'button', class: 'small', onclick: () => api.removeDownload(d.id).then(() => loadDownloads(report)).catch(report) }, 'Remove')))));
 }

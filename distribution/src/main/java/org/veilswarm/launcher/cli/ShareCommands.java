@@ -245,7 +245,8 @@ final class ShareCommands {
         return v instanceof JsonString ? ((JsonString) v).getString() : null;
     }
 
-    private static long number(JsonObject o, String key) {
+    /** {@code key}'s number in {@code o}, 0 when absent or not a number (also for StatusCommands). */
+    static long number(JsonObject o, String key) {
         JsonValue v = o.get(key);
         return v instanceof JsonNumber ? ((JsonNumber) v).longValue() : 0;
     }

@@ -14,7 +14,9 @@ import jakarta.json.JsonValue;
 /**
  * {@code veilswarm status} and {@code veilswarm bundles}: what {@code GET /api/node} and
  * {@code GET /api/bundles} return, as tables. Columns are taken from the JSON by name, so a field the console
- * adds later shows up in {@code status} without a change here.
+ * adds later shows up in {@code status} without a change here. {@code status} then lists the node's shares and
+ * downloads ({@code GET /api/shares}, {@code GET /api/downloads}) with their state, progress and rates, so that a
+ * download that is stalled or failed shows without opening the console.
  */
 final class StatusCommands {
 
@@ -33,6 +35,80 @@ final class StatusCommands {
         flatten("", (JsonObject) node, table);
         out.println("Veilswarm node at " + client.base());
         table.print(out);
+        transfers(client, out);
+    }
+
+    /** The shares and downloads tables; a node without the share feature (503) gets one line instead. */
+    private static void transfers(RunningNodeClient client, PrintStream out) {
+        List<JsonObject> shares;
+        List<JsonObject> downloads;
+        try {
+            shares = objects(client.get("/api/shares"), "/api/shares");
+            downloads = objects(client.get("/api/downloads"), "/api/downloads");
+        } catch (CliException e) {
+            out.println();
+            out.println("Shares and downloads not shown: " + e.getMessage());
+            return;
+        }
+        out.println();
+        TextTable shareTable = new TextTable("SHARE", "STATE", "SIZE", "PEERS", "UPLOADED");
+        for (JsonObject share : shares) {
+            shareTable.add(nameOf(share), text(share.get("state")),
+                    ProgressDisplay.bytes(ShareCommands.number(share, "totalBytes")), text(share.get("peers")),
+                    ProgressDisplay.bytes(ShareCommands.number(share, "uploadedBytes")));
+        }
+        printOrNone(shareTable, "shares", out);
+        printErrors(shares, out);
+        out.println();
+        TextTable downloadTable = new TextTable("DOWNLOAD", "STATE", "DONE", "OF", "DOWN", "UP", "PEERS", "ETA");
+        for (JsonObject d : downloads) {
+            long total = ShareCommands.number(d, "totalBytes");
+            long done = ShareCommands.number(d, "completedBytes");
+            JsonValue eta = d.get("etaSeconds");
+            downloadTable.add(nameOf(d), text(d.get("state")),
+                    total == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f %%", 100.0 * done / total),
+                    total == 0 ? "?" : ProgressDisplay.bytes(total),
+                    ProgressDisplay.bytes(ShareCommands.number(d, "downloadRate")) + "/s",
+                    ProgressDisplay.bytes(ShareCommands.number(d, "uploadRate")) + "/s", text(d.get("peers")),
+                    eta instanceof JsonNumber ? ProgressDisplay.duration(((JsonNumber) eta).longValue()) : "-");
+        }
+        printOrNone(downloadTable, "downloads", out);
+        printErrors(downloads, out);
+    }
+
+    private static String nameOf(JsonObject o) {
+        return o.get("name") instanceof JsonString ? text(o.get("name")) : "(metadata not yet known)";
+    }
+
+    /** Each failed share's or download's reason, below its table (too long for a column). */
+    private static void printErrors(List<JsonObject> items, PrintStream out) {
+        for (JsonObject o : items) {
+            if (o.get("error") instanceof JsonString) {
+                out.println(nameOf(o) + ": " + text(o.get("error")));
+            }
+        }
+    }
+
+    private static void printOrNone(TextTable table, String what, PrintStream out) {
+        if (table.size() == 0) {
+            out.println("No " + what + ".");
+        } else {
+            table.print(out);
+        }
+    }
+
+    /** The objects of the list {@code GET path} answered. */
+    private static List<JsonObject> objects(JsonValue answer, String path) throws CliException {
+        if (!(answer instanceof JsonArray)) {
+            throw new CliException("GET " + path + " did not return a list: " + answer);
+        }
+        List<JsonObject> objects = new ArrayList<>();
+        ((JsonArray) answer).forEach(v -> {
+            if (v instanceof JsonObject) {
+                objects.add((JsonObject) v);
+            }
+        });
+        return objects;
     }
 
     static void bundles(RunningNodeClient client, PrintStream out) throws CliException {

@@ -42,7 +42,7 @@ public final class VeilswarmCli {
             "              --timeout S       seconds to wait for the directory before giving up (default 180)",
             "              --reset           delete the testnet directory first (new keys and identities)",
             "  testnet stop  Stop the testnet running from a directory (every node process).   --dir DIR",
-            "  status    Show the status of the node running on a data directory (via its REST API).",
+            "  status    Show the node running on a data directory, its shares and downloads (via its REST API).",
             "              --data DIR",
             "  bundles   List the bundles of the node running on a data directory (via its REST API).",
             "              --data DIR",

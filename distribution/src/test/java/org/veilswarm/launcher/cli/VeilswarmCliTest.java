@@ -126,6 +126,7 @@ class VeilswarmCliTest {
             CliOutcome status = cli("status", "--data", data.toString());
             assertEquals(0, status.exitCode(), status.err());
             assertTrue(status.out().contains(address), status.out());
+            assertTrue(status.out().contains("Shares and downloads not shown: The node answered 503"), status.out());
 
             CliOutcome bundles = cli("bundles", "--data", data.toString());
             assertEquals(0, bundles.exitCode(), bundles.err());

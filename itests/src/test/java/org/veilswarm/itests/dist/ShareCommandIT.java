@@ -102,6 +102,17 @@ class ShareCommandIT {
         assertTrue(get.output().contains("%"), "no progress in:\n" + get.output());
         assertEquals(sha256Tree(folder), sha256Tree(target.resolve("holiday")), get.output());
 
+        // status lists the transfers: A's share, B's download, both seeding.
+        CliRun statusA = cli(veilswarm, "status", "--data", a.data.toString());
+        assertEquals(0, statusA.exit(), statusA.output());
+        assertTrue(statusA.output().lines().anyMatch(l -> l.startsWith("holiday ") && l.contains("SEEDING")),
+                "no seeding share in:\n" + statusA.output());
+        assertTrue(statusA.output().contains("No downloads."), statusA.output());
+        CliRun statusB = cli(veilswarm, "status", "--data", b.data.toString());
+        assertEquals(0, statusB.exit(), statusB.output());
+        assertTrue(statusB.output().lines().anyMatch(l -> l.startsWith("holiday ") && l.contains("SEEDING")
+                && l.contains("100.0 %")), "no complete download in:\n" + statusB.output());
+
         String unknownLink = lastLine.substring(0, lastLine.lastIndexOf('/') + 1) + "A".repeat(43);
         CliRun bad = cli(veilswarm, "get", unknownLink, "--dir", work.resolve("nothing").toString(), "--data",
                 b.data.toString());

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -50,11 +49,7 @@ public final class ConsoleAnnouncer {
     private final BundleContext context;
     private final ConsoleLog log;
     private final Path urlFile;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "veilswarm-console-port-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = IdleWorkers.named("veilswarm-console-port-check", 1);
     private final AtomicBoolean checkPending = new AtomicBoolean();
     private volatile Object endpointProperty;
     private volatile String written;

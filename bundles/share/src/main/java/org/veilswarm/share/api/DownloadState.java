@@ -8,6 +8,12 @@ public enum DownloadState {
     FETCHING_METADATA,
     /** Downloading pieces. */
     DOWNLOADING,
+    /**
+     * Downloading, but no data has arrived for a while (30 s): no peer is connected, or none of those connected
+     * sends. The node keeps dialling the peers it knows and asking the source's tracker for more; the download
+     * goes on by itself when one answers (a source node that restarts, a circuit rebuilt). Since 1.3.
+     */
+    STALLED,
     /** Paused by the user: no connections. */
     PAUSED,
     /** Complete and verified; now seeding and tracking it. */

@@ -6,8 +6,8 @@
  * {@link org.veilswarm.share.api.ShareOptions#services()}, the onion services of a share of its own. 1.2: shares
  * for authorized clients only ({@link org.veilswarm.share.api.ShareOptions#clientAuth()},
  * {@link org.veilswarm.share.api.Share#clientAuthKey()}, {@link org.veilswarm.share.api.Downloads#add(String,
- * java.nio.file.Path, String)}).
+ * java.nio.file.Path, String)}). 1.3: {@link org.veilswarm.share.api.DownloadState#STALLED}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.veilswarm.share.api;

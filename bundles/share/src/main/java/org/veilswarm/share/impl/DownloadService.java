@@ -68,6 +68,18 @@ public final class DownloadService implements Downloads, AutoCloseable {
     /** The longest pause between two looks at the source while waiting. */
     private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     private static final Duration REDIAL = Duration.ofSeconds(2);
+    /**
+     * How long a download may receive nothing before it shows as {@link DownloadState#STALLED}: longer than a
+     * circuit takes to be rebuilt under a connection that broke (seconds), short enough that a user sees a source
+     * gone away before wondering.
+     */
+    static final Duration STALL_AFTER = Duration.ofSeconds(30);
+    /**
+     * How often a stalled download asks the source's tracker for peers besides its usual interval (up to 30 min):
+     * a restarted source, or a seeder that joined, is then found within a minute. Each announce over an onion
+     * service costs a circuit to the tracker's service, so not more often.
+     */
+    static final Duration STALL_REANNOUNCE = Duration.ofSeconds(60);
     /** How often the bound tracker store is compared with the one the seeding downloads' records went into. */
     private static final Duration STORE_CHECK = Duration.ofSeconds(1);
 
@@ -75,6 +87,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
     private final Announcer announcer;
     private final Duration peerWait;
     private final Duration metadataTimeout;
+    private final Duration stallAfter;
+    private final Duration stallReannounce;
     private final Map<String, Entry> downloads = new LinkedHashMap<>();
 
     /** One download in memory. */
@@ -100,6 +114,15 @@ public final class DownloadService implements Downloads, AutoCloseable {
         /** The tracker store the seeding torrent's record was last put into, and the record's date; see followStore. */
         volatile TrackerStore recordIn;
         volatile java.time.Instant recordAdded;
+        /**
+         * The session's payload bytes received at the last look ({@code -1}: none yet) and when that count last
+         * changed ({@link System#nanoTime}); see {@link DownloadState#STALLED}. Reset when a session starts,
+         * otherwise written by the redial ticker only.
+         */
+        volatile long lastReceived = -1;
+        volatile long receivedAt;
+        volatile boolean stalled;
+        long stallAnnouncedAt;
         /** Counts starts: a chain of an earlier start (paused, then resumed) must not touch this one's state. */
         final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -125,10 +148,21 @@ public final class DownloadService implements Downloads, AutoCloseable {
 
     /** As above, giving up on the torrent's metadata after {@code metadataTimeout} (tests shorten it). */
     DownloadService(ShareContext context, Duration peerWait, Duration metadataTimeout) {
+        this(context, peerWait, metadataTimeout, STALL_AFTER, STALL_REANNOUNCE);
+    }
+
+    /**
+     * As above, showing a download that receives nothing for {@code stallAfter} as stalled, and announcing to the
+     * source every {@code stallReannounce} while it is (tests shorten both).
+     */
+    DownloadService(ShareContext context, Duration peerWait, Duration metadataTimeout, Duration stallAfter,
+            Duration stallReannounce) {
         this.context = context;
         this.announcer = new Announcer(context);
         this.peerWait = peerWait;
         this.metadataTimeout = metadataTimeout;
+        this.stallAfter = stallAfter;
+        this.stallReannounce = stallReannounce;
     }
 
     @Override
@@ -307,18 +341,16 @@ public final class DownloadService implements Downloads, AutoCloseable {
                         throw new CompletionException(new IllegalStateException("paused"));
                     }
                     e.session = session;
+                    e.lastReceived = -1;
+                    e.receivedAt = System.nanoTime();
+                    e.stalled = false;
                     e.state = DownloadState.DOWNLOADING;
                     if (e.clientKey != null) {
                         // Peers from the source's snapshot (a GET that lists nobody), now and every minute.
                         refreshPeers(transport, e);
                         announcer.every(e.id + "/snapshot", SNAPSHOT_REFRESH, () -> refreshPeers(transport, e));
                     } else {
-                        announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE,
-                                progress(e), response -> {
-                                    e.peers.addAll(response.peers());
-                                    response.peers().forEach(e.redials::listedAgain);
-                                    connectAll(e);
-                                });
+                        keepAnnouncingToSource(e);
                     }
                     // The engine does not dial again by itself: every known peer not connected (failed once over
                     // a circuit that broke, a duplicate connection closed by the other side, a restarted seeder)
@@ -326,11 +358,13 @@ public final class DownloadService implements Downloads, AutoCloseable {
                     announcer.every(e.id + "/redial", REDIAL, () -> {
                         TorrentSession s = e.session;
                         if (e.state == DownloadState.DOWNLOADING && s != null) {
-                            if (s.stats().peers().isEmpty()) {
+                            TorrentStats stats = s.stats();
+                            if (stats.peers().isEmpty()) {
                                 // With no connection at all no peer is given up on: each is tried every minute.
                                 e.peers.forEach(e.redials::listedAgain);
                             }
                             connectAll(e);
+                            watchForStall(e, stats, System.nanoTime());
                         }
                     });
                     return session.completion();
@@ -648,6 +682,47 @@ public final class DownloadService implements Downloads, AutoCloseable {
         };
     }
 
+    /** Announces to the source now and at its interval; every answer's peers are dialled. */
+    private void keepAnnouncingToSource(Entry e) {
+        announcer.keepAnnouncing(e.id + "/source", announceUrl(e), e.infoHash, AnnounceEvent.NONE, progress(e),
+                response -> dialListed(e, response));
+    }
+
+    private void dialListed(Entry e, AnnounceResponse response) {
+        e.peers.addAll(response.peers());
+        response.peers().forEach(e.redials::listedAgain);
+        connectAll(e);
+    }
+
+    /**
+     * Notes whether the download received anything since the last look; one that received nothing for
+     * {@link #stallAfter} is stalled (logged once each way) and asks the source's tracker for peers every
+     * {@link #stallReannounce} besides the tracker's interval.
+     */
+    private void watchForStall(Entry e, TorrentStats stats, long now) {
+        if (stats.downloaded() != e.lastReceived) {
+            e.lastReceived = stats.downloaded();
+            e.receivedAt = now;
+        }
+        boolean stalled = now - e.receivedAt >= stallAfter.toNanos();
+        if (stalled != e.stalled) {
+            e.stalled = stalled;
+            LOG.log(System.Logger.Level.INFO, stalled
+                    ? "download " + e.id + ": nothing received for " + stallAfter.toSeconds() + " s from "
+                            + stats.peers().size() + " connected and " + e.peers.size() + " known peer(s); still trying"
+                    : "download " + e.id + ": receiving again");
+            if (stalled) {
+                e.stallAnnouncedAt = now - stallReannounce.toNanos();
+            }
+        }
+        if (stalled && e.clientKey == null && now - e.stallAnnouncedAt >= stallReannounce.toNanos()) {
+            // One announce besides the periodic ones (whose retries after a failure are theirs to pace).
+            e.stallAnnouncedAt = now;
+            announcer.announce(announceUrl(e), e.infoHash, AnnounceEvent.NONE, progress(e))
+                    .thenAccept(response -> dialListed(e, response));
+        }
+    }
+
     private static TrackerUrl announceUrl(Entry e) {
         return new TrackerUrl(e.link.tracker(), ShareService.prefix(e.link.visibility(), e.link.token()) + "announce");
     }
@@ -864,6 +939,8 @@ public final class DownloadService implements Downloads, AutoCloseable {
             if (st.state() == TorrentState.FAILED && state != DownloadState.PAUSED) {
                 state = DownloadState.FAILED;
                 error = st.failureReason();
+            } else if (state == DownloadState.DOWNLOADING && e.stalled) {
+                state = DownloadState.STALLED;
             }
         }
         return new Download(e.id, e.link, e.directory, Optional.ofNullable(name),

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.veilswarm.share.api.Share;
@@ -69,11 +68,8 @@ public final class ShareCreations implements AutoCloseable {
     private final Map<String, Creation> creations = new ConcurrentHashMap<>();
     private final List<String> order = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "veilswarm-console-share-create");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = org.veilswarm.console.impl.IdleWorkers.named(
+            "veilswarm-console-share-create", 2);
 
     public Creation start(Shares shares, Path path, ShareOptions options) {
         byte[] bytes = new byte[12];

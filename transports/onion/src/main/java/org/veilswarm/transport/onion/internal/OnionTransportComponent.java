@@ -241,19 +241,19 @@ public class OnionTransportComponent implements Transport {
         return engine.info();
     }
 
-    /** False for every address until onion services exist (issue #5). */
+    /** True for {@code .onion} addresses while a directory is bound (paths and the HSDir ring need one). */
     @Override
     public boolean canReach(TransportAddress address) {
         return engine.canReach(address);
     }
 
-    /** Fails with {@code UNSUPPORTED_ADDRESS} until onion services exist (issue #5). */
+    /** Publishes an onion service under {@code key} (rend-spec-v3): see {@link OnionTransportEngine}. */
     @Override
     public CompletionStage<Listener> listen(ServiceKey key, int port, ChannelInitializer<Channel> childInitializer) {
         return engine.listen(key, port, childInitializer);
     }
 
-    /** Fails with {@code UNSUPPORTED_ADDRESS} until onion services exist (issue #5). */
+    /** Reaches {@code <address>.onion:port}: descriptor, introduction, rendezvous, stream. */
     @Override
     public CompletionStage<Channel> connect(TransportAddress to, ChannelInitializer<Channel> initializer) {
         return engine.connect(to, initializer);
