@@ -125,6 +125,23 @@ class DirectoryHttpTest {
         assertThrows(ExecutionException.class, () -> c.get("/doc").get());
     }
 
+    /**
+     * A scheme's requests made after its event loop stopped (an onion node's descriptor upload racing the
+     * directory bundle's refresh) fail at once: Netty drops the connect's listener notification on a terminated
+     * loop, and the request used to wait for its whole timeout, kept by the JDK's timeout scheduler.
+     */
+    @Test
+    void aRequestAfterTheEventLoopStoppedFailsAtOnce() throws Exception {
+        EventLoopGroup stopped = new NioEventLoopGroup(1);
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        DirectoryHttpClient c = new DirectoryHttpClient(new TcpDirectoryConnector(stopped, address),
+                Duration.ofSeconds(60), 1000, true);
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> c.post("/echo", new byte[] {1}).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, failed.getCause());
+        assertTrue(failed.getCause().getMessage().contains("stopped"), failed.getCause().getMessage());
+    }
+
     @Test
     void acceptEncodingIsReadWithItsWeights() {
         assertTrue(DirectoryServerInitializer.acceptsGzip("gzip"));
