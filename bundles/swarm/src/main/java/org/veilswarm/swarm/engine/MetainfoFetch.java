@@ -110,12 +110,13 @@ final class MetainfoFetch {
      * what every peer did (connections, failures and the last reason).
      */
     CompletableFuture<Metainfo> timeoutAfter(Duration timeout) {
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!result.isDone()) {
+        // The deadline's task on the JDK's timer thread is cancelled when the fetch ends, so a finished fetch (its
+        // engine, its peers' metadata) is not held there for the rest of the timeout.
+        CompletableFuture<Void> deadline = new CompletableFuture<>();
+        deadline.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenRun(() ->
                 result.completeExceptionally(new TimeoutException("no peer gave the metadata of " + hashes.v2().hex()
-                        + " within " + timeout.toSeconds() + " s (" + failures.summary() + ")"));
-            }
-        });
+                        + " within " + timeout.toSeconds() + " s (" + failures.summary() + ")")));
+        result.whenComplete((m, e) -> deadline.cancel(false));
         return result;
     }
 

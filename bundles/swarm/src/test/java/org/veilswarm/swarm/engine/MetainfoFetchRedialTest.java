@@ -2,6 +2,7 @@ package org.veilswarm.swarm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import org.veilswarm.api.transport.Transport;
 import org.veilswarm.api.transport.TransportAddress;
 import org.veilswarm.api.transport.TransportException;
 import org.veilswarm.metainfo.CreatedTorrent;
+import org.veilswarm.metainfo.HashValue;
 import org.veilswarm.metainfo.TorrentMode;
 import org.veilswarm.transport.direct.impl.DirectTransportEngine;
 
@@ -68,6 +70,23 @@ class MetainfoFetchRedialTest {
         assertEquals(t.metainfo().infoHashes(), session.metainfo().infoHashes());
         session.completion().get(30, TimeUnit.SECONDS);
         Loopback.assertSameTree(content, dir.resolve("dl").resolve("share"));
+    }
+
+    /** The fetch's timeout no longer holds a finished fetch (and its engine) on the JDK's timer until it passes. */
+    @Test
+    void aFinishedFetchIsNotKeptUntilItsTimeout() throws Exception {
+        SwarmEngine engine = new SwarmEngine(EngineConfig.defaults());
+        engines.add(engine);
+        MetainfoFetch fetch = new MetainfoFetch(engine, HashValue.of(new byte[32]));
+        fetch.timeoutAfter(Duration.ofHours(1));
+        java.lang.ref.WeakReference<MetainfoFetch> kept = new java.lang.ref.WeakReference<>(fetch);
+        fetch.result().cancel(false); // the download was removed before the metadata came
+        fetch = null;
+        for (int i = 0; i < 100 && kept.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(kept.get(), "a fetch that ended is still held");
     }
 
     @Test
