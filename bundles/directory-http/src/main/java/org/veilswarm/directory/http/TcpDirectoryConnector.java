@@ -45,9 +45,13 @@ public final class TcpDirectoryConnector implements DirectoryConnector {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         ChannelFuture connecting = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(initializer)
                 .connect(address);
+        if (connecting.isDone()) {
+            settle(connecting, result); // no listener: Netty would log its rejected notification at SEVERE
+            return result;
+        }
         connecting.addListener((ChannelFutureListener) f -> settle(f, result));
         if (connecting.isDone()) {
-            settle(connecting, result);
+            settle(connecting, result); // done in between; settling twice does nothing
         }
         return result;
     }

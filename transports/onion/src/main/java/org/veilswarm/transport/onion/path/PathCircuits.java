@@ -3,10 +3,10 @@ package org.veilswarm.transport.onion.path;
 import io.netty.util.concurrent.Future;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.transport.onion.circuit.CircuitBuilder;
+import org.veilswarm.transport.onion.circuit.FutureStages;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 
@@ -66,14 +66,6 @@ public final class PathCircuits {
     }
 
     private static <T> CompletionStage<T> stage(Future<T> future) {
-        CompletableFuture<T> stage = new CompletableFuture<>();
-        future.addListener(done -> {
-            if (done.isSuccess()) {
-                stage.complete(future.getNow());
-            } else {
-                stage.completeExceptionally(done.cause());
-            }
-        });
-        return stage;
+        return FutureStages.of(future);
     }
 }

@@ -25,6 +25,7 @@ import org.veilswarm.api.transport.Listener;
 import org.veilswarm.api.transport.ServiceCounts;
 import org.veilswarm.api.transport.ServiceKey;
 import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.transport.onion.circuit.FutureStages;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
 import org.veilswarm.transport.onion.hs.DecryptedDescriptor;
@@ -541,19 +542,15 @@ public final class OnionServices implements AutoCloseable {
 
     private static CompletableFuture<Channel> open(RendezvousConnection connection, OnionAddress address, int port,
             ChannelInitializer<Channel> initializer) {
-        CompletableFuture<Channel> stream = new CompletableFuture<>();
-        connection.open(address.hostName(), port, initializer).addListener(done -> {
-            if (done.isSuccess()) {
-                Channel channel = (Channel) done.getNow();
+        CompletableFuture<Channel> stream = FutureStages.of(connection.open(address.hostName(), port, initializer));
+        return stream.whenComplete((channel, failed) -> {
+            if (failed == null) {
                 // One stream per rendezvous circuit: the circuit has no other use.
                 channel.closeFuture().addListener(closed -> connection.close());
-                stream.complete(channel);
             } else {
                 connection.close();
-                stream.completeExceptionally(done.cause());
             }
         });
-        return stream;
     }
 
     private static OnionServiceException fetchFailure(OnionAddress address, Throwable cause) {
