@@ -2,6 +2,7 @@ package org.veilswarm.transport.onion.link;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
@@ -11,6 +12,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.net.SocketAddress;
 import java.util.Objects;
@@ -154,16 +156,30 @@ public final class Links {
                         listener, result);
             }
         });
-        copy.connect(address).addListener(connected -> {
+        ChannelFuture connecting = copy.connect(address);
+        if (connecting.isDone() && !connecting.isSuccess()) {
+            // Refused at once: the loop has stopped (the transport is stopping). Netty would drop, and log at
+            // SEVERE, every listener notification of a future of that loop, so the caller gets a failed future
+            // whose listeners run in its own thread.
+            LinkHandshakeException failure = connectFailed(address, connecting.cause());
+            listener.failed(null, failure);
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(failure);
+        }
+        connecting.addListener(connected -> {
             if (!connected.isSuccess()) {
-                LinkHandshakeException failure = new LinkHandshakeException(Reason.CONNECT_FAILED,
-                        "cannot connect to " + address + ": " + connected.cause().getMessage(), connected.cause());
+                LinkHandshakeException failure = connectFailed(address, connected.cause());
                 if (result.tryFailure(failure)) {
                     listener.failed(null, failure);
                 }
             }
         });
         return result;
+    }
+
+    private static LinkHandshakeException connectFailed(SocketAddress address, Throwable cause) {
+        return new LinkHandshakeException(Reason.CONNECT_FAILED, "cannot connect to " + address + ": "
+                + (cause instanceof java.util.concurrent.RejectedExecutionException
+                        ? "the onion transport is stopping" : cause.getMessage()), cause);
     }
 
     private static void install(ChannelPipeline pipeline, SslHandler tls, Role role, RelayLinkKeys keys,

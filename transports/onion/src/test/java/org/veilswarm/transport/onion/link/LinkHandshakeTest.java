@@ -223,4 +223,28 @@ class LinkHandshakeTest {
         assertEquals(Reason.CONNECT_FAILED, failure.reason());
         assertNotNull(recorder.nextFailure());
     }
+
+    /**
+     * A relay extending a circuit while its transport stops (a bundle update): the link is asked of a loop that has
+     * stopped. It fails at once and says why, and the caller's listener runs; Netty used to drop the notification
+     * (logging it at SEVERE) and the link never finished.
+     */
+    @Test
+    void aLinkAskedOfAStoppedLoopFailsAtOnceAndItsListenersRun() throws Exception {
+        loopback = new LoopbackLinks(relay(), SETTINGS);
+        io.netty.channel.EventLoopGroup stopped = new io.netty.channel.nio.NioEventLoopGroup(1);
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        io.netty.bootstrap.Bootstrap bootstrap = new io.netty.bootstrap.Bootstrap().group(stopped)
+                .channel(io.netty.channel.socket.nio.NioSocketChannel.class);
+        Recorder recorder = new Recorder();
+        Future<Link> link = Links.connect(bootstrap, loopback.address(), loopback.responderKeys.identityKey(), null,
+                SETTINGS, recorder);
+        java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
+        link.addListener(done -> heard.countDown());
+        assertTrue(heard.await(10, TimeUnit.SECONDS), "the caller's listener did not run");
+        LinkHandshakeException failure = failureOf(link);
+        assertEquals(Reason.CONNECT_FAILED, failure.reason());
+        assertTrue(failure.getMessage().contains("the onion transport is stopping"), failure.getMessage());
+        assertNotNull(recorder.nextFailure());
+    }
 }
