@@ -70,5 +70,14 @@ public final class BeginDirRouter extends ChannelInitializer<Channel> {
             // Removing a ByteToMessageDecoder passes what it has read on to the handler just added.
             ctx.pipeline().remove(this);
         }
+
+        /**
+         * The stream ended before it was routed (its circuit was lost, or the line was too long): it is closed, and
+         * nothing reaches the end of the pipeline, where Netty would log it as unhandled at WARNING.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 }

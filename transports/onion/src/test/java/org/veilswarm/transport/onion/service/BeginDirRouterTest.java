@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,9 +65,24 @@ class BeginDirRouterTest {
         assertNull(received.get("hsdir"));
 
         EmbeddedChannel endless = new EmbeddedChannel(new BeginDirRouter(null, recording("directory")));
-        assertThrows(TooLongFrameException.class, () -> endless.writeInbound(
-                Unpooled.wrappedBuffer(new byte[BeginDirRouter.MAX_REQUEST_LINE + 1])));
+        endless.writeInbound(Unpooled.wrappedBuffer(new byte[BeginDirRouter.MAX_REQUEST_LINE + 1]));
+        endless.checkException(); // handled: closed, not left to the end of the pipeline
         assertFalse(endless.isOpen());
+        assertNull(received.get("directory"));
         assertThrows(IllegalArgumentException.class, () -> new BeginDirRouter(null, null));
+    }
+
+    /**
+     * A relay's BEGIN_DIR stream whose circuit goes before the request line came (a link closing under a bundle
+     * update): the stream closes, and the loss does not reach the end of the pipeline, where Netty logged "An
+     * exceptionCaught() event was fired, and it reached at the tail of the pipeline" at WARNING in node B's log.
+     */
+    @Test
+    void aStreamLostBeforeItsRequestLineClosesQuietly() {
+        EmbeddedChannel stream = new EmbeddedChannel(new BeginDirRouter(recording("hsdir"), recording("directory")));
+        stream.writeInbound(Unpooled.copiedBuffer("GET /tor/", StandardCharsets.US_ASCII));
+        stream.pipeline().fireExceptionCaught(new java.io.IOException("stream 9819 lost its circuit"));
+        stream.checkException();
+        assertFalse(stream.isOpen());
     }
 }
