@@ -18,9 +18,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -43,21 +41,10 @@ import org.veilswarm.share.api.ShareProgressListener;
  * X25519 public key is not among the service's; the real descriptor encryption is tested in the onion transport
  * (OnionTransportClientAuthTest).
  */
-class ClientAuthShareTest {
+class ClientAuthShareTest extends NodesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-
     private final LoopbackOnionTransport.Directory onions = new LoopbackOnionTransport.Directory();
-    private TestNode a;
-    private TestNode b;
-    private TestNode c;
-
-    @AfterEach
-    void stop() {
-        TestNode.closeAll(c, b, a);
-    }
 
     @Test
     void onlyADownloaderWithTheShareKeyGetsAShareForAuthorizedClients() throws Exception {

@@ -16,9 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.transport.Transport;
@@ -39,20 +37,9 @@ import org.veilswarm.swarm.engine.TorrentSession;
  * had just restarted): the metadata fetch's dial and the torrent's first dial. C must dial B again while A keeps it busy, not
  * wait for the tracker's next answer half an hour on: B serves part of it.
  */
-class FailedPeerRedialTest {
+class FailedPeerRedialTest extends NodesTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final int FOLDER_BYTES = 6 << 20;
-
-    @TempDir
-    Path tmp;
-    private TestNode a;
-    private TestNode b;
-    private TestNode c;
-
-    @AfterEach
-    void stop() {
-        TestNode.closeAll(c, b, a);
-    }
 
     @Test
     void aPeerWhoseFirstDialFailedIsDialledAgainAndServesPartOfTheDownload() throws Exception {

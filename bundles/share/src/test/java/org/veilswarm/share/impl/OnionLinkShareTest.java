@@ -17,9 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.transport.TransportAddress;
@@ -42,25 +40,10 @@ import org.veilswarm.tracker.protocol.TrackerUrl;
  * reach an onion address). The link policies: direct on request, onion-only refuses a share without an onion
  * endpoint.
  */
-class OnionLinkShareTest {
+class OnionLinkShareTest extends NodesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-
     private final LoopbackOnionTransport.Directory onions = new LoopbackOnionTransport.Directory();
-    private TestNode a;
-    private TestNode b;
-
-    @AfterEach
-    void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
 
     @Test
     void theLinkNamesTheNodesOnionAddressAndADownloadByItRunsOverTheAnonymousTransport() throws Exception {

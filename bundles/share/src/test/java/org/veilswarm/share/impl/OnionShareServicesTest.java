@@ -22,9 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.node.OnionAddress;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -51,27 +49,12 @@ import io.netty.channel.ChannelInitializer;
  * come back under the same addresses after a restart, and are withdrawn on revoke and remove (remove also deletes
  * their keys). {@link LoopbackOnionTransport} stands for the tor and native onion transports.
  */
-class OnionShareServicesTest {
+class OnionShareServicesTest extends NodesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** The owner's upload limit: a 6 MB download then takes about 6 s, long enough to watch its connections. */
     private static final long UPLOAD_BYTES_PER_SECOND = 1L << 20;
 
-    @TempDir
-    Path tmp;
-
     private final LoopbackOnionTransport.Directory onions = new LoopbackOnionTransport.Directory();
-    private TestNode a;
-    private TestNode b;
-
-    @AfterEach
-    void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
 
     @Test
     void aShareOnTwoServicesIsDownloadedOverBothAndKeepsItsAddressesAcrossARestart() throws Exception {

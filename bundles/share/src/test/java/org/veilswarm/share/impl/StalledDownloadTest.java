@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.share.api.Download;
 import org.veilswarm.share.api.DownloadState;
 import org.veilswarm.share.api.Share;
@@ -27,21 +25,11 @@ import org.veilswarm.swarm.engine.RateLimiter;
  * restarts on a new peer port (the tracker's stays), so B finds it again only by asking A's tracker: the stalled
  * download's extra announce, not the periodic one (the tracker's interval is many minutes).
  */
-class StalledDownloadTest {
+class StalledDownloadTest extends NodesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Longer than the engine's 5 s rate window, so a stalled download's rate is 0, as with the default 30 s. */
     private static final Duration STALL_AFTER = Duration.ofSeconds(6);
     private static final Duration STALL_REANNOUNCE = Duration.ofSeconds(3);
-
-    @TempDir
-    Path tmp;
-    private TestNode a;
-    private TestNode b;
-
-    @AfterEach
-    void stop() {
-        TestNode.closeAll(b, a);
-    }
 
     @Test
     void aDownloadWhoseSourceIsGoneIsStalledAndGoesOnWhenTheSourceComesBack() throws Exception {

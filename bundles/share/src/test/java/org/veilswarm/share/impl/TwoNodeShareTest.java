@@ -23,9 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
 import org.veilswarm.api.tracker.Visibility;
@@ -42,24 +40,8 @@ import org.veilswarm.tracker.protocol.TrackerClient;
 import org.veilswarm.tracker.protocol.TrackerUrl;
 
 /** Two nodes in one JVM, everything real over 127.0.0.1: share on A, download by link on B. */
-class TwoNodeShareTest {
+class TwoNodeShareTest extends NodesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    @TempDir
-    Path tmp;
-
-    private TestNode a;
-    private TestNode b;
-
-    @AfterEach
-    void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
 
     private void startNodes() throws Exception {
         a = new TestNode(tmp.resolve("a-data"), freePort());
