@@ -36,8 +36,10 @@ final class RetainedRevisions {
     void remember(BundleContext context, int update) {
         for (Bundle b : context.getBundles()) {
             BundleWiring wiring = b.adapt(BundleWiring.class);
-            if (b.getSymbolicName().startsWith("org.veilswarm.") && wiring != null && wiring.getClassLoader() != null) {
-                remember(b.getSymbolicName() + " before update " + (update + 1), wiring.getClassLoader());
+            String name = b.getSymbolicName(); // null for a bundle without Bundle-SymbolicName
+            boolean ours = name != null && name.startsWith("org.veilswarm.");
+            if (ours && wiring != null && wiring.getClassLoader() != null) {
+                remember(name + " before update " + (update + 1), wiring.getClassLoader());
             }
         }
     }
@@ -46,7 +48,7 @@ final class RetainedRevisions {
         loaders.add(new Loader(name, new WeakReference<>(loader)));
     }
 
-    /** The retired revisions still alive, and a chain from a live thread to each kind of them. */
+    /** The retired revisions still alive and, for each live thread that reaches one of them, the chain to it. */
     String explain(BundleContext context) {
         List<ClassLoader> current = new ArrayList<>();
         for (Bundle b : context.getBundles()) {

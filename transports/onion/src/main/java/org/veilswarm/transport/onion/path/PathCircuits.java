@@ -1,6 +1,5 @@
 package org.veilswarm.transport.onion.path;
 
-import io.netty.util.concurrent.Future;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -42,10 +41,10 @@ public final class PathCircuits {
         }
         List<RelayTarget> targets = path.stream().map(RelayTarget::of).toList();
         RelayTarget first = targets.get(0);
-        CompletionStage<OriginCircuit> circuit = stage(links.link(first))
-                .thenCompose(link -> stage(builder.create(link, first.ntorOnionKey(), first.identity())));
+        CompletionStage<OriginCircuit> circuit = FutureStages.of(links.link(first))
+                .thenCompose(link -> FutureStages.of(builder.create(link, first.ntorOnionKey(), first.identity())));
         for (RelayTarget next : targets.subList(1, targets.size())) {
-            circuit = circuit.thenCompose(c -> stage(c.extend(next)).whenComplete((ok, failed) -> {
+            circuit = circuit.thenCompose(c -> FutureStages.of(c.extend(next)).whenComplete((ok, failed) -> {
                 if (failed != null) {
                     c.destroy();
                 }
@@ -63,9 +62,5 @@ public final class PathCircuits {
     /** Built, failed and open circuits of this node, for the transport's {@code circuitCounts()}. */
     public OriginCircuitCounter counter() {
         return counter;
-    }
-
-    private static <T> CompletionStage<T> stage(Future<T> future) {
-        return FutureStages.of(future);
     }
 }
