@@ -153,6 +153,18 @@ class RetiredRevisionTest extends OneNodeTest {
                 done.countDown();
             }
         });
-        assertTrue(done.await(30, TimeUnit.SECONDS), "the refresh did not end");
+        assertTrue(done.await(30, TimeUnit.SECONDS), () -> "the refresh did not end; threads:" + threadDump());
+    }
+
+    /** Every thread's stack, for a refresh that hangs: the threads of a deactivation waiting on each other. */
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append("\n\"").append(thread.getName()).append("\" ").append(thread.getState());
+            for (StackTraceElement frame : stack) {
+                dump.append("\n    at ").append(frame);
+            }
+        });
+        return dump.toString();
     }
 }

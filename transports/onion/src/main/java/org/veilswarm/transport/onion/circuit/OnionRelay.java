@@ -47,6 +47,14 @@ import org.veilswarm.transport.onion.link.RelayLinkKeys;
  * halves and counts what it relays for others.
  */
 public final class OnionRelay implements AutoCloseable {
+    /**
+     * Bound on the wait for the relay's channels to close when it closes (links together, then the listener). The relay closes in the transport's
+     * {@code @Deactivate}, inside a bundle refresh: a wait without a bound there would hang the refresh and the
+     * node's stop for good if the channel's event loop never ran the close (a RetiredRevisionTest run in session
+     * 19 saw an onion refresh that never ended, cause not found).
+     */
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
     private final RelayLinkKeys linkKeys;
     /** The ntor identity digest the handshakes name (tor-spec §5.1.4 ID). */
     private final byte[] ntorIdentity;
@@ -298,8 +306,10 @@ public final class OnionRelay implements AutoCloseable {
 
     /** Closes every link of this relay (its circuits go with them) but keeps listening. */
     public void closeLinks() {
-        for (CircuitTable table : List.copyOf(tables)) {
-            table.link().close().syncUninterruptibly();
+        List<? extends Future<?>> closing = List.copyOf(tables).stream().map(t -> t.link().close()).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        for (Future<?> link : closing) {
+            link.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -412,7 +422,7 @@ public final class OnionRelay implements AutoCloseable {
             epochs.cancel(false);
         }
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         }
         closeLinks();
         createWorker.close();
