@@ -48,10 +48,10 @@ import org.veilswarm.transport.onion.link.RelayLinkKeys;
  */
 public final class OnionRelay implements AutoCloseable {
     /**
-     * Bound on the wait for the relay's channels to close when it closes (links together, then the listener). The relay closes in the transport's
-     * {@code @Deactivate}, inside a bundle refresh: a wait without a bound there would hang the refresh and the
-     * node's stop for good if the channel's event loop never ran the close (a RetiredRevisionTest run in session
-     * 19 saw an onion refresh that never ended, cause not found).
+     * Bound on each wait for the relay's channels to close when it closes (the listener, then all links together).
+     * The relay closes in the transport's {@code @Deactivate}, inside a bundle refresh: a wait without a bound there
+     * would hang the refresh and the node's stop for good if a channel's event loop never ran the close (a
+     * RetiredRevisionTest run in session 19 saw an onion refresh that never ended, cause not found).
      */
     private static final long CLOSE_WAIT_SECONDS = 5;
 
