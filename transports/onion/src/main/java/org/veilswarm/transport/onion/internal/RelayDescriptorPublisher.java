@@ -128,17 +128,18 @@ final class RelayDescriptorPublisher implements AutoCloseable {
         return out;
     }
 
-    /** The descriptor this relay publishes now, signed; empty while not relaying. */
-    synchronized Optional<SignedRelayDescriptor> sign() {
+    /**
+     * The descriptor this relay publishes now, signed; empty while not relaying. Only the publication time is
+     * taken under the publisher's lock: signing loads classes of other bundles, which during a bundle refresh waits
+     * for the framework's global lock, and the refresh, holding it, calls {@link #close} (a deadlock that hung an
+     * onion refresh in session 19's CI).
+     */
+    Optional<SignedRelayDescriptor> sign() {
         Optional<RelayTarget> relay = target.get();
         if (relay.isEmpty()) {
             return Optional.empty();
         }
-        // Whole seconds (the document's resolution) and strictly after the previous one, or authorities
-        // holding the previous descriptor would refuse this one as stale.
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant published = now.isAfter(lastPublished) ? now : lastPublished.plusSeconds(1);
-        lastPublished = published;
+        Instant published = nextPublished();
         RelayTarget r = relay.get();
         RelayDescriptor descriptor = new RelayDescriptor(r.identity(), r.ntorOnionKey(), List.of(r.address()),
                 settings.advertisedBandwidth(), settings.advertisedBandwidth(), Set.of(), settings.version(),
@@ -149,6 +150,16 @@ final class RelayDescriptorPublisher implements AutoCloseable {
         } finally {
             key.destroy();
         }
+    }
+
+    /**
+     * Whole seconds (the document's resolution) and strictly after the previous one, or authorities holding the
+     * previous descriptor would refuse this one as stale.
+     */
+    private synchronized Instant nextPublished() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        lastPublished = now.isAfter(lastPublished) ? now : lastPublished.plusSeconds(1);
+        return lastPublished;
     }
 
     @Override

@@ -143,6 +143,38 @@ class RelayDescriptorPublisherTest {
         assertFalse(hanging.isDone(), "the scheme's own future is the scheme's business");
     }
 
+    /**
+     * A bundle refresh stops the transport while the publisher signs. In session 19's CI, signing loaded a class of
+     * another bundle, which waited for the framework's global lock that the refresh held, while the refresh waited in
+     * {@code close} for the publisher's lock: the refresh never ended. {@code close} no longer waits for a signing.
+     */
+    @Test
+    void closeDoesNotWaitForASigningUnderWay() throws Exception {
+        java.util.concurrent.CountDownLatch signing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        publisher = new RelayDescriptorPublisher(this::relaying, () -> {
+            signing.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS); // stands for a class load waiting for the framework's lock
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Ed25519.keyPairFromSeed(seed);
+        }, new RelayDescriptorPublisher.Settings(Duration.ofHours(1), Duration.ofMillis(20), Duration.ofMillis(80),
+                123_456, Set.of(RelayFlag.GUARD), "veilswarm-onion-1"), Clock.systemUTC());
+        Thread signer = new Thread(publisher::sign, "signer");
+        signer.start();
+        assertTrue(signing.await(10, java.util.concurrent.TimeUnit.SECONDS), "the signing did not start");
+        Thread closer = new Thread(publisher::close, "closer");
+        closer.start();
+        closer.join(5_000);
+        boolean closedWhileSigning = !closer.isAlive();
+        release.countDown();
+        closer.join(10_000);
+        signer.join(10_000);
+        assertTrue(closedWhileSigning, "close waited for the signing under way");
+    }
+
     @Test
     void aNodeThatDoesNotRelayPublishesNothing() {
         RecordingScheme scheme = new RecordingScheme("consensus", 0);
