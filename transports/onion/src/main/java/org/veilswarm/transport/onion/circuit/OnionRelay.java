@@ -50,8 +50,7 @@ public final class OnionRelay implements AutoCloseable {
     /**
      * Bound on each wait for the relay's channels to close when it closes (the listener, then all links together).
      * The relay closes in the transport's {@code @Deactivate}, inside a bundle refresh: a wait without a bound there
-     * would hang the refresh and the node's stop for good if a channel's event loop never ran the close (a
-     * RetiredRevisionTest run in session 19 saw an onion refresh that never ended, cause not found).
+     * would hang the refresh and the node's stop for good if a channel's event loop never ran the close.
      */
     private static final long CLOSE_WAIT_SECONDS = 5;
 
