@@ -99,14 +99,22 @@ final class RelayDescriptorPublisher implements AutoCloseable {
         });
     }
 
-    /** Starts publishing through {@code scheme} now (a newly bound scheme learns of this relay at once). */
-    synchronized void schemeBound(DirectoryScheme scheme) {
-        if (closed || publications.containsKey(scheme) || target.get().isEmpty()) {
+    /**
+     * Starts publishing through {@code scheme} now (a newly bound scheme learns of this relay at once). The target is
+     * asked before the lock is taken, for the reason {@link #sign} gives.
+     */
+    void schemeBound(DirectoryScheme scheme) {
+        if (target.get().isEmpty()) {
             return;
         }
-        Publication p = new Publication(scheme);
-        publications.put(scheme, p);
-        p.schedule(Duration.ZERO);
+        synchronized (this) {
+            if (closed || publications.containsKey(scheme)) {
+                return;
+            }
+            Publication p = new Publication(scheme);
+            publications.put(scheme, p);
+            p.schedule(Duration.ZERO);
+        }
     }
 
     /** Stops publishing through {@code scheme}; an upload in flight finishes but is not retried. */

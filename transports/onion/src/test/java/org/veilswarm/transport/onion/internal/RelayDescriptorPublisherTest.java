@@ -176,6 +176,37 @@ class RelayDescriptorPublisherTest {
     }
 
     @Test
+    void closeDoesNotWaitForABindingThatAsksTheRelayTarget() throws Exception {
+        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        publisher = new RelayDescriptorPublisher(() -> {
+            asking.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS); // stands for a class load waiting for the framework's lock
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return relaying();
+        }, () -> Ed25519.keyPairFromSeed(seed), new RelayDescriptorPublisher.Settings(Duration.ofHours(1),
+                Duration.ofMillis(20), Duration.ofMillis(80), 123_456, Set.of(RelayFlag.GUARD), "veilswarm-onion-1"),
+                Clock.systemUTC());
+        RecordingScheme scheme = new RecordingScheme("consensus", 0);
+        Thread binder = new Thread(() -> publisher.schemeBound(scheme), "binder");
+        binder.start();
+        assertTrue(asking.await(10, java.util.concurrent.TimeUnit.SECONDS), "the binding did not ask for the target");
+        Thread closer = new Thread(publisher::close, "closer");
+        closer.start();
+        closer.join(5_000);
+        boolean closedWhileBinding = !closer.isAlive();
+        release.countDown();
+        closer.join(10_000);
+        binder.join(10_000);
+        assertTrue(closedWhileBinding, "close waited for a binding asking the relay target");
+        Thread.sleep(100);
+        assertEquals(0, scheme.attempts.get(), "a scheme bound while the publisher closed was published to");
+    }
+
+    @Test
     void aNodeThatDoesNotRelayPublishesNothing() {
         RecordingScheme scheme = new RecordingScheme("consensus", 0);
         RelayDescriptorPublisher p = publisher(Optional.empty(), Duration.ofMillis(50));
