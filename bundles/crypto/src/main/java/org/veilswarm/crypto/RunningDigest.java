@@ -19,7 +19,7 @@ import java.util.Objects;
  * <p>Not thread-safe: one instance belongs to one circuit hop direction.
  */
 public final class RunningDigest {
-    private final State state;
+    private State state;
 
     private RunningDigest(State state) {
         this.state = state;
@@ -64,6 +64,28 @@ public final class RunningDigest {
     /** An independent digest in the same state. */
     public RunningDigest copy() {
         return new RunningDigest(state.copy());
+    }
+
+    /**
+     * Puts {@code target} in this digest's state, as {@link #copy()} would make it, and returns it: for a caller
+     * that snapshots once per cell (a hop checking whether a cell is its own), so that the snapshot reuses
+     * {@code target}'s buffers where the algorithm allows (SHA3-256) instead of allocating new ones.
+     *
+     * @throws IllegalArgumentException if {@code target} runs another algorithm, or is this digest
+     * @since 1.1
+     */
+    public RunningDigest copyInto(RunningDigest target) {
+        Objects.requireNonNull(target, "target");
+        if (target == this || !target.algorithm().equals(algorithm())) {
+            throw new IllegalArgumentException("cannot copy a " + algorithm() + " digest into "
+                    + (target == this ? "itself" : "a " + target.algorithm() + " digest"));
+        }
+        if (state instanceof Sha3State mine && target.state instanceof Sha3State theirs) {
+            theirs.digest.copyFrom(mine.digest);
+        } else {
+            target.state = state.copy();
+        }
+        return target;
     }
 
     /** Digest length in bytes (20 for SHA-1, 32 for the others). */

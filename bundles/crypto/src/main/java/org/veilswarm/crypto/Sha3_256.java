@@ -35,6 +35,9 @@ final class Sha3_256 {
     /** Bytes of a block not yet absorbed (fewer than RATE). */
     private final byte[] pending = new byte[RATE];
     private int pendingLength;
+    /** currentValue()'s working copies, made on first use: reading the digest after every cell allocates only the value. */
+    private long[] finalState;
+    private byte[] finalBlock;
 
     Sha3_256() {
     }
@@ -47,6 +50,13 @@ final class Sha3_256 {
 
     Sha3_256 copy() {
         return new Sha3_256(this);
+    }
+
+    /** Puts this digest in {@code source}'s state, reusing this one's arrays. */
+    void copyFrom(Sha3_256 source) {
+        System.arraycopy(source.state, 0, state, 0, 25);
+        System.arraycopy(source.pending, 0, pending, 0, source.pendingLength);
+        pendingLength = source.pendingLength;
     }
 
     void update(byte[] data, int offset, int length) {
@@ -75,9 +85,15 @@ final class Sha3_256 {
 
     /** The digest of everything absorbed so far; this state keeps running. */
     byte[] currentValue() {
-        long[] last = state.clone();
-        byte[] block = new byte[RATE];
+        if (finalState == null) {
+            finalState = new long[25];
+            finalBlock = new byte[RATE];
+        }
+        long[] last = finalState;
+        System.arraycopy(state, 0, last, 0, 25);
+        byte[] block = finalBlock;
         System.arraycopy(pending, 0, block, 0, pendingLength);
+        java.util.Arrays.fill(block, pendingLength, RATE, (byte) 0);
         // FIPS 202 §6.1 and §5.1: the SHA-3 domain bits 01, then pad10*1, in one block.
         block[pendingLength] ^= 0x06;
         block[RATE - 1] ^= (byte) 0x80;

@@ -66,6 +66,39 @@ class Sha3RunningDigestTest {
         assertEquals(32, copy.length());
     }
 
+    @Test
+    void copyIntoReplacesTheTargetsStateAndLeavesTheOriginalRunning() throws Exception {
+        SplittableRandom random = new SplittableRandom(4);
+        byte[] first = bytes(random, 300);
+        byte[] second = bytes(random, 509);
+        // The target starts in another state, with more bytes pending than the original has: none of it may leak.
+        RunningDigest target = RunningDigest.sha3_256().update(bytes(random, 2 * Sha3_256.RATE + 130));
+        RunningDigest original = RunningDigest.sha3_256().update(first);
+        byte[] before = original.currentValue();
+        RunningDigest same = original.copyInto(target);
+        assertEquals(target, same);
+        assertArrayEquals(before, target.currentValue());
+        target.update(second);
+        assertArrayEquals(before, original.currentValue());
+        MessageDigest reference = MessageDigest.getInstance("SHA3-256");
+        reference.update(first);
+        reference.update(second);
+        assertArrayEquals(reference.digest(), target.currentValue());
+    }
+
+    @Test
+    void copyIntoWorksForJdkDigestsAndRefusesAnotherAlgorithmOrItself() throws Exception {
+        RunningDigest sha1 = RunningDigest.sha1().update(new byte[] {1, 2, 3});
+        RunningDigest other = RunningDigest.sha1().update(new byte[] {9});
+        sha1.copyInto(other).update(new byte[] {4});
+        assertArrayEquals(MessageDigest.getInstance("SHA-1").digest(new byte[] {1, 2, 3, 4}), other.currentValue());
+        assertArrayEquals(MessageDigest.getInstance("SHA-1").digest(new byte[] {1, 2, 3}), sha1.currentValue());
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sha1.copyInto(RunningDigest.sha3_256()));
+        assertEquals("cannot copy a SHA-1 digest into a SHA3-256 digest", wrong.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> sha1.copyInto(sha1));
+    }
+
     private static byte[] bytes(SplittableRandom random, int length) {
         byte[] data = new byte[length];
         random.nextBytes(data);

@@ -13,6 +13,8 @@ import org.veilswarm.transport.onion.cell.CellFormat;
 final class Tor1Direction {
     private final AesCtr cipher;
     private RunningDigest digest;
+    /** What open() digests a candidate cell in; swapped with {@link #digest} when the cell is this hop's. */
+    private RunningDigest spare;
     private byte[] lastDigest;
 
     Tor1Direction(byte[] key, byte[] digestSeed) {
@@ -60,7 +62,7 @@ final class Tor1Direction {
         int digestField = offset + CellFormat.RELAY_DIGEST_OFFSET;
         int received = getInt(payload, digestField);
         setInt(payload, digestField, 0);
-        RunningDigest candidate = digest.copy();
+        RunningDigest candidate = spare == null ? digest.copy() : digest.copyInto(spare);
         candidate.update(payload, offset, CellFormat.PAYLOAD_LEN);
         setInt(payload, digestField, received);
         byte[] value = candidate.currentValue();
@@ -68,6 +70,7 @@ final class Tor1Direction {
         if ((getInt(value, 0) ^ received) != 0) {
             return false;
         }
+        spare = digest;
         digest = candidate;
         lastDigest = value;
         return true;

@@ -31,6 +31,10 @@ import org.veilswarm.transport.onion.crypto.RelayCircuitCrypto;
  *     recognizing it (two AES passes, two digest updates: compare with twice the baseline).</li>
  * <li>{@code forwardCell}: a middle relay passing a cell on: AES plus the 'Recognized' check, no digest
  *     (the common case at a relay).</li>
+ * <li>{@code endToEndCell}: the end-to-end layer of a joined rendezvous circuit (rend-spec-v3 §3.3.1), one
+ *     end sealing and encrypting a cell, the other decrypting and recognizing it: AES-256-CTR and a SHA3-256
+ *     running digest at each end (compare with twice the baseline, and see its allocation with
+ *     {@code -prof gc}).</li>
  * </ul>
  * Run: {@code mvn -B -pl transports/onion -Pbench verify -DskipTests}.
  */
@@ -47,6 +51,8 @@ public class RelayCryptoBenchmark {
     private RelayCircuitCrypto hop;
     private OriginCircuitCrypto origin;
     private RelayCircuitCrypto recognizingHop;
+    private OriginCircuitCrypto client;
+    private OriginCircuitCrypto service;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -64,6 +70,18 @@ public class RelayCryptoBenchmark {
         origin = new OriginCircuitCrypto(1);
         origin.addHop(CircuitKeys.fromKeyMaterial(material));
         recognizingHop = new RelayCircuitCrypto(CircuitKeys.fromKeyMaterial(material));
+        byte[] toService = new byte[32];
+        byte[] toClient = new byte[32];
+        byte[] toServiceSeed = new byte[32];
+        byte[] toClientSeed = new byte[32];
+        random.nextBytes(toService);
+        random.nextBytes(toClient);
+        random.nextBytes(toServiceSeed);
+        random.nextBytes(toClientSeed);
+        client = new OriginCircuitCrypto(2);
+        client.addEndToEndHop(toService, toServiceSeed, toClient, toClientSeed);
+        service = new OriginCircuitCrypto(3);
+        service.addEndToEndHop(toClient, toClientSeed, toService, toServiceSeed);
     }
 
     @TearDown(Level.Trial)
@@ -93,6 +111,17 @@ public class RelayCryptoBenchmark {
             throw new IllegalStateException("the hop must recognize the client's cell");
         }
         return recognized;
+    }
+
+    @Benchmark
+    public int endToEndCell() throws Exception {
+        payload.setShort(CellFormat.RELAY_RECOGNIZED_OFFSET, 0);
+        client.encrypt(payload, 0);
+        int hop = service.decrypt(payload);
+        if (hop != 0) {
+            throw new IllegalStateException("the service must recognize the client's cell");
+        }
+        return hop;
     }
 
     @Benchmark

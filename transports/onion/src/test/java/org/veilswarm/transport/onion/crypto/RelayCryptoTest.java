@@ -283,6 +283,35 @@ class RelayCryptoTest {
     }
 
     @Test
+    void rejectedCellsBetweenGenuineOnesLeaveTheRunningDigestInStepWithSha1AndSha3() {
+        // open() digests a candidate in a spare digest and swaps it in only when the cell is this hop's.
+        for (boolean sha3 : new boolean[] {false, true}) {
+            Tor1Direction sender = direction(sha3);
+            Tor1Direction receiver = direction(sha3);
+            for (int i = 0; i < 40; i++) {
+                byte[] genuine = new byte[CellFormat.PAYLOAD_LEN];
+                genuine[11 + i % 400] = (byte) (i + 1);
+                sender.seal(genuine, 0);
+                byte[] impostor = genuine.clone();
+                impostor[CellFormat.RELAY_DIGEST_OFFSET + i % 4] ^= 1;
+                if (i % 3 != 0) {
+                    assertFalse(receiver.open(impostor, 0), (sha3 ? "SHA3" : "SHA-1") + " impostor " + i);
+                }
+                assertTrue(receiver.open(genuine, 0), (sha3 ? "SHA3" : "SHA-1") + " cell " + i);
+                assertArrayEquals(sender.lastDigest(), receiver.lastDigest(), (sha3 ? "SHA3" : "SHA-1") + " cell " + i);
+            }
+        }
+    }
+
+    private static Tor1Direction direction(boolean sha3) {
+        byte[] seed = new byte[32];
+        java.util.Arrays.fill(seed, (byte) 7);
+        return sha3 ? new Tor1Direction(org.veilswarm.crypto.AesCtr.aes256(new byte[32]),
+                org.veilswarm.crypto.RunningDigest.sha3_256().update(seed))
+                : new Tor1Direction(new byte[16], seed);
+    }
+
+    @Test
     void payloadsMustBe509Bytes() {
         ByteBuf shortPayload = Unpooled.buffer().writeZero(100);
         try {
