@@ -28,6 +28,12 @@ public final class CellEncoder extends MessageToByteEncoder<Cell> {
     private int linkProtocol;
     /** Relay cells encoded but not yet handed to the next handler, or null. */
     private ByteBuf batch;
+    /**
+     * Cells in the last batch handed on: the next batch starts with room for that many and grows up to
+     * {@link #BATCH_CELLS}. A link that flushes after every cell or two (a slow stream, a relay passing a few
+     * cells on) then allocates a cell's worth per flush rather than a whole record's 16 KB.
+     */
+    private int lastBatchCells = 1;
 
     /** An encoder for a new link (2-byte circuit IDs until {@link #setLinkProtocol(int)}). */
     public CellEncoder() {
@@ -67,13 +73,13 @@ public final class CellEncoder extends MessageToByteEncoder<Cell> {
         if (msg instanceof RelayCell relay && linkProtocol != 0 && promise.isVoid()) {
             try {
                 if (batch == null) {
-                    batch = ctx.alloc().ioBuffer(BATCH_CELLS * CellFormat.CELL_LEN);
+                    batch = ctx.alloc().ioBuffer(lastBatchCells * CellFormat.CELL_LEN, BATCH_CELLS * CellFormat.CELL_LEN);
                 }
                 write(relay, CellFormat.CIRCID_LEN, batch);
             } finally {
                 relay.release();
             }
-            if (batch.writableBytes() < CellFormat.CELL_LEN) {
+            if (batch.readableBytes() + CellFormat.CELL_LEN > batch.maxCapacity()) {
                 writeBatch(ctx);
             }
             return;
@@ -104,6 +110,7 @@ public final class CellEncoder extends MessageToByteEncoder<Cell> {
         ByteBuf ready = batch;
         if (ready != null) {
             batch = null;
+            lastBatchCells = ready.readableBytes() / CellFormat.CELL_LEN;
             ctx.write(ready, ctx.voidPromise());
         }
     }

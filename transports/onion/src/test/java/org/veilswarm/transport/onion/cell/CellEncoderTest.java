@@ -130,6 +130,36 @@ class CellEncoderTest {
     }
 
     @Test
+    void aBatchStartsWithRoomForAsManyCellsAsTheLastOneHeld() {
+        EmbeddedChannel channel = new EmbeddedChannel(CellEncoder.forLinkProtocol(4));
+        // A flush after every cell: each batch is one cell's buffer, not a whole record's.
+        for (int i = 1; i <= 3; i++) {
+            channel.write(new Relay(i, payload(i)), channel.voidPromise());
+            channel.flush();
+            ByteBuf one = channel.readOutbound();
+            assertEquals(CellFormat.CELL_LEN, one.readableBytes());
+            assertTrue(one.capacity() < 2 * CellFormat.CELL_LEN, "capacity " + one.capacity() + " for one cell");
+            one.release();
+        }
+        // A full batch grows from there, and the batch after it starts with room for a full record.
+        for (int i = 1; i <= CellEncoder.BATCH_CELLS; i++) {
+            channel.write(new Relay(i, payload(i)), channel.voidPromise());
+        }
+        channel.flush();
+        ByteBuf full = channel.readOutbound();
+        assertEquals(CellEncoder.BATCH_CELLS * CellFormat.CELL_LEN, full.readableBytes());
+        assertTrue(channel.outboundMessages().isEmpty(), "the full batch went on by itself, nothing was left for the flush");
+        full.release();
+        channel.write(new Relay(1, payload(1)), channel.voidPromise());
+        channel.flush();
+        ByteBuf next = channel.readOutbound();
+        assertEquals(CellFormat.CELL_LEN, next.readableBytes());
+        assertTrue(next.capacity() >= CellEncoder.BATCH_CELLS * CellFormat.CELL_LEN, "capacity " + next.capacity());
+        next.release();
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void aBatchNotFlushedIsReleasedWhenTheLinkCloses() {
         ByteBuf payload = payload(1);
         EmbeddedChannel channel = new EmbeddedChannel(CellEncoder.forLinkProtocol(4));
