@@ -150,60 +150,60 @@ class RelayDescriptorPublisherTest {
      */
     @Test
     void closeDoesNotWaitForASigningUnderWay() throws Exception {
-        java.util.concurrent.CountDownLatch signing = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        publisher = new RelayDescriptorPublisher(this::relaying, () -> {
-            signing.countDown();
-            try {
-                release.await(30, java.util.concurrent.TimeUnit.SECONDS); // stands for a class load waiting for the framework's lock
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Ed25519.keyPairFromSeed(seed);
-        }, new RelayDescriptorPublisher.Settings(Duration.ofHours(1), Duration.ofMillis(20), Duration.ofMillis(80),
-                123_456, Set.of(RelayFlag.GUARD), "veilswarm-onion-1"), Clock.systemUTC());
-        Thread signer = new Thread(publisher::sign, "signer");
-        signer.start();
-        assertTrue(signing.await(10, java.util.concurrent.TimeUnit.SECONDS), "the signing did not start");
-        Thread closer = new Thread(publisher::close, "closer");
-        closer.start();
-        closer.join(5_000);
-        boolean closedWhileSigning = !closer.isAlive();
-        release.countDown();
-        closer.join(10_000);
-        signer.join(10_000);
-        assertTrue(closedWhileSigning, "close waited for the signing under way");
+        Gate signing = new Gate();
+        publisher = new RelayDescriptorPublisher(this::relaying, () -> signing.pass(Ed25519.keyPairFromSeed(seed)),
+                settings(), Clock.systemUTC());
+        assertCloseDoesNotWaitFor(publisher::sign, signing, "the signing under way");
     }
 
     @Test
     void closeDoesNotWaitForABindingThatAsksTheRelayTarget() throws Exception {
-        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        publisher = new RelayDescriptorPublisher(() -> {
-            asking.countDown();
-            try {
-                release.await(30, java.util.concurrent.TimeUnit.SECONDS); // stands for a class load waiting for the framework's lock
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return relaying();
-        }, () -> Ed25519.keyPairFromSeed(seed), new RelayDescriptorPublisher.Settings(Duration.ofHours(1),
-                Duration.ofMillis(20), Duration.ofMillis(80), 123_456, Set.of(RelayFlag.GUARD), "veilswarm-onion-1"),
-                Clock.systemUTC());
+        Gate asking = new Gate();
+        publisher = new RelayDescriptorPublisher(() -> asking.pass(relaying()), () -> Ed25519.keyPairFromSeed(seed),
+                settings(), Clock.systemUTC());
         RecordingScheme scheme = new RecordingScheme("consensus", 0);
-        Thread binder = new Thread(() -> publisher.schemeBound(scheme), "binder");
-        binder.start();
-        assertTrue(asking.await(10, java.util.concurrent.TimeUnit.SECONDS), "the binding did not ask for the target");
+        assertCloseDoesNotWaitFor(() -> publisher.schemeBound(scheme), asking, "a binding asking the relay target");
+        Thread.sleep(100);
+        assertEquals(0, scheme.attempts.get(), "a scheme bound while the publisher closed was published to");
+    }
+
+    private static RelayDescriptorPublisher.Settings settings() {
+        return new RelayDescriptorPublisher.Settings(Duration.ofHours(1), Duration.ofMillis(20), Duration.ofMillis(80),
+                123_456, Set.of(RelayFlag.GUARD), "veilswarm-onion-1");
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own until it reaches {@code gate}, closes the publisher meanwhile, and
+     * fails if the close waited for the work.
+     */
+    private void assertCloseDoesNotWaitFor(Runnable work, Gate gate, String what) throws InterruptedException {
+        Thread worker = new Thread(work, "worker");
+        worker.start();
+        assertTrue(gate.reached.await(10, java.util.concurrent.TimeUnit.SECONDS), what + " did not start");
         Thread closer = new Thread(publisher::close, "closer");
         closer.start();
         closer.join(5_000);
-        boolean closedWhileBinding = !closer.isAlive();
-        release.countDown();
+        boolean closedMeanwhile = !closer.isAlive();
+        gate.release.countDown();
         closer.join(10_000);
-        binder.join(10_000);
-        assertTrue(closedWhileBinding, "close waited for a binding asking the relay target");
-        Thread.sleep(100);
-        assertEquals(0, scheme.attempts.get(), "a scheme bound while the publisher closed was published to");
+        worker.join(10_000);
+        assertTrue(closedMeanwhile, "close waited for " + what);
+    }
+
+    /** Holds the thread that passes it, standing for a class load waiting for the framework's lock. */
+    private static final class Gate {
+        final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        <T> T pass(T value) {
+            reached.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return value;
+        }
     }
 
     @Test
