@@ -51,13 +51,59 @@ final class RetainedRevisions {
     /** The retired revisions still alive and, for each live thread that reaches one of them, the chain to it. */
     String explain(BundleContext context) {
         List<ClassLoader> current = new ArrayList<>();
+        ClassLoader nettyBuffer = null;
         for (Bundle b : context.getBundles()) {
             BundleWiring wiring = b.adapt(BundleWiring.class);
             if (wiring != null) {
                 current.add(wiring.getClassLoader());
+                if ("io.netty.buffer".equals(b.getSymbolicName())) {
+                    nettyBuffer = wiring.getClassLoader();
+                }
             }
         }
-        return explain(current);
+        return explain(current) + (nettyBuffer == null ? "" : leakRecords(nettyBuffer));
+    }
+
+    /**
+     * Netty's leak detector keeps, in a static set, a stack-trace record of every buffer it tracks (1 in 128 by
+     * default) until the buffer is released, and a stack trace keeps the classes of its frames alive: a holder no
+     * field walk from a thread sees. Names the records whose stacks pass through Veilswarm code.
+     */
+    private static String leakRecords(ClassLoader nettyBuffer) {
+        StringBuilder s = new StringBuilder();
+        try {
+            java.lang.reflect.Field detectorField = Class.forName("io.netty.buffer.AbstractByteBuf", false, nettyBuffer)
+                    .getDeclaredField("leakDetector");
+            detectorField.setAccessible(true);
+            Object detector = detectorField.get(null);
+            java.lang.reflect.Field allLeaksField = detector.getClass().getDeclaredField("allLeaks");
+            allLeaksField.setAccessible(true);
+            int shown = 0;
+            int ours = 0;
+            java.util.Set<?> all = (java.util.Set<?>) allLeaksField.get(detector);
+            for (Object leak : all.toArray()) {
+                java.lang.reflect.Field head = leak.getClass().getDeclaredField("head");
+                head.setAccessible(true);
+                Object record = head.get(leak);
+                if (!(record instanceof Throwable t)) {
+                    continue;
+                }
+                List<String> frames = new ArrayList<>();
+                for (StackTraceElement e : t.getStackTrace()) {
+                    if (e.getClassName().startsWith("org.veilswarm.")) {
+                        frames.add(e.getClassName() + "." + e.getMethodName());
+                    }
+                }
+                if (!frames.isEmpty() && ours++ < 5) {
+                    s.append("\nNetty leak record of a buffer not yet released, allocated through ").append(frames);
+                    shown++;
+                }
+            }
+            s.append("\nNetty leak records: ").append(all.size()).append(", through Veilswarm code: ").append(ours);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            s.append("\n(Netty's leak records not read: ").append(e).append(')');
+        }
+        return s.toString();
     }
 
     /** The same, where the loaders in {@code current} are not retired. */
