@@ -78,7 +78,6 @@ final class RetainedRevisions {
             Object detector = detectorField.get(null);
             java.lang.reflect.Field allLeaksField = detector.getClass().getDeclaredField("allLeaks");
             allLeaksField.setAccessible(true);
-            int shown = 0;
             int ours = 0;
             java.util.Set<?> all = (java.util.Set<?>) allLeaksField.get(detector);
             for (Object leak : all.toArray()) {
@@ -96,7 +95,6 @@ final class RetainedRevisions {
                 }
                 if (!frames.isEmpty() && ours++ < 5) {
                     s.append("\nNetty leak record of a buffer not yet released, allocated through ").append(frames);
-                    shown++;
                 }
             }
             s.append("\nNetty leak records: ").append(all.size()).append(", through Veilswarm code: ").append(ours);
