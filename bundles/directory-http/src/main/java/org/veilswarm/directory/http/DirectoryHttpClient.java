@@ -98,7 +98,7 @@ public final class DirectoryHttpClient {
         connector.connect(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new CodecOnceActive(request, result));
+                ch.pipeline().addLast(new ResponseHandler(request, result));
             }
         }).whenComplete((ch, error) -> {
             if (error != null) {
@@ -120,47 +120,6 @@ public final class DirectoryHttpClient {
         return result.exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
                 ? new TimeoutException("directory " + connector.name() + " did not answer " + path + " within "
                         + timeout) : e));
-    }
-
-    /**
-     * Puts the HTTP codec in the pipeline once the connection is up. The codec's decoder allocates a buffer when it
-     * is made, and with Netty's leak detection a sampled allocation keeps a stack-trace record, in a static set,
-     * until the buffer is released or the detector next samples; the record's frames hold this bundle's classes.
-     * A node whose authority cannot be reached retries for as long as it waits for a directory, and those records
-     * kept this bundle's retired revisions (and, through them, crypto's and directory-core's) alive after an update
-     * (RetiredRevisionTest, testnet node; it fails every time with -Dio.netty.leakDetection.level=paranoid). A
-     * connection that never comes up now allocates nothing.
-     */
-    private final class CodecOnceActive extends io.netty.channel.ChannelInboundHandlerAdapter {
-        private final FullHttpRequest request;
-        private final CompletableFuture<Response> result;
-
-        CodecOnceActive(FullHttpRequest request, CompletableFuture<Response> result) {
-            this.request = request;
-            this.result = result;
-        }
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            if (ctx.channel().isActive()) {
-                install(ctx);
-            }
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            install(ctx);
-            ctx.fireChannelActive();
-        }
-
-        private void install(ChannelHandlerContext ctx) {
-            if (ctx.isRemoved()) {
-                return;
-            }
-            ctx.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponseBytes),
-                    new ResponseHandler(request, result));
-            ctx.pipeline().remove(this);
-        }
     }
 
     private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
@@ -187,11 +146,22 @@ public final class DirectoryHttpClient {
             super.channelActive(ctx);
         }
 
+        /**
+         * Puts the HTTP codec before this handler, now that the connection is up, and sends the request. The codec's
+         * decoder allocates a buffer when it is made, and with Netty's leak detection a sampled allocation keeps a
+         * stack-trace record, in a static set, until the buffer is released or the detector next samples; the
+         * record's frames hold this bundle's classes. Made in {@code initChannel}, the codecs of a node retrying an
+         * unreachable authority (it does for as long as it waits for a directory) left records that kept this
+         * bundle's retired revisions (and, through them, crypto's and directory-core's) alive after an update
+         * (RetiredRevisionTest, testnet node). A connection that never comes up now allocates nothing.
+         */
         private void send(ChannelHandlerContext ctx) {
             if (sent) {
                 return;
             }
             sent = true;
+            ctx.pipeline().addBefore(ctx.name(), null, new HttpClientCodec());
+            ctx.pipeline().addBefore(ctx.name(), null, new HttpObjectAggregator(maxResponseBytes));
             ctx.writeAndFlush(request).addListener(f -> {
                 if (!f.isSuccess()) {
                     result.completeExceptionally(f.cause());
