@@ -137,8 +137,9 @@ public final class OnionRelay implements AutoCloseable {
         OnionRelay relay = new OnionRelay(identity, onionKey, formerOnionKeys, group, linkSettings, settings);
         try {
             relay.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(relay.accepted(Links.responder(relay.linkKeys, Links.responderTls(relay.linkKeys),
-                            linkSettings, relay.listener)))
+                    .childHandler(relay.accepted(Links.responder(relay.linkKeys,
+                            Links.responderTls(relay.linkKeys, linkSettings.cipherSuites()), linkSettings,
+                            relay.listener)))
                     .bind(bindAddress).sync().channel();
         } catch (Exception e) { // also the BindException that sync() rethrows undeclared
             relay.createWorker.close(); // e.g. the port is taken: leave no thread behind

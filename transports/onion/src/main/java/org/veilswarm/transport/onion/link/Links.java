@@ -83,31 +83,43 @@ public final class Links {
             return POOL.isDirectBufferPooled();
         }
     }
-    private static volatile SslContext clientContext;
+    /** Initiator contexts, one per suite order ({@link LinkCipherSuites}), built on first use. */
+    private static final java.util.concurrent.ConcurrentMap<LinkCipherSuites, SslContext> CLIENT_CONTEXTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Links() {
     }
 
-    /** A TLS server context presenting {@code keys}' link certificate. Build once, share across links. */
+    /**
+     * A TLS server context presenting {@code keys}' link certificate, offering suites in this JVM's order. Build
+     * once, share across links.
+     */
     public static SslContext responderTls(RelayLinkKeys keys) throws SSLException {
-        return SslContextBuilder.forServer(keys.tlsCertificate().privateKey(), keys.tlsCertificate().certificate())
-                .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+        return responderTls(keys, LinkCipherSuites.forThisJvm());
     }
 
-    static SslContext initiatorTls() throws SSLException {
-        SslContext context = clientContext;
+    /** A TLS server context presenting {@code keys}' link certificate, offering {@code suites}. */
+    public static SslContext responderTls(RelayLinkKeys keys, LinkCipherSuites suites) throws SSLException {
+        return SslContextBuilder.forServer(keys.tlsCertificate().privateKey(), keys.tlsCertificate().certificate())
+                .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).ciphers(suites.suites()).build();
+    }
+
+    static SslContext initiatorTls(LinkCipherSuites suites) throws SSLException {
+        SslContext context = CLIENT_CONTEXTS.get(suites);
         if (context == null) {
             // Any certificate passes TLS here; the CERTS cell proves who holds it (see the class comment).
             context = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-                    .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-            clientContext = context;
+                    .ciphers(suites.suites()).trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            SslContext raced = CLIENT_CONTEXTS.putIfAbsent(suites, context);
+            context = raced != null ? raced : context;
         }
         return context;
     }
 
     /**
      * A channel initializer for accepted connections (a {@code ServerBootstrap}'s child handler):
-     * each one runs the responder side and reports to {@code listener}.
+     * each one runs the responder side and reports to {@code listener}. {@code tls} is from
+     * {@link #responderTls(RelayLinkKeys, LinkCipherSuites)} with {@code settings.cipherSuites()}.
      */
     public static ChannelInitializer<Channel> responder(RelayLinkKeys keys, SslContext tls, LinkSettings settings,
             LinkListener listener) {
@@ -117,8 +129,13 @@ public final class Links {
             @Override
             protected void initChannel(Channel channel) {
                 Promise<Link> result = channel.eventLoop().newPromise();
-                install(channel.pipeline(), tls.newHandler(channel.alloc()), Role.RESPONDER, keys, null, settings,
-                        listener, result);
+                SslHandler handler = tls.newHandler(channel.alloc());
+                if (settings.cipherSuites().responderHonoursInitiator()) {
+                    javax.net.ssl.SSLParameters parameters = handler.engine().getSSLParameters();
+                    parameters.setUseCipherSuitesOrder(false);
+                    handler.engine().setSSLParameters(parameters);
+                }
+                install(channel.pipeline(), handler, Role.RESPONDER, keys, null, settings, listener, result);
             }
         };
     }
@@ -144,7 +161,7 @@ public final class Links {
         Promise<Link> result = loop.newPromise();
         SslContext tls;
         try {
-            tls = initiatorTls();
+            tls = initiatorTls(settings.cipherSuites());
         } catch (SSLException e) {
             result.setFailure(new LinkHandshakeException(Reason.TLS, "cannot set up TLS: " + e.getMessage(), e));
             return result;

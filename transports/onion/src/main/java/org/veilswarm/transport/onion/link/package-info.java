@@ -9,5 +9,5 @@
  * @see <a href="https://spec.torproject.org/tor-spec/negotiating-channels.html">tor-spec §4</a>
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.veilswarm.transport.onion.link;

@@ -72,7 +72,8 @@ final class LoopbackLinks implements AutoCloseable {
     LoopbackLinks(RelayLinkKeys responderKeys, LinkSettings settings) throws Exception {
         this.responderKeys = responderKeys;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(Links.responder(responderKeys, Links.responderTls(responderKeys), settings, responder))
+                .childHandler(Links.responder(responderKeys,
+                        Links.responderTls(responderKeys, settings.cipherSuites()), settings, responder))
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
@@ -90,7 +91,7 @@ final class LoopbackLinks implements AutoCloseable {
         return new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) throws Exception {
-                channel.pipeline().addLast(Links.initiatorTls().newHandler(channel.alloc()));
+                channel.pipeline().addLast(Links.initiatorTls(LinkCipherSuites.forThisJvm()).newHandler(channel.alloc()));
                 channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
