@@ -131,6 +131,7 @@ final class OnionTransportEngine implements AutoCloseable {
         this.relayIdentity = identity.publicKey();
         this.group = new NioEventLoopGroup(settings.eventLoopThreads(), new DefaultThreadFactory(THREAD_PREFIX + "io", true));
         OnionRelay started = null;
+        LOG.log(System.Logger.Level.INFO, LinkSettings.defaults().cipherSuites().describe());
         try {
             if (settings.relay()) {
                 // The same onion key across restarts within a rotation period, and the previous period's still

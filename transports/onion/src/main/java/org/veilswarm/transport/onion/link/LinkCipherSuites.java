@@ -45,6 +45,14 @@ public enum LinkCipherSuites {
         return suites;
     }
 
+    /** For the node's log: which AEAD comes first, and why. */
+    public String describe() {
+        return this == AES_GCM_FIRST
+                ? "links offer AES-GCM first (this JVM has the C2 compiler, which runs AES-GCM on AES instructions)"
+                : "links offer ChaCha20-Poly1305 first (this JVM runs without the C2 compiler, so its AES-GCM would"
+                        + " run in plain Java, several times slower)";
+    }
+
     /** Whether a responder with this order lets the initiator's order choose the suite. */
     public boolean responderHonoursInitiator() {
         return this == AES_GCM_FIRST;

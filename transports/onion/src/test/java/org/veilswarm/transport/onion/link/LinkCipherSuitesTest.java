@@ -98,11 +98,14 @@ class LinkCipherSuitesTest {
         assertEquals(expected, output.lines().reduce((a, b) -> b).orElse(""), "child JVM with " + flag
                 + " (class path " + System.getProperty("java.class.path").split(File.pathSeparator).length
                 + " entries)");
+        assertTrue(output.contains(expected.equals("CHACHA20_FIRST") ? "links offer ChaCha20-Poly1305 first"
+                : "links offer AES-GCM first"), "what the node logs: " + output);
     }
 
     /** Run in a child JVM: prints the order it detects. */
     static final class PrintOrder {
         public static void main(String[] args) {
+            System.out.println(LinkCipherSuites.forThisJvm().describe());
             System.out.println(LinkCipherSuites.forThisJvm());
         }
     }
