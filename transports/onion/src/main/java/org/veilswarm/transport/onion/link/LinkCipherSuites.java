@@ -8,12 +8,14 @@ import java.util.function.Function;
 /**
  * The TLS cipher suites a link offers, in the order this JVM computes them fastest.
  *
- * <p>HotSpot runs AES-GCM through its AES-NI and carry-less-multiply stubs only in code its C2 compiler made.
- * A JVM without C2 (the small-footprint profile's {@code -XX:TieredStopAtLevel=1}, {@code -XX:CompilationMode=quick-only},
- * {@code -Xint}) computes AES-GCM in plain Java, GHASH bit by bit: on this project's machine 40 MiB/s per core
- * against 178 MiB/s for ChaCha20-Poly1305, and with C2 4,400 against 230 MiB/s (docs/performance.md, "Onion links",
- * session 21). Tor's link protocol leaves the TLS suite to TLS (tor-spec §2), so each node offers the AEAD it computes
- * fastest first, and every node offers all three TLS 1.3 suites, so that any two nodes agree on one.
+ * <p>HotSpot runs AES-GCM through its AES-NI and carry-less-multiply stubs only in code its C2 compiler made. A JVM
+ * without C2 (the small-footprint profile's {@code -XX:TieredStopAtLevel=1}, {@code -XX:CompilationMode=quick-only},
+ * {@code -Xint}) computes AES-GCM in plain Java, GHASH bit by bit: 36 MiB/s per core on this project's machine against
+ * 157 MiB/s for ChaCha20-Poly1305, and with C2 4,063 against 229 MiB/s ({@code LinkTlsCipherBenchmark};
+ * docs/performance.md, "Onion links", session 21). tor-spec leaves the suite to TLS as long as its keys are ephemeral
+ * (tor-spec §2, "Connections"), so each node offers the AEAD it computes fastest first, every node offers the same
+ * suites so that any two agree on one, and all of them are ECDHE (Netty's default list, which links offered before,
+ * also had TLS 1.2 suites with static-RSA key exchange).
  *
  * <p>The JDK's TLS server chooses by its own order. A responder that prefers ChaCha20 therefore gets it whenever the
  * initiator offers it; a responder that prefers AES-GCM lets the initiator's order decide
