@@ -25,6 +25,7 @@ import org.veilswarm.api.transport.TransportInfo;
 import org.veilswarm.crypto.Ed25519KeyPair;
 import org.veilswarm.transport.onion.circuit.OnionRelay;
 import org.veilswarm.transport.onion.circuit.RelayTarget;
+import org.veilswarm.transport.onion.link.LinkCipherSuites;
 import org.veilswarm.transport.onion.link.LinkSettings;
 import org.veilswarm.transport.onion.circuit.CircuitBuilder;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
@@ -131,7 +132,7 @@ final class OnionTransportEngine implements AutoCloseable {
         this.relayIdentity = identity.publicKey();
         this.group = new NioEventLoopGroup(settings.eventLoopThreads(), new DefaultThreadFactory(THREAD_PREFIX + "io", true));
         OnionRelay started = null;
-        LOG.log(System.Logger.Level.INFO, LinkSettings.defaults().cipherSuites().describe());
+        LOG.log(System.Logger.Level.INFO, LinkCipherSuites.forThisJvm().describe());
         try {
             if (settings.relay()) {
                 // The same onion key across restarts within a rotation period, and the previous period's still

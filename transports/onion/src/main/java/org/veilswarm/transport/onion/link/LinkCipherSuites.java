@@ -1,6 +1,7 @@
 package org.veilswarm.transport.onion.link;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,22 +25,24 @@ import java.util.function.Function;
  */
 public enum LinkCipherSuites {
     /** For a JVM with C2: AES-GCM first (hardware AES), then ChaCha20-Poly1305. */
-    AES_GCM_FIRST(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")),
+    AES_GCM_FIRST(List.of(Aead.AES_128_GCM, Aead.AES_256_GCM, Aead.CHACHA20_POLY1305)),
     /** For a JVM without C2: ChaCha20-Poly1305 first, then AES-GCM. */
-    CHACHA20_FIRST(List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
+    CHACHA20_FIRST(List.of(Aead.CHACHA20_POLY1305, Aead.AES_128_GCM, Aead.AES_256_GCM));
 
     private static volatile LinkCipherSuites detected;
 
     private final List<String> suites;
 
-    LinkCipherSuites(List<String> suites) {
-        this.suites = suites;
+    /**
+     * The AEADs in preference order, each as TLS 1.3 names its suite ({@code TLS_} + AEAD) and as TLS 1.2 names its
+     * ECDHE suites ({@code TLS_ECDHE_ECDSA_WITH_} / {@code TLS_ECDHE_RSA_WITH_} + AEAD).
+     */
+    LinkCipherSuites(List<String> aeads) {
+        List<String> all = new ArrayList<>();
+        for (String prefix : List.of("TLS_", "TLS_ECDHE_ECDSA_WITH_", "TLS_ECDHE_RSA_WITH_")) {
+            aeads.forEach(aead -> all.add(prefix + aead));
+        }
+        this.suites = List.copyOf(all);
     }
 
     /** TLS 1.3 suites, then TLS 1.2 ones (ECDHE: ours have ECDSA link certificates, other relays RSA), best first. */
@@ -103,5 +106,12 @@ public enum LinkCipherSuites {
         } catch (IllegalArgumentException | LinkageError e) {
             return Optional.empty();
         }
+    }
+
+    /** The AEAD part of the suite names (RFC 8446 §B.4; RFC 5289, RFC 7905 for TLS 1.2). */
+    private static final class Aead {
+        static final String AES_128_GCM = "AES_128_GCM_SHA256";
+        static final String AES_256_GCM = "AES_256_GCM_SHA384";
+        static final String CHACHA20_POLY1305 = "CHACHA20_POLY1305_SHA256";
     }
 }
