@@ -38,6 +38,12 @@ import org.veilswarm.transport.tor.testing.RealTor;
 class TorTransportPrivateNetworkIT {
     /** 8 MiB; the onion-services bench script (docs/performance.md) sets its own size with -Dtor.network.fileMiB. */
     private static final int FILE_BYTES = Integer.getInteger("tor.network.fileMiB", 8) * 1024 * 1024;
+    /**
+     * Downloads and uploads of the file, each on a new stream of the same two nodes (default 1). C tor's rate varies
+     * from transfer to transfer more than the native transport's does (docs/performance.md, "Onion services"), so the
+     * bench script asks for several and compares the medians and the best of both sides.
+     */
+    private static final int ROUNDS = Math.max(1, Integer.getInteger("tor.network.rounds", 1));
     /** 180 s per transfer of 8 MiB (at least 45 KiB/s), scaled with the size for larger bench transfers. */
     private static final long TRANSFER_SECONDS = 180L * Math.max(1, FILE_BYTES / (8 * 1024 * 1024));
     private static final int SERVICE_PORT = 80;
@@ -98,17 +104,29 @@ class TorTransportPrivateNetworkIT {
 
                 // The other direction: B uploads the same bytes to A's service over a new stream.
                 long uploadConnect = System.nanoTime();
-                b.connect(listener.address(), initializer(() -> new FileSender(file, ServiceExchange.UPLOAD))).get(90, TimeUnit.SECONDS);
-                // Timed from the open stream, as the download and the native bench's one-way transfers are.
-                long uploadStart = System.nanoTime();
-                DigestingReceiver upload = uploads.poll(60, TimeUnit.SECONDS);
-                org.junit.jupiter.api.Assertions.assertNotNull(upload, "the service saw no upload stream");
-                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), upload.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS));
-                assertEquals(FILE_BYTES, upload.bytes);
-                double uploadSeconds = (upload.lastByteNanos - uploadStart) / 1e9;
+                Upload first = upload(b, listener.address(), file, uploads);
+                double uploadSeconds = first.seconds();
+                long uploadStart = first.startNanos();
+                double[] downloadRates = new double[ROUNDS];
+                double[] uploadRates = new double[ROUNDS];
+                downloadRates[0] = FILE_BYTES / 1048576.0 / seconds;
+                uploadRates[0] = FILE_BYTES / 1048576.0 / uploadSeconds;
+                for (int round = 1; round < ROUNDS; round++) {
+                    downloadRates[round] = FILE_BYTES / 1048576.0 / download(b, listener.address(), file);
+                    uploadRates[round] = FILE_BYTES / 1048576.0 / upload(b, listener.address(), file, uploads).seconds();
+                }
+                for (int round = 0; round < ROUNDS && ROUNDS > 1; round++) {
+                    System.out.printf(Locale.ROOT, "TOR-TRANSPORT round %d, %d MiB: download %.2f MiB/s, upload %.2f MiB/s%n",
+                            round + 1, FILE_BYTES >> 20, downloadRates[round], uploadRates[round]);
+                }
+                if (ROUNDS > 1) {
+                    System.out.printf(Locale.ROOT, "TOR-TRANSPORT rounds %d: download median %.2f best %.2f MiB/s, upload median %.2f"
+                            + " best %.2f MiB/s%n", ROUNDS, median(downloadRates), max(downloadRates), median(uploadRates),
+                            max(uploadRates));
+                }
                 // CIRC_BW and BW arrive once a second: the last second of the transfer is reported a moment later.
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (b.relayCounters().current().bytesOwn() < 2L * FILE_BYTES && System.nanoTime() - settle < 0) {
+                while (b.relayCounters().current().bytesOwn() < 2L * FILE_BYTES * ROUNDS && System.nanoTime() - settle < 0) {
                     Thread.sleep(200);
                 }
                 Thread.sleep(2_500);
@@ -129,7 +147,7 @@ class TorTransportPrivateNetworkIT {
                 System.out.printf(Locale.ROOT, "TOR-TRANSPORT node A (service; download + upload) BW read %d written %d; CIRC_BW read %d written %d;"
                         + " local delivered %d; not-own written %d%n", rawA[0], rawA[1], rawA[2], rawA[3], rawA[4],
                         rawA[1] - rawA[3] - rawA[4]);
-                assertTrue(own.bytesOwn() >= 2L * FILE_BYTES, "CIRC_BW counted the download and the upload as own traffic: " + own);
+                assertTrue(own.bytesOwn() >= 2L * FILE_BYTES * ROUNDS, "CIRC_BW counted the downloads and the uploads as own traffic: " + own);
                 assertEquals(0, own.bytesRelayed(), "a client-only tor relays nothing");
                 assertFalse(b.monitor().bandwidth().isEmpty());
                 assertFalse(b.monitor().log().isEmpty());
@@ -143,6 +161,44 @@ class TorTransportPrivateNetworkIT {
             assertTrue(torA.onExit().get(30, TimeUnit.SECONDS) != null && !torA.isAlive(), "node A's tor stopped");
             assertFalse(torB.isAlive(), "node B's tor stopped");
         }
+    }
+
+    private record Upload(long startNanos, double seconds) {
+    }
+
+    /** B uploads the file to A's service over a new stream, timed from the open stream as the download is. */
+    private static Upload upload(TorTransportEngine b, TransportAddress to, byte[] file,
+            java.util.concurrent.BlockingQueue<DigestingReceiver> uploads) throws Exception {
+        b.connect(to, initializer(() -> new FileSender(file, ServiceExchange.UPLOAD))).get(90, TimeUnit.SECONDS);
+        // Timed from the open stream, as the download and the native bench's one-way transfers are.
+        long start = System.nanoTime();
+        DigestingReceiver upload = uploads.poll(60, TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertNotNull(upload, "the service saw no upload stream");
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), upload.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS));
+        assertEquals(FILE_BYTES, upload.bytes);
+        return new Upload(start, (upload.lastByteNanos - start) / 1e9);
+    }
+
+    /** B downloads the file from A's service over a new stream; seconds from the request to the last byte. */
+    private static double download(TorTransportEngine b, TransportAddress to, byte[] file) throws Exception {
+        DigestingReceiver receiver = new DigestingReceiver();
+        Channel stream = b.connect(to, initializer(() -> receiver)).get(90, TimeUnit.SECONDS);
+        stream.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {ServiceExchange.DOWNLOAD}));
+        long start = System.nanoTime();
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), receiver.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS));
+        assertEquals(FILE_BYTES, receiver.bytes);
+        return (receiver.lastByteNanos - start) / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElseThrow();
     }
 
     private TorTransportSettings nodeSettings(PrivateTorNetwork network, String name) {
