@@ -13,9 +13,9 @@
 # LOOPS=shared (the whole native network on 2 threads, the layout before session 5).
 # FLOW=cc (default: proposal 324 congestion control on the rendezvous circuits, session 10 on) or FLOW=fixed
 # (tor-spec §7's fixed windows, as every run before session 10).
-# The last line, RATIO, divides the native rates by C tor's of the same run: round 1, and the best of rounds 1 to
-# ONEWAY-1 (a warm JVM), each direction (issue #5's goal: at least 10x).
-# TOR_ROUNDS=3 (default) sets how many downloads and uploads the C tor IT times, each round on new circuits: C tor's rate
+# The first RATIO line divides the native rates by C tor's first transfer of the same run: round 1, and the best of
+# rounds 1 to ONEWAY-1 (a warm JVM), each direction (issue #5's goal: at least 10x).
+# TOR_ROUNDS=3 (default) sets how many downloads and uploads the C tor IT times, rounds after the first on new circuits: C tor's rate
 # varies from transfer to transfer (3-6.6 MiB/s over sessions 13-21), so a second RATIO line compares like with like,
 # the median of the native warm rounds (2 to ONEWAY-1) with the median of C tor's transfers, and the best with the
 # best. TOR_ROUNDS=1 is the IT as the default suite runs it (one transfer each way).
