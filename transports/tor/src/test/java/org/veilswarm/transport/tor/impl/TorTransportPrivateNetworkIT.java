@@ -120,11 +120,11 @@ class TorTransportPrivateNetworkIT {
                     downloadRates[round] = FILE_BYTES / 1048576.0 / download(b, listener.address(), file);
                     uploadRates[round] = FILE_BYTES / 1048576.0 / upload(b, listener.address(), file, uploads).seconds();
                 }
-                for (int round = 0; round < ROUNDS && ROUNDS > 1; round++) {
-                    System.out.printf(Locale.ROOT, "TOR-TRANSPORT round %d, %d MiB: download %.2f MiB/s, upload %.2f MiB/s%n",
-                            round + 1, FILE_BYTES >> 20, downloadRates[round], uploadRates[round]);
-                }
                 if (ROUNDS > 1) {
+                    for (int round = 0; round < ROUNDS; round++) {
+                        System.out.printf(Locale.ROOT, "TOR-TRANSPORT round %d, %d MiB: download %.2f MiB/s, upload %.2f MiB/s%n",
+                                round + 1, FILE_BYTES >> 20, downloadRates[round], uploadRates[round]);
+                    }
                     System.out.printf(Locale.ROOT, "TOR-TRANSPORT rounds %d: download median %.2f best %.2f MiB/s, upload median %.2f"
                             + " best %.2f MiB/s%n", ROUNDS, median(downloadRates), max(downloadRates), median(uploadRates),
                             max(uploadRates));
