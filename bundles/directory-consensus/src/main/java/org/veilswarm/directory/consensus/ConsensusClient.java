@@ -35,7 +35,8 @@ import org.veilswarm.directory.http.DirectoryPaths;
  * majority of the configured authorities, validity now) and then picks locally with
  * {@link FullListRelaySampler}. A directory whose list is forged, minority-signed or malformed is marked bad
  * for a while ({@link BadDirectories}) and another is asked; one whose list is expired or not yet valid, or
- * that cannot be reached, is only skipped for this download. The list is kept until valid-until. Thread-safe; concurrent picks share one download.
+ * that cannot be reached, is only skipped for this download. The list is kept until valid-until, or until a newer one
+ * replaces it after a pick it could not serve ({@link #pick}). Thread-safe; concurrent picks share one download.
  */
 public final class ConsensusClient implements RelaySampler {
     public static final int DEFAULT_MAX_DRAWS = 32;
@@ -53,6 +54,10 @@ public final class ConsensusClient implements RelaySampler {
     private volatile VerifiedConsensus lastVerified;
     private final SourceLog sources = new SourceLog("consensus");
     private CompletableFuture<Current> inFlight;
+    /** An early download of a newer list is under way (guarded by this). */
+    private boolean refreshing;
+    /** No early download before this (guarded by this): a failing pick asks at most this often. */
+    private Instant noRefreshBefore = Instant.MIN;
 
     private record Current(VerifiedConsensus consensus, FullListRelaySampler sampler) {
     }
@@ -94,7 +99,39 @@ public final class ConsensusClient implements RelaySampler {
     public CompletionStage<RelayDescriptor> pick(RelayRole role, PathConstraints constraints) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(constraints, "constraints");
-        return current().thenCompose(c -> c.sampler().pick(role, constraints));
+        return current().thenCompose(c -> c.sampler().pick(role, constraints).whenComplete((relay, failure) -> {
+            if (failure != null) {
+                refreshEarly(c);
+            }
+        }));
+    }
+
+    /**
+     * A list that cannot serve a pick may be one the authorities voted while relays were still uploading (a network
+     * seconds old: no guard yet, too few relays for a path). Kept until valid-until it would fail every pick for
+     * three voting intervals although the next list, listing them, is out one interval after this one's valid-after
+     * (dir-spec §1.4: fresh-until). So once this list is no longer the freshest, a failing pick starts a download in
+     * the background; a newer list replaces this one, anything else leaves it in place. Our authorities' lists are
+     * valid for three voting intervals (their defaults, and the testnet's 10 s / 30 s), which puts fresh-until at a
+     * third of the validity; a failing pick asks again at most every twelfth.
+     */
+    private void refreshEarly(Current used) {
+        Instant validAfter = used.consensus().document().validAfter();
+        Duration validity = Duration.between(validAfter, used.consensus().document().validUntil());
+        Instant now = clock.instant();
+        synchronized (this) {
+            if (current != used || refreshing || inFlight != null || now.isBefore(validAfter.plus(validity.dividedBy(3)))
+                    || now.isBefore(noRefreshBefore)) {
+                return;
+            }
+            refreshing = true;
+            noRefreshBefore = now.plus(validity.dividedBy(12));
+        }
+        fetch(new ArrayList<>(), false).whenComplete((newer, failure) -> {
+            synchronized (this) {
+                refreshing = false;
+            }
+        });
     }
 
     /** The verified list in use, downloading a new one when there is none or it expired. */
@@ -138,7 +175,7 @@ public final class ConsensusClient implements RelaySampler {
         }
         CompletableFuture<Current> download = inFlight;
         if (download == null) {
-            download = fetch(new ArrayList<>()).toCompletableFuture();
+            download = fetch(new ArrayList<>(), true).toCompletableFuture();
             inFlight = download;
             CompletableFuture<Current> started = download;
             // May run at once (nothing left to ask): it then clears the field before this method returns.
@@ -153,7 +190,8 @@ public final class ConsensusClient implements RelaySampler {
         return download;
     }
 
-    private CompletionStage<Current> fetch(List<DirectoryHttpClient> tried) {
+    /** @param replace install whatever verifies; otherwise only a list newer than the one in use (an early download) */
+    private CompletionStage<Current> fetch(List<DirectoryHttpClient> tried, boolean replace) {
         Instant now = clock.instant();
         DirectoryHttpClient directory = directories.choose(tried, bad, now, random);
         if (directory == null) {
@@ -172,7 +210,7 @@ public final class ConsensusClient implements RelaySampler {
             if (error != null) {
                 sources.unreachable("consensus", directory.name(), cache, error);
                 directories.failed(directory, error, clock.instant());
-                return fetch(tried);
+                return fetch(tried, replace);
             }
             if (!verification.accepted()) {
                 // Expired or not yet valid is a directory behind or ahead at a period change: try another now,
@@ -183,18 +221,25 @@ public final class ConsensusClient implements RelaySampler {
                 } else {
                     sources.skipped("consensus", directory.name(), cache, verification.outcome().toString());
                 }
-                return fetch(tried);
+                return fetch(tried, replace);
             }
             sources.served("consensus", directory.name(), cache, wire[0]);
-            return CompletableFuture.completedFuture(install(verification));
+            return CompletableFuture.completedFuture(install(verification, replace));
         }).thenCompose(stage -> stage);
     }
 
-    private Current install(ConsensusVerification verification) {
+    private Current install(ConsensusVerification verification, boolean replace) {
         VerifiedConsensus consensus = verification.consensus().orElseThrow();
-        Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws));
-        current = c;
-        lastVerified = consensus;
-        return c;
+        synchronized (this) {
+            Current inUse = current;
+            if (!replace && inUse != null
+                    && !consensus.document().validAfter().isAfter(inUse.consensus().document().validAfter())) {
+                return inUse;
+            }
+            Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws));
+            current = c;
+            lastVerified = consensus;
+            return c;
+        }
     }
 }

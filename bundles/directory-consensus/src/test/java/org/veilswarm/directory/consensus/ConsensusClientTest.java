@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -172,6 +174,71 @@ class ConsensusClientTest {
         clock.now = net.validAfter.plusSeconds(1);
         assertArrayEquals(honestDocument.digest(), client.consensus().toCompletableFuture()
                 .get(20, TimeUnit.SECONDS).document().digest());
+    }
+
+    /**
+     * A list voted while relays were still uploading (here: no guard yet) fails picks; once the next list is out
+     * (a third of the validity after valid-after) a failing pick brings it in, and a failing pick asks again at
+     * most every twelfth of the validity (the directory's request count).
+     */
+    @Test
+    void aListThatCannotServeAPickIsReplacedOnceTheNextListIsOut() throws Exception {
+        Duration validity = Duration.between(net.validAfter, net.validUntil);
+        List<ConsensusEntry> noGuard = new ArrayList<>();
+        for (ConsensusEntry e : honestDocument.entries()) {
+            java.util.EnumSet<org.veilswarm.api.directory.RelayFlag> flags = java.util.EnumSet.copyOf(e.flags());
+            flags.remove(org.veilswarm.api.directory.RelayFlag.GUARD);
+            noGuard.add(new ConsensusEntry(e.signed(), flags, e.weight()));
+        }
+        byte[] early = net.signedBy(new ConsensusDocument(net.validAfter, net.validUntil, noGuard), 0, 1, 2).encode();
+        Instant nextValidAfter = net.validAfter.plus(validity.dividedBy(3));
+        ConsensusDocument nextDocument = new ConsensusDocument(nextValidAfter, nextValidAfter.plus(validity),
+                honestDocument.entries());
+        byte[] next = net.signedBy(nextDocument, 0, 1, 2).encode();
+        java.util.concurrent.atomic.AtomicReference<byte[]> served = new java.util.concurrent.atomic.AtomicReference<>(early);
+        TestDirectoryNetwork.Server directory = net.serve(served::get);
+        MovableClock clock = new MovableClock(net.validAfter.plusSeconds(1));
+        ConsensusClient client = new ConsensusClient(net.authorities, List.of(directory.client()), PARSER, clock,
+                new SplittableRandom(3), ConsensusClient.DEFAULT_MAX_DRAWS);
+
+        assertGuardPickFails(client);
+        assertGuardPickFails(client);
+        assertEquals(1, directory.requests().get(), "while the list is the freshest, a failing pick keeps it");
+
+        clock.now = nextValidAfter.plusSeconds(1); // no newer list yet: the early download brings the same one
+        assertGuardPickFails(client);
+        awaitRequests(directory, 2);
+        assertGuardPickFails(client);
+        assertEquals(2, directory.requests().get(), "asked again at once");
+
+        clock.now = clock.now.plus(validity.dividedBy(12));
+        served.set(next);
+        assertGuardPickFails(client); // still the early list; this pick starts the download of the next
+        awaitRequests(directory, 3);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!java.util.Arrays.equals(nextDocument.digest(), client.consensus().toCompletableFuture()
+                .get(20, TimeUnit.SECONDS).document().digest())) {
+            assertTrue(System.nanoTime() < deadline, "the next list never replaced the early one");
+            Thread.sleep(20);
+        }
+        RelayDescriptor guard = client.pick(RelayRole.GUARD, PathConstraints.none()).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        assertTrue(nextDocument.entries().stream().anyMatch(e -> e.signed().descriptor().sameRelay(guard)));
+        assertEquals(3, directory.requests().get());
+    }
+
+    private static void assertGuardPickFails(ConsensusClient client) {
+        assertThrows(ExecutionException.class, () -> client.pick(RelayRole.GUARD, PathConstraints.none())
+                .toCompletableFuture().get(20, TimeUnit.SECONDS));
+    }
+
+    private static void awaitRequests(TestDirectoryNetwork.Server directory, int requests) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (directory.requests().get() < requests) {
+            assertTrue(System.nanoTime() < deadline, "no download " + requests + " within 20 s");
+            Thread.sleep(20);
+        }
+        Thread.sleep(200); // the download's answer is verified and weighed before the next step
     }
 
     @Test

@@ -137,14 +137,19 @@ final class TestDirectoryNetwork implements AutoCloseable {
 
     /** A directory server that answers {@code GET consensus} with {@code body} and counts the requests. */
     Server serve(byte[] body) throws InterruptedException {
+        return serve(() -> body);
+    }
+
+    /** A directory server that answers {@code GET consensus} with what {@code body} gives at the time of the request. */
+    Server serve(java.util.function.Supplier<byte[]> body) throws InterruptedException {
         AtomicInteger requests = new AtomicInteger();
-        byte[] gzipped = Gzip.compress(body);
         DirectoryHttpService service = r -> {
             if (!r.isGet(DirectoryPaths.CONSENSUS)) {
                 return Optional.empty();
             }
             requests.incrementAndGet();
-            return Optional.of(r.acceptsGzip() ? new DirectoryResponse(200, gzipped, true) : DirectoryResponse.ok(body));
+            byte[] now = body.get();
+            return Optional.of(r.acceptsGzip() ? new DirectoryResponse(200, Gzip.compress(now), true) : DirectoryResponse.ok(now));
         };
         Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new DirectoryServerInitializer(List.of(service)))
