@@ -35,8 +35,9 @@ import org.veilswarm.directory.http.DirectoryPaths;
  * majority of the configured authorities, validity now) and then picks locally with
  * {@link FullListRelaySampler}. A directory whose list is forged, minority-signed or malformed is marked bad
  * for a while ({@link BadDirectories}) and another is asked; one whose list is expired or not yet valid, or
- * that cannot be reached, is only skipped for this download. The list is kept until valid-until, or until a newer one
- * replaces it after a pick it could not serve ({@link #pick}). Thread-safe; concurrent picks share one download.
+ * that cannot be reached, is only skipped for this download. A newer list is downloaded in the background before the
+ * one in use expires (dir-spec §5.1), or sooner after a pick the list could not serve ({@link #pick}); only a newer
+ * list replaces it. Thread-safe; concurrent picks share one download.
  */
 public final class ConsensusClient implements RelaySampler {
     public static final int DEFAULT_MAX_DRAWS = 32;
@@ -54,12 +55,13 @@ public final class ConsensusClient implements RelaySampler {
     private volatile VerifiedConsensus lastVerified;
     private final SourceLog sources = new SourceLog("consensus");
     private CompletableFuture<Current> inFlight;
-    /** An early download of a newer list is under way (guarded by this). */
+    /** A background download of a newer list is under way (guarded by this). */
     private boolean refreshing;
-    /** No early download before this (guarded by this): a failing pick asks at most this often. */
+    /** No background download before this (guarded by this). */
     private Instant noRefreshBefore = Instant.MIN;
 
-    private record Current(VerifiedConsensus consensus, FullListRelaySampler sampler) {
+    /** @param refreshAt when to download the next list in the background (dir-spec §5.1's client schedule) */
+    private record Current(VerifiedConsensus consensus, FullListRelaySampler sampler, Instant refreshAt) {
     }
 
     /**
@@ -108,30 +110,52 @@ public final class ConsensusClient implements RelaySampler {
 
     /**
      * A list that cannot serve a pick may be one the authorities voted while relays were still uploading (a network
-     * seconds old: no guard yet, too few relays for a path). Kept until valid-until it would fail every pick for
-     * three voting intervals although the next list, listing them, is out one interval after this one's valid-after
-     * (dir-spec §1.4: fresh-until). So once this list is no longer the freshest, a failing pick starts a download in
-     * the background; a newer list replaces this one, anything else leaves it in place. Our authorities' lists are
-     * valid for three voting intervals (their defaults, and the testnet's 10 s / 30 s), which puts fresh-until at a
-     * third of the validity; a failing pick asks again at most every twelfth.
+     * seconds old: no guard yet, too few relays for a path). Kept until its scheduled download it would fail picks
+     * although the next list, listing them, is out one voting interval after this one's valid-after (dir-spec §1.4:
+     * fresh-until). So once this list is no longer the freshest, a failing pick starts that download at once; a
+     * failing pick asks again at most every twelfth of the validity.
      */
     private void refreshEarly(Current used) {
-        Instant validAfter = used.consensus().document().validAfter();
-        Duration validity = Duration.between(validAfter, used.consensus().document().validUntil());
         Instant now = clock.instant();
-        synchronized (this) {
-            if (current != used || refreshing || inFlight != null || now.isBefore(validAfter.plus(validity.dividedBy(3)))
-                    || now.isBefore(noRefreshBefore)) {
-                return;
-            }
-            refreshing = true;
-            noRefreshBefore = now.plus(validity.dividedBy(12));
+        if (!now.isBefore(used.consensus().document().validAfter().plus(validity(used).dividedBy(3)))) {
+            startRefresh(used, now);
         }
+    }
+
+    /**
+     * Starts a background download of a newer list, unless one is under way or the last one started less than a
+     * twelfth of the list's validity ago (directories with nothing newer yet are not asked in a loop).
+     */
+    private synchronized void startRefresh(Current used, Instant now) {
+        if (current != used || refreshing || inFlight != null || now.isBefore(noRefreshBefore)) {
+            return;
+        }
+        refreshing = true;
+        noRefreshBefore = now.plus(validity(used).dividedBy(12));
         fetch(new ArrayList<>(), false).whenComplete((newer, failure) -> {
             synchronized (this) {
                 refreshing = false;
             }
         });
+    }
+
+    private static Duration validity(Current c) {
+        return Duration.between(c.consensus().document().validAfter(), c.consensus().document().validUntil());
+    }
+
+    /**
+     * When a client downloads the next list (dir-spec §5.1): at a random time from fresh-until plus three quarters of
+     * a voting interval to seven eighths of the rest of the validity, so the list in use is replaced before it expires
+     * (no pick waits for a download) and clients do not all ask at once. Our authorities' lists are valid for three
+     * voting intervals (their defaults, and the testnet's 10 s / 30 s), which puts fresh-until at a third of it.
+     */
+    private Instant refreshAt(VerifiedConsensus consensus) {
+        Instant validAfter = consensus.document().validAfter();
+        Instant validUntil = consensus.document().validUntil();
+        Duration interval = Duration.between(validAfter, validUntil).dividedBy(3);
+        Instant start = validAfter.plus(interval).plus(interval.multipliedBy(3).dividedBy(4));
+        long window = Duration.between(start, validUntil).multipliedBy(7).dividedBy(8).toMillis();
+        return start.plusMillis(window > 0 ? random.nextLong(window) : 0);
     }
 
     /** The verified list in use, downloading a new one when there is none or it expired. */
@@ -170,7 +194,11 @@ public final class ConsensusClient implements RelaySampler {
 
     private synchronized CompletionStage<Current> current() {
         Current c = current;
-        if (c != null && c.consensus().isValidAt(clock.instant())) {
+        Instant now = clock.instant();
+        if (c != null && c.consensus().isValidAt(now)) {
+            if (!now.isBefore(c.refreshAt())) {
+                startRefresh(c, now);
+            }
             return CompletableFuture.completedFuture(c);
         }
         CompletableFuture<Current> download = inFlight;
@@ -236,7 +264,7 @@ public final class ConsensusClient implements RelaySampler {
                     && !consensus.document().validAfter().isAfter(inUse.consensus().document().validAfter())) {
                 return inUse;
             }
-            Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws));
+            Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws), refreshAt(consensus));
             current = c;
             lastVerified = consensus;
             return c;

@@ -227,6 +227,41 @@ class ConsensusClientTest {
         assertEquals(3, directory.requests().get());
     }
 
+    /**
+     * dir-spec §5.1: a client downloads the next list before the one in use expires, at a random time from fresh-until
+     * plus three quarters of an interval to seven eighths of the rest (here 91/96 of the validity at the latest), in
+     * the background: the pick that finds it due is served from the list in use.
+     */
+    @Test
+    void theNextListIsDownloadedBeforeTheOneInUseExpires() throws Exception {
+        Duration validity = Duration.between(net.validAfter, net.validUntil);
+        Instant nextValidAfter = net.validAfter.plus(validity.dividedBy(3));
+        ConsensusDocument nextDocument = new ConsensusDocument(nextValidAfter, nextValidAfter.plus(validity),
+                honestDocument.entries());
+        java.util.concurrent.atomic.AtomicReference<byte[]> served = new java.util.concurrent.atomic.AtomicReference<>(honest);
+        TestDirectoryNetwork.Server directory = net.serve(served::get);
+        MovableClock clock = new MovableClock(net.validAfter.plusSeconds(1));
+        ConsensusClient client = new ConsensusClient(net.authorities, List.of(directory.client()), PARSER, clock,
+                new SplittableRandom(11), ConsensusClient.DEFAULT_MAX_DRAWS);
+        client.pick(RelayRole.MIDDLE, PathConstraints.none()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        served.set(net.signedBy(nextDocument, 0, 1, 2).encode());
+        clock.now = net.validAfter.plus(validity.multipliedBy(7).dividedBy(12)).minusSeconds(1); // before the window
+        client.pick(RelayRole.MIDDLE, PathConstraints.none()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        Thread.sleep(200);
+        assertEquals(1, directory.requests().get(), "not due yet");
+
+        clock.now = net.validAfter.plus(validity.multipliedBy(92).dividedBy(96)); // past the window, still valid
+        assertArrayEquals(honestDocument.digest(), client.consensus().toCompletableFuture().get(20, TimeUnit.SECONDS)
+                .document().digest(), "served from the list in use while the next one downloads");
+        awaitRequests(directory, 2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!java.util.Arrays.equals(nextDocument.digest(), client.cached().orElseThrow().document().digest())) {
+            assertTrue(System.nanoTime() < deadline, "the next list never replaced the one in use");
+            Thread.sleep(20);
+        }
+        assertEquals(2, directory.requests().get());
+    }
+
     private static void assertGuardPickFails(ConsensusClient client) {
         assertThrows(ExecutionException.class, () -> client.pick(RelayRole.GUARD, PathConstraints.none())
                 .toCompletableFuture().get(20, TimeUnit.SECONDS));
