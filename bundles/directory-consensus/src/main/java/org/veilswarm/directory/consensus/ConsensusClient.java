@@ -117,7 +117,7 @@ public final class ConsensusClient implements RelaySampler {
      */
     private void refreshEarly(Current used) {
         Instant now = clock.instant();
-        if (!now.isBefore(used.consensus().document().validAfter().plus(validity(used).dividedBy(3)))) {
+        if (!now.isBefore(freshUntil(used.consensus()))) {
             startRefresh(used, now);
         }
     }
@@ -131,7 +131,7 @@ public final class ConsensusClient implements RelaySampler {
             return;
         }
         refreshing = true;
-        noRefreshBefore = now.plus(validity(used).dividedBy(12));
+        noRefreshBefore = now.plus(votingInterval(used.consensus()).dividedBy(4));
         fetch(new ArrayList<>(), false).whenComplete((newer, failure) -> {
             synchronized (this) {
                 refreshing = false;
@@ -139,22 +139,27 @@ public final class ConsensusClient implements RelaySampler {
         });
     }
 
-    private static Duration validity(Current c) {
-        return Duration.between(c.consensus().document().validAfter(), c.consensus().document().validUntil());
+    /**
+     * Our lists carry valid-after and valid-until only; the authorities' lists are valid for three voting intervals
+     * (their defaults, and the testnet's 10 s / 30 s), as tor's are.
+     */
+    private static Duration votingInterval(VerifiedConsensus consensus) {
+        return Duration.between(consensus.document().validAfter(), consensus.document().validUntil()).dividedBy(3);
+    }
+
+    /** When the next list is out (dir-spec §1.4): one voting interval after this one's valid-after. */
+    private static Instant freshUntil(VerifiedConsensus consensus) {
+        return consensus.document().validAfter().plus(votingInterval(consensus));
     }
 
     /**
      * When a client downloads the next list (dir-spec §5.1): at a random time from fresh-until plus three quarters of
      * a voting interval to seven eighths of the rest of the validity, so the list in use is replaced before it expires
-     * (no pick waits for a download) and clients do not all ask at once. Our authorities' lists are valid for three
-     * voting intervals (their defaults, and the testnet's 10 s / 30 s), which puts fresh-until at a third of it.
+     * (no pick waits for a download) and clients do not all ask at once.
      */
     private Instant refreshAt(VerifiedConsensus consensus) {
-        Instant validAfter = consensus.document().validAfter();
-        Instant validUntil = consensus.document().validUntil();
-        Duration interval = Duration.between(validAfter, validUntil).dividedBy(3);
-        Instant start = validAfter.plus(interval).plus(interval.multipliedBy(3).dividedBy(4));
-        long window = Duration.between(start, validUntil).multipliedBy(7).dividedBy(8).toMillis();
+        Instant start = freshUntil(consensus).plus(votingInterval(consensus).multipliedBy(3).dividedBy(4));
+        long window = Duration.between(start, consensus.document().validUntil()).multipliedBy(7).dividedBy(8).toMillis();
         return start.plusMillis(window > 0 ? random.nextLong(window) : 0);
     }
 
