@@ -23,6 +23,7 @@ import org.veilswarm.directory.core.BadDirectories;
 import org.veilswarm.directory.core.ConsensusVerification;
 import org.veilswarm.directory.core.DirectoryTiers;
 import org.veilswarm.directory.core.SourceLog;
+import org.veilswarm.directory.core.ValiditySchedule;
 import org.veilswarm.directory.core.FullListRelaySampler;
 import org.veilswarm.directory.core.RelayDescriptorParser;
 import org.veilswarm.directory.core.VerifiedConsensus;
@@ -117,7 +118,7 @@ public final class ConsensusClient implements RelaySampler {
      */
     private void refreshEarly(Current used) {
         Instant now = clock.instant();
-        if (!now.isBefore(freshUntil(used.consensus()))) {
+        if (!now.isBefore(schedule(used.consensus()).freshUntil())) {
             startRefresh(used, now);
         }
     }
@@ -131,7 +132,7 @@ public final class ConsensusClient implements RelaySampler {
             return;
         }
         refreshing = true;
-        noRefreshBefore = now.plus(votingInterval(used.consensus()).dividedBy(4));
+        noRefreshBefore = now.plus(schedule(used.consensus()).retryAfter());
         fetch(new ArrayList<>(), false).whenComplete((newer, failure) -> {
             synchronized (this) {
                 refreshing = false;
@@ -139,28 +140,8 @@ public final class ConsensusClient implements RelaySampler {
         });
     }
 
-    /**
-     * Our lists carry valid-after and valid-until only; the authorities' lists are valid for three voting intervals
-     * (their defaults, and the testnet's 10 s / 30 s), as tor's are.
-     */
-    private static Duration votingInterval(VerifiedConsensus consensus) {
-        return Duration.between(consensus.document().validAfter(), consensus.document().validUntil()).dividedBy(3);
-    }
-
-    /** When the next list is out (dir-spec §1.4): one voting interval after this one's valid-after. */
-    private static Instant freshUntil(VerifiedConsensus consensus) {
-        return consensus.document().validAfter().plus(votingInterval(consensus));
-    }
-
-    /**
-     * When a client downloads the next list (dir-spec §5.1): at a random time from fresh-until plus three quarters of
-     * a voting interval to seven eighths of the rest of the validity, so the list in use is replaced before it expires
-     * (no pick waits for a download) and clients do not all ask at once.
-     */
-    private Instant refreshAt(VerifiedConsensus consensus) {
-        Instant start = freshUntil(consensus).plus(votingInterval(consensus).multipliedBy(3).dividedBy(4));
-        long window = Duration.between(start, consensus.document().validUntil()).multipliedBy(7).dividedBy(8).toMillis();
-        return start.plusMillis(window > 0 ? random.nextLong(window) : 0);
+    private static ValiditySchedule schedule(VerifiedConsensus consensus) {
+        return new ValiditySchedule(consensus.document().validAfter(), consensus.document().validUntil());
     }
 
     /** The verified list in use, downloading a new one when there is none or it expired. */
@@ -269,7 +250,8 @@ public final class ConsensusClient implements RelaySampler {
                     && !consensus.document().validAfter().isAfter(inUse.consensus().document().validAfter())) {
                 return inUse;
             }
-            Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws), refreshAt(consensus));
+            Current c = new Current(consensus, FullListRelaySampler.of(consensus, random, maxDraws),
+                    schedule(consensus).clientDownloadAt(random));
             current = c;
             lastVerified = consensus;
             return c;

@@ -24,6 +24,11 @@ import org.veilswarm.api.directory.RelaySampler;
  * verification, is marked bad for a while ({@link BadDirectories}) and the same x is asked of another (a header
  * that is only expired or not yet valid just sends the client to another directory): re-drawing would let a directory veto picks it dislikes by lying. A pick the
  * path constraints forbid is re-drawn, at most {@code maxDraws} times.
+ *
+ * <p>Directories answer {@code find} only for the newest consensus, so the header is fetched again in the background
+ * soon after the next one is out ({@link ValiditySchedule#followerDownloadAt}), and at once when a pick fails with a
+ * header that is no longer the freshest (one voted while a young network's relays were still uploading may have no
+ * guard); only a newer header replaces the one held.
  */
 public final class MerkleRelaySampler implements RelaySampler {
     public static final int DEFAULT_MAX_DRAWS = 32;
@@ -35,8 +40,10 @@ public final class MerkleRelaySampler implements RelaySampler {
     private final MerkleAnswerVerifier verifier;
     private final int maxDraws;
     private final BadDirectories bad = new BadDirectories(BadDirectories.DEFAULT_MARK);
-    private volatile VerifiedHeader current;
+    private volatile Held current;
     private CompletableFuture<VerifiedHeader> headerInFlight;
+    /** No background header fetch before this (guarded by this). */
+    private Instant noRefreshBefore = Instant.MIN;
     private volatile Consumer<RelayDescriptor> verifiedRelays = relay -> { };
     private final SourceLog sources = new SourceLog("merkle");
     private final java.util.Map<RoleListKey, CompletableFuture<List<RelayDescriptor>>> roleLists = new java.util.HashMap<>();
@@ -72,6 +79,10 @@ public final class MerkleRelaySampler implements RelaySampler {
         this.maxDraws = maxDraws;
     }
 
+    /** @param refreshAt when to fetch the next header in the background */
+    private record Held(VerifiedHeader header, Instant refreshAt) {
+    }
+
     @Override
     public CompletionStage<RelayDescriptor> pick(RelayRole role, PathConstraints constraints) {
         Objects.requireNonNull(role, "role");
@@ -85,12 +96,60 @@ public final class MerkleRelaySampler implements RelaySampler {
             return sharedFetch().thenCompose(next -> java.util.Arrays.equals(next.consensusId(),
                     h.consensusId()) ? CompletableFuture.<RelayDescriptor>failedFuture(error)
                             : draw(next, role, constraints, 1));
+        }).whenComplete((relay, failure) -> {
+            if (failure != null && unwrap(failure) instanceof HeaderCannotServeException) {
+                refreshEarly(h);
+            }
         }));
+    }
+
+    /**
+     * A header that cannot serve a pick (no relay of the role, none the constraints allow) would be kept until its
+     * scheduled fetch although the next one may list what it lacks; so once it is no longer the freshest, such a pick
+     * starts that fetch at once. (Failures of the directories, lies or silence, do not: they are not the header's.)
+     */
+    private void refreshEarly(VerifiedHeader used) {
+        Held held = current;
+        Instant now = clock.instant();
+        if (held != null && held.header() == used && !now.isBefore(schedule(used).freshUntil())) {
+            refreshInBackground(held, now);
+        }
+    }
+
+    /**
+     * Fetches the next header unless a fetch is under way or the last background one started less than a quarter of a
+     * voting interval ago (directories with nothing newer yet are not asked in a loop).
+     */
+    private synchronized void refreshInBackground(Held held, Instant now) {
+        if (current != held || headerInFlight != null || now.isBefore(noRefreshBefore)) {
+            return;
+        }
+        noRefreshBefore = now.plus(schedule(held.header()).retryAfter());
+        sharedFetch();
+    }
+
+    /** When the header held will be fetched again in the background (empty before the first fetch), for tests. */
+    java.util.Optional<Instant> nextHeaderFetch() {
+        Held held = current;
+        return held == null ? java.util.Optional.empty() : java.util.Optional.of(held.refreshAt());
+    }
+
+    private static ValiditySchedule schedule(VerifiedHeader header) {
+        return new ValiditySchedule(header.header().validAfter(), header.header().validUntil());
     }
 
     private static Throwable unwrap(Throwable error) {
         return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
+    }
+
+    /** The header lists no relay for the role, or none the path constraints allowed in {@code maxDraws} draws. */
+    private static final class HeaderCannotServeException extends DirectoryException {
+        private static final long serialVersionUID = 1L;
+
+        HeaderCannotServeException(String message) {
+            super(message);
+        }
     }
 
     /** Every directory was tried for one x, none answered, and none lied. */
@@ -120,11 +179,19 @@ public final class MerkleRelaySampler implements RelaySampler {
         return bad.names(clock.instant());
     }
 
-    /** The verified header in use, fetching a new one when there is none or it is no longer valid. */
+    /**
+     * The verified header in use, fetching a new one when there is none or it is no longer valid, and the next one in
+     * the background once it is due.
+     */
     public CompletionStage<VerifiedHeader> header() {
-        VerifiedHeader h = current;
-        if (h != null && h.isValidAt(clock.instant())) {
-            return CompletableFuture.completedFuture(h);
+        Held held = current;
+        Instant now = clock.instant();
+        if (held != null && held.header().isValidAt(now)) {
+            if (!now.isBefore(held.refreshAt())) {
+                refreshInBackground(held, now);
+                held = current; // the next one, if the fetch already completed; else still the one held
+            }
+            return CompletableFuture.completedFuture(held.header());
         }
         return sharedFetch();
     }
@@ -172,14 +239,17 @@ public final class MerkleRelaySampler implements RelaySampler {
                 return fetchHeader(tried);
             }
             VerifiedHeader h = v.header().orElseThrow();
-            VerifiedHeader held = current;
-            if (held != null && h.header().validAfter().isBefore(held.header().validAfter())) {
+            Held held = current;
+            if (held != null && h.header().validAfter().isBefore(held.header().header().validAfter())) {
                 // A directory behind (an older header, still valid): never roll the client back; ask another.
                 sources.skipped("header", directory.name(), cache, "older than the one held");
                 return fetchHeader(tried);
             }
             sources.served("header", directory.name(), cache, bytes.length);
-            current = h;
+            if (held != null && java.util.Arrays.equals(h.consensusId(), held.header().consensusId())) {
+                return CompletableFuture.completedFuture(held.header()); // nothing newer yet: keep its schedule
+            }
+            current = new Held(h, schedule(h).followerDownloadAt(random));
             return CompletableFuture.completedFuture(h);
         }).thenCompose(stage -> stage);
     }
@@ -188,7 +258,7 @@ public final class MerkleRelaySampler implements RelaySampler {
             int attempt) {
         long sum = header.index(role).bandwidthSum();
         if (sum == 0) {
-            return failed("the consensus has no relay for " + role);
+            return CompletableFuture.failedFuture(new HeaderCannotServeException("the consensus has no relay for " + role));
         }
         // RandomGenerator.nextLong(bound) is unbiased: it rejects the draws that would make x mod bound uneven.
         long x = random.nextLong(sum);
@@ -197,7 +267,8 @@ public final class MerkleRelaySampler implements RelaySampler {
                 return CompletableFuture.completedFuture(relay);
             }
             if (attempt >= maxDraws) {
-                return failed("no relay for " + role + " satisfied the path constraints in " + maxDraws + " draws");
+                return CompletableFuture.failedFuture(new HeaderCannotServeException("no relay for " + role
+                        + " satisfied the path constraints in " + maxDraws + " draws"));
             }
             return draw(header, role, constraints, attempt + 1);
         });

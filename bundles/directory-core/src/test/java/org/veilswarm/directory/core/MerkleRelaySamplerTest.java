@@ -159,6 +159,90 @@ class MerkleRelaySamplerTest {
         assertFalse(java.util.Arrays.equals(first, renewed.header().toCompletableFuture().join().consensusId()));
     }
 
+    /** A consensus of {@code relays} valid for three 10-s voting intervals from {@code validAfter} (the testnet's). */
+    private static MerkleDirectory directoryFrom(List<SignedRelayDescriptor> relays, java.time.Instant validAfter) {
+        MerkleConsensus consensus = MerkleConsensus.build(relays, validAfter, validAfter.plusSeconds(30));
+        List<HeaderSignature> signatures = new ArrayList<>();
+        AUTHORITIES.forEach(k -> signatures.add(consensus.header().sign(k)));
+        return consensus.serve(signatures);
+    }
+
+    private static MerkleRelaySampler sampler(TestDirectories.Honest directory, java.time.Clock clock, long seed) {
+        return new MerkleRelaySampler(SET, List.of(directory), new SplittableRandom(seed), clock,
+                new RelayDescriptorParser(clock, Duration.ofMinutes(10)), 8);
+    }
+
+    /**
+     * The first consensus of a young network may list no guard (relays were still uploading when it was voted). The
+     * sampler keeps it while it is the freshest; once the next is due, a failing pick fetches the header at once
+     * (not at the scheduled time, nor at valid-until), at most once per quarter interval while nothing newer is out.
+     */
+    @Test
+    void aHeaderThatCannotServeAPickIsReplacedOnceTheNextIsOut() {
+        java.time.Instant t0 = TestRelays.NOW;
+        TestDirectories.ManualClock clock = new TestDirectories.ManualClock(t0.plusSeconds(1));
+        List<SignedRelayDescriptor> noGuards = RELAYS.stream()
+                .filter(r -> !r.descriptor().flags().contains(RelayFlag.GUARD)).toList();
+        TestDirectories.Honest directory = new TestDirectories.Honest("d", directoryFrom(noGuards, t0));
+        MerkleRelaySampler sampler = sampler(directory, clock, 21);
+
+        pick(sampler, RelayRole.MIDDLE, PathConstraints.none());
+        assertTrue(failure(sampler, RelayRole.GUARD, PathConstraints.none()).getMessage().contains("no relay"));
+        assertEquals(1, directory.headersServed.get(), "the freshest header is kept after a failing pick");
+
+        clock.now = t0.plusSeconds(10); // fresh-until: the next consensus is due, not out yet
+        assertTrue(sampler.nextHeaderFetch().orElseThrow().isAfter(clock.now), "seed: the schedule must not be due");
+        failure(sampler, RelayRole.GUARD, PathConstraints.none());
+        assertEquals(2, directory.headersServed.get(), "a failing pick past fresh-until fetches the header");
+        failure(sampler, RelayRole.GUARD, PathConstraints.none());
+        assertEquals(2, directory.headersServed.get(), "not again within a quarter interval");
+
+        directory.directory = directoryFrom(RELAYS, t0.plusSeconds(10));
+        clock.now = t0.plusMillis(12_500);
+        assertTrue(sampler.nextHeaderFetch().orElseThrow().isAfter(clock.now), "seed: the schedule must not be due");
+        failure(sampler, RelayRole.GUARD, PathConstraints.none());
+        assertEquals(3, directory.headersServed.get());
+        RelayDescriptor guard = pick(sampler, RelayRole.GUARD, PathConstraints.none());
+        assertTrue(guard.flags().contains(RelayFlag.GUARD));
+        assertEquals(t0.plusSeconds(10), sampler.header().toCompletableFuture().join().header().validAfter());
+    }
+
+    /**
+     * Directories answer find only for the consensus they hold. A sampler fetches the next header soon after it is
+     * out (in the half interval after fresh-until), so its picks then ask for the current consensus; one that picks
+     * before its schedule asks for the old one, is refused and recovers by fetching the header (the fallback).
+     */
+    @Test
+    void theNextHeaderIsFetchedSoonAfterItIsOutSoPicksDoNotAskForAnOldOne() {
+        java.time.Instant t0 = TestRelays.NOW;
+        TestDirectories.ManualClock clock = new TestDirectories.ManualClock(t0.plusSeconds(1));
+        TestDirectories.Honest early = new TestDirectories.Honest("early", directoryFrom(RELAYS, t0));
+        TestDirectories.Honest scheduled = new TestDirectories.Honest("scheduled", directoryFrom(RELAYS, t0));
+        MerkleRelaySampler picksEarly = sampler(early, clock, 22);
+        MerkleRelaySampler picksOnSchedule = sampler(scheduled, clock, 23);
+        pick(picksEarly, RelayRole.MIDDLE, PathConstraints.none());
+        pick(picksOnSchedule, RelayRole.MIDDLE, PathConstraints.none());
+        java.time.Instant due = picksOnSchedule.nextHeaderFetch().orElseThrow();
+        assertFalse(due.isBefore(t0.plusSeconds(10)), "not before fresh-until: " + due);
+        assertTrue(due.isBefore(t0.plusSeconds(15)), "within half an interval of it: " + due);
+
+        clock.now = t0.plusSeconds(10);
+        MerkleDirectory next = directoryFrom(RELAYS, t0.plusSeconds(10));
+        early.directory = next;
+        scheduled.directory = next;
+        pick(picksEarly, RelayRole.MIDDLE, PathConstraints.none());
+        assertEquals(1, early.findsRefused.get(), "asked for the old consensus, refused, then fetched the header");
+        assertEquals(2, early.headersServed.get());
+
+        clock.now = due;
+        pick(picksOnSchedule, RelayRole.MIDDLE, PathConstraints.none());
+        assertEquals(0, scheduled.findsRefused.get(), "the header was fetched before the pick asked");
+        assertEquals(2, scheduled.headersServed.get());
+        for (MerkleRelaySampler sampler : List.of(picksEarly, picksOnSchedule)) {
+            assertEquals(t0.plusSeconds(10), sampler.header().toCompletableFuture().join().header().validAfter());
+        }
+    }
+
     @Test
     void constraintsAreHonouredByRedrawing() {
         TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);

@@ -22,6 +22,9 @@ final class TestDirectories {
         final String name;
         volatile MerkleDirectory directory;
         final List<Long> asked = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger headersServed = new java.util.concurrent.atomic.AtomicInteger();
+        /** Finds refused, as a directory refuses those for a consensus other than the one it holds. */
+        final java.util.concurrent.atomic.AtomicInteger findsRefused = new java.util.concurrent.atomic.AtomicInteger();
 
         Honest(String name, MerkleDirectory directory) {
             this.name = name;
@@ -35,6 +38,7 @@ final class TestDirectories {
 
         @Override
         public CompletionStage<byte[]> header() {
+            headersServed.incrementAndGet();
             return CompletableFuture.completedFuture(directory.encodedHeader());
         }
 
@@ -44,6 +48,7 @@ final class TestDirectories {
             try {
                 return CompletableFuture.completedFuture(answer(directory.find(consensusId, role, x), role, x));
             } catch (DirectoryException e) {
+                findsRefused.incrementAndGet();
                 return CompletableFuture.failedFuture(e);
             }
         }

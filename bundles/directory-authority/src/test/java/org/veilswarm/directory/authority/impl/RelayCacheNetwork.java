@@ -83,6 +83,7 @@ public final class RelayCacheNetwork implements AutoCloseable {
         private final DirectoryMirror mirror;
         private final List<PublishedDirectory> held = new CopyOnWriteArrayList<>();
         private final LongAdder requests = new LongAdder();
+        private final LongAdder headerRequests = new LongAdder();
         private final LongAdder bytes = new LongAdder();
         private final LongAdder lies = new LongAdder();
         private volatile Function<DirectoryRequest, Optional<DirectoryResponse>> lie;
@@ -128,6 +129,11 @@ public final class RelayCacheNetwork implements AutoCloseable {
             return requests.sum();
         }
 
+        /** Of {@link #requests}, those for the merkle header. */
+        public long headerRequests() {
+            return headerRequests.sum();
+        }
+
         /** Answers {@link #lie} replaced. */
         public long liesTold() {
             return lies.sum();
@@ -156,6 +162,9 @@ public final class RelayCacheNetwork implements AutoCloseable {
                 }
                 answer.filter(a -> a.status() == 200).ifPresent(a -> {
                     requests.increment();
+                    if (request.isGet(org.veilswarm.directory.http.DirectoryPaths.MERKLE_HEADER)) {
+                        headerRequests.increment();
+                    }
                     bytes.add(a.body().length);
                 });
                 return answer;

@@ -100,6 +100,7 @@ class MerkleFromRelayCachesTest {
         long cacheAnswersBefore = sources.cacheAnswers();
         long bootstrapAnswers = sources.bootstrapAnswers();
         long cacheRequestsBefore = net.caches().stream().mapToLong(Cache::requests).sum();
+        long headerRequestsBefore = net.caches().stream().mapToLong(Cache::headerRequests).sum();
 
         clock.moveTo(net.afterExpiryOf(first.header().validUntil()));
         assertFalse(first.isValidAt(clock.instant()), "the client's header has expired");
@@ -117,7 +118,10 @@ class MerkleFromRelayCachesTest {
         assertEquals(bootstrapAnswers, sources.bootstrapAnswers(), "nothing more from the (stopped) authorities");
         assertEquals(bootstrapBytes, sources.bootstrapBytes());
         long fromCaches = sources.cacheAnswers() - cacheAnswersBefore;
-        assertEquals(1 + 5 + 4, fromCaches, "the header, five finds and the four-step walk");
+        // The next header, and again every quarter interval once it is due: the stopped authorities sign no newer.
+        long headers = net.caches().stream().mapToLong(Cache::headerRequests).sum() - headerRequestsBefore;
+        assertTrue(headers >= 1, "the next period's header came from a cache");
+        assertEquals(headers + 5 + 4, fromCaches, "the headers, five finds and the four-step walk");
         assertEquals(fromCaches, net.caches().stream().mapToLong(Cache::requests).sum() - cacheRequestsBefore,
                 "what the caches served over BEGIN_DIR is what the client verified");
         assertEquals(0, sources.lies());
@@ -139,6 +143,7 @@ class MerkleFromRelayCachesTest {
         VerifiedHeader first = bootstrapThenStopAuthorities();
         long cacheAnswersBefore = scheme.merkleSampler().sources().cacheAnswers();
         long bootstrapAnswers = scheme.merkleSampler().sources().bootstrapAnswers();
+        long headerRequestsBefore = net.caches().stream().mapToLong(Cache::headerRequests).sum();
 
         List<Cache> caches = net.caches();
         Cache honest = caches.get(0);
@@ -193,7 +198,9 @@ class MerkleFromRelayCachesTest {
         SourceLog sources = scheme.merkleSampler().sources();
         assertEquals(liesTold, sources.lies(), "every lie was caught");
         assertEquals(bootstrapAnswers, sources.bootstrapAnswers(), "nothing from the (stopped) authorities");
-        assertEquals(1 + 12, sources.cacheAnswers() - cacheAnswersBefore, "the header and 12 verified answers");
+        long headers = net.caches().stream().mapToLong(Cache::headerRequests).sum() - headerRequestsBefore;
+        assertTrue(headers >= 1, "the next period's header came from a cache");
+        assertEquals(headers + 12, sources.cacheAnswers() - cacheAnswersBefore, "the headers and 12 verified answers");
     }
 
     private static Optional<FindRequest> find(DirectoryRequest request) {
