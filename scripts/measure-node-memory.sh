@@ -10,6 +10,7 @@
 #   --base-port  first of the testnet's ports (default 22100; keep it below 32768, this machine's ephemeral range)
 #   --mib        size of the shared folder (default 16)
 #   --features   the nodes' features, as `veilswarm testnet --features` takes them (default: the testnet's own)
+#   --scheme     the directory scheme, as `veilswarm testnet --scheme` takes it: consensus (default) or merkle
 #   --diag       also save, for nodes 2, 4 and 6 at ready, after the share and after the download: smaps, status,
 #                NMT summary (when the nodes run with -XX:NativeMemoryTracking=summary), class histogram (it
 #                runs a full collection, so the peak of a --diag run is not comparable), class loader stats,
@@ -20,13 +21,14 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DIST=""; BASE_PORT=22100; MIB=16; OUT=""; DIAG=0; LABEL=run; FEATURES=""
+DIST=""; BASE_PORT=22100; MIB=16; OUT=""; DIAG=0; LABEL=run; FEATURES=""; SCHEME=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dist) DIST=$2; shift 2 ;;
     --base-port) BASE_PORT=$2; shift 2 ;;
     --mib) MIB=$2; shift 2 ;;
     --features) FEATURES=$2; shift 2 ;;
+    --scheme) SCHEME=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --diag) DIAG=1; shift ;;
     --label) LABEL=$2; shift 2 ;;
@@ -61,9 +63,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "$LABEL: $MIB MiB, base port $BASE_PORT, $(date -u +%FT%TZ), flags: ${VEILSWARM_TESTNET_JAVA_OPTS:-the testnet default profile}, features: ${FEATURES:-the testnet default}"
+log "$LABEL: $MIB MiB, base port $BASE_PORT, $(date -u +%FT%TZ), flags: ${VEILSWARM_TESTNET_JAVA_OPTS:-the testnet default profile}, features: ${FEATURES:-the testnet default}, scheme: ${SCHEME:-consensus}"
 "$DIST/bin/veilswarm" testnet --nodes 6 --dir "$W/T" --base-port "$BASE_PORT" --timeout 600 \
-  ${FEATURES:+--features "$FEATURES"} > "$W/testnet.log" 2>&1 &
+  ${FEATURES:+--features "$FEATURES"} ${SCHEME:+--scheme "$SCHEME"} > "$W/testnet.log" 2>&1 &
 TNPID=$!
 for _ in $(seq 1 1200); do
   grep -q '^Data:' "$W/testnet.log" && break
