@@ -26,6 +26,7 @@ import org.veilswarm.transport.onion.testing.LeakCheck;
 import org.veilswarm.transport.onion.circuit.OriginCircuit;
 import org.veilswarm.transport.onion.path.DirectorySamplers;
 import org.veilswarm.transport.onion.path.PathSelectionException;
+import org.veilswarm.transport.onion.stream.ClosesOnError;
 
 /** The transport's directory hooks without a framework: samplers bound by scheme, and BEGIN_DIR serving. */
 @ExtendWith(LeakCheck.class)
@@ -94,6 +95,7 @@ class OnionTransportDirectoryTest {
         ChannelInitializer<Channel> nothing = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(ClosesOnError.INSTANCE);
             }
         };
         byte[] request = "GET /veilswarm/dir/anything HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -111,7 +113,7 @@ class OnionTransportDirectoryTest {
                         reads.incrementAndGet();
                         io.netty.util.ReferenceCountUtil.release(msg);
                     }
-                });
+                }, ClosesOnError.INSTANCE);
             }
         });
         Channel served = net.streams(circuit).openDirectory(nothing).get(10, TimeUnit.SECONDS);

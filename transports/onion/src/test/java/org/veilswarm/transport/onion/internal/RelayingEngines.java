@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.veilswarm.api.directory.RelayDescriptor;
 import org.veilswarm.crypto.Ed25519;
 import org.veilswarm.directory.core.FullListRelaySampler;
+import org.veilswarm.transport.onion.stream.ClosesOnError;
 
 /**
  * Relaying engines on 127.0.0.1, each its own HSDir over BEGIN_DIR and introduction / rendezvous point (as
@@ -64,7 +65,7 @@ final class RelayingEngines implements AutoCloseable {
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         ctx.writeAndFlush(msg);
                     }
-                });
+                }, ClosesOnError.INSTANCE);
             }
         };
     }
@@ -86,7 +87,7 @@ final class RelayingEngines implements AutoCloseable {
                             received.complete(text.toString());
                         }
                     }
-                });
+                }, ClosesOnError.INSTANCE);
             }
         };
     }

@@ -54,6 +54,11 @@ class SchemeSwapWithRunningStreamTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.writeAndFlush(msg);
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a stream cut when the test stops the network
+        }
     }
 
     @Test
@@ -88,6 +93,11 @@ class SchemeSwapWithRunningStreamTest {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 echoed.addAndGet(((ByteBuf) msg).readableBytes());
                 ((ByteBuf) msg).release();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
             }
         }).get(60, TimeUnit.SECONDS);
         long sent = send(stream, 4);

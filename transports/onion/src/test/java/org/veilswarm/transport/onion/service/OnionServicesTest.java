@@ -58,6 +58,7 @@ import org.veilswarm.transport.onion.hs.rend.RendezvousRelaySettings;
 import org.veilswarm.transport.onion.link.LinkSettings;
 import org.veilswarm.transport.onion.path.FirstHopLinks;
 import org.veilswarm.transport.onion.path.PathCircuits;
+import org.veilswarm.transport.onion.stream.ClosesOnError;
 
 /**
  * Onion services end to end over 7 relays on 127.0.0.1, each an HSDir (BEGIN_DIR) and an introduction and
@@ -139,7 +140,7 @@ class OnionServicesTest {
                     public void channelReadComplete(ChannelHandlerContext ctx) {
                         ctx.flush();
                     }
-                });
+                }, ClosesOnError.INSTANCE);
             }
         };
     }

@@ -48,6 +48,7 @@ import org.veilswarm.transport.onion.hs.rend.RendezvousRelaySettings;
 import org.veilswarm.transport.onion.link.LinkSettings;
 import org.veilswarm.transport.onion.path.FirstHopLinks;
 import org.veilswarm.transport.onion.path.PathCircuits;
+import org.veilswarm.transport.onion.stream.ClosesOnError;
 
 /**
  * Relays on 127.0.0.1 that are all HSDirs and introduction/rendezvous points, a directory over them that
@@ -168,7 +169,7 @@ final class ServiceTestNetwork implements AutoCloseable {
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         ctx.writeAndFlush(msg);
                     }
-                });
+                }, ClosesOnError.INSTANCE);
             }
         };
     }
@@ -196,7 +197,7 @@ final class ServiceTestNetwork implements AutoCloseable {
                     inactive.complete(null);
                     ctx.fireChannelInactive();
                 }
-            });
+            }, ClosesOnError.INSTANCE);
         }
 
         String received() {

@@ -12,7 +12,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ class CongestionControlStreamsTest extends EdgePairStreams {
     void aBulkTransferIsAcknowledgedEveryThirtyOneCellsWithNoStreamSendmesAndTheWindowGrows() throws Exception {
         Sink sink = new Sink();
         services.register(80, sink);
-        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        OnionStreamChannel stream = client.open("service", 80, ClosesOnError.INSTANCE).get(10, TimeUnit.SECONDS);
         int cells = 1000; // more than a fixed stream window (500): congestion control has none
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cells * 498])).sync();
         assertEquals(cells * 498L, pollUntil(sink.bytes, cells * 498L));
@@ -64,11 +63,11 @@ class CongestionControlStreamsTest extends EdgePairStreams {
             @Override
             protected void initChannel(Channel channel) {
                 channel.config().setAutoRead(false); // the application reads nothing for now
-                channel.pipeline().addLast(sink);
+                channel.pipeline().addLast(sink, ClosesOnError.INSTANCE);
                 accepted.add(channel);
             }
         });
-        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        OnionStreamChannel stream = client.open("service", 80, ClosesOnError.INSTANCE).get(10, TimeUnit.SECONDS);
         int cells = 4000;
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[cells * 498]));
 
@@ -95,11 +94,11 @@ class CongestionControlStreamsTest extends EdgePairStreams {
             @Override
             protected void initChannel(Channel channel) {
                 channel.config().setAutoRead(false);
-                channel.pipeline().addLast(new Sink());
+                channel.pipeline().addLast(new Sink(), ClosesOnError.INSTANCE);
                 accepted.add(channel);
             }
         });
-        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        OnionStreamChannel stream = client.open("service", 80, ClosesOnError.INSTANCE).get(10, TimeUnit.SECONDS);
         stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[600 * 498]));
         int sent = settledDataCellsSentByA(pair); // stopped by XOFF
         OnionStreamChannel serviceSide = (OnionStreamChannel) accepted.poll(10, TimeUnit.SECONDS);
@@ -121,7 +120,7 @@ class CongestionControlStreamsTest extends EdgePairStreams {
     @Test
     void anXoffBeforeFiveHundredCellsWereSentDestroysTheCircuit() throws Exception {
         services.register(80, new Sink());
-        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        OnionStreamChannel stream = client.open("service", 80, ClosesOnError.INSTANCE).get(10, TimeUnit.SECONDS);
         pair.onLoop(() -> {
             client.message(stream.streamId(), StreamFlow.XOFF);
             return null;
@@ -133,7 +132,7 @@ class CongestionControlStreamsTest extends EdgePairStreams {
     @Test
     void aStreamSendmeOnACongestionControlledCircuitEndsTheStream() throws Exception {
         services.register(80, new Sink());
-        OnionStreamChannel stream = client.open("service", 80, new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+        OnionStreamChannel stream = client.open("service", 80, ClosesOnError.INSTANCE).get(10, TimeUnit.SECONDS);
         pair.onLoop(() -> {
             client.message(stream.streamId(), org.veilswarm.transport.onion.cell.Sendme.UNAUTHENTICATED);
             return null;

@@ -29,4 +29,9 @@ final class Echo extends ChannelInboundHandlerAdapter {
         }
         ctx.fireChannelWritabilityChanged();
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a service stream's error closes it, as a real service does
+    }
 }

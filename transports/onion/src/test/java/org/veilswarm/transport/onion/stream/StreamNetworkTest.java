@@ -252,7 +252,7 @@ class StreamNetworkTest {
                                     .addListener(written -> ctx.close());
                         }
                     }
-                });
+                }, ClosesOnError.INSTANCE);
             }
         });
         Collector collector = new Collector();
@@ -324,6 +324,7 @@ class StreamNetworkTest {
             @Override
             protected void initChannel(Channel channel) {
                 channel.config().setAutoRead(false);
+                channel.pipeline().addLast(ClosesOnError.INSTANCE);
             }
         });
         OriginCircuit circuit = net.build(inbox, net.relay(0), net.relay(1), net.relay(2));
@@ -367,6 +368,11 @@ class StreamNetworkTest {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(payload)); // exactly 100 full cells
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // the circuit this test kills takes the stream with it
             }
         });
         for (boolean rightDigest : new boolean[] {true, false}) {
@@ -419,7 +425,7 @@ class StreamNetworkTest {
             protected void initChannel(Channel channel) {
                 Transfer transfer = new Transfer(endless, endless, 4096);
                 accepted.add(transfer);
-                channel.pipeline().addLast(transfer.handler());
+                channel.pipeline().addLast(transfer.handler(), ClosesOnError.INSTANCE);
             }
         });
         OriginCircuit circuit = threeHops();

@@ -23,6 +23,11 @@ final class StreamTestSupport {
             bytes.addAndGet(((ByteBuf) msg).readableBytes());
             ((ByteBuf) msg).release();
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // the tests provoke protocol errors: the stream keeps the cause (closeCause)
+        }
     }
 
     /** {@code value} once it reached {@code expected}, or after 20 s whatever it is then. */
