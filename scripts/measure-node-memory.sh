@@ -114,6 +114,9 @@ log "after the download, VmRSS (MB): $(rss)"
 for n in 2 6; do
   # old generation committed (OC) and used (OU), young and full collections so far (SerialGC columns)
   log "node $n after the download, jstat -gc: $(jstat -gc "${PIDS[$((n-1))]}" 2>/dev/null | awk 'NR==2{print "OC", $7, "OU", $8, "YGC", $13, "FGC", $15}')"
+  # JIT compilations since start and their total time (s): with the profile's small code cache C1 compiles flushed
+  # methods again (docs/performance.md, "Node memory", session 23)
+  log "node $n after the download, jstat -compiler: $(jstat -compiler "${PIDS[$((n-1))]}" 2>/dev/null | awk 'NR==2{print "compiled", $1, "time", $4}')"
 done
 snapshot after
 ok=yes
