@@ -138,9 +138,7 @@ class MerkleRelaySamplerTest {
     void anExpiredHeaderIsReplacedAndAnswersForItAreRefused() {
         TestDirectories.ManualClock clock = new TestDirectories.ManualClock(TestRelays.NOW);
         TestDirectories.Honest honest = new TestDirectories.Honest("honest", DIRECTORY);
-        RelayDescriptorParser parser = new RelayDescriptorParser(clock, Duration.ofMinutes(10));
-        MerkleRelaySampler sampler = new MerkleRelaySampler(SET, List.of(honest), new SplittableRandom(6), clock,
-                parser, 8);
+        MerkleRelaySampler sampler = sampler(honest, clock, 6);
         pick(sampler, RelayRole.MIDDLE, PathConstraints.none());
         byte[] first = sampler.header().toCompletableFuture().join().consensusId();
 
@@ -149,22 +147,16 @@ class MerkleRelaySamplerTest {
         assertTrue(e.getMessage().contains("valid header"), e.getMessage());
         assertTrue(sampler.badDirectories().isEmpty(), "an expired header is no lie: skipped, not marked");
 
-        MerkleConsensus next = MerkleConsensus.build(RELAYS, clock.now, clock.now.plusSeconds(3600));
-        List<HeaderSignature> signatures = new ArrayList<>();
-        AUTHORITIES.forEach(k -> signatures.add(next.header().sign(k)));
-        TestDirectories.Honest fresh = new TestDirectories.Honest("fresh", next.serve(signatures));
-        MerkleRelaySampler renewed = new MerkleRelaySampler(SET, List.of(fresh), new SplittableRandom(6), clock,
-                parser, 8);
+        TestDirectories.Honest fresh = new TestDirectories.Honest("fresh",
+                TestRelays.directory(RELAYS, AUTHORITIES, clock.now, clock.now.plusSeconds(3600)));
+        MerkleRelaySampler renewed = sampler(fresh, clock, 6);
         pick(renewed, RelayRole.MIDDLE, PathConstraints.none());
         assertFalse(java.util.Arrays.equals(first, renewed.header().toCompletableFuture().join().consensusId()));
     }
 
     /** A consensus of {@code relays} valid for three 10-s voting intervals from {@code validAfter} (the testnet's). */
     private static MerkleDirectory directoryFrom(List<SignedRelayDescriptor> relays, java.time.Instant validAfter) {
-        MerkleConsensus consensus = MerkleConsensus.build(relays, validAfter, validAfter.plusSeconds(30));
-        List<HeaderSignature> signatures = new ArrayList<>();
-        AUTHORITIES.forEach(k -> signatures.add(consensus.header().sign(k)));
-        return consensus.serve(signatures);
+        return TestRelays.directory(relays, AUTHORITIES, validAfter, validAfter.plusSeconds(30));
     }
 
     private static MerkleRelaySampler sampler(TestDirectories.Honest directory, java.time.Clock clock, long seed) {

@@ -114,7 +114,13 @@ final class TestRelays {
 
     /** A consensus valid for an hour around {@link #NOW}, signed by every given authority. */
     static MerkleDirectory directory(List<SignedRelayDescriptor> relays, List<Ed25519KeyPair> signers) {
-        MerkleConsensus consensus = MerkleConsensus.build(relays, NOW.minusSeconds(1800), NOW.plusSeconds(1800));
+        return directory(relays, signers, NOW.minusSeconds(1800), NOW.plusSeconds(1800));
+    }
+
+    /** A consensus valid from {@code validAfter} to {@code validUntil}, signed by every given authority. */
+    static MerkleDirectory directory(List<SignedRelayDescriptor> relays, List<Ed25519KeyPair> signers,
+            Instant validAfter, Instant validUntil) {
+        MerkleConsensus consensus = MerkleConsensus.build(relays, validAfter, validUntil);
         List<HeaderSignature> signatures = new ArrayList<>();
         signers.forEach(k -> signatures.add(consensus.header().sign(k)));
         return consensus.serve(signatures);
