@@ -24,6 +24,7 @@ import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.tracker.Visibility;
 import org.veilswarm.api.transport.Listener;
+import org.veilswarm.tracker.impl.FloorTrackerHandler;
 import org.veilswarm.tracker.impl.TrackerServerInitializer;
 import org.veilswarm.tracker.impl.TrackerService;
 import org.veilswarm.tracker.impl.TrackerSettings;
@@ -66,8 +67,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * <p>System properties: {@code bench.rounds} (3), {@code bench.threads} (load threads, 4), {@code bench.jit},
  * {@code bench.warmup} and {@code bench.measure} (ms, 20,000, 5,000 and 10,000), {@code bench.writeThrough}
- * (false), {@code bench.floor} (false: Netty alone answering a fixed reply, and our pipeline on bare epoll
- * loops); {@code bench.jvm} adds options to the benchmark's JVM (e.g. a JFR recording). The CPU table gives
+ * (false), {@code bench.floor} (false: Netty alone answering a fixed reply, our pipeline on bare epoll loops,
+ * and our request handling alone on the floor's pipeline); {@code bench.jvm} adds options to the benchmark's JVM (e.g. a JFR recording). The CPU table gives
  * each server's share of user time ({@code utime} against {@code stime} of /proc): the rest is the kernel's.
  */
 @Tag("bench")
@@ -97,13 +98,17 @@ class TrackerAnnounceBenchmark {
     static final boolean LISTENER_PER_LOOP = Boolean.parseBoolean(System.getProperty("bench.listenerPerLoop", "true"));
     private static final String OPENTRACKER = "opentracker";
     /**
-     * {@code -Dbench.floor=true} adds two servers that are only Netty (NettyFloorServer: one read, a fixed answer,
-     * close), on one epoll loop and on two: what a connection costs before any tracker code runs.
+     * {@code -Dbench.floor=true} adds five servers: two that are only Netty (NettyFloorServer: one read, a fixed answer,
+     * close), on one epoll loop and on two: what a connection costs before any tracker code runs; our pipeline on
+     * the floor's two loops without the direct transport; and our request handling alone in the floor's pipeline
+     * ({@link FloorTrackerHandler}) on one loop and on two: the leanest server our tracker's own work allows.
      */
     static final boolean FLOOR = Boolean.getBoolean("bench.floor");
     private static final String FLOOR_ONE = "Netty floor, 1 loop";
     private static final String FLOOR_TWO = "Netty floor, 2 loops";
     private static final String BARE_TRACKER = "veilswarm memory, bare epoll";
+    private static final String FLOOR_TRACKER_ONE = "tracker on the floor, 1 loop";
+    private static final String FLOOR_TRACKER_TWO = "tracker on the floor, 2 loops";
 
     @TempDir
     Path dir;
@@ -199,6 +204,15 @@ class TrackerAnnounceBenchmark {
                 floors.add(one);
                 floors.add(two);
                 floors.add(bare);
+                // Our request handling alone (parse, memory store, encode) in the floor's one-handler pipeline.
+                NettyFloorServer leanOne = NettyFloorServer.start(1, new FloorTrackerHandler(
+                        service(new MemoryTrackerStore(), tokens)));
+                NettyFloorServer leanTwo = NettyFloorServer.start(2, new FloorTrackerHandler(
+                        service(new MemoryTrackerStore(), tokens)));
+                floors.add(leanOne);
+                floors.add(leanTwo);
+                targets.add(targets.size() - 1, new Target(FLOOR_TRACKER_ONE, leanOne.port(), ourPath, self));
+                targets.add(targets.size() - 1, new Target(FLOOR_TRACKER_TWO, leanTwo.port(), ourPath, self));
                 targets.add(targets.size() - 1, new Target(BARE_TRACKER, bare.port(), ourPath, self));
                 targets.add(targets.size() - 1, new Target(FLOOR_ONE, one.port(), ourPath, self));
                 targets.add(targets.size() - 1, new Target(FLOOR_TWO, two.port(), ourPath, self));
