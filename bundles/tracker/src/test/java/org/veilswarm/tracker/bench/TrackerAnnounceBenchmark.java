@@ -68,8 +68,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * <p>System properties: {@code bench.rounds} (3), {@code bench.threads} (load threads, 4), {@code bench.jit},
  * {@code bench.warmup} and {@code bench.measure} (ms, 20,000, 5,000 and 10,000), {@code bench.writeThrough}
  * (false), {@code bench.floor} (false: Netty alone answering a fixed reply, our pipeline on bare epoll loops,
- * and our request handling alone on the floor's pipeline); {@code bench.jvm} adds options to the benchmark's JVM (e.g. a JFR recording). The CPU table gives
- * each server's share of user time ({@code utime} against {@code stime} of /proc): the rest is the kernel's.
+ * and our request handling alone on the floor's pipeline); {@code bench.jvm} adds options to the benchmark's JVM
+ * (e.g. a JFR recording). The CPU table gives each server's share of user time ({@code utime} against
+ * {@code stime} of /proc): the rest is the kernel's.
  */
 @Tag("bench")
 class TrackerAnnounceBenchmark {
@@ -98,10 +99,10 @@ class TrackerAnnounceBenchmark {
     static final boolean LISTENER_PER_LOOP = Boolean.parseBoolean(System.getProperty("bench.listenerPerLoop", "true"));
     private static final String OPENTRACKER = "opentracker";
     /**
-     * {@code -Dbench.floor=true} adds five servers: two that are only Netty (NettyFloorServer: one read, a fixed answer,
-     * close), on one epoll loop and on two: what a connection costs before any tracker code runs; our pipeline on
-     * the floor's two loops without the direct transport; and our request handling alone in the floor's pipeline
-     * ({@link FloorTrackerHandler}) on one loop and on two: the leanest server our tracker's own work allows.
+     * {@code -Dbench.floor=true} adds five servers: two that are only Netty (NettyFloorServer: one read, a fixed
+     * answer, close), on one epoll loop and on two: what a connection costs before any tracker code runs; our
+     * pipeline on the floor's two loops without the direct transport; and our request handling alone in the floor's
+     * pipeline ({@link FloorTrackerHandler}) on one loop and on two: the leanest server our tracker's work allows.
      */
     static final boolean FLOOR = Boolean.getBoolean("bench.floor");
     private static final String FLOOR_ONE = "Netty floor, 1 loop";
