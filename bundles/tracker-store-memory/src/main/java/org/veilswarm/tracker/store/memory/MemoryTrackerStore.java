@@ -302,6 +302,61 @@ public class MemoryTrackerStore implements TrackerStore {
         }
     }
 
+    /**
+     * A copy of everything the store holds, taken under its lock: the moment between two mutations. The values
+     * are immutable, so the copy costs a list per torrent, not a copy of each peer.
+     */
+    public StoreState exportState() {
+        synchronized (lock) {
+            List<StoreState.Torrent> torrents = new ArrayList<>(swarms.size());
+            for (Map.Entry<InfoHash, Swarm> entry : swarms.entrySet()) {
+                Swarm swarm = entry.getValue();
+                torrents.add(new StoreState.Torrent(entry.getKey(), swarm.record, swarm.downloaded,
+                        new ArrayList<>(swarm.peers)));
+            }
+            return new StoreState(head, completedTotal, torrents, new ArrayList<>(feed));
+        }
+    }
+
+    /**
+     * Loads a state into this store, which must be empty (nothing recorded, no change made). Limits apply as to
+     * any write: a state with more torrents than {@code maxTorrents} is refused with {@link StoreFullException},
+     * peers past {@code maxPeersPerTorrent} are left out, and only the latest {@code changeRetention} changes are
+     * kept.
+     *
+     * @throws IllegalStateException if the store is not empty
+     */
+    public void importState(StoreState state) {
+        Objects.requireNonNull(state, "state");
+        synchronized (lock) {
+            if (head != 0 || !swarms.isEmpty()) {
+                throw new IllegalStateException("a state can be imported only into an empty store");
+            }
+            if (state.torrents().size() > limits.maxTorrents()) {
+                throw new StoreFullException("the state holds " + state.torrents().size()
+                        + " torrents, more than this store's maximum of " + limits.maxTorrents());
+            }
+            for (StoreState.Torrent torrent : state.torrents()) {
+                Swarm swarm = new Swarm();
+                if (torrent.record() != null) {
+                    swarm.record = torrent.record();
+                    swarm.text = SearchIndex.of(torrent.record());
+                }
+                swarm.downloaded = torrent.downloaded();
+                for (PeerEntry peer : torrent.peers()) {
+                    swarm.put(peer, limits.maxPeersPerTorrent());
+                }
+                if (!swarm.isEmpty()) {
+                    swarms.put(torrent.key(), swarm);
+                }
+            }
+            head = state.head();
+            completedTotal = state.completedTotal();
+            List<Change> kept = state.feed();
+            feed.addAll(kept.subList(Math.max(0, kept.size() - limits.changeRetention()), kept.size()));
+        }
+    }
+
     private void putTorrentLocked(TorrentRecord record) {
         InfoHash key = record.infoHash().truncated();
         Swarm swarm = swarms.get(key);
