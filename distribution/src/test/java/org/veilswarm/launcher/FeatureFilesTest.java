@@ -28,7 +28,7 @@ class FeatureFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"core", "console", "transport-direct", "transport-tor", "transport-onion",
             "directory-consensus", "directory-merkle", "directory-authority", "tracker", "tracker-memory",
-            "tracker-store-memory", "share"})
+            "tracker-journal", "tracker-store-memory", "share"})
     void featureParsesAndEveryListedBundleExistsAndIsABundle(String name) throws IOException {
         URL url = TestNodes.features().locate(name).orElseThrow(() -> new AssertionError("no feature file " + name));
         Feature feature;
@@ -67,6 +67,15 @@ class FeatureFilesTest {
         assertEquals(expected, new java.util.TreeSet<>(artifactIds("tracker-memory")));
     }
 
+    /** The default tracker (journal store) is the same tracker again, with the journal store as its only store. */
+    @org.junit.jupiter.api.Test
+    void trackerJournalIsTheTrackerFeatureWithTheJournalStoreInsteadOfTheDatabase() throws IOException {
+        Set<String> expected = new java.util.TreeSet<>(artifactIds("tracker"));
+        assertTrue(expected.removeAll(Set.of("h2", "HikariCP", "tracker-store-jdbc")), expected.toString());
+        expected.add("tracker-store-journal");
+        assertEquals(expected, new java.util.TreeSet<>(artifactIds("tracker-journal")));
+    }
+
     private static Set<String> artifactIds(String name) throws IOException {
         URL url = TestNodes.features().locate(name).orElseThrow(() -> new AssertionError("no feature file " + name));
         try (Reader r = new InputStreamReader(url.openStream(), StandardCharsets.UTF_8)) {
@@ -79,7 +88,8 @@ class FeatureFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"console", "transport-direct", "transport-tor", "transport-onion", "directory-consensus",
-            "directory-merkle", "directory-authority", "tracker", "tracker-memory", "tracker-store-memory", "share"})
+            "directory-merkle", "directory-authority", "tracker", "tracker-memory", "tracker-journal", "tracker-store-memory",
+            "share"})
     void everyOtherFeatureStartsAfterTheLoggingAndDeclarativeServicesOfCore(String name) {
         // slf4j's provider (start-order 2) must be active before anything that logs (REFERENCE.md: otherwise
         // Jetty's errors vanish), and SCR (4) before bundles with components.

@@ -28,7 +28,7 @@ final class LauncherSettings {
     /** Configuration PIDs of the tracker and of the swarm engine (bundles tracker and share). */
     static final String TRACKER_PID = "org.veilswarm.tracker";
     static final String SWARM_PID = "org.veilswarm.swarm";
-    static final String DEFAULT_FEATURES = "core,console,transport-direct,tracker,share";
+    static final String DEFAULT_FEATURES = "core,console,transport-direct,tracker-journal,share";
 
     final Path home;
     final Path dataDirectory;

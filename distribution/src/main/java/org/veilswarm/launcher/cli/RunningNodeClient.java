@@ -107,7 +107,7 @@ final class RunningNodeClient {
                     + (status == 401 ? " (the management token in " + ConsoleUrlFile.NAME
                             + " was not accepted: is that file from another node?)" : "")
                     + (status == 503 ? " (does the node run the 'share' feature? veilswarm run --features"
-                            + " core,console,transport-direct,tracker,share)" : ""));
+                            + " core,console,transport-direct,tracker-journal,share)" : ""));
         }
         if (answer == null) {
             throw new CliException("The node's answer to " + method + " " + path + " is not JSON: "

@@ -142,7 +142,7 @@ final class TestnetPlan {
     }
 
     static List<String> defaultFeatures(String scheme) {
-        return List.of("core", "console", "transport-onion", "directory-" + scheme, "tracker", "share");
+        return List.of("core", "console", "transport-onion", "directory-" + scheme, "tracker-journal", "share");
     }
 
     /** The plan a previous run wrote into {@code directory}, if any. */

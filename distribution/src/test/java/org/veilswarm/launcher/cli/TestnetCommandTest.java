@@ -88,8 +88,8 @@ class TestnetCommandTest {
         TestnetPlan.Node third = plan.nodes.get(2);
         assertEquals(List.of(30_020, 30_021, 30_022, 30_023, 30_024), List.of(third.consolePort(), third.trackerPort(),
                 third.swarmPort(), third.orPort(), third.dirPort()));
-        assertEquals(List.of("core", "console", "transport-onion", "directory-merkle", "tracker", "share",
-                "directory-authority"), plan.features(third, TestnetPlan.defaultFeatures("merkle")));
+        assertEquals(List.of("core", "console", "transport-onion", "directory-merkle", "tracker-journal",
+                "share", "directory-authority"), plan.features(third, TestnetPlan.defaultFeatures("merkle")));
         assertEquals(TestnetPlan.defaultFeatures("merkle"), plan.features(plan.nodes.get(4),
                 TestnetPlan.defaultFeatures("merkle")));
 

@@ -170,7 +170,7 @@ class VeilswarmCliTest {
         assertEquals(Path.of(System.getProperty("user.home"), ".veilswarm"), s.dataDirectory);
         assertEquals(8427, s.consolePort);
         assertEquals("127.0.0.1", s.consoleHost);
-        assertEquals(List.of("core", "console", "transport-direct", "tracker", "share"), s.features);
+        assertEquals(List.of("core", "console", "transport-direct", "tracker-journal", "share"), s.features);
         assertEquals(tmp.resolve("deploy"), s.deployDirectory);
     }
 

@@ -93,8 +93,8 @@ class ShareAcrossTestnetIT {
         // -Dveilswarm.itests.e2e.javaOpts="..." runs the nodes with other JVM flags (the memory table in
         // docs/performance.md); without it they get the testnet's defaults.
         String javaOpts = System.getProperty("veilswarm.itests.e2e.javaOpts", "");
-        // -Dveilswarm.itests.e2e.features=core,...,tracker-memory,share runs the nodes with other features (the
-        // tracker on the memory store: docs/performance.md, "Node memory"); the churn then reinstalls that store.
+        // -Dveilswarm.itests.e2e.features=core,...,tracker,share runs the nodes with other features (e.g. the
+        // tracker on H2: docs/performance.md, "Node memory"); the churn then reinstalls that feature's store.
         String features = System.getProperty("veilswarm.itests.e2e.features", "");
         testnet = RunningTestnet.start(veilswarm, work.resolve("testnet"), NODES, AUTHORITIES, READY_TIMEOUT,
                 javaOpts.isBlank() ? Map.of() : Map.of("VEILSWARM_TESTNET_JAVA_OPTS", javaOpts),
@@ -341,10 +341,12 @@ class ShareAcrossTestnetIT {
             long storeNewId, long callMillis) {
         static BundleChurn on(Node node, Progress progress) throws IOException, InterruptedException {
             List<Object> bundles = node.console().get("/api/bundles", node.bearer()).array();
-            // The JDBC store (the tracker feature), or the memory store where the nodes run tracker-memory.
-            String storeArtifact = bundles.stream().anyMatch(b -> b instanceof Map<?, ?> m
-                    && "org.veilswarm.tracker-store-jdbc".equals(m.get("symbolicName")))
-                    ? "tracker-store-jdbc" : "tracker-store-memory";
+            // The journal store (the default tracker-journal feature), the JDBC store (tracker) or the memory
+            // store (tracker-memory): whichever store bundle the node runs.
+            String storeArtifact = List.of("tracker-store-journal", "tracker-store-jdbc", "tracker-store-memory")
+                    .stream().filter(artifact -> bundles.stream().anyMatch(b -> b instanceof Map<?, ?> m
+                            && ("org.veilswarm." + artifact).equals(m.get("symbolicName"))))
+                    .findFirst().orElseThrow(() -> new AssertionError("no tracker store bundle on the node"));
             Map<String, Object> store = bundle(bundles, "org.veilswarm." + storeArtifact);
             Map<String, Object> onion = bundle(bundles, "org.veilswarm.onion");
             // Received bytes from the newest statistics sample (taken every few seconds), and verified bytes as

@@ -55,7 +55,7 @@ public class DistributionResolvesIT extends NodeIT {
     @org.ops4j.pax.exam.Configuration
     public org.ops4j.pax.exam.Option[] config() {
         return org.veilswarm.itests.support.VeilswarmOptions.node(getClass(), "core", "console", "transport-direct",
-                "tracker", "share");
+                "tracker-journal", "share");
     }
 
 
