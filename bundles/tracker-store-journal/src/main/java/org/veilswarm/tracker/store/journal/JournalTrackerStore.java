@@ -79,6 +79,8 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalTrackerStore.class);
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot-(\\d{1,18})\\.bin");
     private static final Pattern JOURNAL = Pattern.compile("journal-(\\d{1,18})\\.log");
+    /** The file a store locks while it has the directory open. */
+    static final String LOCK_FILE = "lock";
     /** Past this many unwritten bytes the flusher is woken at once instead of at its interval. */
     private static final int EARLY_FLUSH_BYTES = 1 << 20;
 
@@ -99,6 +101,8 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
     private volatile IOException writeFailure;
 
     private ByteWriter spare = new ByteWriter(4096);
+    /** Held while the store is open: a second store on the same directory, in this JVM or another, is refused. */
+    private FileChannel lockFile;
     private FileChannel journal;
     private long generation;
     private long journalBytes;
@@ -109,9 +113,14 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.view = new MemoryTrackerStore(settings.limits());
         try {
+            lock();
             open();
         } catch (IOException e) {
+            unlock();
             throw new JournalException("cannot open the tracker journal in " + settings.directory() + ": " + e, e);
+        } catch (RuntimeException e) {
+            unlock();
+            throw e;
         }
         this.flusher = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "veilswarm-tracker-journal");
@@ -202,6 +211,36 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
         }
         for (Map.Entry<Long, Path> old : journals.headMap(base, false).entrySet()) {
             Files.deleteIfExists(old.getValue());
+        }
+    }
+
+    /** Takes {@code directory/lock}: two stores writing one journal would interleave their records. */
+    private void lock() throws IOException {
+        Path dir = settings.directory();
+        if (!Files.isDirectory(dir)) {
+            createPrivateDirectory(dir);
+        }
+        lockFile = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = lockFile.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+            held = null;
+        }
+        if (held == null) {
+            throw new JournalException("the tracker journal in " + dir + " is open in another store (this process "
+                    + "or another one); a directory has one store at a time");
+        }
+    }
+
+    private void unlock() {
+        if (lockFile != null) {
+            try {
+                lockFile.close(); // releases the lock
+            } catch (IOException e) {
+                LOG.debug("closing the journal lock file", e);
+            }
+            lockFile = null;
         }
     }
 
@@ -622,6 +661,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
                     LOG.warn("Tracker journal: closing {} failed: {}", journalFile(generation), e.toString());
                 }
                 journal = null;
+                unlock();
             }
         }
     }

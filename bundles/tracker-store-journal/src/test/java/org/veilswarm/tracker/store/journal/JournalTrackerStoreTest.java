@@ -152,7 +152,7 @@ class JournalTrackerStoreTest extends TrackerStoreContract {
         long generation = store.generation();
         assertTrue(generation >= 3, "compacted several times: generation " + generation);
         try (Stream<Path> files = Files.list(where)) {
-            assertEquals(Set.of("snapshot-" + generation + ".bin", "journal-" + generation + ".log"),
+            assertEquals(Set.of("snapshot-" + generation + ".bin", "journal-" + generation + ".log", "lock"),
                     files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
         List<Object> before = describe(store);
@@ -176,8 +176,19 @@ class JournalTrackerStoreTest extends TrackerStoreContract {
         Files.write(where.resolve("journal-" + (generation - 1) + ".log"), RecordFraming.header(generation - 1));
         assertEquals(before, describe(openStore(small)));
         try (Stream<Path> files = Files.list(where)) {
-            assertEquals(2, files.count());
+            assertEquals(3, files.count(), "the snapshot, its journal and the lock file");
         }
+    }
+
+    @Test
+    void aDirectoryHasOneStoreAtATime() {
+        Path where = dir.resolve("one-at-a-time");
+        JournalTrackerStore first = openStore(hourly(where));
+        JournalException e = assertThrows(JournalException.class, () -> openStore(hourly(where)));
+        assertTrue(e.getMessage().contains("open in another store"), e.getMessage());
+        first.putTorrent(record(hash(5), "five", "", Set.of(), List.of("f"), T0));
+        first.close();
+        assertTrue(openStore(hourly(where)).torrent(hash(5)).isPresent(), "free again once the first one closed");
     }
 
     @Test
