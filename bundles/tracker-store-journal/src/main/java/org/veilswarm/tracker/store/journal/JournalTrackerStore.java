@@ -220,7 +220,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
         if (!Files.isDirectory(dir)) {
             createPrivateDirectory(dir);
         }
-        lockFile = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockFile = openPrivate(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         java.nio.channels.FileLock held;
         try {
             held = lockFile.tryLock();
@@ -298,6 +298,16 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
         }
     }
 
+    /** Opens a file that, if created, is readable by its owner only (peers' addresses are in it). */
+    private static FileChannel openPrivate(Path file, StandardOpenOption... options) throws IOException {
+        try {
+            return FileChannel.open(file, java.util.Set.of(options),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(file, options);
+        }
+    }
+
     private Path journalFile(long gen) {
         return settings.directory().resolve("journal-" + gen + ".log");
     }
@@ -307,7 +317,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
     }
 
     private void startJournal(Path file, long gen) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = openPrivate(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             channel.write(ByteBuffer.wrap(RecordFraming.header(gen)), 0);
             channel.force(true);
@@ -474,7 +484,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             ByteWriter encoded = SnapshotCodec.encode(state, next);
-            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (FileChannel out = openPrivate(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(encoded.array(), 0, encoded.size());
                 while (buffer.hasRemaining()) {

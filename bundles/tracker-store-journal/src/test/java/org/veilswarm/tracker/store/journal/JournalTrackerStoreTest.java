@@ -192,11 +192,17 @@ class JournalTrackerStoreTest extends TrackerStoreContract {
     }
 
     @Test
-    void theDirectoryIsTheOwnersOnly() throws IOException {
+    void theDirectoryAndItsFilesAreTheOwnersOnly() throws IOException {
         Path where = dir.resolve("private").resolve("journal");
         openStore(hourly(where));
         assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE), Files.getPosixFilePermissions(where));
+        JournalTrackerStore store = open.get(open.size() - 1);
+        store.putTorrent(record(hash(1), "one", "", Set.of(), List.of("f"), T0));
+        for (String file : List.of("journal-0.log", JournalTrackerStore.LOCK_FILE)) {
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(where.resolve(file)), file);
+        }
     }
 
     @Test
