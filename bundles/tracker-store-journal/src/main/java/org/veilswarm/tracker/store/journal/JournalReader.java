@@ -42,6 +42,10 @@ final class JournalReader {
             }
             throw new FormatException("at offset 0: not a Veilswarm tracker journal (" + size + " bytes)");
         }
+        if (mayBeTorn && zerosFrom(bytes, base, base + size)) {
+            // A file system can keep a file's length but not its data after a power loss.
+            return new Result(0, 0, size, "zeros where the header would be");
+        }
         try {
             RecordFraming.checkHeader(bytes.duplicate(), generation);
         } catch (FormatException e) {

@@ -95,7 +95,8 @@ final class ValueCodec {
         out.putString(record.name());
         out.putString(record.description());
         out.putInt(record.tags().size());
-        for (String tag : record.tags()) {
+        // Sorted: a set's iteration order changes from one JVM start to the next, the file's should not.
+        for (String tag : new java.util.TreeSet<>(record.tags())) {
             out.putString(tag);
         }
         out.putLong(record.size());

@@ -69,6 +69,17 @@ class JournalDamageTest {
     }
 
     @Test
+    void aNewestJournalOfZerosOnlyOpensEmptyAndItsBytesAreKeptAside() throws IOException {
+        Path where = written("all-zeros");
+        Path journal = where.resolve("journal-0.log");
+        Files.write(journal, new byte[8192]); // a power loss kept the length, not the data
+        java.util.List<Object> state = state(where);
+        assertEquals(new org.veilswarm.api.tracker.TrackerStatistics(0, 0, 0, 0), state.get(0));
+        assertEquals(8192, Files.size(where.resolve("journal-0.log.torn-0")));
+        assertArrayEquals(RecordFraming.header(0), Files.readAllBytes(journal), "a new header written");
+    }
+
+    @Test
     void aDamagedRecordWithRecordsAfterItFailsTheOpenAndChangesNothing() throws IOException {
         Path where = written("damaged");
         Path journal = where.resolve("journal-0.log");
