@@ -25,6 +25,31 @@ class MemoryTrackerStoreTest extends TrackerStoreContract {
     }
 
     @Test
+    void anExportedStateImportedIntoAnEmptyStoreGivesTheSameStore() {
+        MemoryTrackerStore source = new MemoryTrackerStore();
+        source.putTorrent(record(hash(1), "one", "first", Set.of("a"), List.of("f"), T0));
+        source.announce(announce(peer(hash(1), 1, 0, T0), AnnounceEvent.COMPLETED, 5));
+        source.announce(announce(peer(hash(1), 2, 9, T0), AnnounceEvent.STARTED, 5));
+        source.announce(announce(peer(hash(2), 3, 9, T0), AnnounceEvent.STARTED, 5));
+        StoreState state = source.exportState();
+        MemoryTrackerStore copy = new MemoryTrackerStore();
+        copy.importState(state);
+        assertEquals(source.statistics(), copy.statistics());
+        assertEquals(source.changesSince(0, 100), copy.changesSince(0, 100));
+        assertEquals(source.scrape(List.of(hash(1), hash(2))), copy.scrape(List.of(hash(1), hash(2))));
+        assertEquals(source.torrent(hash(1)), copy.torrent(hash(1)));
+        assertEquals(state.head() + 1, headAfterPut(copy, hash(3)), "the feed continues");
+        IllegalStateException notEmpty = assertThrows(IllegalStateException.class, () -> copy.importState(state));
+        assertTrue(notEmpty.getMessage().contains("empty store"), notEmpty.getMessage());
+        MemoryTrackerStore small = new MemoryTrackerStore(new MemoryStoreLimits(1, 10, 10, 2));
+        assertThrows(StoreFullException.class, () -> small.importState(state), "two torrents into a store of one");
+        MemoryTrackerStore shortFeed = new MemoryTrackerStore(new MemoryStoreLimits(10, 10, 10, 2));
+        shortFeed.importState(state);
+        assertEquals(List.of(state.head() - 1, state.head()),
+                shortFeed.changesSince(0, 100).stream().map(Change::sequence).toList(), "only the retained changes");
+    }
+
+    @Test
     void aFullStoreRefusesNewTorrentsButServesKnownOnes() {
         MemoryTrackerStore small = new MemoryTrackerStore(new MemoryStoreLimits(2, 10, 10, 100));
         small.announce(announce(peer(hash(1), 1, 5, T0), AnnounceEvent.STARTED, 5));
@@ -114,5 +139,10 @@ class MemoryTrackerStoreTest extends TrackerStoreContract {
         List<PeerEntry> forSeeder = store.announce(announce(peer(h, 1, 0, T0), AnnounceEvent.NONE, 150)).peers();
         assertEquals(100, forSeeder.size(), "all 100 leechers, no seeder");
         assertTrue(forSeeder.stream().noneMatch(PeerEntry::seeder));
+    }
+
+    private static long headAfterPut(MemoryTrackerStore store, InfoHash hash) {
+        store.putTorrent(record(hash, "three", "", Set.of(), List.of(), T0));
+        return store.headSequence();
     }
 }
