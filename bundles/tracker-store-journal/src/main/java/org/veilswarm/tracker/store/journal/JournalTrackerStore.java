@@ -517,11 +517,6 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
         }
     }
 
-    /** Writes what is recorded before a call returns that must be durable. */
-    private void flushNow() {
-        flush();
-    }
-
     /** The journal's current generation (for tests and the console). */
     public long generation() {
         synchronized (ioLock) {
@@ -533,19 +528,19 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
 
     @Override
     public AnnounceResult announce(Announce announce) {
-        synchronized (lock) {
-            checkRoom();
-            AnnounceResult result = view.announce(announce);
-            record(new Announced(announce.peer(), announce.event()));
-            return result;
-        }
+        return announced(announce, view::announce);
     }
 
     @Override
     public CompactAnnounceResult announceCompact(Announce announce) {
+        return announced(announce, view::announceCompact);
+    }
+
+    /** Runs an announce on the view and records it, both under the lock that orders the journal. */
+    private <T> T announced(Announce announce, java.util.function.Function<Announce, T> onView) {
         synchronized (lock) {
             checkRoom();
-            CompactAnnounceResult result = view.announceCompact(announce);
+            T result = onView.apply(announce);
             record(new Announced(announce.peer(), announce.event()));
             return result;
         }
@@ -574,7 +569,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
             }
         }
         if (removed > 0) {
-            flushNow();
+            flush();
         }
         return removed;
     }
@@ -586,7 +581,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
             view.putTorrent(record);
             record(new TorrentPut(record));
         }
-        flushNow();
+        flush();
     }
 
     @Override
@@ -606,7 +601,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
             }
         }
         if (removed) {
-            flushNow();
+            flush();
         }
         return removed;
     }
@@ -627,7 +622,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
     @Override
     public long headSequence() {
         checkOpen();
-        flushNow();
+        flush();
         return view.headSequence();
     }
 
@@ -635,7 +630,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
     @Override
     public List<Change> changesSince(long afterSequence, int max) {
         checkOpen();
-        flushNow();
+        flush();
         return view.changesSince(afterSequence, max);
     }
 
@@ -647,7 +642,7 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
             sequence = view.apply(change);
             record(new Applied(change));
         }
-        flushNow();
+        flush();
         return sequence;
     }
 
