@@ -22,6 +22,8 @@ import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.PeerEntry;
 import org.veilswarm.api.tracker.TrackerStore;
 import org.veilswarm.api.transport.TransportAddress;
+import org.veilswarm.tracker.store.journal.JournalSettings;
+import org.veilswarm.tracker.store.journal.JournalTrackerStore;
 import org.veilswarm.tracker.store.memory.MemoryTrackerStore;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -67,6 +69,11 @@ class JdbcAnnounceBenchmark {
             Paced wb = paced(store, rate, millis);
             rows.add(String.format(Locale.ROOT, "| H2 write-behind (flush every 1 s) | %,.0f | %.2f | %.2f | %.2f |",
                     wb.perSecond(), wb.cpuMicros(), wb.announcerMicros(), wb.flusherMicros()));
+        }
+        try (JournalTrackerStore journal = new JournalTrackerStore(JournalSettings.defaults(dir.resolve("journal")))) {
+            Paced j = paced(journal, rate, millis);
+            rows.add(String.format(Locale.ROOT, "| journal (flush and fdatasync every 1 s) | %,.0f | %.2f | %.2f | %.2f |",
+                    j.perSecond(), j.cpuMicros(), j.announcerMicros(), j.flusherMicros()));
         }
         Paced again = paced(new MemoryTrackerStore(), rate, millis);
         rows.add(String.format(Locale.ROOT, "| memory, again | %,.0f | %.2f | %.2f | - |", again.perSecond(),
@@ -136,7 +143,7 @@ class JdbcAnnounceBenchmark {
     private static long flusherCpu(java.lang.management.ThreadMXBean threads) {
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("veilswarm-tracker-store-flush")) {
+            if (t.getName().equals("veilswarm-tracker-store-flush") || t.getName().equals("veilswarm-tracker-journal")) {
                 sum += Math.max(0, threads.getThreadCpuTime(t.getId()));
             }
         }
