@@ -137,11 +137,9 @@ public class JournalTrackerStore implements TrackerStore, AutoCloseable {
 
     // ---- opening -------------------------------------------------------------------------------------------
 
+    /** Loads the newest snapshot and replays the journals after it. The directory exists: {@link #lock} made it. */
     private void open() throws IOException {
         Path dir = settings.directory();
-        if (!Files.isDirectory(dir)) {
-            createPrivateDirectory(dir);
-        }
         TreeMap<Long, Path> snapshots = new TreeMap<>();
         TreeMap<Long, Path> journals = new TreeMap<>();
         try (var files = Files.list(dir)) {
