@@ -56,24 +56,18 @@ class FeatureFilesTest {
     }
 
     /**
-     * The small-node tracker must stay the tracker feature with the memory store in place of the database, so
-     * that a node switching between the two runs the same tracker.
+     * The other tracker features are the tracker feature with another store in place of the database (H2, HikariCP
+     * and the JDBC store), so that a node switching between them runs the same tracker.
      */
-    @org.junit.jupiter.api.Test
-    void trackerMemoryIsTheTrackerFeatureWithTheMemoryStoreInsteadOfTheDatabase() throws IOException {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"tracker-memory, tracker-store-memory",
+            "tracker-journal, tracker-store-journal"})
+    void otherTrackerFeaturesAreTheTrackerFeatureWithAnotherStoreInsteadOfTheDatabase(String feature, String store)
+            throws IOException {
         Set<String> expected = new java.util.TreeSet<>(artifactIds("tracker"));
         assertTrue(expected.removeAll(Set.of("h2", "HikariCP", "tracker-store-jdbc")), expected.toString());
-        expected.add("tracker-store-memory");
-        assertEquals(expected, new java.util.TreeSet<>(artifactIds("tracker-memory")));
-    }
-
-    /** The default tracker (journal store) is the same tracker again, with the journal store as its only store. */
-    @org.junit.jupiter.api.Test
-    void trackerJournalIsTheTrackerFeatureWithTheJournalStoreInsteadOfTheDatabase() throws IOException {
-        Set<String> expected = new java.util.TreeSet<>(artifactIds("tracker"));
-        assertTrue(expected.removeAll(Set.of("h2", "HikariCP", "tracker-store-jdbc")), expected.toString());
-        expected.add("tracker-store-journal");
-        assertEquals(expected, new java.util.TreeSet<>(artifactIds("tracker-journal")));
+        expected.add(store);
+        assertEquals(expected, new java.util.TreeSet<>(artifactIds(feature)));
     }
 
     private static Set<String> artifactIds(String name) throws IOException {

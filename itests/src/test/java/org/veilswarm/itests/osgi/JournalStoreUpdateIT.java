@@ -13,9 +13,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -25,9 +22,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.SwarmCounts;
@@ -107,7 +101,7 @@ public class JournalStoreUpdateIT extends NodeIT {
 
         // 3. Update the bundle: a new class loader reads the same files.
         journal.update();
-        refresh();
+        node.refreshBundles();
         store = awaitStore("(tracker.store=journal)");
         assertEquals(Optional.of(record), store.torrent(HASH));
         assertEquals(peers(1, 2, 4), announce(port, share, 5, false));
@@ -149,10 +143,4 @@ public class JournalStoreUpdateIT extends NodeIT {
                 + (completed ? "&left=0&event=completed" : "&left=1000"));
     }
 
-    private void refresh() throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
-        BlockingQueue<FrameworkEvent> done = new LinkedBlockingQueue<>();
-        wiring.refreshBundles(null, done::add);
-        assertNotNull("the bundle refresh did not finish", done.poll(NodeContext.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-    }
 }

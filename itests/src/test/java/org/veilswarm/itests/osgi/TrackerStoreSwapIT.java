@@ -12,9 +12,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -24,10 +21,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.veilswarm.api.tracker.InfoHash;
 import org.veilswarm.api.tracker.TorrentRecord;
@@ -125,7 +119,7 @@ public class TrackerStoreSwapIT extends NodeIT {
 
         // 4. Update the bundle (new class loader, new component): the data are still there.
         jdbc.update();
-        refresh();
+        node.refreshBundles();
         h2 = awaitStore("(tracker.store=jdbc)");
         assertEquals(Optional.of(record), awaitAnnounceable(port, share).torrent(HASH));
         assertEquals(peers(1, 2, 4), announce(port, share, 5));
@@ -265,11 +259,4 @@ public class TrackerStoreSwapIT extends NodeIT {
                 + "&uploaded=0&downloaded=0&left=1000&numwant=50&compact=1");
     }
 
-
-    private void refresh() throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
-        BlockingQueue<FrameworkEvent> done = new LinkedBlockingQueue<>();
-        wiring.refreshBundles(null, done::add);
-        assertNotNull("the bundle refresh did not finish", done.poll(NodeContext.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-    }
 }

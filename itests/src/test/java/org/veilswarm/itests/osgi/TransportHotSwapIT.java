@@ -17,13 +17,10 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
-
 
 import org.junit.After;
 import org.junit.Before;
@@ -33,12 +30,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.veilswarm.api.node.NodeIdentity;
 import org.veilswarm.api.node.NodeInfo;
@@ -163,7 +157,7 @@ public class TransportHotSwapIT extends NodeIT {
         int startLevel = direct.adapt(BundleStartLevel.class).getStartLevel();
         mark();
         direct.uninstall();
-        refreshBundles();
+        node.refreshBundles();
         awaitEvent("unbind", p -> "direct".equals(p.get(Transport.SCHEME)));
         assertTrue("a Transport service outlived its bundle", node.references(Transport.class, null).isEmpty());
         assertFalse("the listener of the uninstalled transport still accepts connections", Ports.accepts("127.0.0.1", port));
@@ -223,14 +217,6 @@ public class TransportHotSwapIT extends NodeIT {
             return false;
         }, () -> "events since the step began: " + since(mark) + "\n" + node.describeBundles());
         return found[0];
-    }
-
-    private void refreshBundles() throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
-        BlockingQueue<FrameworkEvent> done = new LinkedBlockingQueue<>();
-        wiring.refreshBundles(null, done::add);
-        FrameworkEvent event = done.poll(NodeContext.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        assertNotNull("the bundle refresh did not finish", event);
     }
 
     private static void assertStreamClosedByPeer(Socket socket) throws IOException {

@@ -155,6 +155,20 @@ public final class NodeContext {
         }
     }
 
+    /**
+     * Refreshes the packages of every bundle that needs it (after an update or uninstall) and waits until the
+     * framework says it is done, so that the old revisions are gone and their dependents rewired.
+     */
+    public void refreshBundles() throws InterruptedException {
+        FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+        java.util.concurrent.BlockingQueue<org.osgi.framework.FrameworkEvent> done =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        wiring.refreshBundles(null, done::add);
+        if (done.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) == null) {
+            throw new AssertionError("the bundle refresh did not finish within " + TIMEOUT);
+        }
+    }
+
     /** The bundle with symbolic name {@code bsn}, or null. */
     public Bundle bundle(String bsn) {
         for (Bundle b : context.getBundles()) {

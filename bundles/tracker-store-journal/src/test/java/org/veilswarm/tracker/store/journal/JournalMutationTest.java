@@ -105,7 +105,7 @@ class JournalMutationTest {
                 ((JournalEntry.TorrentPut) entries.get(0)).record().tags());
         assertEquals(JournalSamples.ONION,
                 ((JournalEntry.Announced) entries.get(1)).peer().address().host());
-        assertFalse(Arrays.equals(bytes, JournalProperties.frame(entries)));
+        assertFalse(Arrays.equals(bytes, JournalSamples.journal(entries)));
         JournalProperties.readJournal(bytes);
     }
 

@@ -81,7 +81,7 @@ final class JournalProperties {
             assertEquals(entries, strictEntries);
         }
 
-        byte[] reframed = frame(entries);
+        byte[] reframed = JournalSamples.journal(entries);
         List<JournalEntry> again = new ArrayList<>();
         JournalReader.Result reread = readOrNull(reframed, 0, false, again);
         assertTrue(reread != null, "the re-framed entries do not read");
@@ -189,17 +189,6 @@ final class JournalProperties {
             sink.clear();
             return null;
         }
-    }
-
-    /** A journal of generation 0 with {@code entries}, as the store writes it. */
-    static byte[] frame(List<JournalEntry> entries) {
-        ByteWriter out = new ByteWriter(256);
-        out.putBytes(RecordFraming.header(0));
-        CRC32C crc = new CRC32C();
-        for (JournalEntry entry : entries) {
-            RecordFraming.append(out, entry, crc);
-        }
-        return Arrays.copyOf(out.array(), out.size());
     }
 
     /** The record bodies of a journal that reads whole. */
