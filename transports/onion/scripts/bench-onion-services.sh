@@ -39,7 +39,7 @@ mvn -B -o -pl transports/onion -Pbench surefire:test -Dtest=OnionServiceBenchTes
 echo "== C tor onion services ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
 mvn -B -o -pl transports/tor -Ptor-network verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=TorTransportPrivateNetworkIT -Dtor.network.fileMiB="$MIB" -Dtor.network.rounds="$TOR_ROUNDS" \
-    | grep -E '^TOR-TRANSPORT (network|round)|Tests run:|FAIL' \
+    | grep -E '^TOR-TRANSPORT (network|round|cpu)|Tests run:|FAIL' \
     | tee "$OUT/tor.txt"
 # The ratios the goal is stated in (issue #5: native >= 10x C tor), from the lines above: round 1 and the best
 # round after it (a warm JVM), each direction; client -> service is compared with C tor's upload.

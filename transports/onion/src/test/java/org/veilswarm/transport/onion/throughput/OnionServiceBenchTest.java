@@ -91,14 +91,22 @@ class OnionServiceBenchTest {
                     OneWay.each(() -> new OneWay.Sender(BYTES))).get(120, TimeUnit.SECONDS);
             for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
                 double tcpOneWay = directTcpUpload(BYTES);
+                LoopCpu beforeUpload = LoopCpu.now();
                 double upload = upload(nodeB, sink.address(), BYTES);
+                String uploadCpu = LoopCpu.now().since(beforeUpload, BYTES / 1048576.0);
+                LoopCpu beforeDownload = LoopCpu.now();
                 double download = download(nodeB, source.address(), BYTES);
+                String downloadCpu = LoopCpu.now().since(beforeDownload, BYTES / 1048576.0);
                 // Round 0 also warms the JIT up (C tor is compiled ahead of time; a JVM under load took most of a
                 // 64 MiB transfer to compile the data path: docs/performance.md, session 5).
                 report("BENCH one direction round %d%s, %d MiB, SHA-256 checked: client->service %.2f MiB/s (%.2f %% of"
                         + " TCP), service->client %.2f MiB/s (%.2f %%), direct TCP one way %.1f MiB/s", round,
                         round == 0 && ONE_WAY_ROUNDS > 1 ? " (JIT warm-up)" : "", BYTES >> 20, upload,
                         100 * upload / tcpOneWay, download, 100 * download / tcpOneWay, tcpOneWay);
+                if (ServiceNetwork.LOOP_PER_NODE) {
+                    report("BENCH   CPU round %d client->service: %s", round, uploadCpu);
+                    report("BENCH   CPU round %d service->client: %s", round, downloadCpu);
+                }
             }
             sink.close();
             source.close();

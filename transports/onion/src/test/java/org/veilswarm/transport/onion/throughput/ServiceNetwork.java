@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +79,7 @@ final class ServiceNetwork implements AutoCloseable {
             Set<RelayFlag> flags = Set.of(RelayFlag.RUNNING, RelayFlag.VALID, RelayFlag.GUARD, RelayFlag.FAST,
                     RelayFlag.STABLE, RelayFlag.HSDIR);
             for (int i = 0; i < relayCount; i++) {
-                OnionRelay relay = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(), loop(),
+                OnionRelay relay = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(), loop("relay-" + i),
                         new InetSocketAddress("127.0.0.1", 0), LinkSettings.defaults(), CircuitSettings.defaults());
                 relays.add(relay);
                 descriptors.add(new RelayDescriptor(relay.identity(), relay.ntorOnionKey(), List.of(relay.address()),
@@ -100,7 +101,7 @@ final class ServiceNetwork implements AutoCloseable {
     /** A new node (its own links and path sampling) that can publish services and connect to them. */
     OnionServices node() {
         CircuitBuilder builder = new CircuitBuilder(CircuitSettings.defaults());
-        PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(loop())
+        PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(loop("node-" + (nodes.size() + 1)))
                 .channel(NioSocketChannel.class), LinkSettings.defaults(), builder));
         HsDirList hsDirs = () -> CompletableFuture.completedFuture(descriptors);
         OnionServices node = new OnionServices(new FullListRelaySampler(descriptors, new SplittableRandom(++seeds), 64),
@@ -109,12 +110,15 @@ final class ServiceNetwork implements AutoCloseable {
         return node;
     }
 
-    /** The event loop group for a new relay or node: its own thread, or the fixture's shared two. */
-    private EventLoopGroup loop() {
+    /**
+     * The event loop group for a new relay or node: its own thread, named {@code bench-<name>} for {@link LoopCpu},
+     * or the fixture's shared two.
+     */
+    private EventLoopGroup loop(String name) {
         if (!LOOP_PER_NODE) {
             return net.group();
         }
-        EventLoopGroup group = new NioEventLoopGroup(1);
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory(LoopCpu.THREAD_PREFIX + name, true));
         loops.add(group);
         return group;
     }

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -93,19 +94,26 @@ class TorTransportPrivateNetworkIT {
                 DigestingReceiver[] attempt = new DigestingReceiver[1];
                 Channel stream = connectUntilPublished(b, listener.address(), () -> attempt[0] = new DigestingReceiver(),
                         Duration.ofSeconds(90));
+                TorCpu firstDownloadCpu = TorCpu.now();
                 stream.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {ServiceExchange.DOWNLOAD}));
                 DigestingReceiver receiver = attempt[0];
                 long connected = System.nanoTime();
                 byte[] digest = receiver.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS);
+                TorCpu firstDownloadCpuEnd = TorCpu.now();
                 assertEquals(FILE_BYTES, receiver.bytes);
                 assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), digest);
                 assertFalse(stream.isActive());
 
                 double seconds = (receiver.lastByteNanos - connected) / 1e9;
+                Map<Long, String> torNames = Map.of(torA.pid(), "node A tor (service)", torB.pid(), "node B tor (client)");
+                String[] downloadCpu = new String[ROUNDS];
+                String[] uploadCpu = new String[ROUNDS];
+                downloadCpu[0] = firstDownloadCpuEnd.since(firstDownloadCpu, FILE_BYTES / 1048576.0, seconds, torNames);
 
                 // The other direction: B uploads the same bytes to A's service over a new stream.
                 long uploadConnect = System.nanoTime();
-                Upload first = upload(b, listener.address(), file, uploads);
+                Upload first = upload(b, listener.address(), file, uploads, torNames);
+                uploadCpu[0] = first.cpu();
                 double uploadSeconds = first.seconds();
                 long uploadStart = first.startNanos();
                 double[] downloadRates = new double[ROUNDS];
@@ -117,8 +125,12 @@ class TorTransportPrivateNetworkIT {
                     // to transfer (3.8 -> 2.9 -> 2.6 and 6.0 -> 4.8 -> 3.6 MiB/s down in two runs), on new ones it
                     // held (docs/performance.md, "Onion services", session 22); the anchor gets its better case.
                     b.controlClient().command("SIGNAL NEWNYM");
-                    downloadRates[round] = FILE_BYTES / 1048576.0 / download(b, listener.address(), file);
-                    uploadRates[round] = FILE_BYTES / 1048576.0 / upload(b, listener.address(), file, uploads).seconds();
+                    Download down = download(b, listener.address(), file, torNames);
+                    downloadRates[round] = FILE_BYTES / 1048576.0 / down.seconds();
+                    downloadCpu[round] = down.cpu();
+                    Upload up = upload(b, listener.address(), file, uploads, torNames);
+                    uploadRates[round] = FILE_BYTES / 1048576.0 / up.seconds();
+                    uploadCpu[round] = up.cpu();
                 }
                 if (ROUNDS > 1) {
                     for (int round = 0; round < ROUNDS; round++) {
@@ -128,6 +140,10 @@ class TorTransportPrivateNetworkIT {
                     System.out.printf(Locale.ROOT, "TOR-TRANSPORT rounds %d: download median %.2f best %.2f MiB/s, upload median %.2f"
                             + " best %.2f MiB/s%n", ROUNDS, median(downloadRates), max(downloadRates), median(uploadRates),
                             max(uploadRates));
+                }
+                for (int round = 0; round < ROUNDS; round++) {
+                    System.out.printf(Locale.ROOT, "TOR-TRANSPORT cpu round %d download: %s%n", round + 1, downloadCpu[round]);
+                    System.out.printf(Locale.ROOT, "TOR-TRANSPORT cpu round %d upload: %s%n", round + 1, uploadCpu[round]);
                 }
                 // CIRC_BW and BW arrive once a second: the last second of the transfer is reported a moment later.
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -168,31 +184,40 @@ class TorTransportPrivateNetworkIT {
         }
     }
 
-    private record Upload(long startNanos, double seconds) {
+    private record Upload(long startNanos, double seconds, String cpu) {
+    }
+
+    private record Download(double seconds, String cpu) {
     }
 
     /** B uploads the file to A's service over a new stream, timed from the open stream as the download is. */
     private static Upload upload(TorTransportEngine b, TransportAddress to, byte[] file,
-            java.util.concurrent.BlockingQueue<DigestingReceiver> uploads) throws Exception {
+            java.util.concurrent.BlockingQueue<DigestingReceiver> uploads, Map<Long, String> torNames) throws Exception {
         b.connect(to, initializer(() -> new FileSender(file, ServiceExchange.UPLOAD))).get(90, TimeUnit.SECONDS);
         // Timed from the open stream, as the download and the native bench's one-way transfers are.
         long start = System.nanoTime();
+        TorCpu cpu = TorCpu.now();
         DigestingReceiver upload = uploads.poll(60, TimeUnit.SECONDS);
         org.junit.jupiter.api.Assertions.assertNotNull(upload, "the service saw no upload stream");
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), upload.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS));
         assertEquals(FILE_BYTES, upload.bytes);
-        return new Upload(start, (upload.lastByteNanos - start) / 1e9);
+        double seconds = (upload.lastByteNanos - start) / 1e9;
+        return new Upload(start, seconds, TorCpu.now().since(cpu, FILE_BYTES / 1048576.0, seconds, torNames));
     }
 
     /** B downloads the file from A's service over a new stream; seconds from the request to the last byte. */
-    private static double download(TorTransportEngine b, TransportAddress to, byte[] file) throws Exception {
+    private static Download download(TorTransportEngine b, TransportAddress to, byte[] file, Map<Long, String> torNames)
+            throws Exception {
         DigestingReceiver receiver = new DigestingReceiver();
         Channel stream = b.connect(to, initializer(() -> receiver)).get(90, TimeUnit.SECONDS);
+        TorCpu cpu = TorCpu.now();
         stream.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {ServiceExchange.DOWNLOAD}));
         long start = System.nanoTime();
-        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(file), receiver.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS));
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(file);
+        assertArrayEquals(expected, receiver.digest.get(TRANSFER_SECONDS, TimeUnit.SECONDS));
         assertEquals(FILE_BYTES, receiver.bytes);
-        return (receiver.lastByteNanos - start) / 1e9;
+        double seconds = (receiver.lastByteNanos - start) / 1e9;
+        return new Download(seconds, TorCpu.now().since(cpu, FILE_BYTES / 1048576.0, seconds, torNames));
     }
 
     private static double median(double[] values) {
