@@ -19,6 +19,10 @@
 # varies from transfer to transfer (3-6.6 MiB/s over sessions 13-21), so a second RATIO line compares like with like,
 # the median of the native warm rounds (2 to ONEWAY-1) with the median of C tor's transfers, and the best with the
 # best. TOR_ROUNDS=1 is the IT as the default suite runs it (one transfer each way).
+# A third RATIO line compares CPU, not rate: milliseconds of CPU per MiB moved by the whole network (the native
+# bench's event-loop threads, one per relay and node; C tor's processes, authorities included) and by its busiest
+# node, medians of the same rounds, and how many of the machine's cores each network kept busy. The native network
+# is CPU-bound on 2 cores, C tor's is not: the rate ratio depends on the machine, the CPU ratio much less.
 # JVM_ARGS adds options to the native bench's JVM, e.g. JVM_ARGS=-XX:StartFlightRecording=settings=profile,filename=/tmp/b.jfr
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -53,6 +57,25 @@ awk -v oneway="$ONEWAY" '
         }
         next
     }
+    FNR == NR && /^BENCH +CPU round/ {
+        round = $4 + 0
+        if (round < 2 || round >= oneway) next
+        dir = ($5 == "client->service:") ? "up" : "down"
+        nNat[dir]++
+        for (i = 1; i <= NF; i++) {
+            if ($i == "loops") { natCores[dir, nNat[dir]] = $(i + 1); natMs[dir, nNat[dir]] = substr($(i + 3), 2) }
+            if ($i == "busiest") { for (j = i; j <= NF; j++) if ($j == "core") { natBusy[dir, nNat[dir]] = substr($(j + 1), 2); break } }
+        }
+        next
+    }
+    FNR != NR && /^TOR-TRANSPORT cpu round/ {
+        dir = ($5 == "download:") ? "down" : "up"
+        nTor[dir]++
+        for (i = 1; i <= NF; i++) {
+            if ($i == "processes") { torCores[dir, nTor[dir]] = $(i + 1); torMs[dir, nTor[dir]] = substr($(i + 3), 2) }
+            if ($i == "busiest") { for (j = i; j <= NF; j++) if ($j == "core") { torBusy[dir, nTor[dir]] = substr($(j + 1), 2); break } }
+        }
+    }
     FNR != NR && /^TOR-TRANSPORT round [0-9]+,/ {
         n = ++torRounds
         for (i = 1; i <= NF; i++) {
@@ -72,7 +95,10 @@ awk -v oneway="$ONEWAY" '
         for (r = 2; r < oneway; r++) { if (up[r] > bestUp) bestUp = up[r]; if (down[r] > bestDown) bestDown = down[r] }
         printf "RATIO native / C tor, client->service / service->client: round 1 %.1fx / %.1fx; best of rounds 1-%d %.1fx / %.1fx (C tor %s / %s MiB/s)\n",
             up[1] / torUp, down[1] / torDown, oneway - 1, bestUp / torUp, bestDown / torDown, torUp, torDown
-        if (torRounds < 2 || oneway < 3) exit
+        if (torRounds >= 2 && oneway >= 3) likeForLike()
+        cpuRatio()
+    }
+    function likeForLike(    r, w, wUp, wDown) {
         w = 0
         for (r = 2; r < oneway; r++) { w++; wUp[w] = up[r]; wDown[w] = down[r] }
         printf "RATIO like for like, native warm rounds 2-%d against C tor transfers 1-%d, client->service / service->client: median %.1fx / %.1fx (native %.2f / %.2f, C tor %.2f / %.2f MiB/s); best %.1fx / %.1fx (native %.2f / %.2f, C tor %.2f / %.2f MiB/s)\n",
@@ -81,6 +107,24 @@ awk -v oneway="$ONEWAY" '
             median(wUp, w), median(wDown, w), median(tUp, torRounds), median(tDown, torRounds),
             most(wUp, w) / most(tUp, torRounds), most(wDown, w) / most(tDown, torRounds),
             most(wUp, w), most(wDown, w), most(tUp, torRounds), most(tDown, torRounds)
+    }
+    function cpuRatio(    nu, nd, tu, td) {
+        if (!nNat["up"] || !nNat["down"] || !nTor["up"] || !nTor["down"]) return
+        nu = nNat["up"]; nd = nNat["down"]; tu = nTor["up"]; td = nTor["down"]
+        printf "RATIO CPU per MiB, client->service / service->client (medians): whole network native %.0f / %.0f ms, C tor %.0f / %.0f ms (native %.1fx / %.1fx less); busiest node native %.1f / %.1f ms, C tor %.1f / %.1f ms (%.1fx / %.1fx less); cores busy native %.2f / %.2f, C tor %.2f / %.2f\n",
+            cpuMedian(natMs, "up", nu), cpuMedian(natMs, "down", nd), cpuMedian(torMs, "up", tu), cpuMedian(torMs, "down", td),
+            cpuMedian(torMs, "up", tu) / cpuMedian(natMs, "up", nu), cpuMedian(torMs, "down", td) / cpuMedian(natMs, "down", nd),
+            cpuMedian(natBusy, "up", nu), cpuMedian(natBusy, "down", nd), cpuMedian(torBusy, "up", tu), cpuMedian(torBusy, "down", td),
+            cpuMedian(torBusy, "up", tu) / cpuMedian(natBusy, "up", nu), cpuMedian(torBusy, "down", td) / cpuMedian(natBusy, "down", nd),
+            cpuMedian(natCores, "up", nu), cpuMedian(natCores, "down", nd), cpuMedian(torCores, "up", tu), cpuMedian(torCores, "down", td)
+    }
+    function column(src, dir, n, dst,    i) {
+        for (i = 1; i <= n; i++) dst[i] = src[dir, i]
+        return n
+    }
+    function cpuMedian(src, dir, n,    tmp) {
+        column(src, dir, n, tmp)
+        return median(tmp, n)
     }
     function median(a, n,    i, j, t, b) {
         for (i = 1; i <= n; i++) b[i] = a[i] + 0

@@ -61,6 +61,13 @@ final class LoopCpu {
             }
         }
         double wall = (wallNanos - before.wallNanos) / 1e9;
+        if (Boolean.getBoolean("onion.service.benchCpuDetail")) {
+            StringBuilder detail = new StringBuilder();
+            threadNanos.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> detail.append(String.format(
+                    Locale.ROOT, " %s %.0f%%", e.getKey().substring(THREAD_PREFIX.length()),
+                    100 * (e.getValue() - before.threadNanos.getOrDefault(e.getKey(), 0L)) / 1e9 / wall)));
+            System.out.println("BENCH   CPU detail:" + detail);
+        }
         double process = (processNanos - before.processNanos) / 1e9;
         return String.format(Locale.ROOT, "process %.2f cores, event loops %.2f cores (%.0f ms CPU per MiB),"
                 + " busiest %s %.0f %% of a core (%.1f ms per MiB: %.0f MiB/s at one core per node)",

@@ -24,6 +24,18 @@ final class TorCpu {
         return new TorCpu(nanos);
     }
 
+    /** Cores the processes kept busy from {@code before} to this snapshot, {@code seconds} apart, moving nothing. */
+    String idleSince(TorCpu before, double seconds) {
+        long all = 0;
+        for (Map.Entry<Long, Long> entry : cpuNanos.entrySet()) {
+            Long earlier = before.cpuNanos.get(entry.getKey());
+            if (earlier != null) {
+                all += entry.getValue() - earlier;
+            }
+        }
+        return String.format(Locale.ROOT, "tor processes %.3f cores", all / 1e9 / seconds);
+    }
+
     /**
      * What the processes used from {@code before} to this snapshot, for {@code mebibytes} moved in
      * {@code transferSeconds}; {@code names} labels known processes (the nodes' tors), the others are relays.

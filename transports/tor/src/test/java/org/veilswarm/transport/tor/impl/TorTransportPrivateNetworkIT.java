@@ -145,6 +145,13 @@ class TorTransportPrivateNetworkIT {
                     System.out.printf(Locale.ROOT, "TOR-TRANSPORT cpu round %d download: %s%n", round + 1, downloadCpu[round]);
                     System.out.printf(Locale.ROOT, "TOR-TRANSPORT cpu round %d upload: %s%n", round + 1, uploadCpu[round]);
                 }
+                // What the network costs with nothing moving (the authorities vote every 10 s, circuits are kept up):
+                // the share of the transfers' CPU above that is not the transfers'.
+                TorCpu idleStart = TorCpu.now();
+                long idleFrom = System.nanoTime();
+                Thread.sleep(3_000);
+                System.out.printf(Locale.ROOT, "TOR-TRANSPORT cpu idle, 3 s after the transfers: %s%n",
+                        TorCpu.now().idleSince(idleStart, (System.nanoTime() - idleFrom) / 1e9));
                 // CIRC_BW and BW arrive once a second: the last second of the transfer is reported a moment later.
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (b.relayCounters().current().bytesOwn() < 2L * FILE_BYTES * ROUNDS && System.nanoTime() - settle < 0) {
