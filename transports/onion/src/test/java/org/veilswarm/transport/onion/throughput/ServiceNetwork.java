@@ -79,8 +79,9 @@ final class ServiceNetwork implements AutoCloseable {
             Set<RelayFlag> flags = Set.of(RelayFlag.RUNNING, RelayFlag.VALID, RelayFlag.GUARD, RelayFlag.FAST,
                     RelayFlag.STABLE, RelayFlag.HSDIR);
             for (int i = 0; i < relayCount; i++) {
-                OnionRelay relay = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(), loop("relay-" + i),
-                        new InetSocketAddress("127.0.0.1", 0), LinkSettings.defaults(), CircuitSettings.defaults());
+                OnionRelay relay = OnionRelay.start(Ed25519.generateKeyPair(), X25519.generateKeyPair(),
+                        loop("relay-" + i), new InetSocketAddress("127.0.0.1", 0), LinkSettings.defaults(),
+                        CircuitSettings.defaults());
                 relays.add(relay);
                 descriptors.add(new RelayDescriptor(relay.identity(), relay.ntorOnionKey(), List.of(relay.address()),
                         1_000_000, 0, Set.of(), "0.1.0", flags, published));
@@ -101,8 +102,8 @@ final class ServiceNetwork implements AutoCloseable {
     /** A new node (its own links and path sampling) that can publish services and connect to them. */
     OnionServices node() {
         CircuitBuilder builder = new CircuitBuilder(CircuitSettings.defaults());
-        PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(new Bootstrap().group(loop("node-" + (nodes.size() + 1)))
-                .channel(NioSocketChannel.class), LinkSettings.defaults(), builder));
+        Bootstrap links = new Bootstrap().group(loop("node-" + (nodes.size() + 1))).channel(NioSocketChannel.class);
+        PathCircuits circuits = new PathCircuits(builder, FirstHopLinks.fresh(links, LinkSettings.defaults(), builder));
         HsDirList hsDirs = () -> CompletableFuture.completedFuture(descriptors);
         OnionServices node = new OnionServices(new FullListRelaySampler(descriptors, new SplittableRandom(++seeds), 64),
                 hsDirs, circuits, null, SETTINGS, Clock.systemUTC());

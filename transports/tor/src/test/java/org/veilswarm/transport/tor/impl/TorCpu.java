@@ -38,7 +38,8 @@ final class TorCpu {
 
     /**
      * What the processes used from {@code before} to this snapshot, for {@code mebibytes} moved in
-     * {@code transferSeconds}; {@code names} labels known processes (the nodes' tors), the others are relays.
+     * {@code transferSeconds}; {@code names} labels known processes (the nodes' tors), the others are the private
+     * network's relays and authorities (authorities relay too).
      */
     String since(TorCpu before, double mebibytes, double transferSeconds, Map<Long, String> names) {
         long all = 0;
@@ -56,7 +57,7 @@ final class TorCpu {
                 busiestPid = entry.getKey();
             }
         }
-        String busiest = names.getOrDefault(busiestPid, "relay tor " + busiestPid);
+        String busiest = names.getOrDefault(busiestPid, "network tor " + busiestPid);
         return String.format(Locale.ROOT, "tor processes %.2f cores (%.0f ms CPU per MiB), busiest %s %.0f %% of a core"
                 + " (%.1f ms per MiB: %.0f MiB/s if CPU were its limit)", all / 1e9 / transferSeconds,
                 all / 1e6 / mebibytes, busiest, 100 * busiestNanos / 1e9 / transferSeconds, busiestNanos / 1e6 / mebibytes,
