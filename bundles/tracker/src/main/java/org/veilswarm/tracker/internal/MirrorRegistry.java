@@ -355,8 +355,9 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     }
 
     /**
-     * Another store was bound: the copies are in the old one, so every mirror starts again from a snapshot
-     * (its saved position is dropped; a node mirror keeps its list of shares).
+     * Another store was bound: the copies are in the old one, so every mirror starts again from a snapshot. Its
+     * saved position is dropped but not its torrents, so its shares stay served while the snapshot is on its way
+     * (a node mirror keeps its list of shares too).
      */
     synchronized void storeReplaced() {
         if (closed) {
@@ -365,12 +366,33 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
         List<Map.Entry<String, Running>> all = new ArrayList<>(running.entrySet());
         for (Map.Entry<String, Running> e : all) {
             e.getValue().close();
-            deleteCursors(e.getKey(), e.getValue());
+            dropPositions(e.getKey(), e.getValue());
             try {
                 running.put(e.getKey(), open(e.getValue().spec()));
             } catch (IOException | RuntimeException failure) {
                 running.remove(e.getKey());
                 LOG.log(Level.ERROR, "tracker: cannot restart a mirror after a store swap: " + failure.getMessage());
+            }
+        }
+    }
+
+    private void dropPositions(String id, Running mirror) {
+        List<Path> cursors = new ArrayList<>();
+        if (mirror instanceof ShareMirror) {
+            cursors.add(dir.resolve(id + ".cursor"));
+        } else {
+            try (Stream<Path> files = Files.list(dir.resolve(id))) {
+                files.filter(f -> f.getFileName().toString().endsWith(".cursor")).forEach(cursors::add);
+            } catch (IOException e) {
+                // nothing saved for it yet
+            }
+        }
+        for (Path cursor : cursors) {
+            try {
+                new MirrorCursorFile(cursor).dropPosition();
+            } catch (IOException damaged) {
+                // Unreadable or unwritable: without it the mirror starts empty and its snapshot serves the share again.
+                deleteQuietly(cursor);
             }
         }
     }

@@ -67,6 +67,17 @@ public final class MirrorCursorFile {
         }
     }
 
+    /**
+     * Forgets the saved position but keeps the torrents: the mirror started from this file takes a new snapshot,
+     * and serves the share's torrents while it does (another store was bound, which holds none of the copy).
+     */
+    public void dropPosition() throws IOException {
+        MirrorCursor cursor = load();
+        if (cursor.positioned()) {
+            save(cursor.unpositioned());
+        }
+    }
+
     public void save(MirrorCursor cursor) throws IOException {
         List<BencodeValue> torrents = new ArrayList<>();
         cursor.torrents().stream().sorted().forEach(h -> torrents.add(BencodeString.of(h.bytes())));

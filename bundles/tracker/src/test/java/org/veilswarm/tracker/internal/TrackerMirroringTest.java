@@ -329,10 +329,22 @@ class TrackerMirroringTest {
         org.veilswarm.tracker.store.memory.MemoryTrackerStore replacement =
                 new org.veilswarm.tracker.store.memory.MemoryTrackerStore();
         b.server.storeBound(replacement, false);
-        await("copied again into the new store", () -> {
+        // B goes on serving the share while its mirror copies again: a client announcing in between must not be
+        // told "this tracker does not track that info_hash" (a failure reason, which clients do not retry).
+        int checks = 0;
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (true) {
+            assertTrue(served(b, secret), "B stopped serving the mirrored share during the store swap (check "
+                    + checks + ")");
+            checks++;
             var counts = replacement.scrape(List.of(SECRET)).get(SECRET);
-            return counts != null && counts.complete() + counts.incomplete() == 1;
-        });
+            if (counts != null && counts.complete() + counts.incomplete() == 1
+                    && b.mirrors().status(mirror.id()).orElseThrow().position() > 0) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "copied again into the new store: not within " + BOUND);
+            Thread.onSpinWait();
+        }
         assertTrue(b.peersFor(secret, SECRET, 10).contains(peer(1)), "B serves the copy from the new store");
         assertEquals(List.of(mirror.id()), b.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
     }

@@ -39,6 +39,21 @@ class MirrorCursorFileTest {
     }
 
     @Test
+    void droppingThePositionKeepsTheTorrentsAndWritesNothingWhereNothingWasSaved() throws IOException {
+        MirrorCursorFile file = new MirrorCursorFile(dir.resolve("a.cursor"));
+        file.dropPosition();
+        assertFalse(Files.exists(file.path()), "no cursor saved, none made up");
+        MirrorCursor cursor = new MirrorCursor(Optional.of(FeedEpoch.of(new byte[16])), 99,
+                Set.of(MirrorLoopbackTest.HASH, MirrorLoopbackTest.OTHER));
+        file.save(cursor);
+        file.dropPosition();
+        MirrorCursor dropped = file.load();
+        assertFalse(dropped.positioned());
+        assertEquals(0, dropped.sequence());
+        assertEquals(cursor.torrents(), dropped.torrents());
+    }
+
+    @Test
     void aDamagedCursorSaysHowToRecover() throws IOException {
         Path path = dir.resolve("bad.cursor");
         Files.writeString(path, "d8:sequencei-e");
