@@ -377,17 +377,10 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     }
 
     private void dropPositions(String id, Running mirror) {
-        List<Path> cursors = new ArrayList<>();
-        if (mirror instanceof ShareMirror) {
-            cursors.add(dir.resolve(id + ".cursor"));
-        } else {
-            try (Stream<Path> files = Files.list(dir.resolve(id))) {
-                files.filter(f -> f.getFileName().toString().endsWith(".cursor")).forEach(cursors::add);
-            } catch (IOException e) {
-                // nothing saved for it yet
+        for (Path cursor : savedFiles(id, mirror)) {
+            if (!cursor.getFileName().toString().endsWith(".cursor")) {
+                continue;
             }
-        }
-        for (Path cursor : cursors) {
             try {
                 new MirrorCursorFile(cursor).dropPosition();
             } catch (IOException damaged) {
@@ -398,14 +391,18 @@ final class MirrorRegistry implements TrackerMirrors, AutoCloseable {
     }
 
     private void deleteCursors(String id, Running mirror) {
+        savedFiles(id, mirror).forEach(MirrorRegistry::deleteQuietly);
+    }
+
+    /** What a mirror saved: a share mirror's cursor file, or every file in a node mirror's directory (its shares' cursors). */
+    private List<Path> savedFiles(String id, Running mirror) {
         if (mirror instanceof ShareMirror) {
-            deleteQuietly(dir.resolve(id + ".cursor"));
-        } else {
-            try (Stream<Path> files = Files.list(dir.resolve(id))) {
-                files.forEach(MirrorRegistry::deleteQuietly);
-            } catch (IOException e) {
-                // nothing saved for it yet
-            }
+            return List.of(dir.resolve(id + ".cursor"));
+        }
+        try (Stream<Path> files = Files.list(dir.resolve(id))) {
+            return files.toList();
+        } catch (IOException e) {
+            return List.of(); // nothing saved for it yet
         }
     }
 

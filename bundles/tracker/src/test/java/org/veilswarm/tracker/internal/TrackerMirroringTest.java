@@ -326,27 +326,50 @@ class TrackerMirroringTest {
                 "http://127.0.0.1:" + a.endpoint().port() + secret.pathPrefix());
         await("copied", () -> served(b, secret) && b.mirrors().status(mirror.id()).orElseThrow().position() > 0);
 
+        swapStoreWhileServed(b, secret, SECRET, mirror.id());
+        assertTrue(b.peersFor(secret, SECRET, 10).contains(peer(1)), "B serves the copy from the new store");
+        assertEquals(List.of(mirror.id()), b.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
+    }
+
+    @Test
+    void afterAStoreSwapANodeMirrorServesItsPublicShareThroughoutAndCopiesAgain() throws Exception {
+        MirroringNode a = node(new TestIdentity(), StoreKind.MEMORY, "a", null);
+        MirroringNode b = node(new TestIdentity(), StoreKind.MEMORY, "b", null);
+        TrackerShare open = a.shares().register(Visibility.PUBLIC, Set.of(FIRST));
+        assertEquals(200, a.announce(open.pathPrefix(), FIRST, 1).status());
+        TrackerMirrorInfo mirror = b.mirrors().mirrorNode(a.identity.address(), a.endpoint());
+        await("copied", () -> served(b, open) && b.mirrors().status(mirror.id()).orElseThrow().position() > 0);
+
+        swapStoreWhileServed(b, open, FIRST, mirror.id());
+        assertTrue(b.peersFor(open, FIRST, 10).contains(peer(1)), "B serves the copy from the new store");
+        assertEquals(List.of(mirror.id()), b.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
+    }
+
+    /**
+     * Binds a new, empty store on {@code b} and waits until mirror {@code mirrorId} has copied {@code share}'s one
+     * peer of {@code hash} into it, checking in a tight loop that B serves the share at every moment meanwhile: a
+     * client announcing during the swap must not be told "this tracker does not track that info_hash" (a failure
+     * reason, which clients do not retry).
+     */
+    private static void swapStoreWhileServed(MirroringNode b, TrackerShare share, InfoHash hash, String mirrorId)
+            throws InterruptedException {
         org.veilswarm.tracker.store.memory.MemoryTrackerStore replacement =
                 new org.veilswarm.tracker.store.memory.MemoryTrackerStore();
         b.server.storeBound(replacement, false);
-        // B goes on serving the share while its mirror copies again: a client announcing in between must not be
-        // told "this tracker does not track that info_hash" (a failure reason, which clients do not retry).
         int checks = 0;
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (true) {
-            assertTrue(served(b, secret), "B stopped serving the mirrored share during the store swap (check "
+            assertTrue(served(b, share), "B stopped serving the mirrored share during the store swap (check "
                     + checks + ")");
             checks++;
-            var counts = replacement.scrape(List.of(SECRET)).get(SECRET);
+            var counts = replacement.scrape(List.of(hash)).get(hash);
             if (counts != null && counts.complete() + counts.incomplete() == 1
-                    && b.mirrors().status(mirror.id()).orElseThrow().position() > 0) {
-                break;
+                    && b.mirrors().status(mirrorId).orElseThrow().position() > 0) {
+                return;
             }
             assertTrue(System.nanoTime() < deadline, "copied again into the new store: not within " + BOUND);
             Thread.onSpinWait();
         }
-        assertTrue(b.peersFor(secret, SECRET, 10).contains(peer(1)), "B serves the copy from the new store");
-        assertEquals(List.of(mirror.id()), b.mirrors().list().stream().map(TrackerMirrorInfo::id).toList());
     }
 
     @Test
