@@ -26,13 +26,7 @@ final class TorCpu {
 
     /** Cores the processes kept busy from {@code before} to this snapshot, {@code seconds} apart, moving nothing. */
     String idleSince(TorCpu before, double seconds) {
-        long all = 0;
-        for (Map.Entry<Long, Long> entry : cpuNanos.entrySet()) {
-            Long earlier = before.cpuNanos.get(entry.getKey());
-            if (earlier != null) {
-                all += entry.getValue() - earlier;
-            }
-        }
+        long all = usedSince(before).values().stream().mapToLong(Long::longValue).sum();
         return String.format(Locale.ROOT, "tor processes %.3f cores", all / 1e9 / seconds);
     }
 
@@ -45,15 +39,10 @@ final class TorCpu {
         long all = 0;
         long busiestPid = -1;
         long busiestNanos = 0;
-        for (Map.Entry<Long, Long> entry : cpuNanos.entrySet()) {
-            Long earlier = before.cpuNanos.get(entry.getKey());
-            if (earlier == null) {
-                continue; // started in between: not one of the network's processes
-            }
-            long used = entry.getValue() - earlier;
-            all += used;
-            if (used > busiestNanos) {
-                busiestNanos = used;
+        for (Map.Entry<Long, Long> entry : usedSince(before).entrySet()) {
+            all += entry.getValue();
+            if (entry.getValue() > busiestNanos) {
+                busiestNanos = entry.getValue();
                 busiestPid = entry.getKey();
             }
         }
@@ -62,5 +51,17 @@ final class TorCpu {
                 + " (%.1f ms per MiB: %.0f MiB/s if CPU were its limit)", all / 1e9 / transferSeconds,
                 all / 1e6 / mebibytes, busiest, 100 * busiestNanos / 1e9 / transferSeconds, busiestNanos / 1e6 / mebibytes,
                 busiestNanos == 0 ? 0.0 : mebibytes / (busiestNanos / 1e9));
+    }
+
+    /** CPU nanoseconds per process since {@code before}; processes started in between are not the network's. */
+    private Map<Long, Long> usedSince(TorCpu before) {
+        Map<Long, Long> used = new HashMap<>();
+        cpuNanos.forEach((pid, nanos) -> {
+            Long earlier = before.cpuNanos.get(pid);
+            if (earlier != null) {
+                used.put(pid, nanos - earlier);
+            }
+        });
+        return used;
     }
 }
